@@ -1,0 +1,259 @@
+//! The sans-IO discovery: questions out, answers in, plan out.
+
+use crate::address::EmailAddress;
+use crate::error::{Error, ErrorCode};
+use crate::model::{DiagnosticCode, DnssecStatus, Outcome, Plan};
+use crate::options::Options;
+use crate::query::{Question, build_query};
+use crate::response::{Answer, parse_response};
+use crate::srv::SrvRecord;
+
+/// A failure or negative result reported by a host whose resolver hides the wire format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failure {
+    /// No answer in time.
+    Timeout,
+    /// The query could not be sent or the connection failed.
+    NetworkError,
+    /// The resolver said the name does not exist (Node: `ENOTFOUND`).
+    NxDomain,
+    /// The resolver said the name has no SRV records (Node: `ENODATA`).
+    NoData,
+    /// The resolver reported a server failure (Node: `ESERVFAIL`).
+    ServFail,
+    /// The resolver reported a refusal (Node: `EREFUSED`).
+    Refused,
+}
+
+impl Failure {
+    fn outcome(self) -> Outcome {
+        match self {
+            Self::Timeout => Outcome::Timeout,
+            Self::NetworkError => Outcome::NetworkError,
+            Self::NxDomain => Outcome::NxDomain,
+            Self::NoData => Outcome::NoData,
+            Self::ServFail => Outcome::ServFail,
+            Self::Refused => Outcome::Refused,
+        }
+    }
+}
+
+/// What is known about one question.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LookupState {
+    pub answer: Option<Answer>,
+    pub dnssec: DnssecStatus,
+}
+
+impl LookupState {
+    pub(crate) fn outcome(&self) -> Outcome {
+        self.answer.as_ref().and_then(|a| a.outcome).unwrap_or(Outcome::Pending)
+    }
+}
+
+/// One discovery for one email address.
+///
+/// 1. [`Discovery::new`] parses the address and lists the questions.
+/// 2. The host sends every [`Discovery::questions`] query at once (one round trip).
+/// 3. It feeds each result back with [`Discovery::receive`] (wire format),
+///    [`Discovery::receive_records`] (parsed records) or [`Discovery::fail`].
+/// 4. [`Discovery::plan`] returns the plan; it may be called at any time, and again after more
+///    answers arrive (unanswered questions show as `pending`).
+#[derive(Clone, Debug)]
+pub struct Discovery {
+    address: EmailAddress,
+    options: Options,
+    questions: Vec<Question>,
+    states: Vec<LookupState>,
+}
+
+impl Discovery {
+    /// Starts a discovery for `email` with `options`.
+    pub fn new(email: &str, options: Options) -> Result<Self, Error> {
+        options.validate()?;
+        let address = EmailAddress::parse(email)?;
+        let mut questions = Vec::new();
+        for (id, service) in (0u16..).zip(options.services()) {
+            let name = service.owner(address.domain());
+            let message_id = options.message_id_base.wrapping_add(id);
+            let wire = build_query(&name, message_id, options.trust_ad)?;
+            questions.push(Question {
+                id,
+                service,
+                name,
+                record_type: "SRV",
+                message_id,
+                wire,
+            });
+        }
+        let states = vec![LookupState::default(); questions.len()];
+        Ok(Self {
+            address,
+            options,
+            questions,
+            states,
+        })
+    }
+
+    /// The parsed address.
+    pub fn address(&self) -> &EmailAddress {
+        &self.address
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Every question, to be sent all at once.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
+    /// Ids of the questions still worth (re)sending: unanswered, or answered with a failure such
+    /// as truncation (retry over TCP), a timeout or SERVFAIL.
+    pub fn pending(&self) -> Vec<u16> {
+        self.questions
+            .iter()
+            .zip(&self.states)
+            .filter(|(_, s)| s.outcome().is_failure())
+            .map(|(q, _)| q.id)
+            .collect()
+    }
+
+    /// True when every question has a final answer (records, NODATA or NXDOMAIN).
+    pub fn is_complete(&self) -> bool {
+        self.states.iter().all(|s| !s.outcome().is_failure())
+    }
+
+    fn slot(&mut self, id: u16) -> Result<(&Question, &mut LookupState), Error> {
+        let count = self.questions.len();
+        let i = usize::from(id);
+        match (self.questions.get(i), self.states.get_mut(i)) {
+            (Some(q), Some(s)) => {
+                if !s.outcome().is_failure() {
+                    return Err(Error::new(
+                        ErrorCode::AlreadyAnswered,
+                        format!("question {id} (`{}`) already has a final answer", q.name),
+                    ));
+                }
+                Ok((q, s))
+            }
+            _ => Err(Error::new(
+                ErrorCode::UnknownQuestion,
+                format!("question id {id} is unknown; this discovery has ids 0..{count}"),
+            )),
+        }
+    }
+
+    /// Feeds the wire-format response to question `id`, and returns its outcome.
+    ///
+    /// `dnssec` is the host's own validation result; with `None` the AD bit counts only when
+    /// [`Options::trust_ad`] is set (decision D15). A response to something else (QR clear,
+    /// wrong message ID, wrong question) is an `Err` and changes nothing, so a UDP host can keep
+    /// waiting. A question whose outcome is a failure (for example `truncated`) accepts a new
+    /// response: feed the TCP answer after truncation the same way.
+    pub fn receive(
+        &mut self,
+        id: u16,
+        response: &[u8],
+        dnssec: Option<DnssecStatus>,
+    ) -> Result<Outcome, Error> {
+        let trust_ad = self.options.trust_ad;
+        let (question, state) = self.slot(id)?;
+        let mut answer = parse_response(response, question.message_id, &question.name)?;
+        let status = match dnssec {
+            Some(status) => status,
+            None if trust_ad && answer.authentic_data => DnssecStatus::Secure,
+            None => {
+                if answer.authentic_data {
+                    answer.notes.push((
+                        DiagnosticCode::AdBitIgnored,
+                        format!(
+                            "the answer for `{}` has the AD bit set, but the resolver is not \
+                             trusted (trustAd is off), so it counts as insecure",
+                            question.name
+                        ),
+                    ));
+                }
+                DnssecStatus::Insecure
+            }
+        };
+        let outcome = answer.outcome.unwrap_or(Outcome::Malformed);
+        state.answer = Some(answer);
+        state.dnssec = status;
+        Ok(outcome)
+    }
+
+    /// Feeds SRV records already parsed by the host's resolver for question `id`. An empty list
+    /// means NODATA.
+    pub fn receive_records(
+        &mut self,
+        id: u16,
+        records: Vec<SrvRecord>,
+        dnssec: DnssecStatus,
+    ) -> Result<(), Error> {
+        let (_, state) = self.slot(id)?;
+        let records: Vec<SrvRecord> = records.into_iter().map(SrvRecord::normalized).collect();
+        let ttl = records.iter().filter_map(|r| r.ttl).min();
+        let outcome = if records.is_empty() {
+            Outcome::NoData
+        } else {
+            Outcome::Records
+        };
+        state.answer = Some(Answer {
+            outcome: Some(outcome),
+            records,
+            ttl,
+            ..Answer::default()
+        });
+        state.dnssec = dnssec;
+        Ok(())
+    }
+
+    /// Reports that question `id` got no usable answer (or a negative one, from a resolver API
+    /// that hides the wire format).
+    pub fn fail(&mut self, id: u16, failure: Failure) -> Result<(), Error> {
+        let (_, state) = self.slot(id)?;
+        state.answer = Some(Answer {
+            outcome: Some(failure.outcome()),
+            ..Answer::default()
+        });
+        state.dnssec = DnssecStatus::Insecure;
+        Ok(())
+    }
+
+    /// Builds the plan from what is known now. `seed` drives the RFC 2782 weighted order: the
+    /// same inputs and seed always give the same plan. Hosts should draw a fresh seed per
+    /// discovery so that load spreads as the domain's weights ask.
+    pub fn plan(&self, seed: u64) -> Plan {
+        crate::plan::build(&self.address, &self.options, &self.questions, &self.states, seed)
+    }
+}
+
+/// One-shot convenience: plans `email` from wire responses given as `(question id, bytes)`.
+///
+/// Responses that do not belong to their question are skipped, as a UDP host would skip them.
+pub fn plan_from_responses(
+    email: &str,
+    options: Options,
+    responses: &[(u16, &[u8])],
+    seed: u64,
+) -> Result<Plan, Error> {
+    let mut discovery = Discovery::new(email, options)?;
+    for (id, bytes) in responses {
+        match discovery.receive(*id, bytes, None) {
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::NotAResponse
+                        | ErrorCode::MessageIdMismatch
+                        | ErrorCode::QuestionMismatch
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(discovery.plan(seed))
+}

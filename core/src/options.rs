@@ -1,0 +1,117 @@
+//! What the host asks the planner for.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode};
+use crate::service::{Security, Service};
+
+/// Planner options. `Options::default()` is the secure default of RFC 8314 §5.2: every service,
+/// TLS required, STARTTLS allowed, cleartext refused, implicit TLS first, IMAP on a tie, and the
+/// resolver's AD bit not trusted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Options {
+    /// Look for IMAP (`_imaps`, `_imap`).
+    pub imap: bool,
+    /// Look for POP3 (`_pop3s`, `_pop3`).
+    pub pop3: bool,
+    /// Look for submission (`_submissions`, `_submission`).
+    pub submission: bool,
+    /// The weakest protection a candidate may have (RFC 8314 §5.1, §5.2).
+    pub minimum_security: MinimumSecurity,
+    /// How implicit-TLS and STARTTLS candidates of one protocol are merged (decision D3).
+    pub tls_order: TlsOrder,
+    /// The protocol to choose when IMAP and POP3 have the same best priority (RFC 6186 §3.4, D2).
+    pub prefer: IncomingPreference,
+    /// Count the AD bit of wire responses as "DNSSEC-secure": only when the host's resolver is a
+    /// trusted, validating resolver reached over a secure channel (RFC 4035 §4.9.3; D15). Also
+    /// sets the DO bit in the queries.
+    pub trust_ad: bool,
+    /// DNS message ID of the first question; question *n* uses `message_id_base + n` (wrapping).
+    /// Pick it at random for UDP; leave it 0 for DNS over HTTPS (RFC 8484 §4.1).
+    pub message_id_base: u16,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            imap: true,
+            pop3: true,
+            submission: true,
+            minimum_security: MinimumSecurity::Starttls,
+            tls_order: TlsOrder::ImplicitFirst,
+            prefer: IncomingPreference::Imap,
+            trust_ad: false,
+            message_id_base: 0,
+        }
+    }
+}
+
+impl Options {
+    /// The labels these options ask for, in question order.
+    pub fn services(&self) -> Vec<Service> {
+        Service::ALL
+            .into_iter()
+            .filter(|s| match s {
+                Service::Submissions | Service::Submission => self.submission,
+                Service::Imaps | Service::Imap => self.imap,
+                Service::Pop3s | Service::Pop3 => self.pop3,
+            })
+            .collect()
+    }
+
+    /// Rejects option sets that cannot produce a plan.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(self.imap || self.pop3 || self.submission) {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                "no service selected: enable at least one of imap, pop3 and submission",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The minimum protection (RFC 8314 §5.1 "minimum confidentiality level").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MinimumSecurity {
+    /// Only implicit-TLS services (`_imaps`, `_pop3s`, `_submissions`).
+    ImplicitTls,
+    /// TLS required; STARTTLS services are allowed (the default).
+    Starttls,
+    /// Also list cleartext fallbacks after every TLS candidate. Opt-in only (RFC 8314 §5.2).
+    Cleartext,
+}
+
+impl MinimumSecurity {
+    /// Whether a candidate with `security` meets this minimum.
+    pub fn admits(self, security: Security) -> bool {
+        match self {
+            Self::ImplicitTls => security == Security::ImplicitTls,
+            Self::Starttls => security != Security::Cleartext,
+            Self::Cleartext => true,
+        }
+    }
+}
+
+/// Order of implicit-TLS and STARTTLS candidates of one protocol (decision D3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsOrder {
+    /// Every implicit-TLS candidate before every STARTTLS candidate (the default; RFC 8314 §3).
+    ImplicitFirst,
+    /// Merge by SRV priority; implicit TLS first on equal priority.
+    DomainPriority,
+}
+
+/// The incoming protocol to choose on a priority tie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IncomingPreference {
+    /// IMAP (the default).
+    Imap,
+    /// POP3.
+    Pop3,
+}

@@ -1,0 +1,194 @@
+//! RFC 2782 ordering by priority and weight, with randomness from a host-supplied seed.
+//!
+//! The generator is SplitMix64, written here on purpose: the plan for a given seed is part of the
+//! public contract (Rust, C and JS must print the same plan, and a seed must give the same plan
+//! after a dependency upgrade), so its output must not depend on another crate's version.
+
+/// A small deterministic generator (SplitMix64), seeded by the host.
+#[derive(Clone, Debug)]
+pub struct SeededRng {
+    state: u64,
+}
+
+impl SeededRng {
+    /// A generator whose whole output is fixed by `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `0..=max`, without modulo bias (rejection sampling).
+    pub fn uniform_inclusive(&mut self, max: u64) -> u64 {
+        if max == u64::MAX {
+            return self.next_u64();
+        }
+        let range = max + 1;
+        let zone = u64::MAX - (u64::MAX % range);
+        loop {
+            let x = self.next_u64();
+            if x < zone {
+                return x % range;
+            }
+        }
+    }
+}
+
+/// Orders `items` as RFC 2782 asks: by ascending priority, and within one priority by the
+/// weighted draw (decision D5).
+///
+/// Within a priority level the records are first shuffled uniformly, then the weight-0 records
+/// are moved to the front, then one record at a time is drawn: a uniform integer in `[0, sum]`
+/// selects the first record whose running weight sum reaches it. A weight-0 record therefore wins
+/// a step with probability 1/(sum+1), and when all weights are 0 the order is uniform. As in the
+/// RFC's literal algorithm, with no weight-0 records the first record has a slight edge
+/// ((w₁+1)/(S+1)); we keep the literal algorithm for conformance.
+pub fn rfc2782_order<T>(
+    mut items: Vec<T>,
+    priority: impl Fn(&T) -> u16,
+    weight: impl Fn(&T) -> u16,
+    rng: &mut SeededRng,
+) -> Vec<T> {
+    items.sort_by_key(|t| priority(t));
+    let mut out = Vec::with_capacity(items.len());
+    let mut rest = items.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let p = priority(&first);
+        let mut level = vec![first];
+        while let Some(next) = rest.next_if(|t| priority(t) == p) {
+            level.push(next);
+        }
+        order_level(level, &weight, rng, &mut out);
+    }
+    out
+}
+
+fn order_level<T>(
+    mut level: Vec<T>,
+    weight: &impl Fn(&T) -> u16,
+    rng: &mut SeededRng,
+    out: &mut Vec<T>,
+) {
+    // Fisher-Yates shuffle, so that the "any order" of the RFC is uniform.
+    for i in (1..level.len()).rev() {
+        let j = rng.uniform_inclusive(i as u64) as usize;
+        level.swap(i, j);
+    }
+    // Stable partition: weight-0 records first.
+    level.sort_by_key(|t| weight(t) != 0);
+    while !level.is_empty() {
+        let sum: u64 = level.iter().map(|t| u64::from(weight(t))).sum();
+        let draw = rng.uniform_inclusive(sum);
+        let mut running = 0u64;
+        let mut pick = level.len() - 1;
+        for (i, t) in level.iter().enumerate() {
+            running += u64::from(weight(t));
+            if running >= draw {
+                pick = i;
+                break;
+            }
+        }
+        out.push(level.remove(pick));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Rr = (u16, u16, &'static str);
+
+    fn order(items: &[Rr], seed: u64) -> String {
+        let mut rng = SeededRng::new(seed);
+        rfc2782_order(items.to_vec(), |r| r.0, |r| r.1, &mut rng)
+            .iter()
+            .map(|r| r.2)
+            .collect()
+    }
+
+    #[test]
+    fn s2782_prio_lower_priority_always_first() {
+        // Security scenario 85: a(1,10) first; b(2,90) second more often than c(2,10).
+        let rrs = [(2, 90, "b"), (1, 10, "a"), (2, 10, "c")];
+        let mut b_second = 0;
+        for seed in 0..1000 {
+            let o = order(&rrs, seed);
+            assert!(o.starts_with('a'), "{o}");
+            if o == "abc" {
+                b_second += 1;
+            }
+        }
+        assert!(b_second > 800, "b second {b_second} times of 1000");
+    }
+
+    #[test]
+    fn d5_same_seed_same_order_other_seed_may_differ() {
+        let rrs = [(1, 1, "a"), (1, 1, "b"), (1, 1, "c"), (1, 1, "d")];
+        assert_eq!(order(&rrs, 42), order(&rrs, 42));
+        let distinct: std::collections::HashSet<_> = (0..50).map(|s| order(&rrs, s)).collect();
+        assert!(distinct.len() > 5);
+    }
+
+    #[test]
+    fn s2782_wt2_first_pick_share_matches_weights() {
+        // Security scenario 86: weights 60/30/10, share of first picks within ±5 % over draws.
+        let rrs = [(1, 60, "a"), (1, 30, "b"), (1, 10, "c")];
+        let n = 10_000u64;
+        let mut counts = [0u32; 3];
+        for seed in 0..n {
+            let first = order(&rrs, seed).chars().next().unwrap();
+            counts[(first as u8 - b'a') as usize] += 1;
+        }
+        for (i, w) in [60.0, 30.0, 10.0].iter().enumerate() {
+            let share = f64::from(counts[i]) / n as f64;
+            assert!((share - w / 100.0).abs() < 0.05, "{i}: {share}");
+        }
+    }
+
+    #[test]
+    fn s2782_wt1_zero_weight_is_rarely_first() {
+        // Security scenario 88 (GLib vector): e(1,0) f(1,50): `e` first with P = 1/51.
+        let rrs = [(2, 0, "a"), (2, 10, "b"), (2, 15, "c"), (2, 5, "d"), (1, 0, "e"), (1, 50, "f")];
+        let n = 20_000u64;
+        let mut ef = 0;
+        let mut fecbda = 0;
+        for seed in 0..n {
+            let o = order(&rrs, seed);
+            assert!(o.starts_with("fe") || o.starts_with("ef"), "{o}");
+            ef += u32::from(o.starts_with("ef"));
+            fecbda += u32::from(o == "fecbda");
+        }
+        let p_ef = f64::from(ef) / n as f64;
+        assert!((p_ef - 1.0 / 51.0).abs() < 0.006, "P(ef) = {p_ef}");
+        let p = f64::from(fecbda) / n as f64;
+        assert!((p - 0.247).abs() < 0.02, "P(fecbda) = {p}");
+    }
+
+    #[test]
+    fn d5_all_zero_weights_give_every_permutation() {
+        // Security scenario 89.
+        let rrs = [(0, 0, "a"), (0, 0, "b"), (0, 0, "c")];
+        let seen: std::collections::HashSet<_> = (0..300).map(|s| order(&rrs, s)).collect();
+        assert_eq!(seen.len(), 6, "{seen:?}");
+    }
+
+    #[test]
+    fn uniform_inclusive_stays_in_range_and_covers_it() {
+        let mut rng = SeededRng::new(7);
+        let mut seen = [false; 4];
+        for _ in 0..1000 {
+            let x = rng.uniform_inclusive(3);
+            seen[x as usize] = true;
+        }
+        assert!(seen.iter().all(|s| *s));
+        assert_eq!(rng.uniform_inclusive(0), 0);
+        let _ = rng.uniform_inclusive(u64::MAX);
+    }
+}

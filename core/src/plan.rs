@@ -1,0 +1,523 @@
+//! Turning lookup results into a ranked plan (RFC 6186 §3.4, §4, §6; RFC 8314 §5.1; RFC 2782).
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::address::EmailAddress;
+use crate::discovery::LookupState;
+use crate::model::{
+    Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, IdentityKind, Incoming,
+    Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust,
+};
+use crate::name::{is_within, target_problem};
+use crate::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
+use crate::order::{SeededRng, rfc2782_order};
+use crate::query::Question;
+use crate::service::{Protocol, Security, Service};
+use crate::srv::SrvRecord;
+
+/// What one label contributed after filtering.
+#[derive(Default)]
+struct LabelResult {
+    /// Usable records, in RFC 2782 order.
+    ordered: Vec<SrvRecord>,
+    secure: bool,
+    failed: bool,
+    not_offered: bool,
+    unusable: bool,
+}
+
+struct Planner<'a> {
+    address: &'a EmailAddress,
+    options: &'a Options,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Planner<'_> {
+    fn note(&mut self, code: DiagnosticCode, service: Option<Service>, message: String) {
+        self.diagnostics.push(Diagnostic {
+            code,
+            service,
+            message,
+        });
+    }
+
+    /// Filters one label's records (decisions D1, D17; RFC 8314 §5.1) into usable ones.
+    fn filter(&mut self, q: &Question, state: &LookupState) -> (Vec<SrvRecord>, LabelResult) {
+        let service = q.service;
+        let mut result = LabelResult::default();
+        let outcome = state.outcome();
+        if let Some(answer) = &state.answer {
+            for (code, message) in &answer.notes {
+                self.note(*code, Some(service), message.clone());
+            }
+        }
+        match outcome {
+            Outcome::Records => {}
+            Outcome::NoData | Outcome::NxDomain => return (Vec::new(), result),
+            Outcome::Truncated => {
+                result.failed = true;
+                self.note(
+                    DiagnosticCode::Truncated,
+                    Some(service),
+                    format!("`{}`: the answer was truncated and no TCP answer was fed", q.name),
+                );
+                return (Vec::new(), result);
+            }
+            Outcome::Pending => {
+                result.failed = true;
+                self.note(
+                    DiagnosticCode::LookupFailed,
+                    Some(service),
+                    format!("`{}`: no answer yet", q.name),
+                );
+                return (Vec::new(), result);
+            }
+            other => {
+                result.failed = true;
+                let why = serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                self.note(
+                    DiagnosticCode::LookupFailed,
+                    Some(service),
+                    format!("`{}`: the lookup failed ({why}); the service may exist", q.name),
+                );
+                return (Vec::new(), result);
+            }
+        }
+        let Some(answer) = &state.answer else {
+            return (Vec::new(), result);
+        };
+        if state.dnssec == DnssecStatus::Bogus {
+            result.unusable = true;
+            self.note(
+                DiagnosticCode::DnssecBogus,
+                Some(service),
+                format!("`{}`: the answer is DNSSEC-bogus and was not used", q.name),
+            );
+            return (Vec::new(), result);
+        }
+        result.secure = state.dnssec == DnssecStatus::Secure;
+        let mut seen = HashSet::new();
+        let mut records = Vec::new();
+        for r in &answer.records {
+            let key = (r.priority, r.weight, r.port, r.target.clone());
+            if !seen.insert(key) {
+                self.note(
+                    DiagnosticCode::DuplicateRecord,
+                    Some(service),
+                    format!(
+                        "`{}`: duplicate record {} {} {} {} dropped",
+                        q.name, r.priority, r.weight, r.port, r.target
+                    ),
+                );
+                continue;
+            }
+            records.push(r.clone());
+        }
+        let nulls = records.iter().filter(|r| r.is_null_target()).count();
+        if nulls > 0 && nulls == records.len() {
+            result.not_offered = true;
+            self.note(
+                DiagnosticCode::ServiceNotOffered,
+                Some(service),
+                format!("`{}` has target \".\": the domain does not offer {service}", q.name),
+            );
+            return (Vec::new(), result);
+        }
+        if nulls > 0 {
+            self.note(
+                DiagnosticCode::MixedNullTarget,
+                Some(service),
+                format!("`{}`: {nulls} record(s) with target \".\" mixed with real targets were dropped", q.name),
+            );
+        }
+        let total_real = records.len() - nulls;
+        let mut usable = Vec::new();
+        for r in records.into_iter().filter(|r| !r.is_null_target()) {
+            if let Some(problem) = target_problem(&r.target) {
+                self.note(
+                    DiagnosticCode::InvalidTarget,
+                    Some(service),
+                    format!("`{}`: {problem}; the record was dropped", q.name),
+                );
+                continue;
+            }
+            if r.port == 0 {
+                self.note(
+                    DiagnosticCode::PortZero,
+                    Some(service),
+                    format!("`{}`: target `{}` has port 0; the record was dropped", q.name, r.target),
+                );
+                continue;
+            }
+            if service == Service::Submission && r.port == 465 {
+                self.note(
+                    DiagnosticCode::SubmissionOnImplicitTlsPort,
+                    Some(service),
+                    format!(
+                        "`{}` points to port 465, the implicit-TLS port; the plan still uses \
+                         STARTTLS as the label says (publish `_submissions` for 465)",
+                        q.name
+                    ),
+                );
+            }
+            if service == Service::Submissions && r.port == 587 {
+                self.note(
+                    DiagnosticCode::SubmissionsOnStarttlsPort,
+                    Some(service),
+                    format!(
+                        "`{}` points to port 587, the STARTTLS port; the plan still uses \
+                         implicit TLS as the label says (publish `_submission` for 587)",
+                        q.name
+                    ),
+                );
+            }
+            if let Some(canonical) = answer.aliases.get(&r.target) {
+                self.note(
+                    DiagnosticCode::TargetIsAlias,
+                    Some(service),
+                    format!(
+                        "`{}`: target `{}` is an alias of `{canonical}` (RFC 2782 forbids \
+                         aliases); the SRV target name is kept as the identity",
+                        q.name, r.target
+                    ),
+                );
+            }
+            if !self.options.minimum_security.admits(service.security()) {
+                self.note(
+                    DiagnosticCode::BelowMinimumSecurity,
+                    Some(service),
+                    format!(
+                        "`{}`: {} is below the minimum security ({}) and was dropped, whatever \
+                         its priority",
+                        q.name,
+                        service.security(),
+                        match self.options.minimum_security {
+                            MinimumSecurity::ImplicitTls => "implicit-tls",
+                            MinimumSecurity::Starttls => "starttls",
+                            MinimumSecurity::Cleartext => "cleartext",
+                        }
+                    ),
+                );
+                continue;
+            }
+            usable.push(r);
+        }
+        if total_real > 0 && usable.is_empty() {
+            result.unusable = true;
+        }
+        (usable, result)
+    }
+
+    fn candidate(
+        &self,
+        service: Service,
+        record: &SrvRecord,
+        secure: bool,
+        state: &LookupState,
+        security: Security,
+    ) -> Candidate {
+        let domain = self.address.domain();
+        let host = record.target.clone();
+        let trust = if secure {
+            Trust::DnssecSecure
+        } else if is_within(&host, domain) {
+            Trust::InDomain
+        } else {
+            Trust::NeedsConfirmation
+        };
+        let tls = security != Security::Cleartext;
+        let mut reference_identities = Vec::new();
+        if tls {
+            reference_identities.push(ReferenceIdentity {
+                kind: IdentityKind::SrvId,
+                value: format!("_{}.{domain}", service.label()),
+            });
+            reference_identities.push(ReferenceIdentity {
+                kind: IdentityKind::DnsId,
+                value: domain.to_owned(),
+            });
+            if secure && host != domain {
+                reference_identities.push(ReferenceIdentity {
+                    kind: IdentityKind::DnsId,
+                    value: host.clone(),
+                });
+            }
+        }
+        let addresses = state
+            .answer
+            .as_ref()
+            .map(|a| a.addresses_of(&host))
+            .unwrap_or_default();
+        Candidate {
+            service,
+            protocol: service.protocol(),
+            port: record.port,
+            security,
+            priority: record.priority,
+            weight: record.weight,
+            trust,
+            reference_identities,
+            sni: tls.then(|| domain.to_owned()),
+            sni_alternative: (tls && host != domain).then(|| host.clone()),
+            usernames: vec![self.address.to_string(), self.address.local_part().to_owned()],
+            addresses,
+            host,
+        }
+    }
+}
+
+/// Builds the plan (see [`crate::Discovery::plan`]).
+pub(crate) fn build(
+    address: &EmailAddress,
+    options: &Options,
+    questions: &[Question],
+    states: &[LookupState],
+    seed: u64,
+) -> Plan {
+    let mut planner = Planner {
+        address,
+        options,
+        diagnostics: Vec::new(),
+    };
+    let mut rng = SeededRng::new(seed);
+    let mut labels: Vec<(Service, LabelResult, &LookupState)> = Vec::new();
+    let mut lookups = Vec::new();
+    let mut expires: Option<u32> = None;
+    for (q, state) in questions.iter().zip(states) {
+        let (usable, mut result) = planner.filter(q, state);
+        // One weighted draw per label (decision D4), in fixed question order.
+        result.ordered = rfc2782_order(usable, |r| r.priority, |r| r.weight, &mut rng);
+        if let Some(ttl) = state.answer.as_ref().and_then(|a| a.ttl) {
+            expires = Some(expires.map_or(ttl, |e| e.min(ttl)));
+        }
+        lookups.push(Lookup {
+            id: q.id,
+            service: q.service,
+            name: q.name.clone(),
+            record_type: q.record_type.to_owned(),
+            outcome: state.outcome(),
+            dnssec: state.dnssec,
+            records: state.answer.as_ref().map_or(0, |a| a.records.len()),
+        });
+        labels.push((q.service, result, state));
+    }
+
+    let candidates_for = |planner: &Planner<'_>, protocol: Protocol| -> Vec<Candidate> {
+        let mut implicit = Vec::new();
+        let mut starttls = Vec::new();
+        let mut cleartext = Vec::new();
+        let allow_cleartext = options.minimum_security == MinimumSecurity::Cleartext;
+        for (service, result, state) in &labels {
+            if service.protocol() != protocol {
+                continue;
+            }
+            for r in &result.ordered {
+                let c = planner.candidate(*service, r, result.secure, state, service.security());
+                match service.security() {
+                    Security::ImplicitTls => implicit.push(c),
+                    _ => {
+                        starttls.push(c);
+                        if allow_cleartext {
+                            let clear = Security::Cleartext;
+                            cleartext.push(planner.candidate(*service, r, result.secure, state, clear));
+                        }
+                    }
+                }
+            }
+        }
+        let mut merged = match options.tls_order {
+            TlsOrder::ImplicitFirst => {
+                implicit.extend(starttls);
+                implicit
+            }
+            TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
+        };
+        merged.extend(cleartext);
+        merged
+    };
+
+    // Outgoing.
+    let outgoing = if options.submission {
+        let candidates = candidates_for(&planner, Protocol::Submission);
+        Outgoing {
+            status: side_status(&labels, Protocol::Submission, !candidates.is_empty()),
+            candidates,
+        }
+    } else {
+        Outgoing {
+            status: Status::NotRequested,
+            candidates: Vec::new(),
+        }
+    };
+
+    // Incoming: choose the protocol by the lowest priority among usable records (D2).
+    let best = |protocol: Protocol| {
+        labels
+            .iter()
+            .filter(|(s, _, _)| s.protocol() == protocol)
+            .flat_map(|(_, r, _)| r.ordered.iter().map(|rec| rec.priority))
+            .min()
+    };
+    let (imap_best, pop3_best) = (best(Protocol::Imap), best(Protocol::Pop3));
+    let chosen = match (imap_best, pop3_best) {
+        (Some(i), Some(p)) if i < p => Some(Protocol::Imap),
+        (Some(i), Some(p)) if p < i => Some(Protocol::Pop3),
+        (Some(_), Some(_)) => Some(match options.prefer {
+            IncomingPreference::Imap => Protocol::Imap,
+            IncomingPreference::Pop3 => Protocol::Pop3,
+        }),
+        (Some(_), None) => Some(Protocol::Imap),
+        (None, Some(_)) => Some(Protocol::Pop3),
+        (None, None) => None,
+    };
+    let mut incoming_alternatives = Vec::new();
+    let incoming = if options.imap || options.pop3 {
+        let candidates = chosen.map(|p| candidates_for(&planner, p)).unwrap_or_default();
+        if let Some(chosen) = chosen {
+            let other = match chosen {
+                Protocol::Imap => Protocol::Pop3,
+                _ => Protocol::Imap,
+            };
+            let alt = candidates_for(&planner, other);
+            if !alt.is_empty() {
+                let why = match (imap_best, pop3_best) {
+                    (Some(i), Some(p)) if i == p => format!("equal priority {i}; preference decides"),
+                    (Some(i), Some(p)) => format!("best priorities: imap {i}, pop3 {p}"),
+                    _ => String::new(),
+                };
+                planner.note(
+                    DiagnosticCode::AlternativeProtocol,
+                    None,
+                    format!(
+                        "{chosen} was chosen ({why}); {other} is listed as an alternative and is \
+                         never switched to without the user"
+                    ),
+                );
+                incoming_alternatives.push(Alternative {
+                    protocol: other,
+                    candidates: alt,
+                });
+            }
+        }
+        let status = if candidates.is_empty() {
+            let imap = side_status(&labels, Protocol::Imap, false);
+            let pop3 = side_status(&labels, Protocol::Pop3, false);
+            combine_status(imap, pop3)
+        } else {
+            Status::Found
+        };
+        Incoming {
+            status,
+            protocol: chosen,
+            candidates,
+        }
+    } else {
+        Incoming {
+            status: Status::NotRequested,
+            protocol: None,
+            candidates: Vec::new(),
+        }
+    };
+
+    let mut confirm = BTreeSet::new();
+    let mut cleartext = false;
+    for c in incoming.candidates.iter().chain(&outgoing.candidates) {
+        if c.trust == Trust::NeedsConfirmation {
+            confirm.insert(c.host.clone());
+        }
+        cleartext |= c.security == Security::Cleartext;
+    }
+    for host in confirm {
+        planner.note(
+            DiagnosticCode::OutOfDomainTarget,
+            None,
+            format!(
+                "`{host}` is outside `{}` and the answer was not DNSSEC-secure: use TLS and send \
+                 no credentials until the certificate verifies for `{}`, or ask the user",
+                address.domain(),
+                address.domain()
+            ),
+        );
+    }
+    if cleartext {
+        planner.note(
+            DiagnosticCode::CleartextAllowed,
+            None,
+            "cleartext fallbacks are listed because the host allowed them; warn the user before \
+             authenticating over them (RFC 8314 §5.1)"
+                .to_owned(),
+        );
+    }
+
+    Plan {
+        email: address.to_string(),
+        domain: address.domain().to_owned(),
+        domain_unicode: address.domain_unicode(),
+        incoming,
+        incoming_alternatives,
+        outgoing,
+        lookups,
+        diagnostics: planner.diagnostics,
+        expires_in_secs: expires,
+    }
+}
+
+/// Merges two lists already in RFC 2782 order by priority; implicit TLS wins ties (D3).
+fn merge_by_priority(implicit: Vec<Candidate>, starttls: Vec<Candidate>) -> Vec<Candidate> {
+    let mut out = Vec::with_capacity(implicit.len() + starttls.len());
+    let mut a = implicit.into_iter().peekable();
+    let mut b = starttls.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.priority <= y.priority,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
+
+/// The status of one protocol's side, from its labels.
+fn side_status(
+    labels: &[(Service, LabelResult, &LookupState)],
+    protocol: Protocol,
+    found: bool,
+) -> Status {
+    if found {
+        return Status::Found;
+    }
+    let mine = labels.iter().filter(|(s, _, _)| s.protocol() == protocol);
+    let (mut failed, mut unusable, mut not_offered) = (false, false, false);
+    for (_, r, _) in mine {
+        failed |= r.failed;
+        unusable |= r.unusable;
+        not_offered |= r.not_offered;
+    }
+    if failed {
+        Status::LookupFailed
+    } else if unusable {
+        Status::NoUsableRecords
+    } else if not_offered {
+        Status::NotOffered
+    } else {
+        Status::NotPublished
+    }
+}
+
+/// Combines the IMAP and POP3 statuses when neither has candidates: the most actionable wins.
+fn combine_status(a: Status, b: Status) -> Status {
+    let rank = |s: Status| match s {
+        Status::LookupFailed => 0,
+        Status::NoUsableRecords => 1,
+        Status::NotOffered => 2,
+        Status::NotPublished => 3,
+        Status::Found => 4,
+        Status::NotRequested => 5,
+    };
+    if rank(a) <= rank(b) { a } else { b }
+}

@@ -1,0 +1,70 @@
+//! DNS questions: what the planner needs answered, with ready-to-send wire-format queries.
+
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_proto::rr::{Name, RecordType};
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode};
+use crate::service::Service;
+
+/// EDNS0 UDP payload size advertised in queries (the DNS Flag Day 2020 value).
+pub const EDNS_PAYLOAD: u16 = 1232;
+
+/// One DNS question of a discovery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    /// The question id, used to feed its answer back.
+    pub id: u16,
+    /// The service label asked for.
+    pub service: Service,
+    /// The owner name, e.g. `_imaps._tcp.example.net` (no trailing dot).
+    pub name: String,
+    /// The record type: always `SRV`.
+    #[serde(rename = "type")]
+    pub record_type: &'static str,
+    /// The DNS message ID the wire query carries.
+    pub message_id: u16,
+    /// The query in DNS wire format (RFC 1035 §4.1, no TCP length prefix): RD set, EDNS0 with a
+    /// 1232-byte payload, DO set when the host trusts the AD bit.
+    #[serde(skip)]
+    pub wire: Vec<u8>,
+}
+
+/// Builds the wire query for `name` SRV IN.
+pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Result<Vec<u8>, Error> {
+    let qname = Name::from_ascii(format!("{name}.")).map_err(|e| {
+        Error::new(ErrorCode::InvalidQuery, format!("cannot encode `{name}`: {e}"))
+    })?;
+    let mut message = Message::new(message_id, MessageType::Query, OpCode::Query);
+    message.metadata.recursion_desired = true;
+    message.add_query(Query::query(qname, RecordType::SRV));
+    let mut edns = Edns::new();
+    edns.set_max_payload(EDNS_PAYLOAD);
+    edns.set_dnssec_ok(dnssec_ok);
+    message.set_edns(edns);
+    message
+        .to_vec()
+        .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("cannot encode `{name}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s8484_4_1b_query_is_rd_edns_with_given_id() {
+        let wire = build_query("_imaps._tcp.example.net", 0x1234, true).unwrap();
+        assert_eq!(&wire[..2], &[0x12, 0x34]);
+        let m = Message::from_vec(&wire).unwrap();
+        assert!(m.metadata.recursion_desired);
+        assert_eq!(m.metadata.message_type, MessageType::Query);
+        assert_eq!(m.queries[0].query_type(), RecordType::SRV);
+        assert_eq!(m.queries[0].name().to_ascii(), "_imaps._tcp.example.net.");
+        let edns = m.edns.as_ref().unwrap();
+        assert!(edns.flags().dnssec_ok);
+        assert_eq!(edns.max_payload(), EDNS_PAYLOAD);
+        let plain = Message::from_vec(&build_query("_imap._tcp.example.net", 0, false).unwrap()).unwrap();
+        assert!(!plain.edns.unwrap().flags().dnssec_ok);
+    }
+}

@@ -1,0 +1,250 @@
+//! Reading a wire-format DNS response to one SRV question (decision D17).
+//!
+//! A response that is not for the question (QR clear, another message ID, another question) is
+//! an `Err`: the host should keep waiting for the real answer, as a UDP client would. Everything
+//! else, including a message that does not parse, becomes an [`Answer`] with an [`Outcome`].
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::{BinDecodable, BinDecoder};
+
+use crate::error::{Error, ErrorCode};
+use crate::model::{DiagnosticCode, Outcome};
+use crate::name::presentation_name;
+use crate::srv::SrvRecord;
+
+/// Longest CNAME/DNAME chain followed at the owner name or at a target.
+const MAX_CHAIN: usize = 8;
+/// Length of the fixed DNS header.
+const HEADER_LEN: usize = 12;
+
+/// What one response said about one question.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Answer {
+    pub outcome: Option<Outcome>,
+    pub records: Vec<SrvRecord>,
+    /// Addresses by host name, from the additional (and answer) sections.
+    pub addresses: BTreeMap<String, Vec<IpAddr>>,
+    /// Alias names (CNAME owners) to their targets, from the additional and answer sections.
+    pub aliases: BTreeMap<String, String>,
+    /// Smallest TTL of the records used, or the negative-caching TTL (RFC 2308 §5).
+    pub ttl: Option<u32>,
+    /// The AD bit of the header.
+    pub authentic_data: bool,
+    pub notes: Vec<(DiagnosticCode, String)>,
+}
+
+fn name_string(name: &Name) -> String {
+    presentation_name(name.iter())
+}
+
+fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
+    Some(a.map_or(b, |a| a.min(b)))
+}
+
+/// Parses `bytes` as the response to `qname` SRV IN sent with `message_id`.
+pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Result<Answer, Error> {
+    if bytes.len() < HEADER_LEN {
+        return Ok(malformed(format!(
+            "the response is {} bytes long, shorter than a DNS header",
+            bytes.len()
+        )));
+    }
+    if bytes[2] & 0x80 == 0 {
+        return Err(Error::new(
+            ErrorCode::NotAResponse,
+            format!("the message for `{qname}` has QR clear: it is a query, not a response"),
+        ));
+    }
+    let id = u16::from_be_bytes([bytes[0], bytes[1]]);
+    if id != message_id {
+        return Err(Error::new(
+            ErrorCode::MessageIdMismatch,
+            format!("the response has message ID {id}, the query for `{qname}` had {message_id}"),
+        ));
+    }
+    let message = match Message::from_vec(bytes) {
+        Ok(m) => m,
+        Err(e) => return Ok(malformed(format!("the response for `{qname}` does not parse: {e}"))),
+    };
+    let rcode = message.metadata.response_code;
+    match message.queries.as_slice() {
+        [q] if q.query_type() == RecordType::SRV
+            && q.query_class() == DNSClass::IN
+            && name_string(q.name()) == qname => {}
+        // Servers may answer FORMERR and the like without a question section.
+        [] if rcode != ResponseCode::NoError => {}
+        _ => {
+            let got: Vec<String> = message
+                .queries
+                .iter()
+                .map(|q| format!("{} {}", name_string(q.name()), q.query_type()))
+                .collect();
+            return Err(Error::new(
+                ErrorCode::QuestionMismatch,
+                format!("the response asks [{}], not `{qname} SRV`", got.join(", ")),
+            ));
+        }
+    }
+    let mut answer = Answer {
+        authentic_data: message.metadata.authentic_data,
+        ..Answer::default()
+    };
+    if message.metadata.truncation {
+        answer.outcome = Some(Outcome::Truncated);
+        return Ok(answer);
+    }
+    let outcome = match rcode {
+        ResponseCode::NoError => None,
+        ResponseCode::NXDomain => Some(Outcome::NxDomain),
+        ResponseCode::ServFail => Some(Outcome::ServFail),
+        ResponseCode::Refused => Some(Outcome::Refused),
+        other => {
+            answer.notes.push((
+                DiagnosticCode::LookupFailed,
+                format!("`{qname}`: the server answered {other}"),
+            ));
+            Some(Outcome::OtherError)
+        }
+    };
+    if let Some(outcome) = outcome {
+        if outcome == Outcome::NxDomain {
+            answer.ttl = negative_ttl(&message.authorities);
+        }
+        answer.outcome = Some(outcome);
+        return Ok(answer);
+    }
+    read_answer(&message, qname, &mut answer);
+    Ok(answer)
+}
+
+fn malformed(reason: String) -> Answer {
+    Answer {
+        outcome: Some(Outcome::Malformed),
+        notes: vec![(DiagnosticCode::LookupFailed, reason)],
+        ..Answer::default()
+    }
+}
+
+/// RFC 2308 §5: the negative TTL is the smaller of the SOA's TTL and its MINIMUM field.
+fn negative_ttl(authorities: &[Record]) -> Option<u32> {
+    authorities.iter().find_map(|r| match &r.data {
+        RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
+        _ => None,
+    })
+}
+
+/// The target of a DNAME record, which hickory keeps as unknown RDATA (RFC 6672: never compressed).
+fn dname_target(record: &Record) -> Option<Name> {
+    match &record.data {
+        RData::Unknown { code, rdata } if *code == RecordType::DNAME => {
+            Name::read(&mut BinDecoder::new(&rdata.anything)).ok()
+        }
+        _ => None,
+    }
+}
+
+fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
+    // Follow a CNAME/DNAME chain at the owner (RFC 7673 §3.1), bounded.
+    let mut owner = qname.to_owned();
+    let mut used = vec![false; message.answers.len()];
+    for _ in 0..MAX_CHAIN {
+        let mut next = None;
+        for (i, r) in message.answers.iter().enumerate() {
+            let rname = name_string(&r.name);
+            if let RData::CNAME(c) = &r.data {
+                if rname == owner {
+                    next = Some((i, name_string(&c.0)));
+                    break;
+                }
+            } else if let Some(target) = dname_target(r) {
+                let suffix = format!(".{rname}");
+                if let Some(prefix) = owner.strip_suffix(&suffix) {
+                    next = Some((i, format!("{prefix}.{}", name_string(&target))));
+                    break;
+                }
+            }
+        }
+        let Some((i, target)) = next else { break };
+        if used[i] {
+            break;
+        }
+        used[i] = true;
+        answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
+        answer.notes.push((
+            DiagnosticCode::OwnerAlias,
+            format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
+        ));
+        owner = target;
+    }
+    let mut ignored = 0usize;
+    for (i, r) in message.answers.iter().enumerate() {
+        match &r.data {
+            RData::SRV(srv) if r.dns_class == DNSClass::IN && name_string(&r.name) == owner => {
+                answer.ttl = min_ttl(answer.ttl, r.ttl);
+                let target = if srv.target.is_root() {
+                    ".".to_owned()
+                } else {
+                    name_string(&srv.target)
+                };
+                answer.records.push(SrvRecord {
+                    priority: srv.priority,
+                    weight: srv.weight,
+                    port: srv.port,
+                    target,
+                    ttl: Some(r.ttl),
+                });
+            }
+            _ if used[i] => {}
+            // RRSIGs and other DNSSEC records are expected alongside the answer.
+            _ if matches!(r.record_type(), RecordType::RRSIG | RecordType::NSEC | RecordType::NSEC3) => {}
+            _ => ignored += 1,
+        }
+    }
+    if ignored > 0 {
+        answer.notes.push((
+            DiagnosticCode::IgnoredRecords,
+            format!("{ignored} answer record(s) not owned by `{owner}` (or not SRV) were ignored"),
+        ));
+    }
+    let additional = message.additionals.iter().map(|r| (r, true));
+    for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
+        let owner = name_string(&r.name);
+        match &r.data {
+            RData::A(a) => answer.addresses.entry(owner).or_default().push(IpAddr::V4(a.0)),
+            RData::AAAA(a) => answer.addresses.entry(owner).or_default().push(IpAddr::V6(a.0)),
+            RData::CNAME(c) if in_additional => {
+                answer.aliases.insert(owner, name_string(&c.0));
+            }
+            _ => {}
+        }
+    }
+    if answer.records.is_empty() {
+        answer.outcome = Some(Outcome::NoData);
+        if answer.ttl.is_none() {
+            answer.ttl = negative_ttl(&message.authorities);
+        }
+    } else {
+        answer.outcome = Some(Outcome::Records);
+    }
+}
+
+impl Answer {
+    /// Addresses of `host`, following aliases found in the same response (bounded).
+    pub(crate) fn addresses_of(&self, host: &str) -> Vec<IpAddr> {
+        let mut name = host;
+        for _ in 0..MAX_CHAIN {
+            if let Some(addrs) = self.addresses.get(name) {
+                return addrs.clone();
+            }
+            match self.aliases.get(name) {
+                Some(next) => name = next,
+                None => break,
+            }
+        }
+        Vec::new()
+    }
+}
