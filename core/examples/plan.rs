@@ -1,0 +1,323 @@
+//! Example host: plans an email address from zone files or from a real DNS server.
+//!
+//! ```text
+//! cargo run -p mailsrv --example plan -- [--zone FILE]... [--secure-zone FILE]...
+//!     [--server IP:PORT] [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority]
+//!     [--allow-cleartext] [--implicit-tls-only] [--prefer imap|pop3] EMAIL
+//! ```
+//! With `--zone` it answers from master files; with `--server` it sends every question at once
+//! over UDP (TCP after truncation) to that server. This file is the only place that does I/O.
+#![allow(clippy::print_stdout, reason = "a command-line example prints its result")]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use mailsrv::zone::ZoneHost;
+use mailsrv::{
+    Candidate, Discovery, Failure, IncomingPreference, MinimumSecurity, Options, Outcome, Plan,
+    Security, Status, TlsOrder, Trust,
+};
+
+const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
+[--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
+[--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] EMAIL";
+
+struct Args {
+    zones: Vec<(String, bool)>,
+    server: Option<SocketAddr>,
+    seed: Option<u64>,
+    json: bool,
+    timeout: Duration,
+    options: Options,
+    email: String,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1);
+    let mut out = Args {
+        zones: Vec::new(),
+        server: None,
+        seed: None,
+        json: false,
+        timeout: Duration::from_millis(3000),
+        options: Options::default(),
+        email: String::new(),
+    };
+    let mut email = None;
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--zone" => out.zones.push((value("--zone")?, false)),
+            "--secure-zone" => out.zones.push((value("--secure-zone")?, true)),
+            "--server" => {
+                let v = value("--server")?;
+                out.server = Some(v.parse().map_err(|_| format!("--server `{v}` is not IP:PORT"))?);
+            }
+            "--seed" => {
+                let v = value("--seed")?;
+                out.seed = Some(v.parse().map_err(|_| format!("--seed `{v}` is not a number"))?);
+            }
+            "--timeout" => {
+                let v = value("--timeout")?;
+                let ms: u64 = v.parse().map_err(|_| format!("--timeout `{v}` is not a number"))?;
+                out.timeout = Duration::from_millis(ms);
+            }
+            "--json" => out.json = true,
+            "--trust-ad" => out.options.trust_ad = true,
+            "--allow-cleartext" => out.options.minimum_security = MinimumSecurity::Cleartext,
+            "--implicit-tls-only" => out.options.minimum_security = MinimumSecurity::ImplicitTls,
+            "--tls-order" => {
+                out.options.tls_order = match value("--tls-order")?.as_str() {
+                    "implicit-first" => TlsOrder::ImplicitFirst,
+                    "domain-priority" => TlsOrder::DomainPriority,
+                    v => return Err(format!("--tls-order `{v}`: use implicit-first or domain-priority")),
+                }
+            }
+            "--prefer" => {
+                out.options.prefer = match value("--prefer")?.as_str() {
+                    "imap" => IncomingPreference::Imap,
+                    "pop3" => IncomingPreference::Pop3,
+                    v => return Err(format!("--prefer `{v}`: use imap or pop3")),
+                }
+            }
+            "-h" | "--help" => return Err(USAGE.into()),
+            s if s.starts_with('-') => return Err(format!("unknown option `{s}`\n{USAGE}")),
+            s => {
+                if email.replace(s.to_owned()).is_some() {
+                    return Err(format!("more than one email address given\n{USAGE}"));
+                }
+            }
+        }
+    }
+    out.email = email.ok_or_else(|| USAGE.to_owned())?;
+    if out.zones.is_empty() == out.server.is_none() {
+        return Err(format!("give either --zone files or --server\n{USAGE}"));
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("plan: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("plan: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Host-side randomness: the core never draws its own.
+#[allow(clippy::disallowed_methods, reason = "the host supplies time-based randomness")]
+fn entropy() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    nanos ^ u64::from(std::process::id()).rotate_left(32)
+}
+
+fn run(mut args: Args) -> Result<ExitCode, String> {
+    let seed = args.seed.unwrap_or_else(entropy);
+    if args.server.is_some() {
+        args.options.message_id_base = (entropy() >> 16) as u16;
+    }
+    let mut discovery = Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
+    if let Some(server) = args.server {
+        resolve_over_network(&mut discovery, server, args.timeout)?;
+    } else {
+        let mut host = ZoneHost::new();
+        for (path, secure) in &args.zones {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read zone file `{path}`: {e}"))?;
+            host.add_zone(&text, None, *secure).map_err(|e| format!("{path}: {e}"))?;
+        }
+        host.resolve(&mut discovery).map_err(|e| e.to_string())?;
+    }
+    let plan = discovery.plan(seed);
+    if args.json {
+        let json = serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else {
+        print_human(&plan);
+    }
+    Ok(exit_code(&plan))
+}
+
+/// 0: something usable; 1: nothing usable; 3: nothing usable and lookups failed.
+fn exit_code(plan: &Plan) -> ExitCode {
+    if !plan.incoming.candidates.is_empty() || !plan.outgoing.candidates.is_empty() {
+        ExitCode::SUCCESS
+    } else if plan.incoming.status == Status::LookupFailed || plan.outgoing.status == Status::LookupFailed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Sends every question at once over UDP, then collects answers until all are in or time is up;
+/// truncated answers are asked again over TCP.
+fn resolve_over_network(d: &mut Discovery, server: SocketAddr, timeout: Duration) -> Result<(), String> {
+    let bind = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+    let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    socket.connect(server).map_err(|e| format!("cannot reach {server}: {e}"))?;
+    let questions = d.questions().to_vec();
+    for q in &questions {
+        socket.send(&q.wire).map_err(|e| format!("cannot send to {server}: {e}"))?;
+    }
+    let deadline = Instant::now() + timeout;
+    let mut buf = vec![0u8; 65535];
+    let mut truncated = Vec::new();
+    let mut waiting: Vec<u16> = questions.iter().map(|q| q.id).collect();
+    while !waiting.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        socket.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
+        let n = match socket.recv(&mut buf) {
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break,
+            Err(e) => {
+                for id in waiting.drain(..) {
+                    d.fail(id, Failure::NetworkError).map_err(|e| e.to_string())?;
+                }
+                return Err(format!("receiving from {server}: {e}"));
+            }
+        };
+        if n < 2 {
+            continue;
+        }
+        let message_id = u16::from_be_bytes([buf[0], buf[1]]);
+        let Some(q) = questions.iter().find(|q| q.message_id == message_id) else { continue };
+        if !waiting.contains(&q.id) {
+            continue;
+        }
+        // A response for something else leaves the question waiting.
+        if let Ok(outcome) = d.receive(q.id, &buf[..n], None) {
+            waiting.retain(|id| *id != q.id);
+            if outcome == Outcome::Truncated {
+                truncated.push(q.clone());
+            }
+        }
+    }
+    for id in waiting {
+        d.fail(id, Failure::Timeout).map_err(|e| e.to_string())?;
+    }
+    for q in truncated {
+        match query_tcp(server, &q.wire, timeout) {
+            Ok(bytes) => {
+                let _ = d.receive(q.id, &bytes, None);
+            }
+            Err(_) => d.fail(q.id, Failure::NetworkError).map_err(|e| e.to_string())?,
+        }
+    }
+    Ok(())
+}
+
+fn query_tcp(server: SocketAddr, wire: &[u8], timeout: Duration) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect_timeout(&server, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    let len = u16::try_from(wire.len()).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+    stream.write_all(&len.to_be_bytes())?;
+    stream.write_all(wire)?;
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len)?;
+    let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    stream.read_exact(&mut body)?;
+    Ok(body)
+}
+
+fn trust_text(t: Trust) -> &'static str {
+    match t {
+        Trust::DnssecSecure => "DNSSEC-secure answer",
+        Trust::InDomain => "target inside the email domain",
+        Trust::NeedsConfirmation => "outside the domain: verify certificate or ask user",
+    }
+}
+
+fn reason(c: &Candidate, list: &[Candidate]) -> String {
+    let level: u32 = list
+        .iter()
+        .filter(|o| o.service == c.service && o.priority == c.priority)
+        .map(|o| u32::from(o.weight))
+        .sum();
+    let security = match c.security {
+        Security::ImplicitTls => "implicit TLS",
+        Security::Starttls => "STARTTLS",
+        Security::Cleartext => "cleartext fallback (allowed by host)",
+    };
+    let peers = list.iter().filter(|o| o.service == c.service && o.priority == c.priority).count();
+    let draw = if peers > 1 {
+        format!(", weight {}/{level} of its level", c.weight)
+    } else {
+        String::new()
+    };
+    format!("{security}, _{} priority {}{draw}; {}", c.service, c.priority, trust_text(c.trust))
+}
+
+fn print_candidates(list: &[Candidate]) {
+    for (i, c) in list.iter().enumerate() {
+        let addrs = if c.addresses.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", c.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "))
+        };
+        println!("  {:>2}. {}:{} {}{addrs}", i + 1, c.host, c.port, c.security);
+        println!("      why: {}", reason(c, list));
+    }
+}
+
+fn print_human(plan: &Plan) {
+    let status = |s: Status| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    println!("Mail servers for {} (domain {})", plan.email, plan.domain_unicode);
+    println!();
+    match plan.incoming.protocol {
+        Some(p) => println!("Incoming ({p}):"),
+        None => println!("Incoming: {}", status(plan.incoming.status)),
+    }
+    print_candidates(&plan.incoming.candidates);
+    for alt in &plan.incoming_alternatives {
+        println!("Alternative incoming ({}), only if the user chooses it:", alt.protocol);
+        print_candidates(&alt.candidates);
+    }
+    if plan.outgoing.candidates.is_empty() {
+        println!("Outgoing: {}", status(plan.outgoing.status));
+    } else {
+        println!("Outgoing (submission):");
+        print_candidates(&plan.outgoing.candidates);
+    }
+    if let Some(c) = plan.incoming.candidates.first().or(plan.outgoing.candidates.first()) {
+        let ids: Vec<String> = c.reference_identities.iter().map(|r| r.value.clone()).collect();
+        println!();
+        println!("Certificates must match one of: {} (for the first candidate)", ids.join(", "));
+        println!("Log in as: {}", c.usernames.join(", then "));
+    }
+    println!();
+    println!("Lookups:");
+    for l in &plan.lookups {
+        let outcome = serde_json::to_value(l.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let dnssec = serde_json::to_value(l.dnssec).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        println!("  {:<40} {:<10} {} record(s), {}", l.name, outcome, l.records, dnssec);
+    }
+    if !plan.diagnostics.is_empty() {
+        println!();
+        println!("Diagnostics:");
+        for d in &plan.diagnostics {
+            let code = serde_json::to_value(d.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            println!("  [{code}] {}", d.message);
+        }
+    }
+    println!();
+    match plan.expires_in_secs {
+        Some(s) => println!("Plan valid for {s} s (smallest TTL)."),
+        None => println!("Nothing was answered; do not cache this plan."),
+    }
+}
