@@ -74,6 +74,12 @@ impl Planner<'_> {
             }
             other => {
                 result.failed = true;
+                let explained = state.answer.as_ref().is_some_and(|a| {
+                    a.notes.iter().any(|(code, _)| *code == DiagnosticCode::LookupFailed)
+                });
+                if explained {
+                    return (Vec::new(), result);
+                }
                 let why = serde_json::to_value(other)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))

@@ -1,0 +1,99 @@
+//! The corpus replay harness shared by the integration tests (rules in testdata/README.md).
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+
+use std::path::PathBuf;
+
+use mailsrv::zone::{Transport, ZoneHost};
+use mailsrv::{Discovery, Failure, Options, Outcome, Plan};
+use serde::Deserialize;
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub name: String,
+    pub email: String,
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub secure_zones: Vec<String>,
+    #[serde(default)]
+    pub options: Option<Options>,
+    #[serde(default)]
+    pub inject: std::collections::BTreeMap<String, String>,
+    pub seed: u64,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    cases: Vec<Case>,
+}
+
+pub fn testdata() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+pub fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(testdata().join("cases.json")).unwrap();
+    serde_json::from_str::<Manifest>(&text).unwrap().cases
+}
+
+pub fn case(name: &str) -> Case {
+    cases().into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no case {name}"))
+}
+
+pub fn zone_host(zones: &[&str], secure: &[&str]) -> ZoneHost {
+    let mut host = ZoneHost::new();
+    for z in zones {
+        let text = std::fs::read_to_string(testdata().join("zones").join(z)).unwrap();
+        host.add_zone(&text, None, secure.contains(z)).unwrap();
+    }
+    host
+}
+
+/// Runs a case up to the point of planning.
+pub fn discover(case: &Case) -> Discovery {
+    let zones: Vec<&str> = case.zones.iter().map(String::as_str).collect();
+    let secure: Vec<&str> = case.secure_zones.iter().map(String::as_str).collect();
+    let host = zone_host(&zones, &secure);
+    let mut d = Discovery::new(&case.email, case.options.clone().unwrap_or_default()).unwrap();
+    for q in d.questions().to_vec() {
+        let inject = case.inject.get(q.service.label()).map(String::as_str);
+        let rcode_reply = |rcode: u8| {
+            let mut w = q.wire.clone();
+            w[2] |= 0x80;
+            w[3] = (w[3] & 0xF0) | rcode;
+            w
+        };
+        match inject {
+            None | Some("no-tcp") => {
+                let udp = host.answer(&q.wire, Transport::Udp).unwrap();
+                let outcome = d.receive(q.id, &udp, None).unwrap();
+                if outcome == Outcome::Truncated && inject.is_none() {
+                    let tcp = host.answer(&q.wire, Transport::Tcp).unwrap();
+                    d.receive(q.id, &tcp, None).unwrap();
+                }
+            }
+            Some("servfail") => {
+                d.receive(q.id, &rcode_reply(2), None).unwrap();
+            }
+            Some("formerr") => {
+                d.receive(q.id, &rcode_reply(1), None).unwrap();
+            }
+            Some("malformed") => {
+                let udp = host.answer(&q.wire, Transport::Udp).unwrap();
+                d.receive(q.id, &udp[..20.min(udp.len())], None).unwrap();
+            }
+            Some("timeout") => d.fail(q.id, Failure::Timeout).unwrap(),
+            Some("network-error") => d.fail(q.id, Failure::NetworkError).unwrap(),
+            Some(other) => panic!("unknown injection {other}"),
+        }
+    }
+    d
+}
+
+pub fn run(case: &Case) -> Plan {
+    discover(case).plan(case.seed)
+}
+
+pub fn run_named(name: &str) -> Plan {
+    run(&case(name))
+}
