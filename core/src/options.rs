@@ -7,10 +7,10 @@ use crate::service::{Security, Service};
 
 /// Planner options. `Options::default()` is the secure default of RFC 8314 §5.2: every service,
 /// TLS required, STARTTLS allowed, cleartext refused, implicit TLS first, IMAP on a tie, and the
-/// resolver's AD bit not trusted.
+/// resolver's AD bit not trusted. Build it with `Options { trust_ad: true, ..Options::default() }`
+/// so that fields added later keep their defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-#[non_exhaustive]
 pub struct Options {
     /// Look for IMAP (`_imaps`, `_imap`).
     pub imap: bool,

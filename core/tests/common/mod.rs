@@ -97,3 +97,36 @@ pub fn run(case: &Case) -> Plan {
 pub fn run_named(name: &str) -> Plan {
     run(&case(name))
 }
+
+/// Builds a wire response to `q` (ID, question, QR and RD set), letting `edit` add records.
+pub fn response(q: &mailsrv::Question, edit: impl FnOnce(&mut hickory_proto::op::Message)) -> Vec<u8> {
+    use hickory_proto::op::{Message, MessageType, OpCode};
+    let query = Message::from_vec(&q.wire).unwrap();
+    let mut m = Message::new(q.message_id, MessageType::Response, OpCode::Query);
+    m.metadata.recursion_desired = true;
+    m.metadata.recursion_available = true;
+    m.add_queries(query.queries.clone());
+    edit(&mut m);
+    m.to_vec().unwrap()
+}
+
+/// An SRV record owned by `owner`.
+pub fn srv(owner: &str, priority: u16, weight: u16, port: u16, target: &str) -> hickory_proto::rr::Record {
+    use hickory_proto::rr::{Name, RData, Record, rdata::SRV};
+    Record::from_rdata(
+        Name::from_ascii(owner).unwrap(),
+        3600,
+        RData::SRV(SRV::new(priority, weight, port, Name::from_ascii(target).unwrap())),
+    )
+}
+
+/// An A record.
+pub fn a(owner: &str, ip: [u8; 4]) -> hickory_proto::rr::Record {
+    use hickory_proto::rr::{Name, RData, Record, rdata::A};
+    Record::from_rdata(Name::from_ascii(owner).unwrap(), 3600, RData::A(A::new(ip[0], ip[1], ip[2], ip[3])))
+}
+
+/// The question for `service` in `d`.
+pub fn question(d: &Discovery, service: mailsrv::Service) -> mailsrv::Question {
+    d.questions().iter().find(|q| q.service == service).unwrap().clone()
+}
