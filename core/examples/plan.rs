@@ -7,7 +7,15 @@
 //! ```
 //! With `--zone` it answers from master files; with `--server` it sends every question at once
 //! over UDP (TCP after truncation) to that server. This file is the only place that does I/O.
-#![allow(clippy::print_stdout, reason = "a command-line example prints its result")]
+#![allow(
+    clippy::print_stdout,
+    reason = "a command-line example prints its result"
+)]
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "the host is where sockets, clocks and entropy belong"
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -53,15 +61,23 @@ fn parse_args() -> Result<Args, String> {
             "--secure-zone" => out.zones.push((value("--secure-zone")?, true)),
             "--server" => {
                 let v = value("--server")?;
-                out.server = Some(v.parse().map_err(|_| format!("--server `{v}` is not IP:PORT"))?);
+                out.server = Some(
+                    v.parse()
+                        .map_err(|_| format!("--server `{v}` is not IP:PORT"))?,
+                );
             }
             "--seed" => {
                 let v = value("--seed")?;
-                out.seed = Some(v.parse().map_err(|_| format!("--seed `{v}` is not a number"))?);
+                out.seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("--seed `{v}` is not a number"))?,
+                );
             }
             "--timeout" => {
                 let v = value("--timeout")?;
-                let ms: u64 = v.parse().map_err(|_| format!("--timeout `{v}` is not a number"))?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--timeout `{v}` is not a number"))?;
                 out.timeout = Duration::from_millis(ms);
             }
             "--json" => out.json = true,
@@ -72,7 +88,11 @@ fn parse_args() -> Result<Args, String> {
                 out.options.tls_order = match value("--tls-order")?.as_str() {
                     "implicit-first" => TlsOrder::ImplicitFirst,
                     "domain-priority" => TlsOrder::DomainPriority,
-                    v => return Err(format!("--tls-order `{v}`: use implicit-first or domain-priority")),
+                    v => {
+                        return Err(format!(
+                            "--tls-order `{v}`: use implicit-first or domain-priority"
+                        ));
+                    }
                 }
             }
             "--prefer" => {
@@ -116,7 +136,10 @@ fn main() -> ExitCode {
 }
 
 /// Host-side randomness: the core never draws its own.
-#[allow(clippy::disallowed_methods, reason = "the host supplies time-based randomness")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the host supplies time-based randomness"
+)]
 fn entropy() -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -130,14 +153,17 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
     if args.server.is_some() {
         args.options.message_id_base = (entropy() >> 16) as u16;
     }
-    let mut discovery = Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
+    let mut discovery =
+        Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
     if let Some(server) = args.server {
         resolve_over_network(&mut discovery, server, args.timeout)?;
     } else {
         let mut host = ZoneHost::new();
         for (path, secure) in &args.zones {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read zone file `{path}`: {e}"))?;
-            host.add_zone(&text, None, *secure).map_err(|e| format!("{path}: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read zone file `{path}`: {e}"))?;
+            host.add_zone(&text, None, *secure)
+                .map_err(|e| format!("{path}: {e}"))?;
         }
         host.resolve(&mut discovery).map_err(|e| e.to_string())?;
     }
@@ -155,7 +181,9 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
 fn exit_code(plan: &Plan) -> ExitCode {
     if !plan.incoming.candidates.is_empty() || !plan.outgoing.candidates.is_empty() {
         ExitCode::SUCCESS
-    } else if plan.incoming.status == Status::LookupFailed || plan.outgoing.status == Status::LookupFailed {
+    } else if plan.incoming.status == Status::LookupFailed
+        || plan.outgoing.status == Status::LookupFailed
+    {
         ExitCode::from(3)
     } else {
         ExitCode::from(1)
@@ -164,13 +192,25 @@ fn exit_code(plan: &Plan) -> ExitCode {
 
 /// Sends every question at once over UDP, then collects answers until all are in or time is up;
 /// truncated answers are asked again over TCP.
-fn resolve_over_network(d: &mut Discovery, server: SocketAddr, timeout: Duration) -> Result<(), String> {
-    let bind = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+fn resolve_over_network(
+    d: &mut Discovery,
+    server: SocketAddr,
+    timeout: Duration,
+) -> Result<(), String> {
+    let bind = if server.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
     let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-    socket.connect(server).map_err(|e| format!("cannot reach {server}: {e}"))?;
+    socket
+        .connect(server)
+        .map_err(|e| format!("cannot reach {server}: {e}"))?;
     let questions = d.questions().to_vec();
     for q in &questions {
-        socket.send(&q.wire).map_err(|e| format!("cannot send to {server}: {e}"))?;
+        socket
+            .send(&q.wire)
+            .map_err(|e| format!("cannot send to {server}: {e}"))?;
     }
     let deadline = Instant::now() + timeout;
     let mut buf = vec![0u8; 65535];
@@ -181,13 +221,23 @@ fn resolve_over_network(d: &mut Discovery, server: SocketAddr, timeout: Duration
         if left.is_zero() {
             break;
         }
-        socket.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
+        socket
+            .set_read_timeout(Some(left))
+            .map_err(|e| e.to_string())?;
         let n = match socket.recv(&mut buf) {
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break;
+            }
             Err(e) => {
                 for id in waiting.drain(..) {
-                    d.fail(id, Failure::NetworkError).map_err(|e| e.to_string())?;
+                    d.fail(id, Failure::NetworkError)
+                        .map_err(|e| e.to_string())?;
                 }
                 return Err(format!("receiving from {server}: {e}"));
             }
@@ -196,7 +246,9 @@ fn resolve_over_network(d: &mut Discovery, server: SocketAddr, timeout: Duration
             continue;
         }
         let message_id = u16::from_be_bytes([buf[0], buf[1]]);
-        let Some(q) = questions.iter().find(|q| q.message_id == message_id) else { continue };
+        let Some(q) = questions.iter().find(|q| q.message_id == message_id) else {
+            continue;
+        };
         if !waiting.contains(&q.id) {
             continue;
         }
@@ -216,7 +268,9 @@ fn resolve_over_network(d: &mut Discovery, server: SocketAddr, timeout: Duration
             Ok(bytes) => {
                 let _ = d.receive(q.id, &bytes, None);
             }
-            Err(_) => d.fail(q.id, Failure::NetworkError).map_err(|e| e.to_string())?,
+            Err(_) => d
+                .fail(q.id, Failure::NetworkError)
+                .map_err(|e| e.to_string())?,
         }
     }
     Ok(())
@@ -254,13 +308,21 @@ fn reason(c: &Candidate, list: &[Candidate]) -> String {
         Security::Starttls => "STARTTLS",
         Security::Cleartext => "cleartext fallback (allowed by host)",
     };
-    let peers = list.iter().filter(|o| o.service == c.service && o.priority == c.priority).count();
+    let peers = list
+        .iter()
+        .filter(|o| o.service == c.service && o.priority == c.priority)
+        .count();
     let draw = if peers > 1 {
         format!(", weight {}/{level} of its level", c.weight)
     } else {
         String::new()
     };
-    format!("{security}, _{} priority {}{draw}; {}", c.service, c.priority, trust_text(c.trust))
+    format!(
+        "{security}, _{} priority {}{draw}; {}",
+        c.service,
+        c.priority,
+        trust_text(c.trust)
+    )
 }
 
 fn print_candidates(list: &[Candidate]) {
@@ -268,16 +330,37 @@ fn print_candidates(list: &[Candidate]) {
         let addrs = if c.addresses.is_empty() {
             String::new()
         } else {
-            format!(" [{}]", c.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "))
+            format!(
+                " [{}]",
+                c.addresses
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
-        println!("  {:>2}. {}:{} {}{addrs}", i + 1, c.host, c.port, c.security);
+        println!(
+            "  {:>2}. {}:{} {}{addrs}",
+            i + 1,
+            c.host,
+            c.port,
+            c.security
+        );
         println!("      why: {}", reason(c, list));
     }
 }
 
 fn print_human(plan: &Plan) {
-    let status = |s: Status| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    println!("Mail servers for {} (domain {})", plan.email, plan.domain_unicode);
+    let status = |s: Status| {
+        serde_json::to_value(s)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    println!(
+        "Mail servers for {} (domain {})",
+        plan.email, plan.domain_unicode
+    );
     println!();
     match plan.incoming.protocol {
         Some(p) => println!("Incoming ({p}):"),
@@ -285,7 +368,10 @@ fn print_human(plan: &Plan) {
     }
     print_candidates(&plan.incoming.candidates);
     for alt in &plan.incoming_alternatives {
-        println!("Alternative incoming ({}), only if the user chooses it:", alt.protocol);
+        println!(
+            "Alternative incoming ({}), only if the user chooses it:",
+            alt.protocol
+        );
         print_candidates(&alt.candidates);
     }
     if plan.outgoing.candidates.is_empty() {
@@ -294,24 +380,48 @@ fn print_human(plan: &Plan) {
         println!("Outgoing (submission):");
         print_candidates(&plan.outgoing.candidates);
     }
-    if let Some(c) = plan.incoming.candidates.first().or(plan.outgoing.candidates.first()) {
-        let ids: Vec<String> = c.reference_identities.iter().map(|r| r.value.clone()).collect();
+    if let Some(c) = plan
+        .incoming
+        .candidates
+        .first()
+        .or(plan.outgoing.candidates.first())
+    {
+        let ids: Vec<String> = c
+            .reference_identities
+            .iter()
+            .map(|r| r.value.clone())
+            .collect();
         println!();
-        println!("Certificates must match one of: {} (for the first candidate)", ids.join(", "));
+        println!(
+            "Certificates must match one of: {} (for the first candidate)",
+            ids.join(", ")
+        );
         println!("Log in as: {}", c.usernames.join(", then "));
     }
     println!();
     println!("Lookups:");
     for l in &plan.lookups {
-        let outcome = serde_json::to_value(l.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let dnssec = serde_json::to_value(l.dnssec).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        println!("  {:<40} {:<10} {} record(s), {}", l.name, outcome, l.records, dnssec);
+        let outcome = serde_json::to_value(l.outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let dnssec = serde_json::to_value(l.dnssec)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        println!(
+            "  {:<40} {:<10} {} record(s), {}",
+            l.name, outcome, l.records, dnssec
+        );
     }
     if !plan.diagnostics.is_empty() {
         println!();
         println!("Diagnostics:");
         for d in &plan.diagnostics {
-            let code = serde_json::to_value(d.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let code = serde_json::to_value(d.code)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
             println!("  [{code}] {}", d.message);
         }
     }

@@ -27,7 +27,10 @@ impl EmailAddress {
     /// and domains that are not host names are rejected with a typed [`Error`].
     pub fn parse(input: &str) -> Result<Self, Error> {
         if input.is_empty() {
-            return Err(Error::new(ErrorCode::EmptyAddress, "the email address is empty"));
+            return Err(Error::new(
+                ErrorCode::EmptyAddress,
+                "the email address is empty",
+            ));
         }
         if input.len() > MAX_INPUT {
             return Err(Error::new(
@@ -75,7 +78,10 @@ impl core::fmt::Display for EmailAddress {
 fn check_local_part(local: &str) -> Result<(), Error> {
     let invalid = |why: String| Error::new(ErrorCode::InvalidLocalPart, why);
     if local.is_empty() {
-        return Err(Error::new(ErrorCode::EmptyLocalPart, "the part before `@` is empty"));
+        return Err(Error::new(
+            ErrorCode::EmptyLocalPart,
+            "the part before `@` is empty",
+        ));
     }
     if local.len() > MAX_LOCAL_PART {
         return Err(Error::new(
@@ -96,9 +102,17 @@ fn check_local_part(local: &str) -> Result<(), Error> {
                 // quoted-pair: a backslash and one printable ASCII character or space.
                 '\\' => match chars.next() {
                     Some(' '..='~') => {}
-                    _ => return Err(invalid("a `\\` in the quoted local part escapes nothing printable".into())),
+                    _ => {
+                        return Err(invalid(
+                            "a `\\` in the quoted local part escapes nothing printable".into(),
+                        ));
+                    }
                 },
-                '"' => return Err(invalid("an unescaped `\"` inside the quoted local part".into())),
+                '"' => {
+                    return Err(invalid(
+                        "an unescaped `\"` inside the quoted local part".into(),
+                    ));
+                }
                 ' ' | '!' | '#'..='[' | ']'..='~' => {}
                 c if !c.is_ascii() && !c.is_control() => {}
                 c => {
@@ -118,7 +132,9 @@ fn check_local_part(local: &str) -> Result<(), Error> {
             )));
         }
         if let Some(c) = atom.chars().find(|c| !is_atext(*c)) {
-            return Err(invalid(format!("the local part contains the character {c:?}")));
+            return Err(invalid(format!(
+                "the local part contains the character {c:?}"
+            )));
         }
     }
     Ok(())
@@ -126,7 +142,9 @@ fn check_local_part(local: &str) -> Result<(), Error> {
 
 /// `atext` of RFC 5322 §3.2.3, extended with non-ASCII UTF-8 (RFC 6531 §3.3).
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -176,7 +194,10 @@ mod tests {
         assert_eq!(code("al ice@example.net"), ErrorCode::InvalidLocalPart);
         assert_eq!(code("alice@exa_mple.net"), ErrorCode::InvalidDomain);
         assert_eq!(code("alice@192.0.2.1"), ErrorCode::InvalidDomain);
-        assert_eq!(code(&format!("{}@example.net", "a".repeat(65))), ErrorCode::AddressTooLong);
+        assert_eq!(
+            code(&format!("{}@example.net", "a".repeat(65))),
+            ErrorCode::AddressTooLong
+        );
         assert_eq!(code(&"a".repeat(5000)), ErrorCode::AddressTooLong);
     }
 }

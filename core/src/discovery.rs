@@ -48,7 +48,10 @@ pub(crate) struct LookupState {
 
 impl LookupState {
     pub(crate) fn outcome(&self) -> Outcome {
-        self.answer.as_ref().and_then(|a| a.outcome).unwrap_or(Outcome::Pending)
+        self.answer
+            .as_ref()
+            .and_then(|a| a.outcome)
+            .unwrap_or(Outcome::Pending)
     }
 }
 
@@ -228,7 +231,13 @@ impl Discovery {
     /// same inputs and seed always give the same plan. Hosts should draw a fresh seed per
     /// discovery so that load spreads as the domain's weights ask.
     pub fn plan(&self, seed: u64) -> Plan {
-        crate::plan::build(&self.address, &self.options, &self.questions, &self.states, seed)
+        crate::plan::build(
+            &self.address,
+            &self.options,
+            &self.questions,
+            &self.states,
+            seed,
+        )
     }
 }
 

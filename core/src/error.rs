@@ -129,7 +129,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.code.name(), self.code as u32, self.message)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.code.name(),
+            self.code as u32,
+            self.message
+        )
     }
 }
 
@@ -143,9 +149,16 @@ mod tests {
     fn codes_are_unique_and_names_are_screaming_snake_case() {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
-            assert!(seen.insert(*code as u32), "duplicate value {}", *code as u32);
+            assert!(
+                seen.insert(*code as u32),
+                "duplicate value {}",
+                *code as u32
+            );
             let name = code.name();
-            assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{name}"
+            );
         }
     }
 
@@ -159,6 +172,9 @@ mod tests {
     #[test]
     fn display_names_code_and_problem() {
         let e = Error::new(ErrorCode::InvalidDomain, "label `a b` has a space");
-        assert_eq!(e.to_string(), "INVALID_DOMAIN (106): label `a b` has a space");
+        assert_eq!(
+            e.to_string(),
+            "INVALID_DOMAIN (106): label `a b` has a space"
+        );
     }
 }

@@ -25,7 +25,10 @@ pub fn normalize_domain(input: &str) -> Result<String, Error> {
     }
     let trimmed = input.strip_suffix('.').unwrap_or(input);
     if trimmed.is_empty() {
-        return Err(Error::new(ErrorCode::EmptyDomain, "the domain is only a dot"));
+        return Err(Error::new(
+            ErrorCode::EmptyDomain,
+            "the domain is only a dot",
+        ));
     }
     if trimmed.len() > 4 * MAX_NAME_LEN {
         return Err(Error::new(
@@ -33,10 +36,16 @@ pub fn normalize_domain(input: &str) -> Result<String, Error> {
             format!("the domain is {} bytes long", trimmed.len()),
         ));
     }
-    if let Some(bad) = trimmed.chars().find(|c| c.is_control() || c.is_whitespace()) {
+    if let Some(bad) = trimmed
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace())
+    {
         return Err(Error::new(
             ErrorCode::InvalidDomain,
-            format!("the domain `{}` contains the character {bad:?}", trimmed.escape_debug()),
+            format!(
+                "the domain `{}` contains the character {bad:?}",
+                trimmed.escape_debug()
+            ),
         ));
     }
     let ascii = idna::domain_to_ascii_strict(trimmed).map_err(|_| {
@@ -64,15 +73,22 @@ fn check_host_name(ascii: &str) -> Result<(), Error> {
             return Err(invalid(format!("`{ascii}` has an empty label")));
         }
         if label.len() > MAX_LABEL_LEN {
-            return Err(invalid(format!("label `{label}` is longer than {MAX_LABEL_LEN} octets")));
+            return Err(invalid(format!(
+                "label `{label}` is longer than {MAX_LABEL_LEN} octets"
+            )));
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             return Err(invalid(format!(
                 "label `{label}` may hold only letters, digits and hyphens"
             )));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(invalid(format!("label `{label}` starts or ends with a hyphen")));
+            return Err(invalid(format!(
+                "label `{label}` starts or ends with a hyphen"
+            )));
         }
         last = label;
     }
@@ -128,9 +144,15 @@ pub fn presentation_name<'a>(labels: impl Iterator<Item = &'a [u8]>) -> String {
 pub fn target_problem(target: &str) -> Option<String> {
     for label in target.split('.') {
         if label.is_empty() {
-            return Some(format!("target `{}` has an empty label", target.escape_debug()));
+            return Some(format!(
+                "target `{}` has an empty label",
+                target.escape_debug()
+            ));
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Some(format!(
                 "target `{}` has bytes other than letters, digits, `-` and `_`",
                 target.escape_debug()
@@ -151,8 +173,14 @@ mod tests {
 
     #[test]
     fn d21_idn_domain_becomes_a_labels() {
-        assert_eq!(normalize_domain("bücher.example").unwrap(), "xn--bcher-kva.example");
-        assert_eq!(normalize_domain("XN--BCHER-KVA.example").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            normalize_domain("bücher.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert_eq!(
+            normalize_domain("XN--BCHER-KVA.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
     }
 
     #[test]
@@ -170,16 +198,31 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::InvalidDomain, "{bad}: {err}");
         }
         let long = format!("{}.example", "a".repeat(64));
-        assert_eq!(normalize_domain(&long).unwrap_err().code(), ErrorCode::InvalidDomain);
+        assert_eq!(
+            normalize_domain(&long).unwrap_err().code(),
+            ErrorCode::InvalidDomain
+        );
         let total = ["abcdefghi"; 26].join(".");
-        assert_eq!(normalize_domain(&total).unwrap_err().code(), ErrorCode::InvalidDomain);
+        assert_eq!(
+            normalize_domain(&total).unwrap_err().code(),
+            ErrorCode::InvalidDomain
+        );
     }
 
     #[test]
     fn address_literal_and_empty_domain_have_their_own_codes() {
-        assert_eq!(normalize_domain("[192.0.2.1]").unwrap_err().code(), ErrorCode::AddressLiteral);
-        assert_eq!(normalize_domain("").unwrap_err().code(), ErrorCode::EmptyDomain);
-        assert_eq!(normalize_domain(".").unwrap_err().code(), ErrorCode::EmptyDomain);
+        assert_eq!(
+            normalize_domain("[192.0.2.1]").unwrap_err().code(),
+            ErrorCode::AddressLiteral
+        );
+        assert_eq!(
+            normalize_domain("").unwrap_err().code(),
+            ErrorCode::EmptyDomain
+        );
+        assert_eq!(
+            normalize_domain(".").unwrap_err().code(),
+            ErrorCode::EmptyDomain
+        );
     }
 
     #[test]
@@ -198,7 +241,10 @@ mod tests {
         assert!(target_problem(&name(&[b"_srv", b"a-b"])).is_none());
         for bad in [&b"a b"[..], b"a\0", b"a.b", b"a/b", b"<x>"] {
             let shown = name(&[bad, b"example"]);
-            assert!(shown.starts_with("a\\") || shown.starts_with("\\"), "{shown}");
+            assert!(
+                shown.starts_with("a\\") || shown.starts_with("\\"),
+                "{shown}"
+            );
             assert!(target_problem(&shown).is_some(), "{shown}");
         }
         assert_eq!(name(&[b"a.b", b"example"]), "a\\046b.example");

@@ -155,7 +155,14 @@ mod tests {
     #[test]
     fn s2782_wt1_zero_weight_is_rarely_first() {
         // Security scenario 88 (GLib vector): e(1,0) f(1,50): `e` first with P = 1/51.
-        let rrs = [(2, 0, "a"), (2, 10, "b"), (2, 15, "c"), (2, 5, "d"), (1, 0, "e"), (1, 50, "f")];
+        let rrs = [
+            (2, 0, "a"),
+            (2, 10, "b"),
+            (2, 15, "c"),
+            (2, 5, "d"),
+            (1, 0, "e"),
+            (1, 50, "f"),
+        ];
         let n = 20_000u64;
         let mut ef = 0;
         let mut fecbda = 0;

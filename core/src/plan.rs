@@ -59,7 +59,10 @@ impl Planner<'_> {
                 self.note(
                     DiagnosticCode::Truncated,
                     Some(service),
-                    format!("`{}`: the answer was truncated and no TCP answer was fed", q.name),
+                    format!(
+                        "`{}`: the answer was truncated and no TCP answer was fed",
+                        q.name
+                    ),
                 );
                 return (Vec::new(), result);
             }
@@ -75,7 +78,9 @@ impl Planner<'_> {
             other => {
                 result.failed = true;
                 let explained = state.answer.as_ref().is_some_and(|a| {
-                    a.notes.iter().any(|(code, _)| *code == DiagnosticCode::LookupFailed)
+                    a.notes
+                        .iter()
+                        .any(|(code, _)| *code == DiagnosticCode::LookupFailed)
                 });
                 if explained {
                     return (Vec::new(), result);
@@ -87,7 +92,10 @@ impl Planner<'_> {
                 self.note(
                     DiagnosticCode::LookupFailed,
                     Some(service),
-                    format!("`{}`: the lookup failed ({why}); the service may exist", q.name),
+                    format!(
+                        "`{}`: the lookup failed ({why}); the service may exist",
+                        q.name
+                    ),
                 );
                 return (Vec::new(), result);
             }
@@ -128,7 +136,10 @@ impl Planner<'_> {
             self.note(
                 DiagnosticCode::ServiceNotOffered,
                 Some(service),
-                format!("`{}` has target \".\": the domain does not offer {service}", q.name),
+                format!(
+                    "`{}` has target \".\": the domain does not offer {service}",
+                    q.name
+                ),
             );
             return (Vec::new(), result);
         }
@@ -154,7 +165,10 @@ impl Planner<'_> {
                 self.note(
                     DiagnosticCode::PortZero,
                     Some(service),
-                    format!("`{}`: target `{}` has port 0; the record was dropped", q.name, r.target),
+                    format!(
+                        "`{}`: target `{}` has port 0; the record was dropped",
+                        q.name, r.target
+                    ),
                 );
                 continue;
             }
@@ -268,7 +282,10 @@ impl Planner<'_> {
             reference_identities,
             sni: tls.then(|| domain.to_owned()),
             sni_alternative: (tls && host != domain).then(|| host.clone()),
-            usernames: vec![self.address.to_string(), self.address.local_part().to_owned()],
+            usernames: vec![
+                self.address.to_string(),
+                self.address.local_part().to_owned(),
+            ],
             addresses,
             host,
         }
@@ -328,7 +345,13 @@ pub(crate) fn build(
                         starttls.push(c);
                         if allow_cleartext {
                             let clear = Security::Cleartext;
-                            cleartext.push(planner.candidate(*service, r, result.secure, state, clear));
+                            cleartext.push(planner.candidate(
+                                *service,
+                                r,
+                                result.secure,
+                                state,
+                                clear,
+                            ));
                         }
                     }
                 }
@@ -381,7 +404,9 @@ pub(crate) fn build(
     };
     let mut incoming_alternatives = Vec::new();
     let incoming = if options.imap || options.pop3 {
-        let candidates = chosen.map(|p| candidates_for(&planner, p)).unwrap_or_default();
+        let candidates = chosen
+            .map(|p| candidates_for(&planner, p))
+            .unwrap_or_default();
         if let Some(chosen) = chosen {
             let other = match chosen {
                 Protocol::Imap => Protocol::Pop3,
@@ -390,7 +415,9 @@ pub(crate) fn build(
             let alt = candidates_for(&planner, other);
             if !alt.is_empty() {
                 let why = match (imap_best, pop3_best) {
-                    (Some(i), Some(p)) if i == p => format!("equal priority {i}; preference decides"),
+                    (Some(i), Some(p)) if i == p => {
+                        format!("equal priority {i}; preference decides")
+                    }
                     (Some(i), Some(p)) => format!("best priorities: imap {i}, pop3 {p}"),
                     _ => String::new(),
                 };

@@ -34,7 +34,10 @@ pub struct Question {
 /// Builds the wire query for `name` SRV IN.
 pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Result<Vec<u8>, Error> {
     let qname = Name::from_ascii(format!("{name}.")).map_err(|e| {
-        Error::new(ErrorCode::InvalidQuery, format!("cannot encode `{name}`: {e}"))
+        Error::new(
+            ErrorCode::InvalidQuery,
+            format!("cannot encode `{name}`: {e}"),
+        )
     })?;
     let mut message = Message::new(message_id, MessageType::Query, OpCode::Query);
     message.metadata.recursion_desired = true;
@@ -43,9 +46,12 @@ pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Resul
     edns.set_max_payload(EDNS_PAYLOAD);
     edns.set_dnssec_ok(dnssec_ok);
     message.set_edns(edns);
-    message
-        .to_vec()
-        .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("cannot encode `{name}`: {e}")))
+    message.to_vec().map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidQuery,
+            format!("cannot encode `{name}`: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -64,7 +70,8 @@ mod tests {
         let edns = m.edns.as_ref().unwrap();
         assert!(edns.flags().dnssec_ok);
         assert_eq!(edns.max_payload(), EDNS_PAYLOAD);
-        let plain = Message::from_vec(&build_query("_imap._tcp.example.net", 0, false).unwrap()).unwrap();
+        let plain =
+            Message::from_vec(&build_query("_imap._tcp.example.net", 0, false).unwrap()).unwrap();
         assert!(!plain.edns.unwrap().flags().dnssec_ok);
     }
 }

@@ -68,7 +68,11 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
     }
     let message = match Message::from_vec(bytes) {
         Ok(m) => m,
-        Err(e) => return Ok(malformed(format!("the response for `{qname}` does not parse: {e}"))),
+        Err(e) => {
+            return Ok(malformed(format!(
+                "the response for `{qname}` does not parse: {e}"
+            )));
+        }
     };
     let rcode = message.metadata.response_code;
     match message.queries.as_slice() {
@@ -200,7 +204,10 @@ fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
             }
             _ if used[i] => {}
             // RRSIGs and other DNSSEC records are expected alongside the answer.
-            _ if matches!(r.record_type(), RecordType::RRSIG | RecordType::NSEC | RecordType::NSEC3) => {}
+            _ if matches!(
+                r.record_type(),
+                RecordType::RRSIG | RecordType::NSEC | RecordType::NSEC3
+            ) => {}
             _ => ignored += 1,
         }
     }
@@ -214,8 +221,16 @@ fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
     for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
         let owner = name_string(&r.name);
         match &r.data {
-            RData::A(a) => answer.addresses.entry(owner).or_default().push(IpAddr::V4(a.0)),
-            RData::AAAA(a) => answer.addresses.entry(owner).or_default().push(IpAddr::V6(a.0)),
+            RData::A(a) => answer
+                .addresses
+                .entry(owner)
+                .or_default()
+                .push(IpAddr::V4(a.0)),
+            RData::AAAA(a) => answer
+                .addresses
+                .entry(owner)
+                .or_default()
+                .push(IpAddr::V6(a.0)),
             RData::CNAME(c) if in_additional => {
                 answer.aliases.insert(owner, name_string(&c.0));
             }

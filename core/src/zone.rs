@@ -58,8 +58,16 @@ impl ZoneHost {
     /// no `$ORIGIN`. With `secure`, answers from this zone carry the AD bit when the query set
     /// DO or AD, as a validating resolver would for a signed zone. `$INCLUDE` is refused (the
     /// core reads no files).
-    pub fn add_zone(&mut self, text: &str, origin: Option<&str>, secure: bool) -> Result<(), Error> {
-        if text.lines().any(|l| l.trim_start().to_ascii_uppercase().starts_with("$INCLUDE")) {
+    pub fn add_zone(
+        &mut self,
+        text: &str,
+        origin: Option<&str>,
+        secure: bool,
+    ) -> Result<(), Error> {
+        if text
+            .lines()
+            .any(|l| l.trim_start().to_ascii_uppercase().starts_with("$INCLUDE"))
+        {
             return Err(Error::new(
                 ErrorCode::ZoneParse,
                 "$INCLUDE is not supported; add each zone file separately",
@@ -68,7 +76,10 @@ impl ZoneHost {
         let origin = origin
             .map(|o| {
                 Name::from_ascii(o).map_err(|e| {
-                    Error::new(ErrorCode::ZoneParse, format!("origin `{o}` is not a name: {e}"))
+                    Error::new(
+                        ErrorCode::ZoneParse,
+                        format!("origin `{o}` is not a name: {e}"),
+                    )
                 })
             })
             .transpose()?;
@@ -78,11 +89,17 @@ impl ZoneHost {
         let mut names: BTreeMap<String, Vec<Record>> = BTreeMap::new();
         for set in sets.into_values() {
             for record in set.records_without_rrsigs() {
-                names.entry(key(&record.name)).or_default().push(record.clone());
+                names
+                    .entry(key(&record.name))
+                    .or_default()
+                    .push(record.clone());
             }
         }
         let origin = key(&origin);
-        if !names.get(&origin).is_some_and(|rs| rs.iter().any(|r| r.record_type() == RecordType::SOA)) {
+        if !names
+            .get(&origin)
+            .is_some_and(|rs| rs.iter().any(|r| r.record_type() == RecordType::SOA))
+        {
             return Err(Error::new(
                 ErrorCode::ZoneParse,
                 format!("zone `{origin}` has no SOA record at its origin"),
@@ -106,7 +123,12 @@ impl ZoneHost {
     fn records(&self, name: &str, rtype: RecordType) -> Vec<Record> {
         self.zone_for(name)
             .and_then(|z| z.names.get(name))
-            .map(|rs| rs.iter().filter(|r| r.record_type() == rtype).cloned().collect())
+            .map(|rs| {
+                rs.iter()
+                    .filter(|r| r.record_type() == rtype)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -117,10 +139,17 @@ impl ZoneHost {
 
     /// Answers one wire-format `query` received over `transport`.
     pub fn answer(&self, query: &[u8], transport: Transport) -> Result<Vec<u8>, Error> {
-        let q = Message::from_vec(query)
-            .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("query does not parse: {e}")))?;
+        let q = Message::from_vec(query).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidQuery,
+                format!("query does not parse: {e}"),
+            )
+        })?;
         let [question] = q.queries.as_slice() else {
-            return Err(Error::new(ErrorCode::InvalidQuery, "the query must hold one question"));
+            return Err(Error::new(
+                ErrorCode::InvalidQuery,
+                "the query must hold one question",
+            ));
         };
         let mut r = Message::new(q.metadata.id, MessageType::Response, OpCode::Query);
         r.metadata.recursion_desired = q.metadata.recursion_desired;
@@ -138,13 +167,16 @@ impl ZoneHost {
             return encode(&r, q.edns.as_ref().map(|e| e.max_payload()), transport);
         };
         r.metadata.authoritative = true;
-        let wants_ad = q.metadata.authentic_data || q.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
+        let wants_ad =
+            q.metadata.authentic_data || q.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
         r.metadata.authentic_data = zone.secure && wants_ad;
         let mut name = qname.clone();
         let mut rcode = ResponseCode::NoError;
         let mut answered = false;
         for _ in 0..MAX_CHAIN {
-            let Some(zone) = self.zone_for(&name) else { break };
+            let Some(zone) = self.zone_for(&name) else {
+                break;
+            };
             let direct = self.records(&name, qtype);
             if !direct.is_empty() {
                 r.add_answers(direct);
@@ -218,7 +250,9 @@ impl ZoneHost {
 }
 
 fn encode(r: &Message, edns_payload: Option<u16>, transport: Transport) -> Result<Vec<u8>, Error> {
-    let internal = |e: hickory_proto::ProtoError| Error::new(ErrorCode::Internal, format!("encoding a response: {e}"));
+    let internal = |e: hickory_proto::ProtoError| {
+        Error::new(ErrorCode::Internal, format!("encoding a response: {e}"))
+    };
     let wire = r.to_vec().map_err(internal)?;
     let limit = match (transport, edns_payload) {
         (Transport::Tcp, _) => usize::from(u16::MAX),
@@ -229,7 +263,7 @@ fn encode(r: &Message, edns_payload: Option<u16>, transport: Transport) -> Resul
         return Ok(wire);
     }
     let mut truncated = Message::new(r.metadata.id, MessageType::Response, OpCode::Query);
-    truncated.metadata = r.metadata.clone();
+    truncated.metadata = r.metadata;
     truncated.metadata.truncation = true;
     truncated.add_queries(r.queries.clone());
     if let Some(edns) = &r.edns {

@@ -1,6 +1,8 @@
 //! Replays testdata/cases.json and compares each plan with testdata/expected, and checks every
 //! plan against the JSON Schema in schema/plan.schema.json.
 
+#![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
+
 mod common;
 
 use common::{cases, run, testdata};
@@ -11,7 +13,9 @@ fn every_case_matches_its_expected_plan() {
     let mut failures = Vec::new();
     for case in cases() {
         let plan = serde_json::to_value(run(&case)).unwrap();
-        let path = testdata().join("expected").join(format!("{}.json", case.name));
+        let path = testdata()
+            .join("expected")
+            .join(format!("{}.json", case.name));
         if update {
             let text = serde_json::to_string_pretty(&plan).unwrap() + "\n";
             std::fs::write(&path, text).unwrap();
@@ -44,7 +48,10 @@ fn every_plan_conforms_to_the_json_schema() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     for case in cases() {
         let plan = serde_json::to_value(run(&case)).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&plan).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&plan)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {}", case.name, errors.join("; "));
     }
 }

@@ -1,6 +1,8 @@
 //! Behaviour tests for the planner. Names cite requirement IDs from the standards digest
 //! (S6186-*, S8314-*, S2782-*, S7817-*) and decisions D1–D23.
 
+#![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
+
 mod common;
 
 use common::{a, question, response, run_named, srv};
@@ -14,11 +16,19 @@ fn has(plan: &Plan, code: DiagnosticCode) -> bool {
 }
 
 fn hosts(list: &[mailsrv::Candidate]) -> Vec<String> {
-    list.iter().map(|c| format!("{}:{}", c.host, c.port)).collect()
+    list.iter()
+        .map(|c| format!("{}:{}", c.host, c.port))
+        .collect()
 }
 
 fn rec(priority: u16, weight: u16, port: u16, target: &str) -> SrvRecord {
-    SrvRecord { priority, weight, port, target: target.into(), ttl: Some(600) }
+    SrvRecord {
+        priority,
+        weight,
+        port,
+        target: target.into(),
+        ttl: Some(600),
+    }
 }
 
 /// A discovery where `answers` gives parsed records per service and everything else is NXDOMAIN.
@@ -26,7 +36,9 @@ fn with_records(options: Options, answers: &[(Service, Vec<SrvRecord>)]) -> Disc
     let mut d = Discovery::new("user@example.net", options).unwrap();
     for q in d.questions().to_vec() {
         match answers.iter().find(|(s, _)| *s == q.service) {
-            Some((_, records)) => d.receive_records(q.id, records.clone(), DnssecStatus::Insecure).unwrap(),
+            Some((_, records)) => d
+                .receive_records(q.id, records.clone(), DnssecStatus::Insecure)
+                .unwrap(),
             None => d.fail(q.id, Failure::NxDomain).unwrap(),
         }
     }
@@ -50,21 +62,41 @@ fn s8314_5_1a_all_six_labels_are_asked_at_once_including_submissions() {
             "_pop3._tcp.example.net",
         ]
     );
-    assert!(d.questions().iter().all(|q| q.record_type == "SRV" && !q.wire.is_empty()));
+    assert!(
+        d.questions()
+            .iter()
+            .all(|q| q.record_type == "SRV" && !q.wire.is_empty())
+    );
 }
 
 #[test]
 fn questions_follow_the_options_and_the_message_id_base() {
-    let options = Options { pop3: false, message_id_base: 0xFFFF, ..Options::default() };
+    let options = Options {
+        pop3: false,
+        message_id_base: 0xFFFF,
+        ..Options::default()
+    };
     let d = Discovery::new("alice@example.net", options).unwrap();
     let ids: Vec<u16> = d.questions().iter().map(|q| q.message_id).collect();
     assert_eq!(ids, [0xFFFF, 0, 1, 2]);
-    assert!(d.questions().iter().all(|q| q.service.protocol() != Protocol::Pop3));
+    assert!(
+        d.questions()
+            .iter()
+            .all(|q| q.service.protocol() != Protocol::Pop3)
+    );
     for q in d.questions() {
         assert_eq!(u16::from_be_bytes([q.wire[0], q.wire[1]]), q.message_id);
     }
-    let none = Options { imap: false, pop3: false, submission: false, ..Options::default() };
-    assert_eq!(Discovery::new("a@example.net", none).unwrap_err().code(), ErrorCode::InvalidOption);
+    let none = Options {
+        imap: false,
+        pop3: false,
+        submission: false,
+        ..Options::default()
+    };
+    assert_eq!(
+        Discovery::new("a@example.net", none).unwrap_err().code(),
+        ErrorCode::InvalidOption
+    );
 }
 
 #[test]
@@ -72,8 +104,14 @@ fn d21_idn_address_asks_in_a_labels() {
     let plan = run_named("idn");
     assert_eq!(plan.domain, "xn--bcher-kva.example");
     assert_eq!(plan.domain_unicode, "bücher.example");
-    assert_eq!(plan.lookups[0].name, "_submissions._tcp.xn--bcher-kva.example");
-    assert_eq!(plan.incoming.candidates[0].sni.as_deref(), Some("xn--bcher-kva.example"));
+    assert_eq!(
+        plan.lookups[0].name,
+        "_submissions._tcp.xn--bcher-kva.example"
+    );
+    assert_eq!(
+        plan.incoming.candidates[0].sni.as_deref(),
+        Some("xn--bcher-kva.example")
+    );
 }
 
 // ---- Null targets and protocol choice ------------------------------------------------------
@@ -88,10 +126,23 @@ fn s6186_3_4f_null_target_alone_means_not_offered() {
         .map(|d| d.service.unwrap())
         .collect();
     assert_eq!(codes, [Service::Submission, Service::Imap, Service::Pop3]);
-    assert!(plan.incoming.candidates.iter().all(|c| c.security == Security::ImplicitTls));
-    assert!(plan.outgoing.candidates.iter().all(|c| c.service == Service::Submissions));
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.security == Security::ImplicitTls)
+    );
+    assert!(
+        plan.outgoing
+            .candidates
+            .iter()
+            .all(|c| c.service == Service::Submissions)
+    );
 
-    let d = with_records(Options::default(), &[(Service::Imaps, vec![rec(0, 0, 0, ".")])]);
+    let d = with_records(
+        Options::default(),
+        &[(Service::Imaps, vec![rec(0, 0, 0, ".")])],
+    );
     let plan = d.plan(1);
     assert_eq!(plan.incoming.status, Status::NotOffered);
     assert!(plan.incoming.candidates.is_empty());
@@ -117,7 +168,12 @@ fn s6186_3_4f_null_records_take_no_part_in_the_protocol_choice() {
 fn s6186_3_4c_protocol_with_the_lowest_priority_is_chosen() {
     let plan = run_named("prefers-pop3");
     assert_eq!(plan.incoming.protocol, Some(Protocol::Pop3));
-    assert!(plan.incoming.candidates.iter().all(|c| c.protocol == Protocol::Pop3));
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.protocol == Protocol::Pop3)
+    );
 }
 
 #[test]
@@ -132,8 +188,14 @@ fn s6186_4j_the_other_protocol_is_only_an_alternative() {
 
 #[test]
 fn d2_equal_priority_uses_the_configured_preference() {
-    assert_eq!(run_named("odd-records").incoming.protocol, Some(Protocol::Imap));
-    assert_eq!(run_named("pop3-preferred-on-tie").incoming.protocol, Some(Protocol::Pop3));
+    assert_eq!(
+        run_named("odd-records").incoming.protocol,
+        Some(Protocol::Imap)
+    );
+    assert_eq!(
+        run_named("pop3-preferred-on-tie").incoming.protocol,
+        Some(Protocol::Pop3)
+    );
 }
 
 #[test]
@@ -161,14 +223,39 @@ fn d4_d3_implicit_tls_first_and_never_one_draw_across_imap_and_imaps() {
     let d = with_records(
         Options::default(),
         &[
-            (Service::Imaps, vec![rec(10, 1, 993, "a.example.net"), rec(10, 1, 993, "b.example.net")]),
-            (Service::Imap, vec![rec(0, 1000, 143, "c.example.net"), rec(0, 1000, 143, "d.example.net")]),
+            (
+                Service::Imaps,
+                vec![
+                    rec(10, 1, 993, "a.example.net"),
+                    rec(10, 1, 993, "b.example.net"),
+                ],
+            ),
+            (
+                Service::Imap,
+                vec![
+                    rec(0, 1000, 143, "c.example.net"),
+                    rec(0, 1000, 143, "d.example.net"),
+                ],
+            ),
         ],
     );
     for seed in 0..200 {
         let plan = d.plan(seed);
-        let sec: Vec<Security> = plan.incoming.candidates.iter().map(|c| c.security).collect();
-        assert_eq!(sec, [Security::ImplicitTls, Security::ImplicitTls, Security::Starttls, Security::Starttls]);
+        let sec: Vec<Security> = plan
+            .incoming
+            .candidates
+            .iter()
+            .map(|c| c.security)
+            .collect();
+        assert_eq!(
+            sec,
+            [
+                Security::ImplicitTls,
+                Security::ImplicitTls,
+                Security::Starttls,
+                Security::Starttls
+            ]
+        );
     }
 }
 
@@ -177,7 +264,11 @@ fn security_scenario_49_implicit_tls_preferred_even_when_imap_has_better_priorit
     let plan = run_named("priority-implicit-first");
     assert_eq!(
         hosts(&plan.incoming.candidates),
-        ["imaps0.prio.example:993", "imaps.prio.example:993", "imap.prio.example:143"]
+        [
+            "imaps0.prio.example:993",
+            "imaps.prio.example:993",
+            "imap.prio.example:143"
+        ]
     );
     assert_eq!(plan.outgoing.candidates[0].service, Service::Submissions);
 }
@@ -187,23 +278,36 @@ fn d3_domain_priority_merges_by_priority_with_implicit_tls_on_ties() {
     let plan = run_named("priority-domain-order");
     assert_eq!(
         hosts(&plan.incoming.candidates),
-        ["imaps0.prio.example:993", "imap.prio.example:143", "imaps.prio.example:993"]
+        [
+            "imaps0.prio.example:993",
+            "imap.prio.example:143",
+            "imaps.prio.example:993"
+        ]
     );
     assert_eq!(plan.outgoing.candidates[0].service, Service::Submission);
     let d = with_records(
-        Options { tls_order: TlsOrder::DomainPriority, ..Options::default() },
+        Options {
+            tls_order: TlsOrder::DomainPriority,
+            ..Options::default()
+        },
         &[
             (Service::Imap, vec![rec(5, 1, 143, "s.example.net")]),
             (Service::Imaps, vec![rec(5, 1, 993, "i.example.net")]),
         ],
     );
-    assert_eq!(hosts(&d.plan(3).incoming.candidates), ["i.example.net:993", "s.example.net:143"]);
+    assert_eq!(
+        hosts(&d.plan(3).incoming.candidates),
+        ["i.example.net:993", "s.example.net:143"]
+    );
 }
 
 #[test]
 fn s8314_5_1b_records_below_the_minimum_are_dropped_whatever_their_priority() {
     let d = with_records(
-        Options { minimum_security: MinimumSecurity::ImplicitTls, ..Options::default() },
+        Options {
+            minimum_security: MinimumSecurity::ImplicitTls,
+            ..Options::default()
+        },
         &[
             (Service::Imap, vec![rec(0, 1, 143, "s.example.net")]),
             (Service::Imaps, vec![rec(50, 1, 993, "i.example.net")]),
@@ -221,13 +325,24 @@ fn s8314_5_1b_records_below_the_minimum_are_dropped_whatever_their_priority() {
 fn security_scenario_48_imap_only_gives_starttls_never_cleartext() {
     let plan = run_named("starttls-only");
     assert!(!plan.incoming.candidates.is_empty());
-    assert!(plan.incoming.candidates.iter().chain(&plan.outgoing.candidates).all(|c| c.security == Security::Starttls));
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .chain(&plan.outgoing.candidates)
+            .all(|c| c.security == Security::Starttls)
+    );
 }
 
 #[test]
 fn s8314_5_2a_cleartext_candidates_only_when_the_host_opts_in_and_last() {
     let plan = run_named("starttls-only-cleartext-allowed");
-    let sec: Vec<Security> = plan.incoming.candidates.iter().map(|c| c.security).collect();
+    let sec: Vec<Security> = plan
+        .incoming
+        .candidates
+        .iter()
+        .map(|c| c.security)
+        .collect();
     assert_eq!(sec, [Security::Starttls, Security::Cleartext]);
     let clear = &plan.incoming.candidates[1];
     assert!(clear.reference_identities.is_empty() && clear.sni.is_none());
@@ -242,13 +357,23 @@ fn s6186_6c_d6_in_domain_is_decided_label_by_label() {
     let pop = &plan.incoming_alternatives[0].candidates[0];
     assert_eq!(pop.host, "pop.evil-odd.example");
     assert_eq!(pop.trust, Trust::NeedsConfirmation);
-    assert!(plan.incoming.candidates.iter().all(|c| c.trust == Trust::InDomain));
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.trust == Trust::InDomain)
+    );
 }
 
 #[test]
 fn s6186_6d_s8314_5_1e_out_of_domain_targets_need_confirmation() {
     let plan = run_named("custom-domain");
-    assert!(plan.incoming.candidates.iter().all(|c| c.trust == Trust::NeedsConfirmation));
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.trust == Trust::NeedsConfirmation)
+    );
     assert!(has(&plan, DiagnosticCode::OutOfDomainTarget));
 }
 
@@ -256,11 +381,23 @@ fn s6186_6d_s8314_5_1e_out_of_domain_targets_need_confirmation() {
 fn s7817_3c_d8_reference_identities_are_the_srv_id_and_the_email_domain() {
     let plan = run_named("custom-domain");
     let c = &plan.incoming.candidates[0];
-    let ids: Vec<(IdentityKind, &str)> =
-        c.reference_identities.iter().map(|r| (r.kind, r.value.as_str())).collect();
-    assert_eq!(ids, [(IdentityKind::SrvId, "_imaps.custom.example"), (IdentityKind::DnsId, "custom.example")]);
+    let ids: Vec<(IdentityKind, &str)> = c
+        .reference_identities
+        .iter()
+        .map(|r| (r.kind, r.value.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (IdentityKind::SrvId, "_imaps.custom.example"),
+            (IdentityKind::DnsId, "custom.example")
+        ]
+    );
     let starttls = &plan.incoming.candidates[1];
-    assert_eq!(starttls.reference_identities[0].value, "_imap.custom.example");
+    assert_eq!(
+        starttls.reference_identities[0].value,
+        "_imap.custom.example"
+    );
     // D13: SNI is the email domain; the target is offered as the retry name.
     assert_eq!(c.sni.as_deref(), Some("custom.example"));
     assert_eq!(c.sni_alternative.as_deref(), Some("imap.provider.example"));
@@ -271,21 +408,42 @@ fn d9_s7673_4_1a_target_host_is_an_identity_only_when_dnssec_secure() {
     let secure = run_named("signed-trusted");
     let c = &secure.incoming.candidates[0];
     assert_eq!(c.trust, Trust::DnssecSecure);
-    assert!(c.reference_identities.iter().any(|r| r.kind == IdentityKind::DnsId && r.value == "imap.provider.example"));
+    assert!(
+        c.reference_identities
+            .iter()
+            .any(|r| r.kind == IdentityKind::DnsId && r.value == "imap.provider.example")
+    );
     let insecure = run_named("signed-untrusted");
     let c = &insecure.incoming.candidates[0];
     assert_eq!(c.trust, Trust::NeedsConfirmation);
-    assert!(!c.reference_identities.iter().any(|r| r.value == "imap.provider.example"));
+    assert!(
+        !c.reference_identities
+            .iter()
+            .any(|r| r.value == "imap.provider.example")
+    );
 }
 
 #[test]
 fn security_scenario_53_ad_bit_counts_only_from_a_trusted_resolver() {
     for trust_ad in [false, true] {
-        let mut d = Discovery::new("u@example.net", Options { trust_ad, ..Options::default() }).unwrap();
+        let mut d = Discovery::new(
+            "u@example.net",
+            Options {
+                trust_ad,
+                ..Options::default()
+            },
+        )
+        .unwrap();
         let q = question(&d, Service::Imaps);
         let wire = response(&q, |m| {
             m.metadata.authentic_data = true;
-            m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.provider.example."));
+            m.add_answer(srv(
+                "_imaps._tcp.example.net.",
+                0,
+                1,
+                993,
+                "mail.provider.example.",
+            ));
         });
         d.receive(q.id, &wire, None).unwrap();
         let plan = d.plan(1);
@@ -304,7 +462,13 @@ fn d15_host_asserted_status_wins_and_bogus_answers_are_not_used() {
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
     let q = question(&d, Service::Imaps);
     let wire = response(&q, |m| {
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
     });
     d.receive(q.id, &wire, Some(DnssecStatus::Bogus)).unwrap();
     for other in d.pending() {
@@ -320,7 +484,10 @@ fn d15_host_asserted_status_wins_and_bogus_answers_are_not_used() {
 #[test]
 fn s6186_4g_usernames_are_the_full_address_then_the_local_part() {
     let plan = run_named("demo");
-    assert_eq!(plan.incoming.candidates[0].usernames, ["alice@example.net", "alice"]);
+    assert_eq!(
+        plan.incoming.candidates[0].usernames,
+        ["alice@example.net", "alice"]
+    );
 }
 
 #[test]
@@ -328,8 +495,12 @@ fn s6186_4h_d16_plan_expiry_is_the_smallest_ttl_seen() {
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
     for q in d.questions().to_vec() {
         let ttl = 1000 + u32::from(q.id);
-        let records = vec![SrvRecord { ttl: Some(ttl), ..rec(0, 1, 993, "m.example.net") }];
-        d.receive_records(q.id, records, DnssecStatus::Insecure).unwrap();
+        let records = vec![SrvRecord {
+            ttl: Some(ttl),
+            ..rec(0, 1, 993, "m.example.net")
+        }];
+        d.receive_records(q.id, records, DnssecStatus::Insecure)
+            .unwrap();
     }
     assert_eq!(d.plan(1).expires_in_secs, Some(1000));
     // Negative answers count with their SOA minimum (RFC 2308): demo.zone's is 300.
@@ -344,7 +515,10 @@ fn d5_same_seed_gives_the_same_plan() {
     let case = common::case("many-records");
     let d = common::discover(&case);
     assert_eq!(d.plan(99), d.plan(99));
-    assert_ne!(hosts(&d.plan(1).incoming.candidates), hosts(&d.plan(2).incoming.candidates));
+    assert_ne!(
+        hosts(&d.plan(1).incoming.candidates),
+        hosts(&d.plan(2).incoming.candidates)
+    );
 }
 
 #[test]
@@ -358,7 +532,11 @@ fn s2782_wt1_seeded_first_pick_share_matches_weights() {
         assert_eq!(list.last().unwrap().host, "backup.weights.example");
         *firsts.entry(list[0].host.clone()).or_insert(0u32) += 1;
     }
-    for (host, weight) in [("a.weights.example", 60.0), ("b.weights.example", 30.0), ("c.weights.example", 10.0)] {
+    for (host, weight) in [
+        ("a.weights.example", 60.0),
+        ("b.weights.example", 30.0),
+        ("c.weights.example", 10.0),
+    ] {
         let share = f64::from(firsts[host]) / n as f64;
         // RFC 2782's literal draw in [0, sum] gives the first-listed record (w+1)/(S+1): still
         // within 2 % of w/S at S = 100.
@@ -369,8 +547,9 @@ fn s2782_wt1_seeded_first_pick_share_matches_weights() {
 #[test]
 fn d5_all_zero_weights_yield_every_order() {
     let d = common::discover(&common::case("zero-weights"));
-    let orders: std::collections::HashSet<Vec<String>> =
-        (0..300).map(|s| hosts(&d.plan(s).incoming.candidates)).collect();
+    let orders: std::collections::HashSet<Vec<String>> = (0..300)
+        .map(|s| hosts(&d.plan(s).incoming.candidates))
+        .collect();
     assert_eq!(orders.len(), 6);
 }
 
@@ -382,7 +561,14 @@ fn d17_every_outcome_class_is_reported() {
     let outcomes: Vec<Outcome> = plan.lookups.iter().map(|l| l.outcome).collect();
     assert_eq!(
         outcomes,
-        [Outcome::NetworkError, Outcome::OtherError, Outcome::ServFail, Outcome::Timeout, Outcome::Malformed, Outcome::NxDomain]
+        [
+            Outcome::NetworkError,
+            Outcome::OtherError,
+            Outcome::ServFail,
+            Outcome::Timeout,
+            Outcome::Malformed,
+            Outcome::NxDomain
+        ]
     );
     assert_eq!(plan.incoming.status, Status::LookupFailed);
     let nothing = run_named("nothing-published");
@@ -390,7 +576,12 @@ fn d17_every_outcome_class_is_reported() {
     assert_eq!(nothing.lookups[0].outcome, Outcome::NxDomain);
     assert_eq!(nothing.incoming.status, Status::NotPublished);
     let refused = run_named("refused");
-    assert!(refused.lookups.iter().all(|l| l.outcome == Outcome::Refused));
+    assert!(
+        refused
+            .lookups
+            .iter()
+            .all(|l| l.outcome == Outcome::Refused)
+    );
     assert_eq!(refused.outgoing.status, Status::LookupFailed);
 }
 
@@ -409,19 +600,34 @@ fn security_scenario_82_foreign_responses_are_errors_and_change_nothing() {
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
     let q = question(&d, Service::Imaps);
     let good = response(&q, |m| {
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
     });
     let mut wrong_id = good.clone();
     wrong_id[1] ^= 0x55;
-    assert_eq!(d.receive(q.id, &wrong_id, None).unwrap_err().code(), ErrorCode::MessageIdMismatch);
+    assert_eq!(
+        d.receive(q.id, &wrong_id, None).unwrap_err().code(),
+        ErrorCode::MessageIdMismatch
+    );
     let mut query = good.clone();
     query[2] &= 0x7F;
-    assert_eq!(d.receive(q.id, &query, None).unwrap_err().code(), ErrorCode::NotAResponse);
+    assert_eq!(
+        d.receive(q.id, &query, None).unwrap_err().code(),
+        ErrorCode::NotAResponse
+    );
     let other = question(&d, Service::Imap);
     let other_question = response(&other, |_| {});
     let mut patched = other_question.clone();
     patched[..2].copy_from_slice(&q.message_id.to_be_bytes());
-    assert_eq!(d.receive(q.id, &patched, None).unwrap_err().code(), ErrorCode::QuestionMismatch);
+    assert_eq!(
+        d.receive(q.id, &patched, None).unwrap_err().code(),
+        ErrorCode::QuestionMismatch
+    );
     assert!(d.pending().contains(&q.id));
     assert_eq!(d.receive(q.id, &good, None).unwrap(), Outcome::Records);
     assert!(!d.pending().contains(&q.id));
@@ -430,15 +636,26 @@ fn security_scenario_82_foreign_responses_are_errors_and_change_nothing() {
 #[test]
 fn misuse_unknown_ids_and_second_answers_are_typed_errors() {
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
-    assert_eq!(d.fail(99, Failure::Timeout).unwrap_err().code(), ErrorCode::UnknownQuestion);
-    d.receive_records(0, vec![rec(0, 1, 465, "m.example.net")], DnssecStatus::Insecure).unwrap();
     assert_eq!(
-        d.receive_records(0, vec![], DnssecStatus::Insecure).unwrap_err().code(),
+        d.fail(99, Failure::Timeout).unwrap_err().code(),
+        ErrorCode::UnknownQuestion
+    );
+    d.receive_records(
+        0,
+        vec![rec(0, 1, 465, "m.example.net")],
+        DnssecStatus::Insecure,
+    )
+    .unwrap();
+    assert_eq!(
+        d.receive_records(0, vec![], DnssecStatus::Insecure)
+            .unwrap_err()
+            .code(),
         ErrorCode::AlreadyAnswered
     );
     // A failure may be replaced by a later answer (a retry).
     d.fail(1, Failure::Timeout).unwrap();
-    d.receive_records(1, vec![], DnssecStatus::Insecure).unwrap();
+    d.receive_records(1, vec![], DnssecStatus::Insecure)
+        .unwrap();
     assert_eq!(d.plan(1).lookups[1].outcome, Outcome::NoData);
     // A plan before all answers lists the rest as pending.
     let fresh = Discovery::new("u@example.net", Options::default()).unwrap();
@@ -462,12 +679,22 @@ fn security_scenario_80_targets_with_special_bytes_are_dropped() {
                 RData::SRV(SRV::new(0, 1, 993, target)),
             ));
         }
-        m.add_answer(srv("_imaps._tcp.example.net.", 1, 1, 993, "_good.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            1,
+            1,
+            993,
+            "_good.example.net.",
+        ));
     });
     d.receive(q.id, &wire, None).unwrap();
     let plan = d.plan(1);
     assert_eq!(hosts(&plan.incoming.candidates), ["_good.example.net:993"]);
-    let invalid = plan.diagnostics.iter().filter(|d| d.code == DiagnosticCode::InvalidTarget).count();
+    let invalid = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::InvalidTarget)
+        .count();
     assert_eq!(invalid, 5);
 }
 
@@ -477,8 +704,20 @@ fn security_scenario_81_records_of_other_owners_are_ignored() {
     let q = question(&d, Service::Imaps);
     let wire = response(&q, |m| {
         m.add_answer(srv("_imaps._tcp.evil.example.", 0, 1, 993, "evil.example."));
-        m.add_answer(srv("_imap._tcp.example.net.", 0, 1, 143, "other.example.net."));
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
+        m.add_answer(srv(
+            "_imap._tcp.example.net.",
+            0,
+            1,
+            143,
+            "other.example.net.",
+        ));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
     });
     d.receive(q.id, &wire, None).unwrap();
     let plan = d.plan(1);
@@ -493,12 +732,23 @@ fn duplicates_port_zero_and_wrong_submission_ports_get_diagnostics() {
     assert!(has(&plan, DiagnosticCode::SubmissionOnImplicitTlsPort));
     assert!(has(&plan, DiagnosticCode::SubmissionsOnStarttlsPort));
     // Security scenario 50: deterministic and never cleartext.
-    let sec: Vec<Security> = plan.outgoing.candidates.iter().map(|c| c.security).collect();
+    let sec: Vec<Security> = plan
+        .outgoing
+        .candidates
+        .iter()
+        .map(|c| c.security)
+        .collect();
     assert_eq!(sec, [Security::ImplicitTls, Security::Starttls]);
 
     let d = with_records(
         Options::default(),
-        &[(Service::Imaps, vec![rec(0, 1, 993, "m.example.net"), rec(0, 1, 993, "M.Example.NET.")])],
+        &[(
+            Service::Imaps,
+            vec![
+                rec(0, 1, 993, "m.example.net"),
+                rec(0, 1, 993, "M.Example.NET."),
+            ],
+        )],
     );
     let plan = d.plan(1);
     assert_eq!(plan.incoming.candidates.len(), 1);
@@ -511,8 +761,14 @@ fn d18_alias_targets_and_owner_aliases_are_followed_with_diagnostics() {
     assert!(has(&plan, DiagnosticCode::TargetIsAlias));
     assert!(has(&plan, DiagnosticCode::OwnerAlias));
     let c = &plan.incoming.candidates[0];
-    assert_eq!(c.host, "mail.alias.example", "the SRV target, not the canonical name, is kept");
-    assert_eq!(c.addresses, ["192.0.2.40".parse::<std::net::IpAddr>().unwrap()]);
+    assert_eq!(
+        c.host, "mail.alias.example",
+        "the SRV target, not the canonical name, is kept"
+    );
+    assert_eq!(
+        c.addresses,
+        ["192.0.2.40".parse::<std::net::IpAddr>().unwrap()]
+    );
     assert_eq!(plan.outgoing.candidates[0].host, "real.alias.example");
 }
 
@@ -522,14 +778,26 @@ fn s7673_3_1a_dname_at_the_owner_is_followed() {
     use hickory_proto::serialize::binary::BinEncodable;
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
     let q = question(&d, Service::Imaps);
-    let target = Name::from_ascii("_tcp.moved.example.").unwrap().to_bytes().unwrap();
+    let target = Name::from_ascii("_tcp.moved.example.")
+        .unwrap()
+        .to_bytes()
+        .unwrap();
     let wire = response(&q, |m| {
         m.add_answer(Record::from_rdata(
             Name::from_ascii("_tcp.example.net.").unwrap(),
             60,
-            RData::Unknown { code: RecordType::DNAME, rdata: NULL::with(target) },
+            RData::Unknown {
+                code: RecordType::DNAME,
+                rdata: NULL::with(target),
+            },
         ));
-        m.add_answer(srv("_imaps._tcp.moved.example.", 0, 1, 993, "mail.moved.example."));
+        m.add_answer(srv(
+            "_imaps._tcp.moved.example.",
+            0,
+            1,
+            993,
+            "mail.moved.example.",
+        ));
     });
     d.receive(q.id, &wire, None).unwrap();
     let plan = d.plan(1);
@@ -543,20 +811,32 @@ fn s2782_use2_addresses_come_from_the_additional_section() {
     let mut d = Discovery::new("u@example.net", Options::default()).unwrap();
     let q = question(&d, Service::Imaps);
     let wire = response(&q, |m| {
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
         m.add_additional(a("mail.example.net.", [192, 0, 2, 7]));
         m.add_additional(a("other.example.net.", [192, 0, 2, 8]));
     });
     d.receive(q.id, &wire, None).unwrap();
     let c = &d.plan(1).incoming.candidates[0];
-    assert_eq!(c.addresses, ["192.0.2.7".parse::<std::net::IpAddr>().unwrap()]);
+    assert_eq!(
+        c.addresses,
+        ["192.0.2.7".parse::<std::net::IpAddr>().unwrap()]
+    );
 }
 
 #[test]
 fn parsed_records_from_resolver_apis_are_normalised() {
     let d = with_records(
         Options::default(),
-        &[(Service::Submissions, vec![rec(0, 1, 465, "SMTP.Example.NET.")])],
+        &[(
+            Service::Submissions,
+            vec![rec(0, 1, 465, "SMTP.Example.NET.")],
+        )],
     );
     let plan = d.plan(1);
     assert_eq!(plan.outgoing.candidates[0].host, "smtp.example.net");
@@ -568,7 +848,13 @@ fn one_shot_plan_from_responses_skips_foreign_messages() {
     let d = Discovery::new("u@example.net", Options::default()).unwrap();
     let q = question(&d, Service::Imaps);
     let good = response(&q, |m| {
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
     });
     let mut foreign = good.clone();
     foreign[0] ^= 0xFF;

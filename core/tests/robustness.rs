@@ -1,6 +1,8 @@
 //! Hostile and broken DNS messages (security scenarios 72–84): each gives an error outcome or a
 //! typed error in bounded time, never a panic.
 
+#![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
+
 mod common;
 
 use common::{question, response, srv};
@@ -32,8 +34,20 @@ fn outcome(bytes: &[u8]) -> Result<Outcome, ErrorCode> {
 fn valid() -> Vec<u8> {
     let (_, q) = fresh();
     response(&q, |m| {
-        m.add_answer(srv("_imaps._tcp.example.net.", 0, 1, 993, "mail.example.net."));
-        m.add_answer(srv("_imaps._tcp.example.net.", 1, 1, 993, "mail2.example.net."));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            0,
+            1,
+            993,
+            "mail.example.net.",
+        ));
+        m.add_answer(srv(
+            "_imaps._tcp.example.net.",
+            1,
+            1,
+            993,
+            "mail2.example.net.",
+        ));
         m.add_additional(common::a("mail.example.net.", [192, 0, 2, 1]));
     })
 }
@@ -41,7 +55,13 @@ fn valid() -> Vec<u8> {
 #[test]
 fn security_scenario_72_73_compression_pointer_loops_are_malformed() {
     let (_, q) = fresh();
-    for name in [&[0xC0, 0x0C][..], &[0xC0, 0x02, 0xC0, 0x00], &[0xC0, 0x00], &[0x01, 0x41, 0xC0, 0x0C], &[0xC0, 0x01]] {
+    for name in [
+        &[0xC0, 0x0C][..],
+        &[0xC0, 0x02, 0xC0, 0x00],
+        &[0xC0, 0x00],
+        &[0x01, 0x41, 0xC0, 0x0C],
+        &[0xC0, 0x01],
+    ] {
         let mut rest = name.to_vec();
         rest.extend_from_slice(&[0x00, 0x21, 0x00, 0x01]);
         let got = outcome(&raw(&q, [1, 0, 0, 0], &rest));
@@ -52,16 +72,28 @@ fn security_scenario_72_73_compression_pointer_loops_are_malformed() {
             "{name:02x?}: {got:?}"
         );
     }
-    assert_eq!(outcome(&raw(&q, [1, 0, 0, 0], &[0xC0, 0x0C, 0, 0x21, 0, 1])), Ok(Outcome::Malformed));
+    assert_eq!(
+        outcome(&raw(&q, [1, 0, 0, 0], &[0xC0, 0x0C, 0, 0x21, 0, 1])),
+        Ok(Outcome::Malformed)
+    );
 }
 
 #[test]
 fn security_scenario_74_75_forward_pointers_and_reserved_label_types_are_malformed() {
     let (_, q) = fresh();
-    for name in [&[3, b'f', b'o', b'o', 0xC0, 0x10][..], &[3, b'f', b'o', b'o', 0xC0, 0x11], &[0xBF, b'f', b'o', b'o', 0], &[0x7F, b'x', 0]] {
+    for name in [
+        &[3, b'f', b'o', b'o', 0xC0, 0x10][..],
+        &[3, b'f', b'o', b'o', 0xC0, 0x11],
+        &[0xBF, b'f', b'o', b'o', 0],
+        &[0x7F, b'x', 0],
+    ] {
         let mut rest = name.to_vec();
         rest.extend_from_slice(&[0x00, 0x21, 0x00, 0x01]);
-        assert_eq!(outcome(&raw(&q, [1, 0, 0, 0], &rest)), Ok(Outcome::Malformed), "{name:02x?}");
+        assert_eq!(
+            outcome(&raw(&q, [1, 0, 0, 0], &rest)),
+            Ok(Outcome::Malformed),
+            "{name:02x?}"
+        );
     }
 }
 
@@ -74,7 +106,10 @@ fn security_scenario_76_names_over_255_octets_are_malformed() {
     }
     rest.push(0);
     rest.extend_from_slice(&[0x00, 0x21, 0x00, 0x01]);
-    assert_eq!(outcome(&raw(&q, [1, 0, 0, 0], &rest)), Ok(Outcome::Malformed));
+    assert_eq!(
+        outcome(&raw(&q, [1, 0, 0, 0], &rest)),
+        Ok(Outcome::Malformed)
+    );
 }
 
 #[test]
@@ -112,7 +147,9 @@ fn security_scenario_79_every_truncation_of_a_valid_message_is_malformed() {
     for len in 0..good.len() {
         let got = outcome(&good[..len]);
         assert!(
-            got == Ok(Outcome::Malformed) || got == Err(ErrorCode::NotAResponse) || got == Err(ErrorCode::MessageIdMismatch),
+            got == Ok(Outcome::Malformed)
+                || got == Err(ErrorCode::NotAResponse)
+                || got == Err(ErrorCode::MessageIdMismatch),
             "prefix {len}: {got:?}"
         );
         if len >= 12 {
@@ -149,7 +186,10 @@ fn arbitrary_mutations_never_panic() {
             m.truncate(cut);
         }
         let (mut d, q) = fresh();
-        outcomes.insert(format!("{:?}", d.receive(q.id, &m, None).map_err(|e| e.code())));
+        outcomes.insert(format!(
+            "{:?}",
+            d.receive(q.id, &m, None).map_err(|e| e.code())
+        ));
         let _ = serde_json::to_string(&d.plan(1)).unwrap();
     }
     // The mutations reach past the header checks into every class of result.

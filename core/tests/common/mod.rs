@@ -1,5 +1,9 @@
 //! The corpus replay harness shared by the integration tests (rules in testdata/README.md).
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    reason = "each test binary uses a different part of the harness"
+)]
 
 use std::path::PathBuf;
 
@@ -37,7 +41,10 @@ pub fn cases() -> Vec<Case> {
 }
 
 pub fn case(name: &str) -> Case {
-    cases().into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no case {name}"))
+    cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case {name}"))
 }
 
 pub fn zone_host(zones: &[&str], secure: &[&str]) -> ZoneHost {
@@ -99,7 +106,10 @@ pub fn run_named(name: &str) -> Plan {
 }
 
 /// Builds a wire response to `q` (ID, question, QR and RD set), letting `edit` add records.
-pub fn response(q: &mailsrv::Question, edit: impl FnOnce(&mut hickory_proto::op::Message)) -> Vec<u8> {
+pub fn response(
+    q: &mailsrv::Question,
+    edit: impl FnOnce(&mut hickory_proto::op::Message),
+) -> Vec<u8> {
     use hickory_proto::op::{Message, MessageType, OpCode};
     let query = Message::from_vec(&q.wire).unwrap();
     let mut m = Message::new(q.message_id, MessageType::Response, OpCode::Query);
@@ -111,22 +121,41 @@ pub fn response(q: &mailsrv::Question, edit: impl FnOnce(&mut hickory_proto::op:
 }
 
 /// An SRV record owned by `owner`.
-pub fn srv(owner: &str, priority: u16, weight: u16, port: u16, target: &str) -> hickory_proto::rr::Record {
+pub fn srv(
+    owner: &str,
+    priority: u16,
+    weight: u16,
+    port: u16,
+    target: &str,
+) -> hickory_proto::rr::Record {
     use hickory_proto::rr::{Name, RData, Record, rdata::SRV};
     Record::from_rdata(
         Name::from_ascii(owner).unwrap(),
         3600,
-        RData::SRV(SRV::new(priority, weight, port, Name::from_ascii(target).unwrap())),
+        RData::SRV(SRV::new(
+            priority,
+            weight,
+            port,
+            Name::from_ascii(target).unwrap(),
+        )),
     )
 }
 
 /// An A record.
 pub fn a(owner: &str, ip: [u8; 4]) -> hickory_proto::rr::Record {
     use hickory_proto::rr::{Name, RData, Record, rdata::A};
-    Record::from_rdata(Name::from_ascii(owner).unwrap(), 3600, RData::A(A::new(ip[0], ip[1], ip[2], ip[3])))
+    Record::from_rdata(
+        Name::from_ascii(owner).unwrap(),
+        3600,
+        RData::A(A::new(ip[0], ip[1], ip[2], ip[3])),
+    )
 }
 
 /// The question for `service` in `d`.
 pub fn question(d: &Discovery, service: mailsrv::Service) -> mailsrv::Question {
-    d.questions().iter().find(|q| q.service == service).unwrap().clone()
+    d.questions()
+        .iter()
+        .find(|q| q.service == service)
+        .unwrap()
+        .clone()
 }
