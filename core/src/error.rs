@@ -48,6 +48,14 @@ pub enum ErrorCode {
     ZoneParse = 206,
     /// A DNS query message could not be parsed or encoded.
     InvalidQuery = 207,
+    /// The certificate chain is empty.
+    EmptyChain = 300,
+    /// The certificate chain is longer than accepted.
+    ChainTooLong = 301,
+    /// A trust anchor is missing or does not parse.
+    InvalidTrustAnchor = 302,
+    /// A PEM or DER input could not be decoded.
+    InvalidCertificateEncoding = 303,
     /// An internal invariant was broken; please report it.
     Internal = 900,
 }
@@ -73,6 +81,10 @@ impl ErrorCode {
             Self::InvalidRecord => "INVALID_RECORD",
             Self::ZoneParse => "ZONE_PARSE",
             Self::InvalidQuery => "INVALID_QUERY",
+            Self::EmptyChain => "EMPTY_CHAIN",
+            Self::ChainTooLong => "CHAIN_TOO_LONG",
+            Self::InvalidTrustAnchor => "INVALID_TRUST_ANCHOR",
+            Self::InvalidCertificateEncoding => "INVALID_CERTIFICATE_ENCODING",
             Self::Internal => "INTERNAL",
         }
     }
@@ -96,6 +108,10 @@ impl ErrorCode {
         Self::InvalidRecord,
         Self::ZoneParse,
         Self::InvalidQuery,
+        Self::EmptyChain,
+        Self::ChainTooLong,
+        Self::InvalidTrustAnchor,
+        Self::InvalidCertificateEncoding,
         Self::Internal,
     ];
 }
@@ -166,6 +182,7 @@ mod tests {
     fn codes_fall_in_their_documented_ranges() {
         assert_eq!(ErrorCode::EmptyAddress as u32 / 100, 1);
         assert_eq!(ErrorCode::UnknownQuestion as u32 / 100, 2);
+        assert_eq!(ErrorCode::EmptyChain as u32 / 100, 3);
         assert_eq!(ErrorCode::Internal as u32 / 100, 9);
     }
 

@@ -32,6 +32,8 @@
 pub mod address;
 mod discovery;
 pub mod error;
+#[cfg(feature = "verify")]
+pub mod identity;
 pub mod model;
 pub mod name;
 pub mod options;
@@ -41,6 +43,8 @@ pub mod query;
 mod response;
 pub mod service;
 pub mod srv;
+#[cfg(feature = "verify")]
+pub mod verify;
 #[cfg(feature = "zone")]
 pub mod zone;
 
@@ -55,6 +59,11 @@ pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use query::Question;
 pub use service::{Protocol, Security, Service};
 pub use srv::SrvRecord;
+#[cfg(feature = "verify")]
+pub use verify::{
+    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
+    verify_candidate, verify_chain,
+};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

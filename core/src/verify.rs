@@ -1,0 +1,590 @@
+//! Verifying a candidate's certificate chain: path validation with rustls-webpki, then identity
+//! matching "with the SRV record as the starting point" (RFC 6186 §4, RFC 7817, RFC 6125 §6,
+//! RFC 9525; decisions D7–D12).
+//!
+//! The host supplies the chain as TLS delivered it (leaf first), its trust anchors and `now`.
+
+use std::time::Duration;
+
+use der::Decode;
+use der::asn1::Ia5StringRef;
+use pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use serde::Serialize;
+use webpki::{EndEntityCert, KeyUsage};
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
+
+use crate::error::{Error, ErrorCode};
+use crate::identity::{
+    PresentedIdentity, PresentedKind, dns_id_matches, dns_id_problem, parse_srv_id, srv_id_matches,
+    within_dns_constraint,
+};
+use crate::model::{Candidate, IdentityKind, ReferenceIdentity, Trust};
+use crate::name::normalize_domain;
+use crate::service::Service;
+
+/// OID of id-on-dnsSRV (RFC 4985 §2).
+const ID_ON_DNS_SRV: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.8.7");
+/// Longest chain accepted from the host, leaf included.
+const MAX_CHAIN: usize = 16;
+
+/// Signature algorithms accepted in chains (ring).
+static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PKCS1_3072_8192_SHA384,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+/// What is being verified: the email domain, the SRV label, the host connected to, and whether
+/// the SRV answer that named the host was DNSSEC-secure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    /// The email domain (any form; normalised to A-labels).
+    pub domain: String,
+    /// The SRV label the candidate came from.
+    pub service: Service,
+    /// The SRV target host connected to.
+    pub host: String,
+    /// Whether the SRV answer was DNSSEC-secure (D9: only then is `host` a reference identity).
+    pub dnssec_secure: bool,
+}
+
+impl Subject {
+    /// The subject of a plan's candidate.
+    pub fn of(domain: &str, candidate: &Candidate) -> Self {
+        Self {
+            domain: domain.to_owned(),
+            service: candidate.service,
+            host: candidate.host.clone(),
+            dnssec_secure: candidate.trust == Trust::DnssecSecure,
+        }
+    }
+}
+
+/// Verification options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Accept the subject CN as a DNS-ID when the certificate has no SAN identity at all
+    /// (RFC 7817 §3 allows it; RFC 9525 forbids it; D10). Off by default.
+    pub legacy_cn: bool,
+}
+
+/// The outcome of a verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// `verified`, `needs-confirmation` or `rejected`.
+    pub status: VerdictStatus,
+    /// The reference identity that matched (for `verified`), or the target host that matched
+    /// (for `needs-confirmation`).
+    pub matched: Option<ReferenceIdentity>,
+    /// Why the chain was rejected.
+    pub reason: Option<RejectReason>,
+    /// A readable summary naming the problem.
+    pub message: String,
+    /// The reference identities that were checked, in order.
+    pub reference_identities: Vec<ReferenceIdentity>,
+    /// Every identity the certificate presented, for display.
+    pub presented: Vec<PresentedIdentity>,
+    /// Notes, e.g. skipped malformed identifiers or SRV-IDs not used under name constraints.
+    pub notes: Vec<String>,
+}
+
+/// Verdict status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerdictStatus {
+    /// The chain is valid and matches the user's domain or its SRV-ID (or a DNSSEC-secure target).
+    Verified,
+    /// The chain is valid, but only the SRV target host matched and the SRV answer was not
+    /// DNSSEC-secure: ask the user before sending anything (RFC 6186 §6, RFC 7817 §8).
+    NeedsConfirmation,
+    /// Do not use this server.
+    Rejected,
+}
+
+/// Why a chain was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RejectReason {
+    /// No path to a trust anchor (includes self-signed certificates).
+    UnknownIssuer,
+    /// A certificate in the path has expired at `now`.
+    Expired,
+    /// A certificate in the path is not yet valid at `now`.
+    NotYetValid,
+    /// A signature does not verify, or uses an unsupported algorithm.
+    BadSignature,
+    /// The leaf is not for TLS server authentication (EKU), or a CA is used as a leaf.
+    WrongKeyUsage,
+    /// A name constraint of the path forbids the certificate's names.
+    NameConstraints,
+    /// No reference identity matches.
+    NameMismatch,
+    /// A certificate could not be parsed.
+    MalformedCertificate,
+    /// Another path-validation failure (see the message).
+    Other,
+}
+
+fn reject(
+    reason: RejectReason,
+    message: String,
+    reference_identities: Vec<ReferenceIdentity>,
+    presented: Vec<PresentedIdentity>,
+) -> Verdict {
+    Verdict {
+        status: VerdictStatus::Rejected,
+        matched: None,
+        reason: Some(reason),
+        message,
+        reference_identities,
+        presented,
+        notes: Vec::new(),
+    }
+}
+
+fn classify(e: &webpki::Error) -> RejectReason {
+    use webpki::Error as E;
+    match e {
+        E::UnknownIssuer | E::CertDistrusted => RejectReason::UnknownIssuer,
+        E::CertExpired { .. } => RejectReason::Expired,
+        E::CertNotValidYet { .. } => RejectReason::NotYetValid,
+        E::InvalidSignatureForPublicKey
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => RejectReason::BadSignature,
+        E::RequiredEkuNotFoundContext(_)
+        | E::EmptyEkuExtension
+        | E::CaUsedAsEndEntity
+        | E::EndEntityUsedAsCa => RejectReason::WrongKeyUsage,
+        E::NameConstraintViolation | E::MalformedNameConstraint => RejectReason::NameConstraints,
+        E::BadDer
+        | E::BadDerTime
+        | E::TrailingData(_)
+        | E::MalformedExtensions
+        | E::ExtensionValueInvalid
+        | E::UnsupportedCertVersion
+        | E::InvalidCertValidity
+        | E::InvalidSerialNumber => RejectReason::MalformedCertificate,
+        _ => RejectReason::Other,
+    }
+}
+
+/// Verifies `chain` (DER, leaf first) for `subject` against `anchors` (DER certificates) at
+/// `now_unix_secs`.
+///
+/// Hostile certificates are data: a chain that fails gives a `rejected` verdict. `Err` is only
+/// for unusable host input: an empty or over-long chain, no or unparsable trust anchors, or an
+/// invalid domain.
+pub fn verify_chain(
+    subject: &Subject,
+    chain: &[&[u8]],
+    anchors: &[&[u8]],
+    now_unix_secs: u64,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
+    let domain = normalize_domain(&subject.domain)?;
+    let host = subject
+        .host
+        .strip_suffix('.')
+        .unwrap_or(&subject.host)
+        .to_ascii_lowercase();
+    let Some((leaf_der, intermediates)) = chain.split_first() else {
+        return Err(Error::new(
+            ErrorCode::EmptyChain,
+            "the certificate chain is empty",
+        ));
+    };
+    if chain.len() > MAX_CHAIN {
+        return Err(Error::new(
+            ErrorCode::ChainTooLong,
+            format!(
+                "the chain has {} certificates; at most {MAX_CHAIN} are accepted",
+                chain.len()
+            ),
+        ));
+    }
+    if anchors.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidTrustAnchor,
+            "no trust anchor was given",
+        ));
+    }
+    let anchor_ders: Vec<CertificateDer<'_>> =
+        anchors.iter().map(|a| CertificateDer::from(*a)).collect();
+    let mut trust: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchors.len());
+    for (i, der) in anchor_ders.iter().enumerate() {
+        let anchor = webpki::anchor_from_trusted_cert(der).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidTrustAnchor,
+                format!("trust anchor {i} does not parse: {e}"),
+            )
+        })?;
+        trust.push(anchor);
+    }
+
+    let mut refs = vec![
+        ReferenceIdentity {
+            kind: IdentityKind::SrvId,
+            value: format!("_{}.{domain}", subject.service.label()),
+        },
+        ReferenceIdentity {
+            kind: IdentityKind::DnsId,
+            value: domain.clone(),
+        },
+    ];
+    if subject.dnssec_secure && host != domain {
+        refs.push(ReferenceIdentity {
+            kind: IdentityKind::DnsId,
+            value: host.clone(),
+        });
+    }
+
+    // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
+    let parsed = Certificate::from_der(leaf_der);
+    let (presented, mut notes) = match &parsed {
+        Ok(cert) => presented_identities(cert),
+        Err(e) => {
+            return Ok(reject(
+                RejectReason::MalformedCertificate,
+                format!("the server certificate does not parse: {e}"),
+                refs,
+                Vec::new(),
+            ));
+        }
+    };
+
+    let leaf_cert = CertificateDer::from(*leaf_der);
+    let intermediate_ders: Vec<CertificateDer<'_>> = intermediates
+        .iter()
+        .map(|c| CertificateDer::from(*c))
+        .collect();
+    let ee = match EndEntityCert::try_from(&leaf_cert) {
+        Ok(ee) => ee,
+        Err(e) => {
+            return Ok(reject(
+                classify(&e),
+                format!("the server certificate is not usable: {e}"),
+                refs,
+                presented,
+            ));
+        }
+    };
+    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
+    let path = match ee.verify_for_usage(
+        ALGORITHMS,
+        &trust,
+        &intermediate_ders,
+        time,
+        KeyUsage::server_auth(),
+        None,
+        None,
+    ) {
+        Ok(path) => path,
+        Err(e) => {
+            return Ok(reject(
+                classify(&e),
+                format!("the certificate chain does not validate: {e}"),
+                refs,
+                presented,
+            ));
+        }
+    };
+
+    // Name constraints anywhere in the validated path (intermediates and the anchor).
+    let anchor_index = trust.iter().position(|t| std::ptr::eq(t, path.anchor()));
+    let path_ders = path
+        .intermediate_certificates()
+        .map(|c| c.der().as_ref().to_vec())
+        .chain(anchor_index.map(|i| anchors[i].to_vec()));
+    let mut constraints: Vec<NameConstraints> = Vec::new();
+    for der in path_ders {
+        match name_constraints_of(&der) {
+            Ok(Some(nc)) => constraints.push(nc),
+            Ok(None) => {}
+            Err(e) => {
+                return Ok(reject(
+                    RejectReason::NameConstraints,
+                    format!("a name constraint in the path does not parse: {e}"),
+                    refs,
+                    presented,
+                ));
+            }
+        }
+    }
+
+    // Security scenario 67 and RFC 9525 §7.6: a CA's dNSName constraints do not limit SRVNames,
+    // and SRVName constraints are not evaluated here, so under any constraint SRV-IDs are not used.
+    let srv_ids_usable = constraints.is_empty();
+    if !srv_ids_usable && presented.iter().any(|p| p.kind == PresentedKind::SrvId) {
+        notes.push("SRV-IDs were not used: the issuing CA has name constraints, which do not vouch for SRVNames".into());
+    }
+    let has_san = presented.iter().any(|p| p.kind != PresentedKind::CnId);
+    let use_cn = options.legacy_cn && !has_san;
+    if options.legacy_cn && has_san && presented.iter().any(|p| p.kind == PresentedKind::CnId) {
+        notes.push(
+            "the CN was ignored because the certificate has subjectAltName identities".into(),
+        );
+    }
+
+    let dns_allowed = |name: &str| dns_name_allowed(name, &constraints);
+    let presents_dns = |reference: &str| {
+        presented.iter().any(|p| {
+            (p.kind == PresentedKind::DnsId || (use_cn && p.kind == PresentedKind::CnId))
+                && p.invalid.is_none()
+                && dns_id_matches(&p.value, reference)
+        }) && dns_allowed(reference)
+    };
+
+    let mut matched = None;
+    for r in &refs {
+        let ok = match r.kind {
+            IdentityKind::SrvId => {
+                srv_ids_usable
+                    && presented.iter().any(|p| {
+                        p.kind == PresentedKind::SrvId
+                            && p.invalid.is_none()
+                            && srv_id_matches(&p.value, subject.service.label(), &domain)
+                    })
+            }
+            IdentityKind::DnsId => presents_dns(&r.value),
+        };
+        if ok {
+            matched = Some(r.clone());
+            break;
+        }
+    }
+    let verdict = match matched {
+        Some(m) => Verdict {
+            status: VerdictStatus::Verified,
+            message: format!(
+                "the certificate is valid for {} `{}`",
+                kind_name(m.kind),
+                m.value
+            ),
+            matched: Some(m),
+            reason: None,
+            reference_identities: refs,
+            presented,
+            notes,
+        },
+        None if host != domain && presents_dns(&host) => Verdict {
+            status: VerdictStatus::NeedsConfirmation,
+            message: format!(
+                "the certificate is valid only for the server `{host}`, not for `{domain}`, and the SRV \
+                 answer was not DNSSEC-secure: ask the user to confirm `{host}` before sending anything"
+            ),
+            matched: Some(ReferenceIdentity {
+                kind: IdentityKind::DnsId,
+                value: host.clone(),
+            }),
+            reason: None,
+            reference_identities: refs,
+            presented,
+            notes,
+        },
+        None => {
+            let shown: Vec<String> = presented.iter().map(|p| p.value.clone()).collect();
+            Verdict {
+                status: VerdictStatus::Rejected,
+                message: format!(
+                    "the certificate names [{}], none of [{}]",
+                    shown.join(", "),
+                    refs.iter()
+                        .map(|r| r.value.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                matched: None,
+                reason: Some(RejectReason::NameMismatch),
+                reference_identities: refs,
+                presented,
+                notes,
+            }
+        }
+    };
+    Ok(verdict)
+}
+
+/// Verifies the chain of a plan's `candidate` (see [`verify_chain`]).
+pub fn verify_candidate(
+    domain: &str,
+    candidate: &Candidate,
+    chain: &[&[u8]],
+    anchors: &[&[u8]],
+    now_unix_secs: u64,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
+    verify_chain(
+        &Subject::of(domain, candidate),
+        chain,
+        anchors,
+        now_unix_secs,
+        options,
+    )
+}
+
+fn kind_name(kind: IdentityKind) -> &'static str {
+    match kind {
+        IdentityKind::SrvId => "SRV-ID",
+        IdentityKind::DnsId => "DNS-ID",
+    }
+}
+
+/// The nameConstraints extension of a certificate, if any.
+fn name_constraints_of(der: &[u8]) -> Result<Option<NameConstraints>, der::Error> {
+    let cert = Certificate::from_der(der)?;
+    Ok(cert
+        .tbs_certificate()
+        .get_extension::<NameConstraints>()?
+        .map(|(_, nc)| nc))
+}
+
+/// Whether dNSName constraints of the path allow `name` (RFC 5280 §4.2.1.10).
+fn dns_name_allowed(name: &str, constraints: &[NameConstraints]) -> bool {
+    constraints.iter().all(|nc| {
+        let dns_bases = |subtrees: &Option<
+            x509_cert::ext::pkix::constraints::name::GeneralSubtrees,
+        >|
+         -> Vec<String> {
+            subtrees
+                .iter()
+                .flatten()
+                .filter_map(|s| match &s.base {
+                    GeneralName::DnsName(n) => Some(n.as_str().to_owned()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let excluded = dns_bases(&nc.excluded_subtrees);
+        let permitted = dns_bases(&nc.permitted_subtrees);
+        !excluded.iter().any(|b| within_dns_constraint(name, b))
+            && (permitted.is_empty() || permitted.iter().any(|b| within_dns_constraint(name, b)))
+    })
+}
+
+/// Shows a presented value safely: printable ASCII stays, other bytes (NUL, controls, spaces,
+/// non-ASCII) become `\DDD`, so a value can never pass for another when displayed.
+fn escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_graphic() && b != b'\\' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\{b:03}"));
+        }
+    }
+    out
+}
+
+/// Reads the presented identities of a leaf certificate (D11, D12).
+fn presented_identities(cert: &Certificate) -> (Vec<PresentedIdentity>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let tbs = cert.tbs_certificate();
+    match tbs.get_extension::<SubjectAltName>() {
+        Ok(Some((_, san))) => {
+            for name in san.0 {
+                match name {
+                    GeneralName::DnsName(n) => {
+                        let value = n.as_str().to_owned();
+                        let invalid = dns_id_problem(&value);
+                        out.push(PresentedIdentity {
+                            kind: PresentedKind::DnsId,
+                            value: escape(value.as_bytes()),
+                            invalid,
+                        });
+                    }
+                    GeneralName::OtherName(other) if other.type_id == ID_ON_DNS_SRV => {
+                        match other.value.decode_as::<Ia5StringRef<'_>>() {
+                            Ok(s) => {
+                                let value = s.as_str().to_owned();
+                                let invalid = parse_srv_id(&value).err();
+                                out.push(PresentedIdentity {
+                                    kind: PresentedKind::SrvId,
+                                    value: escape(value.as_bytes()),
+                                    invalid,
+                                });
+                            }
+                            Err(_) => notes.push(
+                                "an SRVName that is not an IA5String was ignored (RFC 4985)".into(),
+                            ),
+                        }
+                    }
+                    GeneralName::UniformResourceIdentifier(u) => out.push(PresentedIdentity {
+                        kind: PresentedKind::UriId,
+                        value: escape(u.as_str().as_bytes()),
+                        invalid: Some("URI-IDs are not used for mail (RFC 7817 §3)".into()),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(e) => notes.push(format!(
+            "the subjectAltName extension does not parse and was ignored: {e}"
+        )),
+    }
+    for atv in tbs.subject().iter() {
+        if atv.oid == der::oid::db::rfc4519::CN {
+            let value = atv
+                .value
+                .decode_as::<der::asn1::Utf8StringRef<'_>>()
+                .map(|s| s.as_str().to_owned())
+                .or_else(|_| {
+                    atv.value
+                        .decode_as::<der::asn1::PrintableStringRef<'_>>()
+                        .map(|s| s.as_str().to_owned())
+                })
+                .or_else(|_| {
+                    atv.value
+                        .decode_as::<Ia5StringRef<'_>>()
+                        .map(|s| s.as_str().to_owned())
+                });
+            if let Ok(value) = value {
+                let invalid = dns_id_problem(&value);
+                out.push(PresentedIdentity {
+                    kind: PresentedKind::CnId,
+                    value: escape(value.as_bytes()),
+                    invalid,
+                });
+            }
+        }
+    }
+    (out, notes)
+}
+
+/// Decodes every `CERTIFICATE` block of a PEM text into DER, in order. Other PEM blocks are
+/// skipped; text outside blocks is ignored.
+pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    use pki_types::pem::PemObject;
+    let mut out = Vec::new();
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        let cert = cert.map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidCertificateEncoding,
+                format!("PEM certificate does not decode: {e}"),
+            )
+        })?;
+        out.push(cert.as_ref().to_vec());
+    }
+    if out.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidCertificateEncoding,
+            "no CERTIFICATE block in the PEM text",
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,437 @@
+//! Certificate verification against the test PKI in testdata/certs (made by
+//! scripts/make-test-pki.sh). Covers security scenarios 58–70 of the security notes.
+
+#![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
+
+mod common;
+
+use mailsrv::identity::PresentedKind;
+use mailsrv::{
+    ErrorCode, IdentityKind, RejectReason, Service, Subject, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_chain,
+};
+
+/// Inside the validity window of the committed PKI (see testdata/certs/validity.txt).
+const NOW: u64 = 1_811_808_000; // 2027-06-01
+const LATER: u64 = 2_208_988_800; // 2040-01-01
+const EARLIER: u64 = 1_577_836_800; // 2020-01-01
+
+fn pem(name: &str) -> Vec<Vec<u8>> {
+    let path = common::testdata().join("certs").join(name);
+    certificates_from_pem(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn subject(service: Service, host: &str, dnssec_secure: bool) -> Subject {
+    Subject {
+        domain: "example.net".into(),
+        service,
+        host: host.into(),
+        dnssec_secure,
+    }
+}
+
+fn check_with(
+    chain: &str,
+    anchor: &str,
+    subject: &Subject,
+    now: u64,
+    options: VerifyOptions,
+) -> Verdict {
+    let chain = pem(chain);
+    let anchors = pem(anchor);
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    verify_chain(subject, &chain, &anchors, now, options).unwrap()
+}
+
+fn check(chain: &str, subject: &Subject) -> Verdict {
+    check_with(chain, "ca.pem", subject, NOW, VerifyOptions::default())
+}
+
+fn rejected(v: &Verdict, reason: RejectReason) {
+    assert_eq!(v.status, VerdictStatus::Rejected, "{v:?}");
+    assert_eq!(v.reason, Some(reason), "{v:?}");
+}
+
+#[test]
+fn security_scenario_61_srv_id_verifies_the_matching_service_only() {
+    let v = check(
+        "srv-id.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    let m = v.matched.unwrap();
+    assert_eq!(
+        (m.kind, m.value.as_str()),
+        (IdentityKind::SrvId, "_imaps.example.net")
+    );
+    // A certificate carrying only SRV-IDs: `_imap` is not `_imaps`, `_submission` not `_submissions`.
+    rejected(
+        &check(
+            "srv-id.chain.pem",
+            &subject(Service::Imap, "mail.provider.net", false),
+        ),
+        RejectReason::NameMismatch,
+    );
+    rejected(
+        &check(
+            "srv-id.chain.pem",
+            &subject(Service::Submission, "mail.provider.net", false),
+        ),
+        RejectReason::NameMismatch,
+    );
+    assert_eq!(
+        check(
+            "srv-id.chain.pem",
+            &subject(Service::Submissions, "x.example.net", false)
+        )
+        .status,
+        VerdictStatus::Verified
+    );
+}
+
+#[test]
+fn security_scenario_61_62_wrong_or_malformed_srv_ids_are_listed_but_never_match() {
+    let v = check(
+        "srv-wrong.chain.pem",
+        &subject(Service::Imaps, "mail.example.net", false),
+    );
+    rejected(&v, RejectReason::NameMismatch);
+    let srv: Vec<&str> = v
+        .presented
+        .iter()
+        .filter(|p| p.kind == PresentedKind::SrvId)
+        .map(|p| p.value.as_str())
+        .collect();
+    assert_eq!(
+        srv,
+        [
+            "_xmpp.example.net",
+            "_imaps.example.org",
+            "_imaps.*.example.net",
+            "imaps.example.net"
+        ]
+    );
+    assert!(
+        v.presented
+            .iter()
+            .any(|p| p.value == "_imaps.*.example.net" && p.invalid.is_some())
+    );
+    assert!(
+        v.notes.iter().any(|n| n.contains("IA5String")),
+        "{:?}",
+        v.notes
+    );
+}
+
+#[test]
+fn security_scenario_60_dns_id_of_the_user_domain_verifies_at_the_provider() {
+    let v = check(
+        "domain.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified);
+    assert_eq!(v.matched.unwrap().value, "example.net");
+}
+
+#[test]
+fn security_scenario_58_59_d9_target_only_certificate_needs_dnssec_or_confirmation() {
+    let v = check(
+        "target-only.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::NeedsConfirmation, "{v:?}");
+    assert_eq!(v.matched.unwrap().value, "mail.provider.net");
+    assert!(
+        !v.reference_identities
+            .iter()
+            .any(|r| r.value == "mail.provider.net")
+    );
+    let v = check(
+        "target-only.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", true),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified);
+    assert_eq!(v.matched.unwrap().value, "mail.provider.net");
+    // Connected to another host: nothing matches.
+    rejected(
+        &check(
+            "target-only.chain.pem",
+            &subject(Service::Imaps, "other.provider.net", false),
+        ),
+        RejectReason::NameMismatch,
+    );
+}
+
+#[test]
+fn security_scenario_65_wildcards_in_certificates() {
+    let v = check(
+        "wildcard.chain.pem",
+        &subject(Service::Imaps, "imap.example.net", false),
+    );
+    // `*.example.net` does not cover `example.net` itself, only the in-domain target.
+    assert_eq!(v.status, VerdictStatus::NeedsConfirmation, "{v:?}");
+    assert_eq!(
+        check(
+            "wildcard.chain.pem",
+            &subject(Service::Imaps, "imap.example.net", true)
+        )
+        .status,
+        VerdictStatus::Verified
+    );
+    let v = check(
+        "bad-wildcards.chain.pem",
+        &Subject {
+            domain: "example.co.uk".into(),
+            ..subject(Service::Imaps, "foo.example.net", true)
+        },
+    );
+    rejected(&v, RejectReason::NameMismatch);
+    assert_eq!(
+        v.presented
+            .iter()
+            .filter(|p| p.kind == PresentedKind::DnsId && p.invalid.is_some())
+            .count(),
+        5,
+        "{:?}",
+        v.presented
+    );
+}
+
+#[test]
+fn security_scenario_63_idn_srv_id_and_dns_id_match_in_a_label_form() {
+    let s = Subject {
+        domain: "Bücher.example".into(),
+        service: Service::Imaps,
+        host: "mail.provider.net".into(),
+        dnssec_secure: false,
+    };
+    let v = check("idn.chain.pem", &s);
+    assert_eq!(v.status, VerdictStatus::Verified);
+    assert_eq!(v.matched.unwrap().value, "_imaps.xn--bcher-kva.example");
+}
+
+#[test]
+fn security_scenario_68_underscore_and_ip_literal_dns_names_never_match() {
+    let s = Subject {
+        domain: "foo_bar.example.net".into(),
+        ..subject(Service::Imaps, "foo_bar.example.net", true)
+    };
+    let chain = pem("underscore.chain.pem");
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchors = pem("ca.pem");
+    let err = verify_chain(&s, &chain, &[&anchors[0]], NOW, VerifyOptions::default()).unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::InvalidDomain,
+        "the email domain itself must be a host name"
+    );
+    let v = check(
+        "underscore.chain.pem",
+        &subject(Service::Imaps, "foo_bar.example.net", true),
+    );
+    rejected(&v, RejectReason::NameMismatch);
+    assert!(
+        v.presented
+            .iter()
+            .all(|p| p.kind != PresentedKind::DnsId || p.invalid.is_some())
+    );
+}
+
+#[test]
+fn security_scenario_64_d10_cn_only_in_legacy_mode_and_never_beside_sans() {
+    let s = subject(Service::Imaps, "mail.provider.net", false);
+    rejected(&check("cn-only.chain.pem", &s), RejectReason::NameMismatch);
+    let legacy = VerifyOptions { legacy_cn: true };
+    let v = check_with("cn-only.chain.pem", "ca.pem", &s, NOW, legacy);
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    let v = check_with("cn-and-san.chain.pem", "ca.pem", &s, NOW, legacy);
+    rejected(&v, RejectReason::NameMismatch);
+    assert!(
+        v.presented
+            .iter()
+            .any(|p| p.kind == PresentedKind::CnId && p.value == "example.net")
+    );
+}
+
+#[test]
+fn security_scenario_69_self_signed_unknown_issuer_expired_not_yet_valid() {
+    let s = subject(Service::Imaps, "mail.example.net", false);
+    rejected(
+        &check("self-signed.chain.pem", &s),
+        RejectReason::UnknownIssuer,
+    );
+    rejected(
+        &check("unknown-issuer.chain.pem", &s),
+        RejectReason::UnknownIssuer,
+    );
+    let v = check_with(
+        "domain.chain.pem",
+        "ca.pem",
+        &s,
+        LATER,
+        VerifyOptions::default(),
+    );
+    rejected(&v, RejectReason::Expired);
+    assert!(
+        v.presented.iter().any(|p| p.value == "example.net"),
+        "a rejected verdict still lists the identities"
+    );
+    rejected(
+        &check_with(
+            "domain.chain.pem",
+            "ca.pem",
+            &s,
+            EARLIER,
+            VerifyOptions::default(),
+        ),
+        RejectReason::NotYetValid,
+    );
+    // The right anchor for the unknown-issuer chain makes it valid: the rejection was the anchor.
+    assert_eq!(
+        check_with(
+            "unknown-issuer.chain.pem",
+            "other-ca.pem",
+            &s,
+            NOW,
+            VerifyOptions::default()
+        )
+        .status,
+        VerdictStatus::Verified
+    );
+}
+
+#[test]
+fn wrong_extended_key_usage_is_rejected() {
+    rejected(
+        &check(
+            "wrong-eku.chain.pem",
+            &subject(Service::Imaps, "mail.example.net", false),
+        ),
+        RejectReason::WrongKeyUsage,
+    );
+}
+
+#[test]
+fn security_scenario_67_dns_name_constraints_do_not_vouch_for_srv_ids() {
+    // The leaf presents `_imaps.example.net` under a CA constrained to dNSName example.net: the
+    // SRV-ID is not used; the in-domain target `mail.example.net` matches only with DNSSEC.
+    let v = check(
+        "nc-srv.chain.pem",
+        &subject(Service::Imaps, "mail.example.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::NeedsConfirmation, "{v:?}");
+    assert!(v.notes.iter().any(|n| n.contains("name constraints")));
+    let v = check(
+        "nc-srv.chain.pem",
+        &subject(Service::Imaps, "mail.example.net", true),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified);
+    assert_eq!(v.matched.unwrap().kind, IdentityKind::DnsId);
+}
+
+#[test]
+fn security_scenario_66_excluded_subtree_beats_a_wildcard() {
+    let s = Subject {
+        domain: "example.com".into(),
+        service: Service::Imaps,
+        host: "bar.example.com".into(),
+        dnssec_secure: true,
+    };
+    // webpki refuses the whole chain: a wildcard that could name an excluded host violates the
+    // constraint, for every reference identity.
+    rejected(
+        &check("nc-wild.chain.pem", &s),
+        RejectReason::NameConstraints,
+    );
+    let s = Subject {
+        host: "foo.example.com".into(),
+        ..s
+    };
+    rejected(
+        &check("nc-wild.chain.pem", &s),
+        RejectReason::NameConstraints,
+    );
+}
+
+#[test]
+fn chains_eight_deep_validate() {
+    let v = check(
+        "deep.chain.pem",
+        &subject(Service::Imaps, "mail.example.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+}
+
+#[test]
+fn garbage_der_and_bad_host_input() {
+    let s = subject(Service::Imaps, "mail.example.net", false);
+    let anchors = pem("ca.pem");
+    let a: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    for garbage in [
+        &b""[..],
+        b"\x30\x03\x02\x01",
+        b"not a certificate",
+        &[0x30, 0x82, 0xFF, 0xFF],
+    ] {
+        let v = verify_chain(&s, &[garbage], &a, NOW, VerifyOptions::default()).unwrap();
+        rejected(&v, RejectReason::MalformedCertificate);
+    }
+    let leaf = pem("domain.chain.pem");
+    let mut truncated = leaf[0].clone();
+    truncated.truncate(truncated.len() / 2);
+    rejected(
+        &verify_chain(&s, &[&truncated], &a, NOW, VerifyOptions::default()).unwrap(),
+        RejectReason::MalformedCertificate,
+    );
+    let mut flipped = leaf[0].clone();
+    let n = flipped.len();
+    flipped[n - 5] ^= 0x01; // inside the signature
+    let v = verify_chain(&s, &[&flipped, &leaf[1]], &a, NOW, VerifyOptions::default()).unwrap();
+    assert_eq!(v.status, VerdictStatus::Rejected, "{v:?}");
+    assert_eq!(
+        verify_chain(&s, &[], &a, NOW, VerifyOptions::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::EmptyChain
+    );
+    assert_eq!(
+        verify_chain(&s, &[&leaf[0]], &[], NOW, VerifyOptions::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidTrustAnchor
+    );
+    assert_eq!(
+        verify_chain(&s, &[&leaf[0]], &[b"junk"], NOW, VerifyOptions::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidTrustAnchor
+    );
+    let long: Vec<&[u8]> = (0..17).map(|_| leaf[0].as_slice()).collect();
+    assert_eq!(
+        verify_chain(&s, &long, &a, NOW, VerifyOptions::default())
+            .unwrap_err()
+            .code(),
+        ErrorCode::ChainTooLong
+    );
+    assert_eq!(
+        certificates_from_pem(b"hello").unwrap_err().code(),
+        ErrorCode::InvalidCertificateEncoding
+    );
+}
+
+#[test]
+fn verdicts_serialise_as_camel_case_json() {
+    let v = check(
+        "target-only.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["status"], "needs-confirmation");
+    assert_eq!(json["matched"]["type"], "dns-id");
+    assert_eq!(
+        json["referenceIdentities"][0]["value"],
+        "_imaps.example.net"
+    );
+    assert_eq!(json["presented"][0]["type"], "dns-id");
+}
