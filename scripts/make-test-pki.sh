@@ -24,6 +24,7 @@ root() {
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign
 subjectKeyIdentifier=hash
+${3:-}
 EXT
   openssl req -new -x509 -key "$1.key" -subj "/CN=$2" -days $days -sha256 \
     -extensions v3 -config <(printf '[req]\ndistinguished_name=dn\n[dn]\n[v3]\n'; cat "$1.ext") \
@@ -104,6 +105,11 @@ sign nc-excl ca "excluding intermediate" nc-excl.ext
 leaf_ext nc-wild.ext "DNS:*.example.com"
 sign nc-wild nc-excl "wildcard under exclusion" nc-wild.ext
 
+# A root that carries a dNSName constraint itself (the constraint lives in the trust anchor).
+root nc-root "constrained root" "nameConstraints=critical,permitted;DNS:example.net"
+leaf_ext nc-root-leaf.ext "otherName:$SRV;IA5STRING:_imaps.example.net,DNS:mail.example.net"
+sign nc-root-leaf nc-root "srvname under a constrained root" nc-root-leaf.ext
+
 # A chain eight certificates deep: root, six intermediates, leaf.
 prev=ca
 for i in 1 2 3 4 5 6; do
@@ -117,6 +123,8 @@ sign deep-leaf "$prev" "deep leaf" deep-leaf.ext
 # Write PEM chains (leaf first) and anchors.
 cp ca.pem "$out/ca.pem"
 cp other-ca.pem "$out/other-ca.pem"
+cp nc-root.pem "$out/nc-root.pem"
+cp nc-root-leaf.pem "$out/nc-root-leaf.chain.pem"
 for l in srv-id domain target-only wildcard bad-wildcards srv-wrong idn underscore wrong-eku cn-and-san cn-only; do
   cat "$l.pem" int.pem > "$out/$l.chain.pem"
 done

@@ -59,6 +59,8 @@ pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use query::Question;
 pub use service::{Protocol, Security, Service};
 pub use srv::SrvRecord;
+#[cfg(feature = "webpki-roots")]
+pub use verify::verify_chain_bundled;
 #[cfg(feature = "verify")]
 pub use verify::{
     RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,

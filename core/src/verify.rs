@@ -195,6 +195,52 @@ pub fn verify_chain(
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
+    if anchors.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidTrustAnchor,
+            "no trust anchor was given",
+        ));
+    }
+    let anchor_ders: Vec<CertificateDer<'_>> =
+        anchors.iter().map(|a| CertificateDer::from(*a)).collect();
+    let mut trust: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchors.len());
+    for (i, der) in anchor_ders.iter().enumerate() {
+        let anchor = webpki::anchor_from_trusted_cert(der).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidTrustAnchor,
+                format!("trust anchor {i} does not parse: {e}"),
+            )
+        })?;
+        trust.push(anchor);
+    }
+    verify_trusted(subject, chain, &trust, now_unix_secs, options)
+}
+
+/// Verifies `chain` against the Mozilla root store bundled through the `webpki-roots` crate, for
+/// hosts that have no trust store of their own.
+#[cfg(feature = "webpki-roots")]
+pub fn verify_chain_bundled(
+    subject: &Subject,
+    chain: &[&[u8]],
+    now_unix_secs: u64,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
+    verify_trusted(
+        subject,
+        chain,
+        webpki_roots::TLS_SERVER_ROOTS,
+        now_unix_secs,
+        options,
+    )
+}
+
+fn verify_trusted(
+    subject: &Subject,
+    chain: &[&[u8]],
+    trust: &[TrustAnchor<'_>],
+    now_unix_secs: u64,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
     let domain = normalize_domain(&subject.domain)?;
     let host = subject
         .host
@@ -215,24 +261,6 @@ pub fn verify_chain(
                 chain.len()
             ),
         ));
-    }
-    if anchors.is_empty() {
-        return Err(Error::new(
-            ErrorCode::InvalidTrustAnchor,
-            "no trust anchor was given",
-        ));
-    }
-    let anchor_ders: Vec<CertificateDer<'_>> =
-        anchors.iter().map(|a| CertificateDer::from(*a)).collect();
-    let mut trust: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchors.len());
-    for (i, der) in anchor_ders.iter().enumerate() {
-        let anchor = webpki::anchor_from_trusted_cert(der).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidTrustAnchor,
-                format!("trust anchor {i} does not parse: {e}"),
-            )
-        })?;
-        trust.push(anchor);
     }
 
     let mut refs = vec![
@@ -285,7 +313,7 @@ pub fn verify_chain(
     let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
     let path = match ee.verify_for_usage(
         ALGORITHMS,
-        &trust,
+        trust,
         &intermediate_ders,
         time,
         KeyUsage::server_auth(),
@@ -304,14 +332,13 @@ pub fn verify_chain(
     };
 
     // Name constraints anywhere in the validated path (intermediates and the anchor).
-    let anchor_index = trust.iter().position(|t| std::ptr::eq(t, path.anchor()));
-    let path_ders = path
+    let path_constraints = path
         .intermediate_certificates()
-        .map(|c| c.der().as_ref().to_vec())
-        .chain(anchor_index.map(|i| anchors[i].to_vec()));
+        .map(|c| name_constraints_of(c.der().as_ref()))
+        .chain(std::iter::once(anchor_name_constraints(path.anchor())));
     let mut constraints: Vec<NameConstraints> = Vec::new();
-    for der in path_ders {
-        match name_constraints_of(&der) {
+    for found in path_constraints {
+        match found {
             Ok(Some(nc)) => constraints.push(nc),
             Ok(None) => {}
             Err(e) => {
@@ -450,6 +477,32 @@ fn name_constraints_of(der: &[u8]) -> Result<Option<NameConstraints>, der::Error
         .tbs_certificate()
         .get_extension::<NameConstraints>()?
         .map(|(_, nc)| nc))
+}
+
+/// The name constraints of a trust anchor; webpki keeps the contents of the NameConstraints
+/// SEQUENCE, so the SEQUENCE header is put back before decoding.
+fn anchor_name_constraints(
+    anchor: &TrustAnchor<'_>,
+) -> Result<Option<NameConstraints>, der::Error> {
+    let Some(inner) = &anchor.name_constraints else {
+        return Ok(None);
+    };
+    let inner = inner.as_ref();
+    let mut der = vec![0x30];
+    let len = inner.len();
+    if len < 0x80 {
+        der.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        der.push(0x80 | bytes.len() as u8);
+        der.extend(bytes);
+    }
+    der.extend_from_slice(inner);
+    NameConstraints::from_der(&der).map(Some)
 }
 
 /// Whether dNSName constraints of the path allow `name` (RFC 5280 §4.2.1.10).

@@ -195,3 +195,62 @@ fn an_unanswering_server_gives_timeouts_and_exit_code_3() {
             .all(|l| l["outcome"] == "timeout")
     );
 }
+
+fn verify_example() -> PathBuf {
+    example().with_file_name("verify")
+}
+
+fn cert(name: &str) -> String {
+    common::testdata()
+        .join("certs")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn verify_example_prints_verdicts_and_exit_codes() {
+    let run = |chain: &str, now: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--email",
+            "alice@example.net",
+            "--service",
+            "imaps",
+            "--host",
+            "mail.provider.net",
+            "--anchors",
+        ];
+        let anchors = cert("ca.pem");
+        let chain = cert(chain);
+        args.push(&anchors);
+        args.extend(["--chain", &chain, "--now", now]);
+        args.extend(extra);
+        Command::new(verify_example()).args(&args).output().unwrap()
+    };
+    let out = run("srv-id.chain.pem", "2027-06-01T00:00:00Z", &["--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "verified");
+    assert_eq!(v["matched"]["value"], "_imaps.example.net");
+    let out = run("target-only.chain.pem", "2027-06-01T02:00:00+02:00", &[]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("NEEDS CONFIRMATION"));
+    let out = run(
+        "target-only.chain.pem",
+        "2027-06-01T00:00:00Z",
+        &["--dnssec-secure"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = run("domain.chain.pem", "2040-01-01T00:00:00Z", &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reason"], "expired");
+    let out = run("domain.chain.pem", "yesterday", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}

@@ -435,3 +435,65 @@ fn verdicts_serialise_as_camel_case_json() {
     );
     assert_eq!(json["presented"][0]["type"], "dns-id");
 }
+
+#[test]
+fn security_scenario_67_constraints_in_the_trust_anchor_count_too() {
+    let s = subject(Service::Imaps, "mail.example.net", false);
+    let v = check_with(
+        "nc-root-leaf.chain.pem",
+        "nc-root.pem",
+        &s,
+        NOW,
+        VerifyOptions::default(),
+    );
+    assert_eq!(v.status, VerdictStatus::NeedsConfirmation, "{v:?}");
+    assert!(v.notes.iter().any(|n| n.contains("name constraints")));
+}
+
+#[cfg(feature = "webpki-roots")]
+#[test]
+fn bundled_roots_do_not_trust_the_test_pki() {
+    let chain = pem("domain.chain.pem");
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let s = subject(Service::Imaps, "mail.example.net", false);
+    let v = mailsrv::verify_chain_bundled(&s, &chain, NOW, VerifyOptions::default()).unwrap();
+    rejected(&v, RejectReason::UnknownIssuer);
+}
+
+#[test]
+fn every_verdict_conforms_to_the_json_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::testdata().join("../schema/verdict.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut statuses = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(common::testdata().join("certs")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".chain.pem") {
+            continue;
+        }
+        for (secure, now) in [(false, NOW), (true, NOW), (false, LATER)] {
+            let s = subject(Service::Imaps, "mail.provider.net", secure);
+            let v = check_with(&name, "ca.pem", &s, now, VerifyOptions::default());
+            let json = serde_json::to_value(&v).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}\n{json}");
+            statuses.insert(json["status"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    let mut bad = serde_json::to_value(check(
+        "domain.chain.pem",
+        &subject(Service::Imaps, "x.example.net", false),
+    ))
+    .unwrap();
+    bad["reason"] = "name-mismatch".into();
+    assert!(
+        !validator.is_valid(&bad),
+        "a verified verdict with a reason is invalid"
+    );
+}
