@@ -1,6 +1,7 @@
 # mailsrv — common tasks. `make demo` and `make test` work on a fresh clone (see README).
 CARGO ?= cargo
 FUZZ_SECS ?= 600
+FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
 .PHONY: all demo test fmt-check clippy doc unit deps-check bench fuzz clean
@@ -50,7 +51,7 @@ bench:
 
 ## Fuzz the answer parser and planner (needs the nightly toolchain and cargo-fuzz).
 fuzz:
-	cd core/fuzz && $(CARGO) +nightly fuzz run answers -- -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048
+	cd core/fuzz && $(CARGO) +nightly fuzz run $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,69 @@
+//! Certificate verification speed: a three-certificate chain (leaf, intermediate, root anchor)
+//! through `verify_chain`, against rustls-webpki's path validation alone, to show what SAN
+//! parsing and identity matching add. Results go to BENCHMARKS.md.
+#![allow(missing_docs, reason = "criterion generates the entry point")]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mailsrv::{Service, Subject, VerifyOptions, certificates_from_pem, verify_chain};
+use pki_types::{CertificateDer, UnixTime};
+
+const NOW: u64 = 1_811_808_000;
+
+fn load(name: &str) -> Vec<Vec<u8>> {
+    let path = format!("{}/../testdata/certs/{name}", env!("CARGO_MANIFEST_DIR"));
+    certificates_from_pem(&std::fs::read(path).expect("test PKI file")).expect("PEM")
+}
+
+fn bench(c: &mut Criterion) {
+    let chain = load("srv-id.chain.pem");
+    let anchors = load("ca.pem");
+    let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchor_refs: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    let subject = Subject {
+        domain: "example.net".into(),
+        service: Service::Imaps,
+        host: "mail.provider.net".into(),
+        dnssec_secure: false,
+    };
+    c.bench_function("verify/3-cert-chain-srv-id", |b| {
+        b.iter(|| {
+            black_box(verify_chain(
+                &subject,
+                &chain_refs,
+                &anchor_refs,
+                NOW,
+                VerifyOptions::default(),
+            ))
+        })
+    });
+
+    let leaf = CertificateDer::from(chain[0].as_slice());
+    let intermediates = [CertificateDer::from(chain[1].as_slice())];
+    let anchor_der = CertificateDer::from(anchors[0].as_slice());
+    let algs = [webpki::ring::ECDSA_P256_SHA256];
+    c.bench_function("verify/webpki-path-only", |b| {
+        b.iter(|| {
+            let anchor = webpki::anchor_from_trusted_cert(&anchor_der).expect("anchor");
+            let ee = webpki::EndEntityCert::try_from(&leaf).expect("leaf");
+            let time = UnixTime::since_unix_epoch(Duration::from_secs(NOW));
+            let ok = ee
+                .verify_for_usage(
+                    &algs,
+                    &[anchor],
+                    &intermediates,
+                    time,
+                    webpki::KeyUsage::server_auth(),
+                    None,
+                    None,
+                )
+                .is_ok();
+            black_box(ok)
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
