@@ -1,0 +1,406 @@
+//! `mailsrv_discovery`: questions out, answers in.
+
+use mailsrv_core::{
+    Discovery, DnssecStatus, Failure, IncomingPreference, MinimumSecurity, Options, Outcome,
+    SrvRecord, TlsOrder,
+};
+
+use crate::ffi_util::{
+    OwnedStr, bytes, guard, handle, handle_mut, mailsrv_result, mailsrv_str, text, write_out,
+};
+use crate::plan::{mailsrv_plan, outcome_code, service_code};
+
+type R = mailsrv_result;
+
+/// Planner options. Get the defaults with `mailsrv_options_default`, then change fields.
+/// Flags are `uint8_t` (0 = false, anything else = true).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mailsrv_options {
+    /// Look for IMAP.
+    pub imap: u8,
+    /// Look for POP3.
+    pub pop3: u8,
+    /// Look for submission.
+    pub submission: u8,
+    /// Trust the AD bit of wire responses (a validating resolver over a secure channel).
+    pub trust_ad: u8,
+    /// A `mailsrv_min_security` value.
+    pub minimum_security: u32,
+    /// A `mailsrv_tls_order` value.
+    pub tls_order: u32,
+    /// A `mailsrv_protocol` value: `MAILSRV_PROTOCOL_IMAP` or `MAILSRV_PROTOCOL_POP3`.
+    pub prefer: u32,
+    /// DNS message ID of question 0 (random for UDP, 0 for DNS over HTTPS).
+    pub message_id_base: u16,
+}
+
+/// Minimum security (RFC 8314 §5.1).
+#[repr(u32)]
+pub enum mailsrv_min_security {
+    /// Implicit TLS only.
+    MAILSRV_MIN_SECURITY_IMPLICIT_TLS = 0,
+    /// TLS required, STARTTLS allowed (the default).
+    MAILSRV_MIN_SECURITY_STARTTLS = 1,
+    /// Cleartext fallbacks allowed (opt-in).
+    MAILSRV_MIN_SECURITY_CLEARTEXT = 2,
+}
+
+/// Order of implicit-TLS and STARTTLS candidates (decision D3).
+#[repr(u32)]
+pub enum mailsrv_tls_order {
+    /// Implicit TLS first (the default).
+    MAILSRV_TLS_ORDER_IMPLICIT_FIRST = 0,
+    /// Merge by SRV priority.
+    MAILSRV_TLS_ORDER_DOMAIN_PRIORITY = 1,
+}
+
+/// DNSSEC status asserted by the host for an answer.
+#[repr(u32)]
+pub enum mailsrv_dnssec {
+    /// Not asserted: the AD bit counts if `trust_ad` is set (wire answers only).
+    MAILSRV_DNSSEC_UNSPECIFIED = 0,
+    /// Validated.
+    MAILSRV_DNSSEC_SECURE = 1,
+    /// Unsigned or not validated.
+    MAILSRV_DNSSEC_INSECURE = 2,
+    /// Validation failed.
+    MAILSRV_DNSSEC_BOGUS = 3,
+    /// Validation could not decide.
+    MAILSRV_DNSSEC_INDETERMINATE = 4,
+}
+
+/// A failure (or negative answer) reported by the host.
+#[repr(u32)]
+pub enum mailsrv_failure {
+    /// No answer in time.
+    MAILSRV_FAILURE_TIMEOUT = 0,
+    /// Network error.
+    MAILSRV_FAILURE_NETWORK_ERROR = 1,
+    /// The resolver said NXDOMAIN.
+    MAILSRV_FAILURE_NXDOMAIN = 2,
+    /// The resolver said NODATA.
+    MAILSRV_FAILURE_NODATA = 3,
+    /// The resolver said SERVFAIL.
+    MAILSRV_FAILURE_SERVFAIL = 4,
+    /// The resolver said REFUSED.
+    MAILSRV_FAILURE_REFUSED = 5,
+}
+
+/// One question, as views into the discovery (valid until it is freed).
+#[repr(C)]
+pub struct mailsrv_question {
+    /// Question id, to feed its answer back.
+    pub id: u16,
+    /// DNS message ID in the wire query.
+    pub message_id: u16,
+    /// A `mailsrv_service` value.
+    pub service: u32,
+    /// Owner name, e.g. `_imaps._tcp.example.net`.
+    pub name: mailsrv_str,
+    /// Record type: `SRV`.
+    pub record_type: mailsrv_str,
+    /// The wire-format query (no TCP length prefix).
+    pub wire: *const u8,
+    /// Length of `wire`.
+    pub wire_len: usize,
+}
+
+/// One SRV record parsed by the host's resolver.
+#[repr(C)]
+pub struct mailsrv_srv_record {
+    /// Priority.
+    pub priority: u16,
+    /// Weight.
+    pub weight: u16,
+    /// Port.
+    pub port: u16,
+    /// Target host (UTF-8, not NUL-terminated), "." for "not offered".
+    pub target: *const u8,
+    /// Length of `target`.
+    pub target_len: usize,
+    /// TTL in seconds; used only when `has_ttl` is non-zero.
+    pub ttl: u32,
+    /// Whether `ttl` is known.
+    pub has_ttl: u8,
+}
+
+/// A discovery for one email address (opaque).
+pub struct mailsrv_discovery {
+    inner: Discovery,
+    names: Vec<OwnedStr>,
+    record_type: OwnedStr,
+}
+
+impl mailsrv_discovery {
+    pub(crate) fn inner_mut(&mut self) -> &mut Discovery {
+        &mut self.inner
+    }
+}
+
+fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
+    let invalid = R::MAILSRV_RESULT_INVALID_ARGUMENT;
+    Ok(Options {
+        imap: o.imap != 0,
+        pop3: o.pop3 != 0,
+        submission: o.submission != 0,
+        trust_ad: o.trust_ad != 0,
+        minimum_security: match o.minimum_security {
+            0 => MinimumSecurity::ImplicitTls,
+            1 => MinimumSecurity::Starttls,
+            2 => MinimumSecurity::Cleartext,
+            _ => return Err(invalid),
+        },
+        tls_order: match o.tls_order {
+            0 => TlsOrder::ImplicitFirst,
+            1 => TlsOrder::DomainPriority,
+            _ => return Err(invalid),
+        },
+        prefer: match o.prefer {
+            0 => IncomingPreference::Imap,
+            1 => IncomingPreference::Pop3,
+            _ => return Err(invalid),
+        },
+        message_id_base: o.message_id_base,
+    })
+}
+
+pub(crate) fn dnssec_from_c(v: u32) -> Result<Option<DnssecStatus>, R> {
+    Ok(match v {
+        0 => None,
+        1 => Some(DnssecStatus::Secure),
+        2 => Some(DnssecStatus::Insecure),
+        3 => Some(DnssecStatus::Bogus),
+        4 => Some(DnssecStatus::Indeterminate),
+        _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+    })
+}
+
+/// Writes the default options (RFC 8314 §5.2 secure defaults) to `*out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> mailsrv_result {
+    guard(|| {
+        let d = Options::default();
+        let c = mailsrv_options {
+            imap: u8::from(d.imap),
+            pop3: u8::from(d.pop3),
+            submission: u8::from(d.submission),
+            trust_ad: u8::from(d.trust_ad),
+            minimum_security: 1,
+            tls_order: 0,
+            prefer: 0,
+            message_id_base: d.message_id_base,
+        };
+        // SAFETY: out is NULL or valid for writes (caller contract).
+        unsafe { write_out(out, c) }
+    })
+}
+
+/// Starts a discovery for the UTF-8 address `email` (`email_len` bytes). `options` may be NULL
+/// for the defaults. On success `*out` holds a handle to free with `mailsrv_discovery_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_new(
+    email: *const u8,
+    email_len: usize,
+    options: *const mailsrv_options,
+    out: *mut *mut mailsrv_discovery,
+) -> mailsrv_result {
+    guard(|| {
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: caller contract for (email, email_len).
+        let email = unsafe { text(email, email_len)? };
+        // SAFETY: options is NULL or a valid struct (caller contract).
+        let options = match unsafe { options.as_ref() } {
+            Some(o) => options_from_c(o)?,
+            None => Options::default(),
+        };
+        let inner = Discovery::new(email, options)?;
+        let names = inner
+            .questions()
+            .iter()
+            .map(|q| OwnedStr::new(&q.name))
+            .collect();
+        let handle = Box::new(mailsrv_discovery {
+            inner,
+            names,
+            record_type: OwnedStr::new("SRV"),
+        });
+        // SAFETY: out checked non-NULL above.
+        unsafe { write_out(out, Box::into_raw(handle)) }
+    })
+}
+
+/// Frees a discovery. NULL is allowed. Views obtained from it become invalid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_free(discovery: *mut mailsrv_discovery) {
+    let _ = guard(|| {
+        if !discovery.is_null() {
+            // SAFETY: made by Box::into_raw in mailsrv_discovery_new and not freed before.
+            drop(unsafe { Box::from_raw(discovery) });
+        }
+        Ok(())
+    });
+}
+
+/// Number of questions (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_question_count(
+    discovery: *const mailsrv_discovery,
+) -> usize {
+    // SAFETY: NULL or a live handle (caller contract).
+    unsafe { discovery.as_ref() }.map_or(0, |d| d.inner.questions().len())
+}
+
+/// Describes question number `index` (0-based) in `*out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_question(
+    discovery: *const mailsrv_discovery,
+    index: usize,
+    out: *mut mailsrv_question,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let d = unsafe { handle(discovery)? };
+        let q = d
+            .inner
+            .questions()
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let name = d.names.get(index).ok_or(R::MAILSRV_RESULT_INTERNAL)?;
+        let value = mailsrv_question {
+            id: q.id,
+            message_id: q.message_id,
+            service: service_code(q.service),
+            name: name.view(),
+            record_type: d.record_type.view(),
+            wire: q.wire.as_ptr(),
+            wire_len: q.wire.len(),
+        };
+        // SAFETY: out is NULL or valid for writes.
+        unsafe { write_out(out, value) }
+    })
+}
+
+/// Feeds the wire-format response to question `id`. `dnssec` is a `mailsrv_dnssec` value.
+/// `out_outcome` may be NULL; otherwise it receives a `mailsrv_outcome` (e.g.
+/// `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_receive(
+    discovery: *mut mailsrv_discovery,
+    id: u16,
+    response: *const u8,
+    response_len: usize,
+    dnssec: u32,
+    out_outcome: *mut u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live, unaliased handle.
+        let d = unsafe { handle_mut(discovery)? };
+        // SAFETY: caller contract for (response, response_len).
+        let response = unsafe { bytes(response, response_len)? };
+        let dnssec = dnssec_from_c(dnssec)?;
+        let outcome: Outcome = d.inner.receive(id, response, dnssec)?;
+        if !out_outcome.is_null() {
+            // SAFETY: non-NULL out-parameter, valid for writes by contract.
+            unsafe { write_out(out_outcome, outcome_code(outcome))? };
+        }
+        Ok(())
+    })
+}
+
+/// Feeds `count` SRV records parsed by the host's resolver for question `id` (`count` 0 means
+/// NODATA). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as insecure).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_receive_records(
+    discovery: *mut mailsrv_discovery,
+    id: u16,
+    records: *const mailsrv_srv_record,
+    count: usize,
+    dnssec: u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live, unaliased handle.
+        let d = unsafe { handle_mut(discovery)? };
+        let dnssec = dnssec_from_c(dnssec)?.unwrap_or(DnssecStatus::Insecure);
+        let records: &[mailsrv_srv_record] = if count == 0 {
+            &[]
+        } else if records.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        } else if count > 65_535 {
+            return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT);
+        } else {
+            // SAFETY: caller guarantees `count` readable records at `records`.
+            unsafe { std::slice::from_raw_parts(records, count) }
+        };
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            // SAFETY: caller contract for each target.
+            let target = unsafe { text(r.target, r.target_len) }
+                .map_err(|_| R::MAILSRV_RESULT_INVALID_RECORD)?;
+            out.push(SrvRecord {
+                priority: r.priority,
+                weight: r.weight,
+                port: r.port,
+                target: target.to_owned(),
+                ttl: (r.has_ttl != 0).then_some(r.ttl),
+            });
+        }
+        d.inner.receive_records(id, out, dnssec)?;
+        Ok(())
+    })
+}
+
+/// Reports a failure (`mailsrv_failure`) for question `id`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_fail(
+    discovery: *mut mailsrv_discovery,
+    id: u16,
+    failure: u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live, unaliased handle.
+        let d = unsafe { handle_mut(discovery)? };
+        let failure = match failure {
+            0 => Failure::Timeout,
+            1 => Failure::NetworkError,
+            2 => Failure::NxDomain,
+            3 => Failure::NoData,
+            4 => Failure::ServFail,
+            5 => Failure::Refused,
+            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+        };
+        d.inner.fail(id, failure)?;
+        Ok(())
+    })
+}
+
+/// Whether every question has a final answer (false for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_is_complete(
+    discovery: *const mailsrv_discovery,
+) -> bool {
+    // SAFETY: NULL or a live handle.
+    unsafe { discovery.as_ref() }.is_some_and(|d| d.inner.is_complete())
+}
+
+/// Builds the plan from what is known now, with `seed` for the RFC 2782 order. On success
+/// `*out` holds a plan to free with `mailsrv_plan_free`; the discovery stays usable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_plan(
+    discovery: *const mailsrv_discovery,
+    seed: u64,
+    out: *mut *mut mailsrv_plan,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let d = unsafe { handle(discovery)? };
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        let plan = Box::new(mailsrv_plan::new(d.inner.plan(seed)));
+        // SAFETY: out checked non-NULL.
+        unsafe { write_out(out, Box::into_raw(plan)) }
+    })
+}

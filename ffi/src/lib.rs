@@ -1,0 +1,110 @@
+//! C ABI for mailsrv. Marshalling only: every decision is made by the `mailsrv` core crate.
+//!
+//! Conventions (rustls-ffi style), repeated at the top of `include/mailsrv.h`:
+//! - every symbol starts with `mailsrv_`; handles are opaque, made by `*_new` (or a function
+//!   that returns one through an out-parameter) and released by `*_free`, which accepts NULL;
+//! - inputs are borrowed for the duration of the call (`const uint8_t *ptr, size_t len`); the
+//!   library copies what it keeps;
+//! - out-parameters are written only when the result is `MAILSRV_RESULT_OK`;
+//! - strings handed out (`mailsrv_str`) are views into the handle that produced them, valid until
+//!   it is freed, NUL-terminated for convenience, UTF-8, with an explicit length;
+//! - no function unwinds into C: a panic becomes `MAILSRV_RESULT_PANIC`.
+#![allow(non_camel_case_types, reason = "C type names follow the C convention")]
+#![allow(
+    unsafe_code,
+    reason = "this crate is the C boundary; every unsafe block is commented"
+)]
+#![allow(
+    clippy::missing_safety_doc,
+    reason = "the safety contract is stated once in the header"
+)]
+
+mod discovery;
+mod ffi_util;
+mod plan;
+mod verify;
+mod zone;
+
+pub use discovery::*;
+pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
+pub use plan::*;
+pub use verify::*;
+pub use zone::*;
+
+use ffi_util::guard;
+
+/// Major version of the library (also `MAILSRV_VERSION_MAJOR` in the header).
+pub const MAILSRV_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library.
+pub const MAILSRV_VERSION_MINOR: u32 = 1;
+/// Patch version of the library.
+pub const MAILSRV_VERSION_PATCH: u32 = 0;
+
+/// The library version as a NUL-terminated string, e.g. `"0.1.0"`. Static; never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_version() -> *const core::ffi::c_char {
+    c"0.1.0".as_ptr()
+}
+
+/// The symbolic name of a result code, e.g. `"INVALID_DOMAIN"`, as a static NUL-terminated
+/// string; `"UNKNOWN"` for a value that is not a result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_result_name(result: u32) -> *const core::ffi::c_char {
+    ffi_util::result_name(result).as_ptr()
+}
+
+/// A readable description of a result code, as a static NUL-terminated string.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_result_message(result: u32) -> *const core::ffi::c_char {
+    ffi_util::result_message(result).as_ptr()
+}
+
+/// Returns `MAILSRV_RESULT_OK`; used by tests to check the panic boundary is in place.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_selftest(trigger_panic: bool) -> mailsrv_result {
+    guard(|| {
+        if trigger_panic {
+            panic!("self-test panic requested by the caller");
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_constants_match_the_crate_version() {
+        let v = format!("{MAILSRV_VERSION_MAJOR}.{MAILSRV_VERSION_MINOR}.{MAILSRV_VERSION_PATCH}");
+        assert_eq!(v, env!("CARGO_PKG_VERSION"));
+        // SAFETY: mailsrv_version returns a static NUL-terminated string.
+        let s = unsafe { core::ffi::CStr::from_ptr(mailsrv_version()) };
+        assert_eq!(s.to_str().unwrap_or_default(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn the_checked_in_header_is_current() {
+        let crate_dir = env!("CARGO_MANIFEST_DIR");
+        let path = std::path::Path::new(crate_dir).join("../include/mailsrv.h");
+        let mut fresh = Vec::new();
+        cbindgen::generate(crate_dir)
+            .map(|b| b.write(&mut fresh))
+            .unwrap_or_else(|e| panic!("cbindgen failed: {e}"));
+        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        let current = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "include/mailsrv.h is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        );
+    }
+
+    #[test]
+    fn panics_become_a_result_code() {
+        assert_eq!(mailsrv_selftest(false), mailsrv_result::MAILSRV_RESULT_OK);
+        assert_eq!(mailsrv_selftest(true), mailsrv_result::MAILSRV_RESULT_PANIC);
+    }
+}

@@ -1,0 +1,664 @@
+//! `mailsrv_plan`: the plan as JSON (the same bytes as the Rust example) and through accessors.
+
+use mailsrv_core::{
+    Candidate, DnssecStatus, IdentityKind, Outcome, Plan, Protocol, Security, Service, Status,
+    Trust,
+};
+
+use crate::ffi_util::{OwnedStr, copy_out, guard, handle, mailsrv_result, mailsrv_str, write_out};
+
+type R = mailsrv_result;
+
+/// Which list of candidates.
+#[repr(u32)]
+pub enum mailsrv_side {
+    /// `incoming.candidates`.
+    MAILSRV_SIDE_INCOMING = 0,
+    /// `outgoing.candidates`.
+    MAILSRV_SIDE_OUTGOING = 1,
+    /// `incomingAlternatives[0].candidates` (the other incoming protocol).
+    MAILSRV_SIDE_ALTERNATIVE = 2,
+}
+
+/// SRV service labels.
+#[repr(u32)]
+pub enum mailsrv_service {
+    /// `_submissions`
+    MAILSRV_SERVICE_SUBMISSIONS = 0,
+    /// `_submission`
+    MAILSRV_SERVICE_SUBMISSION = 1,
+    /// `_imaps`
+    MAILSRV_SERVICE_IMAPS = 2,
+    /// `_imap`
+    MAILSRV_SERVICE_IMAP = 3,
+    /// `_pop3s`
+    MAILSRV_SERVICE_POP3S = 4,
+    /// `_pop3`
+    MAILSRV_SERVICE_POP3 = 5,
+}
+
+/// Mail protocols.
+#[repr(u32)]
+pub enum mailsrv_protocol {
+    /// IMAP.
+    MAILSRV_PROTOCOL_IMAP = 0,
+    /// POP3.
+    MAILSRV_PROTOCOL_POP3 = 1,
+    /// Submission.
+    MAILSRV_PROTOCOL_SUBMISSION = 2,
+    /// No protocol (nothing found).
+    MAILSRV_PROTOCOL_NONE = 3,
+}
+
+/// Connection security.
+#[repr(u32)]
+pub enum mailsrv_security {
+    /// Implicit TLS.
+    MAILSRV_SECURITY_IMPLICIT_TLS = 0,
+    /// STARTTLS / STLS.
+    MAILSRV_SECURITY_STARTTLS = 1,
+    /// Cleartext (host opted in).
+    MAILSRV_SECURITY_CLEARTEXT = 2,
+}
+
+/// Trust classes.
+#[repr(u32)]
+pub enum mailsrv_trust {
+    /// DNSSEC-secure SRV answer.
+    MAILSRV_TRUST_DNSSEC_SECURE = 0,
+    /// Target inside the email domain.
+    MAILSRV_TRUST_IN_DOMAIN = 1,
+    /// Outside the domain without DNSSEC.
+    MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
+}
+
+/// Side status.
+#[repr(u32)]
+pub enum mailsrv_status {
+    /// Candidates found.
+    MAILSRV_STATUS_FOUND = 0,
+    /// The domain says the service is not offered.
+    MAILSRV_STATUS_NOT_OFFERED = 1,
+    /// Nothing published.
+    MAILSRV_STATUS_NOT_PUBLISHED = 2,
+    /// A lookup failed.
+    MAILSRV_STATUS_LOOKUP_FAILED = 3,
+    /// Records exist but none is usable.
+    MAILSRV_STATUS_NO_USABLE_RECORDS = 4,
+    /// Not asked for.
+    MAILSRV_STATUS_NOT_REQUESTED = 5,
+}
+
+/// Lookup outcomes.
+#[repr(u32)]
+pub enum mailsrv_outcome {
+    /// Not answered yet.
+    MAILSRV_OUTCOME_PENDING = 0,
+    /// SRV records.
+    MAILSRV_OUTCOME_RECORDS = 1,
+    /// NODATA.
+    MAILSRV_OUTCOME_NO_DATA = 2,
+    /// NXDOMAIN.
+    MAILSRV_OUTCOME_NX_DOMAIN = 3,
+    /// SERVFAIL.
+    MAILSRV_OUTCOME_SERV_FAIL = 4,
+    /// REFUSED.
+    MAILSRV_OUTCOME_REFUSED = 5,
+    /// Another RCODE.
+    MAILSRV_OUTCOME_OTHER_ERROR = 6,
+    /// Truncated: retry over TCP.
+    MAILSRV_OUTCOME_TRUNCATED = 7,
+    /// Malformed response.
+    MAILSRV_OUTCOME_MALFORMED = 8,
+    /// Timeout reported.
+    MAILSRV_OUTCOME_TIMEOUT = 9,
+    /// Network error reported.
+    MAILSRV_OUTCOME_NETWORK_ERROR = 10,
+}
+
+/// Reference-identity types.
+#[repr(u32)]
+pub enum mailsrv_identity_kind {
+    /// SRV-ID (`_imaps.example.net`).
+    MAILSRV_IDENTITY_SRV_ID = 0,
+    /// DNS-ID (`example.net`).
+    MAILSRV_IDENTITY_DNS_ID = 1,
+}
+
+pub(crate) fn service_code(s: Service) -> u32 {
+    match s {
+        Service::Submissions => 0,
+        Service::Submission => 1,
+        Service::Imaps => 2,
+        Service::Imap => 3,
+        Service::Pop3s => 4,
+        Service::Pop3 => 5,
+    }
+}
+
+pub(crate) fn service_from_code(v: u32) -> Option<Service> {
+    Service::ALL.get(usize::try_from(v).ok()?).copied()
+}
+
+fn protocol_code(p: Option<Protocol>) -> u32 {
+    match p {
+        Some(Protocol::Imap) => 0,
+        Some(Protocol::Pop3) => 1,
+        Some(Protocol::Submission) => 2,
+        None => 3,
+    }
+}
+
+pub(crate) fn outcome_code(o: Outcome) -> u32 {
+    match o {
+        Outcome::Pending => 0,
+        Outcome::Records => 1,
+        Outcome::NoData => 2,
+        Outcome::NxDomain => 3,
+        Outcome::ServFail => 4,
+        Outcome::Refused => 5,
+        Outcome::OtherError => 6,
+        Outcome::Truncated => 7,
+        Outcome::Malformed => 8,
+        Outcome::Timeout => 9,
+        Outcome::NetworkError => 10,
+    }
+}
+
+fn dnssec_code(d: DnssecStatus) -> u32 {
+    match d {
+        DnssecStatus::Secure => 1,
+        DnssecStatus::Insecure => 2,
+        DnssecStatus::Bogus => 3,
+        DnssecStatus::Indeterminate => 4,
+    }
+}
+
+fn status_code(s: Status) -> u32 {
+    match s {
+        Status::Found => 0,
+        Status::NotOffered => 1,
+        Status::NotPublished => 2,
+        Status::LookupFailed => 3,
+        Status::NoUsableRecords => 4,
+        Status::NotRequested => 5,
+    }
+}
+
+pub(crate) fn identity_code(k: IdentityKind) -> u32 {
+    match k {
+        IdentityKind::SrvId => 0,
+        IdentityKind::DnsId => 1,
+    }
+}
+
+/// The JSON string of a serde enum value (its kebab-case name).
+pub(crate) fn json_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One candidate's fields, as filled in by `mailsrv_plan_candidate`.
+#[repr(C)]
+pub struct mailsrv_candidate {
+    /// A `mailsrv_service` value.
+    pub service: u32,
+    /// A `mailsrv_protocol` value.
+    pub protocol: u32,
+    /// Target host.
+    pub host: mailsrv_str,
+    /// Port.
+    pub port: u16,
+    /// A `mailsrv_security` value.
+    pub security: u32,
+    /// SRV priority.
+    pub priority: u16,
+    /// SRV weight.
+    pub weight: u16,
+    /// A `mailsrv_trust` value.
+    pub trust: u32,
+    /// SNI name to send (empty for cleartext).
+    pub sni: mailsrv_str,
+    /// SNI name to retry with (empty if none).
+    pub sni_alternative: mailsrv_str,
+    /// Number of reference identities (`mailsrv_plan_candidate_identity`).
+    pub identity_count: usize,
+    /// Number of usernames (`mailsrv_plan_candidate_username`).
+    pub username_count: usize,
+    /// Number of addresses (`mailsrv_plan_candidate_address`).
+    pub address_count: usize,
+}
+
+/// One lookup, as filled in by `mailsrv_plan_lookup`.
+#[repr(C)]
+pub struct mailsrv_lookup {
+    /// Question id.
+    pub id: u16,
+    /// A `mailsrv_service` value.
+    pub service: u32,
+    /// Owner name.
+    pub name: mailsrv_str,
+    /// A `mailsrv_outcome` value.
+    pub outcome: u32,
+    /// A `mailsrv_dnssec` value (never UNSPECIFIED).
+    pub dnssec: u32,
+    /// Number of SRV records in the answer.
+    pub records: usize,
+}
+
+pub(crate) struct CandidateStrings {
+    host: OwnedStr,
+    sni: OwnedStr,
+    sni_alternative: OwnedStr,
+    identities: Vec<OwnedStr>,
+    usernames: Vec<OwnedStr>,
+    addresses: Vec<OwnedStr>,
+}
+
+impl CandidateStrings {
+    fn new(c: &Candidate) -> Self {
+        Self {
+            host: OwnedStr::new(&c.host),
+            sni: OwnedStr::new(c.sni.as_deref().unwrap_or("")),
+            sni_alternative: OwnedStr::new(c.sni_alternative.as_deref().unwrap_or("")),
+            identities: c
+                .reference_identities
+                .iter()
+                .map(|r| OwnedStr::new(&r.value))
+                .collect(),
+            usernames: c.usernames.iter().map(|u| OwnedStr::new(u)).collect(),
+            addresses: c
+                .addresses
+                .iter()
+                .map(|a| OwnedStr::new(&a.to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// A plan (opaque). Free with `mailsrv_plan_free`.
+pub struct mailsrv_plan {
+    plan: Plan,
+    email: OwnedStr,
+    domain: OwnedStr,
+    sides: [Vec<CandidateStrings>; 3],
+    lookup_names: Vec<OwnedStr>,
+    diagnostics: Vec<(OwnedStr, OwnedStr)>,
+}
+
+impl mailsrv_plan {
+    pub(crate) fn new(plan: Plan) -> Self {
+        let strings = |list: &[Candidate]| list.iter().map(CandidateStrings::new).collect();
+        let alternative: &[Candidate] = plan
+            .incoming_alternatives
+            .first()
+            .map_or(&[], |a| a.candidates.as_slice());
+        Self {
+            email: OwnedStr::new(&plan.email),
+            domain: OwnedStr::new(&plan.domain),
+            sides: [
+                strings(&plan.incoming.candidates),
+                strings(&plan.outgoing.candidates),
+                strings(alternative),
+            ],
+            lookup_names: plan
+                .lookups
+                .iter()
+                .map(|l| OwnedStr::new(&l.name))
+                .collect(),
+            diagnostics: plan
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    (
+                        OwnedStr::new(&json_name(&d.code)),
+                        OwnedStr::new(&d.message),
+                    )
+                })
+                .collect(),
+            plan,
+        }
+    }
+
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub(crate) fn candidates(&self, side: u32) -> Result<(&[Candidate], &[CandidateStrings]), R> {
+        let list: &[Candidate] = match side {
+            0 => &self.plan.incoming.candidates,
+            1 => &self.plan.outgoing.candidates,
+            2 => self
+                .plan
+                .incoming_alternatives
+                .first()
+                .map_or(&[], |a| a.candidates.as_slice()),
+            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+        };
+        let strings = self
+            .sides
+            .get(side as usize)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        Ok((list, strings.as_slice()))
+    }
+
+    pub(crate) fn candidate(
+        &self,
+        side: u32,
+        index: usize,
+    ) -> Result<(&Candidate, &CandidateStrings), R> {
+        let (list, strings) = self.candidates(side)?;
+        match (list.get(index), strings.get(index)) {
+            (Some(c), Some(s)) => Ok((c, s)),
+            _ => Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+        }
+    }
+}
+
+/// Frees a plan. NULL is allowed. Views obtained from it become invalid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_free(plan: *mut mailsrv_plan) {
+    let _ = guard(|| {
+        if !plan.is_null() {
+            // SAFETY: made by Box::into_raw in mailsrv_discovery_plan and not freed before.
+            drop(unsafe { Box::from_raw(plan) });
+        }
+        Ok(())
+    });
+}
+
+/// Writes the plan as JSON — exactly the bytes the Rust example prints with `--json` when
+/// `pretty` is non-zero (two-space indent, no trailing newline), compact otherwise. Call with
+/// `buf` NULL to learn the size in `*out_n` (the result is then INSUFFICIENT_SIZE).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_json(
+    plan: *const mailsrv_plan,
+    pretty: u8,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let json = if pretty != 0 {
+            serde_json::to_vec_pretty(&p.plan)
+        } else {
+            serde_json::to_vec(&p.plan)
+        }
+        .map_err(|_| R::MAILSRV_RESULT_INTERNAL)?;
+        // SAFETY: buffer contract of copy_out.
+        unsafe { copy_out(&json, buf, len, out_n) }
+    })
+}
+
+/// The normalised address (view valid until the plan is freed; empty for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsrv_str {
+    // SAFETY: NULL or a live handle.
+    unsafe { plan.as_ref() }.map_or(EMPTY, |p| p.email.view())
+}
+
+/// The email domain as A-labels (view valid until the plan is freed; empty for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mailsrv_str {
+    // SAFETY: NULL or a live handle.
+    unsafe { plan.as_ref() }.map_or(EMPTY, |p| p.domain.view())
+}
+
+const EMPTY: mailsrv_str = mailsrv_str {
+    data: c"".as_ptr(),
+    len: 0,
+};
+
+/// The chosen incoming protocol (`mailsrv_protocol`, NONE if nothing was found) and the status
+/// (`mailsrv_status`) of the incoming and outgoing sides. Any out-parameter may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_summary(
+    plan: *const mailsrv_plan,
+    out_incoming_protocol: *mut u32,
+    out_incoming_status: *mut u32,
+    out_outgoing_status: *mut u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let values = [
+            (
+                out_incoming_protocol,
+                protocol_code(p.plan.incoming.protocol),
+            ),
+            (out_incoming_status, status_code(p.plan.incoming.status)),
+            (out_outgoing_status, status_code(p.plan.outgoing.status)),
+        ];
+        for (out, v) in values {
+            if !out.is_null() {
+                // SAFETY: non-NULL out-parameter, valid by contract.
+                unsafe { write_out(out, v)? };
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or 0
+/// to `*out_known` when nothing was answered.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_expires(
+    plan: *const mailsrv_plan,
+    out_secs: *mut u32,
+    out_known: *mut u8,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        if out_secs.is_null() || out_known.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            write_out(out_secs, p.plan.expires_in_secs.unwrap_or(0))?;
+            write_out(out_known, u8::from(p.plan.expires_in_secs.is_some()))
+        }
+    })
+}
+
+/// Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_count(
+    plan: *const mailsrv_plan,
+    side: u32,
+) -> usize {
+    // SAFETY: NULL or a live handle.
+    unsafe { plan.as_ref() }
+        .and_then(|p| p.candidates(side).ok())
+        .map_or(0, |(l, _)| l.len())
+}
+
+/// Describes candidate `index` of `side` in `*out` (views valid until the plan is freed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    out: *mut mailsrv_candidate,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (c, s) = p.candidate(side, index)?;
+        let value = mailsrv_candidate {
+            service: service_code(c.service),
+            protocol: protocol_code(Some(c.protocol)),
+            host: s.host.view(),
+            port: c.port,
+            security: match c.security {
+                Security::ImplicitTls => 0,
+                Security::Starttls => 1,
+                Security::Cleartext => 2,
+            },
+            priority: c.priority,
+            weight: c.weight,
+            trust: match c.trust {
+                Trust::DnssecSecure => 0,
+                Trust::InDomain => 1,
+                Trust::NeedsConfirmation => 2,
+            },
+            sni: s.sni.view(),
+            sni_alternative: s.sni_alternative.view(),
+            identity_count: s.identities.len(),
+            username_count: s.usernames.len(),
+            address_count: s.addresses.len(),
+        };
+        // SAFETY: out is NULL or valid for writes.
+        unsafe { write_out(out, value) }
+    })
+}
+
+/// Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    i: usize,
+    out_kind: *mut u32,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (c, s) = p.candidate(side, index)?;
+        let (r, v) = c
+            .reference_identities
+            .get(i)
+            .zip(s.identities.get(i))
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        if out_kind.is_null() || out_value.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            write_out(out_kind, identity_code(r.kind))?;
+            write_out(out_value, v.view())
+        }
+    })
+}
+
+/// Username `i` of a candidate (the full address first, then the local part).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_username(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    i: usize,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (_, s) = p.candidate(side, index)?;
+        let v = s
+            .usernames
+            .get(i)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        // SAFETY: out_value is NULL or valid for writes.
+        unsafe { write_out(out_value, v.view()) }
+    })
+}
+
+/// Address `i` of a candidate's host (from the additional section), as text.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_address(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    i: usize,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (_, s) = p.candidate(side, index)?;
+        let v = s
+            .addresses
+            .get(i)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        // SAFETY: out_value is NULL or valid for writes.
+        unsafe { write_out(out_value, v.view()) }
+    })
+}
+
+/// Number of lookups (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) -> usize {
+    // SAFETY: NULL or a live handle.
+    unsafe { plan.as_ref() }.map_or(0, |p| p.plan.lookups.len())
+}
+
+/// Describes lookup `index` in `*out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_lookup(
+    plan: *const mailsrv_plan,
+    index: usize,
+    out: *mut mailsrv_lookup,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let l = p
+            .plan
+            .lookups
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let name = p
+            .lookup_names
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INTERNAL)?;
+        let value = mailsrv_lookup {
+            id: l.id,
+            service: service_code(l.service),
+            name: name.view(),
+            outcome: outcome_code(l.outcome),
+            dnssec: dnssec_code(l.dnssec),
+            records: l.records,
+        };
+        // SAFETY: out is NULL or valid for writes.
+        unsafe { write_out(out, value) }
+    })
+}
+
+/// Number of diagnostics (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan) -> usize {
+    // SAFETY: NULL or a live handle.
+    unsafe { plan.as_ref() }.map_or(0, |p| p.diagnostics.len())
+}
+
+/// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_diagnostic(
+    plan: *const mailsrv_plan,
+    index: usize,
+    out_code: *mut mailsrv_str,
+    out_message: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (code, message) = p
+            .diagnostics
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        if out_code.is_null() || out_message.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            write_out(out_code, code.view())?;
+            write_out(out_message, message.view())
+        }
+    })
+}

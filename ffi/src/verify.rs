@@ -1,0 +1,393 @@
+//! `mailsrv_verdict`: certificate-chain verification for a candidate, and PEM decoding.
+
+use mailsrv_core::{
+    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
+    verify_chain,
+};
+
+use crate::ffi_util::{
+    OwnedStr, bytes, copy_out, guard, handle, mailsrv_bytes, mailsrv_result, mailsrv_str, text,
+    write_out,
+};
+use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
+
+type R = mailsrv_result;
+
+/// Verdict status.
+#[repr(u32)]
+pub enum mailsrv_verdict_status {
+    /// Valid chain matching the email domain or its SRV-ID (or a DNSSEC-secure target).
+    MAILSRV_VERDICT_VERIFIED = 0,
+    /// Valid chain matching only the SRV target: ask the user before sending anything.
+    MAILSRV_VERDICT_NEEDS_CONFIRMATION = 1,
+    /// Do not use this server.
+    MAILSRV_VERDICT_REJECTED = 2,
+}
+
+/// Why a chain was rejected.
+#[repr(u32)]
+pub enum mailsrv_reject_reason {
+    /// Not rejected.
+    MAILSRV_REJECT_NONE = 0,
+    /// No path to a trust anchor.
+    MAILSRV_REJECT_UNKNOWN_ISSUER = 1,
+    /// Expired at `now`.
+    MAILSRV_REJECT_EXPIRED = 2,
+    /// Not yet valid at `now`.
+    MAILSRV_REJECT_NOT_YET_VALID = 3,
+    /// Bad or unsupported signature.
+    MAILSRV_REJECT_BAD_SIGNATURE = 4,
+    /// Not for TLS server authentication.
+    MAILSRV_REJECT_WRONG_KEY_USAGE = 5,
+    /// Name constraints forbid the names.
+    MAILSRV_REJECT_NAME_CONSTRAINTS = 6,
+    /// No reference identity matches.
+    MAILSRV_REJECT_NAME_MISMATCH = 7,
+    /// A certificate does not parse.
+    MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
+    /// Another failure (see the message).
+    MAILSRV_REJECT_OTHER = 9,
+}
+
+/// A verdict (opaque). Free with `mailsrv_verdict_free`.
+pub struct mailsrv_verdict {
+    verdict: Verdict,
+    message: OwnedStr,
+    matched: Option<OwnedStr>,
+    presented: Vec<(OwnedStr, OwnedStr)>,
+}
+
+/// Decoded certificates (opaque), from `mailsrv_certificates_from_pem`.
+pub struct mailsrv_certificates {
+    ders: Vec<Vec<u8>>,
+}
+
+fn collect<'a>(list: *const mailsrv_bytes, n: usize) -> Result<Vec<&'a [u8]>, R> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if list.is_null() {
+        return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+    }
+    if n > 4096 {
+        return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT);
+    }
+    // SAFETY: the caller guarantees `n` readable mailsrv_bytes at `list`.
+    let list = unsafe { std::slice::from_raw_parts(list, n) };
+    list.iter()
+        // SAFETY: the caller guarantees each buffer is readable for its length.
+        .map(|b| unsafe { bytes(b.data, b.len) })
+        .collect()
+}
+
+fn finish(verdict: Verdict, out: *mut *mut mailsrv_verdict) -> Result<(), R> {
+    let handle = Box::new(mailsrv_verdict {
+        message: OwnedStr::new(&verdict.message),
+        matched: verdict.matched.as_ref().map(|m| OwnedStr::new(&m.value)),
+        presented: verdict
+            .presented
+            .iter()
+            .map(|p| (OwnedStr::new(&json_name(&p.kind)), OwnedStr::new(&p.value)))
+            .collect(),
+        verdict,
+    });
+    // SAFETY: out checked non-NULL by the callers.
+    unsafe { write_out(out, Box::into_raw(handle)) }
+}
+
+/// Verifies a server chain (`chain_len` DER certificates, leaf first) for the email `domain`,
+/// SRV `service` (a `mailsrv_service`), the `host` connected to and whether its SRV answer was
+/// DNSSEC-secure, against `anchors` (DER) at `now` (seconds since the Unix epoch).
+/// A failing chain is not an error: it gives a `MAILSRV_VERDICT_REJECTED` verdict.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verify(
+    domain: *const u8,
+    domain_len: usize,
+    service: u32,
+    host: *const u8,
+    host_len: usize,
+    dnssec_secure: u8,
+    chain: *const mailsrv_bytes,
+    chain_len: usize,
+    anchors: *const mailsrv_bytes,
+    anchors_len: usize,
+    now: u64,
+    legacy_cn: u8,
+    out: *mut *mut mailsrv_verdict,
+) -> mailsrv_result {
+    guard(|| {
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: caller contracts for the text arguments.
+        let (domain, host) = unsafe { (text(domain, domain_len)?, text(host, host_len)?) };
+        let service = service_from_code(service).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let subject = Subject {
+            domain: domain.to_owned(),
+            service,
+            host: host.to_owned(),
+            dnssec_secure: dnssec_secure != 0,
+        };
+        let chain = collect(chain, chain_len)?;
+        let anchors = collect(anchors, anchors_len)?;
+        let verdict = verify_chain(
+            &subject,
+            &chain,
+            &anchors,
+            now,
+            VerifyOptions {
+                legacy_cn: legacy_cn != 0,
+            },
+        )?;
+        finish(verdict, out)
+    })
+}
+
+/// Verifies a server chain for candidate `index` of `side` of `plan` (see `mailsrv_verify`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verify_candidate(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    chain: *const mailsrv_bytes,
+    chain_len: usize,
+    anchors: *const mailsrv_bytes,
+    anchors_len: usize,
+    now: u64,
+    legacy_cn: u8,
+    out: *mut *mut mailsrv_verdict,
+) -> mailsrv_result {
+    guard(|| {
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (candidate, _) = p.candidate(side, index)?;
+        let subject = Subject::of(&p.plan().domain, candidate);
+        let chain = collect(chain, chain_len)?;
+        let anchors = collect(anchors, anchors_len)?;
+        let verdict = verify_chain(
+            &subject,
+            &chain,
+            &anchors,
+            now,
+            VerifyOptions {
+                legacy_cn: legacy_cn != 0,
+            },
+        )?;
+        finish(verdict, out)
+    })
+}
+
+/// Frees a verdict. NULL is allowed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_free(verdict: *mut mailsrv_verdict) {
+    let _ = guard(|| {
+        if !verdict.is_null() {
+            // SAFETY: made by Box::into_raw in finish() and not freed before.
+            drop(unsafe { Box::from_raw(verdict) });
+        }
+        Ok(())
+    });
+}
+
+/// The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`).
+/// Either out-parameter may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_summary(
+    verdict: *const mailsrv_verdict,
+    out_status: *mut u32,
+    out_reason: *mut u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        let status = match v.verdict.status {
+            VerdictStatus::Verified => 0,
+            VerdictStatus::NeedsConfirmation => 1,
+            VerdictStatus::Rejected => 2,
+        };
+        let reason = match v.verdict.reason {
+            None => 0,
+            Some(RejectReason::UnknownIssuer) => 1,
+            Some(RejectReason::Expired) => 2,
+            Some(RejectReason::NotYetValid) => 3,
+            Some(RejectReason::BadSignature) => 4,
+            Some(RejectReason::WrongKeyUsage) => 5,
+            Some(RejectReason::NameConstraints) => 6,
+            Some(RejectReason::NameMismatch) => 7,
+            Some(RejectReason::MalformedCertificate) => 8,
+            Some(RejectReason::Other) => 9,
+        };
+        for (out, value) in [(out_status, status), (out_reason, reason)] {
+            if !out.is_null() {
+                // SAFETY: non-NULL out-parameter, valid by contract.
+                unsafe { write_out(out, value)? };
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The verdict's readable message (view valid until the verdict is freed; empty for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_message(verdict: *const mailsrv_verdict) -> mailsrv_str {
+    // SAFETY: NULL or a live handle.
+    match unsafe { verdict.as_ref() } {
+        Some(v) => v.message.view(),
+        None => mailsrv_str {
+            data: c"".as_ptr(),
+            len: 0,
+        },
+    }
+}
+
+/// The identity that matched (kind and value); INVALID_ARGUMENT when nothing matched.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_matched(
+    verdict: *const mailsrv_verdict,
+    out_kind: *mut u32,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        let (m, s) = v
+            .verdict
+            .matched
+            .as_ref()
+            .zip(v.matched.as_ref())
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        if out_kind.is_null() || out_value.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            write_out(out_kind, identity_code(m.kind))?;
+            write_out(out_value, s.view())
+        }
+    })
+}
+
+/// Number of identities the certificate presented (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_presented_count(verdict: *const mailsrv_verdict) -> usize {
+    // SAFETY: NULL or a live handle.
+    unsafe { verdict.as_ref() }.map_or(0, |v| v.presented.len())
+}
+
+/// Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_presented(
+    verdict: *const mailsrv_verdict,
+    index: usize,
+    out_type: *mut mailsrv_str,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        let (t, value) = v
+            .presented
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        if out_type.is_null() || out_value.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            write_out(out_type, t.view())?;
+            write_out(out_value, value.view())
+        }
+    })
+}
+
+/// Writes the verdict as JSON (pretty when `pretty` is non-zero); see `mailsrv_plan_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_json(
+    verdict: *const mailsrv_verdict,
+    pretty: u8,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        let json = if pretty != 0 {
+            serde_json::to_vec_pretty(&v.verdict)
+        } else {
+            serde_json::to_vec(&v.verdict)
+        }
+        .map_err(|_| R::MAILSRV_RESULT_INTERNAL)?;
+        // SAFETY: buffer contract of copy_out.
+        unsafe { copy_out(&json, buf, len, out_n) }
+    })
+}
+
+/// Decodes every CERTIFICATE block of a PEM text. Free the result with
+/// `mailsrv_certificates_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_certificates_from_pem(
+    pem: *const u8,
+    pem_len: usize,
+    out: *mut *mut mailsrv_certificates,
+) -> mailsrv_result {
+    guard(|| {
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: caller contract for (pem, pem_len).
+        let pem = unsafe { bytes(pem, pem_len)? };
+        let ders = certificates_from_pem(pem)?;
+        // SAFETY: out checked non-NULL.
+        unsafe { write_out(out, Box::into_raw(Box::new(mailsrv_certificates { ders }))) }
+    })
+}
+
+/// Number of certificates (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_certificates_count(certs: *const mailsrv_certificates) -> usize {
+    // SAFETY: NULL or a live handle.
+    unsafe { certs.as_ref() }.map_or(0, |c| c.ders.len())
+}
+
+/// Certificate `index` as DER (a view valid until the set is freed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_certificates_get(
+    certs: *const mailsrv_certificates,
+    index: usize,
+    out: *mut mailsrv_bytes,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let c = unsafe { handle(certs)? };
+        let der = c
+            .ders
+            .get(index)
+            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        // SAFETY: out is NULL or valid for writes.
+        unsafe {
+            write_out(
+                out,
+                mailsrv_bytes {
+                    data: der.as_ptr(),
+                    len: der.len(),
+                },
+            )
+        }
+    })
+}
+
+/// Frees a certificate set. NULL is allowed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_certificates_free(certs: *mut mailsrv_certificates) {
+    let _ = guard(|| {
+        if !certs.is_null() {
+            // SAFETY: made by Box::into_raw in mailsrv_certificates_from_pem.
+            drop(unsafe { Box::from_raw(certs) });
+        }
+        Ok(())
+    });
+}

@@ -1,0 +1,109 @@
+//! `mailsrv_zone_host`: answers questions from RFC 1035 master files, for offline planning.
+
+use mailsrv_core::zone::{Transport, ZoneHost};
+
+use crate::discovery::mailsrv_discovery;
+use crate::ffi_util::{
+    bytes, copy_out, guard, handle, handle_mut, mailsrv_result, text, write_out,
+};
+
+type R = mailsrv_result;
+
+/// Transport a query came over (UDP answers are truncated to the size the query allows).
+#[repr(u32)]
+pub enum mailsrv_transport {
+    /// UDP.
+    MAILSRV_TRANSPORT_UDP = 0,
+    /// TCP.
+    MAILSRV_TRANSPORT_TCP = 1,
+}
+
+/// A set of zones (opaque). Free with `mailsrv_zone_host_free`.
+pub struct mailsrv_zone_host {
+    inner: ZoneHost,
+}
+
+/// Makes an empty zone host.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_zone_host_new(out: *mut *mut mailsrv_zone_host) -> mailsrv_result {
+    guard(|| {
+        let h = Box::new(mailsrv_zone_host {
+            inner: ZoneHost::new(),
+        });
+        // SAFETY: out is NULL or valid for writes.
+        unsafe { write_out(out, Box::into_raw(h)) }
+    })
+}
+
+/// Frees a zone host. NULL is allowed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_zone_host_free(host: *mut mailsrv_zone_host) {
+    let _ = guard(|| {
+        if !host.is_null() {
+            // SAFETY: made by Box::into_raw in mailsrv_zone_host_new.
+            drop(unsafe { Box::from_raw(host) });
+        }
+        Ok(())
+    });
+}
+
+/// Adds a zone from master-file text (UTF-8, with `$ORIGIN`). With `secure` non-zero, answers
+/// carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_zone_host_add_zone(
+    host: *mut mailsrv_zone_host,
+    zone: *const u8,
+    zone_len: usize,
+    secure: u8,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live, unaliased handle.
+        let h = unsafe { handle_mut(host)? };
+        // SAFETY: caller contract for (zone, zone_len).
+        let zone = unsafe { text(zone, zone_len)? };
+        h.inner.add_zone(zone, None, secure != 0)?;
+        Ok(())
+    })
+}
+
+/// Answers one wire-format query received over `transport` (`mailsrv_transport`) into `buf`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_zone_host_answer(
+    host: *const mailsrv_zone_host,
+    query: *const u8,
+    query_len: usize,
+    transport: u32,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let h = unsafe { handle(host)? };
+        // SAFETY: caller contract for (query, query_len).
+        let query = unsafe { bytes(query, query_len)? };
+        let transport = match transport {
+            0 => Transport::Udp,
+            1 => Transport::Tcp,
+            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+        };
+        let answer = h.inner.answer(query, transport)?;
+        // SAFETY: buffer contract of copy_out.
+        unsafe { copy_out(&answer, buf, len, out_n) }
+    })
+}
+
+/// Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
+/// in: a complete offline host in one call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_zone_host_resolve(
+    host: *const mailsrv_zone_host,
+    discovery: *mut mailsrv_discovery,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or live handles; the discovery is not aliased during the call.
+        let (h, d) = unsafe { (handle(host)?, handle_mut(discovery)?) };
+        h.inner.resolve(d.inner_mut())?;
+        Ok(())
+    })
+}
