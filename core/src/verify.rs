@@ -195,6 +195,12 @@ pub fn verify_chain(
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
+    if chain.is_empty() {
+        return Err(Error::new(
+            ErrorCode::EmptyChain,
+            "the certificate chain is empty",
+        ));
+    }
     if anchors.is_empty() {
         return Err(Error::new(
             ErrorCode::InvalidTrustAnchor,

@@ -6,7 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, bytes, guard, handle, handle_mut, mailsrv_result, mailsrv_str, text, write_out,
+    OwnedStr, box_out, bytes, guard, handle, handle_mut, mailsrv_result, mailsrv_str, text,
+    write_out,
 };
 use crate::plan::{mailsrv_plan, outcome_code, service_code};
 
@@ -222,13 +223,13 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
             .iter()
             .map(|q| OwnedStr::new(&q.name))
             .collect();
-        let handle = Box::new(mailsrv_discovery {
+        let handle = mailsrv_discovery {
             inner,
             names,
             record_type: OwnedStr::new("SRV"),
-        });
+        };
         // SAFETY: out checked non-NULL above.
-        unsafe { write_out(out, Box::into_raw(handle)) }
+        unsafe { box_out(out, handle) }
     })
 }
 
@@ -399,8 +400,8 @@ pub unsafe extern "C" fn mailsrv_discovery_plan(
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
-        let plan = Box::new(mailsrv_plan::new(d.inner.plan(seed)));
+        let plan = mailsrv_plan::new(d.inner.plan(seed));
         // SAFETY: out checked non-NULL.
-        unsafe { write_out(out, Box::into_raw(plan)) }
+        unsafe { box_out(out, plan) }
     })
 }

@@ -6,8 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, bytes, copy_out, guard, handle, mailsrv_bytes, mailsrv_result, mailsrv_str, text,
-    write_out,
+    OwnedStr, box_out, bytes, copy_out, guard, handle, mailsrv_bytes, mailsrv_result, mailsrv_str,
+    text, write_out,
 };
 use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
 
@@ -81,7 +81,7 @@ fn collect<'a>(list: *const mailsrv_bytes, n: usize) -> Result<Vec<&'a [u8]>, R>
 }
 
 fn finish(verdict: Verdict, out: *mut *mut mailsrv_verdict) -> Result<(), R> {
-    let handle = Box::new(mailsrv_verdict {
+    let handle = mailsrv_verdict {
         message: OwnedStr::new(&verdict.message),
         matched: verdict.matched.as_ref().map(|m| OwnedStr::new(&m.value)),
         presented: verdict
@@ -90,9 +90,9 @@ fn finish(verdict: Verdict, out: *mut *mut mailsrv_verdict) -> Result<(), R> {
             .map(|p| (OwnedStr::new(&json_name(&p.kind)), OwnedStr::new(&p.value)))
             .collect(),
         verdict,
-    });
-    // SAFETY: out checked non-NULL by the callers.
-    unsafe { write_out(out, Box::into_raw(handle)) }
+    };
+    // SAFETY: out is NULL or valid for writes (caller contract).
+    unsafe { box_out(out, handle) }
 }
 
 /// Verifies a server chain (`chain_len` DER certificates, leaf first) for the email `domain`,
@@ -342,7 +342,7 @@ pub unsafe extern "C" fn mailsrv_certificates_from_pem(
         let pem = unsafe { bytes(pem, pem_len)? };
         let ders = certificates_from_pem(pem)?;
         // SAFETY: out checked non-NULL.
-        unsafe { write_out(out, Box::into_raw(Box::new(mailsrv_certificates { ders }))) }
+        unsafe { box_out(out, mailsrv_certificates { ders }) }
     })
 }
 

@@ -3,9 +3,7 @@
 use mailsrv_core::zone::{Transport, ZoneHost};
 
 use crate::discovery::mailsrv_discovery;
-use crate::ffi_util::{
-    bytes, copy_out, guard, handle, handle_mut, mailsrv_result, text, write_out,
-};
+use crate::ffi_util::{box_out, bytes, copy_out, guard, handle, handle_mut, mailsrv_result, text};
 
 type R = mailsrv_result;
 
@@ -27,11 +25,11 @@ pub struct mailsrv_zone_host {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_new(out: *mut *mut mailsrv_zone_host) -> mailsrv_result {
     guard(|| {
-        let h = Box::new(mailsrv_zone_host {
+        let h = mailsrv_zone_host {
             inner: ZoneHost::new(),
-        });
+        };
         // SAFETY: out is NULL or valid for writes.
-        unsafe { write_out(out, Box::into_raw(h)) }
+        unsafe { box_out(out, h) }
     })
 }
 

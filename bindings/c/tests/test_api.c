@@ -1,0 +1,150 @@
+/* The C ABI's accessors, verification and version macros, on the demo zone and the test PKI. */
+#include "util.h"
+
+#if !defined(MAILSRV_VERSION_MAJOR) || !defined(MAILSRV_VERSION_MINOR) || !defined(MAILSRV_VERSION_PATCH)
+#error "version macros missing from mailsrv.h"
+#endif
+
+#define NOW 1811808000ULL /* 2027-06-01, inside the test PKI's validity */
+
+static mailsrv_certificates *load_pem(const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "../../testdata/certs/%s", name);
+    size_t len = 0;
+    char *pem = read_file(path, &len);
+    mailsrv_certificates *certs = NULL;
+    CHECK(pem != NULL);
+    if (pem) CHECK_RESULT(mailsrv_certificates_from_pem((const uint8_t *)pem, len, &certs), MAILSRV_RESULT_OK);
+    free(pem);
+    return certs;
+}
+
+static int str_is(mailsrv_str s, const char *expected) {
+    return s.len == strlen(expected) && memcmp(s.data, expected, s.len) == 0 && s.data[s.len] == '\0';
+}
+
+int main(void) {
+    char version[32];
+    snprintf(version, sizeof version, "%d.%d.%d", MAILSRV_VERSION_MAJOR, MAILSRV_VERSION_MINOR, MAILSRV_VERSION_PATCH);
+    CHECK(strcmp(mailsrv_version(), version) == 0);
+
+    size_t zlen = 0;
+    char *zone = read_file("../../testdata/zones/demo.zone", &zlen);
+    CHECK(zone != NULL);
+    mailsrv_zone_host *host = NULL;
+    CHECK_RESULT(mailsrv_zone_host_new(&host), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_zone_host_add_zone(host, (const uint8_t *)zone, zlen, 0), MAILSRV_RESULT_OK);
+    free(zone);
+
+    const char *email = "alice@example.net";
+    mailsrv_discovery *d = NULL;
+    CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)email, strlen(email), NULL, &d), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_zone_host_resolve(host, d), MAILSRV_RESULT_OK);
+    CHECK(mailsrv_discovery_is_complete(d));
+    mailsrv_plan *plan = NULL;
+    CHECK_RESULT(mailsrv_discovery_plan(d, 1, &plan), MAILSRV_RESULT_OK);
+
+    CHECK(str_is(mailsrv_plan_email(plan), "alice@example.net"));
+    CHECK(str_is(mailsrv_plan_domain(plan), "example.net"));
+    uint32_t protocol = 99, in_status = 99, out_status = 99;
+    CHECK_RESULT(mailsrv_plan_summary(plan, &protocol, &in_status, &out_status), MAILSRV_RESULT_OK);
+    CHECK(protocol == MAILSRV_PROTOCOL_IMAP && in_status == MAILSRV_STATUS_FOUND && out_status == MAILSRV_STATUS_FOUND);
+    CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) == 3);
+    CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_OUTGOING) == 2);
+    CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_ALTERNATIVE) == 1);
+
+    mailsrv_candidate c;
+    CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_INCOMING, 0, &c), MAILSRV_RESULT_OK);
+    CHECK(str_is(c.host, "imap1.example.net") && c.port == 993);
+    CHECK(c.service == MAILSRV_SERVICE_IMAPS && c.protocol == MAILSRV_PROTOCOL_IMAP);
+    CHECK(c.security == MAILSRV_SECURITY_IMPLICIT_TLS && c.trust == MAILSRV_TRUST_IN_DOMAIN);
+    CHECK(c.priority == 0 && c.weight == 60);
+    CHECK(str_is(c.sni, "example.net") && str_is(c.sni_alternative, "imap1.example.net"));
+    CHECK(c.identity_count == 2 && c.username_count == 2 && c.address_count == 1);
+    uint32_t kind = 99;
+    mailsrv_str value;
+    CHECK_RESULT(mailsrv_plan_candidate_identity(plan, MAILSRV_SIDE_INCOMING, 0, 0, &kind, &value), MAILSRV_RESULT_OK);
+    CHECK(kind == MAILSRV_IDENTITY_SRV_ID && str_is(value, "_imaps.example.net"));
+    CHECK_RESULT(mailsrv_plan_candidate_identity(plan, MAILSRV_SIDE_INCOMING, 0, 1, &kind, &value), MAILSRV_RESULT_OK);
+    CHECK(kind == MAILSRV_IDENTITY_DNS_ID && str_is(value, "example.net"));
+    CHECK_RESULT(mailsrv_plan_candidate_username(plan, MAILSRV_SIDE_INCOMING, 0, 0, &value), MAILSRV_RESULT_OK);
+    CHECK(str_is(value, "alice@example.net"));
+    CHECK_RESULT(mailsrv_plan_candidate_username(plan, MAILSRV_SIDE_INCOMING, 0, 1, &value), MAILSRV_RESULT_OK);
+    CHECK(str_is(value, "alice"));
+    CHECK_RESULT(mailsrv_plan_candidate_address(plan, MAILSRV_SIDE_INCOMING, 0, 0, &value), MAILSRV_RESULT_OK);
+    CHECK(str_is(value, "192.0.2.143"));
+    CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_OUTGOING, 1, &c), MAILSRV_RESULT_OK);
+    CHECK(c.security == MAILSRV_SECURITY_STARTTLS && c.port == 587);
+
+    CHECK(mailsrv_plan_lookup_count(plan) == 6);
+    mailsrv_lookup l;
+    CHECK_RESULT(mailsrv_plan_lookup(plan, 5, &l), MAILSRV_RESULT_OK);
+    CHECK(l.service == MAILSRV_SERVICE_POP3 && l.outcome == MAILSRV_OUTCOME_NX_DOMAIN && l.dnssec == MAILSRV_DNSSEC_INSECURE);
+    CHECK(str_is(l.name, "_pop3._tcp.example.net"));
+    CHECK(mailsrv_plan_diagnostic_count(plan) == 1);
+    mailsrv_str code, message;
+    CHECK_RESULT(mailsrv_plan_diagnostic(plan, 0, &code, &message), MAILSRV_RESULT_OK);
+    CHECK(str_is(code, "alternative-protocol") && message.len > 20);
+    uint32_t secs = 0;
+    uint8_t known = 0;
+    CHECK_RESULT(mailsrv_plan_expires(plan, &secs, &known), MAILSRV_RESULT_OK);
+    CHECK(known == 1 && secs == 300);
+
+    /* Verify candidate 0 (imap1.example.net, _imaps) with a chain that carries _imaps.example.net. */
+    mailsrv_certificates *chain = load_pem("srv-id.chain.pem");
+    mailsrv_certificates *anchors = load_pem("ca.pem");
+    CHECK(mailsrv_certificates_count(chain) == 2 && mailsrv_certificates_count(anchors) == 1);
+    mailsrv_bytes chain_v[2], anchor_v[1];
+    for (size_t i = 0; i < 2; i++) CHECK_RESULT(mailsrv_certificates_get(chain, i, &chain_v[i]), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_certificates_get(anchors, 0, &anchor_v[0]), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_certificates_get(anchors, 1, &anchor_v[0]), MAILSRV_RESULT_INVALID_ARGUMENT);
+    mailsrv_verdict *v = NULL;
+    CHECK_RESULT(mailsrv_verify_candidate(plan, MAILSRV_SIDE_INCOMING, 0, chain_v, 2, anchor_v, 1, NOW, 0, &v), MAILSRV_RESULT_OK);
+    uint32_t vstatus = 99, reason = 99;
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, &reason), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_VERIFIED && reason == MAILSRV_REJECT_NONE);
+    CHECK_RESULT(mailsrv_verdict_matched(v, &kind, &value), MAILSRV_RESULT_OK);
+    CHECK(kind == MAILSRV_IDENTITY_SRV_ID && str_is(value, "_imaps.example.net"));
+    CHECK(mailsrv_verdict_presented_count(v) >= 2);
+    mailsrv_str ptype;
+    CHECK_RESULT(mailsrv_verdict_presented(v, 0, &ptype, &value), MAILSRV_RESULT_OK);
+    CHECK(str_is(ptype, "srv-id") && str_is(value, "_imaps.example.net"));
+    size_t need = 0;
+    CHECK_RESULT(mailsrv_verdict_json(v, 0, NULL, 0, &need), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+    char *json = malloc(need + 1);
+    CHECK_RESULT(mailsrv_verdict_json(v, 0, (uint8_t *)json, need, &need), MAILSRV_RESULT_OK);
+    json[need] = '\0';
+    CHECK(strstr(json, "\"status\":\"verified\"") != NULL);
+    free(json);
+    mailsrv_verdict_free(v);
+
+    /* The same chain for the _submission candidate (587): _submissions ≠ _submission → rejected. */
+    CHECK_RESULT(mailsrv_verify_candidate(plan, MAILSRV_SIDE_OUTGOING, 1, chain_v, 2, anchor_v, 1, NOW, 0, &v), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, &reason), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_REJECTED && reason == MAILSRV_REJECT_NAME_MISMATCH);
+    CHECK_RESULT(mailsrv_verdict_matched(v, &kind, &value), MAILSRV_RESULT_INVALID_ARGUMENT);
+    mailsrv_verdict_free(v);
+    mailsrv_certificates_free(chain);
+
+    /* A target-only certificate without DNSSEC needs the user's confirmation. */
+    chain = load_pem("target-only.chain.pem");
+    for (size_t i = 0; i < 2; i++) CHECK_RESULT(mailsrv_certificates_get(chain, i, &chain_v[i]), MAILSRV_RESULT_OK);
+    const char *domain = "example.net", *target = "mail.provider.net";
+    CHECK_RESULT(mailsrv_verify((const uint8_t *)domain, strlen(domain), MAILSRV_SERVICE_IMAPS, (const uint8_t *)target, strlen(target), 0, chain_v, 2, anchor_v, 1, NOW, 0, &v), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, NULL), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_NEEDS_CONFIRMATION);
+    CHECK(strstr(mailsrv_verdict_message(v).data, "mail.provider.net") != NULL);
+    mailsrv_verdict_free(v);
+    /* ...and expires. */
+    CHECK_RESULT(mailsrv_verify((const uint8_t *)domain, strlen(domain), MAILSRV_SERVICE_IMAPS, (const uint8_t *)target, strlen(target), 1, chain_v, 2, anchor_v, 1, 2208988800ULL, 0, &v), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, &reason), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_REJECTED && reason == MAILSRV_REJECT_EXPIRED);
+    mailsrv_verdict_free(v);
+
+    mailsrv_certificates_free(chain);
+    mailsrv_certificates_free(anchors);
+    mailsrv_plan_free(plan);
+    mailsrv_discovery_free(d);
+    mailsrv_zone_host_free(host);
+    return report("test_api");
+}
