@@ -1,0 +1,213 @@
+// mailsrv.hpp — header-only C++17 RAII wrapper over the mailsrv C ABI (include/mailsrv.h).
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//
+// Error style: every failing C call throws mailsrv::Error, which carries the mailsrv_result code
+// (code()) and its symbolic name. Expected outcomes (NXDOMAIN, a rejected certificate, ...) are
+// data in the plan or verdict, never exceptions. Handles are move-only and freed automatically.
+// Strings are std::string_view into the owning object: keep the owner alive while you use them.
+#ifndef MAILSRV_HPP
+#define MAILSRV_HPP
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mailsrv.h"
+
+namespace mailsrv {
+
+/// A failed C call: the result code and its name.
+class Error : public std::runtime_error {
+public:
+    explicit Error(uint32_t code)
+        : std::runtime_error(std::string(mailsrv_result_name(code)) + ": " + mailsrv_result_message(code)),
+          code_(code) {}
+    /// The mailsrv_result code (e.g. MAILSRV_RESULT_INVALID_DOMAIN).
+    uint32_t code() const noexcept { return code_; }
+    /// The symbolic name (e.g. "INVALID_DOMAIN").
+    std::string_view name() const noexcept { return mailsrv_result_name(code_); }
+
+private:
+    uint32_t code_;
+};
+
+namespace detail {
+inline void check(uint32_t r) {
+    if (r != MAILSRV_RESULT_OK) throw Error(r);
+}
+inline std::string_view view(mailsrv_str s) { return std::string_view(s.data, s.len); }
+inline const uint8_t *bytes(std::string_view s) { return reinterpret_cast<const uint8_t *>(s.data()); }
+struct DiscoveryFree { void operator()(mailsrv_discovery *p) const noexcept { mailsrv_discovery_free(p); } };
+struct PlanFree { void operator()(mailsrv_plan *p) const noexcept { mailsrv_plan_free(p); } };
+struct VerdictFree { void operator()(mailsrv_verdict *p) const noexcept { mailsrv_verdict_free(p); } };
+struct ZoneFree { void operator()(mailsrv_zone_host *p) const noexcept { mailsrv_zone_host_free(p); } };
+struct CertsFree { void operator()(mailsrv_certificates *p) const noexcept { mailsrv_certificates_free(p); } };
+template <class F>
+std::string read_buffer(F &&call) {
+    size_t need = 0;
+    uint32_t r = call(nullptr, 0, &need);
+    if (r != MAILSRV_RESULT_INSUFFICIENT_SIZE) check(r);
+    std::string out(need, '\0');
+    check(call(reinterpret_cast<uint8_t *>(out.data()), out.size(), &need));
+    out.resize(need);
+    return out;
+}
+}  // namespace detail
+
+/// Options with the secure defaults (RFC 8314 §5.2); change fields before use.
+inline mailsrv_options default_options() {
+    mailsrv_options o;
+    detail::check(mailsrv_options_default(&o));
+    return o;
+}
+
+/// A view of one question.
+struct Question {
+    uint16_t id;
+    uint16_t message_id;
+    uint32_t service;  // a mailsrv_service value
+    std::string_view name;
+    std::basic_string_view<uint8_t> wire;
+};
+
+/// A verdict on a server's certificate chain.
+class Verdict {
+public:
+    explicit Verdict(mailsrv_verdict *v) : v_(v) {}
+    /// A mailsrv_verdict_status value.
+    uint32_t status() const { uint32_t s = 0; detail::check(mailsrv_verdict_summary(v_.get(), &s, nullptr)); return s; }
+    /// A mailsrv_reject_reason value.
+    uint32_t reason() const { uint32_t r = 0; detail::check(mailsrv_verdict_summary(v_.get(), nullptr, &r)); return r; }
+    std::string_view message() const { return detail::view(mailsrv_verdict_message(v_.get())); }
+    /// The identity that matched, or an empty view when nothing did.
+    std::string_view matched() const {
+        uint32_t kind = 0;
+        mailsrv_str value;
+        if (mailsrv_verdict_matched(v_.get(), &kind, &value) != MAILSRV_RESULT_OK) return {};
+        return detail::view(value);
+    }
+    std::string json(bool pretty = false) const {
+        return detail::read_buffer([&](uint8_t *b, size_t n, size_t *o) { return mailsrv_verdict_json(v_.get(), pretty, b, n, o); });
+    }
+
+private:
+    std::unique_ptr<mailsrv_verdict, detail::VerdictFree> v_;
+};
+
+/// DER certificates decoded from PEM.
+class Certificates {
+public:
+    explicit Certificates(std::string_view pem) {
+        mailsrv_certificates *c = nullptr;
+        detail::check(mailsrv_certificates_from_pem(detail::bytes(pem), pem.size(), &c));
+        c_.reset(c);
+        for (size_t i = 0; i < mailsrv_certificates_count(c); i++) {
+            mailsrv_bytes b;
+            detail::check(mailsrv_certificates_get(c, i, &b));
+            views_.push_back(b);
+        }
+    }
+    const mailsrv_bytes *data() const noexcept { return views_.data(); }
+    size_t size() const noexcept { return views_.size(); }
+
+private:
+    std::unique_ptr<mailsrv_certificates, detail::CertsFree> c_;
+    std::vector<mailsrv_bytes> views_;
+};
+
+/// A ranked plan.
+class Plan {
+public:
+    explicit Plan(mailsrv_plan *p) : p_(p) {}
+    std::string json(bool pretty = true) const {
+        return detail::read_buffer([&](uint8_t *b, size_t n, size_t *o) { return mailsrv_plan_json(p_.get(), pretty, b, n, o); });
+    }
+    std::string_view domain() const { return detail::view(mailsrv_plan_domain(p_.get())); }
+    size_t count(uint32_t side) const { return mailsrv_plan_candidate_count(p_.get(), side); }
+    mailsrv_candidate candidate(uint32_t side, size_t index) const {
+        mailsrv_candidate c;
+        detail::check(mailsrv_plan_candidate(p_.get(), side, index, &c));
+        return c;
+    }
+    std::string_view host(uint32_t side, size_t index) const { return detail::view(candidate(side, index).host); }
+    std::vector<std::string_view> usernames(uint32_t side, size_t index) const {
+        std::vector<std::string_view> out;
+        for (size_t i = 0; i < candidate(side, index).username_count; i++) {
+            mailsrv_str s;
+            detail::check(mailsrv_plan_candidate_username(p_.get(), side, index, i, &s));
+            out.push_back(detail::view(s));
+        }
+        return out;
+    }
+    Verdict verify(uint32_t side, size_t index, const Certificates &chain, const Certificates &anchors,
+                   uint64_t now, bool legacy_cn = false) const {
+        mailsrv_verdict *v = nullptr;
+        detail::check(mailsrv_verify_candidate(p_.get(), side, index, chain.data(), chain.size(), anchors.data(),
+                                               anchors.size(), now, legacy_cn, &v));
+        return Verdict(v);
+    }
+
+private:
+    std::unique_ptr<mailsrv_plan, detail::PlanFree> p_;
+};
+
+/// One discovery: questions out, answers in, plans out.
+class Discovery {
+public:
+    explicit Discovery(std::string_view email, const mailsrv_options &options = default_options()) {
+        mailsrv_discovery *d = nullptr;
+        detail::check(mailsrv_discovery_new(detail::bytes(email), email.size(), &options, &d));
+        d_.reset(d);
+    }
+    std::vector<Question> questions() const {
+        std::vector<Question> out;
+        for (size_t i = 0; i < mailsrv_discovery_question_count(d_.get()); i++) {
+            mailsrv_question q;
+            detail::check(mailsrv_discovery_question(d_.get(), i, &q));
+            out.push_back({q.id, q.message_id, q.service, detail::view(q.name), {q.wire, q.wire_len}});
+        }
+        return out;
+    }
+    /// Feeds a wire response; returns the mailsrv_outcome value.
+    uint32_t receive(uint16_t id, std::basic_string_view<uint8_t> response,
+                     uint32_t dnssec = MAILSRV_DNSSEC_UNSPECIFIED) {
+        uint32_t outcome = 0;
+        detail::check(mailsrv_discovery_receive(d_.get(), id, response.data(), response.size(), dnssec, &outcome));
+        return outcome;
+    }
+    void fail(uint16_t id, uint32_t failure) { detail::check(mailsrv_discovery_fail(d_.get(), id, failure)); }
+    Plan plan(uint64_t seed) const {
+        mailsrv_plan *p = nullptr;
+        detail::check(mailsrv_discovery_plan(d_.get(), seed, &p));
+        return Plan(p);
+    }
+    mailsrv_discovery *get() const noexcept { return d_.get(); }
+
+private:
+    std::unique_ptr<mailsrv_discovery, detail::DiscoveryFree> d_;
+};
+
+/// An offline host answering from zone files.
+class ZoneHost {
+public:
+    ZoneHost() {
+        mailsrv_zone_host *h = nullptr;
+        detail::check(mailsrv_zone_host_new(&h));
+        h_.reset(h);
+    }
+    void add_zone(std::string_view text, bool secure = false) {
+        detail::check(mailsrv_zone_host_add_zone(h_.get(), detail::bytes(text), text.size(), secure));
+    }
+    void resolve(Discovery &d) const { detail::check(mailsrv_zone_host_resolve(h_.get(), d.get())); }
+
+private:
+    std::unique_ptr<mailsrv_zone_host, detail::ZoneFree> h_;
+};
+
+}  // namespace mailsrv
+
+#endif  // MAILSRV_HPP
