@@ -4,7 +4,7 @@ FUZZ_SECS ?= 600
 FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
-.PHONY: all demo test fmt-check clippy doc unit deps-check bench fuzz clean
+.PHONY: all demo test fmt-check clippy doc unit deps-check c-test bench fuzz clean
 
 all: test
 
@@ -12,8 +12,9 @@ all: test
 demo:
 	$(CARGO) run --locked -q -p mailsrv --example plan -- --zone testdata/zones/demo.zone $(DEMO_EMAIL)
 
-## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all tests.
-test: fmt-check clippy doc deps-check unit
+## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all Rust tests,
+## then the C ABI: C tests under ASan+UBSan and valgrind, C++, install, the reference C host.
+test: fmt-check clippy doc deps-check unit c-test
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -44,6 +45,9 @@ deps-check:
 unit:
 	$(CARGO) build --locked --workspace --examples
 	$(CARGO) test --locked --workspace --all-features
+
+c-test:
+	$(MAKE) --no-print-directory -C bindings/c test
 
 ## Criterion benchmarks (numbers go to BENCHMARKS.md by hand, with the machine).
 bench:

@@ -133,5 +133,8 @@ cat unknown-issuer.pem other-int.pem > "$out/unknown-issuer.chain.pem"
 cat nc-srv.pem nc-dns.pem > "$out/nc-srv.chain.pem"
 cat nc-wild.pem nc-excl.pem > "$out/nc-wild.chain.pem"
 cat deep-leaf.pem deep6.pem deep5.pem deep4.pem deep3.pem deep2.pem deep1.pem > "$out/deep.chain.pem"
+# Private keys of two leaves, for TLS servers in the tests (test-only keys, never for real use).
+cp srv-id.key "$out/srv-id.key"
+cp target-only.key "$out/target-only.key"
 openssl x509 -in domain.pem -noout -startdate -enddate > "$out/validity.txt"
 echo "wrote $(ls "$out" | wc -l) files to $out"

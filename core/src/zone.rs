@@ -96,6 +96,12 @@ impl ZoneHost {
             }
         }
         let origin = key(&origin);
+        if self.zones.iter().any(|z| z.origin == origin) {
+            return Err(Error::new(
+                ErrorCode::ZoneParse,
+                format!("zone `{origin}` is already loaded"),
+            ));
+        }
         if !names
             .get(&origin)
             .is_some_and(|rs| rs.iter().any(|r| r.record_type() == RecordType::SOA))

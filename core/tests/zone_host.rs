@@ -86,4 +86,8 @@ fn bad_zone_files_are_typed_errors() {
         host.answer(b"\x00\x01", Transport::Udp).unwrap_err().code(),
         ErrorCode::InvalidQuery
     );
+    let zone = "$TTL 60\n@ IN SOA ns hm 1 1 1 1 1\n";
+    host.add_zone(zone, Some("y.example."), false).unwrap();
+    let err = host.add_zone(zone, Some("Y.Example."), true).unwrap_err();
+    assert!(err.message().contains("already loaded"), "{err}");
 }

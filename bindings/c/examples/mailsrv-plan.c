@@ -1,0 +1,328 @@
+/* mailsrv-plan — the reference C host: discovery I/O the way a C mail client does it.
+ *
+ *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
+ *                [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
+ *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
+ *                [--verify [--anchors CA.pem] [--now SECONDS]] EMAIL
+ *
+ * Without --zone, every question goes out at once through c-ares (to --server, or to the
+ * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
+ * truncated answers over TCP. With --verify it connects to the first implicit-TLS candidate with
+ * OpenSSL, takes the peer's chain and prints mailsrv's verdict.
+ *
+ * Exit codes: 0 usable plan (or verified), 1 nothing usable (or rejected), 2 usage or input
+ * error, 3 lookups failed, 4 the certificate needs the user's confirmation.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/select.h> /* before ares.h, which uses fd_set */
+#include <ares.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailsrv.h"
+
+struct lookup {
+    mailsrv_discovery *discovery;
+    uint16_t id;
+    uint16_t message_id;
+};
+
+static void die(const char *what) {
+    fprintf(stderr, "mailsrv-plan: %s\n", what);
+    exit(2);
+}
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0) { fclose(f); return NULL; }
+    long size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) { fclose(f); return NULL; }
+    char *buf = malloc((size_t)size + 1);
+    if (!buf) { fclose(f); return NULL; }
+    size_t n = fread(buf, 1, (size_t)size, f);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* c-ares answered (or gave up on) one question. */
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen) {
+    (void)timeouts;
+    struct lookup *l = arg;
+    if (status == ARES_SUCCESS && abuf && alen >= 12) {
+        /* c-ares sends its own random message ID and has already matched the answer to it;
+           put back the ID mailsrv wrote in the query so that its own check passes. */
+        unsigned char *copy = malloc((size_t)alen);
+        if (!copy) return;
+        memcpy(copy, abuf, (size_t)alen);
+        copy[0] = (unsigned char)(l->message_id >> 8);
+        copy[1] = (unsigned char)(l->message_id & 0xff);
+        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, NULL);
+        if (r != MAILSRV_RESULT_OK)
+            fprintf(stderr, "mailsrv-plan: answer to question %u ignored: %s\n", (unsigned)l->id, mailsrv_result_message(r));
+        free(copy);
+        return;
+    }
+    uint32_t failure = status == ARES_ETIMEOUT ? MAILSRV_FAILURE_TIMEOUT : MAILSRV_FAILURE_NETWORK_ERROR;
+    mailsrv_discovery_fail(l->discovery, l->id, failure);
+}
+
+/* Sends every question at once and runs c-ares until all are answered. */
+static void resolve_with_cares(mailsrv_discovery *d, const char *server, int timeout_ms) {
+    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) die("cannot initialise c-ares");
+    ares_channel channel;
+    struct ares_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.timeout = timeout_ms;
+    opts.tries = 2;
+    /* Hand every answer over, SERVFAIL and REFUSED included: mailsrv classifies them. */
+    opts.flags = ARES_FLAG_NOCHECKRESP;
+    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS) != ARES_SUCCESS)
+        die("cannot create a c-ares channel");
+    if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP:PORT");
+    size_t n = mailsrv_discovery_question_count(d);
+    struct lookup *lookups = calloc(n, sizeof *lookups);
+    if (!lookups) die("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        mailsrv_question q;
+        if (mailsrv_discovery_question(d, i, &q) != MAILSRV_RESULT_OK) die("cannot read a question");
+        lookups[i] = (struct lookup){d, q.id, q.message_id};
+        ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
+    }
+    for (;;) {
+        fd_set readers, writers;
+        FD_ZERO(&readers);
+        FD_ZERO(&writers);
+        int nfds = ares_fds(channel, &readers, &writers);
+        if (nfds == 0) break;
+        struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
+        select(nfds, &readers, &writers, NULL, tvp);
+        ares_process(channel, &readers, &writers);
+    }
+    ares_destroy(channel);
+    ares_library_cleanup();
+    free(lookups);
+}
+
+static int connect_to(const char *host, const char *address, uint16_t port) {
+    char service[8];
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(address && *address ? address : host, service, &hints, &res) != 0) return -1;
+    int fd = -1;
+    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) { close(fd); fd = -1; }
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+/* Connects to the first implicit-TLS candidate, hands the peer chain to mailsrv. */
+static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, int json) {
+    uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
+    mailsrv_candidate c;
+    uint32_t side = 0;
+    size_t index = 0;
+    int found = 0;
+    for (size_t s = 0; s < 2 && !found; s++)
+        for (size_t i = 0; i < mailsrv_plan_candidate_count(plan, sides[s]) && !found; i++)
+            if (mailsrv_plan_candidate(plan, sides[s], i, &c) == MAILSRV_RESULT_OK && c.security == MAILSRV_SECURITY_IMPLICIT_TLS) {
+                side = sides[s];
+                index = i;
+                found = 1;
+            }
+    if (!found) { fprintf(stderr, "mailsrv-plan: no implicit-TLS candidate to verify\n"); return 1; }
+    mailsrv_str address = {"", 0};
+    if (c.address_count > 0) mailsrv_plan_candidate_address(plan, side, index, 0, &address);
+    size_t pem_len = 0;
+    char *pem = read_file(anchors_path, &pem_len);
+    if (!pem) die("cannot read the --anchors file");
+    mailsrv_certificates *anchors = NULL;
+    if (mailsrv_certificates_from_pem((const uint8_t *)pem, pem_len, &anchors) != MAILSRV_RESULT_OK) die("--anchors holds no certificate");
+    free(pem);
+
+    int fd = connect_to(c.host.data, address.data, c.port);
+    if (fd < 0) { fprintf(stderr, "mailsrv-plan: cannot connect to %s:%u\n", c.host.data, (unsigned)c.port); mailsrv_certificates_free(anchors); return 3; }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, c.sni.data); /* the email domain (D13) */
+    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL); /* mailsrv verifies the chain below */
+    int rc = 3;
+    if (SSL_connect(ssl) != 1) {
+        fprintf(stderr, "mailsrv-plan: TLS handshake with %s:%u failed\n", c.host.data, (unsigned)c.port);
+    } else {
+        STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
+        int count = peer ? sk_X509_num(peer) : 0;
+        mailsrv_bytes *chain = calloc(count > 0 ? (size_t)count : 1, sizeof *chain);
+        unsigned char **ders = calloc(count > 0 ? (size_t)count : 1, sizeof *ders);
+        for (int i = 0; i < count; i++) {
+            int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
+            chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
+        }
+        size_t n_anchors = mailsrv_certificates_count(anchors);
+        mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
+        for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
+        mailsrv_verdict *v = NULL;
+        mailsrv_result r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, &v);
+        if (r != MAILSRV_RESULT_OK) {
+            fprintf(stderr, "mailsrv-plan: %s\n", mailsrv_result_message(r));
+            rc = 2;
+        } else {
+            uint32_t status = 0;
+            mailsrv_verdict_summary(v, &status, NULL);
+            if (json) {
+                size_t need = 0;
+                mailsrv_verdict_json(v, 1, NULL, 0, &need);
+                char *text = malloc(need + 1);
+                if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) printf("%.*s\n", (int)need, text);
+                free(text);
+            } else {
+                const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
+                printf("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
+            }
+            rc = status == MAILSRV_VERDICT_VERIFIED ? 0 : status == MAILSRV_VERDICT_NEEDS_CONFIRMATION ? 4 : 1;
+        }
+        mailsrv_verdict_free(v);
+        for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
+        free(ders);
+        free(chain);
+        free(anchor_v);
+        SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    close(fd);
+    mailsrv_certificates_free(anchors);
+    return rc;
+}
+
+static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
+    static const char *security[] = {"implicit-tls", "starttls", "cleartext"};
+    static const char *trust[] = {"dnssec-secure", "in-domain", "needs-confirmation"};
+    size_t n = mailsrv_plan_candidate_count(plan, side);
+    if (n == 0) return;
+    printf("%s:\n", title);
+    for (size_t i = 0; i < n; i++) {
+        mailsrv_candidate c;
+        if (mailsrv_plan_candidate(plan, side, i, &c) != MAILSRV_RESULT_OK) continue;
+        printf("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
+               c.security < 3 ? security[c.security] : "?", (unsigned)c.priority, (unsigned)c.weight,
+               c.trust < 3 ? trust[c.trust] : "?");
+    }
+}
+
+int main(int argc, char **argv) {
+    const char *zones[32];
+    int secure[32];
+    int nzones = 0, json = 0, verify = 0, timeout_ms = 3000;
+    const char *server = NULL, *email = NULL, *anchors = "/etc/ssl/certs/ca-certificates.crt";
+    unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+    uint64_t now = (uint64_t)time(NULL);
+    mailsrv_options options;
+    if (mailsrv_options_default(&options) != MAILSRV_RESULT_OK) die("cannot get default options");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if ((!strcmp(a, "--zone") || !strcmp(a, "--secure-zone")) && next && nzones < 32) {
+            secure[nzones] = !strcmp(a, "--secure-zone");
+            zones[nzones++] = next;
+            i++;
+        } else if (!strcmp(a, "--server") && next) { server = next; i++; }
+        else if (!strcmp(a, "--timeout") && next) { timeout_ms = atoi(next); i++; }
+        else if (!strcmp(a, "--seed") && next) { seed = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(a, "--anchors") && next) { anchors = next; i++; }
+        else if (!strcmp(a, "--now") && next) { now = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--verify")) verify = 1;
+        else if (!strcmp(a, "--trust-ad")) options.trust_ad = 1;
+        else if (!strcmp(a, "--allow-cleartext")) options.minimum_security = MAILSRV_MIN_SECURITY_CLEARTEXT;
+        else if (!strcmp(a, "--implicit-tls-only")) options.minimum_security = MAILSRV_MIN_SECURITY_IMPLICIT_TLS;
+        else if (!strcmp(a, "--tls-order") && next) {
+            if (!strcmp(next, "domain-priority")) options.tls_order = MAILSRV_TLS_ORDER_DOMAIN_PRIORITY;
+            else if (strcmp(next, "implicit-first")) die("--tls-order: use implicit-first or domain-priority");
+            i++;
+        } else if (!strcmp(a, "--prefer") && next) {
+            if (!strcmp(next, "pop3")) options.prefer = MAILSRV_PROTOCOL_POP3;
+            else if (strcmp(next, "imap")) die("--prefer: use imap or pop3");
+            i++;
+        } else if (a[0] != '-' && !email) email = a;
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] EMAIL");
+    }
+    if (!email) die("an email address is required");
+    if (server) {
+        /* A random message-ID base for UDP. */
+        options.message_id_base = (uint16_t)(seed ^ (seed >> 16));
+    }
+    mailsrv_discovery *d = NULL;
+    mailsrv_result r = mailsrv_discovery_new((const uint8_t *)email, strlen(email), &options, &d);
+    if (r != MAILSRV_RESULT_OK) {
+        fprintf(stderr, "mailsrv-plan: %s: %s\n", mailsrv_result_name(r), mailsrv_result_message(r));
+        return 2;
+    }
+    if (nzones > 0) {
+        mailsrv_zone_host *host = NULL;
+        if (mailsrv_zone_host_new(&host) != MAILSRV_RESULT_OK) die("cannot create the zone host");
+        for (int i = 0; i < nzones; i++) {
+            size_t len = 0;
+            char *text = read_file(zones[i], &len);
+            if (!text) { fprintf(stderr, "mailsrv-plan: cannot read zone file %s\n", zones[i]); return 2; }
+            r = mailsrv_zone_host_add_zone(host, (const uint8_t *)text, len, (uint8_t)secure[i]);
+            free(text);
+            if (r != MAILSRV_RESULT_OK) { fprintf(stderr, "mailsrv-plan: %s: %s\n", zones[i], mailsrv_result_message(r)); return 2; }
+        }
+        r = mailsrv_zone_host_resolve(host, d);
+        mailsrv_zone_host_free(host);
+        if (r != MAILSRV_RESULT_OK) die(mailsrv_result_message(r));
+    } else {
+        resolve_with_cares(d, server, timeout_ms);
+    }
+    mailsrv_plan *plan = NULL;
+    if (mailsrv_discovery_plan(d, (uint64_t)seed, &plan) != MAILSRV_RESULT_OK) die("cannot build the plan");
+    int rc;
+    if (verify) {
+        rc = verify_first(plan, anchors, now, json);
+    } else {
+        if (json) {
+            size_t need = 0;
+            mailsrv_plan_json(plan, 1, NULL, 0, &need);
+            char *text = malloc(need + 1);
+            if (!text || mailsrv_plan_json(plan, 1, (uint8_t *)text, need, &need) != MAILSRV_RESULT_OK) die("cannot write JSON");
+            printf("%.*s\n", (int)need, text);
+            free(text);
+        } else {
+            mailsrv_str e = mailsrv_plan_email(plan);
+            printf("Mail servers for %s\n", e.data);
+            print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming");
+            print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)");
+            print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing");
+            for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
+                mailsrv_str code, message;
+                if (mailsrv_plan_diagnostic(plan, i, &code, &message) == MAILSRV_RESULT_OK) printf("  [%s] %s\n", code.data, message.data);
+            }
+        }
+        uint32_t in_status = 0, out_status = 0;
+        mailsrv_plan_summary(plan, NULL, &in_status, &out_status);
+        int usable = mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) + mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_OUTGOING) > 0;
+        rc = usable ? 0 : (in_status == MAILSRV_STATUS_LOOKUP_FAILED || out_status == MAILSRV_STATUS_LOOKUP_FAILED) ? 3 : 1;
+    }
+    mailsrv_plan_free(plan);
+    mailsrv_discovery_free(d);
+    return rc;
+}

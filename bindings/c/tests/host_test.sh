@@ -1,0 +1,92 @@
+#!/bin/sh
+# Tests the reference C host (argument 1) from the repository root: offline plans equal the
+# corpus, plans over the network (c-ares to the zone-server example on loopback) equal the Rust
+# example host's, and --verify against `openssl s_server` gives the expected verdicts.
+# Every server started here is stopped by PID on exit, also when a check fails.
+set -eu
+host="$1"
+work=$(mktemp -d)
+pids=""
+cleanup() {
+  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  for p in $pids; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+fail() { echo "host_test: FAIL: $*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+  python3 - "$1" <<'PY' || fail "nothing listens on port $1"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+z=testdata/zones
+
+echo "== offline plans equal the corpus"
+"$host" --zone $z/demo.zone --json --seed 1 alice@example.net | cmp -s - testdata/expected/demo.json || fail demo
+"$host" --zone $z/custom-domain.zone --zone $z/provider.zone --json --seed 1 dave@custom.example \
+  | cmp -s - testdata/expected/custom-domain.json || fail custom-domain
+set +e
+"$host" --zone $z/signed.zone --secure-zone $z/signed.zone erin@signed.example 2> "$work/twice.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "signed.zone" "$work/twice.err" || fail "a zone loaded twice must be refused (exit $rc)"
+"$host" --secure-zone $z/signed.zone --zone $z/provider.zone --trust-ad --json --seed 1 erin@signed.example \
+  | cmp -s - testdata/expected/signed-trusted.json || fail signed-trusted
+
+echo "== over the network: c-ares to the zone-server example"
+target/debug/examples/zone-server $z/many.zone $z/demo.zone $z/nothing.zone > "$work/server.out" &
+pids="$pids $!"
+for _ in $(seq 50); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+addr=$(sed -n 's/^listening on //p' "$work/server.out")
+[ -n "$addr" ] || fail "zone-server did not start"
+for case in "gina@many.example many-records" "alice@example.net demo" "olga@empty.example nothing-published"; do
+  set -- $case
+  "$host" --server "$addr" --json --seed 1 "$1" > "$work/c.json" || true
+  cmp -s "$work/c.json" "testdata/expected/$2.json" || fail "C host over the network: $2"
+  target/debug/examples/plan --server "$addr" --json --seed 1 "$1" > "$work/rust.json" || true
+  cmp -s "$work/c.json" "$work/rust.json" || fail "C and Rust hosts differ: $2"
+done
+silent=$(free_port)
+set +e
+"$host" --server "127.0.0.1:$silent" --timeout 200 --json alice@example.net > "$work/timeout.json"
+rc=$?
+set -e
+[ "$rc" = 3 ] || fail "an unreachable server should exit 3, got $rc"
+
+echo "== --verify against openssl s_server"
+certs=testdata/certs
+serve() { # NAME PORT: serve the leaf and chain of $certs/NAME.chain.pem
+  awk -v w="$work/$1" '/BEGIN CERT/{n++} {print > (n==1 ? w".leaf.pem" : w".int.pem")}' "$certs/$1.chain.pem"
+  openssl s_server -quiet -accept "127.0.0.1:$2" -cert "$work/$1.leaf.pem" -key "$certs/$1.key" \
+    -cert_chain "$work/$1.int.pem" > /dev/null 2>&1 < /dev/null &
+  pids="$pids $!"
+  wait_port "$2"
+}
+zone() { # FILE ORIGIN RECORDS...
+  f="$1"; origin="$2"; shift 2
+  printf '$ORIGIN %s.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n' "$origin" > "$f"
+  for r in "$@"; do printf '%s\n' "$r" >> "$f"; done
+}
+p1=$(free_port)
+serve srv-id "$p1"
+zone "$work/a.zone" example.net "_imaps._tcp IN SRV 0 1 $p1 mail.example.net." "mail IN A 127.0.0.1"
+"$host" --zone "$work/a.zone" --verify --anchors $certs/ca.pem --json alice@example.net > "$work/v1.json" || fail "srv-id chain not verified"
+grep -q '"value": "_imaps.example.net"' "$work/v1.json" || fail "the SRV-ID did not match"
+p2=$(free_port)
+serve target-only "$p2"
+zone "$work/b.zone" example.net "_imaps._tcp IN SRV 0 1 $p2 mail.provider.net."
+zone "$work/c.zone" provider.net "mail IN A 127.0.0.1"
+set +e
+"$host" --zone "$work/b.zone" --zone "$work/c.zone" --verify --anchors $certs/ca.pem alice@example.net > "$work/v2.txt"
+rc=$?
+set -e
+[ "$rc" = 4 ] || fail "a target-only certificate should need confirmation (exit 4), got $rc"
+grep -q "NEEDS CONFIRMATION" "$work/v2.txt" || fail "no NEEDS CONFIRMATION line"
+echo "host_test: all checks passed"
