@@ -4,17 +4,39 @@ FUZZ_SECS ?= 600
 FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
-.PHONY: all demo test fmt-check clippy doc unit deps-check c-test bench fuzz clean
+.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test bench fuzz clean
 
 all: test
 
-## The main job: plan the demo domain shipped in testdata/ (no network needed).
-demo:
-	$(CARGO) run --locked -q -p mailsrv --example plan -- --zone testdata/zones/demo.zone $(DEMO_EMAIL)
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_OUT := target/wasm32-unknown-unknown/wasm/mailsrv_wasm.wasm
+JS := bindings/js
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue
+
+## The main job: the `mailsrv` CLI plans the demo domain shipped in testdata/ (no network).
+demo: wasm
+	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
+
+## The WebAssembly package: wasm32 build, wasm-bindgen (pinned), wasm-opt from npm binaryen
+## (Debian's binaryen 108 breaks the module), and a check that nothing is imported from `env`.
+wasm: $(JS)/node_modules/.installed
+	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	$(CARGO) build --locked -p mailsrv-wasm --target wasm32-unknown-unknown --profile wasm
+	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_OUT)
+	$(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/mailsrv_wasm_bg.wasm -o $(JS)/wasm/mailsrv_wasm_bg.wasm
+	node $(JS)/test/check-wasm.js $(JS)/wasm/mailsrv_wasm_bg.wasm
+
+$(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && npm ci --no-audit --no-fund
+	touch $@
 
 ## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all Rust tests,
 ## then the C ABI: C tests under ASan+UBSan and valgrind, C++, install, the reference C host.
-test: fmt-check clippy doc deps-check unit c-test
+test: fmt-check clippy doc deps-check unit c-test js-test
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -48,6 +70,10 @@ unit:
 
 c-test:
 	$(MAKE) --no-print-directory -C bindings/c test
+
+js-test: wasm
+	cargo build --locked -q -p mailsrv --examples
+	cd $(JS) && npm run typecheck && npm test
 
 ## Criterion benchmarks (numbers go to BENCHMARKS.md by hand, with the machine).
 bench:

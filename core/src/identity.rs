@@ -91,12 +91,48 @@ pub fn dns_id_problem(presented: &str) -> Option<String> {
     None
 }
 
-/// True when `name` is itself a public suffix (e.g. `com`, `co.uk`, `github.io`).
+/// True when `name` is itself a public suffix (e.g. `com`, `co.uk`, `github.io`), by the Public
+/// Suffix List compiled into the `psl` crate.
+#[cfg(feature = "public-suffix-list")]
 pub fn is_public_suffix(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     match psl::suffix(lower.as_bytes()) {
         Some(suffix) => suffix.as_bytes().len() == lower.len(),
         None => false,
+    }
+}
+
+/// True when `name` may be a public suffix, by a conservative rule used when the full list is
+/// not compiled in: a single label (`com`), or two labels ending in a two-letter country code
+/// whose first label has at most four letters (`co.uk`, `com.au`, `gov.br`), or one of a few
+/// widely used two-label private suffixes. It refuses more wildcards than the full list would
+/// (e.g. `*.ab.cd`), never fewer among those shapes; longer private suffixes are not covered.
+#[cfg(not(feature = "public-suffix-list"))]
+pub fn is_public_suffix(name: &str) -> bool {
+    const PRIVATE: &[&str] = &[
+        "github.io",
+        "gitlab.io",
+        "blogspot.com",
+        "herokuapp.com",
+        "netlify.app",
+        "vercel.app",
+        "pages.dev",
+        "workers.dev",
+        "appspot.com",
+        "azurewebsites.net",
+        "cloudfront.net",
+        "amazonaws.com",
+        "firebaseapp.com",
+        "web.app",
+        "fly.dev",
+        "onrender.com",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let labels: Vec<&str> = lower.split('.').collect();
+    match labels.as_slice() {
+        [_] => true,
+        [first, cc] => (cc.len() == 2 && first.len() <= 4) || PRIVATE.contains(&lower.as_str()),
+        _ => false,
     }
 }
 

@@ -118,7 +118,7 @@ pub struct Candidate {
 }
 
 /// Why a candidate's target may be used without asking the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Trust {
     /// The SRV answer was DNSSEC-secure.

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
+import { readFileSync } from 'node:fs';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version } from '../src/index.js';
+
+const USAGE = `usage:
+  mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
+                     [--doh URL] [--trust-ad] [--seed N] [--timeout MS]
+                     [--tls-order implicit-first|domain-priority] [--allow-cleartext]
+                     [--implicit-tls-only] [--prefer imap|pop3]
+  mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
+                 [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
+  mailsrv --version
+
+exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed
+            verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation`;
+
+class UsageError extends Error {}
+
+function parse(argv, spec) {
+  const out = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) { out._.push(a); continue; }
+    const name = a.slice(2);
+    const kind = spec[name];
+    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
+    if (kind === 'flag') { out[name] = true; continue; }
+    const value = argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (kind === 'list') (out[name] ??= []).push(value);
+    else out[name] = value;
+  }
+  return out;
+}
+
+function readText(path, what) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} "${path}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+function why(c, list) {
+  const level = list.filter((o) => o.service === c.service && o.priority === c.priority);
+  const sum = level.reduce((s, o) => s + o.weight, 0);
+  const security = { 'implicit-tls': 'implicit TLS', starttls: 'STARTTLS', cleartext: 'cleartext (allowed by you)' }[c.security];
+  const draw = level.length > 1 ? `, weight ${c.weight}/${sum} drawn` : '';
+  const trust = { 'dnssec-secure': 'DNSSEC-secure', 'in-domain': 'in your domain', 'needs-confirmation': 'outside your domain: confirm or verify' }[c.trust];
+  return `${security}, _${c.service} priority ${c.priority}${draw}; ${trust}`;
+}
+
+function table(title, list) {
+  console.log(title);
+  if (list.length === 0) { console.log('  (none)'); return; }
+  const width = Math.max(...list.map((c) => `${c.host}:${c.port}`.length), 9);
+  console.log(`   #  ${pad('server', width)}  ${pad('security', 12)}  prio  weight  why`);
+  list.forEach((c, i) => {
+    console.log(`  ${lpad(i + 1, 2)}  ${pad(`${c.host}:${c.port}`, width)}  ${pad(c.security, 12)}  ${lpad(c.priority, 4)}  ${lpad(c.weight, 6)}  ${why(c, list)}`);
+  });
+}
+
+function printPlan(plan) {
+  const domain = plan.domainUnicode === plan.domain ? plan.domain : `${plan.domainUnicode}, ${plan.domain}`;
+  console.log(`Mail servers for ${plan.email} (${domain})\n`);
+  table(plan.incoming.protocol ? `Incoming (${plan.incoming.protocol.toUpperCase()}):` : `Incoming: ${plan.incoming.status}`, plan.incoming.candidates);
+  for (const alt of plan.incomingAlternatives) table(`Alternative incoming (${alt.protocol.toUpperCase()}), only if you choose it:`, alt.candidates);
+  table(plan.outgoing.candidates.length ? 'Outgoing (submission):' : `Outgoing: ${plan.outgoing.status}`, plan.outgoing.candidates);
+  const first = plan.incoming.candidates[0] ?? plan.outgoing.candidates[0];
+  if (first) {
+    console.log(`\nCertificates must match: ${first.referenceIdentities.map((r) => r.value).join(' or ')} (first candidate)`);
+    console.log(`Log in as: ${first.usernames.join(', then ')}`);
+  }
+  console.log('\nLookups:');
+  for (const l of plan.lookups) console.log(`  ${pad(l.name, 42)} ${pad(l.outcome, 13)} ${lpad(l.records, 3)} record(s)  ${l.dnssec}`);
+  if (plan.diagnostics.length) {
+    console.log('\nDiagnostics:');
+    for (const d of plan.diagnostics) console.log(`  [${d.code}] ${d.message}`);
+  }
+  console.log(plan.expiresInSecs === null ? '\nNothing was answered; do not cache this plan.' : `\nPlan valid for ${plan.expiresInSecs} s (smallest TTL).`);
+}
+
+async function plan(argv) {
+  const o = parse(argv, {
+    json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
+    timeout: 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
+  });
+  if (o._.length !== 1) throw new UsageError('plan needs exactly one email address');
+  const sources = [o.zone || o['secure-zone'], o.server, o.doh].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
+  const timeout = o.timeout === undefined ? 3000 : Number(o.timeout);
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  let resolver;
+  if (o.zone || o['secure-zone']) {
+    resolver = zoneResolver([
+      ...(o.zone ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: false })),
+      ...(o['secure-zone'] ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: true })),
+    ]);
+  } else if (o.doh) {
+    resolver = dohResolver(o.doh, { timeout });
+  } else {
+    resolver = await udpResolver({ server: o.server, timeout });
+  }
+  const options = {};
+  if (o['trust-ad']) options.trustAd = true;
+  if (o['allow-cleartext']) options.minimumSecurity = 'cleartext';
+  if (o['implicit-tls-only']) options.minimumSecurity = 'implicit-tls';
+  if (o['tls-order']) {
+    if (!['implicit-first', 'domain-priority'].includes(o['tls-order'])) throw new UsageError('--tls-order: use implicit-first or domain-priority');
+    options.tlsOrder = o['tls-order'];
+  }
+  if (o.prefer) {
+    if (!['imap', 'pop3'].includes(o.prefer)) throw new UsageError('--prefer: use imap or pop3');
+    options.prefer = o.prefer;
+  }
+  let seed;
+  if (o.seed !== undefined) {
+    if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
+    seed = BigInt(o.seed);
+  }
+  const result = await discover(o._[0], { resolver, seed, ...options });
+  if (o.json) console.log(JSON.stringify(result, null, 2));
+  else printPlan(result);
+  const usable = result.incoming.candidates.length + result.outgoing.candidates.length > 0;
+  if (usable) return 0;
+  return result.incoming.status === 'lookup-failed' || result.outgoing.status === 'lookup-failed' ? 3 : 1;
+}
+
+function parseRfc3339(text) {
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(text)) {
+    throw new UsageError(`--now "${text}" is not an RFC 3339 time such as 2027-06-01T00:00:00Z`);
+  }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`--now "${text}" is not a valid time`);
+  return ms;
+}
+
+async function verify(argv) {
+  const o = parse(argv, {
+    email: 'value', service: 'value', host: 'value', chain: 'value', anchors: 'value', 'dnssec-secure': 'flag',
+    now: 'value', 'legacy-cn': 'flag', json: 'flag',
+  });
+  for (const k of ['email', 'service', 'host', 'chain']) if (!o[k]) throw new UsageError(`verify needs --${k}`);
+  const services = ['submissions', 'submission', 'imaps', 'imap', 'pop3s', 'pop3'];
+  if (!services.includes(o.service)) throw new UsageError(`--service must be one of ${services.join(', ')}`);
+  const at = o.email.lastIndexOf('@');
+  if (at < 0) throw new UsageError(`"${o.email}" is not an email address`);
+  const chain = certificatesFromPem(readText(o.chain, 'chain file'));
+  const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
+  const now = o.now ? parseRfc3339(o.now) : Date.now();
+  const candidate = { service: o.service, host: o.host, trust: o['dnssec-secure'] ? 'dnssec-secure' : 'needs-confirmation' };
+  const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'] });
+  if (o.json) {
+    console.log(JSON.stringify(verdict, null, 2));
+  } else {
+    const label = { verified: 'VERIFIED', 'needs-confirmation': 'NEEDS CONFIRMATION', rejected: 'REJECTED' }[verdict.status];
+    console.log(`${label}: ${verdict.message}`);
+    console.log(`checked against: ${verdict.referenceIdentities.map((r) => r.value).join(', ')}`);
+    console.log(`certificate presents: ${verdict.presented.map((p) => p.value).join(', ') || '(nothing)'}`);
+    for (const n of verdict.notes) console.log(`note: ${n}`);
+  }
+  return { verified: 0, rejected: 1, 'needs-confirmation': 4 }[verdict.status];
+}
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === 'version') { console.log(version()); return 0; }
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') { console.log(USAGE); return command === undefined ? 2 : 0; }
+  if (command === 'plan') return plan(rest);
+  if (command === 'verify') return verify(rest);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => {
+    const code = e instanceof UsageError ? '' : e?.code ? `${e.code}: ` : '';
+    process.stderr.write(`mailsrv: ${code}${e?.message ?? e}\n`);
+    process.exitCode = 2;
+  },
+);
