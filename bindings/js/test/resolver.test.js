@@ -1,0 +1,67 @@
+// The UDP and DoH resolvers against a real DNS server on loopback (the Rust zone-server example,
+// started and stopped by these tests), through the API and through the CLI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { discover, dohResolver, udpResolver } from '../src/index.js';
+import { expected, runCli, startZoneServer } from './helpers.js';
+import { startDohServer } from './doh-server.js';
+
+let dns;
+let doh;
+before(async () => {
+  dns = await startZoneServer(['many.zone', 'demo.zone', 'nothing.zone']);
+  doh = await startDohServer(dns.address);
+});
+after(async () => {
+  await doh?.stop();
+  await dns?.stop();
+});
+
+const text = (plan) => JSON.stringify(plan, null, 2) + '\n';
+
+test('udpResolver: all questions at once, TCP after truncation, same plan as Rust', async () => {
+  const resolver = await udpResolver({ server: dns.address });
+  assert.equal(text(await discover('gina@many.example', { resolver, seed: 1 })), expected('many-records'));
+  assert.equal(text(await discover('alice@example.net', { resolver, seed: 1 })), expected('demo'));
+  assert.equal(text(await discover('olga@empty.example', { resolver, seed: 1 })), expected('nothing-published'));
+});
+
+test('udpResolver: a silent server gives timeouts, and the CLI exits 3', async () => {
+  const silent = dgram.createSocket('udp4');
+  await new Promise((r) => silent.bind(0, '127.0.0.1', r));
+  const server = `127.0.0.1:${silent.address().port}`;
+  try {
+    const resolver = await udpResolver({ server, timeout: 200 });
+    const plan = await discover('alice@example.net', { resolver, seed: 1 });
+    assert.ok(plan.lookups.every((l) => l.outcome === 'timeout'));
+    assert.equal(plan.incoming.status, 'lookup-failed');
+    const r = await runCli(['plan', '--server', server, '--timeout', '200', 'alice@example.net']);
+    assert.equal(r.code, 3);
+  } finally {
+    silent.close();
+  }
+});
+
+test('dohResolver: GET and POST give the same plan as Rust', async () => {
+  for (const method of ['GET', 'POST']) {
+    const before = doh.requests[method];
+    const plan = await discover('gina@many.example', { resolver: dohResolver(`${doh.url}/dns-query`, { method }), seed: 1 });
+    assert.equal(text(plan), expected('many-records'));
+    assert.ok(doh.requests[method] >= before + 6, `${method} requests were sent`);
+  }
+});
+
+test('dohResolver: HTTP errors are network errors', async () => {
+  const plan = await discover('alice@example.net', { resolver: dohResolver(`${doh.url}/no-such-path`), seed: 1 });
+  assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'));
+});
+
+test('CLI --server and --doh print the Rust plan', async () => {
+  let r = await runCli(['plan', '--server', dns.address, '--json', '--seed', '1', 'gina@many.example']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, expected('many-records'));
+  r = await runCli(['plan', '--doh', `${doh.url}/dns-query`, '--json', '--seed', '1', 'alice@example.net']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, expected('demo'));
+});
