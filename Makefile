@@ -75,9 +75,10 @@ js-test: wasm
 	cargo build --locked -q -p mailsrv --examples
 	cd $(JS) && npm run typecheck && npm test
 
-## Criterion benchmarks (numbers go to BENCHMARKS.md by hand, with the machine).
-bench:
+## Criterion benchmarks and the JS bench (numbers go to BENCHMARKS.md by hand, with the machine).
+bench: wasm
 	$(CARGO) bench --locked -p mailsrv
+	cd $(JS) && npm run bench
 
 ## Fuzz the answer parser and planner (needs the nightly toolchain and cargo-fuzz).
 fuzz:

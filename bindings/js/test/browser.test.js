@@ -1,0 +1,60 @@
+// The web build in headless Chromium (Debian's chromium, never a downloaded browser): a local
+// page loads the package, runs a discovery through dohResolver against a local DoH endpoint
+// (relaying to a real DNS server on loopback), and the plan must equal the Rust plan.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expected, root, startZoneServer } from './helpers.js';
+import { startDohServer } from './doh-server.js';
+
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+let dns;
+let web;
+before(async () => {
+  dns = await startZoneServer(['many.zone']);
+  web = await startDohServer(dns.address, {
+    '/pkg/': path.join(root, 'bindings/js'),
+    '/page/': path.join(root, 'bindings/js/test/browser'),
+  });
+});
+after(async () => {
+  await web?.stop();
+  await dns?.stop();
+});
+
+function dumpDom(url) {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-chromium-'));
+  const args = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${profile}`, '--virtual-time-budget=20000', '--dump-dom', url,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(chromium, args);
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      rmSync(profile, { recursive: true, force: true });
+      resolve({ out, err });
+    });
+  });
+}
+
+test('headless Chromium plans through dohResolver like Rust', async () => {
+  assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (.ci/run does)');
+  const { out, err } = await dumpDom(`${web.url}/page/index.html`);
+  const m = /<pre id="out">(PLAN|ERROR) ([^<]*)<\/pre>/.exec(out);
+  assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
+  assert.equal(m[1], 'PLAN', m[2]);
+  const plan = JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+  assert.equal(JSON.stringify(plan, null, 2) + '\n', expected('many-records'));
+  assert.ok(web.requests.POST >= 6, 'the browser sent its queries to the DoH endpoint');
+});

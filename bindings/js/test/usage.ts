@@ -1,0 +1,24 @@
+// Compile-only check of the TypeScript declarations (`npm run typecheck`).
+import { Discovery, ZoneHost, discover, dohResolver, zoneResolver, verifyChain, certificatesFromPem, type Plan, type Verdict, type MailsrvError } from 'mailsrv';
+
+declare const zoneText: string;
+declare const pem: string;
+
+async function example(): Promise<string> {
+  const plan: Plan = await discover('alice@example.net', { resolver: zoneResolver([zoneText]), seed: 1n, tlsOrder: 'implicit-first' });
+  const first = plan.incoming.candidates[0];
+  const verdict: Verdict = verifyChain(first, certificatesFromPem(pem), certificatesFromPem(pem), 1811808000000, { domain: plan.domain });
+  const d = new Discovery('alice@example.net', { minimumSecurity: 'implicit-tls' });
+  for (const q of d.queries()) d.fail(q.id, 'timeout');
+  const host = new ZoneHost();
+  host.addZone(zoneText, false);
+  const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }) });
+  try {
+    new Discovery('bad');
+  } catch (e) {
+    const err = e as MailsrvError;
+    return err.code + verdict.status + viaDoh.domain + (d.plan({ seed: 3 }).expiresInSecs ?? 0);
+  }
+  return plan.email;
+}
+void example;

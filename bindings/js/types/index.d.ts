@@ -1,0 +1,114 @@
+// TypeScript declarations for the `mailsrv` package (checked by `npm run typecheck`).
+
+export type Service = 'submissions' | 'submission' | 'imaps' | 'imap' | 'pop3s' | 'pop3';
+export type Protocol = 'imap' | 'pop3' | 'submission';
+export type Security = 'implicit-tls' | 'starttls' | 'cleartext';
+export type Trust = 'dnssec-secure' | 'in-domain' | 'needs-confirmation';
+export type Status = 'found' | 'not-offered' | 'not-published' | 'lookup-failed' | 'no-usable-records' | 'not-requested';
+export type Outcome = 'pending' | 'records' | 'no-data' | 'nx-domain' | 'serv-fail' | 'refused' | 'other-error' | 'truncated' | 'malformed' | 'timeout' | 'network-error';
+export type DnssecStatus = 'secure' | 'insecure' | 'bogus' | 'indeterminate';
+export type FailureReason = 'timeout' | 'network-error' | 'nx-domain' | 'no-data' | 'serv-fail' | 'refused';
+
+/** Planner options (all optional; secure defaults per RFC 8314 §5.2). */
+export interface Options {
+  imap?: boolean;
+  pop3?: boolean;
+  submission?: boolean;
+  minimumSecurity?: 'implicit-tls' | 'starttls' | 'cleartext';
+  tlsOrder?: 'implicit-first' | 'domain-priority';
+  prefer?: 'imap' | 'pop3';
+  trustAd?: boolean;
+  messageIdBase?: number;
+}
+
+export interface ReferenceIdentity { type: 'srv-id' | 'dns-id'; value: string }
+
+export interface Candidate {
+  service: Service;
+  protocol: Protocol;
+  host: string;
+  port: number;
+  security: Security;
+  priority: number;
+  weight: number;
+  trust: Trust;
+  referenceIdentities: ReferenceIdentity[];
+  sni: string | null;
+  sniAlternative: string | null;
+  usernames: string[];
+  addresses: string[];
+}
+
+export interface Lookup {
+  id: number;
+  service: Service;
+  name: string;
+  type: 'SRV';
+  outcome: Outcome;
+  dnssec: DnssecStatus;
+  records: number;
+}
+
+export interface Diagnostic { code: string; service?: Service; message: string }
+
+/** The plan; `schema/plan.schema.json` in the repository describes it. */
+export interface Plan {
+  email: string;
+  domain: string;
+  domainUnicode: string;
+  incoming: { status: Status; protocol: 'imap' | 'pop3' | null; candidates: Candidate[] };
+  incomingAlternatives: { protocol: 'imap' | 'pop3'; candidates: Candidate[] }[];
+  outgoing: { status: Status; candidates: Candidate[] };
+  lookups: Lookup[];
+  diagnostics: Diagnostic[];
+  expiresInSecs: number | null;
+}
+
+export interface PresentedIdentity { type: 'dns-id' | 'srv-id' | 'uri-id' | 'cn-id'; value: string; invalid?: string }
+
+/** A certificate verdict; `schema/verdict.schema.json` describes it. */
+export interface Verdict {
+  status: 'verified' | 'needs-confirmation' | 'rejected';
+  matched: ReferenceIdentity | null;
+  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other';
+  message: string;
+  referenceIdentities: ReferenceIdentity[];
+  presented: PresentedIdentity[];
+  notes: string[];
+}
+
+export interface Query { id: number; service: Service; name: string; type: 'SRV'; messageId: number; wire: Uint8Array }
+
+/** Errors thrown by mailsrv: `code` is the core error name, e.g. `INVALID_DOMAIN`. */
+export interface MailsrvError extends Error { code: string }
+
+export class Discovery {
+  constructor(email: string, options?: Options);
+  queries(): Query[];
+  receive(id: number, response: Uint8Array, options?: { dnssec?: DnssecStatus }): Outcome;
+  receiveRecords(id: number, records: { priority: number; weight: number; port: number; target?: string; name?: string; ttl?: number }[], dnssec?: DnssecStatus): void;
+  fail(id: number, reason: FailureReason): void;
+  pending(): Uint16Array;
+  plan(options?: { seed?: number | bigint }): Plan;
+  free(): void;
+}
+
+export class ZoneHost {
+  constructor();
+  addZone(text: string, secure: boolean): void;
+  answer(query: Uint8Array, transport: 'udp' | 'tcp'): Uint8Array;
+  resolve(discovery: Discovery): void;
+  free(): void;
+}
+
+export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
+export function certificatesFromPem(pem: string): Uint8Array[];
+export function version(): string;
+
+/** Sends a wire query and resolves to the wire answer (after any TCP retry). */
+export interface Resolver { randomIds?: boolean; query(wire: Uint8Array, question?: Query): Promise<Uint8Array> }
+
+export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus }): Promise<Plan>;
+export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
+export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
+export function zoneResolver(zones: (string | { text: string; secure?: boolean })[]): Resolver;
