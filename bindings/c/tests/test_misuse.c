@@ -153,6 +153,40 @@ int main(void) {
     CHECK(mailsrv_verdict_presented_count(NULL) == 0);
     CHECK(mailsrv_verdict_message(NULL).len == 0);
 
+    /* NULL handles and out-parameters everywhere else: a result code or an empty value. */
+    CHECK_RESULT(mailsrv_discovery_receive(NULL, 0, small, sizeof small, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_discovery_receive_records(NULL, 0, NULL, 0, MAILSRV_DNSSEC_INSECURE), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(!mailsrv_discovery_is_complete(NULL));
+    CHECK(mailsrv_plan_email(NULL).len == 0 && mailsrv_plan_email(NULL).data != NULL);
+    CHECK(mailsrv_plan_domain(NULL).len == 0);
+    CHECK_RESULT(mailsrv_plan_summary(NULL, NULL, NULL, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_plan_expires(NULL, &secs, &known), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(mailsrv_plan_candidate_count(NULL, MAILSRV_SIDE_INCOMING) == 0);
+    CHECK_RESULT(mailsrv_plan_candidate(NULL, MAILSRV_SIDE_INCOMING, 0, &c), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_plan_candidate_identity(NULL, 0, 0, 0, &kind, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_plan_candidate_username(NULL, 0, 0, 0, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_plan_candidate_address(NULL, 0, 0, 0, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(mailsrv_plan_lookup_count(NULL) == 0);
+    CHECK_RESULT(mailsrv_plan_lookup(NULL, 0, &l), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(mailsrv_plan_diagnostic_count(NULL) == 0);
+    CHECK_RESULT(mailsrv_plan_diagnostic(NULL, 0, &value, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verify_candidate(NULL, 0, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verify(NULL, 3, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, NULL, 1, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, NULL, 2, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verdict_summary(NULL, NULL, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verdict_matched(NULL, &kind, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verdict_presented(NULL, 0, &value, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verdict_json(NULL, 0, NULL, 0, &need), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_certificates_from_pem(NULL, 4, &certs), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_certificates_from_pem((const uint8_t *)"x", 1, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(mailsrv_certificates_count(NULL) == 0);
+    mailsrv_bytes b;
+    CHECK_RESULT(mailsrv_certificates_get(NULL, 0, &b), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_zone_host_answer(NULL, small, sizeof small, MAILSRV_TRANSPORT_UDP, small, sizeof small, &n), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_zone_host_resolve(NULL, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(v == NULL && certs == NULL);
+
     /* The panic boundary and the result tables. */
     fprintf(stderr, "test_misuse: a self-test panic message follows; it is expected\n");
     CHECK_RESULT(mailsrv_selftest(true), MAILSRV_RESULT_PANIC);
