@@ -891,6 +891,11 @@ typedef struct {
    */
   mailsrv_str sni_alternative;
   /**
+   * ALPN protocol ID to offer (`imap`, `pop3`), empty for none; check the server's choice
+   * with `mailsrv_plan_candidate_accepts_alpn`.
+   */
+  mailsrv_str alpn;
+  /**
    * Number of reference identities (`mailsrv_plan_candidate_identity`).
    */
   size_t identity_count;
@@ -1099,6 +1104,18 @@ mailsrv_result mailsrv_plan_candidate(const mailsrv_plan *plan,
                                       uint32_t side,
                                       size_t index,
                                       mailsrv_candidate *out);
+
+/**
+ * Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes; NULL and 0
+ * when none was negotiated) is acceptable for the candidate; writes the answer to `*out_ok`.
+ * A server selecting another protocol must be dropped (cross-protocol attacks, ALPACA).
+ */
+mailsrv_result mailsrv_plan_candidate_accepts_alpn(const mailsrv_plan *plan,
+                                                   uint32_t side,
+                                                   size_t index,
+                                                   const uint8_t *selected,
+                                                   size_t selected_len,
+                                                   bool *out_ok);
 
 /**
  * Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value.

@@ -79,6 +79,12 @@ leaf idn "otherName:$SRV;IA5STRING:_imaps.xn--bcher-kva.example,DNS:xn--bcher-kv
 leaf underscore "DNS:foo_bar.example.net,DNS:192.0.2.1"
 leaf wrong-eku "DNS:example.net" clientAuth
 leaf cn-and-san "DNS:other.example.org" serverAuth "example.net"
+# A dNSName with an embedded NUL (security scenario 70), written as raw DER: a C string would
+# read it as www.example.net.
+nul_name=$(printf '\202\031www.example.net\000.evil.com' | od -An -tx1 -v | tr -d '\n' | sed 's/^ *//; s/ \{1,\}/:/g')
+leaf_ext nul-san.ext ""
+echo "subjectAltName=DER:30:1b:$nul_name" >> nul-san.ext
+sign nul-san int "mailsrv test leaf nul-san" nul-san.ext
 # CN only, no SAN at all.
 leaf_ext cn-only.ext "" serverAuth
 sign cn-only int "example.net" cn-only.ext
@@ -125,7 +131,7 @@ cp ca.pem "$out/ca.pem"
 cp other-ca.pem "$out/other-ca.pem"
 cp nc-root.pem "$out/nc-root.pem"
 cp nc-root-leaf.pem "$out/nc-root-leaf.chain.pem"
-for l in srv-id domain target-only wildcard bad-wildcards srv-wrong idn underscore wrong-eku cn-and-san cn-only; do
+for l in srv-id domain target-only wildcard bad-wildcards srv-wrong idn underscore wrong-eku cn-and-san cn-only nul-san; do
   cat "$l.pem" int.pem > "$out/$l.chain.pem"
 done
 cp self-signed.pem "$out/self-signed.chain.pem"

@@ -111,10 +111,27 @@ pub struct Candidate {
     pub sni: Option<String>,
     /// The name to retry SNI with if the server has no certificate for `sni` (D13).
     pub sni_alternative: Option<String>,
+    /// ALPN protocol IDs to offer in the TLS handshake: `imap` or `pop3` (IANA "TLS
+    /// Application-Layer Protocol Negotiation (ALPN) Protocol IDs"); none for submission, which
+    /// has no registered ID, and for cleartext. See [`Candidate::accepts_alpn`] (ALPACA).
+    pub alpn: Vec<String>,
     /// Login names to try in order: the full address, then the local part (RFC 6186 §4).
     pub usernames: Vec<String>,
     /// Addresses of `host` found in the additional section; empty means the host resolves them.
     pub addresses: Vec<IpAddr>,
+}
+
+impl Candidate {
+    /// Whether the protocol the server selected in the TLS handshake is acceptable: no ALPN at
+    /// all (many mail servers do not negotiate it), or one of [`Candidate::alpn`]. A server that
+    /// selects another protocol (e.g. `http/1.1`) is the wrong service behind the same
+    /// certificate — a cross-protocol (ALPACA) setup — and the connection must be dropped.
+    pub fn accepts_alpn(&self, selected: Option<&[u8]>) -> bool {
+        match selected {
+            None => true,
+            Some(p) => self.alpn.iter().any(|a| a.as_bytes() == p),
+        }
+    }
 }
 
 /// Why a candidate's target may be used without asking the user.

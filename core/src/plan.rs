@@ -282,6 +282,11 @@ impl Planner<'_> {
             reference_identities,
             sni: tls.then(|| domain.to_owned()),
             sni_alternative: (tls && host != domain).then(|| host.clone()),
+            alpn: match service.protocol() {
+                Protocol::Imap if tls => vec!["imap".to_owned()],
+                Protocol::Pop3 if tls => vec!["pop3".to_owned()],
+                _ => Vec::new(),
+            },
             usernames: vec![
                 self.address.to_string(),
                 self.address.local_part().to_owned(),

@@ -867,3 +867,26 @@ fn one_shot_plan_from_responses_skips_foreign_messages() {
     .unwrap();
     assert_eq!(hosts(&plan.incoming.candidates), ["mail.example.net:993"]);
 }
+
+#[test]
+fn security_scenario_71_alpn_ids_are_offered_and_other_protocols_refused() {
+    let plan = run_named("demo");
+    let imaps = &plan.incoming.candidates[0];
+    assert_eq!(imaps.alpn, ["imap"]);
+    assert!(imaps.accepts_alpn(None), "servers without ALPN are fine");
+    assert!(imaps.accepts_alpn(Some(b"imap")));
+    assert!(
+        !imaps.accepts_alpn(Some(b"http/1.1")),
+        "another protocol behind the certificate"
+    );
+    assert!(!imaps.accepts_alpn(Some(b"pop3")));
+    assert_eq!(plan.incoming_alternatives[0].candidates[0].alpn, ["pop3"]);
+    // Submission has no registered ALPN ID: nothing is offered, and any selection is refused.
+    let smtp = &plan.outgoing.candidates[0];
+    assert!(smtp.alpn.is_empty());
+    assert!(!smtp.accepts_alpn(Some(b"smtp")));
+    let clear = &run_named("starttls-only-cleartext-allowed")
+        .incoming
+        .candidates[1];
+    assert!(clear.alpn.is_empty());
+}

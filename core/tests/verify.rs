@@ -497,3 +497,21 @@ fn every_verdict_conforms_to_the_json_schema() {
         "a verified verdict with a reason is invalid"
     );
 }
+
+#[test]
+fn security_scenario_70_a_nul_inside_a_dns_name_never_matches() {
+    // The SAN is `www.example.net\0.evil.com`: a C-string comparison would accept it.
+    let s = subject(Service::Imaps, "www.example.net", true);
+    let v = check("nul-san.chain.pem", &s);
+    rejected(&v, RejectReason::NameMismatch);
+    let p = v
+        .presented
+        .iter()
+        .find(|p| p.kind == PresentedKind::DnsId)
+        .unwrap();
+    assert_eq!(p.value, "www.example.net\\000.evil.com");
+    assert!(
+        p.invalid.as_deref().unwrap_or_default().contains("0x00"),
+        "{p:?}"
+    );
+}

@@ -223,6 +223,9 @@ pub struct mailsrv_candidate {
     pub sni: mailsrv_str,
     /// SNI name to retry with (empty if none).
     pub sni_alternative: mailsrv_str,
+    /// ALPN protocol ID to offer (`imap`, `pop3`), empty for none; check the server's choice
+    /// with `mailsrv_plan_candidate_accepts_alpn`.
+    pub alpn: mailsrv_str,
     /// Number of reference identities (`mailsrv_plan_candidate_identity`).
     pub identity_count: usize,
     /// Number of usernames (`mailsrv_plan_candidate_username`).
@@ -252,6 +255,7 @@ pub(crate) struct CandidateStrings {
     host: OwnedStr,
     sni: OwnedStr,
     sni_alternative: OwnedStr,
+    alpn: OwnedStr,
     identities: Vec<OwnedStr>,
     usernames: Vec<OwnedStr>,
     addresses: Vec<OwnedStr>,
@@ -263,6 +267,7 @@ impl CandidateStrings {
             host: OwnedStr::new(&c.host),
             sni: OwnedStr::new(c.sni.as_deref().unwrap_or("")),
             sni_alternative: OwnedStr::new(c.sni_alternative.as_deref().unwrap_or("")),
+            alpn: OwnedStr::new(c.alpn.first().map_or("", String::as_str)),
             identities: c
                 .reference_identities
                 .iter()
@@ -508,12 +513,40 @@ pub unsafe extern "C" fn mailsrv_plan_candidate(
             },
             sni: s.sni.view(),
             sni_alternative: s.sni_alternative.view(),
+            alpn: s.alpn.view(),
             identity_count: s.identities.len(),
             username_count: s.usernames.len(),
             address_count: s.addresses.len(),
         };
         // SAFETY: out is NULL or valid for writes.
         unsafe { write_out(out, value) }
+    })
+}
+
+/// Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes; NULL and 0
+/// when none was negotiated) is acceptable for the candidate; writes the answer to `*out_ok`.
+/// A server selecting another protocol must be dropped (cross-protocol attacks, ALPACA).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_accepts_alpn(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    selected: *const u8,
+    selected_len: usize,
+    out_ok: *mut bool,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (c, _) = p.candidate(side, index)?;
+        let selected = if selected.is_null() && selected_len == 0 {
+            None
+        } else {
+            // SAFETY: caller contract for (selected, selected_len).
+            Some(unsafe { crate::ffi_util::bytes(selected, selected_len)? })
+        };
+        // SAFETY: out_ok is NULL or valid for writes.
+        unsafe { write_out(out_ok, c.accepts_alpn(selected)) }
     })
 }
 

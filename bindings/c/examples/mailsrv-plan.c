@@ -164,9 +164,22 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, c.sni.data); /* the email domain (D13) */
     SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL); /* mailsrv verifies the chain below */
+    if (c.alpn.len > 0 && c.alpn.len < 255) {
+        unsigned char protos[256];
+        protos[0] = (unsigned char)c.alpn.len;
+        memcpy(protos + 1, c.alpn.data, c.alpn.len);
+        SSL_set_alpn_protos(ssl, protos, (unsigned)c.alpn.len + 1);
+    }
     int rc = 3;
+    const unsigned char *selected = NULL;
+    unsigned selected_len = 0;
+    bool alpn_ok = true;
     if (SSL_connect(ssl) != 1) {
         fprintf(stderr, "mailsrv-plan: TLS handshake with %s:%u failed\n", c.host.data, (unsigned)c.port);
+    } else if ((SSL_get0_alpn_selected(ssl, &selected, &selected_len), selected_len > 0 &&
+                (mailsrv_plan_candidate_accepts_alpn(plan, side, index, selected, selected_len, &alpn_ok) != MAILSRV_RESULT_OK || !alpn_ok))) {
+        fprintf(stderr, "mailsrv-plan: %s:%u selected ALPN \"%.*s\", not a mail protocol: dropped\n", c.host.data, (unsigned)c.port, (int)selected_len, selected);
+        rc = 1;
     } else {
         STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
         int count = peer ? sk_X509_num(peer) : 0;

@@ -61,6 +61,14 @@ int main(void) {
     CHECK(c.priority == 0 && c.weight == 60);
     CHECK(str_is(c.sni, "example.net") && str_is(c.sni_alternative, "imap1.example.net"));
     CHECK(c.identity_count == 2 && c.username_count == 2 && c.address_count == 1);
+    CHECK(str_is(c.alpn, "imap"));
+    bool ok = false;
+    CHECK_RESULT(mailsrv_plan_candidate_accepts_alpn(plan, MAILSRV_SIDE_INCOMING, 0, NULL, 0, &ok), MAILSRV_RESULT_OK);
+    CHECK(ok);
+    CHECK_RESULT(mailsrv_plan_candidate_accepts_alpn(plan, MAILSRV_SIDE_INCOMING, 0, (const uint8_t *)"http/1.1", 8, &ok), MAILSRV_RESULT_OK);
+    CHECK(!ok);
+    CHECK_RESULT(mailsrv_plan_candidate_accepts_alpn(plan, MAILSRV_SIDE_INCOMING, 0, (const uint8_t *)"imap", 4, &ok), MAILSRV_RESULT_OK);
+    CHECK(ok);
     uint32_t kind = 99;
     mailsrv_str value;
     CHECK_RESULT(mailsrv_plan_candidate_identity(plan, MAILSRV_SIDE_INCOMING, 0, 0, &kind, &value), MAILSRV_RESULT_OK);

@@ -35,6 +35,7 @@ export interface Candidate {
   referenceIdentities: ReferenceIdentity[];
   sni: string | null;
   sniAlternative: string | null;
+  alpn: ('imap' | 'pop3')[];
   usernames: string[];
   addresses: string[];
 }
