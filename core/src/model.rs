@@ -218,9 +218,50 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome's name, as in the JSON model (e.g. `serv-fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Records => "records",
+            Self::NoData => "no-data",
+            Self::NxDomain => "nx-domain",
+            Self::ServFail => "serv-fail",
+            Self::Refused => "refused",
+            Self::OtherError => "other-error",
+            Self::Truncated => "truncated",
+            Self::Malformed => "malformed",
+            Self::Timeout => "timeout",
+            Self::NetworkError => "network-error",
+        }
+    }
+
     /// True for outcomes that leave the answer unknown (the lookup failed).
     pub fn is_failure(self) -> bool {
         !matches!(self, Self::Records | Self::NoData | Self::NxDomain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_names_are_the_json_names() {
+        for o in [
+            Outcome::Pending,
+            Outcome::Records,
+            Outcome::NoData,
+            Outcome::NxDomain,
+            Outcome::ServFail,
+            Outcome::Refused,
+            Outcome::OtherError,
+            Outcome::Truncated,
+            Outcome::Malformed,
+            Outcome::Timeout,
+            Outcome::NetworkError,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap_or_default(), o.as_str());
+        }
     }
 }
 

@@ -85,10 +85,7 @@ impl Planner<'_> {
                 if explained {
                     return (Vec::new(), result);
                 }
-                let why = serde_json::to_value(other)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let why = other.as_str();
                 self.note(
                     DiagnosticCode::LookupFailed,
                     Some(service),

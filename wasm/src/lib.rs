@@ -6,11 +6,13 @@
 //! whose `code` is the core's error name (e.g. `INVALID_DOMAIN`).
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
+#[cfg(feature = "zone")]
 use mailsrv_core::zone::{Transport, ZoneHost as CoreZoneHost};
 use mailsrv_core::{
-    Discovery as CoreDiscovery, DnssecStatus, Error, Failure, Options, Outcome, SrvRecord, Subject,
-    VerifyOptions, verify_chain,
+    Discovery as CoreDiscovery, DnssecStatus, Error, Failure, Options, Outcome, SrvRecord,
 };
+#[cfg(feature = "verify")]
+use mailsrv_core::{Subject, VerifyOptions, verify_chain};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -175,6 +177,7 @@ impl Discovery {
     }
 }
 
+#[cfg(feature = "verify")]
 fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
     if !Array::is_array(value) {
         return Err(bad_argument(&format!(
@@ -195,6 +198,7 @@ fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
 /// `Uint8Array`s, leaf first) for a candidate of a plan (it needs the candidate's `service`,
 /// `host`, `trust` and the plan's `domain`, given as `options.domain` or taken from the
 /// candidate's DNS-ID). `options.legacyCn` enables CN matching (D10). Returns the verdict.
+#[cfg(feature = "verify")]
 #[wasm_bindgen(js_name = verifyChain)]
 pub fn verify_chain_js(
     candidate: JsValue,
@@ -259,6 +263,7 @@ pub fn verify_chain_js(
 }
 
 /// `certificatesFromPem(text)`: the DER bytes of every CERTIFICATE block.
+#[cfg(feature = "verify")]
 #[wasm_bindgen(js_name = certificatesFromPem)]
 pub fn certificates_from_pem(pem: &str) -> Result<Array, JsValue> {
     let ders = mailsrv_core::certificates_from_pem(pem.as_bytes()).map_err(core_error)?;
@@ -269,11 +274,13 @@ pub fn certificates_from_pem(pem: &str) -> Result<Array, JsValue> {
 }
 
 /// An offline host answering from RFC 1035 master files (as an authoritative server would).
+#[cfg(feature = "zone")]
 #[wasm_bindgen(js_name = ZoneHost)]
 pub struct ZoneHost {
     inner: CoreZoneHost,
 }
 
+#[cfg(feature = "zone")]
 #[wasm_bindgen(js_class = ZoneHost)]
 impl ZoneHost {
     /// An empty host.
@@ -307,6 +314,7 @@ impl ZoneHost {
     }
 }
 
+#[cfg(feature = "zone")]
 impl Default for ZoneHost {
     fn default() -> Self {
         Self::new()
