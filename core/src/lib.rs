@@ -36,6 +36,7 @@ pub mod error;
 pub mod identity;
 pub mod model;
 pub mod name;
+pub mod negotiate;
 pub mod options;
 pub mod order;
 mod plan;

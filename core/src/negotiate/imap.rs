@@ -1,0 +1,193 @@
+//! IMAP: greeting, CAPABILITY, STARTTLS, CAPABILITY again after TLS (RFC 9051, RFC 2595 §3).
+
+use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    AwaitTls,
+    Greeting,
+    Capability,
+    Starttls,
+}
+
+#[derive(Debug)]
+pub(crate) struct Imap {
+    state: State,
+    implicit: bool,
+    tag: u32,
+    keywords: Vec<String>,
+    greeting: String,
+    preauth: bool,
+}
+
+fn violation(why: impl Into<String>) -> Step {
+    Step::Abort(Abort::ProtocolViolation(why.into()))
+}
+
+/// Whether a line announces a literal (`{12}` or `{12+}` at its end).
+fn ends_with_literal(line: &str) -> bool {
+    line.strip_suffix('}')
+        .and_then(|l| l.rsplit_once('{'))
+        .is_some_and(|(_, n)| {
+            let n = n.strip_suffix('+').unwrap_or(n);
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+impl Imap {
+    pub(crate) fn new(implicit: bool) -> Self {
+        Self {
+            state: if implicit {
+                State::AwaitTls
+            } else {
+                State::Greeting
+            },
+            implicit,
+            tag: 0,
+            keywords: Vec::new(),
+            greeting: String::new(),
+            preauth: false,
+        }
+    }
+
+    pub(crate) fn awaiting_tls(&self) -> bool {
+        self.state == State::AwaitTls
+    }
+
+    fn command(&mut self, verb: &str, next: State) -> Step {
+        self.tag += 1;
+        self.state = next;
+        Step::Send(format!("A{} {verb}\r\n", self.tag).into_bytes())
+    }
+
+    pub(crate) fn after_tls(&mut self) -> Step {
+        self.keywords.clear();
+        if self.implicit {
+            self.state = State::Greeting;
+            Step::NeedMore
+        } else {
+            self.command("CAPABILITY", State::Capability)
+        }
+    }
+
+    fn done(&self, core: &Core) -> Step {
+        let mechanisms: Vec<String> = self
+            .keywords
+            .iter()
+            .filter_map(|k| {
+                k.get(..5)
+                    .filter(|p| p.eq_ignore_ascii_case("AUTH="))
+                    .map(|_| k[5..].to_ascii_uppercase())
+            })
+            .collect();
+        let login_disabled = self
+            .keywords
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case("LOGINDISABLED"));
+        if core.tls && login_disabled && mechanisms.is_empty() && !self.preauth {
+            return Step::Abort(Abort::NoAuthentication);
+        }
+        Step::Done(Capabilities {
+            tls: core.tls,
+            keywords: self.keywords.clone(),
+            auth_mechanisms: mechanisms,
+            login_disabled,
+            preauthenticated: self.preauth,
+            greeting: Untrusted(self.greeting.clone()),
+        })
+    }
+
+    pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
+        while let Some(line) = core.lines.next_line() {
+            if !core.tls && ends_with_literal(&line) {
+                return violation("a literal before TLS");
+            }
+            let (first, rest) = split_word(&line);
+            match self.state {
+                State::AwaitTls => return violation("data while waiting for TLS"),
+                State::Greeting => {
+                    if first != "*" {
+                        return violation("the greeting is not an untagged response");
+                    }
+                    let (status, text) = split_word(rest);
+                    self.greeting = text.to_owned();
+                    if status.eq_ignore_ascii_case("OK") {
+                    } else if status.eq_ignore_ascii_case("PREAUTH") {
+                        if !core.tls && core.require_tls {
+                            return Step::Abort(Abort::PreauthWithoutTls);
+                        }
+                        self.preauth = true;
+                    } else if status.eq_ignore_ascii_case("BYE")
+                        || status.eq_ignore_ascii_case("NO")
+                    {
+                        return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
+                    } else {
+                        return violation(format!("unexpected greeting `{status}`"));
+                    }
+                    if self.preauth && !core.tls {
+                        // Authenticated already and no STARTTLS possible: only a cleartext
+                        // candidate the host opted into gets here.
+                        return self.done(core);
+                    }
+                    return self.command("CAPABILITY", State::Capability);
+                }
+                State::Capability | State::Starttls => {
+                    if first == "+" {
+                        return violation("a continuation request where none was asked for");
+                    }
+                    if first == "*" {
+                        let (kind, atoms) = split_word(rest);
+                        if self.state == State::Capability
+                            && kind.eq_ignore_ascii_case("CAPABILITY")
+                        {
+                            self.keywords
+                                .extend(atoms.split_ascii_whitespace().map(str::to_owned));
+                        }
+                        // Other untagged data is never acted on (scenario 25).
+                        continue;
+                    }
+                    if first != format!("A{}", self.tag) {
+                        return violation(format!(
+                            "a completion with tag `{first}`, expected `A{}`",
+                            self.tag
+                        ));
+                    }
+                    let (status, text) = split_word(rest);
+                    let ok = status.eq_ignore_ascii_case("OK");
+                    let refused =
+                        status.eq_ignore_ascii_case("NO") || status.eq_ignore_ascii_case("BAD");
+                    match (self.state, ok, refused) {
+                        (State::Capability, true, _) => {
+                            if core.tls {
+                                return self.done(core);
+                            }
+                            if self
+                                .keywords
+                                .iter()
+                                .any(|k| k.eq_ignore_ascii_case("STARTTLS"))
+                            {
+                                return self.command("STARTTLS", State::Starttls);
+                            }
+                            if core.require_tls {
+                                return Step::Abort(Abort::StarttlsNotOffered);
+                            }
+                            return self.done(core);
+                        }
+                        (State::Capability, false, true) => {
+                            return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
+                        }
+                        (State::Starttls, true, _) => {
+                            self.state = State::AwaitTls;
+                            return Step::StartTls;
+                        }
+                        (State::Starttls, false, true) => {
+                            return Step::Abort(Abort::StarttlsRefused(Untrusted(text.to_owned())));
+                        }
+                        _ => return violation(format!("unexpected status `{status}`")),
+                    }
+                }
+            }
+        }
+        Step::NeedMore
+    }
+}

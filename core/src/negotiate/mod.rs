@@ -1,0 +1,259 @@
+//! Sans-IO STARTTLS / STLS / EHLO negotiators for IMAP, POP3 and SMTP submission (RFC 3207,
+//! RFC 2595, RFC 9051, RFC 8314 §5.2): they tell the host what to send and when to start TLS,
+//! and refuse every known STARTTLS attack (the "NO STARTTLS" study, Poddebniak et al. 2021).
+//!
+//! The host connects (with TLS already up for implicit-TLS candidates), then loops:
+//! feed what it received with [`Negotiator::receive`] and act on the [`Step`]:
+//! - [`Step::Send`]: write the bytes, then call [`Negotiator::poll`]: data that arrived with
+//!   the previous read is processed before anything new is read;
+//! - [`Step::NeedMore`]: read more;
+//! - [`Step::StartTls`]: run the TLS handshake now. Every byte read so far has been consumed;
+//!   bytes read before the handshake completes must be fed (they abort: response injection);
+//! - [`Step::AwaitTls`]: call [`Negotiator::tls_established`] once the handshake is done and the
+//!   certificate verdict is known;
+//! - [`Step::Done`]: the capabilities seen *after* TLS; the connection is ready for
+//!   authentication;
+//! - [`Step::Abort`]: close the connection; send nothing, not even credentials.
+//!
+//! The verdict is the same for any fragmentation of the same bytes.
+
+mod imap;
+mod lines;
+mod pop3;
+mod smtp;
+
+use serde::Serialize;
+
+use crate::service::{Protocol, Security};
+
+pub use lines::MAX_LINE;
+
+/// What the host must do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Write these bytes to the connection.
+    Send(Vec<u8>),
+    /// Read more bytes and feed them.
+    NeedMore,
+    /// Start the TLS handshake now, then call [`Negotiator::tls_established`].
+    StartTls,
+    /// Waiting for [`Negotiator::tls_established`] (implicit TLS starts here).
+    AwaitTls,
+    /// Negotiation finished: the capabilities learned after TLS.
+    Done(Capabilities),
+    /// Close the connection; nothing more may be sent.
+    Abort(Abort),
+}
+
+/// Text that came from the server and is not authenticated: never show it as a trusted
+/// message (security scenarios 10, 20, 27).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Untrusted(pub String);
+
+/// What the server offers once the connection is protected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Whether the connection is protected by TLS.
+    pub tls: bool,
+    /// Capability keywords as the server spelled them (IMAP CAPABILITY atoms, POP3 CAPA first
+    /// tokens, SMTP EHLO keywords), learned after TLS only.
+    pub keywords: Vec<String>,
+    /// SASL mechanisms offered (IMAP `AUTH=`, POP3 `SASL`, SMTP `AUTH`), upper case.
+    pub auth_mechanisms: Vec<String>,
+    /// IMAP: LOGIN is disabled (`LOGINDISABLED`).
+    pub login_disabled: bool,
+    /// IMAP: the server greeted with PREAUTH over TLS (already authenticated).
+    pub preauthenticated: bool,
+    /// The server's greeting text.
+    pub greeting: Untrusted,
+}
+
+/// Why the negotiation was aborted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+pub enum Abort {
+    /// Bytes arrived after the reply that accepts the upgrade and before TLS (response
+    /// injection; security scenarios 1–9).
+    InjectedAfterUpgrade,
+    /// The server does not offer STARTTLS/STLS and TLS is required (stripping).
+    StarttlsNotOffered,
+    /// The server refused the upgrade (NO, BAD, -ERR, 454, ...).
+    StarttlsRefused(Untrusted),
+    /// IMAP PREAUTH over an unprotected connection (RFC 9051 §7.1.4).
+    PreauthWithoutTls,
+    /// The server refused the session (BYE, -ERR, 554, 421, ...).
+    ServerRefused(Untrusted),
+    /// The server broke the protocol (a wrong tag, an unexpected reply or status, unsolicited
+    /// data, a literal before TLS, ...).
+    ProtocolViolation(String),
+    /// A line longer than [`MAX_LINE`] bytes.
+    LineTooLong,
+    /// The certificate was not verified and the user did not confirm the server.
+    CertificateNotVerified,
+    /// The server leaves no way to authenticate after TLS.
+    NoAuthentication,
+    /// The host called a method out of order (a bug in the host).
+    Misuse(String),
+}
+
+/// The certificate verdict as the host reports it after the TLS handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsOutcome {
+    /// Handshake done, verdict `verified`.
+    Verified,
+    /// Handshake done, verdict `needs-confirmation`, and the user confirmed the server.
+    UserConfirmed,
+    /// Handshake done, but the verdict was `rejected` or not confirmed.
+    NotVerified,
+}
+
+/// The state shared by the protocol dialects.
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub lines: lines::LineReader,
+    pub tls: bool,
+    pub require_tls: bool,
+    pub finished: Option<Step>,
+}
+
+/// One negotiation on one connection.
+#[derive(Debug)]
+pub struct Negotiator {
+    core: Core,
+    dialect: Dialect,
+}
+
+#[derive(Debug)]
+enum Dialect {
+    Imap(imap::Imap),
+    Pop3(pop3::Pop3),
+    Smtp(smtp::Smtp),
+}
+
+impl Negotiator {
+    /// A negotiator for `protocol` over a connection with `security`: implicit TLS (TLS is up
+    /// before the first byte; call [`Negotiator::tls_established`] first), STARTTLS (required),
+    /// or cleartext (the host opted in: upgrade if offered, else continue without TLS).
+    /// `client_name` is the EHLO argument for SMTP (a domain or an address literal).
+    pub fn new(protocol: Protocol, security: Security, client_name: &str) -> Self {
+        let core = Core {
+            lines: lines::LineReader::default(),
+            tls: false,
+            require_tls: security != Security::Cleartext,
+            finished: None,
+        };
+        let implicit = security == Security::ImplicitTls;
+        let dialect = match protocol {
+            Protocol::Imap => Dialect::Imap(imap::Imap::new(implicit)),
+            Protocol::Pop3 => Dialect::Pop3(pop3::Pop3::new(implicit)),
+            Protocol::Submission => Dialect::Smtp(smtp::Smtp::new(implicit, client_name)),
+        };
+        Self { core, dialect }
+    }
+
+    /// The first step: [`Step::AwaitTls`] for implicit TLS, else [`Step::NeedMore`] (the
+    /// server speaks first).
+    pub fn start(&self) -> Step {
+        if let Some(done) = &self.core.finished {
+            return done.clone();
+        }
+        let waiting = match &self.dialect {
+            Dialect::Imap(d) => d.awaiting_tls(),
+            Dialect::Pop3(d) => d.awaiting_tls(),
+            Dialect::Smtp(d) => d.awaiting_tls(),
+        };
+        if waiting {
+            Step::AwaitTls
+        } else {
+            Step::NeedMore
+        }
+    }
+
+    /// Feeds bytes received from the server; returns what to do next. After `Done` or `Abort`
+    /// the same final step is returned again.
+    pub fn receive(&mut self, bytes: &[u8]) -> Step {
+        if let Some(done) = &self.core.finished {
+            return done.clone();
+        }
+        let awaiting = match &self.dialect {
+            Dialect::Imap(d) => d.awaiting_tls(),
+            Dialect::Pop3(d) => d.awaiting_tls(),
+            Dialect::Smtp(d) => d.awaiting_tls(),
+        };
+        if awaiting && !bytes.is_empty() {
+            // Bytes between the upgrade reply and the handshake (scenario 5).
+            return self.finish(Step::Abort(Abort::InjectedAfterUpgrade));
+        }
+        if let Err(e) = self.core.lines.push(bytes) {
+            return self.finish(Step::Abort(e));
+        }
+        let step = match &mut self.dialect {
+            Dialect::Imap(d) => d.advance(&mut self.core),
+            Dialect::Pop3(d) => d.advance(&mut self.core),
+            Dialect::Smtp(d) => d.advance(&mut self.core),
+        };
+        self.settle(step)
+    }
+
+    /// Processes bytes already received but not yet read; call it after acting on a
+    /// [`Step::Send`] (equivalent to `receive(&[])`).
+    pub fn poll(&mut self) -> Step {
+        self.receive(&[])
+    }
+
+    /// Reports the end of the TLS handshake and the certificate verdict.
+    pub fn tls_established(&mut self, outcome: TlsOutcome) -> Step {
+        if let Some(done) = &self.core.finished {
+            return done.clone();
+        }
+        let awaiting = match &self.dialect {
+            Dialect::Imap(d) => d.awaiting_tls(),
+            Dialect::Pop3(d) => d.awaiting_tls(),
+            Dialect::Smtp(d) => d.awaiting_tls(),
+        };
+        if !awaiting {
+            return self.finish(Step::Abort(Abort::Misuse(
+                "tls_established called before StartTls".into(),
+            )));
+        }
+        if outcome == TlsOutcome::NotVerified {
+            return self.finish(Step::Abort(Abort::CertificateNotVerified));
+        }
+        // Everything learned before TLS is forgotten (RFC 3207 §4.2, RFC 2595 §3.1/§4).
+        self.core.tls = true;
+        self.core.lines = lines::LineReader::default();
+        let step = match &mut self.dialect {
+            Dialect::Imap(d) => d.after_tls(),
+            Dialect::Pop3(d) => d.after_tls(),
+            Dialect::Smtp(d) => d.after_tls(),
+        };
+        self.settle(step)
+    }
+
+    fn settle(&mut self, step: Step) -> Step {
+        match step {
+            Step::Done(_) | Step::Abort(_) => self.finish(step),
+            Step::StartTls if !self.core.lines.is_empty() => {
+                self.finish(Step::Abort(Abort::InjectedAfterUpgrade))
+            }
+            other => other,
+        }
+    }
+
+    fn finish(&mut self, step: Step) -> Step {
+        self.core.finished = Some(step.clone());
+        step
+    }
+}
+
+/// Splits `line` at the first space: `(first, rest)`.
+pub(crate) fn split_word(line: &str) -> (&str, &str) {
+    match line.split_once(' ') {
+        Some((a, b)) => (a, b),
+        None => (line, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests;

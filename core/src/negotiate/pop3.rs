@@ -1,0 +1,143 @@
+//! POP3: greeting, CAPA, STLS, CAPA again after TLS (RFC 1939, RFC 2449, RFC 2595 §4).
+
+use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    AwaitTls,
+    Greeting,
+    CapaStatus,
+    CapaList,
+    Stls,
+}
+
+#[derive(Debug)]
+pub(crate) struct Pop3 {
+    state: State,
+    implicit: bool,
+    keywords: Vec<String>,
+    mechanisms: Vec<String>,
+    greeting: String,
+}
+
+fn violation(why: impl Into<String>) -> Step {
+    Step::Abort(Abort::ProtocolViolation(why.into()))
+}
+
+/// The status of a POP3 reply: only the exact tokens `+OK` and `-ERR` count (scenario 35).
+fn status(line: &str) -> Option<(bool, &str)> {
+    let (first, rest) = split_word(line);
+    match first {
+        "+OK" => Some((true, rest)),
+        "-ERR" => Some((false, rest)),
+        _ => None,
+    }
+}
+
+impl Pop3 {
+    pub(crate) fn new(implicit: bool) -> Self {
+        Self {
+            state: if implicit {
+                State::AwaitTls
+            } else {
+                State::Greeting
+            },
+            implicit,
+            keywords: Vec::new(),
+            mechanisms: Vec::new(),
+            greeting: String::new(),
+        }
+    }
+
+    pub(crate) fn awaiting_tls(&self) -> bool {
+        self.state == State::AwaitTls
+    }
+
+    fn command(&mut self, verb: &str, next: State) -> Step {
+        self.state = next;
+        Step::Send(format!("{verb}\r\n").into_bytes())
+    }
+
+    pub(crate) fn after_tls(&mut self) -> Step {
+        self.keywords.clear();
+        self.mechanisms.clear();
+        if self.implicit {
+            self.state = State::Greeting;
+            Step::NeedMore
+        } else {
+            self.command("CAPA", State::CapaStatus)
+        }
+    }
+
+    fn done(&self, core: &Core) -> Step {
+        Step::Done(Capabilities {
+            tls: core.tls,
+            keywords: self.keywords.clone(),
+            auth_mechanisms: self.mechanisms.clone(),
+            login_disabled: false,
+            preauthenticated: false,
+            greeting: Untrusted(self.greeting.clone()),
+        })
+    }
+
+    fn capa_end(&mut self, core: &Core) -> Step {
+        if core.tls {
+            return self.done(core);
+        }
+        if self.keywords.iter().any(|k| k.eq_ignore_ascii_case("STLS")) {
+            return self.command("STLS", State::Stls);
+        }
+        if core.require_tls {
+            return Step::Abort(Abort::StarttlsNotOffered);
+        }
+        self.done(core)
+    }
+
+    pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
+        while let Some(line) = core.lines.next_line() {
+            match self.state {
+                State::AwaitTls => return violation("data while waiting for TLS"),
+                State::Greeting => match status(&line) {
+                    Some((true, text)) => {
+                        self.greeting = text.to_owned();
+                        return self.command("CAPA", State::CapaStatus);
+                    }
+                    Some((false, text)) => {
+                        return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
+                    }
+                    None => return violation("the greeting is neither +OK nor -ERR"),
+                },
+                State::CapaStatus => match status(&line) {
+                    Some((true, _)) => self.state = State::CapaList,
+                    Some((false, _)) if core.tls || !core.require_tls => return self.done(core),
+                    Some((false, _)) => return Step::Abort(Abort::StarttlsNotOffered),
+                    None => return violation("the CAPA reply is neither +OK nor -ERR"),
+                },
+                State::CapaList => {
+                    if line == "." {
+                        return self.capa_end(core);
+                    }
+                    let line = line.strip_prefix('.').unwrap_or(&line);
+                    let (keyword, args) = split_word(line);
+                    if keyword.eq_ignore_ascii_case("SASL") {
+                        self.mechanisms
+                            .extend(args.split_ascii_whitespace().map(str::to_ascii_uppercase));
+                    }
+                    self.keywords.push(keyword.to_owned());
+                }
+                State::Stls => match status(&line) {
+                    // The text of a +OK is never shown (scenario 34).
+                    Some((true, _)) => {
+                        self.state = State::AwaitTls;
+                        return Step::StartTls;
+                    }
+                    Some((false, text)) => {
+                        return Step::Abort(Abort::StarttlsRefused(Untrusted(text.to_owned())));
+                    }
+                    None => return violation("the STLS reply is neither +OK nor -ERR"),
+                },
+            }
+        }
+        Step::NeedMore
+    }
+}

@@ -1,0 +1,169 @@
+//! SMTP submission: greeting, EHLO, STARTTLS, EHLO again after TLS (RFC 5321, RFC 3207).
+
+use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    AwaitTls,
+    Greeting,
+    Ehlo,
+    Starttls,
+}
+
+#[derive(Debug)]
+pub(crate) struct Smtp {
+    state: State,
+    implicit: bool,
+    client_name: String,
+    /// The reply being read: its code and its lines' texts.
+    reply: Option<(u16, Vec<String>)>,
+    greeting: String,
+}
+
+fn violation(why: impl Into<String>) -> Step {
+    Step::Abort(Abort::ProtocolViolation(why.into()))
+}
+
+impl Smtp {
+    pub(crate) fn new(implicit: bool, client_name: &str) -> Self {
+        // The EHLO argument must be one token of printable ASCII; anything else falls back to a
+        // neutral address literal.
+        let valid = !client_name.is_empty() && client_name.bytes().all(|b| b.is_ascii_graphic());
+        Self {
+            state: if implicit {
+                State::AwaitTls
+            } else {
+                State::Greeting
+            },
+            implicit,
+            client_name: if valid {
+                client_name.to_owned()
+            } else {
+                "[127.0.0.1]".to_owned()
+            },
+            reply: None,
+            greeting: String::new(),
+        }
+    }
+
+    pub(crate) fn awaiting_tls(&self) -> bool {
+        self.state == State::AwaitTls
+    }
+
+    fn command(&mut self, text: String, next: State) -> Step {
+        self.state = next;
+        Step::Send(format!("{text}\r\n").into_bytes())
+    }
+
+    fn ehlo(&mut self) -> Step {
+        let text = format!("EHLO {}", self.client_name);
+        self.command(text, State::Ehlo)
+    }
+
+    pub(crate) fn after_tls(&mut self) -> Step {
+        if self.implicit {
+            self.state = State::Greeting;
+            Step::NeedMore
+        } else {
+            self.ehlo()
+        }
+    }
+
+    /// Adds one reply line; returns the complete reply when its last line arrives.
+    fn collect(&mut self, line: &str) -> Result<Option<(u16, Vec<String>)>, Step> {
+        let bytes = line.as_bytes();
+        if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
+            return Err(violation("a reply line without a three-digit code"));
+        }
+        let code: u16 = line[..3].parse().map_err(|_| violation("bad reply code"))?;
+        let (last, text) = match bytes.get(3) {
+            None => (true, ""),
+            Some(b' ') => (true, &line[4..]),
+            Some(b'-') => (false, &line[4..]),
+            Some(_) => return Err(violation("a reply code not followed by a space or `-`")),
+        };
+        let entry = self.reply.get_or_insert((code, Vec::new()));
+        if entry.0 != code {
+            return Err(violation("a multi-line reply with mixed codes"));
+        }
+        entry.1.push(text.to_owned());
+        Ok(if last { self.reply.take() } else { None })
+    }
+
+    pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
+        while let Some(line) = core.lines.next_line() {
+            if self.state == State::AwaitTls {
+                return violation("data while waiting for TLS");
+            }
+            let (code, texts) = match self.collect(&line) {
+                Ok(Some(reply)) => reply,
+                Ok(None) => continue,
+                Err(step) => return step,
+            };
+            let text = Untrusted(texts.join(" "));
+            match (self.state, code) {
+                (State::Greeting, 220) => {
+                    self.greeting = text.0;
+                    return self.ehlo();
+                }
+                (State::Greeting, _) => return Step::Abort(Abort::ServerRefused(text)),
+                (State::Ehlo, 250) => {
+                    let mut keywords = Vec::new();
+                    let mut mechanisms = Vec::new();
+                    // The first line is the server's name; the others are keywords (RFC 5321 §4.1.1.1).
+                    for t in texts.iter().skip(1) {
+                        let (keyword, args) = split_word(t);
+                        let (keyword, legacy) = match keyword.split_once('=') {
+                            Some((k, v)) => (k, Some(v)),
+                            None => (keyword, None),
+                        };
+                        if keyword.eq_ignore_ascii_case("AUTH") {
+                            let list =
+                                legacy.map_or_else(|| args.to_owned(), |v| format!("{v} {args}"));
+                            for m in list.split_ascii_whitespace() {
+                                let m = m.to_ascii_uppercase();
+                                if !mechanisms.contains(&m) {
+                                    mechanisms.push(m);
+                                }
+                            }
+                        }
+                        keywords.push(keyword.to_owned());
+                    }
+                    if core.tls {
+                        return Step::Done(Capabilities {
+                            tls: true,
+                            keywords,
+                            auth_mechanisms: mechanisms,
+                            login_disabled: false,
+                            preauthenticated: false,
+                            greeting: Untrusted(self.greeting.clone()),
+                        });
+                    }
+                    if keywords.iter().any(|k| k.eq_ignore_ascii_case("STARTTLS")) {
+                        return self.command("STARTTLS".into(), State::Starttls);
+                    }
+                    if core.require_tls {
+                        return Step::Abort(Abort::StarttlsNotOffered);
+                    }
+                    return Step::Done(Capabilities {
+                        tls: false,
+                        keywords,
+                        auth_mechanisms: mechanisms,
+                        login_disabled: false,
+                        preauthenticated: false,
+                        greeting: Untrusted(self.greeting.clone()),
+                    });
+                }
+                (State::Ehlo, 220) => return violation("EHLO answered with 220"),
+                (State::Ehlo, _) => return Step::Abort(Abort::ServerRefused(text)),
+                (State::Starttls, 220) => {
+                    self.state = State::AwaitTls;
+                    return Step::StartTls;
+                }
+                (State::Starttls, _) => return Step::Abort(Abort::StarttlsRefused(text)),
+                (State::AwaitTls, _) => return violation("data while waiting for TLS"),
+            }
+        }
+        Step::NeedMore
+    }
+}

@@ -1,0 +1,621 @@
+//! Transcript tests for sections A–D of the security notes (scenarios 1–47). Every transcript
+//! is also replayed with each server message split at every byte, and byte by byte: the final
+//! step must not change (scenario 30).
+
+use super::*;
+use crate::service::{Protocol, Security};
+
+#[derive(Clone, Copy, Debug)]
+enum Ev<'a> {
+    S(&'a [u8]),
+    Tls(TlsOutcome),
+}
+use Ev::{S, Tls};
+
+const OK: Ev<'static> = Tls(TlsOutcome::Verified);
+
+fn run_once(protocol: Protocol, security: Security, events: &[Ev<'_>]) -> (Step, Vec<String>) {
+    let mut n = Negotiator::new(protocol, security, "client.example");
+    let mut sent = Vec::new();
+    let mut step = n.start();
+    for ev in events {
+        step = match ev {
+            S(b) => n.receive(b),
+            Tls(o) => n.tls_established(*o),
+        };
+        // A host writes what it is told to send, then polls before reading again.
+        while let Step::Send(b) = &step {
+            sent.push(String::from_utf8_lossy(b).into_owned());
+            step = n.poll();
+        }
+    }
+    (step, sent)
+}
+
+/// Runs the transcript as given, with every split of every server message, and byte by byte;
+/// asserts that all give the same result, and returns it.
+fn run(protocol: Protocol, security: Security, events: &[Ev<'_>]) -> (Step, Vec<String>) {
+    let whole = run_once(protocol, security, events);
+    for (i, ev) in events.iter().enumerate() {
+        let S(bytes) = ev else { continue };
+        for k in 1..bytes.len() {
+            let mut split = events[..i].to_vec();
+            split.push(S(&bytes[..k]));
+            split.push(S(&bytes[k..]));
+            split.extend_from_slice(&events[i + 1..]);
+            assert_eq!(
+                run_once(protocol, security, &split).0,
+                whole.0,
+                "split message {i} at {k}"
+            );
+        }
+    }
+    let mut bytewise: Vec<Ev<'_>> = Vec::new();
+    for ev in events {
+        match ev {
+            S(bytes) => bytewise.extend(bytes.chunks(1).map(S)),
+            other => bytewise.push(*other),
+        }
+    }
+    assert_eq!(
+        run_once(protocol, security, &bytewise).0,
+        whole.0,
+        "byte by byte"
+    );
+    whole
+}
+
+fn imap(events: &[Ev<'_>]) -> (Step, Vec<String>) {
+    run(Protocol::Imap, Security::Starttls, events)
+}
+fn pop3(events: &[Ev<'_>]) -> (Step, Vec<String>) {
+    run(Protocol::Pop3, Security::Starttls, events)
+}
+fn smtp(events: &[Ev<'_>]) -> (Step, Vec<String>) {
+    run(Protocol::Submission, Security::Starttls, events)
+}
+
+fn aborted(step: &Step) -> &Abort {
+    match step {
+        Step::Abort(a) => a,
+        other => panic!("expected an abort, got {other:?}"),
+    }
+}
+
+fn done(step: &Step) -> &Capabilities {
+    match step {
+        Step::Done(c) => c,
+        other => panic!("expected done, got {other:?}"),
+    }
+}
+
+fn violation(step: &Step) -> bool {
+    matches!(step, Step::Abort(Abort::ProtocolViolation(_)))
+}
+
+const IMAP_GREET: &[u8] = b"* OK IMAP ready\r\n";
+const IMAP_CAPS: &[u8] = b"* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\nA1 OK done\r\n";
+const IMAP_POST: &[u8] = b"* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256\r\nA3 OK done\r\n";
+
+// ---- The good paths ----------------------------------------------------------------------------
+
+#[test]
+fn imap_starttls_happy_path_sends_starttls_alone_and_recapabilities_after_tls() {
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK Begin TLS\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    let caps = done(&step);
+    assert!(caps.tls);
+    assert_eq!(caps.auth_mechanisms, ["PLAIN", "SCRAM-SHA-256"]);
+    assert!(
+        !caps.login_disabled,
+        "LOGINDISABLED from before TLS is forgotten"
+    );
+    assert_eq!(
+        sent,
+        ["A1 CAPABILITY\r\n", "A2 STARTTLS\r\n", "A3 CAPABILITY\r\n"]
+    );
+    assert_eq!(caps.greeting, Untrusted("IMAP ready".into()));
+}
+
+#[test]
+fn implicit_tls_starts_after_the_handshake() {
+    let (step, sent) = run(
+        Protocol::Imap,
+        Security::ImplicitTls,
+        &[
+            OK,
+            S(IMAP_GREET),
+            S(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA1 OK x\r\n"),
+        ],
+    );
+    assert_eq!(done(&step).auth_mechanisms, ["PLAIN"]);
+    assert_eq!(sent, ["A1 CAPABILITY\r\n"]);
+    let n = Negotiator::new(Protocol::Pop3, Security::ImplicitTls, "c");
+    assert_eq!(n.start(), Step::AwaitTls);
+    let (step, _) = run(Protocol::Pop3, Security::ImplicitTls, &[S(b"+OK hi\r\n")]);
+    assert_eq!(
+        aborted(&step),
+        &Abort::InjectedAfterUpgrade,
+        "no plaintext before an implicit handshake"
+    );
+}
+
+#[test]
+fn a_certificate_that_is_not_verified_stops_everything() {
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK Begin TLS\r\n"),
+        Tls(TlsOutcome::NotVerified),
+        S(IMAP_POST),
+    ]);
+    assert_eq!(aborted(&step), &Abort::CertificateNotVerified);
+    assert_eq!(
+        sent.len(),
+        2,
+        "nothing is sent after a rejected certificate"
+    );
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK Begin TLS\r\n"),
+        Tls(TlsOutcome::UserConfirmed),
+        S(IMAP_POST),
+    ]);
+    assert!(done(&step).tls);
+}
+
+// ---- A. Buffering / response injection -----------------------------------------------------------
+
+#[test]
+fn security_scenarios_1_to_4_bytes_after_the_upgrade_reply_abort() {
+    for tail in [
+        &b"A2 OK LOGIN done\r\n"[..],
+        b"* OK [ALERT] suffix\r\n",
+        b"* BYE close\r\n",
+        b"* CAPAB",
+    ] {
+        let mut reply = b"A2 OK Begin TLS\r\n".to_vec();
+        reply.extend_from_slice(tail);
+        let (step, _) = imap(&[S(IMAP_GREET), S(IMAP_CAPS), S(&reply), OK, S(IMAP_POST)]);
+        assert_eq!(
+            aborted(&step),
+            &Abort::InjectedAfterUpgrade,
+            "{}",
+            String::from_utf8_lossy(tail)
+        );
+    }
+}
+
+#[test]
+fn security_scenario_5_bytes_in_a_later_read_before_the_handshake_abort() {
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK Begin TLS\r\n"),
+        S(b"* OK x\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    assert_eq!(aborted(&step), &Abort::InjectedAfterUpgrade);
+}
+
+#[test]
+fn security_scenarios_6_7_pop3_injection_aborts() {
+    let greet = S(b"+OK POP3 ready\r\n");
+    let capa = S(b"+OK\r\nUSER\r\nSTLS\r\n.\r\n");
+    for reply in [
+        &b"+OK Begin TLS\r\n+OK\r\nPLAIN\r\nLOGIN\r\n.\r\n"[..],
+        b"+OK Begin TLS\r\n\x16\x03\x01\x00\xff",
+    ] {
+        let (step, _) = pop3(&[greet, capa, S(reply), OK]);
+        assert_eq!(aborted(&step), &Abort::InjectedAfterUpgrade);
+    }
+}
+
+#[test]
+fn security_scenarios_8_9_smtp_injection_and_multi_line_greeting() {
+    let greet = S(b"220 mail.example.net ESMTP\r\n");
+    let ehlo = S(b"250-mail.example.net\r\n250-STARTTLS\r\n250 8BITMIME\r\n");
+    let (step, _) = smtp(&[
+        greet,
+        ehlo,
+        S(b"220 Ready to start TLS\r\n250-example.org\r\n250 AUTH LOGIN\r\n"),
+        OK,
+    ]);
+    assert_eq!(aborted(&step), &Abort::InjectedAfterUpgrade);
+    let (step, sent) = smtp(&[S(b"220-go\r\n220 ahead\r\n")]);
+    assert_eq!(step, Step::NeedMore);
+    assert_eq!(sent, ["EHLO client.example\r\n"]);
+    // Whatever follows is read as the reply to EHLO, however it is fragmented.
+    let (step, _) = smtp(&[S(b"220-go\r\n220 ahead\r\nX\r\n")]);
+    assert!(violation(&step), "{step:?}");
+}
+
+#[test]
+fn security_scenario_10_text_before_the_upgrade_is_untrusted_and_changes_nothing() {
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"* OK [ALERT] prefix\r\nA2 OK Begin TLS\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    let caps = done(&step);
+    assert!(!caps.keywords.iter().any(|k| k.contains("ALERT")));
+    assert_eq!(caps.greeting, Untrusted("IMAP ready".into()));
+}
+
+// ---- B. IMAP negotiation, stripping and tampering ---------------------------------------------------
+
+#[test]
+fn security_scenarios_11_12_hidden_or_missing_starttls_aborts_before_login() {
+    let (step, sent) = imap(&[S(b"* OK ready\r\n"), S(b"A1 BAD unknown command\r\n")]);
+    assert!(matches!(aborted(&step), Abort::ServerRefused(_)));
+    assert_eq!(sent, ["A1 CAPABILITY\r\n"]);
+    let (step, sent) = imap(&[
+        S(b"* OK ready\r\n"),
+        S(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA1 OK done\r\n"),
+    ]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    assert!(
+        sent.iter()
+            .all(|s| !s.contains("LOGIN") && !s.contains("AUTHENTICATE"))
+    );
+}
+
+#[test]
+fn security_scenarios_13_to_16_refusals_continuations_and_wrong_tags_abort() {
+    for (reply, expect_refused) in [
+        (&b"A2 NO do not begin TLS now\r\n"[..], true),
+        (b"A2 BAD syntax\r\n", true),
+        (b"+ continue\r\n", false),
+        (b"A3 OK Begin TLS\r\n", false),
+        (b"A1 OK Begin TLS\r\n", false),
+    ] {
+        let (step, _) = imap(&[S(IMAP_GREET), S(IMAP_CAPS), S(reply), OK]);
+        if expect_refused {
+            assert!(
+                matches!(aborted(&step), Abort::StarttlsRefused(_)),
+                "{step:?}"
+            );
+        } else {
+            assert!(
+                violation(&step),
+                "{}: {step:?}",
+                String::from_utf8_lossy(reply)
+            );
+        }
+    }
+}
+
+#[test]
+fn security_scenario_17_a_tagged_reply_with_the_greeting_aborts() {
+    // Read as the reply to `A1 CAPABILITY`, which then offers no STARTTLS: abort, with nothing
+    // sent but CAPABILITY, however the bytes are fragmented.
+    let (step, sent) = imap(&[S(b"* OK ready\r\nA1 OK Begin TLS\r\n")]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    assert_eq!(sent, ["A1 CAPABILITY\r\n"]);
+}
+
+#[test]
+fn security_scenario_18_starttls_is_compared_as_an_exact_atom() {
+    let (step, _) = imap(&[
+        S(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] STARTTLS\r\n"),
+        S(b"* CAPABILITY IMAP4rev1 XSTARTTLS STARTTLSX\r\nA1 OK done\r\n"),
+    ]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(b"* CAPABILITY imap4rev1 starttls\r\nA1 OK done\r\n"),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    assert!(done(&step).tls, "atoms compare case-insensitively");
+}
+
+#[test]
+fn security_scenario_19_preauth_over_plaintext_aborts() {
+    let (step, sent) = imap(&[S(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome\r\n")]);
+    assert_eq!(aborted(&step), &Abort::PreauthWithoutTls);
+    assert!(sent.is_empty());
+}
+
+#[test]
+fn security_scenarios_20_21_refusing_or_malformed_greetings_abort() {
+    for g in [&b"* BYE go away\r\n"[..], b"* NO [ALERT] down\r\n"] {
+        let (step, _) = imap(&[S(g)]);
+        assert!(matches!(aborted(&step), Abort::ServerRefused(_)));
+    }
+    for g in [
+        &b"XYZ OK hello\r\n"[..],
+        b"garbage\r\n* OK ready\r\n",
+        b"* FOO bar\r\n",
+    ] {
+        let (step, _) = imap(&[S(g)]);
+        assert!(violation(&step), "{}", String::from_utf8_lossy(g));
+    }
+}
+
+#[test]
+fn security_scenarios_22_23_25_referrals_and_pre_tls_data_are_never_acted_on() {
+    let (step, _) = imap(&[
+        S(b"* OK [REFERRAL imaps://attacker:993] hi\r\n"),
+        S(b"* CAPABILITY IMAP4rev1 STARTTLS IDLE\r\n* LIST () \"/\" x\r\n* 23 EXISTS\r\nA1 OK done\r\n"),
+        S(b"* 3 EXPUNGE\r\nA2 OK Begin TLS\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    let caps = done(&step);
+    assert!(
+        !caps.keywords.iter().any(|k| k == "IDLE"),
+        "capabilities from before TLS are dropped"
+    );
+    assert_eq!(
+        caps.keywords,
+        ["IMAP4rev1", "AUTH=PLAIN", "AUTH=SCRAM-SHA-256"]
+    );
+}
+
+#[test]
+fn security_scenario_24_auth_before_tls_is_never_used() {
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(b"* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\nA1 OK done\r\n"),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(IMAP_POST),
+    ]);
+    assert!(done(&step).tls);
+    assert_eq!(
+        sent,
+        ["A1 CAPABILITY\r\n", "A2 STARTTLS\r\n", "A3 CAPABILITY\r\n"]
+    );
+}
+
+#[test]
+fn security_scenario_26_literals_before_tls_abort() {
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"* LIST () \"/\" {19}\r\nA2 OK Begin TLS\r\n\r\n"),
+        OK,
+    ]);
+    assert!(violation(&step), "{step:?}");
+}
+
+#[test]
+fn security_scenario_28_no_way_to_authenticate_after_tls_aborts() {
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(b"* CAPABILITY IMAP4rev1 LOGINDISABLED\r\nA3 OK done\r\n"),
+    ]);
+    assert_eq!(aborted(&step), &Abort::NoAuthentication);
+}
+
+#[test]
+fn security_scenario_29_overlong_lines_are_bounded() {
+    let long = vec![b'a'; 64 * 1024];
+    let (step, _) = run_once(Protocol::Imap, Security::Starttls, &[S(&long)]);
+    assert_eq!(aborted(&step), &Abort::LineTooLong);
+    let mut n = Negotiator::new(Protocol::Submission, Security::Starttls, "c");
+    let mut step = Step::NeedMore;
+    for _ in 0..100 {
+        step = n.receive(&[b'2'; 1000]);
+    }
+    assert_eq!(aborted(&step), &Abort::LineTooLong);
+}
+
+// ---- C. POP3 -------------------------------------------------------------------------------------------
+
+const POP_GREET: &[u8] = b"+OK POP3 ready\r\n";
+const POP_CAPA: &[u8] = b"+OK Capability list follows\r\nUSER\r\nSTLS\r\nSASL PLAIN\r\n.\r\n";
+
+#[test]
+fn pop3_stls_happy_path_and_scenario_38_capa_again_after_tls() {
+    let (step, sent) = pop3(&[
+        S(POP_GREET),
+        S(POP_CAPA),
+        S(b"+OK Begin TLS\r\n"),
+        OK,
+        S(b"+OK\r\nUSER\r\nSASL SCRAM-SHA-256 PLAIN\r\n.\r\n"),
+    ]);
+    let caps = done(&step);
+    assert_eq!(caps.auth_mechanisms, ["SCRAM-SHA-256", "PLAIN"]);
+    assert_eq!(sent, ["CAPA\r\n", "STLS\r\n", "CAPA\r\n"]);
+}
+
+#[test]
+fn security_scenarios_31_to_33_pop3_refusals_abort_once() {
+    let (step, _) = pop3(&[S(b"-ERR [SYS/TEMP] go away\r\n")]);
+    assert!(matches!(aborted(&step), Abort::ServerRefused(_)));
+    let (step, _) = pop3(&[S(POP_GREET), S(b"-ERR no CAPA\r\n")]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    let (step, sent) = pop3(&[S(POP_GREET), S(b"+OK\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n")]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    assert!(
+        sent.iter()
+            .all(|s| !s.starts_with("USER") && !s.starts_with("PASS"))
+    );
+    let (step, sent) = pop3(&[
+        S(POP_GREET),
+        S(POP_CAPA),
+        S(b"-ERR STARTTLS not supported\r\n"),
+        S(b"+OK\r\n"),
+    ]);
+    assert!(matches!(aborted(&step), Abort::StarttlsRefused(_)));
+    assert_eq!(sent, ["CAPA\r\n", "STLS\r\n"], "no retry loop");
+}
+
+#[test]
+fn security_scenarios_34_35_only_exact_status_tokens_count() {
+    let (step, _) = pop3(&[
+        S(POP_GREET),
+        S(POP_CAPA),
+        S(b"+OK [sys/perm] alert\r\n"),
+        OK,
+        S(b"+OK\r\nUSER\r\n.\r\n"),
+    ]);
+    assert!(
+        done(&step).tls,
+        "+OK with any text is success, and its text is not shown"
+    );
+    for bad in [&b"+Okay, do your thing.\r\n"[..], b"+Do you even care?\r\n"] {
+        let (step, _) = pop3(&[S(bad)]);
+        assert!(violation(&step));
+        let (step, _) = pop3(&[S(POP_GREET), S(POP_CAPA), S(bad), OK]);
+        assert!(violation(&step));
+    }
+}
+
+#[test]
+fn security_scenarios_36_37_unsolicited_data_and_look_alike_keywords() {
+    let (step, _) = pop3(&[S(b"+OK 2 messages\r\n1 120\r\n2 200\r\n.\r\n")]);
+    assert!(violation(&step));
+    let (step, _) = pop3(&[
+        S(POP_GREET),
+        S(b"+OK\r\nX-STLS\r\nIMPLEMENTATION STLS-ready\r\n.\r\n"),
+    ]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+}
+
+// ---- D. SMTP submission ---------------------------------------------------------------------------------
+
+const SMTP_GREET: &[u8] = b"220 mail.example.net ESMTP\r\n";
+const SMTP_EHLO: &[u8] =
+    b"250-mail.example.net\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n";
+const SMTP_POST: &[u8] =
+    b"250-mail.example.net\r\n250-AUTH SCRAM-SHA-256 PLAIN\r\n250 SIZE 1000000\r\n";
+
+#[test]
+fn smtp_starttls_happy_path_and_scenario_47_auth_only_from_the_ehlo_after_tls() {
+    let (step, sent) = smtp(&[
+        S(SMTP_GREET),
+        S(SMTP_EHLO),
+        S(b"220 go ahead\r\n"),
+        OK,
+        S(SMTP_POST),
+    ]);
+    let caps = done(&step);
+    assert_eq!(caps.auth_mechanisms, ["SCRAM-SHA-256", "PLAIN"]);
+    assert_eq!(
+        sent,
+        [
+            "EHLO client.example\r\n",
+            "STARTTLS\r\n",
+            "EHLO client.example\r\n"
+        ]
+    );
+}
+
+#[test]
+fn security_scenario_39_refusing_greetings_abort() {
+    for code in ["554", "421", "500", "530", "221", "354"] {
+        let g = format!("{code} no\r\n");
+        let (step, sent) = smtp(&[S(g.as_bytes())]);
+        assert!(matches!(aborted(&step), Abort::ServerRefused(_)), "{code}");
+        assert!(sent.is_empty());
+    }
+}
+
+#[test]
+fn security_scenarios_40_41_43_ehlo_failures_never_fall_back() {
+    let (step, sent) = smtp(&[S(SMTP_GREET), S(b"500 what\r\n"), S(b"250 ok\r\n")]);
+    assert!(matches!(aborted(&step), Abort::ServerRefused(_)));
+    assert!(sent.iter().all(|s| !s.starts_with("HELO")));
+    let (step, _) = smtp(&[S(SMTP_GREET), S(b"250-mail\r\n250 AUTH PLAIN LOGIN\r\n")]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    let (step, _) = smtp(&[S(SMTP_GREET), S(b"250 mail\r\n")]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+    let (step, _) = smtp(&[S(SMTP_GREET), S(b"220 hello again\r\n")]);
+    assert!(violation(&step));
+}
+
+#[test]
+fn security_scenario_42_starttls_refusals_abort_without_fallback() {
+    for code in ["454", "502", "500", "501", "530", "421", "221", "354"] {
+        let r = format!("{code} no\r\n");
+        let (step, sent) = smtp(&[
+            S(SMTP_GREET),
+            S(SMTP_EHLO),
+            S(r.as_bytes()),
+            S(b"250 ok\r\n"),
+        ]);
+        assert!(
+            matches!(aborted(&step), Abort::StarttlsRefused(_)),
+            "{code}"
+        );
+        assert_eq!(sent.len(), 2);
+    }
+}
+
+#[test]
+fn security_scenarios_44_45_mixed_codes_and_look_alike_keywords() {
+    let (step, _) = smtp(&[S(SMTP_GREET), S(b"250-x\r\n220 y\r\n")]);
+    assert!(violation(&step));
+    let (step, _) = smtp(&[
+        S(SMTP_GREET),
+        S(b"250-mail\r\n250-XSTARTTLS\r\n250 AUTH STARTTLS\r\n"),
+    ]);
+    assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
+}
+
+#[test]
+fn security_scenario_46_starttls_is_sent_alone() {
+    let (_, sent) = smtp(&[S(SMTP_GREET), S(SMTP_EHLO)]);
+    assert_eq!(sent.last().map(String::as_str), Some("STARTTLS\r\n"));
+}
+
+// ---- Cleartext (host opted in) and misuse ---------------------------------------------------------
+
+#[test]
+fn cleartext_candidates_upgrade_when_offered_and_report_no_tls_otherwise() {
+    let (step, _) = run(
+        Protocol::Submission,
+        Security::Cleartext,
+        &[S(SMTP_GREET), S(b"250-mail\r\n250 AUTH PLAIN\r\n")],
+    );
+    assert!(!done(&step).tls);
+    let (step, _) = run(
+        Protocol::Submission,
+        Security::Cleartext,
+        &[
+            S(SMTP_GREET),
+            S(SMTP_EHLO),
+            S(b"220 go\r\n"),
+            OK,
+            S(SMTP_POST),
+        ],
+    );
+    assert!(done(&step).tls);
+}
+
+#[test]
+fn calls_out_of_order_are_reported_and_final_steps_stick() {
+    let mut n = Negotiator::new(Protocol::Imap, Security::Starttls, "c");
+    assert!(matches!(
+        n.tls_established(TlsOutcome::Verified),
+        Step::Abort(Abort::Misuse(_))
+    ));
+    assert!(
+        matches!(n.receive(IMAP_GREET), Step::Abort(Abort::Misuse(_))),
+        "aborted stays aborted"
+    );
+    let bad = Negotiator::new(Protocol::Submission, Security::Starttls, "bad name\r\nRCPT");
+    let mut bad = bad;
+    assert_eq!(
+        bad.receive(SMTP_GREET),
+        Step::Send(b"EHLO [127.0.0.1]\r\n".to_vec()),
+        "no CRLF injection via the EHLO name"
+    );
+    assert_eq!(bad.poll(), Step::NeedMore);
+}
