@@ -80,6 +80,20 @@ fn collect<'a>(list: *const mailsrv_bytes, n: usize) -> Result<Vec<&'a [u8]>, R>
         .collect()
 }
 
+/// Verifies `chain` against `anchors` for `subject` and hands the verdict out through `out`.
+fn verify_into(
+    subject: &Subject,
+    (chain, anchors): (Vec<&[u8]>, Vec<&[u8]>),
+    now: u64,
+    legacy_cn: u8,
+    out: *mut *mut mailsrv_verdict,
+) -> Result<(), R> {
+    let options = VerifyOptions {
+        legacy_cn: legacy_cn != 0,
+    };
+    finish(verify_chain(subject, &chain, &anchors, now, options)?, out)
+}
+
 fn finish(verdict: Verdict, out: *mut *mut mailsrv_verdict) -> Result<(), R> {
     let handle = mailsrv_verdict {
         message: OwnedStr::new(&verdict.message),
@@ -128,18 +142,8 @@ pub unsafe extern "C" fn mailsrv_verify(
             host: host.to_owned(),
             dnssec_secure: dnssec_secure != 0,
         };
-        let chain = collect(chain, chain_len)?;
-        let anchors = collect(anchors, anchors_len)?;
-        let verdict = verify_chain(
-            &subject,
-            &chain,
-            &anchors,
-            now,
-            VerifyOptions {
-                legacy_cn: legacy_cn != 0,
-            },
-        )?;
-        finish(verdict, out)
+        let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
+        verify_into(&subject, chains, now, legacy_cn, out)
     })
 }
 
@@ -165,18 +169,8 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
         let p = unsafe { handle(plan)? };
         let (candidate, _) = p.candidate(side, index)?;
         let subject = Subject::of(&p.plan().domain, candidate);
-        let chain = collect(chain, chain_len)?;
-        let anchors = collect(anchors, anchors_len)?;
-        let verdict = verify_chain(
-            &subject,
-            &chain,
-            &anchors,
-            now,
-            VerifyOptions {
-                legacy_cn: legacy_cn != 0,
-            },
-        )?;
-        finish(verdict, out)
+        let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
+        verify_into(&subject, chains, now, legacy_cn, out)
     })
 }
 
