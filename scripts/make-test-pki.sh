@@ -142,5 +142,6 @@ cat deep-leaf.pem deep6.pem deep5.pem deep4.pem deep3.pem deep2.pem deep1.pem > 
 # Private keys of two leaves, for TLS servers in the tests (test-only keys, never for real use).
 cp srv-id.key "$out/srv-id.key"
 cp target-only.key "$out/target-only.key"
+cp domain.key "$out/domain.key"
 openssl x509 -in domain.pem -noout -startdate -enddate > "$out/validity.txt"
 echo "wrote $(ls "$out" | wc -l) files to $out"

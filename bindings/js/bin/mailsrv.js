@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version } from '../src/index.js';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail } from '../src/index.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
                      [--doh URL] [--trust-ad] [--seed N] [--timeout MS]
                      [--tls-order implicit-first|domain-priority] [--allow-cleartext]
                      [--implicit-tls-only] [--prefer imap|pop3]
+  mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
+                     [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
+                     [--timeout MS]   (per candidate; sends no credentials)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
   mailsrv --version
 
 exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed
+            probe  0 a working server on every side that has candidates, 1 otherwise, 2, 3 as plan
             verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation`;
 
 class UsageError extends Error {}
@@ -84,12 +88,24 @@ function printPlan(plan) {
   console.log(plan.expiresInSecs === null ? '\nNothing was answered; do not cache this plan.' : `\nPlan valid for ${plan.expiresInSecs} s (smallest TTL).`);
 }
 
+const PLAN_OPTIONS = {
+  json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
+  timeout: 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
+};
+
 async function plan(argv) {
-  const o = parse(argv, {
-    json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
-    timeout: 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
-  });
+  const o = parse(argv, PLAN_OPTIONS);
   if (o._.length !== 1) throw new UsageError('plan needs exactly one email address');
+  const result = await discover(o._[0], await discoverOptions(o));
+  if (o.json) console.log(JSON.stringify(result, null, 2));
+  else printPlan(result);
+  const usable = result.incoming.candidates.length + result.outgoing.candidates.length > 0;
+  if (usable) return 0;
+  return result.incoming.status === 'lookup-failed' || result.outgoing.status === 'lookup-failed' ? 3 : 1;
+}
+
+/** The resolver, seed and planner options given on the command line. */
+async function discoverOptions(o) {
   const sources = [o.zone || o['secure-zone'], o.server, o.doh].filter(Boolean).length;
   if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
   const timeout = o.timeout === undefined ? 3000 : Number(o.timeout);
@@ -122,12 +138,36 @@ async function plan(argv) {
     if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
     seed = BigInt(o.seed);
   }
-  const result = await discover(o._[0], { resolver, seed, ...options });
-  if (o.json) console.log(JSON.stringify(result, null, 2));
-  else printPlan(result);
-  const usable = result.incoming.candidates.length + result.outgoing.candidates.length > 0;
-  if (usable) return 0;
-  return result.incoming.status === 'lookup-failed' || result.outgoing.status === 'lookup-failed' ? 3 : 1;
+  return { resolver, seed, ...options };
+}
+
+async function probe(argv) {
+  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value' });
+  if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
+  const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
+  const now = o.now ? parseRfc3339(o.now) : Date.now();
+  const timeout = o.timeout === undefined ? 10000 : Number(o.timeout);
+  const { plan: p, report } = await probeEmail(o._[0], {
+    ...(await discoverOptions({ ...o, timeout: undefined })),
+    anchors, now, timeout, acceptTargets: o['accept-target'] ?? [],
+    onProgress: (m) => process.stderr.write(`${m}\n`),
+  });
+  if (o.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    for (const side of ['incoming', 'outgoing']) {
+      const r = report[side];
+      console.log(`${side}: ${r.server ? `${r.server.host}:${r.server.port} (${r.server.security}) works` : 'no working server'}`);
+      for (const t of r.tried) {
+        const why = t.abort ? ` — ${t.abort.reason}` : t.error ? ` — ${t.error.message}` : t.verdict ? ` — ${t.verdict.message}` : '';
+        console.log(`  ${t.host}:${t.port} ${t.security}: ${t.outcome}${why}`);
+        if (t.capabilities) console.log(`    capabilities after TLS: ${t.capabilities.keywords.join(' ')}`);
+      }
+    }
+  }
+  const sides = [['incoming', p.incoming.candidates], ['outgoing', p.outgoing.candidates]].filter(([, l]) => l.length);
+  if (sides.length === 0) return p.incoming.status === 'lookup-failed' || p.outgoing.status === 'lookup-failed' ? 3 : 1;
+  return sides.every(([side]) => report[side].server) ? 0 : 1;
 }
 
 function parseRfc3339(text) {
@@ -172,6 +212,7 @@ async function main(argv) {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') { console.log(USAGE); return command === undefined ? 2 : 0; }
   if (command === 'plan') return plan(rest);
   if (command === 'verify') return verify(rest);
+  if (command === 'probe') return probe(rest);
   throw new UsageError(`unknown command "${command}"`);
 }
 

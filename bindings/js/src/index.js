@@ -22,6 +22,14 @@ export { discover } from './discover.js';
 export { dohResolver } from './doh.js';
 export { zoneResolver } from './zone.js';
 
+export { Negotiator } from '../wasm/mailsrv_wasm.js';
+
+/** `probe` needs Node's net and tls; it is loaded on first use. */
+export async function probe(email, options) {
+  const { probe: run } = await import('./probe.js');
+  return run(email, options);
+}
+
 /** `udpResolver` needs Node's dgram and net; it is loaded on first use. */
 export async function udpResolver(options = {}) {
   const { udpResolver: make } = await import('./udp.js');

@@ -22,3 +22,12 @@ async function example(): Promise<string> {
   return plan.email;
 }
 void example;
+
+import { Negotiator, probe, type NegotiationStep } from 'mailsrv';
+async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
+  const n = new Negotiator('imap', 'starttls', 'client.example');
+  const step: NegotiationStep = n.receive(new Uint8Array([42]));
+  const { report } = await probe('alice@example.net', { resolver: zoneResolver([zoneText]), anchors, acceptTargets: ['mail.example.net'] });
+  return step.type === 'abort' ? step.reason : report.incoming.server?.host ?? null;
+}
+void probeExample;

@@ -113,3 +113,53 @@ export function discover(email: string, options: Options & { resolver: Resolver;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
 export function zoneResolver(zones: (string | { text: string; secure?: boolean })[]): Resolver;
+
+export interface Capabilities {
+  tls: boolean;
+  keywords: string[];
+  authMechanisms: string[];
+  loginDisabled: boolean;
+  preauthenticated: boolean;
+  /** Server text: never show it as trusted. */
+  greeting: string;
+}
+
+export type NegotiationStep =
+  | { type: 'send'; bytes: Uint8Array }
+  | { type: 'need-more' }
+  | { type: 'start-tls' }
+  | { type: 'await-tls' }
+  | { type: 'done'; capabilities: Capabilities }
+  | { type: 'abort'; reason: string; detail: unknown };
+
+/** Sans-IO STARTTLS/STLS/EHLO negotiator. After a `send` step, write the bytes and call poll(). */
+export class Negotiator {
+  constructor(protocol: Protocol, security: Security, clientName: string);
+  start(): NegotiationStep;
+  receive(bytes: Uint8Array): NegotiationStep;
+  poll(): NegotiationStep;
+  tlsEstablished(outcome: 'verified' | 'user-confirmed' | 'not-verified'): NegotiationStep;
+  free(): void;
+}
+
+export interface ProbeResult {
+  host: string;
+  port: number;
+  service: Service;
+  security: Security;
+  outcome: 'ok' | 'aborted' | 'rejected' | 'needs-confirmation' | 'error';
+  capabilities?: Capabilities;
+  verdict?: Verdict | null;
+  abort?: { reason: string; detail: unknown };
+  error?: { code: string; message: string };
+}
+
+export interface ProbeReport {
+  email: string;
+  domain: string;
+  incoming: { server: { host: string; port: number; service: Service; security: Security } | null; tried: ProbeResult[] };
+  outgoing: { server: { host: string; port: number; service: Service; security: Security } | null; tried: ProbeResult[] };
+}
+
+/** Plans, then connects to candidates in order (Node only); never sends credentials. */
+export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; onProgress?: (message: string) => void }): Promise<{ plan: Plan; report: ProbeReport }>;

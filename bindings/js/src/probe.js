@@ -1,0 +1,163 @@
+// probe(): prove that a plan's candidates work — connect, upgrade to TLS correctly, verify the
+// certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
+import net from 'node:net';
+import tls from 'node:tls';
+import { Negotiator, verifyChain } from '../wasm/mailsrv_wasm.js';
+import { discover } from './discover.js';
+
+const fail = (code, message) => Object.assign(new Error(message), { code });
+
+/** The DER chain the server sent, leaf first. */
+function peerChain(socket) {
+  const chain = [];
+  let cert = socket.getPeerCertificate(true);
+  const seen = new Set();
+  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    chain.push(new Uint8Array(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+/** Reads from `socket` into the negotiator until it finishes; resolves to the final step. */
+function drive(negotiator, socket, step, { startTls, deadline }) {
+  return new Promise((resolve, reject) => {
+    let current = socket;
+    let finished = false;
+    const timer = setTimeout(() => done(null, fail('timeout', 'the server did not answer in time')), Math.max(0, deadline - Date.now()));
+    function done(result, error) {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      current.removeListener('data', onData);
+      if (error) reject(error);
+      else resolve(result);
+    }
+    async function act(s) {
+      try {
+        for (;;) {
+          if (s.type === 'send') {
+            current.write(s.bytes);
+            s = negotiator.poll();
+          } else if (s.type === 'start-tls' || s.type === 'await-tls') {
+            current.removeListener('data', onData);
+            const upgraded = await startTls(current);
+            current = upgraded.socket;
+            current.on('data', onData);
+            current.on('error', (e) => done(null, fail('network-error', e.message)));
+            s = negotiator.tlsEstablished(upgraded.outcome);
+          } else if (s.type === 'need-more') {
+            return;
+          } else {
+            done({ step: s, socket: current });
+            return;
+          }
+        }
+      } catch (e) {
+        done(null, e);
+      }
+    }
+    function onData(chunk) {
+      act(negotiator.receive(new Uint8Array(chunk)));
+    }
+    socket.on('data', onData);
+    socket.on('error', (e) => done(null, fail('network-error', e.message)));
+    socket.on('close', () => done(null, fail('network-error', 'the server closed the connection')));
+    act(step);
+  });
+}
+
+/**
+ * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `domain`, `now` (ms),
+ * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch), `clientName`.
+ */
+export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost' }) {
+  const result = { host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security };
+  const address = candidate.addresses[0] ?? candidate.host;
+  const negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
+  const confirmed = acceptTargets.includes(candidate.host);
+  let verdict = null;
+  async function startTls(plainSocket) {
+    const options = {
+      rejectUnauthorized: false, // mailsrv verifies the chain itself, with the SRV-ID rules
+      servername: net.isIP(candidate.sni ?? '') ? undefined : candidate.sni ?? undefined,
+      ALPNProtocols: candidate.alpn.length ? candidate.alpn : undefined,
+    };
+    const socket = plainSocket
+      ? tls.connect({ ...options, socket: plainSocket })
+      : tls.connect({ ...options, host: address, port: candidate.port });
+    await new Promise((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', (e) => reject(fail('tls-failed', e.message)));
+    });
+    const selected = socket.alpnProtocol || null;
+    if (selected && !candidate.alpn.includes(selected)) {
+      socket.destroy();
+      throw fail('alpn-mismatch', `the server selected ALPN "${selected}", not a mail protocol`);
+    }
+    verdict = verifyChain(candidate, peerChain(socket), anchors, now, { domain });
+    const outcome = verdict.status === 'verified' ? 'verified' : verdict.status === 'needs-confirmation' && confirmed ? 'user-confirmed' : 'not-verified';
+    return { socket, outcome };
+  }
+  let socket;
+  try {
+    let first;
+    if (candidate.security === 'implicit-tls') {
+      first = await startTls(null);
+      socket = first.socket;
+      const step = negotiator.tlsEstablished(first.outcome);
+      const end = await drive(negotiator, socket, step, { startTls, deadline });
+      socket = end.socket;
+      Object.assign(result, outcomeOf(end.step, verdict));
+    } else {
+      socket = net.connect({ host: address, port: candidate.port });
+      await new Promise((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', (e) => reject(fail('network-error', e.message)));
+      });
+      const end = await drive(negotiator, socket, negotiator.start(), { startTls, deadline });
+      socket = end.socket;
+      Object.assign(result, outcomeOf(end.step, verdict));
+    }
+  } catch (e) {
+    Object.assign(result, { outcome: 'error', error: { code: e.code ?? 'network-error', message: e.message } }, verdict ? { verdict } : {});
+  } finally {
+    socket?.destroy();
+    negotiator.free();
+  }
+  return result;
+}
+
+function outcomeOf(step, verdict) {
+  if (step.type === 'done') return { outcome: 'ok', capabilities: step.capabilities, verdict };
+  if (step.reason === 'certificate-not-verified') {
+    return { outcome: verdict?.status === 'needs-confirmation' ? 'needs-confirmation' : 'rejected', verdict };
+  }
+  return { outcome: 'aborted', abort: { reason: step.reason, detail: step.detail ?? null }, verdict };
+}
+
+/**
+ * Plans `email`, then probes candidates in order and reports the first working incoming and
+ * outgoing server with the result for every candidate tried. Options: the `discover` options
+ * (`resolver`, `seed`, planner options) plus `anchors`, `now`, `acceptTargets`, `timeout`
+ * (per candidate, ms), `onProgress(message)`.
+ */
+export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, onProgress = () => {}, clientName, ...discoverOptions }) {
+  const plan = await discover(email, discoverOptions);
+  const report = { email: plan.email, domain: plan.domain, incoming: { server: null, tried: [] }, outgoing: { server: null, tried: [] } };
+  for (const [side, list] of [['incoming', plan.incoming.candidates], ['outgoing', plan.outgoing.candidates]]) {
+    for (const candidate of list) {
+      if (candidate.security === 'cleartext') continue;
+      onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);
+      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName });
+      onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}`);
+      report[side].tried.push(r);
+      if (r.outcome === 'ok') {
+        report[side].server = { host: r.host, port: r.port, service: r.service, security: r.security };
+        break;
+      }
+    }
+  }
+  return { plan, report };
+}

@@ -1,0 +1,94 @@
+// mailsrv probe against small mail servers started here: implicit TLS and STARTTLS succeed and
+// verify the certificate; injection and stripping abort; no credential is ever sent.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { probe, zoneResolver, certificatesFromPem } from '../src/index.js';
+import { runCli, testdata } from './helpers.js';
+import { startMailServer } from './fake-mail-server.js';
+
+const anchors = certificatesFromPem(readFileSync(path.join(testdata, 'certs/ca.pem'), 'utf8'));
+const NOW = Date.parse('2027-06-01T00:00:00Z');
+const servers = [];
+after(async () => { for (const s of servers) await s.stop(); });
+
+async function start(kind, behaviour) {
+  const s = await startMailServer(kind, behaviour);
+  servers.push(s);
+  return s;
+}
+
+function zone(records) {
+  return `$ORIGIN example.net.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nmail IN A 127.0.0.1\n${records.join('\n')}\n`;
+}
+
+const noCredentials = (received) => received.every((l) => !/LOGIN|AUTHENTICATE|AUTH |PASS|USER/i.test(l.replace('(tls) ', '').split(' ').slice(1).join(' ') || l));
+
+test('probe: implicit TLS and STARTTLS servers work and their certificates verify', async () => {
+  const imaps = await start('imaps');
+  const imap = await start('imap');
+  const subs = await start('submissions');
+  const text = zone([
+    `_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`,
+    `_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`,
+    `_submissions._tcp IN SRV 0 1 ${subs.port} mail.example.net.`,
+  ]);
+  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW });
+  assert.equal(report.incoming.server?.port, imaps.port, JSON.stringify(report, null, 2));
+  assert.equal(report.incoming.tried[0].verdict.matched.value, '_imaps.example.net');
+  assert.deepEqual(report.incoming.tried[0].capabilities.authMechanisms, ['PLAIN']);
+  assert.equal(report.outgoing.server?.port, subs.port, JSON.stringify(report.outgoing, null, 2));
+  assert.ok(noCredentials(imaps.received) && noCredentials(subs.received));
+
+  // STARTTLS alone (implicit TLS offered by nobody):
+  const only = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
+  const r2 = await probe('alice@example.net', { resolver: zoneResolver([only]), seed: 1, anchors, now: NOW, submission: false });
+  assert.equal(r2.report.incoming.server?.port, imap.port, JSON.stringify(r2.report, null, 2));
+  assert.deepEqual(imap.received.slice(0, 3), ['A1 CAPABILITY', 'A2 STARTTLS', '(tls) A3 CAPABILITY']);
+  assert.ok(noCredentials(imap.received));
+});
+
+test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abort', async () => {
+  const inject = await start('imap', 'inject');
+  const strip = await start('imap', 'strip');
+  for (const [server, reason] of [[inject, 'injected-after-upgrade'], [strip, 'starttls-not-offered']]) {
+    const text = zone([`_imap._tcp IN SRV 0 1 ${server.port} mail.example.net.`]);
+    const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW, submission: false });
+    assert.equal(report.incoming.server, null);
+    assert.equal(report.incoming.tried[0].outcome, 'aborted');
+    assert.equal(report.incoming.tried[0].abort.reason, reason);
+    assert.ok(noCredentials(server.received));
+    assert.ok(!server.received.some((l) => l.startsWith('(tls)')), 'nothing is sent after an abort');
+  }
+});
+
+test('probe: a certificate from an unknown issuer is rejected before any command', async () => {
+  const imaps = await start('imaps');
+  const text = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
+  const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
+  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors: other, now: NOW, submission: false });
+  assert.equal(report.incoming.tried[0].outcome, 'rejected');
+  assert.equal(report.incoming.tried[0].verdict.reason, 'unknown-issuer');
+  assert.deepEqual(imaps.received, [], 'not even CAPABILITY is sent');
+});
+
+test('CLI probe --json reports the working servers and exits 0', async () => {
+  const imaps = await start('imaps');
+  const subs = await start('submissions');
+  const dir = path.join(testdata, '..', 'target');
+  const file = path.join(dir, `probe-${process.pid}.zone`);
+  const { writeFileSync, rmSync, mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`, `_submissions._tcp IN SRV 0 1 ${subs.port} mail.example.net.`]));
+  try {
+    const r = await runCli(['probe', '--zone', file, '--anchors', 'testdata/certs/ca.pem', '--now', '2027-06-01T00:00:00Z', '--json', 'alice@example.net']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.incoming.server.port, imaps.port);
+    assert.equal(report.outgoing.server.port, subs.port);
+    assert.match(r.stderr, /probing mail\.example\.net/);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
