@@ -357,6 +357,16 @@ fn step_to_js(step: mailsrv_core::negotiate::Step) -> Result<JsValue, JsValue> {
             set("reason", &Reflect::get(&a, &"reason".into())?)?;
             set("detail", &Reflect::get(&a, &"detail".into())?)?;
         }
+        Step::SendSecret(bytes) => {
+            set("type", &"send".into())?;
+            set("bytes", &Uint8Array::from(bytes.as_bytes()).into())?;
+            set("secret", &true.into())?;
+        }
+        Step::LoggedIn => set("type", &"logged-in".into())?,
+        Step::LoginFailed(text) => {
+            set("type", &"login-failed".into())?;
+            set("text", &text.0.into())?;
+        }
     }
     Ok(obj.into())
 }
@@ -391,6 +401,13 @@ impl Negotiator {
     /// Continues with bytes already received (call after acting on a `send` step).
     pub fn poll(&mut self) -> Result<JsValue, JsValue> {
         step_to_js(self.inner.poll())
+    }
+
+    /// Authenticates (only after `done` over TLS with a verified or confirmed certificate; else
+    /// the step is an abort and nothing is sent). The password is never kept after the login.
+    pub fn login(&mut self, username: &str, password: &str) -> Result<JsValue, JsValue> {
+        let secret = mailsrv_core::negotiate::Secret::new(password);
+        step_to_js(self.inner.login(username, &secret))
     }
 
     /// Reports the TLS handshake and the certificate verdict: `"verified"`,

@@ -10,7 +10,8 @@ const USAGE = `usage:
                      [--implicit-tls-only] [--prefer imap|pop3]
   mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
-                     [--timeout MS]   (per candidate; sends no credentials)
+                     [--timeout MS] [--password-env VAR]  (credentials only with --password-env,
+                     and only over TLS with a verified certificate)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
   mailsrv --version
@@ -141,8 +142,16 @@ async function discoverOptions(o) {
   return { resolver, seed, ...options };
 }
 
+/** The password from the environment variable named by --password-env (never from argv). */
+function passwordFrom(name) {
+  if (name === undefined) return undefined;
+  const value = process.env[name];
+  if (value === undefined) throw new UsageError(`--password-env ${name}: the variable is not set`);
+  return value;
+}
+
 async function probe(argv) {
-  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value' });
+  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value' });
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
@@ -150,6 +159,7 @@ async function probe(argv) {
   const { plan: p, report } = await probeEmail(o._[0], {
     ...(await discoverOptions({ ...o, timeout: undefined })),
     anchors, now, timeout, acceptTargets: o['accept-target'] ?? [],
+    password: passwordFrom(o['password-env']),
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });
   if (o.json) {
@@ -162,6 +172,7 @@ async function probe(argv) {
         const why = t.abort ? ` — ${t.abort.reason}` : t.error ? ` — ${t.error.message}` : t.verdict ? ` — ${t.verdict.message}` : '';
         console.log(`  ${t.host}:${t.port} ${t.security}: ${t.outcome}${why}`);
         if (t.capabilities) console.log(`    capabilities after TLS: ${t.capabilities.keywords.join(' ')}`);
+        if (t.login) console.log(`    login: ${t.login.ok ? `accepted for ${t.login.username}` : `refused (${t.login.reason ?? 'wrong credentials'})`}`);
       }
     }
   }

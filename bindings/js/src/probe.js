@@ -72,7 +72,7 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
  * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `domain`, `now` (ms),
  * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch), `clientName`.
  */
-export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost' }) {
+export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost', password }) {
   const result = { host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security };
   const address = candidate.addresses[0] ?? candidate.host;
   const negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
@@ -110,6 +110,7 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
       const end = await drive(negotiator, socket, step, { startTls, deadline });
       socket = end.socket;
       Object.assign(result, outcomeOf(end.step, verdict));
+      if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, socket, candidate, password, deadline));
     } else {
       socket = net.connect({ host: address, port: candidate.port });
       await new Promise((resolve, reject) => {
@@ -119,6 +120,7 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
       const end = await drive(negotiator, socket, negotiator.start(), { startTls, deadline });
       socket = end.socket;
       Object.assign(result, outcomeOf(end.step, verdict));
+      if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, socket, candidate, password, deadline));
     }
   } catch (e) {
     Object.assign(result, { outcome: 'error', error: { code: e.code ?? 'network-error', message: e.message } }, verdict ? { verdict } : {});
@@ -127,6 +129,19 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
     negotiator.free();
   }
   return result;
+}
+
+/**
+ * Logs in with the candidate's usernames in order (full address, then local part; RFC 6186 §4).
+ * The negotiator refuses unless TLS is up and the certificate was verified or confirmed.
+ */
+async function loginWith(negotiator, socket, candidate, password, deadline) {
+  for (const username of candidate.usernames) {
+    const end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, deadline });
+    if (end.step.type === 'logged-in') return { login: { ok: true, username } };
+    if (end.step.type !== 'login-failed') return { login: { ok: false, username, reason: end.step.reason ?? end.step.type } };
+  }
+  return { login: { ok: false, reason: 'credentials refused for every username' } };
 }
 
 function outcomeOf(step, verdict) {
@@ -143,17 +158,17 @@ function outcomeOf(step, verdict) {
  * (`resolver`, `seed`, planner options) plus `anchors`, `now`, `acceptTargets`, `timeout`
  * (per candidate, ms), `onProgress(message)`.
  */
-export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, onProgress = () => {}, clientName, ...discoverOptions }) {
+export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, onProgress = () => {}, clientName, password, ...discoverOptions }) {
   const plan = await discover(email, discoverOptions);
   const report = { email: plan.email, domain: plan.domain, incoming: { server: null, tried: [] }, outgoing: { server: null, tried: [] } };
   for (const [side, list] of [['incoming', plan.incoming.candidates], ['outgoing', plan.outgoing.candidates]]) {
     for (const candidate of list) {
       if (candidate.security === 'cleartext') continue;
       onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);
-      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName });
-      onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}`);
+      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName, password });
+      onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}${r.login ? `, login ${r.login.ok ? 'ok' : 'failed'}` : ''}`);
       report[side].tried.push(r);
-      if (r.outcome === 'ok') {
+      if (r.outcome === 'ok' && (password === undefined || r.login?.ok)) {
         report[side].server = { host: r.host, port: r.port, service: r.service, security: r.security };
         break;
       }

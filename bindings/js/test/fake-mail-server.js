@@ -18,6 +18,12 @@ const domainCredentials = {
   cert: readFileSync(path.join(certs, 'domain.chain.pem')),
 };
 
+/** Accepts alice (local part) or alice@example.net for SMTP, with password s3cret. */
+function checkPlain(b64, acceptFull) {
+  const [, user, pass] = Buffer.from(b64, 'base64').toString('utf8').split('\0');
+  return pass === 's3cret' && (user === 'alice' || (acceptFull && user === 'alice@example.net'));
+}
+
 function lines(socket, onLine) {
   let buf = '';
   socket.on('data', (d) => {
@@ -44,15 +50,27 @@ export function startMailServer(kind, behaviour = 'honest') {
       lines(socket, (line) => {
         received.push(line);
         if (/^EHLO /i.test(line)) socket.write('250-fake.example\r\n250-AUTH PLAIN\r\n250 SIZE 1000\r\n');
+        else if (/^AUTH PLAIN /i.test(line)) socket.write(checkPlain(line.slice(11), true) ? '235 2.7.0 ok\r\n' : '535 5.7.8 no\r\n');
         else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
         else socket.write('500 what\r\n');
       });
       return;
     }
     socket.write('* OK fake IMAP ready\r\n');
+    let authTag = null;
     lines(socket, (line) => {
       received.push(line);
+      if (authTag) {
+        socket.write(checkPlain(line, false) ? `${authTag} OK logged in\r\n` : `${authTag} NO [AUTHENTICATIONFAILED] no\r\n`);
+        authTag = null;
+        return;
+      }
       const [tag, verb] = line.split(' ');
+      if (secure && /^AUTHENTICATE$/i.test(verb)) {
+        authTag = tag;
+        socket.write('+ \r\n');
+        return;
+      }
       if (/^CAPABILITY$/i.test(verb)) {
         const caps = secure ? 'IMAP4rev1 AUTH=PLAIN' : behaviour === 'strip' ? 'IMAP4rev1 AUTH=PLAIN' : 'IMAP4rev1 STARTTLS LOGINDISABLED';
         socket.write(`* CAPABILITY ${caps}\r\n${tag} OK done\r\n`);
@@ -69,9 +87,20 @@ export function startMailServer(kind, behaviour = 'honest') {
   // After STARTTLS the greeting is not repeated.
   const serve2 = (socket) => {
     socket.on('error', () => {});
+    let authTag = null;
     lines(socket, (line) => {
       received.push(`(tls) ${line}`);
+      if (authTag) {
+        socket.write(checkPlain(line, false) ? `${authTag} OK logged in\r\n` : `${authTag} NO [AUTHENTICATIONFAILED] no\r\n`);
+        authTag = null;
+        return;
+      }
       const [tag, verb] = line.split(' ');
+      if (/^AUTHENTICATE$/i.test(verb)) {
+        authTag = tag;
+        socket.write('+ \r\n');
+        return;
+      }
       if (/^CAPABILITY$/i.test(verb)) socket.write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done\r\n`);
       else socket.write(`${tag} BAD no\r\n`);
     });

@@ -92,3 +92,37 @@ test('CLI probe --json reports the working servers and exits 0', async () => {
     rmSync(file, { force: true });
   }
 });
+
+test('probe with a password: full address refused, local part accepted, only over verified TLS', async () => {
+  const imaps = await start('imaps');
+  const imap = await start('imap');
+  const subs = await start('submissions');
+  const text = zone([
+    `_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`,
+    `_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`,
+    `_submissions._tcp IN SRV 0 1 ${subs.port} mail.example.net.`,
+  ]);
+  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW, password: 's3cret' });
+  assert.deepEqual(report.incoming.tried[0].login, { ok: true, username: 'alice' }, JSON.stringify(report, null, 2));
+  assert.deepEqual(report.outgoing.tried[0].login, { ok: true, username: 'alice@example.net' });
+  // The STARTTLS server alone: credentials go only after "(tls)".
+  const only = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
+  const r2 = await probe('alice@example.net', { resolver: zoneResolver([only]), seed: 1, anchors, now: NOW, password: 'wrong', submission: false });
+  assert.equal(r2.report.incoming.server, null);
+  assert.equal(r2.report.incoming.tried[0].login.ok, false);
+  const auth = imap.received.findIndex((l) => /AUTHENTICATE/.test(l));
+  assert.ok(auth > 0 && imap.received.slice(auth).every((l) => l.startsWith('(tls) ')), JSON.stringify(imap.received));
+});
+
+test('probe never sends a password to a server whose certificate is not verified, nor after an injection', async () => {
+  const imaps = await start('imaps');
+  const inject = await start('imap', 'inject');
+  const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
+  const t1 = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
+  await probe('alice@example.net', { resolver: zoneResolver([t1]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
+  const t2 = zone([`_imap._tcp IN SRV 0 1 ${inject.port} mail.example.net.`]);
+  await probe('alice@example.net', { resolver: zoneResolver([t2]), seed: 1, anchors, now: NOW, password: 's3cret', submission: false });
+  for (const server of [imaps, inject]) {
+    assert.ok(!server.received.some((l) => /AUTHENTICATE|LOGIN|czNjcmV0|AGFsaWNl/.test(l)), JSON.stringify(server.received));
+  }
+});

@@ -125,12 +125,14 @@ export interface Capabilities {
 }
 
 export type NegotiationStep =
-  | { type: 'send'; bytes: Uint8Array }
+  | { type: 'send'; bytes: Uint8Array; secret?: true }
   | { type: 'need-more' }
   | { type: 'start-tls' }
   | { type: 'await-tls' }
   | { type: 'done'; capabilities: Capabilities }
-  | { type: 'abort'; reason: string; detail: unknown };
+  | { type: 'abort'; reason: string; detail: unknown }
+  | { type: 'logged-in' }
+  | { type: 'login-failed'; text: string };
 
 /** Sans-IO STARTTLS/STLS/EHLO negotiator. After a `send` step, write the bytes and call poll(). */
 export class Negotiator {
@@ -139,6 +141,8 @@ export class Negotiator {
   receive(bytes: Uint8Array): NegotiationStep;
   poll(): NegotiationStep;
   tlsEstablished(outcome: 'verified' | 'user-confirmed' | 'not-verified'): NegotiationStep;
+  /** Only after `done` over TLS with a verified or confirmed certificate. */
+  login(username: string, password: string): NegotiationStep;
   free(): void;
 }
 
@@ -152,6 +156,7 @@ export interface ProbeResult {
   verdict?: Verdict | null;
   abort?: { reason: string; detail: unknown };
   error?: { code: string; message: string };
+  login?: { ok: boolean; username?: string; reason?: string };
 }
 
 export interface ProbeReport {
@@ -162,4 +167,4 @@ export interface ProbeReport {
 }
 
 /** Plans, then connects to candidates in order (Node only); never sends credentials. */
-export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; onProgress?: (message: string) => void }): Promise<{ plan: Plan; report: ProbeReport }>;
+export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;

@@ -1,6 +1,8 @@
 //! IMAP: greeting, CAPABILITY, STARTTLS, CAPABILITY again after TLS (RFC 9051, RFC 2595 §3).
 
-use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+use super::{
+    Abort, Capabilities, Core, Secret, Step, Untrusted, sasl_plain, secret_line, split_word,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -8,6 +10,10 @@ enum State {
     Greeting,
     Capability,
     Starttls,
+    /// `AUTHENTICATE PLAIN` sent without an initial response: waiting for `+`.
+    AuthContinue,
+    /// Credentials sent: waiting for the tagged reply.
+    AuthWait,
 }
 
 #[derive(Debug)]
@@ -18,6 +24,7 @@ pub(crate) struct Imap {
     keywords: Vec<String>,
     greeting: String,
     preauth: bool,
+    pending: Option<Secret>,
 }
 
 fn violation(why: impl Into<String>) -> Step {
@@ -47,6 +54,7 @@ impl Imap {
             keywords: Vec::new(),
             greeting: String::new(),
             preauth: false,
+            pending: None,
         }
     }
 
@@ -97,6 +105,70 @@ impl Imap {
         })
     }
 
+    /// Starts authentication (SASL PLAIN, with SASL-IR when offered; else LOGIN).
+    pub(crate) fn login(&mut self, caps: &Capabilities, username: &str, password: &Secret) -> Step {
+        let plain = sasl_plain(username, password);
+        if caps.auth_mechanisms.iter().any(|m| m == "PLAIN") {
+            self.tag += 1;
+            if caps
+                .keywords
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case("SASL-IR"))
+            {
+                self.state = State::AuthWait;
+                return secret_line(format!("A{} AUTHENTICATE PLAIN {plain}", self.tag));
+            }
+            self.pending = Some(Secret::new(plain));
+            self.state = State::AuthContinue;
+            return Step::Send(format!("A{} AUTHENTICATE PLAIN\r\n", self.tag).into_bytes());
+        }
+        if caps.login_disabled {
+            return Step::Abort(Abort::NoAuthentication);
+        }
+        let quote = |s: &str| -> Option<String> {
+            s.is_ascii()
+                .then(|| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        };
+        let (Some(user), Some(pass)) = (quote(username), quote(&password.0)) else {
+            return Step::Abort(Abort::Misuse(
+                "LOGIN needs ASCII credentials; the server offers no AUTH=PLAIN".into(),
+            ));
+        };
+        self.tag += 1;
+        self.state = State::AuthWait;
+        secret_line(format!("A{} LOGIN {user} {pass}", self.tag))
+    }
+
+    fn auth_reply(&mut self, first: &str, rest: &str) -> Option<Step> {
+        if first == "*" {
+            return None; // untagged data (e.g. a new CAPABILITY) is not acted on
+        }
+        if first == "+" {
+            return Some(match (self.state, self.pending.take()) {
+                (State::AuthContinue, Some(plain)) => {
+                    self.state = State::AuthWait;
+                    secret_line(plain.0)
+                }
+                _ => violation("a continuation request where none was asked for"),
+            });
+        }
+        if first != format!("A{}", self.tag) {
+            return Some(violation(format!(
+                "a completion with tag `{first}`, expected `A{}`",
+                self.tag
+            )));
+        }
+        let (status, text) = split_word(rest);
+        self.pending = None;
+        Some(if status.eq_ignore_ascii_case("OK") {
+            Step::LoggedIn
+        } else if status.eq_ignore_ascii_case("NO") {
+            Step::LoginFailed(Untrusted(text.to_owned()))
+        } else {
+            violation(format!("unexpected status `{status}` to the login"))
+        })
+    }
+
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
         while let Some(line) = core.lines.next_line() {
             if !core.tls && ends_with_literal(&line) {
@@ -105,6 +177,11 @@ impl Imap {
             let (first, rest) = split_word(&line);
             match self.state {
                 State::AwaitTls => return violation("data while waiting for TLS"),
+                State::AuthContinue | State::AuthWait => {
+                    if let Some(step) = self.auth_reply(first, rest) {
+                        return step;
+                    }
+                }
                 State::Greeting => {
                     if first != "*" {
                         return violation("the greeting is not an untagged response");

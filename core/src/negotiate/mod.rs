@@ -16,6 +16,10 @@
 //! - [`Step::Abort`]: close the connection; send nothing, not even credentials.
 //!
 //! The verdict is the same for any fragmentation of the same bytes.
+//!
+//! After `Done`, [`Negotiator::login`] may authenticate — only over TLS with a verified (or
+//! user-confirmed) certificate; any other call is refused by state. Credential-bearing bytes
+//! come as [`Step::SendSecret`], whose `Debug` output never shows them.
 
 mod imap;
 mod lines;
@@ -43,6 +47,76 @@ pub enum Step {
     Done(Capabilities),
     /// Close the connection; nothing more may be sent.
     Abort(Abort),
+    /// Write these bytes: they carry a credential. Never log them.
+    SendSecret(SensitiveBytes),
+    /// The server accepted the credentials.
+    LoggedIn,
+    /// The server refused the credentials; [`Negotiator::login`] may be called again with the
+    /// next username (the local part after the full address, RFC 6186 §4), or ask the user.
+    LoginFailed(Untrusted),
+}
+
+/// A password. Its `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a password.
+    pub fn new(password: impl Into<String>) -> Self {
+        Self(password.into())
+    }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Bytes that carry a credential. Their `Debug` output shows only their length.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SensitiveBytes(Vec<u8>);
+
+impl SensitiveBytes {
+    /// The bytes to write to the connection.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for SensitiveBytes {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "SensitiveBytes(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// The SASL PLAIN message for `username` and `password`, base64 (RFC 4616).
+pub(crate) fn sasl_plain(username: &str, password: &Secret) -> String {
+    let mut raw = Vec::with_capacity(username.len() + password.0.len() + 2);
+    raw.push(0);
+    raw.extend_from_slice(username.as_bytes());
+    raw.push(0);
+    raw.extend_from_slice(password.0.as_bytes());
+    data_encoding::BASE64.encode(&raw)
+}
+
+pub(crate) fn base64(text: &str) -> String {
+    data_encoding::BASE64.encode(text.as_bytes())
+}
+
+pub(crate) fn secret_line(text: String) -> Step {
+    Step::SendSecret(SensitiveBytes(format!("{text}\r\n").into_bytes()))
+}
+
+/// Where a login stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Login {
+    /// No login yet (or the last one failed): `login` may be called.
+    Ready,
+    /// Waiting for the server's answer.
+    InProgress,
+    /// Logged in: nothing more to do.
+    Finished,
 }
 
 /// Text that came from the server and is not authenticated: never show it as a trusted
@@ -115,6 +189,10 @@ pub(crate) struct Core {
     pub tls: bool,
     pub require_tls: bool,
     pub finished: Option<Step>,
+    /// TLS is up and the certificate was verified or confirmed by the user.
+    pub trusted: bool,
+    pub login: Option<Login>,
+    pub capabilities: Option<Capabilities>,
 }
 
 /// One negotiation on one connection.
@@ -142,6 +220,9 @@ impl Negotiator {
             tls: false,
             require_tls: security != Security::Cleartext,
             finished: None,
+            trusted: false,
+            login: None,
+            capabilities: None,
         };
         let implicit = security == Security::ImplicitTls;
         let dialect = match protocol {
@@ -222,6 +303,7 @@ impl Negotiator {
         }
         // Everything learned before TLS is forgotten (RFC 3207 §4.2, RFC 2595 §3.1/§4).
         self.core.tls = true;
+        self.core.trusted = true;
         self.core.lines = lines::LineReader::default();
         let step = match &mut self.dialect {
             Dialect::Imap(d) => d.after_tls(),
@@ -231,9 +313,51 @@ impl Negotiator {
         self.settle(step)
     }
 
+    /// Authenticates with `username` and `password`: SASL PLAIN when offered, else IMAP LOGIN,
+    /// POP3 USER/PASS or SMTP AUTH LOGIN. Allowed only after [`Step::Done`] over TLS with a
+    /// verified or user-confirmed certificate, or after [`Step::LoginFailed`]; anything else
+    /// aborts with [`Abort::Misuse`] and sends nothing (RFC 8314 §5.1: no credentials before
+    /// the minimum is met).
+    pub fn login(&mut self, username: &str, password: &Secret) -> Step {
+        let ready = self.core.login == Some(Login::Ready);
+        let caps = self.core.capabilities.clone();
+        let Some(caps) = caps.filter(|c| ready && c.tls && self.core.trusted) else {
+            return self.finish(Step::Abort(Abort::Misuse(
+                "credentials may be sent only after the negotiation is done over TLS with a verified certificate".into(),
+            )));
+        };
+        let bad = |s: &str| s.is_empty() || s.contains(['\r', '\n', '\0']);
+        if bad(username) || password.0.contains(['\r', '\n', '\0']) {
+            return self.finish(Step::Abort(Abort::Misuse(
+                "a credential is empty or holds CR, LF or NUL".into(),
+            )));
+        }
+        self.core.finished = None;
+        self.core.login = Some(Login::InProgress);
+        let step = match &mut self.dialect {
+            Dialect::Imap(d) => d.login(&caps, username, password),
+            Dialect::Pop3(d) => d.login(&caps, username, password),
+            Dialect::Smtp(d) => d.login(&caps, username, password),
+        };
+        self.settle(step)
+    }
+
     fn settle(&mut self, step: Step) -> Step {
         match step {
-            Step::Done(_) | Step::Abort(_) => self.finish(step),
+            Step::Done(ref caps) => {
+                self.core.capabilities = Some(caps.clone());
+                self.core.login = Some(Login::Ready);
+                self.finish(step)
+            }
+            Step::LoginFailed(_) => {
+                self.core.login = Some(Login::Ready);
+                self.finish(step)
+            }
+            Step::LoggedIn => {
+                self.core.login = Some(Login::Finished);
+                self.finish(step)
+            }
+            Step::Abort(_) => self.finish(step),
             Step::StartTls if !self.core.lines.is_empty() => {
                 self.finish(Step::Abort(Abort::InjectedAfterUpgrade))
             }

@@ -1,6 +1,8 @@
 //! POP3: greeting, CAPA, STLS, CAPA again after TLS (RFC 1939, RFC 2449, RFC 2595 §4).
 
-use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+use super::{
+    Abort, Capabilities, Core, Secret, Step, Untrusted, sasl_plain, secret_line, split_word,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -9,6 +11,10 @@ enum State {
     CapaStatus,
     CapaList,
     Stls,
+    /// `USER` sent: the password follows on `+OK`.
+    User,
+    /// Credentials sent: waiting for `+OK` or `-ERR`.
+    AuthWait,
 }
 
 #[derive(Debug)]
@@ -18,6 +24,7 @@ pub(crate) struct Pop3 {
     keywords: Vec<String>,
     mechanisms: Vec<String>,
     greeting: String,
+    pass: Option<Secret>,
 }
 
 fn violation(why: impl Into<String>) -> Step {
@@ -46,6 +53,7 @@ impl Pop3 {
             keywords: Vec::new(),
             mechanisms: Vec::new(),
             greeting: String::new(),
+            pass: None,
         }
     }
 
@@ -93,10 +101,37 @@ impl Pop3 {
         self.done(core)
     }
 
+    /// Starts authentication: `AUTH PLAIN` with an initial response (RFC 5034) when SASL PLAIN is
+    /// offered, else `USER` then `PASS`.
+    pub(crate) fn login(&mut self, caps: &Capabilities, username: &str, password: &Secret) -> Step {
+        if caps.auth_mechanisms.iter().any(|m| m == "PLAIN") {
+            self.state = State::AuthWait;
+            return secret_line(format!("AUTH PLAIN {}", sasl_plain(username, password)));
+        }
+        self.pass = Some(password.clone());
+        self.state = State::User;
+        Step::Send(format!("USER {username}\r\n").into_bytes())
+    }
+
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
         while let Some(line) = core.lines.next_line() {
             match self.state {
                 State::AwaitTls => return violation("data while waiting for TLS"),
+                State::User => match (status(&line), self.pass.take()) {
+                    (Some((true, _)), Some(pass)) => {
+                        self.state = State::AuthWait;
+                        return secret_line(format!("PASS {}", pass.0));
+                    }
+                    (Some((false, text)), _) => {
+                        return Step::LoginFailed(Untrusted(text.to_owned()));
+                    }
+                    _ => return violation("the USER reply is neither +OK nor -ERR"),
+                },
+                State::AuthWait => match status(&line) {
+                    Some((true, _)) => return Step::LoggedIn,
+                    Some((false, text)) => return Step::LoginFailed(Untrusted(text.to_owned())),
+                    None => return violation("the login reply is neither +OK nor -ERR"),
+                },
                 State::Greeting => match status(&line) {
                     Some((true, text)) => {
                         self.greeting = text.to_owned();

@@ -1,6 +1,8 @@
 //! SMTP submission: greeting, EHLO, STARTTLS, EHLO again after TLS (RFC 5321, RFC 3207).
 
-use super::{Abort, Capabilities, Core, Step, Untrusted, split_word};
+use super::{
+    Abort, Capabilities, Core, Secret, Step, Untrusted, base64, sasl_plain, secret_line, split_word,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -8,6 +10,11 @@ enum State {
     Greeting,
     Ehlo,
     Starttls,
+    /// `AUTH LOGIN` sent: the username, then the password, follow on 334.
+    AuthLoginUser,
+    AuthLoginPass,
+    /// Credentials sent: waiting for 235 or a refusal.
+    AuthWait,
 }
 
 #[derive(Debug)]
@@ -18,6 +25,7 @@ pub(crate) struct Smtp {
     /// The reply being read: its code and its lines' texts.
     reply: Option<(u16, Vec<String>)>,
     greeting: String,
+    pending: Vec<Secret>,
 }
 
 fn violation(why: impl Into<String>) -> Step {
@@ -43,6 +51,7 @@ impl Smtp {
             },
             reply: None,
             greeting: String::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -90,6 +99,25 @@ impl Smtp {
         Ok(if last { self.reply.take() } else { None })
     }
 
+    /// Starts authentication: `AUTH PLAIN` with an initial response (RFC 4954) when offered,
+    /// else `AUTH LOGIN`.
+    pub(crate) fn login(&mut self, caps: &Capabilities, username: &str, password: &Secret) -> Step {
+        let offers = |m: &str| caps.auth_mechanisms.iter().any(|x| x == m);
+        if offers("PLAIN") {
+            self.state = State::AuthWait;
+            return secret_line(format!("AUTH PLAIN {}", sasl_plain(username, password)));
+        }
+        if offers("LOGIN") {
+            self.pending = vec![
+                Secret::new(base64(username)),
+                Secret::new(base64(&password.0)),
+            ];
+            self.state = State::AuthLoginUser;
+            return Step::Send(b"AUTH LOGIN\r\n".to_vec());
+        }
+        Step::Abort(Abort::NoAuthentication)
+    }
+
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
         while let Some(line) = core.lines.next_line() {
             if self.state == State::AwaitTls {
@@ -102,6 +130,27 @@ impl Smtp {
             };
             let text = Untrusted(texts.join(" "));
             match (self.state, code) {
+                (State::AuthLoginUser | State::AuthLoginPass, 334) if !self.pending.is_empty() => {
+                    self.state = if self.state == State::AuthLoginUser {
+                        State::AuthLoginPass
+                    } else {
+                        State::AuthWait
+                    };
+                    let next = self.pending.remove(0);
+                    return secret_line(next.0);
+                }
+                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, 235)
+                    if self.pending.is_empty() =>
+                {
+                    return Step::LoggedIn;
+                }
+                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, 400..=599) => {
+                    self.pending.clear();
+                    return Step::LoginFailed(text);
+                }
+                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, _) => {
+                    return violation(format!("unexpected reply {code} to the login"));
+                }
                 (State::Greeting, 220) => {
                     self.greeting = text.0;
                     return self.ehlo();

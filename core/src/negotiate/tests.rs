@@ -9,8 +9,9 @@ use crate::service::{Protocol, Security};
 enum Ev<'a> {
     S(&'a [u8]),
     Tls(TlsOutcome),
+    Login(&'a str, &'a str),
 }
-use Ev::{S, Tls};
+use Ev::{Login, S, Tls};
 
 const OK: Ev<'static> = Tls(TlsOutcome::Verified);
 
@@ -22,10 +23,17 @@ fn run_once(protocol: Protocol, security: Security, events: &[Ev<'_>]) -> (Step,
         step = match ev {
             S(b) => n.receive(b),
             Tls(o) => n.tls_established(*o),
+            Login(u, p) => n.login(u, &Secret::new(*p)),
         };
         // A host writes what it is told to send, then polls before reading again.
-        while let Step::Send(b) = &step {
-            sent.push(String::from_utf8_lossy(b).into_owned());
+        loop {
+            match &step {
+                Step::Send(b) => sent.push(String::from_utf8_lossy(b).into_owned()),
+                Step::SendSecret(b) => {
+                    sent.push(String::from_utf8_lossy(b.as_bytes()).into_owned())
+                }
+                _ => break,
+            }
             step = n.poll();
         }
     }
@@ -618,4 +626,213 @@ fn calls_out_of_order_are_reported_and_final_steps_stick() {
         "no CRLF injection via the EHLO name"
     );
     assert_eq!(bad.poll(), Step::NeedMore);
+}
+
+// ---- The credential step (issue: optional login, only after TLS and a verified certificate) --------
+
+const B64_ALICE: &str = "AGFsaWNlQGV4YW1wbGUubmV0AHMzY3JldA=="; // "\0alice@example.net\0s3cret"
+
+#[test]
+fn login_is_refused_before_done_over_tls_with_a_verified_certificate() {
+    // Before anything, during negotiation, and on a cleartext session: refused, nothing sent.
+    let (step, sent) = imap(&[Login("alice@example.net", "s3cret")]);
+    assert!(matches!(aborted(&step), Abort::Misuse(_)));
+    assert!(sent.is_empty());
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        Login("alice@example.net", "s3cret"),
+    ]);
+    assert!(matches!(aborted(&step), Abort::Misuse(_)));
+    assert!(
+        sent.iter()
+            .all(|s| !s.contains("s3cret") && !s.contains(B64_ALICE))
+    );
+    let (step, sent) = run(
+        Protocol::Submission,
+        Security::Cleartext,
+        &[
+            S(SMTP_GREET),
+            S(b"250-mail\r\n250 AUTH PLAIN\r\n"),
+            Login("alice@example.net", "s3cret"),
+        ],
+    );
+    assert!(
+        matches!(aborted(&step), Abort::Misuse(_)),
+        "no credentials without TLS (RFC 8314 §5.1)"
+    );
+    assert!(sent.iter().all(|s| !s.contains("AUTH")));
+    let (step, _) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(IMAP_POST),
+        Login("alice", "bad\r\nA9 LOGOUT"),
+    ]);
+    assert!(
+        matches!(aborted(&step), Abort::Misuse(_)),
+        "no command injection through a password"
+    );
+}
+
+#[test]
+fn imap_login_with_sasl_plain_continuation_and_fallback_to_the_local_part() {
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(IMAP_POST),
+        Login("alice@example.net", "s3cret"),
+        S(b"+ \r\n"),
+        S(b"A4 NO [AUTHENTICATIONFAILED] no\r\n"),
+        Login("alice", "s3cret"),
+        S(b"+ \r\n"),
+        S(b"* CAPABILITY IMAP4rev1\r\nA5 OK logged in\r\n"),
+    ]);
+    assert_eq!(step, Step::LoggedIn);
+    assert_eq!(
+        sent[3..],
+        [
+            "A4 AUTHENTICATE PLAIN\r\n".to_owned(),
+            format!("{B64_ALICE}\r\n"),
+            "A5 AUTHENTICATE PLAIN\r\n".to_owned(),
+            "AGFsaWNlAHMzY3JldA==\r\n".to_owned()
+        ]
+    );
+}
+
+#[test]
+fn imap_login_with_sasl_ir_and_with_login_command() {
+    let post = b"* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\nA3 OK done\r\n";
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(post),
+        Login("alice@example.net", "s3cret"),
+        S(b"A4 OK welcome\r\n"),
+    ]);
+    assert_eq!(step, Step::LoggedIn);
+    assert_eq!(
+        sent.last().unwrap(),
+        &format!("A4 AUTHENTICATE PLAIN {B64_ALICE}\r\n")
+    );
+    let post = b"* CAPABILITY IMAP4rev1\r\nA3 OK done\r\n";
+    let (step, sent) = imap(&[
+        S(IMAP_GREET),
+        S(IMAP_CAPS),
+        S(b"A2 OK go\r\n"),
+        OK,
+        S(post),
+        Login("al\"ice", "s3\\cret"),
+        S(b"A4 NO nope\r\n"),
+    ]);
+    assert!(matches!(step, Step::LoginFailed(_)));
+    assert_eq!(
+        sent.last().unwrap(),
+        "A4 LOGIN \"al\\\"ice\" \"s3\\\\cret\"\r\n"
+    );
+}
+
+#[test]
+fn pop3_and_smtp_logins() {
+    let (step, sent) = pop3(&[
+        S(POP_GREET),
+        S(POP_CAPA),
+        S(b"+OK go\r\n"),
+        OK,
+        S(b"+OK\r\nUSER\r\n.\r\n"),
+        Login("alice", "s3cret"),
+        S(b"+OK\r\n"),
+        S(b"+OK maildrop ready\r\n"),
+    ]);
+    assert_eq!(step, Step::LoggedIn);
+    assert_eq!(sent[3..], ["USER alice\r\n", "PASS s3cret\r\n"]);
+    let (step, _) = pop3(&[
+        S(POP_GREET),
+        S(POP_CAPA),
+        S(b"+OK go\r\n"),
+        OK,
+        S(b"+OK\r\nSASL PLAIN\r\n.\r\n"),
+        Login("alice@example.net", "s3cret"),
+        S(b"-ERR [AUTH] no\r\n"),
+    ]);
+    assert!(matches!(step, Step::LoginFailed(_)));
+    let (step, sent) = smtp(&[
+        S(SMTP_GREET),
+        S(SMTP_EHLO),
+        S(b"220 go\r\n"),
+        OK,
+        S(SMTP_POST),
+        Login("alice@example.net", "s3cret"),
+        S(b"235 2.7.0 ok\r\n"),
+    ]);
+    assert_eq!(step, Step::LoggedIn);
+    assert_eq!(sent.last().unwrap(), &format!("AUTH PLAIN {B64_ALICE}\r\n"));
+    let post = b"250-mail\r\n250 AUTH LOGIN\r\n";
+    let (step, sent) = smtp(&[
+        S(SMTP_GREET),
+        S(SMTP_EHLO),
+        S(b"220 go\r\n"),
+        OK,
+        S(post),
+        Login("alice", "s3cret"),
+        S(b"334 VXNlcm5hbWU6\r\n"),
+        S(b"334 UGFzc3dvcmQ6\r\n"),
+        S(b"535 5.7.8 no\r\n"),
+    ]);
+    assert!(matches!(step, Step::LoginFailed(_)));
+    assert_eq!(
+        sent[3..],
+        ["AUTH LOGIN\r\n", "YWxpY2U=\r\n", "czNjcmV0\r\n"]
+    );
+}
+
+#[test]
+fn passwords_never_appear_in_debug_output_while_a_login_is_in_progress() {
+    for (protocol, post) in [
+        (
+            Protocol::Imap,
+            &b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA1 OK x\r\n"[..],
+        ),
+        (Protocol::Pop3, b"+OK\r\nUSER\r\n.\r\n"),
+        (Protocol::Submission, b"250-m\r\n250 AUTH LOGIN\r\n"),
+    ] {
+        let mut n = Negotiator::new(protocol, Security::ImplicitTls, "c");
+        n.tls_established(TlsOutcome::Verified);
+        let greet: &[u8] = match protocol {
+            Protocol::Imap => IMAP_GREET,
+            Protocol::Pop3 => POP_GREET,
+            _ => SMTP_GREET,
+        };
+        n.receive(greet);
+        let _ = n.poll();
+        let done = n.receive(post);
+        assert!(matches!(done, Step::Done(_)), "{done:?}");
+        let step = n.login("alice@example.net", &Secret::new("s3cret"));
+        let shown = format!("{step:?} {n:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("czNjcmV0") && !shown.contains(B64_ALICE),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn passwords_never_appear_in_debug_output() {
+    let mut n = Negotiator::new(Protocol::Submission, Security::ImplicitTls, "c");
+    n.tls_established(TlsOutcome::Verified);
+    n.receive(SMTP_GREET);
+    let _ = n.poll();
+    n.receive(SMTP_POST);
+    let step = n.login("alice@example.net", &Secret::new("s3cret"));
+    let shown = format!("{step:?} {:?} {n:?}", Secret::new("s3cret"));
+    assert!(matches!(step, Step::SendSecret(_)));
+    assert!(
+        !shown.contains("s3cret") && !shown.contains(B64_ALICE),
+        "{shown}"
+    );
 }
