@@ -700,6 +700,149 @@ typedef uint32_t mailsrv_transport;
 #endif // __cplusplus
 
 /**
+ * What the host must do next (`mailsrv_step.kind`).
+ */
+enum mailsrv_step_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Write `bytes`, then call `mailsrv_negotiator_poll`.
+   */
+  MAILSRV_STEP_SEND = 0,
+  /**
+   * Read more and call `mailsrv_negotiator_receive`.
+   */
+  MAILSRV_STEP_NEED_MORE = 1,
+  /**
+   * Start the TLS handshake now, then call `mailsrv_negotiator_tls_established`.
+   */
+  MAILSRV_STEP_START_TLS = 2,
+  /**
+   * Waiting for `mailsrv_negotiator_tls_established` (implicit TLS starts here).
+   */
+  MAILSRV_STEP_AWAIT_TLS = 3,
+  /**
+   * Done: capabilities via `mailsrv_negotiator_capabilities_json`.
+   */
+  MAILSRV_STEP_DONE = 4,
+  /**
+   * Close the connection; `abort_reason` says why, `text` gives details.
+   */
+  MAILSRV_STEP_ABORT = 5,
+  /**
+   * Write `bytes`: they carry a credential (never log them), then poll.
+   */
+  MAILSRV_STEP_SEND_SECRET = 6,
+  /**
+   * The server accepted the credentials.
+   */
+  MAILSRV_STEP_LOGGED_IN = 7,
+  /**
+   * The server refused the credentials (`text` is its untrusted reason).
+   */
+  MAILSRV_STEP_LOGIN_FAILED = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_step_kind mailsrv_step_kind;
+#else
+typedef uint32_t mailsrv_step_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a negotiation aborted (`mailsrv_step.abort_reason`).
+ */
+enum mailsrv_abort_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not aborted.
+   */
+  MAILSRV_ABORT_NONE = 0,
+  /**
+   * Bytes after the upgrade reply and before TLS (response injection).
+   */
+  MAILSRV_ABORT_INJECTED_AFTER_UPGRADE = 1,
+  /**
+   * STARTTLS/STLS not offered and TLS required.
+   */
+  MAILSRV_ABORT_STARTTLS_NOT_OFFERED = 2,
+  /**
+   * The server refused the upgrade.
+   */
+  MAILSRV_ABORT_STARTTLS_REFUSED = 3,
+  /**
+   * IMAP PREAUTH over plaintext.
+   */
+  MAILSRV_ABORT_PREAUTH_WITHOUT_TLS = 4,
+  /**
+   * The server refused the session.
+   */
+  MAILSRV_ABORT_SERVER_REFUSED = 5,
+  /**
+   * The server broke the protocol.
+   */
+  MAILSRV_ABORT_PROTOCOL_VIOLATION = 6,
+  /**
+   * A line was too long.
+   */
+  MAILSRV_ABORT_LINE_TOO_LONG = 7,
+  /**
+   * The certificate was not verified (or confirmed).
+   */
+  MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED = 8,
+  /**
+   * No way to authenticate after TLS.
+   */
+  MAILSRV_ABORT_NO_AUTHENTICATION = 9,
+  /**
+   * The host called a function out of order (e.g. login before a verified TLS session).
+   */
+  MAILSRV_ABORT_MISUSE = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_abort_reason mailsrv_abort_reason;
+#else
+typedef uint32_t mailsrv_abort_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The certificate outcome reported to `mailsrv_negotiator_tls_established`.
+ */
+enum mailsrv_tls_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Handshake done and the verdict is `verified`.
+   */
+  MAILSRV_TLS_VERIFIED = 0,
+  /**
+   * The verdict is `needs-confirmation` and the user confirmed the server.
+   */
+  MAILSRV_TLS_USER_CONFIRMED = 1,
+  /**
+   * Not verified (or not confirmed).
+   */
+  MAILSRV_TLS_NOT_VERIFIED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_tls_outcome mailsrv_tls_outcome;
+#else
+typedef uint32_t mailsrv_tls_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Decoded certificates (opaque), from `mailsrv_certificates_from_pem`.
  */
 typedef struct mailsrv_certificates mailsrv_certificates;
@@ -708,6 +851,11 @@ typedef struct mailsrv_certificates mailsrv_certificates;
  * A discovery for one email address (opaque).
  */
 typedef struct mailsrv_discovery mailsrv_discovery;
+
+/**
+ * A negotiator (opaque). Free with `mailsrv_negotiator_free`.
+ */
+typedef struct mailsrv_negotiator mailsrv_negotiator;
 
 /**
  * A plan (opaque). Free with `mailsrv_plan_free`.
@@ -845,6 +993,32 @@ typedef struct {
    */
   uint8_t has_ttl;
 } mailsrv_srv_record;
+
+/**
+ * One step; `bytes` and `text` are views valid until the next call on the negotiator.
+ */
+typedef struct {
+  /**
+   * A `mailsrv_step_kind` value.
+   */
+  uint32_t kind;
+  /**
+   * Bytes to write (SEND, SEND_SECRET), else NULL.
+   */
+  const uint8_t *bytes;
+  /**
+   * Length of `bytes`.
+   */
+  size_t bytes_len;
+  /**
+   * A `mailsrv_abort_reason` value (ABORT), else NONE.
+   */
+  uint32_t abort_reason;
+  /**
+   * Untrusted server text or a detail (ABORT, LOGIN_FAILED), else empty.
+   */
+  mailsrv_str text;
+} mailsrv_step;
 
 /**
  * One candidate's fields, as filled in by `mailsrv_plan_candidate`.
@@ -1048,6 +1222,66 @@ bool mailsrv_discovery_is_complete(const mailsrv_discovery *discovery);
 mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
                                       uint64_t seed,
                                       mailsrv_plan **out);
+
+/**
+ * Makes a negotiator for `protocol` (`mailsrv_protocol`: IMAP, POP3 or SUBMISSION) over a
+ * connection with `security` (`mailsrv_security`). `client_name` is the SMTP EHLO argument.
+ */
+mailsrv_result mailsrv_negotiator_new(uint32_t protocol,
+                                      uint32_t security,
+                                      const uint8_t *client_name,
+                                      size_t client_name_len,
+                                      mailsrv_negotiator **out);
+
+/**
+ * Frees a negotiator (NULL is allowed); the last credential bytes are zeroed.
+ */
+void mailsrv_negotiator_free(mailsrv_negotiator *negotiator);
+
+/**
+ * The first step.
+ */
+mailsrv_result mailsrv_negotiator_start(mailsrv_negotiator *negotiator, mailsrv_step *out);
+
+/**
+ * Feeds bytes received from the server.
+ */
+mailsrv_result mailsrv_negotiator_receive(mailsrv_negotiator *negotiator,
+                                          const uint8_t *data,
+                                          size_t len,
+                                          mailsrv_step *out);
+
+/**
+ * Continues with bytes already received (call after writing a SEND or SEND_SECRET step).
+ */
+mailsrv_result mailsrv_negotiator_poll(mailsrv_negotiator *negotiator, mailsrv_step *out);
+
+/**
+ * Reports the TLS handshake and the verdict: `mailsrv_tls_outcome`.
+ */
+mailsrv_result mailsrv_negotiator_tls_established(mailsrv_negotiator *negotiator,
+                                                  uint32_t outcome,
+                                                  mailsrv_step *out);
+
+/**
+ * Authenticates; allowed only after DONE over TLS with a verified or confirmed certificate
+ * (else the step is an ABORT with MISUSE and nothing is to be sent). The credentials are
+ * borrowed for the call.
+ */
+mailsrv_result mailsrv_negotiator_login(mailsrv_negotiator *negotiator,
+                                        const uint8_t *username,
+                                        size_t username_len,
+                                        const uint8_t *password,
+                                        size_t password_len,
+                                        mailsrv_step *out);
+
+/**
+ * The capabilities learned after TLS, as JSON (after a DONE step; INVALID_ARGUMENT before).
+ */
+mailsrv_result mailsrv_negotiator_capabilities_json(const mailsrv_negotiator *negotiator,
+                                                    uint8_t *buf,
+                                                    size_t len,
+                                                    size_t *out_n);
 
 /**
  * Frees a plan. NULL is allowed. Views obtained from it become invalid.

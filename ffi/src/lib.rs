@@ -21,12 +21,14 @@
 
 mod discovery;
 mod ffi_util;
+mod negotiator;
 mod plan;
 mod verify;
 mod zone;
 
 pub use discovery::*;
 pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
+pub use negotiator::*;
 pub use plan::*;
 pub use verify::*;
 pub use zone::*;
