@@ -4,7 +4,7 @@ FUZZ_SECS ?= 600
 FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
-.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test bench fuzz clean
+.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e world-up world-down bench fuzz clean
 
 all: test
 
@@ -36,7 +36,7 @@ $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 
 ## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all Rust tests,
 ## then the C ABI: C tests under ASan+UBSan and valgrind, C++, install, the reference C host.
-test: fmt-check clippy doc deps-check unit c-test js-test
+test: fmt-check clippy doc deps-check unit c-test js-test e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -74,6 +74,19 @@ c-test:
 js-test: wasm
 	cargo build --locked -q -p mailsrv --examples
 	cd $(JS) && npm run typecheck && npm test
+
+## End to end through real DNS servers (Knot, Unbound with DNSSEC and DoH) started on loopback
+## by testenv/world.sh and stopped afterwards, also on failure.
+e2e: wasm
+	$(MAKE) --no-print-directory -C bindings/c $(CURDIR)/target/c/mailsrv-plan
+	$(CARGO) build --locked -q -p mailsrv --examples
+	bash testenv/e2e-dns.sh
+
+## Start or stop the test world by hand (addresses in target/world/env).
+world-up:
+	bash testenv/world.sh up
+world-down:
+	bash testenv/world.sh down
 
 ## Criterion benchmarks and the JS bench (numbers go to BENCHMARKS.md by hand, with the machine).
 bench: wasm

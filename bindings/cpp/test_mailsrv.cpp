@@ -25,7 +25,7 @@ int main() {
     mailsrv::Plan plan = d.plan(1);
     CHECK(plan.domain() == "example.net");
     CHECK(plan.count(MAILSRV_SIDE_INCOMING) == 3);
-    CHECK(plan.host(MAILSRV_SIDE_INCOMING, 0) == "imap1.example.net");
+    CHECK(plan.host(MAILSRV_SIDE_INCOMING, 0) == "imap2.example.net");
     auto users = plan.usernames(MAILSRV_SIDE_INCOMING, 0);
     CHECK(users.size() == 2 && users[0] == "alice@example.net" && users[1] == "alice");
     std::string expected = slurp("testdata/expected/demo.json");

@@ -312,7 +312,13 @@ pub(crate) fn build(
     let mut lookups = Vec::new();
     let mut expires: Option<u32> = None;
     for (q, state) in questions.iter().zip(states) {
-        let (usable, mut result) = planner.filter(q, state);
+        let (mut usable, mut result) = planner.filter(q, state);
+        // An RRset has no order, and resolvers rotate it between answers: start the draw from a
+        // canonical order so that the same records and seed always give the same plan.
+        usable.sort_by(|a, b| {
+            (a.priority, a.weight, a.port, &a.target)
+                .cmp(&(b.priority, b.weight, b.port, &b.target))
+        });
         // One weighted draw per label (decision D4), in fixed question order.
         result.ordered = rfc2782_order(usable, |r| r.priority, |r| r.weight, &mut rng);
         if let Some(ttl) = state.answer.as_ref().and_then(|a| a.ttl) {

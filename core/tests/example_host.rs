@@ -79,11 +79,11 @@ fn human_output_ranks_and_explains() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Incoming (imap):"), "{text}");
     assert!(
-        text.contains("1. imap1.example.net:993 implicit-tls"),
+        text.contains("1. imap2.example.net:993 implicit-tls"),
         "{text}"
     );
     assert!(
-        text.contains("why: implicit TLS, _imaps priority 0, weight 60/100"),
+        text.contains("why: implicit TLS, _imaps priority 0, weight 40/100"),
         "{text}"
     );
     assert!(text.contains("Alternative incoming (pop3)"), "{text}");

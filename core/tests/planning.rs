@@ -890,3 +890,22 @@ fn security_scenario_71_alpn_ids_are_offered_and_other_protocols_refused() {
         .candidates[1];
     assert!(clear.alpn.is_empty());
 }
+
+#[test]
+fn d5_the_plan_does_not_depend_on_the_order_of_records_in_the_answer() {
+    // Resolvers rotate RRsets (Unbound's rrset-roundrobin): the same records in another order
+    // with the same seed must give the same plan.
+    let records = vec![
+        rec(0, 60, 993, "imap1.example.net"),
+        rec(0, 40, 993, "imap2.example.net"),
+        rec(0, 0, 993, "imap3.example.net"),
+        rec(5, 1, 993, "backup.example.net"),
+    ];
+    let mut reversed = records.clone();
+    reversed.reverse();
+    for seed in 0..50 {
+        let a = with_records(Options::default(), &[(Service::Imaps, records.clone())]).plan(seed);
+        let b = with_records(Options::default(), &[(Service::Imaps, reversed.clone())]).plan(seed);
+        assert_eq!(a, b, "seed {seed}");
+    }
+}

@@ -55,11 +55,11 @@ int main(void) {
 
     mailsrv_candidate c;
     CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_INCOMING, 0, &c), MAILSRV_RESULT_OK);
-    CHECK(str_is(c.host, "imap1.example.net") && c.port == 993);
+    CHECK(str_is(c.host, "imap2.example.net") && c.port == 993);
     CHECK(c.service == MAILSRV_SERVICE_IMAPS && c.protocol == MAILSRV_PROTOCOL_IMAP);
     CHECK(c.security == MAILSRV_SECURITY_IMPLICIT_TLS && c.trust == MAILSRV_TRUST_IN_DOMAIN);
-    CHECK(c.priority == 0 && c.weight == 60);
-    CHECK(str_is(c.sni, "example.net") && str_is(c.sni_alternative, "imap1.example.net"));
+    CHECK(c.priority == 0 && c.weight == 40);
+    CHECK(str_is(c.sni, "example.net") && str_is(c.sni_alternative, "imap2.example.net"));
     CHECK(c.identity_count == 2 && c.username_count == 2 && c.address_count == 1);
     CHECK(str_is(c.alpn, "imap"));
     bool ok = false;
@@ -80,7 +80,7 @@ int main(void) {
     CHECK_RESULT(mailsrv_plan_candidate_username(plan, MAILSRV_SIDE_INCOMING, 0, 1, &value), MAILSRV_RESULT_OK);
     CHECK(str_is(value, "alice"));
     CHECK_RESULT(mailsrv_plan_candidate_address(plan, MAILSRV_SIDE_INCOMING, 0, 0, &value), MAILSRV_RESULT_OK);
-    CHECK(str_is(value, "192.0.2.143"));
+    CHECK(str_is(value, "192.0.2.144"));
     CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_OUTGOING, 1, &c), MAILSRV_RESULT_OK);
     CHECK(c.security == MAILSRV_SECURITY_STARTTLS && c.port == 587);
 
@@ -98,7 +98,7 @@ int main(void) {
     CHECK_RESULT(mailsrv_plan_expires(plan, &secs, &known), MAILSRV_RESULT_OK);
     CHECK(known == 1 && secs == 300);
 
-    /* Verify candidate 0 (imap1.example.net, _imaps) with a chain that carries _imaps.example.net. */
+    /* Verify candidate 0 (imap2.example.net, _imaps) with a chain that carries _imaps.example.net. */
     mailsrv_certificates *chain = load_pem("srv-id.chain.pem");
     mailsrv_certificates *anchors = load_pem("ca.pem");
     CHECK(mailsrv_certificates_count(chain) == 2 && mailsrv_certificates_count(anchors) == 1);

@@ -118,7 +118,9 @@ async function discoverOptions(o) {
       ...(o['secure-zone'] ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: true })),
     ]);
   } else if (o.doh) {
-    resolver = dohResolver(o.doh, { timeout });
+    // HTTPS endpoints get HTTP/2 (required by some DoH servers, e.g. Unbound).
+    const { http2Fetch } = await import('../src/http2-fetch.js');
+    resolver = dohResolver(o.doh, { timeout, fetch: o.doh.startsWith('https:') ? http2Fetch : globalThis.fetch });
   } else {
     resolver = await udpResolver({ server: o.server, timeout });
   }

@@ -20,7 +20,7 @@ test('plan prints a ranked table with reasons, lookups and diagnostics', async (
   const r = await runCli(['plan', '--zone', 'testdata/zones/demo.zone', '--seed', '1', 'alice@example.net']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Incoming \(IMAP\):/);
-  assert.match(r.stdout, / 1 {2}imap1\.example\.net:993 +implicit-tls +0 +60 +implicit TLS, _imaps priority 0, weight 60\/100 drawn; in your domain/);
+  assert.match(r.stdout, / 1 {2}imap2\.example\.net:993 +implicit-tls +0 +40 +implicit TLS, _imaps priority 0, weight 40\/100 drawn; in your domain/);
   assert.match(r.stdout, /Alternative incoming \(POP3\)/);
   assert.match(r.stdout, /_pop3\._tcp\.example\.net +nx-domain/);
   assert.match(r.stdout, /\[alternative-protocol\]/);

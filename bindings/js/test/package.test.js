@@ -20,7 +20,7 @@ test('npm install of bindings/js, then npx mailsrv, works', () => {
     const zone = path.join(root, 'testdata/zones/demo.zone');
     r = spawnSync('npx', ['--no-install', 'mailsrv', 'plan', '--zone', zone, '--json', '--seed', '1', 'alice@example.net'], { cwd: dir, encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).incoming.candidates[0].host, 'imap1.example.net');
+    assert.equal(JSON.parse(r.stdout).incoming.candidates[0].host, 'imap2.example.net');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,7 +17,7 @@ test('the README Node example runs', () => {
     writeFileSync(file, m[1]);
     const r = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'imap1.example.net:993 (implicit-tls, in-domain)\n');
+    assert.equal(r.stdout, 'imap2.example.net:993 (implicit-tls, in-domain)\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The DNS part of the test world, on loopback: Knot (authoritative for the testdata zones, one
+# zone signed by Knot, one deliberately bogus) and Unbound (validating with a private trust
+# anchor, plain DNS and DNS over HTTPS). `world.sh up` installs what is missing, starts both and
+# writes target/world/env; `world.sh down` stops them by PID. Mail servers (Dovecot, Postfix)
+# are not part of it yet.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+W="$root/target/world"
+ENV="$W/env"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+install() {
+  local need=()
+  for c in knotd keymgr unbound unbound-control ldns-signzone ldns-keygen openssl; do
+    command -v "$c" >/dev/null 2>&1 || need+=("$c")
+  done
+  [ "${#need[@]}" -eq 0 ] && return 0
+  echo "world: installing Knot, Unbound and ldns"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  # Keep the packages from starting their system daemons.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null; $sudo chmod +x /usr/sbin/policy-rc.d; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends knot knot-dnsutils unbound ldnsutils openssl
+}
+
+down() {
+  [ -f "$ENV" ] || return 0
+  # shellcheck disable=SC1090
+  . "$ENV"
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -f "$ENV"
+  echo "world: stopped"
+}
+
+wait_port() { # PORT
+  python3 - "$1" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+
+up() {
+  install
+  down
+  rm -rf "$W"
+  mkdir -p "$W"/{knot/db,zones,unbound,pki,ldns}
+  local knot_port unbound_port doh_port
+  knot_port=$(free_port); unbound_port=$(free_port); doh_port=$(free_port)
+
+  # A private PKI for the DoH endpoint (an IP SAN for 127.0.0.1).
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=world CA" \
+    -keyout "$W/pki/ca.key" -out "$W/pki/ca.pem" -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=resolver" \
+    -keyout "$W/pki/resolver.key" -out "$W/pki/resolver.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$W/pki/resolver.ext"
+  openssl x509 -req -in "$W/pki/resolver.csr" -CA "$W/pki/ca.pem" -CAkey "$W/pki/ca.key" -CAcreateserial \
+    -days 30 -extfile "$W/pki/resolver.ext" -out "$W/pki/resolver.pem" 2>/dev/null
+
+  # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
+  cp "$root"/testdata/zones/*.zone "$W/zones/"
+  printf '$ORIGIN .\n$TTL 3600\n. IN SOA ns.root. hostmaster.root. 1 7200 900 1209600 300\n. IN NS ns.root.\n' > "$W/zones/root.zone"
+  sed 's/signed\.example/knotsigned.example/g' "$root/testdata/zones/signed.zone" > "$W/zones/knotsigned.zone"
+  sed 's/signed\.example/bogus.example/g' "$root/testdata/zones/signed.zone" > "$W/ldns/bogus.zone"
+  (cd "$W/ldns" && key=$(ldns-keygen -a ECDSAP256SHA256 -k bogus.example) \
+    && ldns-signzone -o bogus.example bogus.zone "$key" >/dev/null \
+    && ldns-key2ds -n "$key.key" > bogus.ds \
+    && sed 's/\(SRV[[:space:]]*0[[:space:]]*1[[:space:]]*\)993/\1994/' bogus.zone.signed > "$W/zones/bogus.zone")
+
+  local zones=(example.net:demo.zone implicit.example:implicit-only.zone pop3.example:prefers-pop3.zone
+    custom.example:custom-domain.zone provider.example:provider.zone empty.example:nothing.zone
+    many.example:many.zone knotsigned.example:knotsigned.zone bogus.example:bogus.zone)
+  {
+    echo "server:"
+    echo "    rundir: \"$W/knot\""
+    echo "    listen: [ 127.0.0.1@$knot_port ]"
+    echo "database:"
+    echo "    storage: \"$W/knot/db\""
+    echo "template:"
+    echo "  - id: default"
+    echo "    storage: \"$W/zones\""
+    echo "    zonefile-sync: -1"
+    echo "    journal-content: none"
+    echo "zone:"
+    echo "  - domain: ."
+    echo "    file: root.zone"
+    for z in "${zones[@]}"; do
+      echo "  - domain: ${z%%:*}"
+      echo "    file: ${z#*:}"
+      [ "${z%%:*}" = knotsigned.example ] && echo "    dnssec-signing: on"
+    done
+  } > "$W/knot.conf"
+  knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
+  local knot_pid=$!
+  echo "KNOT_PID=$knot_pid" > "$ENV"
+  wait_port "$knot_port" || { cat "$W/knot/log"; exit 1; }
+  local ds=""
+  for _ in $(seq 50); do
+    ds=$(keymgr -c "$W/knot.conf" knotsigned.example ds 2>/dev/null | grep -i " DS " | head -n1 || true)
+    [ -n "$ds" ] && break
+    sleep 0.1
+  done
+  [ -n "$ds" ] || { echo "world: Knot did not sign knotsigned.example"; cat "$W/knot/log"; exit 1; }
+  { echo "$ds"; cat "$W/ldns/bogus.ds"; } > "$W/unbound/anchors"
+
+  {
+    echo "server:"
+    echo "    username: \"\""
+    echo "    chroot: \"\""
+    echo "    directory: \"$W/unbound\""
+    echo "    do-daemonize: no"
+    echo "    use-syslog: no"
+    echo "    logfile: \"$W/unbound/log\""
+    echo "    interface: 127.0.0.1@$unbound_port"
+    echo "    interface: 127.0.0.1@$doh_port"
+    echo "    https-port: $doh_port"
+    echo "    http-endpoint: \"/dns-query\""
+    echo "    http-notls-downstream: no"
+    echo "    tls-service-pem: \"$W/pki/resolver.pem\""
+    echo "    tls-service-key: \"$W/pki/resolver.key\""
+    echo "    do-not-query-localhost: no"
+    echo "    access-control: 127.0.0.0/8 allow"
+    echo "    module-config: \"validator iterator\""
+    echo "    trust-anchor-file: \"$W/unbound/anchors\""
+    echo "    ede: yes"
+    echo "    qname-minimisation: no"
+    echo "    minimal-responses: yes"
+    echo "remote-control:"
+    echo "    control-enable: yes"
+    echo "    control-interface: \"$W/unbound/control.sock\""
+    echo "    control-use-cert: no"
+    echo "stub-zone:"
+    echo "    name: \".\""
+    echo "    stub-addr: 127.0.0.1@$knot_port"
+    for z in "${zones[@]}"; do
+      echo "stub-zone:"
+      echo "    name: \"${z%%:*}\""
+      echo "    stub-addr: 127.0.0.1@$knot_port"
+    done
+  } > "$W/unbound.conf"
+  unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
+  local unbound_pid=$!
+  {
+    echo "KNOT_PID=$knot_pid"
+    echo "UNBOUND_PID=$unbound_pid"
+    echo "KNOT=127.0.0.1:$knot_port"
+    echo "RESOLVER=127.0.0.1:$unbound_port"
+    echo "DOH=https://127.0.0.1:$doh_port/dns-query"
+    echo "WORLD_CA=$W/pki/ca.pem"
+    echo "UNBOUND_CONF=$W/unbound.conf"
+  } > "$ENV"
+  wait_port "$doh_port" || { cat "$W/unbound/stderr" "$W/unbound/log"; exit 1; }
+  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: testenv/world.sh up|down" >&2; exit 2 ;;
+esac
