@@ -75,12 +75,12 @@ js-test: wasm
 	cargo build --locked -q -p mailsrv --examples
 	cd $(JS) && npm run typecheck && npm test
 
-## End to end through real DNS servers (Knot, Unbound with DNSSEC and DoH) started on loopback
-## by testenv/world.sh and stopped afterwards, also on failure.
+## End to end through the test world (Knot, Unbound with DNSSEC and DoH, Dovecot) started on
+## loopback by testenv/world.sh and stopped afterwards, also on failure.
 e2e: wasm
 	$(MAKE) --no-print-directory -C bindings/c $(CURDIR)/target/c/mailsrv-plan
 	$(CARGO) build --locked -q -p mailsrv --examples
-	bash testenv/e2e-dns.sh
+	bash testenv/e2e.sh
 
 ## Start or stop the test world by hand (addresses in target/world/env).
 world-up:

@@ -2,14 +2,21 @@
 # The DNS part of the test world, on loopback: Knot (authoritative for the testdata zones, one
 # zone signed by Knot, one deliberately bogus) and Unbound (validating with a private trust
 # anchor, plain DNS and DNS over HTTPS). `world.sh up` installs what is missing, starts both and
-# writes target/world/env; `world.sh down` stops them by PID. Mail servers (Dovecot, Postfix)
-# are not part of it yet.
+# writes target/world/env; `world.sh down` stops them by PID. Dovecot serves the domain
+# world.example (testenv/mail.sh); Postfix is not part of it yet.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck disable=SC1091
+. "$root/testenv/mail.sh"
 W="$root/target/world"
 ENV="$W/env"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+no_daemons() { # keep packages from starting their system daemons
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null; $sudo chmod +x /usr/sbin/policy-rc.d; fi
+}
 
 install() {
   local need=()
@@ -19,8 +26,7 @@ install() {
   [ "${#need[@]}" -eq 0 ] && return 0
   echo "world: installing Knot, Unbound and ldns"
   local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  # Keep the packages from starting their system daemons.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null; $sudo chmod +x /usr/sbin/policy-rc.d; fi
+  no_daemons
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends knot knot-dnsutils unbound ldnsutils openssl
 }
@@ -29,8 +35,8 @@ down() {
   [ -f "$ENV" ] || return 0
   # shellcheck disable=SC1090
   . "$ENV"
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${DOVECOT_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${DOVECOT_PID:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   rm -f "$ENV"
@@ -51,6 +57,8 @@ PY
 
 up() {
   install
+  no_daemons
+  mail_install
   down
   rm -rf "$W"
   mkdir -p "$W"/{knot/db,zones,unbound,pki,ldns}
@@ -66,6 +74,15 @@ up() {
   openssl x509 -req -in "$W/pki/resolver.csr" -CA "$W/pki/ca.pem" -CAkey "$W/pki/ca.key" -CAcreateserial \
     -days 30 -extfile "$W/pki/resolver.ext" -out "$W/pki/resolver.pem" 2>/dev/null
 
+  # Mail: Dovecot on 127.0.0.3 with SRV-IDs for world.example.
+  local imap_port imaps_port pop3_port pop3s_port
+  imap_port=$(free_port); imaps_port=$(free_port); pop3_port=$(free_port); pop3s_port=$(free_port)
+  mail_pki "$W/pki"
+  mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port"
+  local dovecot_pid
+  dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port")
+  echo "DOVECOT_PID=$dovecot_pid" > "$ENV"
+
   # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
   cp "$root"/testdata/zones/*.zone "$W/zones/"
   printf '$ORIGIN .\n$TTL 3600\n. IN SOA ns.root. hostmaster.root. 1 7200 900 1209600 300\n. IN NS ns.root.\n' > "$W/zones/root.zone"
@@ -78,7 +95,8 @@ up() {
 
   local zones=(example.net:demo.zone implicit.example:implicit-only.zone pop3.example:prefers-pop3.zone
     custom.example:custom-domain.zone provider.example:provider.zone empty.example:nothing.zone
-    many.example:many.zone knotsigned.example:knotsigned.zone bogus.example:bogus.zone)
+    many.example:many.zone knotsigned.example:knotsigned.zone bogus.example:bogus.zone
+    world.example:world.zone)
   {
     echo "server:"
     echo "    rundir: \"$W/knot\""
@@ -101,7 +119,7 @@ up() {
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
-  echo "KNOT_PID=$knot_pid" > "$ENV"
+  { echo "DOVECOT_PID=$dovecot_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
   wait_port "$knot_port" || { cat "$W/knot/log"; exit 1; }
   local ds=""
   for _ in $(seq 50); do
@@ -150,8 +168,10 @@ up() {
   unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
   local unbound_pid=$!
   {
+    echo "DOVECOT_PID=$dovecot_pid"
     echo "KNOT_PID=$knot_pid"
     echo "UNBOUND_PID=$unbound_pid"
+    echo "IMAPS=127.0.0.3:$imaps_port"
     echo "KNOT=127.0.0.1:$knot_port"
     echo "RESOLVER=127.0.0.1:$unbound_port"
     echo "DOH=https://127.0.0.1:$doh_port/dns-query"
@@ -159,7 +179,16 @@ up() {
     echo "UNBOUND_CONF=$W/unbound.conf"
   } > "$ENV"
   wait_port "$doh_port" || { cat "$W/unbound/stderr" "$W/unbound/log"; exit 1; }
-  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query"
+  python3 - "$imaps_port" <<'PY' || { cat "$W/dovecot/stderr" "$W/dovecot/log" 2>/dev/null; echo "world: Dovecot did not start"; exit 1; }
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.3", int(sys.argv[1])), 0.1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, Dovecot on 127.0.0.3 (IMAPS $imaps_port)"
 }
 
 case "${1:-}" in

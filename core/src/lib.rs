@@ -57,7 +57,8 @@ pub use model::{
     Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust,
 };
 pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
-pub use query::Question;
+pub use query::{Question, address_queries};
+pub use response::addresses_in_response;
 pub use service::{Protocol, Security, Service};
 pub use srv::SrvRecord;
 #[cfg(feature = "webpki-roots")]

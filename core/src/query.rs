@@ -31,8 +31,29 @@ pub struct Question {
     pub wire: Vec<u8>,
 }
 
+/// Wire queries for the A and AAAA records of `host` (with message IDs `message_id` and
+/// `message_id + 1`), for hosts whose plan has no addresses for a candidate (resolvers that send
+/// minimal responses leave the additional section empty). Read the answers with
+/// [`crate::addresses_in_response`].
+pub fn address_queries(host: &str, message_id: u16) -> Result<[Vec<u8>; 2], Error> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    Ok([
+        build_typed_query(host, RecordType::A, message_id, false)?,
+        build_typed_query(host, RecordType::AAAA, message_id.wrapping_add(1), false)?,
+    ])
+}
+
 /// Builds the wire query for `name` SRV IN.
 pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Result<Vec<u8>, Error> {
+    build_typed_query(name, RecordType::SRV, message_id, dnssec_ok)
+}
+
+fn build_typed_query(
+    name: &str,
+    rtype: RecordType,
+    message_id: u16,
+    dnssec_ok: bool,
+) -> Result<Vec<u8>, Error> {
     let qname = Name::from_ascii(format!("{name}.")).map_err(|e| {
         Error::new(
             ErrorCode::InvalidQuery,
@@ -41,7 +62,7 @@ pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Resul
     })?;
     let mut message = Message::new(message_id, MessageType::Query, OpCode::Query);
     message.metadata.recursion_desired = true;
-    message.add_query(Query::query(qname, RecordType::SRV));
+    message.add_query(Query::query(qname, rtype));
     let mut edns = Edns::new();
     edns.set_max_payload(EDNS_PAYLOAD);
     edns.set_dnssec_ok(dnssec_ok);

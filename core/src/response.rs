@@ -263,3 +263,48 @@ impl Answer {
         Vec::new()
     }
 }
+
+/// The addresses of `host` in a wire response to an A or AAAA query, following a CNAME chain
+/// in the answer (bounded). A response that does not parse, or is not for `host`, gives none.
+pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
+    let Ok(message) = Message::from_vec(bytes) else {
+        return Vec::new();
+    };
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    if !message
+        .queries
+        .iter()
+        .any(|q| name_string(q.name()) == host)
+    {
+        return Vec::new();
+    }
+    let mut answer = Answer::default();
+    let mut name = host;
+    for _ in 0..MAX_CHAIN {
+        let next = message.answers.iter().find_map(|r| match &r.data {
+            RData::CNAME(c) if name_string(&r.name) == name => Some(name_string(&c.0)),
+            _ => None,
+        });
+        match next {
+            Some(n) => name = n,
+            None => break,
+        }
+    }
+    for r in &message.answers {
+        let owner = name_string(&r.name);
+        match &r.data {
+            RData::A(a) => answer
+                .addresses
+                .entry(owner)
+                .or_default()
+                .push(IpAddr::V4(a.0)),
+            RData::AAAA(a) => answer
+                .addresses
+                .entry(owner)
+                .or_default()
+                .push(IpAddr::V6(a.0)),
+            _ => {}
+        }
+    }
+    answer.addresses.remove(&name).unwrap_or_default()
+}

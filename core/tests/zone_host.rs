@@ -91,3 +91,25 @@ fn bad_zone_files_are_typed_errors() {
     let err = host.add_zone(zone, Some("Y.Example."), true).unwrap_err();
     assert!(err.message().contains("already loaded"), "{err}");
 }
+
+#[test]
+fn address_queries_and_answers_for_candidates_without_addresses() {
+    let host = zone_host(&["alias.zone"], &[]);
+    let [a, aaaa] = mailsrv::address_queries("mail.alias.example.", 7).unwrap();
+    let answer = host.answer(&a, Transport::Udp).unwrap();
+    let found = mailsrv::addresses_in_response(&answer, "mail.alias.example");
+    assert_eq!(
+        found,
+        ["192.0.2.40".parse::<std::net::IpAddr>().unwrap()],
+        "CNAME followed"
+    );
+    assert!(
+        mailsrv::addresses_in_response(
+            &host.answer(&aaaa, Transport::Udp).unwrap(),
+            "mail.alias.example"
+        )
+        .is_empty()
+    );
+    assert!(mailsrv::addresses_in_response(&answer, "other.alias.example").is_empty());
+    assert!(mailsrv::addresses_in_response(b"junk", "mail.alias.example").is_empty());
+}

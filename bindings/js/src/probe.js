@@ -2,7 +2,7 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { Negotiator, verifyChain } from '../wasm/mailsrv_wasm.js';
+import { Negotiator, verifyChain, addressQueries, addressesIn } from '../wasm/mailsrv_wasm.js';
 import { discover } from './discover.js';
 
 const fail = (code, message) => Object.assign(new Error(message), { code });
@@ -72,9 +72,28 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
  * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `domain`, `now` (ms),
  * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch), `clientName`.
  */
-export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost', password }) {
+/**
+ * An address for the candidate: from the plan (the additional section), else asked through the
+ * same resolver, else the system's name resolution (e.g. `localhost`).
+ */
+async function addressOf(candidate, resolver) {
+  if (candidate.addresses.length) return candidate.addresses[0];
+  if (resolver) {
+    for (const query of addressQueries(candidate.host)) {
+      try {
+        const found = addressesIn(await resolver.query(query), candidate.host);
+        if (found.length) return found[0];
+      } catch {
+        // fall through to the next query, then to the system
+      }
+    }
+  }
+  return candidate.host;
+}
+
+export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost', password, resolver }) {
   const result = { host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security };
-  const address = candidate.addresses[0] ?? candidate.host;
+  const address = await addressOf(candidate, resolver);
   const negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
   const confirmed = acceptTargets.includes(candidate.host);
   let verdict = null;
@@ -137,7 +156,12 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
  */
 async function loginWith(negotiator, socket, candidate, password, deadline) {
   for (const username of candidate.usernames) {
-    const end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, deadline });
+    let end;
+    try {
+      end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, deadline });
+    } catch (e) {
+      return { login: { ok: false, username, reason: e.code ?? 'network-error' } };
+    }
     if (end.step.type === 'logged-in') return { login: { ok: true, username } };
     if (end.step.type !== 'login-failed') return { login: { ok: false, username, reason: end.step.reason ?? end.step.type } };
   }
@@ -165,7 +189,7 @@ export async function probe(email, { anchors, now = Date.now(), acceptTargets = 
     for (const candidate of list) {
       if (candidate.security === 'cleartext') continue;
       onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);
-      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName, password });
+      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName, password, resolver: discoverOptions.resolver });
       onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}${r.login ? `, login ${r.login.ok ? 'ok' : 'failed'}` : ''}`);
       report[side].tried.push(r);
       if (r.outcome === 'ok' && (password === undefined || r.login?.ok)) {

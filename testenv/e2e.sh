@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End to end through the test world (testenv/world.sh): for several domains the Rust example
+# host, the reference C host and the `mailsrv` CLI (UDP to Unbound, and DoH to Unbound) must print
+# identical plans, and the plans must show what the zones are for (DNSSEC-secure through
+# Unbound's AD bit, bogus as a failed lookup, "." as not offered, truncation over TCP). Then
+# `mailsrv probe` and `mailsrv verify` against the real Dovecot: implicit TLS and STARTTLS, the
+# SRV-ID verdict, the right and a wrong password.
+# The world is started here and stopped on exit, also when a check fails.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+work=$(mktemp -d)
+trap 'bash testenv/world.sh down >/dev/null; rm -rf "$work"' EXIT INT TERM
+bash testenv/world.sh up
+# shellcheck disable=SC1091
+. target/world/env
+fail() { echo "e2e: FAIL: $*" >&2; exit 1; }
+flush() { unbound-control -c "$UNBOUND_CONF" flush_zone . >/dev/null; unbound-control -c "$UNBOUND_CONF" flush_bogus >/dev/null; }
+export NODE_EXTRA_CA_CERTS="$WORLD_CA"
+
+plan_all() { # NAME EMAIL [OPTIONS...]: the four hosts must agree; leaves the plan in $work/NAME.json
+  local name="$1" email="$2"; shift 2
+  flush; target/debug/examples/plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.rust.json" || true
+  flush; target/c/mailsrv-plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.c.json" || true
+  flush; node bindings/js/bin/mailsrv.js plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.js.json" || true
+  flush; node bindings/js/bin/mailsrv.js plan --doh "$DOH" --json --seed 1 "$@" "$email" > "$work/$name.doh.json" || true
+  for host in c js doh; do
+    cmp -s "$work/$name.rust.json" "$work/$name.$host.json" \
+      || { diff "$work/$name.rust.json" "$work/$name.$host.json" | head -20; fail "$name: the $host plan differs from Rust's"; }
+  done
+  cp "$work/$name.rust.json" "$work/$name.json"
+  echo "e2e: $name: Rust, C, CLI (UDP) and CLI (DoH) plans are identical"
+}
+field() { python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$work/$1.json" "$2"; }
+
+plan_all provider alice@example.net
+[ "$(field provider 'p["incoming"]["candidates"][0]["trust"]')" = in-domain ] || fail "provider: trust"
+plan_all custom dave@custom.example
+[ "$(field custom 'p["incoming"]["candidates"][0]["trust"]')" = needs-confirmation ] || fail "custom: trust"
+plan_all signed erin@knotsigned.example --trust-ad
+[ "$(field signed 'p["incoming"]["candidates"][0]["trust"]')" = dnssec-secure ] || fail "signed: not DNSSEC-secure"
+[ "$(field signed 'p["incoming"]["candidates"][0]["referenceIdentities"][2]["value"]')" = imap.provider.example ] || fail "signed: target identity"
+plan_all signed-untrusted erin@knotsigned.example
+[ "$(field signed-untrusted 'p["incoming"]["candidates"][0]["trust"]')" = needs-confirmation ] || fail "AD counted without --trust-ad"
+plan_all bogus erin@bogus.example --trust-ad
+[ "$(field bogus 'p["lookups"][2]["outcome"]')" = serv-fail ] || fail "bogus: not a failed lookup"
+[ "$(field bogus 'p["incoming"]["status"]')" = lookup-failed ] || fail "bogus: status"
+plan_all implicit bob@implicit.example
+[ "$(field implicit 'sum(d["code"]=="service-not-offered" for d in p["diagnostics"])')" = 3 ] || fail "implicit: not-offered"
+plan_all pop3 carol@pop3.example
+[ "$(field pop3 'p["incoming"]["protocol"]')" = pop3 ] || fail "pop3: protocol"
+plan_all many gina@many.example
+[ "$(field many 'len(p["incoming"]["candidates"])')" = 64 ] || fail "many: truncation not retried over TCP"
+plan_all nothing olga@empty.example
+[ "$(field nothing 'p["incoming"]["status"]')" = not-published ] || fail "nothing: status"
+echo "== probe and verify against Dovecot"
+set +e
+MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --server "$RESOLVER" --anchors "$WORLD_CA" --password-env MAILPW --timeout 30000 --json alice@world.example > "$work/probe.json" 2> "$work/probe.err"
+rc=$?
+MAILPW=wrong node bindings/js/bin/mailsrv.js probe --server "$RESOLVER" --anchors "$WORLD_CA" --password-env MAILPW --timeout 30000 --json alice@world.example > "$work/probe-wrong.json" 2> /dev/null
+rc_wrong=$?
+set -e
+[ "$rc" = 0 ] || { cat "$work/probe.err"; fail "probe with the right password exited $rc"; }
+p() { python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$work/$1" "$2"; }
+[ "$(p probe.json 'p["incoming"]["server"]["security"]')" = implicit-tls ] || fail "probe: no implicit-TLS server"
+[ "$(p probe.json 'p["incoming"]["tried"][0]["verdict"]["matched"]["value"]')" = _imaps.world.example ] || fail "probe: SRV-ID"
+[ "$(p probe.json 'p["incoming"]["tried"][0]["login"]["ok"]')" = True ] || fail "probe: login"
+[ "$rc_wrong" = 1 ] || fail "probe with a wrong password exited $rc_wrong"
+[ "$(p probe-wrong.json 'p["incoming"]["server"]')" = None ] || fail "probe: a wrong password was accepted"
+[ "$(p probe-wrong.json 'p["incoming"]["tried"][1]["security"]')" = starttls ] || fail "probe: STARTTLS not tried"
+[ "$(p probe-wrong.json 'p["incoming"]["tried"][1]["verdict"]["status"]')" = verified ] || fail "probe: STARTTLS verdict"
+[ "$(p probe-wrong.json 'p["incoming"]["tried"][1]["login"]["ok"]')" = False ] || fail "probe: STARTTLS login"
+openssl s_client -connect "$IMAPS" -servername world.example -showcerts < /dev/null 2>/dev/null \
+  | awk '/BEGIN CERT/,/END CERT/' > "$work/dovecot-chain.pem"
+node bindings/js/bin/mailsrv.js verify --email alice@world.example --service imaps --host mail.world.example \
+  --chain "$work/dovecot-chain.pem" --anchors "$WORLD_CA" > /dev/null || fail "verify: Dovecot's chain not verified for imaps"
+set +e
+# No `_submissions` SRV-ID: only the target name matches, so the user must confirm (exit 4)...
+node bindings/js/bin/mailsrv.js verify --email alice@world.example --service submissions --host mail.world.example \
+  --chain "$work/dovecot-chain.pem" --anchors "$WORLD_CA" > /dev/null
+rc=$?
+# ...unless the SRV answer was DNSSEC-secure (exit 0); and for another host nothing matches (1).
+node bindings/js/bin/mailsrv.js verify --email alice@world.example --service submissions --host mail.world.example \
+  --dnssec-secure --chain "$work/dovecot-chain.pem" --anchors "$WORLD_CA" > /dev/null
+rc_secure=$?
+node bindings/js/bin/mailsrv.js verify --email alice@world.example --service submissions --host other.world.example \
+  --chain "$work/dovecot-chain.pem" --anchors "$WORLD_CA" > /dev/null
+rc_other=$?
+set -e
+[ "$rc" = 4 ] || fail "verify: target-only match for submissions should need confirmation (exit $rc)"
+[ "$rc_secure" = 0 ] || fail "verify: target match with DNSSEC should verify (exit $rc_secure)"
+[ "$rc_other" = 1 ] || fail "verify: another host should be rejected (exit $rc_other)"
+echo "e2e: Dovecot: probe (implicit TLS, STARTTLS, right and wrong password) and verify checks passed"
+echo "e2e: all checks passed"
