@@ -4,10 +4,11 @@
 # the DNS world pointing at it. Sourced by world.sh; needs its PKI and ports helpers.
 
 mail_install() {
-  command -v dovecot >/dev/null 2>&1 && return 0
+  command -v dovecot >/dev/null 2>&1 && command -v postfix >/dev/null 2>&1 && return 0
   local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d postfix
 }
 
 # mail_pki DIR: certificates signed by DIR/ca: Dovecot's with SRV-IDs for world.example.
@@ -23,7 +24,7 @@ mail_pki() {
     -extfile "$d/dovecot.ext" -out "$d/dovecot.pem" 2>/dev/null
 }
 
-# mail_zone FILE IMAP IMAPS POP3 POP3S
+# mail_zone FILE IMAP IMAPS POP3 POP3S SUBMISSION SUBMISSIONS
 mail_zone() {
   cat > "$1" <<ZONE
 \$ORIGIN world.example.
@@ -35,7 +36,10 @@ _imaps._tcp IN SRV 0 1 $3 mail.world.example.
 _imap._tcp IN SRV 10 1 $2 mail.world.example.
 _pop3s._tcp IN SRV 20 1 $5 mail.world.example.
 _pop3._tcp IN SRV 30 1 $4 mail.world.example.
+_submissions._tcp IN SRV 0 1 $7 smtp.world.example.
+_submission._tcp IN SRV 10 1 $6 smtp.world.example.
 mail IN A 127.0.0.3
+smtp IN A 127.0.0.1
 ZONE
 }
 
@@ -85,7 +89,83 @@ service pop3-login {
     ssl = yes
   }
 }
+service auth {
+  unix_listener auth-postfix {
+    path = $d/dovecot/auth-postfix
+    mode = 0666
+  }
+}
 CONF
-  dovecot -F -c "$d/dovecot.conf" > "$d/dovecot/stderr" 2>&1 &
+  # Its own process group, so that stopping it stops its children too.
+  setsid dovecot -F -c "$d/dovecot.conf" > "$d/dovecot/stderr" 2>&1 &
   echo $!
+}
+
+# postfix_pki DIR: Postfix's certificate: a DNS-ID for the user's domain world.example.
+postfix_pki() {
+  local d="$1"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=smtp.world.example" \
+    -keyout "$d/postfix.key" -out "$d/postfix.csr" 2>/dev/null
+  printf 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:world.example\n' > "$d/postfix.ext"
+  openssl x509 -req -in "$d/postfix.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+    -extfile "$d/postfix.ext" -out "$d/postfix.pem" 2>/dev/null
+  cat "$d/postfix.pem" > "$d/postfix.chain.pem"
+}
+
+# postfix_up DIR SUBMISSION SUBMISSIONS: Postfix on 127.0.0.1 (STARTTLS and implicit TLS),
+# authenticating through Dovecot's auth socket, delivering nothing; prints its master's PID.
+postfix_up() {
+  local d="$1" c="$1/postfix/etc"
+  mkdir -p "$c" "$d/postfix/queue" "$d/postfix/data"
+  chown postfix "$d/postfix/data"
+  cat > "$c/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $d/postfix/queue
+data_directory = $d/postfix/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+maillog_file = /dev/stdout
+myhostname = smtp.world.example
+mydestination =
+smtp_dns_support_level = disabled
+default_transport = discard
+relay_transport = discard
+local_transport = discard
+smtpd_tls_cert_file = $d/pki/postfix.chain.pem
+smtpd_tls_key_file = $d/pki/postfix.key
+smtpd_tls_auth_only = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $d/dovecot/auth-postfix
+smtpd_relay_restrictions = permit_sasl_authenticated, reject
+CONF
+  cat > "$c/master.cf" <<CONF
+127.0.0.1:$2 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$3 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+CONF
+  postfix -c "$c" check >/dev/null 2>&1 || true
+  postfix -c "$c" start-fg > "$d/postfix/stdout" 2>&1 &
+  # The master makes its own process group; its PID file names it.
+  local pidfile="$d/postfix/queue/pid/master.pid"
+  for _ in $(seq 100); do [ -s "$pidfile" ] && break; sleep 0.05; done
+  tr -d ' \n' < "$pidfile"
 }

@@ -3,7 +3,7 @@
 # zone signed by Knot, one deliberately bogus) and Unbound (validating with a private trust
 # anchor, plain DNS and DNS over HTTPS). `world.sh up` installs what is missing, starts both and
 # writes target/world/env; `world.sh down` stops them by PID. Dovecot serves the domain
-# world.example (testenv/mail.sh); Postfix is not part of it yet.
+# and Postfix serve the domain world.example (testenv/mail.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC1091
@@ -20,7 +20,7 @@ no_daemons() { # keep packages from starting their system daemons
 
 install() {
   local need=()
-  for c in knotd keymgr unbound unbound-control ldns-signzone ldns-keygen openssl; do
+  for c in knotd keymgr unbound unbound-control ldns-signzone ldns-keygen openssl python3; do
     command -v "$c" >/dev/null 2>&1 || need+=("$c")
   done
   [ "${#need[@]}" -eq 0 ] && return 0
@@ -35,9 +35,15 @@ down() {
   [ -f "$ENV" ] || return 0
   # shellcheck disable=SC1090
   . "$ENV"
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${DOVECOT_PID:-}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${DOVECOT_PID:-}; do
+  # Knot and Unbound by PID; Dovecot and Postfix by process group (their children included).
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do kill -TERM -- "-$group" 2>/dev/null || true; done
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do
+    for _ in $(seq 50); do kill -0 -- "-$group" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$group" 2>/dev/null || true
   done
   rm -f "$ENV"
   echo "world: stopped"
@@ -75,13 +81,17 @@ up() {
     -days 30 -extfile "$W/pki/resolver.ext" -out "$W/pki/resolver.pem" 2>/dev/null
 
   # Mail: Dovecot on 127.0.0.3 with SRV-IDs for world.example.
-  local imap_port imaps_port pop3_port pop3s_port
+  local imap_port imaps_port pop3_port pop3s_port sub_port subs_port
   imap_port=$(free_port); imaps_port=$(free_port); pop3_port=$(free_port); pop3s_port=$(free_port)
+  sub_port=$(free_port); subs_port=$(free_port)
   mail_pki "$W/pki"
-  mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port"
-  local dovecot_pid
+  postfix_pki "$W/pki"
+  mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$sub_port" "$subs_port"
+  local dovecot_pid postfix_pid
   dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port")
   echo "DOVECOT_PID=$dovecot_pid" > "$ENV"
+  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port")
+  { echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
   # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
   cp "$root"/testdata/zones/*.zone "$W/zones/"
@@ -119,7 +129,7 @@ up() {
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
-  { echo "DOVECOT_PID=$dovecot_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
+  { echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
   wait_port "$knot_port" || { cat "$W/knot/log"; exit 1; }
   local ds=""
   for _ in $(seq 50); do
@@ -169,6 +179,8 @@ up() {
   local unbound_pid=$!
   {
     echo "DOVECOT_PID=$dovecot_pid"
+    echo "POSTFIX_PID=$postfix_pid"
+    echo "SUBMISSIONS=127.0.0.1:$subs_port"
     echo "KNOT_PID=$knot_pid"
     echo "UNBOUND_PID=$unbound_pid"
     echo "IMAPS=127.0.0.3:$imaps_port"
@@ -188,6 +200,7 @@ for _ in range(100):
         time.sleep(0.05)
 sys.exit(1)
 PY
+  wait_port "$subs_port" || { cat "$W/postfix/stdout"; echo "world: Postfix did not start"; exit 1; }
   echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, Dovecot on 127.0.0.3 (IMAPS $imaps_port)"
 }
 
