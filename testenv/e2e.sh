@@ -108,4 +108,24 @@ node bindings/js/bin/mailsrv.js verify --email alice@world.example --service sub
   --chain "$work/postfix-chain.pem" --anchors "$WORLD_CA" --json > "$work/postfix-verdict.json" || fail "verify: Postfix's chain"
 [ "$(p postfix-verdict.json 'p["matched"]["value"]')" = world.example ] || fail "verify: Postfix DNS-ID"
 echo "e2e: Dovecot and Postfix: probe (implicit TLS, STARTTLS, right and wrong password) and verify checks passed"
+echo "== the C host's --probe"
+target/c/mailsrv-plan --server "$RESOLVER" --probe --anchors "$WORLD_CA" alice@world.example > "$work/c-probe.txt" \
+  || { cat "$work/c-probe.txt"; fail "C --probe through the resolver"; }
+grep -q "valid for SRV-ID \`_imaps.world.example\`" "$work/c-probe.txt" || fail "C --probe: Dovecot SRV-ID"
+grep -q "valid for DNS-ID \`world.example\`" "$work/c-probe.txt" || fail "C --probe: Postfix DNS-ID"
+# STARTTLS only: a zone with just _imap and _submission.
+cat > "$work/starttls.zone" <<ZONE
+\$ORIGIN world.example.
+\$TTL 300
+@ IN SOA ns1 hostmaster 1 7200 900 1209600 300
+_imap._tcp IN SRV 0 1 ${IMAP#*:} mail.world.example.
+_submission._tcp IN SRV 0 1 ${SUBMISSION#*:} smtp.world.example.
+mail IN A 127.0.0.3
+smtp IN A 127.0.0.1
+ZONE
+target/c/mailsrv-plan --zone "$work/starttls.zone" --probe --anchors "$WORLD_CA" alice@world.example > "$work/c-probe-starttls.txt" \
+  || { cat "$work/c-probe-starttls.txt"; fail "C --probe over STARTTLS"; }
+[ "$(grep -c '^    ok: ' "$work/c-probe-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS sessions"
+grep -q " starttls$" "$work/c-probe-starttls.txt" || fail "C --probe: not STARTTLS"
+echo "e2e: the C host probed Dovecot and Postfix (implicit TLS and STARTTLS)"
 echo "e2e: all checks passed"

@@ -8,8 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC1091
 . "$root/testenv/mail.sh"
-W="$root/target/world"
-ENV="$W/env"
+# Daemon state lives in a fresh directory under /tmp that every user can traverse: Dovecot's
+# and Postfix's unprivileged processes must reach their files whatever the checkout's permissions.
+ENV="$root/target/world/env"
+W=""
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -45,6 +47,7 @@ down() {
     for _ in $(seq 50); do kill -0 -- "-$group" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$group" 2>/dev/null || true
   done
+  case "${WORLD_DIR:-}" in /tmp/mailsrv-world.*) rm -rf "$WORLD_DIR" ;; esac
   rm -f "$ENV"
   echo "world: stopped"
 }
@@ -66,7 +69,10 @@ up() {
   no_daemons
   mail_install
   down
-  rm -rf "$W"
+  mkdir -p "$(dirname "$ENV")"
+  W=$(mktemp -d /tmp/mailsrv-world.XXXXXX)
+  chmod 755 "$W"
+  echo "WORLD_DIR=$W" > "$ENV"
   mkdir -p "$W"/{knot/db,zones,unbound,pki,ldns}
   local knot_port unbound_port doh_port
   knot_port=$(free_port); unbound_port=$(free_port); doh_port=$(free_port)
@@ -89,9 +95,9 @@ up() {
   mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$sub_port" "$subs_port"
   local dovecot_pid postfix_pid
   dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port")
-  echo "DOVECOT_PID=$dovecot_pid" > "$ENV"
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; } > "$ENV"
   postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port")
-  { echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
   # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
   cp "$root"/testdata/zones/*.zone "$W/zones/"
@@ -129,7 +135,7 @@ up() {
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
-  { echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
   wait_port "$knot_port" || { cat "$W/knot/log"; exit 1; }
   local ds=""
   for _ in $(seq 50); do
@@ -178,12 +184,15 @@ up() {
   unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
   local unbound_pid=$!
   {
+    echo "WORLD_DIR=$W"
     echo "DOVECOT_PID=$dovecot_pid"
     echo "POSTFIX_PID=$postfix_pid"
     echo "SUBMISSIONS=127.0.0.1:$subs_port"
     echo "KNOT_PID=$knot_pid"
     echo "UNBOUND_PID=$unbound_pid"
     echo "IMAPS=127.0.0.3:$imaps_port"
+    echo "IMAP=127.0.0.3:$imap_port"
+    echo "SUBMISSION=127.0.0.1:$sub_port"
     echo "KNOT=127.0.0.1:$knot_port"
     echo "RESOLVER=127.0.0.1:$unbound_port"
     echo "DOH=https://127.0.0.1:$doh_port/dns-query"

@@ -3,15 +3,18 @@
  *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
  *                [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
- *                [--verify [--anchors CA.pem] [--now SECONDS]] EMAIL
+ *                [--verify [--anchors CA.pem] [--now SECONDS]] [--probe [--anchors CA.pem]] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
  * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
  * truncated answers over TCP. With --verify it connects to the first implicit-TLS candidate with
- * OpenSSL, takes the peer's chain and prints mailsrv's verdict.
+ * OpenSSL, takes the peer's chain and prints mailsrv's verdict. With --probe it tries the
+ * candidates in order (implicit TLS, or STARTTLS through mailsrv's negotiator), verifies each
+ * certificate and reads the capabilities after TLS; it never sends credentials.
  *
- * Exit codes: 0 usable plan (or verified), 1 nothing usable (or rejected), 2 usage or input
- * error, 3 lookups failed, 4 the certificate needs the user's confirmation.
+ * Exit codes: 0 usable plan (or verified, or a working server on every side probed), 1 nothing
+ * usable (or rejected, or no working server), 2 usage or input error, 3 lookups failed, 4 the
+ * certificate needs the user's confirmation.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sys/select.h> /* before ares.h, which uses fd_set */
@@ -226,6 +229,171 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     return rc;
 }
 
+/* ---- --probe ------------------------------------------------------------------------------------ */
+
+struct hostent_result { char address[64]; };
+
+static void on_host(void *arg, int status, int timeouts, struct hostent *h) {
+    (void)timeouts;
+    struct hostent_result *r = arg;
+    if (status == ARES_SUCCESS && h && h->h_addr_list[0])
+        inet_ntop(h->h_addrtype, h->h_addr_list[0], r->address, sizeof r->address);
+}
+
+/* The candidate's address: from the plan, else asked from the same DNS server with c-ares. */
+static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, const mailsrv_candidate *c,
+                       const char *server, char *out, size_t cap) {
+    mailsrv_str a;
+    if (c->address_count > 0 && mailsrv_plan_candidate_address(plan, side, index, 0, &a) == MAILSRV_RESULT_OK) {
+        snprintf(out, cap, "%s", a.data);
+        return;
+    }
+    snprintf(out, cap, "%s", c->host.data);
+    if (!server) return;
+    ares_channel channel;
+    struct ares_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.timeout = 2000;
+    opts.tries = 2;
+    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) return;
+    struct hostent_result r = {""};
+    if (ares_set_servers_ports_csv(channel, server) == ARES_SUCCESS) {
+        ares_gethostbyname(channel, c->host.data, AF_INET, on_host, &r);
+        for (;;) {
+            fd_set rd, wr;
+            FD_ZERO(&rd);
+            FD_ZERO(&wr);
+            int nfds = ares_fds(channel, &rd, &wr);
+            if (nfds == 0) break;
+            struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
+            select(nfds, &rd, &wr, NULL, tvp);
+            ares_process(channel, &rd, &wr);
+        }
+    }
+    ares_destroy(channel);
+    if (r.address[0]) snprintf(out, cap, "%s", r.address);
+}
+
+/* TLS on fd for candidate (side, index); writes the verdict's mailsrv_tls_outcome. */
+static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
+                      const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now, uint32_t *outcome) {
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, c->sni.data);
+    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
+    if (c->alpn.len > 0 && c->alpn.len < 255) {
+        unsigned char protos[256];
+        protos[0] = (unsigned char)c->alpn.len;
+        memcpy(protos + 1, c->alpn.data, c->alpn.len);
+        SSL_set_alpn_protos(ssl, protos, (unsigned)c->alpn.len + 1);
+    }
+    *outcome = MAILSRV_TLS_NOT_VERIFIED;
+    if (SSL_connect(ssl) != 1) { SSL_free(ssl); return NULL; }
+    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
+    int count = peer ? sk_X509_num(peer) : 0;
+    mailsrv_bytes chain[16];
+    unsigned char *ders[16] = {0};
+    if (count > 16) count = 16;
+    for (int i = 0; i < count; i++) {
+        int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
+        chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
+    }
+    size_t n_anchors = mailsrv_certificates_count(anchors);
+    mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
+    for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
+    mailsrv_verdict *v = NULL;
+    if (mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, &v) == MAILSRV_RESULT_OK) {
+        uint32_t status = MAILSRV_VERDICT_REJECTED;
+        mailsrv_verdict_summary(v, &status, NULL);
+        if (status == MAILSRV_VERDICT_VERIFIED) *outcome = MAILSRV_TLS_VERIFIED;
+        printf("    certificate: %s\n", mailsrv_verdict_message(v).data);
+    }
+    mailsrv_verdict_free(v);
+    for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
+    free(anchor_v);
+    return ssl;
+}
+
+/* Probes one candidate; returns 1 when it works. */
+static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mailsrv_certificates *anchors,
+                     uint64_t now, const char *server, int timeout_ms) {
+    mailsrv_candidate c;
+    if (mailsrv_plan_candidate(plan, side, index, &c) != MAILSRV_RESULT_OK || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
+    char address[256];
+    address_of(plan, side, index, &c, server, address, sizeof address);
+    printf("  %s:%u %s\n", c.host.data, (unsigned)c.port, c.security == MAILSRV_SECURITY_IMPLICIT_TLS ? "implicit-tls" : "starttls");
+    int fd = connect_to(c.host.data, address, c.port);
+    if (fd < 0) { printf("    cannot connect\n"); return 0; }
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    mailsrv_negotiator *n = NULL;
+    if (mailsrv_negotiator_new(c.protocol, c.security, (const uint8_t *)"localhost", 9, &n) != MAILSRV_RESULT_OK) { close(fd); return 0; }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL *ssl = NULL;
+    mailsrv_step s;
+    mailsrv_negotiator_start(n, &s);
+    int works = 0;
+    unsigned char buf[4096];
+    for (;;) {
+        if (s.kind == MAILSRV_STEP_SEND || s.kind == MAILSRV_STEP_SEND_SECRET) {
+            int ok = ssl ? SSL_write(ssl, s.bytes, (int)s.bytes_len) > 0 : send(fd, s.bytes, s.bytes_len, 0) == (ssize_t)s.bytes_len;
+            if (!ok) { printf("    write failed\n"); break; }
+            mailsrv_negotiator_poll(n, &s);
+        } else if (s.kind == MAILSRV_STEP_NEED_MORE) {
+            int got = ssl ? SSL_read(ssl, buf, sizeof buf) : (int)recv(fd, buf, sizeof buf, 0);
+            if (got <= 0) { printf("    the server closed the connection or did not answer in time\n"); break; }
+            mailsrv_negotiator_receive(n, buf, (size_t)got, &s);
+        } else if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
+            uint32_t outcome;
+            ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, &outcome);
+            if (!ssl) { printf("    TLS handshake failed\n"); break; }
+            mailsrv_negotiator_tls_established(n, outcome, &s);
+        } else if (s.kind == MAILSRV_STEP_DONE) {
+            char caps[2048];
+            size_t len = 0;
+            if (mailsrv_negotiator_capabilities_json(n, (uint8_t *)caps, sizeof caps - 1, &len) == MAILSRV_RESULT_OK) {
+                caps[len] = '\0';
+                printf("    ok: %s\n", caps);
+            }
+            works = 1;
+            break;
+        } else {
+            printf("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            break;
+        }
+    }
+    if (ssl) { SSL_shutdown(ssl); SSL_free(ssl); }
+    SSL_CTX_free(ctx);
+    mailsrv_negotiator_free(n);
+    close(fd);
+    return works;
+}
+
+/* Probes every side with candidates; returns the exit code. */
+static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms) {
+    size_t pem_len = 0;
+    char *pem = read_file(anchors_path, &pem_len);
+    if (!pem) die("cannot read the --anchors file");
+    mailsrv_certificates *anchors = NULL;
+    if (mailsrv_certificates_from_pem((const uint8_t *)pem, pem_len, &anchors) != MAILSRV_RESULT_OK) die("--anchors holds no certificate");
+    free(pem);
+    int rc = 0;
+    uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
+    const char *names[] = {"incoming", "outgoing"};
+    for (size_t s = 0; s < 2; s++) {
+        size_t count = mailsrv_plan_candidate_count(plan, sides[s]);
+        if (count == 0) continue;
+        printf("%s:\n", names[s]);
+        int works = 0;
+        for (size_t i = 0; i < count && !works; i++) works = probe_one(plan, sides[s], i, anchors, now, server, timeout_ms);
+        if (!works) rc = 1;
+    }
+    mailsrv_certificates_free(anchors);
+    return rc;
+}
+
 static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
     static const char *security[] = {"implicit-tls", "starttls", "cleartext"};
     static const char *trust[] = {"dnssec-secure", "in-domain", "needs-confirmation"};
@@ -244,7 +412,7 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
 int main(int argc, char **argv) {
     const char *zones[32];
     int secure[32];
-    int nzones = 0, json = 0, verify = 0, timeout_ms = 3000;
+    int nzones = 0, json = 0, verify = 0, probe = 0, timeout_ms = 3000;
     const char *server = NULL, *email = NULL, *anchors = "/etc/ssl/certs/ca-certificates.crt";
     unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     uint64_t now = (uint64_t)time(NULL);
@@ -264,6 +432,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--now") && next) { now = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--verify")) verify = 1;
+        else if (!strcmp(a, "--probe")) probe = 1;
         else if (!strcmp(a, "--trust-ad")) options.trust_ad = 1;
         else if (!strcmp(a, "--allow-cleartext")) options.minimum_security = MAILSRV_MIN_SECURITY_CLEARTEXT;
         else if (!strcmp(a, "--implicit-tls-only")) options.minimum_security = MAILSRV_MIN_SECURITY_IMPLICIT_TLS;
@@ -309,7 +478,9 @@ int main(int argc, char **argv) {
     mailsrv_plan *plan = NULL;
     if (mailsrv_discovery_plan(d, (uint64_t)seed, &plan) != MAILSRV_RESULT_OK) die("cannot build the plan");
     int rc;
-    if (verify) {
+    if (probe) {
+        rc = probe_plan(plan, anchors, now, server, timeout_ms > 0 ? timeout_ms : 3000);
+    } else if (verify) {
         rc = verify_first(plan, anchors, now, json);
     } else {
         if (json) {
