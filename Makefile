@@ -4,7 +4,7 @@ FUZZ_SECS ?= 600
 FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
-.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e world-up world-down bench fuzz clean
+.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e latency world-up world-down bench fuzz clean
 
 all: test
 
@@ -81,6 +81,12 @@ e2e: wasm
 	$(MAKE) --no-print-directory -C bindings/c $(CURDIR)/target/c/mailsrv-plan
 	$(CARGO) build --locked -q -p mailsrv --examples
 	bash testenv/e2e.sh
+
+## Discovery latency through dnsdist's 50 ms delay (a benchmark, not a test).
+latency: wasm
+	$(MAKE) --no-print-directory -C bindings/c $(CURDIR)/target/c/mailsrv-plan
+	$(CARGO) build --locked -q -p mailsrv --examples
+	bash testenv/latency.sh
 
 ## Start or stop the test world by hand (addresses in target/world/env).
 world-up:
