@@ -107,7 +107,26 @@ openssl s_client -connect "$SUBMISSIONS" -servername world.example -showcerts < 
 node bindings/js/bin/mailsrv.js verify --email alice@world.example --service submissions --host smtp.world.example \
   --chain "$work/postfix-chain.pem" --anchors "$WORLD_CA" --json > "$work/postfix-verdict.json" || fail "verify: Postfix's chain"
 [ "$(p postfix-verdict.json 'p["matched"]["value"]')" = world.example ] || fail "verify: Postfix DNS-ID"
+chain_of() { # HOST:PORT FILE
+  openssl s_client -connect "$1" -servername world.example -showcerts < /dev/null 2>/dev/null | awk '/BEGIN CERT/,/END CERT/' > "$2"
+}
+verify_rc() { # CHAIN [OPTIONS...]: the exit code of mailsrv verify for submissions at smtp.world.example
+  local chain="$1"; shift
+  set +e
+  node bindings/js/bin/mailsrv.js verify --email alice@world.example --service submissions --host smtp.world.example \
+    --chain "$chain" --anchors "$WORLD_CA" --json "$@" > "$work/verdict.json"
+  echo $?
+  set -e
+}
+chain_of "$TARGET_ONLY" "$work/target-only.pem"
+[ "$(verify_rc "$work/target-only.pem")" = 4 ] || fail "verify: a target-only certificate without DNSSEC must need confirmation"
+[ "$(verify_rc "$work/target-only.pem" --dnssec-secure)" = 0 ] || fail "verify: a target-only certificate with DNSSEC must verify"
+chain_of "$EXPIRED" "$work/expired.pem"
+[ "$(verify_rc "$work/expired.pem")" = 1 ] || fail "verify: an expired certificate must be rejected"
+[ "$(p verdict.json 'p["reason"]')" = expired ] || fail "verify: the reason is not expired"
+kdig +tls +short -p "${DOT#*:}" @127.0.0.1 _imaps._tcp.example.net SRV | grep -q imap1.example.net || fail "DoT"
 echo "e2e: Dovecot and Postfix: probe (implicit TLS, STARTTLS, right and wrong password) and verify checks passed"
+echo "e2e: real chains: SRV-ID and DNS-ID verified, target-only needs confirmation (verified with DNSSEC), expired rejected; DoT answers"
 echo "== the C host's --probe"
 target/c/mailsrv-plan --server "$RESOLVER" --probe --anchors "$WORLD_CA" alice@world.example > "$work/c-probe.txt" \
   || { cat "$work/c-probe.txt"; fail "C --probe through the resolver"; }

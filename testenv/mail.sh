@@ -110,10 +110,42 @@ postfix_pki() {
   openssl x509 -req -in "$d/postfix.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
     -extfile "$d/postfix.ext" -out "$d/postfix.pem" 2>/dev/null
   cat "$d/postfix.pem" > "$d/postfix.chain.pem"
+  # Only the server's own name (no SRV-ID, no DNS-ID of the user's domain).
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=smtp.world.example" \
+    -keyout "$d/target-only.key" -out "$d/target-only.csr" 2>/dev/null
+  printf 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:smtp.world.example\n' > "$d/target-only.ext"
+  openssl x509 -req -in "$d/target-only.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+    -extfile "$d/target-only.ext" -out "$d/target-only.pem" 2>/dev/null
+  # Expired: valid for the user's domain, but only in 2020 (openssl ca sets the dates).
+  mkdir -p "$d/ca-db"
+  : > "$d/ca-db/index.txt"
+  echo 1000 > "$d/ca-db/serial"
+  cat > "$d/ca-db/ca.cnf" <<CNF
+[ca]
+default_ca = world
+[world]
+database = $d/ca-db/index.txt
+new_certs_dir = $d/ca-db
+serial = $d/ca-db/serial
+certificate = $d/ca.pem
+private_key = $d/ca.key
+default_md = sha256
+policy = any
+copy_extensions = copy
+[any]
+commonName = supplied
+CNF
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=smtp.world.example" \
+    -addext "subjectAltName=DNS:world.example" -addext "extendedKeyUsage=serverAuth" \
+    -keyout "$d/expired.key" -out "$d/expired.csr" 2>/dev/null
+  openssl ca -batch -config "$d/ca-db/ca.cnf" -startdate 20200101000000Z -enddate 20210101000000Z \
+    -in "$d/expired.csr" -out "$d/expired.pem" >/dev/null 2>&1
 }
 
-# postfix_up DIR SUBMISSION SUBMISSIONS: Postfix on 127.0.0.1 (STARTTLS and implicit TLS),
-# authenticating through Dovecot's auth socket, delivering nothing; prints its master's PID.
+# postfix_up DIR SUBMISSION SUBMISSIONS TARGET_ONLY EXPIRED: Postfix on 127.0.0.1 (STARTTLS and
+# implicit TLS; two more implicit-TLS listeners present the target-only and the expired
+# certificates), authenticating through Dovecot's auth socket, delivering nothing; prints its
+# master's PID.
 postfix_up() {
   local d="$1" c="$1/postfix/etc"
   mkdir -p "$c" "$d/postfix/queue" "$d/postfix/data"
@@ -143,6 +175,8 @@ CONF
   cat > "$c/master.cf" <<CONF
 127.0.0.1:$2 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$3 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$4 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/target-only.pem -o smtpd_tls_key_file=$d/pki/target-only.key
+127.0.0.1:$5 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/expired.pem -o smtpd_tls_key_file=$d/pki/expired.key
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

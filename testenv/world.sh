@@ -22,7 +22,7 @@ no_daemons() { # keep packages from starting their system daemons
 
 install() {
   local need=()
-  for c in knotd keymgr unbound unbound-control ldns-signzone ldns-keygen openssl python3; do
+  for c in knotd keymgr kdig unbound unbound-control ldns-signzone ldns-keygen openssl python3; do
     command -v "$c" >/dev/null 2>&1 || need+=("$c")
   done
   [ "${#need[@]}" -eq 0 ] && return 0
@@ -90,13 +90,15 @@ up() {
   local imap_port imaps_port pop3_port pop3s_port sub_port subs_port
   imap_port=$(free_port); imaps_port=$(free_port); pop3_port=$(free_port); pop3s_port=$(free_port)
   sub_port=$(free_port); subs_port=$(free_port)
+  local target_only_port expired_port dot_port
+  target_only_port=$(free_port); expired_port=$(free_port); dot_port=$(free_port)
   mail_pki "$W/pki"
   postfix_pki "$W/pki"
   mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$sub_port" "$subs_port"
   local dovecot_pid postfix_pid
   dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; } > "$ENV"
-  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port")
+  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
   # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
@@ -156,7 +158,9 @@ up() {
     echo "    logfile: \"$W/unbound/log\""
     echo "    interface: 127.0.0.1@$unbound_port"
     echo "    interface: 127.0.0.1@$doh_port"
+    echo "    interface: 127.0.0.1@$dot_port"
     echo "    https-port: $doh_port"
+    echo "    tls-port: $dot_port"
     echo "    http-endpoint: \"/dns-query\""
     echo "    http-notls-downstream: no"
     echo "    tls-service-pem: \"$W/pki/resolver.pem\""
@@ -193,6 +197,9 @@ up() {
     echo "IMAPS=127.0.0.3:$imaps_port"
     echo "IMAP=127.0.0.3:$imap_port"
     echo "SUBMISSION=127.0.0.1:$sub_port"
+    echo "TARGET_ONLY=127.0.0.1:$target_only_port"
+    echo "EXPIRED=127.0.0.1:$expired_port"
+    echo "DOT=127.0.0.1:$dot_port"
     echo "KNOT=127.0.0.1:$knot_port"
     echo "RESOLVER=127.0.0.1:$unbound_port"
     echo "DOH=https://127.0.0.1:$doh_port/dns-query"
