@@ -147,4 +147,35 @@ target/c/mailsrv-plan --zone "$work/starttls.zone" --probe --anchors "$WORLD_CA"
 [ "$(grep -c '^    ok: ' "$work/c-probe-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS sessions"
 grep -q " starttls$" "$work/c-probe-starttls.txt" || fail "C --probe: not STARTTLS"
 echo "e2e: the C host probed Dovecot and Postfix (implicit TLS and STARTTLS)"
+echo "== headless Chromium through Unbound's DoH"
+chromium=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$chromium" ] || fail "Debian chromium is required (apt-get install chromium)"
+web_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$web_port" --bind 127.0.0.1 --directory bindings/js > "$work/http.log" 2>&1 &
+web_pid=$!
+trap 'kill "$web_pid" 2>/dev/null; bash testenv/world.sh down >/dev/null; rm -rf "$work"' EXIT INT TERM
+spki=$(openssl x509 -in "$WORLD_DIR/pki/resolver.pem" -pubkey -noout | openssl pkey -pubin -outform der \
+  | openssl dgst -sha256 -binary | base64)
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $web_port), 0.1)" 2>/dev/null && break; sleep 0.1; done
+profile=$(mktemp -d)
+url="http://127.0.0.1:$web_port/test/browser/index.html?pkg=/src/index.js&email=alice@example.net&doh=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$DOH")"
+# The page and the resolver are different origins, and Unbound sends no CORS headers: this
+# browser instance runs without web security, and trusts the resolver's key (SPKI pin) only.
+flush
+timeout 90 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$profile" \
+  --disable-web-security --ignore-certificate-errors-spki-list="$spki" --virtual-time-budget=20000 \
+  --dump-dom "$url" > "$work/browser.html" 2> "$work/browser.err" || true
+rm -rf "$profile"
+python3 - "$work/browser.html" "$work/provider.json" <<'PY' || { tail -5 "$work/browser.err"; fail "the browser plan differs from the Rust plan"; }
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+m = re.search(r'<pre id="out">(PLAN|ERROR) ([^<]*)</pre>', page)
+if not m or m.group(1) != "PLAN":
+    print("browser:", m.group(0) if m else page[-500:]); sys.exit(1)
+browser, rust = json.loads(html.unescape(m.group(2))), json.load(open(sys.argv[2]))
+eb, er = browser.pop("expiresInSecs"), rust.pop("expiresInSecs")
+sys.exit(0 if browser == rust and abs((eb or 0) - (er or 0)) <= 2 else 1)
+PY
+echo "e2e: headless Chromium planned alice@example.net through Unbound's DoH like the Rust host"
 echo "e2e: all checks passed"
