@@ -147,6 +147,27 @@ target/c/mailsrv-plan --zone "$work/starttls.zone" --probe --anchors "$WORLD_CA"
 [ "$(grep -c '^    ok: ' "$work/c-probe-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS sessions"
 grep -q " starttls$" "$work/c-probe-starttls.txt" || fail "C --probe: not STARTTLS"
 echo "e2e: the C host probed Dovecot and Postfix (implicit TLS and STARTTLS)"
+# A real listener that offers no STARTTLS (but would take AUTH in plaintext): the probe aborts,
+# and Postfix's log shows no AUTH from us.
+cat > "$work/strip.zone" <<ZONE
+\$ORIGIN world.example.
+\$TTL 300
+@ IN SOA ns1 hostmaster 1 7200 900 1209600 300
+_submission._tcp IN SRV 0 1 ${NO_STARTTLS#*:} smtp.world.example.
+smtp IN A 127.0.0.1
+ZONE
+auth_lines() { grep -c "auth=" "$WORLD_DIR/postfix/stdout" || true; }
+before=$(auth_lines)
+set +e
+MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --zone "$work/strip.zone" --anchors "$WORLD_CA" --password-env MAILPW \
+  --json alice@world.example > "$work/strip.json" 2> /dev/null
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "probe: a listener without STARTTLS should fail the probe (exit $rc)"
+[ "$(p strip.json 'p["outgoing"]["tried"][0]["abort"]["reason"]')" = starttls-not-offered ] || fail "probe: stripping not detected"
+sleep 1
+[ "$(auth_lines)" = "$before" ] || fail "Postfix logged an AUTH command during the stripping probe"
+echo "e2e: a real listener without STARTTLS made the probe abort before AUTH"
 echo "== headless Chromium through Unbound's DoH"
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || fail "Debian chromium is required (apt-get install chromium)"

@@ -142,9 +142,9 @@ CNF
     -in "$d/expired.csr" -out "$d/expired.pem" >/dev/null 2>&1
 }
 
-# postfix_up DIR SUBMISSION SUBMISSIONS TARGET_ONLY EXPIRED: Postfix on 127.0.0.1 (STARTTLS and
-# implicit TLS; two more implicit-TLS listeners present the target-only and the expired
-# certificates), authenticating through Dovecot's auth socket, delivering nothing; prints its
+# postfix_up DIR SUBMISSION SUBMISSIONS TARGET_ONLY EXPIRED PLAIN: Postfix on 127.0.0.1 (STARTTLS
+# and implicit TLS; two more implicit-TLS listeners present the target-only and the expired
+# certificates; one listener offers no STARTTLS but AUTH in plaintext, the stripping case), authenticating through Dovecot's auth socket, delivering nothing; prints its
 # master's PID.
 postfix_up() {
   local d="$1" c="$1/postfix/etc"
@@ -177,6 +177,7 @@ CONF
 127.0.0.1:$3 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$4 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/target-only.pem -o smtpd_tls_key_file=$d/pki/target-only.key
 127.0.0.1:$5 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/expired.pem -o smtpd_tls_key_file=$d/pki/expired.key
+127.0.0.1:$6 inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=no
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

@@ -90,15 +90,15 @@ up() {
   local imap_port imaps_port pop3_port pop3s_port sub_port subs_port
   imap_port=$(free_port); imaps_port=$(free_port); pop3_port=$(free_port); pop3s_port=$(free_port)
   sub_port=$(free_port); subs_port=$(free_port)
-  local target_only_port expired_port dot_port
-  target_only_port=$(free_port); expired_port=$(free_port); dot_port=$(free_port)
+  local target_only_port expired_port dot_port plain_port
+  target_only_port=$(free_port); expired_port=$(free_port); dot_port=$(free_port); plain_port=$(free_port)
   mail_pki "$W/pki"
   postfix_pki "$W/pki"
   mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$sub_port" "$subs_port"
   local dovecot_pid postfix_pid
   dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; } > "$ENV"
-  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port")
+  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port" "$plain_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
   # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
@@ -199,6 +199,7 @@ up() {
     echo "SUBMISSION=127.0.0.1:$sub_port"
     echo "TARGET_ONLY=127.0.0.1:$target_only_port"
     echo "EXPIRED=127.0.0.1:$expired_port"
+    echo "NO_STARTTLS=127.0.0.1:$plain_port"
     echo "DOT=127.0.0.1:$dot_port"
     echo "KNOT=127.0.0.1:$knot_port"
     echo "RESOLVER=127.0.0.1:$unbound_port"

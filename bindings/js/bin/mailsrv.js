@@ -10,8 +10,9 @@ const USAGE = `usage:
                      [--implicit-tls-only] [--prefer imap|pop3]
   mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
-                     [--timeout MS] [--password-env VAR]  (credentials only with --password-env,
-                     and only over TLS with a verified certificate)
+                     [--timeout MS] [--total-timeout MS] [--password-env VAR]
+                     (--timeout per candidate, default 10 s; --total-timeout for all, default
+                     60 s; credentials only with --password-env, only over verified TLS)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
   mailsrv --version
@@ -153,14 +154,16 @@ function passwordFrom(name) {
 }
 
 async function probe(argv) {
-  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value' });
+  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value', 'total-timeout': 'value' });
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
   const timeout = o.timeout === undefined ? 10000 : Number(o.timeout);
+  const totalTimeout = o['total-timeout'] === undefined ? 60000 : Number(o['total-timeout']);
+  if (![timeout, totalTimeout].every((t) => Number.isInteger(t) && t > 0)) throw new UsageError('--timeout and --total-timeout must be positive numbers of milliseconds');
   const { plan: p, report } = await probeEmail(o._[0], {
     ...(await discoverOptions({ ...o, timeout: undefined })),
-    anchors, now, timeout, acceptTargets: o['accept-target'] ?? [],
+    anchors, now, timeout, totalTimeout, acceptTargets: o['accept-target'] ?? [],
     password: passwordFrom(o['password-env']),
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });

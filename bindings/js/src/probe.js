@@ -180,16 +180,22 @@ function outcomeOf(step, verdict) {
  * Plans `email`, then probes candidates in order and reports the first working incoming and
  * outgoing server with the result for every candidate tried. Options: the `discover` options
  * (`resolver`, `seed`, planner options) plus `anchors`, `now`, `acceptTargets`, `timeout`
- * (per candidate, ms), `onProgress(message)`.
+ * (per candidate, ms, default 10 s: connect, TLS, negotiation and login), `totalTimeout` (for the
+ * whole probe after planning, default 60 s), `password`, `onProgress(message)`.
  */
-export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, onProgress = () => {}, clientName, password, ...discoverOptions }) {
+export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, totalTimeout = 60000, onProgress = () => {}, clientName, password, ...discoverOptions }) {
+  const overall = Date.now() + totalTimeout;
   const plan = await discover(email, discoverOptions);
   const report = { email: plan.email, domain: plan.domain, incoming: { server: null, tried: [] }, outgoing: { server: null, tried: [] } };
   for (const [side, list] of [['incoming', plan.incoming.candidates], ['outgoing', plan.outgoing.candidates]]) {
     for (const candidate of list) {
       if (candidate.security === 'cleartext') continue;
+      if (Date.now() >= overall) {
+        report[side].tried.push({ host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security, outcome: 'error', error: { code: 'timeout', message: 'the overall time limit was reached before this candidate' } });
+        continue;
+      }
       onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);
-      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Date.now() + timeout, clientName, password, resolver: discoverOptions.resolver });
+      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Math.min(Date.now() + timeout, overall), clientName, password, resolver: discoverOptions.resolver });
       onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}${r.login ? `, login ${r.login.ok ? 'ok' : 'failed'}` : ''}`);
       report[side].tried.push(r);
       if (r.outcome === 'ok' && (password === undefined || r.login?.ok)) {

@@ -167,4 +167,4 @@ export interface ProbeReport {
 }
 
 /** Plans, then connects to candidates in order (Node only); never sends credentials. */
-export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;
+export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; totalTimeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;
