@@ -311,6 +311,28 @@ pub(crate) unsafe fn box_out<T>(out: *mut *mut T, value: T) -> Result<(), mailsr
     Ok(())
 }
 
+/// Serialises `value` as JSON (pretty when `pretty` is non-zero) into the caller's buffer, as
+/// [`copy_out`] does.
+///
+/// # Safety
+/// As for [`copy_out`].
+pub(crate) unsafe fn json_out<T: serde::Serialize>(
+    value: &T,
+    pretty: u8,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> Result<(), mailsrv_result> {
+    let json = if pretty != 0 {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    }
+    .map_err(|_| mailsrv_result::MAILSRV_RESULT_INTERNAL)?;
+    // SAFETY: forwarded contract.
+    unsafe { copy_out(&json, buf, len, out_n) }
+}
+
 /// Copies `data` into the caller's buffer `buf` of `len` bytes and stores the size in `out_n`.
 /// With a too-small buffer (or `buf` NULL), only `*out_n` is written and INSUFFICIENT_SIZE
 /// returned, so callers can ask for the size first.

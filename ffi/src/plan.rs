@@ -5,7 +5,7 @@ use mailsrv_core::{
     Trust,
 };
 
-use crate::ffi_util::{OwnedStr, copy_out, guard, handle, mailsrv_result, mailsrv_str, write_out};
+use crate::ffi_util::{OwnedStr, guard, handle, json_out, mailsrv_result, mailsrv_str, write_out};
 
 type R = mailsrv_result;
 
@@ -388,14 +388,8 @@ pub unsafe extern "C" fn mailsrv_plan_json(
     guard(|| {
         // SAFETY: NULL or a live handle.
         let p = unsafe { handle(plan)? };
-        let json = if pretty != 0 {
-            serde_json::to_vec_pretty(&p.plan)
-        } else {
-            serde_json::to_vec(&p.plan)
-        }
-        .map_err(|_| R::MAILSRV_RESULT_INTERNAL)?;
         // SAFETY: buffer contract of copy_out.
-        unsafe { copy_out(&json, buf, len, out_n) }
+        unsafe { json_out(&p.plan, pretty, buf, len, out_n) }
     })
 }
 

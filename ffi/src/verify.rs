@@ -6,7 +6,7 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, copy_out, guard, handle, mailsrv_bytes, mailsrv_result, mailsrv_str,
+    OwnedStr, box_out, bytes, guard, handle, json_out, mailsrv_bytes, mailsrv_result, mailsrv_str,
     text, write_out,
 };
 use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
@@ -309,14 +309,8 @@ pub unsafe extern "C" fn mailsrv_verdict_json(
     guard(|| {
         // SAFETY: NULL or a live handle.
         let v = unsafe { handle(verdict)? };
-        let json = if pretty != 0 {
-            serde_json::to_vec_pretty(&v.verdict)
-        } else {
-            serde_json::to_vec(&v.verdict)
-        }
-        .map_err(|_| R::MAILSRV_RESULT_INTERNAL)?;
         // SAFETY: buffer contract of copy_out.
-        unsafe { copy_out(&json, buf, len, out_n) }
+        unsafe { json_out(&v.verdict, pretty, buf, len, out_n) }
     })
 }
 

@@ -82,6 +82,20 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     mailsrv_discovery_fail(l->discovery, l->id, failure);
 }
 
+/* Runs c-ares until every pending request has completed or timed out. */
+static void cares_loop(ares_channel channel) {
+    for (;;) {
+        fd_set readers, writers;
+        FD_ZERO(&readers);
+        FD_ZERO(&writers);
+        int nfds = ares_fds(channel, &readers, &writers);
+        if (nfds == 0) break;
+        struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
+        select(nfds, &readers, &writers, NULL, tvp);
+        ares_process(channel, &readers, &writers);
+    }
+}
+
 /* Sends every question at once and runs c-ares until all are answered. */
 static void resolve_with_cares(mailsrv_discovery *d, const char *server, int timeout_ms) {
     if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) die("cannot initialise c-ares");
@@ -104,16 +118,7 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
         lookups[i] = (struct lookup){d, q.id, q.message_id};
         ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
     }
-    for (;;) {
-        fd_set readers, writers;
-        FD_ZERO(&readers);
-        FD_ZERO(&writers);
-        int nfds = ares_fds(channel, &readers, &writers);
-        if (nfds == 0) break;
-        struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
-        select(nfds, &readers, &writers, NULL, tvp);
-        ares_process(channel, &readers, &writers);
-    }
+    cares_loop(channel);
     ares_destroy(channel);
     ares_library_cleanup();
     free(lookups);
@@ -259,16 +264,7 @@ static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, co
     struct hostent_result r = {""};
     if (ares_set_servers_ports_csv(channel, server) == ARES_SUCCESS) {
         ares_gethostbyname(channel, c->host.data, AF_INET, on_host, &r);
-        for (;;) {
-            fd_set rd, wr;
-            FD_ZERO(&rd);
-            FD_ZERO(&wr);
-            int nfds = ares_fds(channel, &rd, &wr);
-            if (nfds == 0) break;
-            struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
-            select(nfds, &rd, &wr, NULL, tvp);
-            ares_process(channel, &rd, &wr);
-        }
+        cares_loop(channel);
     }
     ares_destroy(channel);
     if (r.address[0]) snprintf(out, cap, "%s", r.address);
