@@ -168,6 +168,30 @@ set -e
 sleep 1
 [ "$(auth_lines)" = "$before" ] || fail "Postfix logged an AUTH command during the stripping probe"
 echo "e2e: a real listener without STARTTLS made the probe abort before AUTH"
+# A certificate naming only the server: probed up to the verdict, no further, unless the user
+# confirmed the host (--accept-target); the password goes only after the confirmation.
+cat > "$work/target.zone" <<ZONE
+\$ORIGIN world.example.
+\$TTL 300
+@ IN SOA ns1 hostmaster 1 7200 900 1209600 300
+_submissions._tcp IN SRV 0 1 ${TARGET_ONLY#*:} smtp.world.example.
+smtp IN A 127.0.0.1
+ZONE
+before=$(auth_lines)
+set +e
+MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --zone "$work/target.zone" --anchors "$WORLD_CA" --password-env MAILPW \
+  --json alice@world.example > "$work/target.json" 2> /dev/null
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "probe: a target-only certificate without confirmation should not work (exit $rc)"
+[ "$(p target.json 'p["outgoing"]["tried"][0]["outcome"]')" = needs-confirmation ] || fail "probe: not needs-confirmation"
+sleep 1
+[ "$(auth_lines)" = "$before" ] || fail "Postfix logged an AUTH before the user confirmed the host"
+MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --zone "$work/target.zone" --anchors "$WORLD_CA" --password-env MAILPW \
+  --accept-target smtp.world.example --json alice@world.example > "$work/target-ok.json" 2> /dev/null \
+  || fail "probe: --accept-target did not let the confirmed host work"
+[ "$(p target-ok.json 'p["outgoing"]["tried"][0]["login"]["ok"]')" = True ] || fail "probe: login after confirmation"
+echo "e2e: a target-only certificate stops the probe at the verdict until the user confirms the host"
 echo "== headless Chromium through Unbound's DoH"
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || fail "Debian chromium is required (apt-get install chromium)"

@@ -175,7 +175,7 @@ CONF
   cat > "$c/master.cf" <<CONF
 127.0.0.1:$2 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$3 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
-127.0.0.1:$4 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/target-only.pem -o smtpd_tls_key_file=$d/pki/target-only.key
+127.0.0.1:$4 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_tls_cert_file=$d/pki/target-only.pem -o smtpd_tls_key_file=$d/pki/target-only.key
 127.0.0.1:$5 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/expired.pem -o smtpd_tls_key_file=$d/pki/expired.key
 127.0.0.1:$6 inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=no
 pickup    unix  n       -       n       60      1       pickup
