@@ -140,6 +140,75 @@ static int connect_to(const char *host, const char *address, uint16_t port) {
     return fd;
 }
 
+/* Reads the trust anchors (PEM) or exits. */
+static mailsrv_certificates *load_anchors(const char *path) {
+    size_t pem_len = 0;
+    char *pem = read_file(path, &pem_len);
+    if (!pem) die("cannot read the --anchors file");
+    mailsrv_certificates *anchors = NULL;
+    if (mailsrv_certificates_from_pem((const uint8_t *)pem, pem_len, &anchors) != MAILSRV_RESULT_OK) die("--anchors holds no certificate");
+    free(pem);
+    return anchors;
+}
+
+/* Runs the TLS handshake on fd for candidate (side, index): SNI = the email domain (D13), the
+ * candidate's ALPN id; a server selecting another protocol is dropped (ALPACA). Then mailsrv
+ * verifies the peer chain. Returns 0 with *out_ssl and *out_verdict set, 2 when mailsrv could
+ * not verify (*out_ssl set, no verdict), 1 when the ALPN was dropped and 3 when the handshake
+ * failed (neither set). The caller frees what is set. */
+static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
+                      const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now,
+                      SSL **out_ssl, mailsrv_verdict **out_verdict) {
+    *out_ssl = NULL;
+    *out_verdict = NULL;
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, c->sni.data);
+    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL); /* mailsrv verifies the chain below */
+    if (c->alpn.len > 0 && c->alpn.len < 255) {
+        unsigned char protos[256];
+        protos[0] = (unsigned char)c->alpn.len;
+        memcpy(protos + 1, c->alpn.data, c->alpn.len);
+        SSL_set_alpn_protos(ssl, protos, (unsigned)c->alpn.len + 1);
+    }
+    if (SSL_connect(ssl) != 1) {
+        fprintf(stderr, "mailsrv-plan: TLS handshake with %s:%u failed\n", c->host.data, (unsigned)c->port);
+        SSL_free(ssl);
+        return 3;
+    }
+    const unsigned char *selected = NULL;
+    unsigned selected_len = 0;
+    bool alpn_ok = true;
+    SSL_get0_alpn_selected(ssl, &selected, &selected_len);
+    if (selected_len > 0 &&
+        (mailsrv_plan_candidate_accepts_alpn(plan, side, index, selected, selected_len, &alpn_ok) != MAILSRV_RESULT_OK || !alpn_ok)) {
+        fprintf(stderr, "mailsrv-plan: %s:%u selected ALPN \"%.*s\", not a mail protocol: dropped\n", c->host.data, (unsigned)c->port, (int)selected_len, selected);
+        SSL_free(ssl);
+        return 1;
+    }
+    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
+    int count = peer ? sk_X509_num(peer) : 0;
+    if (count > 16) count = 16;
+    mailsrv_bytes chain[16];
+    unsigned char *ders[16] = {0};
+    for (int i = 0; i < count; i++) {
+        int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
+        chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
+    }
+    size_t n_anchors = mailsrv_certificates_count(anchors);
+    mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
+    for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
+    mailsrv_result r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
+    for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
+    free(anchor_v);
+    *out_ssl = ssl;
+    if (r != MAILSRV_RESULT_OK) {
+        fprintf(stderr, "mailsrv-plan: %s\n", mailsrv_result_message(r));
+        return 2;
+    }
+    return 0;
+}
+
 /* Connects to the first implicit-TLS candidate, hands the peer chain to mailsrv. */
 static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, int json) {
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
@@ -157,77 +226,31 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     if (!found) { fprintf(stderr, "mailsrv-plan: no implicit-TLS candidate to verify\n"); return 1; }
     mailsrv_str address = {"", 0};
     if (c.address_count > 0) mailsrv_plan_candidate_address(plan, side, index, 0, &address);
-    size_t pem_len = 0;
-    char *pem = read_file(anchors_path, &pem_len);
-    if (!pem) die("cannot read the --anchors file");
-    mailsrv_certificates *anchors = NULL;
-    if (mailsrv_certificates_from_pem((const uint8_t *)pem, pem_len, &anchors) != MAILSRV_RESULT_OK) die("--anchors holds no certificate");
-    free(pem);
-
+    mailsrv_certificates *anchors = load_anchors(anchors_path);
     int fd = connect_to(c.host.data, address.data, c.port);
     if (fd < 0) { fprintf(stderr, "mailsrv-plan: cannot connect to %s:%u\n", c.host.data, (unsigned)c.port); mailsrv_certificates_free(anchors); return 3; }
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL *ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, c.sni.data); /* the email domain (D13) */
-    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL); /* mailsrv verifies the chain below */
-    if (c.alpn.len > 0 && c.alpn.len < 255) {
-        unsigned char protos[256];
-        protos[0] = (unsigned char)c.alpn.len;
-        memcpy(protos + 1, c.alpn.data, c.alpn.len);
-        SSL_set_alpn_protos(ssl, protos, (unsigned)c.alpn.len + 1);
-    }
-    int rc = 3;
-    const unsigned char *selected = NULL;
-    unsigned selected_len = 0;
-    bool alpn_ok = true;
-    if (SSL_connect(ssl) != 1) {
-        fprintf(stderr, "mailsrv-plan: TLS handshake with %s:%u failed\n", c.host.data, (unsigned)c.port);
-    } else if ((SSL_get0_alpn_selected(ssl, &selected, &selected_len), selected_len > 0 &&
-                (mailsrv_plan_candidate_accepts_alpn(plan, side, index, selected, selected_len, &alpn_ok) != MAILSRV_RESULT_OK || !alpn_ok))) {
-        fprintf(stderr, "mailsrv-plan: %s:%u selected ALPN \"%.*s\", not a mail protocol: dropped\n", c.host.data, (unsigned)c.port, (int)selected_len, selected);
-        rc = 1;
-    } else {
-        STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
-        int count = peer ? sk_X509_num(peer) : 0;
-        mailsrv_bytes *chain = calloc(count > 0 ? (size_t)count : 1, sizeof *chain);
-        unsigned char **ders = calloc(count > 0 ? (size_t)count : 1, sizeof *ders);
-        for (int i = 0; i < count; i++) {
-            int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
-            chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
-        }
-        size_t n_anchors = mailsrv_certificates_count(anchors);
-        mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
-        for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
-        mailsrv_verdict *v = NULL;
-        mailsrv_result r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, &v);
-        if (r != MAILSRV_RESULT_OK) {
-            fprintf(stderr, "mailsrv-plan: %s\n", mailsrv_result_message(r));
-            rc = 2;
+    SSL *ssl = NULL;
+    mailsrv_verdict *v = NULL;
+    int rc = tls_verify(ctx, fd, plan, side, index, &c, anchors, now, &ssl, &v);
+    if (rc == 0) {
+        uint32_t status = 0;
+        mailsrv_verdict_summary(v, &status, NULL);
+        if (json) {
+            size_t need = 0;
+            mailsrv_verdict_json(v, 1, NULL, 0, &need);
+            char *text = malloc(need + 1);
+            if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) printf("%.*s\n", (int)need, text);
+            free(text);
         } else {
-            uint32_t status = 0;
-            mailsrv_verdict_summary(v, &status, NULL);
-            if (json) {
-                size_t need = 0;
-                mailsrv_verdict_json(v, 1, NULL, 0, &need);
-                char *text = malloc(need + 1);
-                if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) printf("%.*s\n", (int)need, text);
-                free(text);
-            } else {
-                const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
-                printf("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
-            }
-            rc = status == MAILSRV_VERDICT_VERIFIED ? 0 : status == MAILSRV_VERDICT_NEEDS_CONFIRMATION ? 4 : 1;
+            const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
+            printf("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
         }
-        mailsrv_verdict_free(v);
-        for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
-        free(ders);
-        free(chain);
-        free(anchor_v);
-        SSL_shutdown(ssl);
+        rc = status == MAILSRV_VERDICT_VERIFIED ? 0 : status == MAILSRV_VERDICT_NEEDS_CONFIRMATION ? 4 : 1;
     }
-    SSL_free(ssl);
+    mailsrv_verdict_free(v);
+    if (ssl) { SSL_shutdown(ssl); SSL_free(ssl); }
     SSL_CTX_free(ctx);
     close(fd);
     mailsrv_certificates_free(anchors);
@@ -270,43 +293,19 @@ static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, co
     if (r.address[0]) snprintf(out, cap, "%s", r.address);
 }
 
-/* TLS on fd for candidate (side, index); writes the verdict's mailsrv_tls_outcome. */
+/* TLS on fd for the probe; writes the mailsrv_tls_outcome the negotiator needs. */
 static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now, uint32_t *outcome) {
-    SSL *ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, c->sni.data);
-    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
-    if (c->alpn.len > 0 && c->alpn.len < 255) {
-        unsigned char protos[256];
-        protos[0] = (unsigned char)c->alpn.len;
-        memcpy(protos + 1, c->alpn.data, c->alpn.len);
-        SSL_set_alpn_protos(ssl, protos, (unsigned)c->alpn.len + 1);
-    }
-    *outcome = MAILSRV_TLS_NOT_VERIFIED;
-    if (SSL_connect(ssl) != 1) { SSL_free(ssl); return NULL; }
-    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
-    int count = peer ? sk_X509_num(peer) : 0;
-    mailsrv_bytes chain[16];
-    unsigned char *ders[16] = {0};
-    if (count > 16) count = 16;
-    for (int i = 0; i < count; i++) {
-        int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
-        chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
-    }
-    size_t n_anchors = mailsrv_certificates_count(anchors);
-    mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
-    for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
+    SSL *ssl = NULL;
     mailsrv_verdict *v = NULL;
-    if (mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, &v) == MAILSRV_RESULT_OK) {
-        uint32_t status = MAILSRV_VERDICT_REJECTED;
+    tls_verify(ctx, fd, plan, side, index, c, anchors, now, &ssl, &v);
+    uint32_t status = MAILSRV_VERDICT_REJECTED;
+    if (v) {
         mailsrv_verdict_summary(v, &status, NULL);
-        if (status == MAILSRV_VERDICT_VERIFIED) *outcome = MAILSRV_TLS_VERIFIED;
         printf("    certificate: %s\n", mailsrv_verdict_message(v).data);
     }
+    *outcome = status == MAILSRV_VERDICT_VERIFIED ? MAILSRV_TLS_VERIFIED : MAILSRV_TLS_NOT_VERIFIED;
     mailsrv_verdict_free(v);
-    for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
-    free(anchor_v);
     return ssl;
 }
 
@@ -369,12 +368,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
 
 /* Probes every side with candidates; returns the exit code. */
 static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms) {
-    size_t pem_len = 0;
-    char *pem = read_file(anchors_path, &pem_len);
-    if (!pem) die("cannot read the --anchors file");
-    mailsrv_certificates *anchors = NULL;
-    if (mailsrv_certificates_from_pem((const uint8_t *)pem, pem_len, &anchors) != MAILSRV_RESULT_OK) die("--anchors holds no certificate");
-    free(pem);
+    mailsrv_certificates *anchors = load_anchors(anchors_path);
     int rc = 0;
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
     const char *names[] = {"incoming", "outgoing"};
