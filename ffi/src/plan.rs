@@ -583,17 +583,8 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_username(
     i: usize,
     out_value: *mut mailsrv_str,
 ) -> mailsrv_result {
-    guard(|| {
-        // SAFETY: NULL or a live handle.
-        let p = unsafe { handle(plan)? };
-        let (_, s) = p.candidate(side, index)?;
-        let v = s
-            .usernames
-            .get(i)
-            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
-        // SAFETY: out_value is NULL or valid for writes.
-        unsafe { write_out(out_value, v.view()) }
-    })
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { candidate_string(plan, side, index, i, out_value, |s| &s.usernames) }
 }
 
 /// Address `i` of a candidate's host (from the additional section), as text.
@@ -605,14 +596,27 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_address(
     i: usize,
     out_value: *mut mailsrv_str,
 ) -> mailsrv_result {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { candidate_string(plan, side, index, i, out_value, |s| &s.addresses) }
+}
+
+/// Writes string `i` of the list `pick` selects from a candidate's strings to `*out_value`.
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `out_value` is NULL or valid for writes.
+unsafe fn candidate_string(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    i: usize,
+    out_value: *mut mailsrv_str,
+    pick: impl Fn(&CandidateStrings) -> &[OwnedStr],
+) -> mailsrv_result {
     guard(|| {
         // SAFETY: NULL or a live handle.
         let p = unsafe { handle(plan)? };
         let (_, s) = p.candidate(side, index)?;
-        let v = s
-            .addresses
-            .get(i)
-            .ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let v = pick(s).get(i).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
         // SAFETY: out_value is NULL or valid for writes.
         unsafe { write_out(out_value, v.view()) }
     })
