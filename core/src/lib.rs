@@ -54,7 +54,7 @@ pub use discovery::{Discovery, Failure, plan_from_responses};
 pub use error::{Error, ErrorCode};
 pub use model::{
     Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, IdentityKind, Incoming,
-    Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust,
+    Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust, alpn_acceptable,
 };
 pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use query::{Question, address_queries};

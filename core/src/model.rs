@@ -127,11 +127,14 @@ impl Candidate {
     /// selects another protocol (e.g. `http/1.1`) is the wrong service behind the same
     /// certificate — a cross-protocol (ALPACA) setup — and the connection must be dropped.
     pub fn accepts_alpn(&self, selected: Option<&[u8]>) -> bool {
-        match selected {
-            None => true,
-            Some(p) => self.alpn.iter().any(|a| a.as_bytes() == p),
-        }
+        alpn_acceptable(&self.alpn, selected)
     }
+}
+
+/// The rule behind [`Candidate::accepts_alpn`] for hosts that hold only a candidate's `alpn`
+/// list (e.g. its JSON form): `selected` is acceptable when absent or one of `offered`.
+pub fn alpn_acceptable<S: AsRef<str>>(offered: &[S], selected: Option<&[u8]>) -> bool {
+    selected.is_none_or(|p| offered.iter().any(|a| a.as_ref().as_bytes() == p))
 }
 
 /// Why a candidate's target may be used without asking the user.

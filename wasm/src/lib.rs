@@ -429,6 +429,14 @@ impl Negotiator {
     }
 }
 
+/// `alpnAcceptable(offered, selected)`: whether the ALPN protocol a server selected (`null`
+/// when none) is acceptable for a candidate that offered `offered` (its `alpn`); `false` means
+/// drop the connection (ALPACA).
+#[wasm_bindgen(js_name = alpnAcceptable)]
+pub fn alpn_acceptable(offered: Vec<String>, selected: Option<String>) -> bool {
+    mailsrv_core::alpn_acceptable(&offered, selected.as_deref().map(str::as_bytes))
+}
+
 /// `addressQueries(host, messageId?)`: wire A and AAAA queries for a candidate's host, for
 /// resolvers whose answers leave the additional section empty.
 #[wasm_bindgen(js_name = addressQueries)]

@@ -2,7 +2,7 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { Negotiator, verifyChain, addressQueries, addressesIn } from '../wasm/mailsrv_wasm.js';
+import { Negotiator, verifyChain, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
 import { discover } from './discover.js';
 
 const fail = (code, message) => Object.assign(new Error(message), { code });
@@ -111,7 +111,7 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
       socket.once('error', (e) => reject(fail('tls-failed', e.message)));
     });
     const selected = socket.alpnProtocol || null;
-    if (selected && !candidate.alpn.includes(selected)) {
+    if (!alpnAcceptable(candidate.alpn, selected)) {
       socket.destroy();
       throw fail('alpn-mismatch', `the server selected ALPN "${selected}", not a mail protocol`);
     }
