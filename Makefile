@@ -9,7 +9,10 @@ DEMO_EMAIL ?= alice@example.net
 all: test
 
 WASM_BINDGEN_VERSION := 0.2.130
-WASM_OUT := target/wasm32-unknown-unknown/wasm/mailsrv_wasm.wasm
+WASM_DIR := target/wasm32-unknown-unknown/wasm
+## The browser module has a workspace and Cargo.lock of its own (wasm/Cargo.toml says why); it
+## shares this target directory.
+WASM_ARGS := --locked --manifest-path wasm/Cargo.toml --target-dir $(CURDIR)/target
 JS := bindings/js
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue
@@ -18,17 +21,22 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 demo: wasm
 	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
 
-## The WebAssembly package: wasm32 build, wasm-bindgen (pinned), wasm-opt from npm binaryen
-## (Debian's binaryen 108 breaks the module), and a check that nothing is imported from `env`.
+## The WebAssembly package: two wasm32 modules — mailsrv_wasm (planning, verification,
+## negotiation: what a browser loads) and mailsrv_zone (the zone-file host, loaded on first use)
+## — each through wasm-bindgen (pinned) and wasm-opt from npm binaryen (Debian's binaryen 108
+## breaks the module), then a check that nothing is imported from `env`, with the sizes.
 wasm: $(JS)/node_modules/.installed
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
-	$(CARGO) build --locked -p mailsrv-wasm --target wasm32-unknown-unknown --profile wasm
-	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_OUT)
-	$(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/mailsrv_wasm_bg.wasm -o $(JS)/wasm/mailsrv_wasm_bg.wasm
-	node $(JS)/test/check-wasm.js $(JS)/wasm/mailsrv_wasm_bg.wasm
+	$(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm
+	$(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
+	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_DIR)/mailsrv_wasm.wasm
+	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_zone $(WASM_DIR)/mailsrv_wasm_zone.wasm
+	for m in mailsrv_wasm mailsrv_zone; do \
+	  $(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/$${m}_bg.wasm -o $(JS)/wasm/$${m}_bg.wasm || exit 1; \
+	  node $(JS)/test/check-wasm.js $(JS)/wasm/$${m}_bg.wasm || exit 1; done
 
 $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 	cd $(JS) && npm ci --no-audit --no-fund
@@ -40,12 +48,15 @@ test: fmt-check clippy doc deps-check unit c-test js-test e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path wasm/Cargo.toml --all -- --check
 
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy $(WASM_ARGS) --all-targets --all-features -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps --all-features
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc $(WASM_ARGS) --no-deps --all-features
 
 ## The core must not depend on I/O, entropy or JS glue crates. Its default build (planning) has
 ## none; the `verify` feature adds only ring's getrandom/libc (ring's own RNG, never called).
@@ -67,6 +78,7 @@ deps-check:
 unit:
 	$(CARGO) build --locked --workspace --examples
 	$(CARGO) test --locked --workspace --all-features
+	$(CARGO) test --locked -p mailsrv --no-default-features --lib
 
 c-test:
 	$(MAKE) --no-print-directory -C bindings/c test

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
-use crate::name::normalize_domain;
+use crate::name::{domain_to_unicode, normalize_domain, normalize_domain_with};
 
 /// Longest local part in octets (RFC 5321 §4.5.3.1.1).
 const MAX_LOCAL_PART: usize = 64;
@@ -26,6 +26,22 @@ impl EmailAddress {
     /// domain is normalised by [`crate::name::normalize_domain`]. Address literals, empty parts
     /// and domains that are not host names are rejected with a typed [`Error`].
     pub fn parse(input: &str) -> Result<Self, Error> {
+        Self::parse_parts(input, normalize_domain)
+    }
+
+    /// [`EmailAddress::parse`] with the host's UTS #46 ToASCII for the domain, as in
+    /// [`normalize_domain_with`] (for builds without the `uts46` feature).
+    pub fn parse_with(
+        input: &str,
+        to_ascii: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        Self::parse_parts(input, |domain| normalize_domain_with(domain, to_ascii))
+    }
+
+    fn parse_parts(
+        input: &str,
+        normalize: impl FnOnce(&str) -> Result<String, Error>,
+    ) -> Result<Self, Error> {
         if input.is_empty() {
             return Err(Error::new(
                 ErrorCode::EmptyAddress,
@@ -46,7 +62,7 @@ impl EmailAddress {
         })?;
         let (local, domain) = (&input[..at], &input[at + 1..]);
         check_local_part(local)?;
-        let domain = normalize_domain(domain)?;
+        let domain = normalize(domain)?;
         Ok(Self {
             local_part: local.to_owned(),
             domain,
@@ -65,7 +81,7 @@ impl EmailAddress {
 
     /// The domain in Unicode form, for display only.
     pub fn domain_unicode(&self) -> String {
-        idna::domain_to_unicode(&self.domain).0
+        domain_to_unicode(&self.domain)
     }
 }
 
@@ -173,6 +189,7 @@ mod tests {
         assert_eq!(code(r#""abc@example.net"#), ErrorCode::InvalidLocalPart);
     }
 
+    #[cfg(feature = "uts46")]
     #[test]
     fn rfc6531_utf8_local_part_and_idn_domain() {
         let a = EmailAddress::parse("用户@例子.广告").unwrap();

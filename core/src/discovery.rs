@@ -75,7 +75,13 @@ impl Discovery {
     /// Starts a discovery for `email` with `options`.
     pub fn new(email: &str, options: Options) -> Result<Self, Error> {
         options.validate()?;
-        let address = EmailAddress::parse(email)?;
+        Self::for_address(EmailAddress::parse(email)?, options)
+    }
+
+    /// Starts a discovery for an address already parsed (for example with
+    /// [`EmailAddress::parse_with`] and the host's UTS #46).
+    pub fn for_address(address: EmailAddress, options: Options) -> Result<Self, Error> {
+        options.validate()?;
         let mut questions = Vec::new();
         for (id, service) in (0u16..).zip(options.services()) {
             let name = service.owner(address.domain());

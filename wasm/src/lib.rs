@@ -4,17 +4,40 @@
 //! objects built by `serde_wasm_bindgen`'s JSON-compatible serializer, so `JSON.stringify(plan,
 //! null, 2)` prints the same text as the Rust example host. Errors are thrown as `Error` objects
 //! whose `code` is the core's error name (e.g. `INVALID_DOMAIN`).
+//!
+//! The core is built without its `uts46` feature: internationalised domains are converted by
+//! the platform's UTS #46 (the WHATWG URL host parser that browsers and Node already carry),
+//! which keeps about 47 KB of gzipped Unicode tables out of the module.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-#[cfg(feature = "zone")]
-use mailsrv_core::zone::{Transport, ZoneHost as CoreZoneHost};
 use mailsrv_core::{
-    Discovery as CoreDiscovery, DnssecStatus, Error, Failure, Options, Outcome, SrvRecord,
+    Discovery as CoreDiscovery, DnssecStatus, EmailAddress, Error, Failure, Options, Outcome,
+    SrvRecord,
 };
 #[cfg(feature = "verify")]
-use mailsrv_core::{Subject, VerifyOptions, verify_chain};
+use mailsrv_core::{Subject, VerifyOptions, name::normalize_domain_with, verify_chain};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's WHATWG `URL` class (browsers, Node ≥ 10).
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(constructor, catch, js_class = URL)]
+    fn new(url: &str) -> Result<Url, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &Url) -> String;
+}
+
+/// UTS #46 ToASCII by the platform's URL host parser (non-transitional, with the Bidi and
+/// ContextJ checks). The core calls it only for a domain whose ASCII characters are all letters,
+/// digits, hyphens and dots, so nothing in it is URL syntax, and checks the answer again.
+fn platform_to_ascii(domain: &str) -> Option<String> {
+    Url::new(&format!("http://{domain}/"))
+        .ok()
+        .map(|url| url.hostname())
+}
 
 fn throw(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
@@ -92,7 +115,9 @@ impl Discovery {
     #[wasm_bindgen(constructor)]
     pub fn new(email: &str, options: JsValue) -> Result<Discovery, JsValue> {
         let options: Options = optional(options, "options")?;
-        let inner = CoreDiscovery::new(email, options).map_err(core_error)?;
+        options.validate().map_err(core_error)?;
+        let address = EmailAddress::parse_with(email, platform_to_ascii).map_err(core_error)?;
+        let inner = CoreDiscovery::for_address(address, options).map_err(core_error)?;
         Ok(Discovery { inner })
     }
 
@@ -243,6 +268,7 @@ pub fn verify_chain_js(
     let anchors = byte_list(&anchors, "anchors")?;
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    let domain = normalize_domain_with(&domain, platform_to_ascii).map_err(core_error)?;
     let subject = Subject {
         domain,
         service: c.service,
@@ -271,54 +297,6 @@ pub fn certificates_from_pem(pem: &str) -> Result<Array, JsValue> {
         .iter()
         .map(|d| JsValue::from(Uint8Array::from(d.as_slice())))
         .collect())
-}
-
-/// An offline host answering from RFC 1035 master files (as an authoritative server would).
-#[cfg(feature = "zone")]
-#[wasm_bindgen(js_name = ZoneHost)]
-pub struct ZoneHost {
-    inner: CoreZoneHost,
-}
-
-#[cfg(feature = "zone")]
-#[wasm_bindgen(js_class = ZoneHost)]
-impl ZoneHost {
-    /// An empty host.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> ZoneHost {
-        ZoneHost {
-            inner: CoreZoneHost::new(),
-        }
-    }
-
-    /// Adds a zone (master-file text with `$ORIGIN`); `secure` marks it DNSSEC-signed.
-    #[wasm_bindgen(js_name = addZone)]
-    pub fn add_zone(&mut self, text: &str, secure: bool) -> Result<(), JsValue> {
-        self.inner.add_zone(text, None, secure).map_err(core_error)
-    }
-
-    /// Answers one wire query received over `"udp"` or `"tcp"`.
-    pub fn answer(&self, query: &[u8], transport: &str) -> Result<Uint8Array, JsValue> {
-        let transport = match transport {
-            "udp" => Transport::Udp,
-            "tcp" => Transport::Tcp,
-            _ => return Err(bad_argument("transport must be \"udp\" or \"tcp\"")),
-        };
-        let bytes = self.inner.answer(query, transport).map_err(core_error)?;
-        Ok(Uint8Array::from(bytes.as_slice()))
-    }
-
-    /// Answers every question of `discovery` (UDP, then TCP after truncation) and feeds them in.
-    pub fn resolve(&self, discovery: &mut Discovery) -> Result<(), JsValue> {
-        self.inner.resolve(&mut discovery.inner).map_err(core_error)
-    }
-}
-
-#[cfg(feature = "zone")]
-impl Default for ZoneHost {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// The library version.

@@ -114,7 +114,7 @@ async function discoverOptions(o) {
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
   let resolver;
   if (o.zone || o['secure-zone']) {
-    resolver = zoneResolver([
+    resolver = await zoneResolver([
       ...(o.zone ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: false })),
       ...(o['secure-zone'] ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: true })),
     ]);

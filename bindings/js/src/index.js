@@ -3,24 +3,17 @@
 import init, {
   initSync,
   Discovery,
-  ZoneHost,
   verifyChain,
   certificatesFromPem,
   version,
 } from '../wasm/mailsrv_wasm.js';
+import { loadWasm } from './load.js';
 
-const wasmUrl = new URL('../wasm/mailsrv_wasm_bg.wasm', import.meta.url);
-if (typeof process !== 'undefined' && process.versions?.node && wasmUrl.protocol === 'file:') {
-  const { readFileSync } = await import('node:fs');
-  initSync({ module: readFileSync(wasmUrl) });
-} else {
-  await init({ module_or_path: wasmUrl });
-}
+await loadWasm(init, initSync, new URL('../wasm/mailsrv_wasm_bg.wasm', import.meta.url));
 
-export { Discovery, ZoneHost, verifyChain, certificatesFromPem, version };
+export { Discovery, verifyChain, certificatesFromPem, version };
 export { discover } from './discover.js';
 export { dohResolver } from './doh.js';
-export { zoneResolver } from './zone.js';
 
 export { Negotiator } from '../wasm/mailsrv_wasm.js';
 
@@ -28,6 +21,15 @@ export { Negotiator } from '../wasm/mailsrv_wasm.js';
 export async function probe(email, options) {
   const { probe: run } = await import('./probe.js');
   return run(email, options);
+}
+
+/**
+ * `zoneResolver` answers from master files with the zone host, a WebAssembly module of its own
+ * (`mailsrv/zone`), loaded on first use so that browsers that do not need it never fetch it.
+ */
+export async function zoneResolver(zones) {
+  const { zoneResolver: make } = await import('./zone.js');
+  return make(zones);
 }
 
 /** `udpResolver` needs Node's dgram and net; it is loaded on first use. */

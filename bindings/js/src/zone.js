@@ -1,5 +1,12 @@
-// An offline resolver answering from RFC 1035 master files, as an authoritative server would.
-import { ZoneHost } from '../wasm/mailsrv_wasm.js';
+// `mailsrv/zone`: an offline resolver answering from RFC 1035 master files, as an authoritative
+// server would. The zone host is a WebAssembly module of its own (hickory-proto's zone parser and
+// the Unicode tables it needs stay out of the browser module); importing this loads it.
+import init, { initSync, ZoneHost } from '../wasm/mailsrv_zone.js';
+import { loadWasm } from './load.js';
+
+await loadWasm(init, initSync, new URL('../wasm/mailsrv_zone_bg.wasm', import.meta.url));
+
+export { ZoneHost };
 
 /**
  * `zoneResolver([{ text, secure }])` or `zoneResolver([text, ...])`: answers over "UDP" first

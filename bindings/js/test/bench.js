@@ -1,6 +1,7 @@
 // `npm run bench`: plans per second through the JS API over the testdata corpus (wire answers
 // prepared once with the zone host; each iteration parses them and plans). Not a test.
-import { Discovery, ZoneHost } from '../src/index.js';
+import { Discovery } from '../src/index.js';
+import { ZoneHost } from '../src/zone.js';
 import { cases, readText } from './helpers.js';
 
 const prepared = cases()

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expected, root, startZoneServer } from './helpers.js';
+import { expected, readText, root, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
@@ -18,6 +18,7 @@ before(async () => {
   web = await startDohServer(dns.address, {
     '/pkg/': path.join(root, 'bindings/js'),
     '/page/': path.join(root, 'bindings/js/test/browser'),
+    '/testdata/': path.join(root, 'testdata'),
   });
 });
 after(async () => {
@@ -57,4 +58,19 @@ test('headless Chromium plans through dohResolver like Rust', async () => {
   const plan = JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
   assert.equal(JSON.stringify(plan, null, 2) + '\n', expected('many-records'));
   assert.ok(web.requests.POST >= 6, 'the browser sent its queries to the DoH endpoint');
+});
+
+test('D21 headless Chromium converts the UTS #46 vectors exactly as the Rust build', async () => {
+  assert.ok(chromium, 'Debian chromium is required for this test');
+  const { out, err } = await dumpDom(`${web.url}/page/idna.html`);
+  const m = /<pre id="out">(RESULTS|ERROR) ([^<]*)<\/pre>/.exec(out);
+  assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
+  assert.equal(m[1], 'RESULTS', m[2]);
+  const results = JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+  const cases = JSON.parse(readText('idna.json'));
+  assert.equal(results.length, cases.length);
+  cases.forEach((c, i) => {
+    const want = c.domain !== undefined ? { domain: c.domain } : { error: c.error };
+    assert.deepEqual(results[i], want, `${c.input} (${c.why})`);
+  });
 });

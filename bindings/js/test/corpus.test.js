@@ -2,7 +2,8 @@
 // as text, with the Rust expected plans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Discovery, ZoneHost } from '../src/index.js';
+import { Discovery } from '../src/index.js';
+import { ZoneHost } from '../src/zone.js';
 import { cases, expected, readText } from './helpers.js';
 
 function replay(c) {

@@ -34,7 +34,7 @@ test('probe: implicit TLS and STARTTLS servers work and their certificates verif
     `_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`,
     `_submissions._tcp IN SRV 0 1 ${subs.port} mail.example.net.`,
   ]);
-  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW });
+  const { report } = await probe('alice@example.net', { resolver: await zoneResolver([text]), seed: 1, anchors, now: NOW });
   assert.equal(report.incoming.server?.port, imaps.port, JSON.stringify(report, null, 2));
   assert.equal(report.incoming.tried[0].verdict.matched.value, '_imaps.example.net');
   assert.deepEqual(report.incoming.tried[0].capabilities.authMechanisms, ['PLAIN']);
@@ -43,7 +43,7 @@ test('probe: implicit TLS and STARTTLS servers work and their certificates verif
 
   // STARTTLS alone (implicit TLS offered by nobody):
   const only = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
-  const r2 = await probe('alice@example.net', { resolver: zoneResolver([only]), seed: 1, anchors, now: NOW, submission: false });
+  const r2 = await probe('alice@example.net', { resolver: await zoneResolver([only]), seed: 1, anchors, now: NOW, submission: false });
   assert.equal(r2.report.incoming.server?.port, imap.port, JSON.stringify(r2.report, null, 2));
   assert.deepEqual(imap.received.slice(0, 3), ['A1 CAPABILITY', 'A2 STARTTLS', '(tls) A3 CAPABILITY']);
   assert.ok(noCredentials(imap.received));
@@ -54,7 +54,7 @@ test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abor
   const strip = await start('imap', 'strip');
   for (const [server, reason] of [[inject, 'injected-after-upgrade'], [strip, 'starttls-not-offered']]) {
     const text = zone([`_imap._tcp IN SRV 0 1 ${server.port} mail.example.net.`]);
-    const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW, submission: false });
+    const { report } = await probe('alice@example.net', { resolver: await zoneResolver([text]), seed: 1, anchors, now: NOW, submission: false });
     assert.equal(report.incoming.server, null);
     assert.equal(report.incoming.tried[0].outcome, 'aborted');
     assert.equal(report.incoming.tried[0].abort.reason, reason);
@@ -67,7 +67,7 @@ test('probe: a certificate from an unknown issuer is rejected before any command
   const imaps = await start('imaps');
   const text = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
   const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
-  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors: other, now: NOW, submission: false });
+  const { report } = await probe('alice@example.net', { resolver: await zoneResolver([text]), seed: 1, anchors: other, now: NOW, submission: false });
   assert.equal(report.incoming.tried[0].outcome, 'rejected');
   assert.equal(report.incoming.tried[0].verdict.reason, 'unknown-issuer');
   assert.deepEqual(imaps.received, [], 'not even CAPABILITY is sent');
@@ -102,12 +102,12 @@ test('probe with a password: full address refused, local part accepted, only ove
     `_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`,
     `_submissions._tcp IN SRV 0 1 ${subs.port} mail.example.net.`,
   ]);
-  const { report } = await probe('alice@example.net', { resolver: zoneResolver([text]), seed: 1, anchors, now: NOW, password: 's3cret' });
+  const { report } = await probe('alice@example.net', { resolver: await zoneResolver([text]), seed: 1, anchors, now: NOW, password: 's3cret' });
   assert.deepEqual(report.incoming.tried[0].login, { ok: true, username: 'alice' }, JSON.stringify(report, null, 2));
   assert.deepEqual(report.outgoing.tried[0].login, { ok: true, username: 'alice@example.net' });
   // The STARTTLS server alone: credentials go only after "(tls)".
   const only = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
-  const r2 = await probe('alice@example.net', { resolver: zoneResolver([only]), seed: 1, anchors, now: NOW, password: 'wrong', submission: false });
+  const r2 = await probe('alice@example.net', { resolver: await zoneResolver([only]), seed: 1, anchors, now: NOW, password: 'wrong', submission: false });
   assert.equal(r2.report.incoming.server, null);
   assert.equal(r2.report.incoming.tried[0].login.ok, false);
   const auth = imap.received.findIndex((l) => /AUTHENTICATE/.test(l));
@@ -119,9 +119,9 @@ test('probe never sends a password to a server whose certificate is not verified
   const inject = await start('imap', 'inject');
   const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
   const t1 = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
-  await probe('alice@example.net', { resolver: zoneResolver([t1]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
+  await probe('alice@example.net', { resolver: await zoneResolver([t1]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
   const t2 = zone([`_imap._tcp IN SRV 0 1 ${inject.port} mail.example.net.`]);
-  await probe('alice@example.net', { resolver: zoneResolver([t2]), seed: 1, anchors, now: NOW, password: 's3cret', submission: false });
+  await probe('alice@example.net', { resolver: await zoneResolver([t2]), seed: 1, anchors, now: NOW, password: 's3cret', submission: false });
   for (const server of [imaps, inject]) {
     assert.ok(!server.received.some((l) => /AUTHENTICATE|LOGIN|czNjcmV0|AGFsaWNl/.test(l)), JSON.stringify(server.received));
   }

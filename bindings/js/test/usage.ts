@@ -1,23 +1,25 @@
 // Compile-only check of the TypeScript declarations (`npm run typecheck`).
-import { Discovery, ZoneHost, discover, dohResolver, zoneResolver, verifyChain, certificatesFromPem, type Plan, type Verdict, type MailsrvError } from 'mailsrv';
+import { ZoneHost, zoneResolver as zoneResolverNow } from 'mailsrv/zone';
+import { Discovery, discover, dohResolver, zoneResolver, verifyChain, certificatesFromPem, type Plan, type Verdict, type MailsrvError } from 'mailsrv';
 
 declare const zoneText: string;
 declare const pem: string;
 
 async function example(): Promise<string> {
-  const plan: Plan = await discover('alice@example.net', { resolver: zoneResolver([zoneText]), seed: 1n, tlsOrder: 'implicit-first' });
+  const plan: Plan = await discover('alice@example.net', { resolver: await zoneResolver([zoneText]), seed: 1n, tlsOrder: 'implicit-first' });
   const first = plan.incoming.candidates[0];
   const verdict: Verdict = verifyChain(first, certificatesFromPem(pem), certificatesFromPem(pem), 1811808000000, { domain: plan.domain });
   const d = new Discovery('alice@example.net', { minimumSecurity: 'implicit-tls' });
   for (const q of d.queries()) d.fail(q.id, 'timeout');
   const host = new ZoneHost();
   host.addZone(zoneText, false);
+  const sync: Plan = await discover('alice@example.net', { resolver: zoneResolverNow([zoneText]) });
   const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }) });
   try {
     new Discovery('bad');
   } catch (e) {
     const err = e as MailsrvError;
-    return err.code + verdict.status + viaDoh.domain + (d.plan({ seed: 3 }).expiresInSecs ?? 0);
+    return err.code + verdict.status + viaDoh.domain + sync.domain + (d.plan({ seed: 3 }).expiresInSecs ?? 0);
   }
   return plan.email;
 }
@@ -27,7 +29,7 @@ import { Negotiator, probe, type NegotiationStep } from 'mailsrv';
 async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
   const n = new Negotiator('imap', 'starttls', 'client.example');
   const step: NegotiationStep = n.receive(new Uint8Array([42]));
-  const { report } = await probe('alice@example.net', { resolver: zoneResolver([zoneText]), anchors, acceptTargets: ['mail.example.net'] });
+  const { report } = await probe('alice@example.net', { resolver: await zoneResolver([zoneText]), anchors, acceptTargets: ['mail.example.net'] });
   return step.type === 'abort' ? step.reason : report.incoming.server?.host ?? null;
 }
 void probeExample;

@@ -94,14 +94,6 @@ export class Discovery {
   free(): void;
 }
 
-export class ZoneHost {
-  constructor();
-  addZone(text: string, secure: boolean): void;
-  answer(query: Uint8Array, transport: 'udp' | 'tcp'): Uint8Array;
-  resolve(discovery: Discovery): void;
-  free(): void;
-}
-
 export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
@@ -112,7 +104,8 @@ export interface Resolver { randomIds?: boolean; query(wire: Uint8Array, questio
 export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
-export function zoneResolver(zones: (string | { text: string; secure?: boolean })[]): Resolver;
+/** Loads the zone host (`mailsrv/zone`) on first use; see `zoneResolver` there. */
+export function zoneResolver(zones: (string | { text: string; secure?: boolean })[]): Promise<Resolver>;
 
 export interface Capabilities {
   tls: boolean;

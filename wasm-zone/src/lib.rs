@@ -1,0 +1,66 @@
+//! The zone-file host of mailsrv as its own WebAssembly module: marshalling only.
+//!
+//! `ZoneHost` answers DNS wire queries from RFC 1035 master files, for offline use (the CLI's
+//! `--zone`, tests, demos). It is a module of its own so that the browser module, which plans
+//! and verifies, does not carry hickory-proto's zone parser and the Unicode tables it needs.
+//! Errors are thrown as `Error` objects whose `code` is the core's error name.
+
+use js_sys::{Reflect, Uint8Array};
+use mailsrv_core::Error;
+use mailsrv_core::zone::{Transport, ZoneHost as CoreZoneHost};
+use wasm_bindgen::prelude::*;
+
+fn throw(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let _ = Reflect::set(&error, &"code".into(), &code.into());
+    error.into()
+}
+
+fn core_error(e: Error) -> JsValue {
+    throw(e.code().name(), e.message())
+}
+
+/// An offline host answering from RFC 1035 master files (as an authoritative server would).
+#[wasm_bindgen(js_name = ZoneHost)]
+pub struct ZoneHost {
+    inner: CoreZoneHost,
+}
+
+#[wasm_bindgen(js_class = ZoneHost)]
+impl ZoneHost {
+    /// An empty host.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ZoneHost {
+        ZoneHost {
+            inner: CoreZoneHost::new(),
+        }
+    }
+
+    /// Adds a zone (master-file text with `$ORIGIN`); `secure` marks it DNSSEC-signed.
+    #[wasm_bindgen(js_name = addZone)]
+    pub fn add_zone(&mut self, text: &str, secure: bool) -> Result<(), JsValue> {
+        self.inner.add_zone(text, None, secure).map_err(core_error)
+    }
+
+    /// Answers one wire query received over `"udp"` or `"tcp"`.
+    pub fn answer(&self, query: &[u8], transport: &str) -> Result<Uint8Array, JsValue> {
+        let transport = match transport {
+            "udp" => Transport::Udp,
+            "tcp" => Transport::Tcp,
+            _ => {
+                return Err(throw(
+                    "INVALID_ARGUMENT",
+                    "transport must be \"udp\" or \"tcp\"",
+                ));
+            }
+        };
+        let bytes = self.inner.answer(query, transport).map_err(core_error)?;
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+}
+
+impl Default for ZoneHost {
+    fn default() -> Self {
+        Self::new()
+    }
+}
