@@ -30,6 +30,8 @@
 #![forbid(unsafe_code)]
 
 pub mod address;
+#[cfg(feature = "verify")]
+mod certificate;
 mod discovery;
 pub mod error;
 #[cfg(feature = "verify")]

@@ -6,14 +6,10 @@
 
 use std::time::Duration;
 
-use der::Decode;
-use der::asn1::Ia5StringRef;
+use crate::certificate::{AltName, Certificate, DnsConstraints, dns_constraints};
 use pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use serde::Serialize;
 use webpki::{EndEntityCert, KeyUsage};
-use x509_cert::Certificate;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
 
 use crate::error::{Error, ErrorCode};
 use crate::identity::{
@@ -24,9 +20,6 @@ use crate::model::{Candidate, IdentityKind, ReferenceIdentity, Trust};
 use crate::name::normalize_domain;
 use crate::service::Service;
 
-/// OID of id-on-dnsSRV (RFC 4985 §2).
-const ID_ON_DNS_SRV: der::oid::ObjectIdentifier =
-    der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.8.7");
 /// Longest chain accepted from the host, leaf included.
 const MAX_CHAIN: usize = 16;
 
@@ -287,7 +280,7 @@ fn verify_trusted(
     }
 
     // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
-    let parsed = Certificate::from_der(leaf_der);
+    let parsed = Certificate::parse(leaf_der);
     let (presented, mut notes) = match &parsed {
         Ok(cert) => presented_identities(cert),
         Err(e) => {
@@ -342,7 +335,7 @@ fn verify_trusted(
         .intermediate_certificates()
         .map(|c| name_constraints_of(c.der().as_ref()))
         .chain(std::iter::once(anchor_name_constraints(path.anchor())));
-    let mut constraints: Vec<NameConstraints> = Vec::new();
+    let mut constraints: Vec<DnsConstraints> = Vec::new();
     for found in path_constraints {
         match found {
             Ok(Some(nc)) => constraints.push(nc),
@@ -477,60 +470,24 @@ fn kind_name(kind: IdentityKind) -> &'static str {
 }
 
 /// The nameConstraints extension of a certificate, if any.
-fn name_constraints_of(der: &[u8]) -> Result<Option<NameConstraints>, der::Error> {
-    let cert = Certificate::from_der(der)?;
-    Ok(cert
-        .tbs_certificate()
-        .get_extension::<NameConstraints>()?
-        .map(|(_, nc)| nc))
+fn name_constraints_of(der: &[u8]) -> Result<Option<DnsConstraints>, der::Error> {
+    Certificate::parse(der)?.name_constraints()
 }
 
-/// The name constraints of a trust anchor; webpki keeps the contents of the NameConstraints
-/// SEQUENCE, so the SEQUENCE header is put back before decoding.
-fn anchor_name_constraints(
-    anchor: &TrustAnchor<'_>,
-) -> Result<Option<NameConstraints>, der::Error> {
-    let Some(inner) = &anchor.name_constraints else {
-        return Ok(None);
-    };
-    let inner = inner.as_ref();
-    let mut der = vec![0x30];
-    let len = inner.len();
-    if len < 0x80 {
-        der.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|b| *b == 0)
-            .collect();
-        der.push(0x80 | bytes.len() as u8);
-        der.extend(bytes);
+/// The name constraints of a trust anchor (webpki keeps the contents of the SEQUENCE).
+fn anchor_name_constraints(anchor: &TrustAnchor<'_>) -> Result<Option<DnsConstraints>, der::Error> {
+    match &anchor.name_constraints {
+        Some(inner) => dns_constraints(inner.as_ref()).map(Some),
+        None => Ok(None),
     }
-    der.extend_from_slice(inner);
-    NameConstraints::from_der(&der).map(Some)
 }
 
 /// Whether dNSName constraints of the path allow `name` (RFC 5280 §4.2.1.10).
-fn dns_name_allowed(name: &str, constraints: &[NameConstraints]) -> bool {
+fn dns_name_allowed(name: &str, constraints: &[DnsConstraints]) -> bool {
     constraints.iter().all(|nc| {
-        let dns_bases = |subtrees: &Option<
-            x509_cert::ext::pkix::constraints::name::GeneralSubtrees,
-        >|
-         -> Vec<String> {
-            subtrees
-                .iter()
-                .flatten()
-                .filter_map(|s| match &s.base {
-                    GeneralName::DnsName(n) => Some(n.as_str().to_owned()),
-                    _ => None,
-                })
-                .collect()
-        };
-        let excluded = dns_bases(&nc.excluded_subtrees);
-        let permitted = dns_bases(&nc.permitted_subtrees);
-        !excluded.iter().any(|b| within_dns_constraint(name, b))
-            && (permitted.is_empty() || permitted.iter().any(|b| within_dns_constraint(name, b)))
+        !nc.excluded.iter().any(|b| within_dns_constraint(name, b))
+            && (nc.permitted.is_empty()
+                || nc.permitted.iter().any(|b| within_dns_constraint(name, b)))
     })
 }
 
@@ -549,45 +506,31 @@ fn escape(bytes: &[u8]) -> String {
 }
 
 /// Reads the presented identities of a leaf certificate (D11, D12).
-fn presented_identities(cert: &Certificate) -> (Vec<PresentedIdentity>, Vec<String>) {
+fn presented_identities(cert: &Certificate<'_>) -> (Vec<PresentedIdentity>, Vec<String>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    let tbs = cert.tbs_certificate();
-    match tbs.get_extension::<SubjectAltName>() {
-        Ok(Some((_, san))) => {
-            for name in san.0 {
+    match cert.alt_names() {
+        Ok(Some(names)) => {
+            for name in names {
                 match name {
-                    GeneralName::DnsName(n) => {
-                        let value = n.as_str().to_owned();
-                        let invalid = dns_id_problem(&value);
-                        out.push(PresentedIdentity {
-                            kind: PresentedKind::DnsId,
-                            value: escape(value.as_bytes()),
-                            invalid,
-                        });
-                    }
-                    GeneralName::OtherName(other) if other.type_id == ID_ON_DNS_SRV => {
-                        match other.value.decode_as::<Ia5StringRef<'_>>() {
-                            Ok(s) => {
-                                let value = s.as_str().to_owned();
-                                let invalid = parse_srv_id(&value).err();
-                                out.push(PresentedIdentity {
-                                    kind: PresentedKind::SrvId,
-                                    value: escape(value.as_bytes()),
-                                    invalid,
-                                });
-                            }
-                            Err(_) => notes.push(
-                                "an SRVName that is not an IA5String was ignored (RFC 4985)".into(),
-                            ),
-                        }
-                    }
-                    GeneralName::UniformResourceIdentifier(u) => out.push(PresentedIdentity {
+                    AltName::Dns(value) => out.push(PresentedIdentity {
+                        kind: PresentedKind::DnsId,
+                        value: escape(value.as_bytes()),
+                        invalid: dns_id_problem(value),
+                    }),
+                    AltName::Srv(Some(value)) => out.push(PresentedIdentity {
+                        kind: PresentedKind::SrvId,
+                        value: escape(value.as_bytes()),
+                        invalid: parse_srv_id(value).err(),
+                    }),
+                    AltName::Srv(None) => notes
+                        .push("an SRVName that is not an IA5String was ignored (RFC 4985)".into()),
+                    AltName::Uri(value) => out.push(PresentedIdentity {
                         kind: PresentedKind::UriId,
-                        value: escape(u.as_str().as_bytes()),
+                        value: escape(value.as_bytes()),
                         invalid: Some("URI-IDs are not used for mail (RFC 7817 §3)".into()),
                     }),
-                    _ => {}
+                    AltName::Other => {}
                 }
             }
         }
@@ -596,31 +539,15 @@ fn presented_identities(cert: &Certificate) -> (Vec<PresentedIdentity>, Vec<Stri
             "the subjectAltName extension does not parse and was ignored: {e}"
         )),
     }
-    for atv in tbs.subject().iter() {
-        if atv.oid == der::oid::db::rfc4519::CN {
-            let value = atv
-                .value
-                .decode_as::<der::asn1::Utf8StringRef<'_>>()
-                .map(|s| s.as_str().to_owned())
-                .or_else(|_| {
-                    atv.value
-                        .decode_as::<der::asn1::PrintableStringRef<'_>>()
-                        .map(|s| s.as_str().to_owned())
-                })
-                .or_else(|_| {
-                    atv.value
-                        .decode_as::<Ia5StringRef<'_>>()
-                        .map(|s| s.as_str().to_owned())
-                });
-            if let Ok(value) = value {
-                let invalid = dns_id_problem(&value);
-                out.push(PresentedIdentity {
-                    kind: PresentedKind::CnId,
-                    value: escape(value.as_bytes()),
-                    invalid,
-                });
-            }
-        }
+    match cert.common_names() {
+        Ok(names) => out.extend(names.into_iter().map(|value| PresentedIdentity {
+            kind: PresentedKind::CnId,
+            value: escape(value.as_bytes()),
+            invalid: dns_id_problem(value),
+        })),
+        Err(e) => notes.push(format!(
+            "the subject name does not parse and was ignored: {e}"
+        )),
     }
     (out, notes)
 }

@@ -1,0 +1,318 @@
+//! The few X.509 fields that the identity checks read — the subjectAltName entries, the subject's
+//! common names and the dNSName bases of nameConstraints — walked TLV by TLV with `der`'s reader.
+//!
+//! rustls-webpki validates the whole certificate; this module only finds these fields, so it
+//! does not decode the rest (validity dates, keys, other extensions). That keeps the
+//! WebAssembly module about 30 KB gzipped smaller than decoding every field with `x509-cert`.
+//! Structure it does walk is checked strictly: a wrong tag, a bad length or trailing bytes is an
+//! error, as is an extension that occurs twice.
+
+use der::asn1::{AnyRef, Ia5StringRef, PrintableStringRef, Utf8StringRef};
+use der::{Decode, Error, ErrorKind, Reader, SliceReader, Tag, TagNumber, Tagged};
+
+/// 2.5.29.17, subjectAltName (RFC 5280 §4.2.1.6).
+const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+/// 2.5.29.30, nameConstraints (RFC 5280 §4.2.1.10).
+const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+/// 2.5.4.3, commonName.
+const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+/// 1.3.6.1.5.5.7.8.7, id-on-dnsSRV (RFC 4985 §2).
+const OID_ON_DNS_SRV: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x08, 0x07];
+
+/// One subjectAltName entry.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum AltName<'a> {
+    /// dNSName.
+    Dns(&'a str),
+    /// otherName SRVName; `None` when its value is not an IA5String.
+    Srv(Option<&'a str>),
+    /// uniformResourceIdentifier.
+    Uri(&'a str),
+    /// Any other form (not used for mail server identity).
+    Other,
+}
+
+/// The dNSName bases of one nameConstraints extension (other name forms are not read).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct DnsConstraints {
+    /// permittedSubtrees with a dNSName base.
+    pub(crate) permitted: Vec<String>,
+    /// excludedSubtrees with a dNSName base.
+    pub(crate) excluded: Vec<String>,
+}
+
+/// A certificate split into the parts read here.
+pub(crate) struct Certificate<'a> {
+    subject: AnyRef<'a>,
+    extensions: Vec<(&'a [u8], &'a [u8])>,
+}
+
+fn context(number: u32, constructed: bool) -> Tag {
+    Tag::ContextSpecific {
+        constructed,
+        number: TagNumber(number),
+    }
+}
+
+fn expect(any: AnyRef<'_>, tag: Tag) -> Result<AnyRef<'_>, Error> {
+    if any.tag() == tag {
+        Ok(any)
+    } else {
+        Err(any.tag().unexpected_error(Some(tag)).into())
+    }
+}
+
+/// The TLVs that make up `contents`, in order.
+fn children(contents: &[u8]) -> Result<Vec<AnyRef<'_>>, Error> {
+    let mut reader = SliceReader::new(contents)?;
+    let mut out = Vec::new();
+    while !reader.is_finished() {
+        out.push(AnyRef::decode(&mut reader)?);
+    }
+    Ok(out)
+}
+
+/// The contents of the SEQUENCE that `der` holds entirely.
+fn sequence(der: &[u8]) -> Result<&[u8], Error> {
+    Ok(expect(AnyRef::from_der(der)?, Tag::Sequence)?.value())
+}
+
+impl<'a> Certificate<'a> {
+    /// Splits a DER certificate (RFC 5280 §4.1) into its subject and extensions.
+    pub(crate) fn parse(der: &'a [u8]) -> Result<Self, Error> {
+        let parts = children(sequence(der)?)?;
+        let [tbs, algorithm, signature] = parts.as_slice() else {
+            return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
+        };
+        expect(*algorithm, Tag::Sequence)?;
+        expect(*signature, Tag::BitString)?;
+        let fields = children(expect(*tbs, Tag::Sequence)?.value())?;
+        let mut fields = fields.as_slice();
+        if let [version, rest @ ..] = fields
+            && version.tag() == context(0, true)
+        {
+            fields = rest;
+        }
+        let [serial, sig, issuer, validity, subject, key, rest @ ..] = fields else {
+            return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
+        };
+        expect(*serial, Tag::Integer)?;
+        for any in [sig, issuer, validity, subject, key] {
+            expect(*any, Tag::Sequence)?;
+        }
+        let mut extensions = Vec::new();
+        for any in rest {
+            match any.tag() {
+                t if t == context(1, false) || t == context(2, false) => {}
+                t if t == context(3, true) => {
+                    let [list] = children(any.value())?[..] else {
+                        return Err(ErrorKind::Length { tag: t }.into());
+                    };
+                    for ext in children(expect(list, Tag::Sequence)?.value())? {
+                        extensions.push(extension(ext)?);
+                    }
+                }
+                t => return Err(t.unexpected_error(None).into()),
+            }
+        }
+        Ok(Self {
+            subject: *subject,
+            extensions,
+        })
+    }
+
+    /// The value (the OCTET STRING's contents) of the extension `oid`, if present once.
+    fn extension(&self, oid: &[u8]) -> Result<Option<&'a [u8]>, Error> {
+        let mut found = self.extensions.iter().filter(|(o, _)| *o == oid);
+        match (found.next(), found.next()) {
+            (None, _) => Ok(None),
+            (Some((_, value)), None) => Ok(Some(value)),
+            (Some(_), Some(_)) => Err(ErrorKind::Failed.into()),
+        }
+    }
+
+    /// The subjectAltName entries, or `None` without the extension.
+    pub(crate) fn alt_names(&self) -> Result<Option<Vec<AltName<'a>>>, Error> {
+        let Some(value) = self.extension(OID_SUBJECT_ALT_NAME)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for name in children(sequence(value)?)? {
+            out.push(match name.tag() {
+                t if t == context(2, false) => {
+                    AltName::Dns(Ia5StringRef::new(name.value())?.as_str())
+                }
+                t if t == context(6, false) => {
+                    AltName::Uri(Ia5StringRef::new(name.value())?.as_str())
+                }
+                t if t == context(0, true) => other_name(name.value())?,
+                _ => AltName::Other,
+            });
+        }
+        Ok(Some(out))
+    }
+
+    /// The dNSName bases of the nameConstraints extension, or `None` without it.
+    pub(crate) fn name_constraints(&self) -> Result<Option<DnsConstraints>, Error> {
+        match self.extension(OID_NAME_CONSTRAINTS)? {
+            Some(value) => dns_constraints(sequence(value)?).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The subject's commonName values that are UTF8String, PrintableString or IA5String.
+    pub(crate) fn common_names(&self) -> Result<Vec<&'a str>, Error> {
+        let mut out = Vec::new();
+        for rdn in children(self.subject.value())? {
+            for atv in children(expect(rdn, Tag::Set)?.value())? {
+                let [oid, value] = children(expect(atv, Tag::Sequence)?.value())?[..] else {
+                    return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
+                };
+                if expect(oid, Tag::ObjectIdentifier)?.value() != OID_COMMON_NAME {
+                    continue;
+                }
+                let text = match value.tag() {
+                    Tag::Utf8String => value.decode_as::<Utf8StringRef<'a>>()?.as_str(),
+                    Tag::PrintableString => value.decode_as::<PrintableStringRef<'a>>()?.as_str(),
+                    Tag::Ia5String => value.decode_as::<Ia5StringRef<'a>>()?.as_str(),
+                    _ => continue,
+                };
+                out.push(text);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One Extension (RFC 5280 §4.1): its OID and the contents of its OCTET STRING.
+fn extension(ext: AnyRef<'_>) -> Result<(&[u8], &[u8]), Error> {
+    let parts = children(expect(ext, Tag::Sequence)?.value())?;
+    let (oid, value) = match parts.as_slice() {
+        [oid, value] => (oid, value),
+        [oid, critical, value] => {
+            expect(*critical, Tag::Boolean)?;
+            (oid, value)
+        }
+        _ => return Err(ErrorKind::Length { tag: Tag::Sequence }.into()),
+    };
+    Ok((
+        expect(*oid, Tag::ObjectIdentifier)?.value(),
+        expect(*value, Tag::OctetString)?.value(),
+    ))
+}
+
+/// An otherName (`type-id`, `[0] EXPLICIT value`); only SRVName is read.
+fn other_name(contents: &[u8]) -> Result<AltName<'_>, Error> {
+    let [type_id, value] = children(contents)?[..] else {
+        return Err(ErrorKind::Length {
+            tag: context(0, true),
+        }
+        .into());
+    };
+    if expect(type_id, Tag::ObjectIdentifier)?.value() != OID_ON_DNS_SRV {
+        return Ok(AltName::Other);
+    }
+    let [inner] = children(expect(value, context(0, true))?.value())?[..] else {
+        return Err(ErrorKind::Length {
+            tag: context(0, true),
+        }
+        .into());
+    };
+    Ok(AltName::Srv(
+        inner
+            .decode_as::<Ia5StringRef<'_>>()
+            .ok()
+            .map(|s| s.as_str()),
+    ))
+}
+
+/// The dNSName bases in the contents of a NameConstraints SEQUENCE (webpki hands trust anchor
+/// constraints over in this form).
+pub(crate) fn dns_constraints(contents: &[u8]) -> Result<DnsConstraints, Error> {
+    let mut out = DnsConstraints::default();
+    for subtrees in children(contents)? {
+        let list = match subtrees.tag() {
+            t if t == context(0, true) => &mut out.permitted,
+            t if t == context(1, true) => &mut out.excluded,
+            t => return Err(t.unexpected_error(None).into()),
+        };
+        for subtree in children(subtrees.value())? {
+            let parts = children(expect(subtree, Tag::Sequence)?.value())?;
+            let Some(base) = parts.first() else {
+                return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
+            };
+            if base.tag() == context(2, false) {
+                list.push(Ia5StringRef::new(base.value())?.as_str().to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s4985_srvname_and_dnsname_are_read_and_others_skipped() {
+        // GeneralNames: dNSName "a.example", otherName SRVName "_imaps.example.net",
+        // otherName of another type, URI "imap://x".
+        let mut names = vec![0x82, 9];
+        names.extend_from_slice(b"a.example");
+        let srv = b"_imaps.example.net";
+        let mut other = vec![0x06, 8];
+        other.extend_from_slice(OID_ON_DNS_SRV);
+        other.extend_from_slice(&[0xa0, srv.len() as u8 + 2, 0x16, srv.len() as u8]);
+        other.extend_from_slice(srv);
+        names.extend_from_slice(&[0xa0, other.len() as u8]);
+        names.extend_from_slice(&other);
+        names.extend_from_slice(&[0xa0, 0x07, 0x06, 0x01, 0x2a, 0xa0, 0x02, 0x05, 0x00]);
+        names.extend_from_slice(&[0x86, 8]);
+        names.extend_from_slice(b"imap://x");
+        let mut san = vec![0x30, names.len() as u8];
+        san.extend_from_slice(&names);
+        let cert = Certificate {
+            subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            extensions: vec![(OID_SUBJECT_ALT_NAME, &san)],
+        };
+        assert_eq!(
+            cert.alt_names().expect("parses"),
+            Some(vec![
+                AltName::Dns("a.example"),
+                AltName::Srv(Some("_imaps.example.net")),
+                AltName::Other,
+                AltName::Uri("imap://x"),
+            ])
+        );
+        let twice = Certificate {
+            subject: cert.subject,
+            extensions: vec![(OID_SUBJECT_ALT_NAME, &san), (OID_SUBJECT_ALT_NAME, &san)],
+        };
+        assert!(twice.alt_names().is_err());
+    }
+
+    #[test]
+    fn rfc5280_name_constraints_keep_dns_bases_only() {
+        // permitted: dNSName "example.net", iPAddress; excluded: dNSName "bad.example.net".
+        let permitted = [
+            0xa0, 0x1b, 0x30, 0x0d, 0x82, 0x0b, b'e', b'x', b'a', b'm', b'p', b'l', b'e', b'.',
+            b'n', b'e', b't', 0x30, 0x0a, 0x87, 0x08, 192, 0, 2, 0, 255, 255, 255, 0,
+        ];
+        let mut contents = permitted.to_vec();
+        contents.extend_from_slice(&[0xa1, 0x13, 0x30, 0x11, 0x82, 0x0f]);
+        contents.extend_from_slice(b"bad.example.net");
+        let nc = dns_constraints(&contents).expect("parses");
+        assert_eq!(nc.permitted, ["example.net"]);
+        assert_eq!(nc.excluded, ["bad.example.net"]);
+        assert!(dns_constraints(&[0xa2, 0x00]).is_err());
+        assert!(dns_constraints(&[0xa0, 0x03, 0x30]).is_err());
+    }
+
+    #[test]
+    fn garbage_and_trailing_bytes_are_errors() {
+        assert!(Certificate::parse(b"").is_err());
+        assert!(Certificate::parse(&[0x30, 0x00]).is_err());
+        assert!(Certificate::parse(&[0x30, 0x00, 0x00]).is_err());
+        assert!(Certificate::parse(&[0x04, 0x00]).is_err());
+    }
+}
