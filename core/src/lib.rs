@@ -48,6 +48,7 @@ pub mod service;
 pub mod srv;
 #[cfg(feature = "verify")]
 pub mod verify;
+mod wire;
 #[cfg(feature = "zone")]
 pub mod zone;
 

@@ -1,11 +1,11 @@
 //! DNS questions: what the planner needs answered, with ready-to-send wire-format queries.
 
-use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::{Name, RecordType};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
 use crate::service::Service;
+use crate::wire::write_query;
 
 /// EDNS0 UDP payload size advertised in queries (the DNS Flag Day 2020 value).
 pub const EDNS_PAYLOAD: u16 = 1232;
@@ -54,30 +54,20 @@ fn build_typed_query(
     message_id: u16,
     dnssec_ok: bool,
 ) -> Result<Vec<u8>, Error> {
-    let qname = Name::from_ascii(format!("{name}.")).map_err(|e| {
+    let invalid = || {
         Error::new(
             ErrorCode::InvalidQuery,
-            format!("cannot encode `{name}`: {e}"),
+            format!("cannot encode `{name}` as a DNS name"),
         )
-    })?;
-    let mut message = Message::new(message_id, MessageType::Query, OpCode::Query);
-    message.metadata.recursion_desired = true;
-    message.add_query(Query::query(qname, rtype));
-    let mut edns = Edns::new();
-    edns.set_max_payload(EDNS_PAYLOAD);
-    edns.set_dnssec_ok(dnssec_ok);
-    message.set_edns(edns);
-    message.to_vec().map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidQuery,
-            format!("cannot encode `{name}`: {e}"),
-        )
-    })
+    };
+    let qname = Name::from_ascii(format!("{name}.")).map_err(|_| invalid())?;
+    write_query(qname, rtype, message_id, EDNS_PAYLOAD, dnssec_ok).ok_or_else(invalid)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 
     #[test]
     fn s8484_4_1b_query_is_rd_edns_with_given_id() {
@@ -94,5 +84,24 @@ mod tests {
         let plain =
             Message::from_vec(&build_query("_imap._tcp.example.net", 0, false).unwrap()).unwrap();
         assert!(!plain.edns.unwrap().flags().dnssec_ok);
+    }
+
+    #[test]
+    fn s6891_query_bytes_equal_hickorys_message_encoder() {
+        for (rtype, id, dnssec_ok) in [(RecordType::SRV, 7, true), (RecordType::AAAA, 65535, false)]
+        {
+            let mut m = Message::new(id, MessageType::Query, OpCode::Query);
+            m.metadata.recursion_desired = true;
+            m.add_query(Query::query(
+                Name::from_ascii("_imaps._tcp.example.net.").unwrap(),
+                rtype,
+            ));
+            let mut edns = Edns::new();
+            edns.set_max_payload(EDNS_PAYLOAD);
+            edns.set_dnssec_ok(dnssec_ok);
+            m.set_edns(edns);
+            let ours = build_typed_query("_imaps._tcp.example.net", rtype, id, dnssec_ok).unwrap();
+            assert_eq!(ours, m.to_vec().unwrap());
+        }
     }
 }

@@ -7,14 +7,14 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use hickory_proto::op::{Message, ResponseCode};
-use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
-use hickory_proto::serialize::binary::{BinDecodable, BinDecoder};
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{DNSClass, Name, RecordType};
 
 use crate::error::{Error, ErrorCode};
 use crate::model::{DiagnosticCode, Outcome};
 use crate::name::presentation_name;
 use crate::srv::SrvRecord;
+use crate::wire::{Data, Record, Response, read_response};
 
 /// Longest CNAME/DNAME chain followed at the owner name or at a target.
 const MAX_CHAIN: usize = 8;
@@ -66,7 +66,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
             format!("the response has message ID {id}, the query for `{qname}` had {message_id}"),
         ));
     }
-    let message = match Message::from_vec(bytes) {
+    let message = match read_response(bytes) {
         Ok(m) => m,
         Err(e) => {
             return Ok(malformed(format!(
@@ -136,22 +136,12 @@ fn malformed(reason: String) -> Answer {
 /// RFC 2308 §5: the negative TTL is the smaller of the SOA's TTL and its MINIMUM field.
 fn negative_ttl(authorities: &[Record]) -> Option<u32> {
     authorities.iter().find_map(|r| match &r.data {
-        RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
+        Data::Soa { minimum } => Some(r.ttl.min(*minimum)),
         _ => None,
     })
 }
 
-/// The target of a DNAME record, which hickory keeps as unknown RDATA (RFC 6672: never compressed).
-fn dname_target(record: &Record) -> Option<Name> {
-    match &record.data {
-        RData::Unknown { code, rdata } if *code == RecordType::DNAME => {
-            Name::read(&mut BinDecoder::new(&rdata.anything)).ok()
-        }
-        _ => None,
-    }
-}
-
-fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
+fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
     // Follow a CNAME/DNAME chain at the owner (RFC 7673 §3.1), bounded.
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
@@ -159,15 +149,15 @@ fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
         let mut next = None;
         for (i, r) in message.answers.iter().enumerate() {
             let rname = name_string(&r.name);
-            if let RData::CNAME(c) = &r.data {
+            if let Data::Cname(c) = &r.data {
                 if rname == owner {
-                    next = Some((i, name_string(&c.0)));
+                    next = Some((i, name_string(c)));
                     break;
                 }
-            } else if let Some(target) = dname_target(r) {
+            } else if let Data::Dname(target) = &r.data {
                 let suffix = format!(".{rname}");
                 if let Some(prefix) = owner.strip_suffix(&suffix) {
-                    next = Some((i, format!("{prefix}.{}", name_string(&target))));
+                    next = Some((i, format!("{prefix}.{}", name_string(target))));
                     break;
                 }
             }
@@ -187,7 +177,7 @@ fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
     let mut ignored = 0usize;
     for (i, r) in message.answers.iter().enumerate() {
         match &r.data {
-            RData::SRV(srv) if r.dns_class == DNSClass::IN && name_string(&r.name) == owner => {
+            Data::Srv(srv) if r.class_in && name_string(&r.name) == owner => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
                     ".".to_owned()
@@ -221,18 +211,18 @@ fn read_answer(message: &Message, qname: &str, answer: &mut Answer) {
     for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
         let owner = name_string(&r.name);
         match &r.data {
-            RData::A(a) => answer
+            Data::A(a) => answer
                 .addresses
                 .entry(owner)
                 .or_default()
-                .push(IpAddr::V4(a.0)),
-            RData::AAAA(a) => answer
+                .push(IpAddr::V4(*a)),
+            Data::Aaaa(a) => answer
                 .addresses
                 .entry(owner)
                 .or_default()
-                .push(IpAddr::V6(a.0)),
-            RData::CNAME(c) if in_additional => {
-                answer.aliases.insert(owner, name_string(&c.0));
+                .push(IpAddr::V6(*a)),
+            Data::Cname(c) if in_additional => {
+                answer.aliases.insert(owner, name_string(c));
             }
             _ => {}
         }
@@ -267,7 +257,7 @@ impl Answer {
 /// The addresses of `host` in a wire response to an A or AAAA query, following a CNAME chain
 /// in the answer (bounded). A response that does not parse, or is not for `host`, gives none.
 pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
-    let Ok(message) = Message::from_vec(bytes) else {
+    let Ok(message) = read_response(bytes) else {
         return Vec::new();
     };
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
@@ -282,7 +272,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let mut name = host;
     for _ in 0..MAX_CHAIN {
         let next = message.answers.iter().find_map(|r| match &r.data {
-            RData::CNAME(c) if name_string(&r.name) == name => Some(name_string(&c.0)),
+            Data::Cname(c) if name_string(&r.name) == name => Some(name_string(c)),
             _ => None,
         });
         match next {
@@ -293,16 +283,16 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     for r in &message.answers {
         let owner = name_string(&r.name);
         match &r.data {
-            RData::A(a) => answer
+            Data::A(a) => answer
                 .addresses
                 .entry(owner)
                 .or_default()
-                .push(IpAddr::V4(a.0)),
-            RData::AAAA(a) => answer
+                .push(IpAddr::V4(*a)),
+            Data::Aaaa(a) => answer
                 .addresses
                 .entry(owner)
                 .or_default()
-                .push(IpAddr::V6(a.0)),
+                .push(IpAddr::V6(*a)),
             _ => {}
         }
     }

@@ -97,11 +97,13 @@ pub(crate) fn sasl_plain(username: &str, password: &Secret) -> String {
     raw.extend_from_slice(username.as_bytes());
     raw.push(0);
     raw.extend_from_slice(password.0.as_bytes());
-    data_encoding::BASE64.encode(&raw)
+    base64(&raw)
 }
 
-pub(crate) fn base64(text: &str) -> String {
-    data_encoding::BASE64.encode(text.as_bytes())
+/// Base64 with padding (RFC 4648 §4), in constant time since it encodes credentials.
+pub(crate) fn base64(bytes: impl AsRef<[u8]>) -> String {
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(bytes.as_ref())
 }
 
 pub(crate) fn secret_line(text: String) -> Step {

@@ -1,0 +1,204 @@
+//! DNS messages on the wire, through hickory-proto's encoder and decoder, limited to what the
+//! planner reads and sends.
+//!
+//! Responses are read record by record: SRV, A, AAAA, CNAME, DNAME and SOA data are decoded,
+//! the OPT record gives the upper bits of the response code, and every other record is checked
+//! for length and skipped. Queries are written as header, question and OPT record. Going through
+//! hickory's `Message` instead would link the decoder and encoder of every record type it knows
+//! (SVCB, TSIG, CAA, ...), which the WebAssembly module does not need.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use hickory_proto::op::{Header, HeaderCounts, MessageType, Metadata, OpCode, Query, ResponseCode};
+use hickory_proto::rr::rdata::{A, AAAA, SOA, SRV};
+use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::serialize::binary::{
+    BinDecodable, BinDecoder, BinEncodable, BinEncoder, DecodeError,
+};
+
+/// DNS class IN.
+const CLASS_IN: u16 = 1;
+/// The DO bit in the OPT record's TTL field (RFC 3225).
+const EDNS_DO: u32 = 0x8000;
+
+/// The data of one record, for the types the planner uses.
+#[derive(Clone, Debug)]
+pub(crate) enum Data {
+    Srv(SRV),
+    A(Ipv4Addr),
+    Aaaa(Ipv6Addr),
+    Cname(Name),
+    /// DNAME (RFC 6672); its target is never compressed.
+    Dname(Name),
+    Soa {
+        minimum: u32,
+    },
+    /// Any other type (RRSIG, NSEC, OPT, ...): length-checked and skipped.
+    Other(RecordType),
+}
+
+/// One resource record.
+#[derive(Clone, Debug)]
+pub(crate) struct Record {
+    pub name: Name,
+    pub class_in: bool,
+    pub ttl: u32,
+    pub data: Data,
+}
+
+impl Record {
+    pub(crate) fn record_type(&self) -> RecordType {
+        match &self.data {
+            Data::Srv(_) => RecordType::SRV,
+            Data::A(_) => RecordType::A,
+            Data::Aaaa(_) => RecordType::AAAA,
+            Data::Cname(_) => RecordType::CNAME,
+            Data::Dname(_) => RecordType::DNAME,
+            Data::Soa { .. } => RecordType::SOA,
+            Data::Other(t) => *t,
+        }
+    }
+}
+
+/// A response, as far as the planner reads it.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub metadata: Metadata,
+    pub queries: Vec<Query>,
+    pub answers: Vec<Record>,
+    pub authorities: Vec<Record>,
+    pub additionals: Vec<Record>,
+}
+
+/// Why a message does not parse.
+fn decode_error(e: DecodeError) -> String {
+    e.to_string()
+}
+
+/// Reads a whole DNS message (RFC 1035 §4.1). The response code includes the upper bits from
+/// the OPT record (RFC 6891 §6.1.3). Like hickory's own reader it refuses an empty non-OPT
+/// record, OPT outside the additional section, a second OPT and an OPT not owned by the root.
+pub(crate) fn read_response(bytes: &[u8]) -> Result<Response, String> {
+    let mut decoder = BinDecoder::new(bytes);
+    let Header {
+        mut metadata,
+        counts,
+    } = Header::read(&mut decoder).map_err(decode_error)?;
+    let mut queries = Vec::new();
+    for _ in 0..counts.queries {
+        queries.push(Query::read(&mut decoder).map_err(decode_error)?);
+    }
+    let mut sections = [Vec::new(), Vec::new(), Vec::new()];
+    let mut rcode_high = None;
+    let counts = [counts.answers, counts.authorities, counts.additionals];
+    for (section, (records, count)) in sections.iter_mut().zip(counts).enumerate() {
+        for _ in 0..count {
+            let (record, opt_ttl) = read_record(&mut decoder)?;
+            if let Some(ttl) = opt_ttl {
+                if section != 2 {
+                    return Err("an OPT record is outside the additional section".into());
+                }
+                if rcode_high.replace((ttl >> 24) as u8).is_some() {
+                    return Err("the message has more than one OPT record".into());
+                }
+            }
+            records.push(record);
+        }
+    }
+    if let Some(high) = rcode_high {
+        metadata.response_code = ResponseCode::from(high, metadata.response_code.low());
+    }
+    let [answers, authorities, additionals] = sections;
+    Ok(Response {
+        metadata,
+        queries,
+        answers,
+        authorities,
+        additionals,
+    })
+}
+
+/// Reads one record; for an OPT record also returns its TTL field (extended RCODE and flags).
+fn read_record(decoder: &mut BinDecoder<'_>) -> Result<(Record, Option<u32>), String> {
+    let name = Name::read(decoder).map_err(decode_error)?;
+    let rtype = RecordType::from(decoder.read_u16().map_err(decode_error)?.unverified());
+    let class = decoder.read_u16().map_err(decode_error)?.unverified();
+    let ttl = decoder.read_u32().map_err(decode_error)?.unverified();
+    let length = decoder.read_u16().map_err(decode_error)?.unverified();
+    if usize::from(length) > decoder.len() {
+        return Err(format!(
+            "RDLENGTH {length} is longer than the {} bytes left",
+            decoder.len()
+        ));
+    }
+    if rtype == RecordType::OPT && !name.is_root() {
+        return Err("an OPT record is not owned by the root".into());
+    }
+    if length == 0 && rtype != RecordType::OPT {
+        return Err(format!("a {rtype} record has no data"));
+    }
+    let start = decoder.index();
+    let data = match rtype {
+        RecordType::SRV => Data::Srv(SRV::read(decoder).map_err(decode_error)?),
+        RecordType::A => Data::A(A::read(decoder).map_err(decode_error)?.0),
+        RecordType::AAAA => Data::Aaaa(AAAA::read(decoder).map_err(decode_error)?.0),
+        RecordType::CNAME => Data::Cname(Name::read(decoder).map_err(decode_error)?),
+        RecordType::DNAME => Data::Dname(Name::read(decoder).map_err(decode_error)?),
+        RecordType::SOA => Data::Soa {
+            minimum: SOA::read(decoder).map_err(decode_error)?.minimum,
+        },
+        other => {
+            decoder
+                .read_slice(usize::from(length))
+                .map_err(decode_error)?;
+            Data::Other(other)
+        }
+    };
+    let read = decoder.index() - start;
+    if read != usize::from(length) {
+        return Err(format!(
+            "a {rtype} record's data is {read} bytes long, its RDLENGTH says {length}"
+        ));
+    }
+    let opt_ttl = (rtype == RecordType::OPT).then_some(ttl);
+    let record = Record {
+        name,
+        class_in: class == CLASS_IN,
+        ttl,
+        data,
+    };
+    Ok((record, opt_ttl))
+}
+
+/// Writes a query for `name` (absolute) and `rtype` IN: RD set, one OPT record advertising
+/// `payload` bytes, DO set when `dnssec_ok` (RFC 1035 §4.1, RFC 6891 §6.1). `None` if it cannot
+/// be encoded.
+pub(crate) fn write_query(
+    name: Name,
+    rtype: RecordType,
+    message_id: u16,
+    payload: u16,
+    dnssec_ok: bool,
+) -> Option<Vec<u8>> {
+    let mut metadata = Metadata::new(message_id, MessageType::Query, OpCode::Query);
+    metadata.recursion_desired = true;
+    let header = Header {
+        metadata,
+        counts: HeaderCounts {
+            queries: 1,
+            answers: 0,
+            authorities: 0,
+            additionals: 1,
+        },
+    };
+    let mut bytes = Vec::with_capacity(64);
+    let mut encoder = BinEncoder::new(&mut bytes);
+    header.emit(&mut encoder).ok()?;
+    Query::query(name, rtype).emit(&mut encoder).ok()?;
+    Name::root().emit(&mut encoder).ok()?;
+    encoder.emit_u16(u16::from(RecordType::OPT)).ok()?;
+    encoder.emit_u16(payload).ok()?;
+    encoder.emit_u32(if dnssec_ok { EDNS_DO } else { 0 }).ok()?;
+    encoder.emit_u16(0).ok()?;
+    Some(bytes)
+}
