@@ -21,20 +21,23 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 demo: wasm
 	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
 
-## The WebAssembly package: two wasm32 modules — mailsrv_wasm (planning, verification,
-## negotiation: what a browser loads) and mailsrv_zone (the zone-file host, loaded on first use)
-## — each through wasm-bindgen (pinned) and wasm-opt from npm binaryen (Debian's binaryen 108
-## breaks the module), then a check that nothing is imported from `env`, with the sizes.
+## The WebAssembly package: three wasm32 modules — mailsrv_wasm (planning and verification: what
+## a browser loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator) and mailsrv_zone (the
+## zone-file host), the last two loaded on first use — each through wasm-bindgen (pinned) and
+## wasm-opt from npm binaryen (Debian's binaryen 108 breaks the module), then a check that
+## nothing is imported from `env`, with the sizes.
 wasm: $(JS)/node_modules/.installed
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
 	$(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm
-	$(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_DIR)/mailsrv_wasm.wasm
+	$(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features negotiate
+	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_negotiate $(WASM_DIR)/mailsrv_wasm.wasm
+	$(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_zone $(WASM_DIR)/mailsrv_wasm_zone.wasm
-	for m in mailsrv_wasm mailsrv_zone; do \
+	for m in mailsrv_wasm mailsrv_negotiate mailsrv_zone; do \
 	  $(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/$${m}_bg.wasm -o $(JS)/wasm/$${m}_bg.wasm || exit 1; \
 	  node $(JS)/test/check-wasm.js $(JS)/wasm/$${m}_bg.wasm || exit 1; done
 

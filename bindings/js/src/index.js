@@ -15,7 +15,6 @@ export { Discovery, verifyChain, certificatesFromPem, version };
 export { discover } from './discover.js';
 export { dohResolver } from './doh.js';
 
-export { Negotiator } from '../wasm/mailsrv_wasm.js';
 
 /** `probe` needs Node's net and tls; it is loaded on first use. */
 export async function probe(email, options) {

@@ -2,7 +2,8 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { Negotiator, verifyChain, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
+import { verifyChain, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
+import { Negotiator } from './negotiator.js';
 import { discover } from './discover.js';
 
 const fail = (code, message) => Object.assign(new Error(message), { code });

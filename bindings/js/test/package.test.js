@@ -21,6 +21,17 @@ test('npm install of bindings/js, then npx mailsrv, works', () => {
     r = spawnSync('npx', ['--no-install', 'mailsrv', 'plan', '--zone', zone, '--json', '--seed', '1', 'alice@example.net'], { cwd: dir, encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).incoming.candidates[0].host, 'imap2.example.net');
+    // The subpath modules resolve through the exports map and load their own WebAssembly.
+    const script = [
+      "const { Negotiator } = await import('mailsrv/negotiator');",
+      "const { zoneResolver } = await import('mailsrv/zone');",
+      "const n = new Negotiator('imap', 'starttls', 'client.example'); n.start();",
+      "const step = n.receive(new TextEncoder().encode('* OK ready\\r\\n'));",
+      "console.log(step.type, typeof zoneResolver);",
+    ].join('\n');
+    r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'send function');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,8 @@ async function example(): Promise<string> {
 }
 void example;
 
-import { Negotiator, probe, type NegotiationStep } from 'mailsrv';
+import { probe, type NegotiationStep } from 'mailsrv';
+import { Negotiator } from 'mailsrv/negotiator';
 async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
   const n = new Negotiator('imap', 'starttls', 'client.example');
   const step: NegotiationStep = n.receive(new Uint8Array([42]));

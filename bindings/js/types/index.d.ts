@@ -127,18 +127,6 @@ export type NegotiationStep =
   | { type: 'logged-in' }
   | { type: 'login-failed'; text: string };
 
-/** Sans-IO STARTTLS/STLS/EHLO negotiator. After a `send` step, write the bytes and call poll(). */
-export class Negotiator {
-  constructor(protocol: Protocol, security: Security, clientName: string);
-  start(): NegotiationStep;
-  receive(bytes: Uint8Array): NegotiationStep;
-  poll(): NegotiationStep;
-  tlsEstablished(outcome: 'verified' | 'user-confirmed' | 'not-verified'): NegotiationStep;
-  /** Only after `done` over TLS with a verified or confirmed certificate. */
-  login(username: string, password: string): NegotiationStep;
-  free(): void;
-}
-
 export interface ProbeResult {
   host: string;
   port: number;

@@ -1,0 +1,108 @@
+//! `Negotiator`: the sans-IO IMAP/POP3/SMTP negotiator, built as a module of its own.
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::{bad_argument, from_js, to_js};
+
+/// A sans-IO STARTTLS/STLS/EHLO negotiator (see the core's `negotiate` module). Steps are
+/// objects: `{type: "send", bytes}`, `{type: "need-more"}`, `{type: "start-tls"}`,
+/// `{type: "await-tls"}`, `{type: "done", capabilities}`, `{type: "abort", reason, detail}`.
+#[wasm_bindgen(js_name = Negotiator)]
+pub struct Negotiator {
+    inner: mailsrv_core::negotiate::Negotiator,
+}
+
+fn step_to_js(step: mailsrv_core::negotiate::Step) -> Result<JsValue, JsValue> {
+    use mailsrv_core::negotiate::Step;
+    let obj = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
+    match step {
+        Step::Send(bytes) => {
+            set("type", &"send".into())?;
+            set("bytes", &Uint8Array::from(bytes.as_slice()).into())?;
+        }
+        Step::NeedMore => set("type", &"need-more".into())?,
+        Step::StartTls => set("type", &"start-tls".into())?,
+        Step::AwaitTls => set("type", &"await-tls".into())?,
+        Step::Done(caps) => {
+            set("type", &"done".into())?;
+            set("capabilities", &to_js(&caps)?)?;
+        }
+        Step::Abort(abort) => {
+            set("type", &"abort".into())?;
+            let a = to_js(&abort)?;
+            set("reason", &Reflect::get(&a, &"reason".into())?)?;
+            set("detail", &Reflect::get(&a, &"detail".into())?)?;
+        }
+        Step::SendSecret(bytes) => {
+            set("type", &"send".into())?;
+            set("bytes", &Uint8Array::from(bytes.as_bytes()).into())?;
+            set("secret", &true.into())?;
+        }
+        Step::LoggedIn => set("type", &"logged-in".into())?,
+        Step::LoginFailed(text) => {
+            set("type", &"login-failed".into())?;
+            set("text", &text.0.into())?;
+        }
+    }
+    Ok(obj.into())
+}
+
+#[wasm_bindgen(js_class = Negotiator)]
+impl Negotiator {
+    /// `new Negotiator(protocol, security, clientName)`: protocol `"imap"`, `"pop3"` or
+    /// `"submission"`; security `"implicit-tls"`, `"starttls"` or `"cleartext"`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        protocol: JsValue,
+        security: JsValue,
+        client_name: &str,
+    ) -> Result<Negotiator, JsValue> {
+        let protocol: mailsrv_core::Protocol = from_js(protocol, "protocol")?;
+        let security: mailsrv_core::Security = from_js(security, "security")?;
+        Ok(Negotiator {
+            inner: mailsrv_core::negotiate::Negotiator::new(protocol, security, client_name),
+        })
+    }
+
+    /// The first step.
+    pub fn start(&self) -> Result<JsValue, JsValue> {
+        step_to_js(self.inner.start())
+    }
+
+    /// Feeds bytes received from the server.
+    pub fn receive(&mut self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        step_to_js(self.inner.receive(bytes))
+    }
+
+    /// Continues with bytes already received (call after acting on a `send` step).
+    pub fn poll(&mut self) -> Result<JsValue, JsValue> {
+        step_to_js(self.inner.poll())
+    }
+
+    /// Authenticates (only after `done` over TLS with a verified or confirmed certificate; else
+    /// the step is an abort and nothing is sent). The password is never kept after the login.
+    pub fn login(&mut self, username: &str, password: &str) -> Result<JsValue, JsValue> {
+        let secret = mailsrv_core::negotiate::Secret::new(password);
+        step_to_js(self.inner.login(username, &secret))
+    }
+
+    /// Reports the TLS handshake and the certificate verdict: `"verified"`,
+    /// `"user-confirmed"` or `"not-verified"`.
+    #[wasm_bindgen(js_name = tlsEstablished)]
+    pub fn tls_established(&mut self, outcome: &str) -> Result<JsValue, JsValue> {
+        use mailsrv_core::negotiate::TlsOutcome;
+        let outcome = match outcome {
+            "verified" => TlsOutcome::Verified,
+            "user-confirmed" => TlsOutcome::UserConfirmed,
+            "not-verified" => TlsOutcome::NotVerified,
+            _ => {
+                return Err(bad_argument(
+                    "outcome must be verified, user-confirmed or not-verified",
+                ));
+            }
+        };
+        step_to_js(self.inner.tls_established(outcome))
+    }
+}

@@ -1,0 +1,166 @@
+//! `Discovery` and the address helpers: the planner in JS terms.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use mailsrv_core::{
+    Discovery as CoreDiscovery, DnssecStatus, EmailAddress, Failure, Options, Outcome, SrvRecord,
+};
+use wasm_bindgen::prelude::*;
+
+use crate::{bad_argument, core_error, from_js, optional, platform_to_ascii, to_js};
+
+/// Reads a seed given as a number (integer up to 2^53) or a BigInt.
+fn seed_of(value: &JsValue) -> Result<u64, JsValue> {
+    if let Some(n) = value.as_f64() {
+        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
+            return Ok(n as u64);
+        }
+        return Err(bad_argument("seed must be a non-negative integer"));
+    }
+    if value.is_bigint() {
+        let big = js_sys::BigInt::from(value.clone());
+        let text: String = big
+            .to_string(10)
+            .map_err(|_| bad_argument("bad seed"))?
+            .into();
+        return text
+            .parse()
+            .map_err(|_| bad_argument("seed must fit in 64 bits"));
+    }
+    Err(bad_argument("seed must be a number or a BigInt"))
+}
+
+/// Options of `receive`: `{ dnssec: "secure" | "insecure" | "bogus" | "indeterminate" }`.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReceiveOptions {
+    dnssec: Option<DnssecStatus>,
+}
+
+/// One discovery: questions out, answers in, plans out (see the core's `Discovery`).
+#[wasm_bindgen(js_name = Discovery)]
+pub struct Discovery {
+    inner: CoreDiscovery,
+}
+
+#[wasm_bindgen(js_class = Discovery)]
+impl Discovery {
+    /// `new Discovery(email, options?)`: options as in the plan's JSON (`imap`, `pop3`,
+    /// `submission`, `minimumSecurity`, `tlsOrder`, `prefer`, `trustAd`, `messageIdBase`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(email: &str, options: JsValue) -> Result<Discovery, JsValue> {
+        let options: Options = optional(options, "options")?;
+        options.validate().map_err(core_error)?;
+        let address = EmailAddress::parse_with(email, platform_to_ascii).map_err(core_error)?;
+        let inner = CoreDiscovery::for_address(address, options).map_err(core_error)?;
+        Ok(Discovery { inner })
+    }
+
+    /// Every question, to send all at once: `[{ id, service, name, type, messageId, wire }]`.
+    pub fn queries(&self) -> Result<Array, JsValue> {
+        let out = Array::new();
+        for q in self.inner.questions() {
+            let obj = to_js(q)?;
+            let wire = Uint8Array::from(q.wire.as_slice());
+            Reflect::set(&obj, &"wire".into(), &wire)?;
+            out.push(&obj);
+        }
+        Ok(out)
+    }
+
+    /// Feeds the wire response to question `id`; returns the outcome (e.g. `"truncated"`: ask
+    /// again over TCP and feed that). `options.dnssec` asserts the host's own validation.
+    pub fn receive(
+        &mut self,
+        id: u16,
+        response: &[u8],
+        options: JsValue,
+    ) -> Result<String, JsValue> {
+        let options: ReceiveOptions = optional(options, "receive options")?;
+        let outcome: Outcome = self
+            .inner
+            .receive(id, response, options.dnssec)
+            .map_err(core_error)?;
+        Ok(to_js(&outcome)?.as_string().unwrap_or_default())
+    }
+
+    /// Feeds SRV records parsed by the host's resolver (`[{priority, weight, port, target}]`,
+    /// as Node's `dns.resolveSrv` gives them; `name` is accepted for `target`).
+    #[wasm_bindgen(js_name = receiveRecords)]
+    pub fn receive_records(
+        &mut self,
+        id: u16,
+        records: JsValue,
+        dnssec: JsValue,
+    ) -> Result<(), JsValue> {
+        let list: Vec<JsValue> = Array::from(&records).to_vec();
+        let mut out = Vec::with_capacity(list.len());
+        for r in list {
+            // Node calls the target `name`.
+            if !Reflect::has(&r, &"target".into())? && Reflect::has(&r, &"name".into())? {
+                let copy = Object::assign(&Object::new(), &Object::from(r.clone()));
+                Reflect::set(&copy, &"target".into(), &Reflect::get(&r, &"name".into())?)?;
+                Reflect::delete_property(&copy, &"name".into())?;
+                out.push(from_js::<SrvRecord>(copy.into(), "SRV record")?);
+            } else {
+                out.push(from_js::<SrvRecord>(r, "SRV record")?);
+            }
+        }
+        let dnssec: DnssecStatus = optional(dnssec, "dnssec")?;
+        self.inner
+            .receive_records(id, out, dnssec)
+            .map_err(core_error)
+    }
+
+    /// Reports a failure for question `id`: `"timeout"`, `"network-error"`, `"nx-domain"`,
+    /// `"no-data"`, `"serv-fail"` or `"refused"`.
+    pub fn fail(&mut self, id: u16, reason: JsValue) -> Result<(), JsValue> {
+        let failure: Failure = from_js(reason, "failure reason")?;
+        self.inner.fail(id, failure).map_err(core_error)
+    }
+
+    /// Ids of the questions worth (re)sending.
+    pub fn pending(&self) -> Vec<u16> {
+        self.inner.pending()
+    }
+
+    /// Builds the plan: `plan({ seed })` with a number or BigInt seed (default 0). Callable at
+    /// any time; unanswered questions show as `pending`.
+    pub fn plan(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let seed = if options.is_undefined() || options.is_null() {
+            0
+        } else {
+            let s = Reflect::get(&options, &"seed".into())?;
+            if s.is_undefined() { 0 } else { seed_of(&s)? }
+        };
+        to_js(&self.inner.plan(seed))
+    }
+}
+
+/// `alpnAcceptable(offered, selected)`: whether the ALPN protocol a server selected (`null`
+/// when none) is acceptable for a candidate that offered `offered` (its `alpn`); `false` means
+/// drop the connection (ALPACA).
+#[wasm_bindgen(js_name = alpnAcceptable)]
+pub fn alpn_acceptable(offered: Vec<String>, selected: Option<String>) -> bool {
+    mailsrv_core::alpn_acceptable(&offered, selected.as_deref().map(str::as_bytes))
+}
+
+/// `addressQueries(host, messageId?)`: wire A and AAAA queries for a candidate's host, for
+/// resolvers whose answers leave the additional section empty.
+#[wasm_bindgen(js_name = addressQueries)]
+pub fn address_queries(host: &str, message_id: Option<u16>) -> Result<Array, JsValue> {
+    let [a, aaaa] =
+        mailsrv_core::address_queries(host, message_id.unwrap_or(0)).map_err(core_error)?;
+    Ok([a, aaaa]
+        .iter()
+        .map(|q| JsValue::from(Uint8Array::from(q.as_slice())))
+        .collect())
+}
+
+/// `addressesIn(response, host)`: the addresses of `host` in an A or AAAA answer, as text.
+#[wasm_bindgen(js_name = addressesIn)]
+pub fn addresses_in(response: &[u8], host: &str) -> Vec<String> {
+    mailsrv_core::addresses_in_response(response, host)
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+}

@@ -1,0 +1,101 @@
+//! `verifyChain` and `certificatesFromPem`.
+
+use js_sys::{Array, Uint8Array};
+use mailsrv_core::{Subject, VerifyOptions, name::normalize_domain_with, verify_chain};
+use wasm_bindgen::prelude::*;
+
+use crate::{bad_argument, core_error, from_js, optional, platform_to_ascii, to_js};
+
+fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
+    if !Array::is_array(value) {
+        return Err(bad_argument(&format!(
+            "{what} must be an array of Uint8Array"
+        )));
+    }
+    Array::from(value)
+        .iter()
+        .map(|v| {
+            v.dyn_into::<Uint8Array>()
+                .map(|a| a.to_vec())
+                .map_err(|_| bad_argument(&format!("{what} must be an array of Uint8Array")))
+        })
+        .collect()
+}
+
+/// `verifyChain(candidate, chain, anchors, nowMs, options?)`: verifies a server chain (DER
+/// `Uint8Array`s, leaf first) for a candidate of a plan (it needs the candidate's `service`,
+/// `host`, `trust` and the plan's `domain`, given as `options.domain` or taken from the
+/// candidate's DNS-ID). `options.legacyCn` enables CN matching (D10). Returns the verdict.
+#[wasm_bindgen(js_name = verifyChain)]
+pub fn verify_chain_js(
+    candidate: JsValue,
+    chain: JsValue,
+    anchors: JsValue,
+    now_ms: f64,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct CandidateIn {
+        service: mailsrv_core::Service,
+        host: String,
+        trust: mailsrv_core::Trust,
+        #[serde(default)]
+        reference_identities: Vec<mailsrv_core::ReferenceIdentity>,
+    }
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct VerifyIn {
+        domain: Option<String>,
+        #[serde(default)]
+        legacy_cn: bool,
+    }
+    let c: CandidateIn = from_js(candidate, "candidate")?;
+    let o: VerifyIn = optional(options, "verify options")?;
+    let domain = o
+        .domain
+        .or_else(|| {
+            c.reference_identities
+                .iter()
+                .find(|r| r.kind == mailsrv_core::IdentityKind::DnsId)
+                .map(|r| r.value.clone())
+        })
+        .ok_or_else(|| bad_argument("the email domain is unknown: pass options.domain"))?;
+    if !(now_ms.is_finite() && now_ms >= 0.0) {
+        return Err(bad_argument(
+            "nowMs must be a non-negative number of milliseconds",
+        ));
+    }
+    let chain = byte_list(&chain, "chain")?;
+    let anchors = byte_list(&anchors, "anchors")?;
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    let domain = normalize_domain_with(&domain, platform_to_ascii).map_err(core_error)?;
+    let subject = Subject {
+        domain,
+        service: c.service,
+        host: c.host,
+        dnssec_secure: c.trust == mailsrv_core::Trust::DnssecSecure,
+    };
+    let verdict = verify_chain(
+        &subject,
+        &chain,
+        &anchors,
+        (now_ms / 1000.0) as u64,
+        VerifyOptions {
+            legacy_cn: o.legacy_cn,
+        },
+    )
+    .map_err(core_error)?;
+    to_js(&verdict)
+}
+
+/// `certificatesFromPem(text)`: the DER bytes of every CERTIFICATE block.
+#[wasm_bindgen(js_name = certificatesFromPem)]
+pub fn certificates_from_pem(pem: &str) -> Result<Array, JsValue> {
+    let ders = mailsrv_core::certificates_from_pem(pem.as_bytes()).map_err(core_error)?;
+    Ok(ders
+        .iter()
+        .map(|d| JsValue::from(Uint8Array::from(d.as_slice())))
+        .collect())
+}
