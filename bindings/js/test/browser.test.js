@@ -49,24 +49,24 @@ function dumpDom(url) {
   });
 }
 
-test('headless Chromium plans through dohResolver like Rust', async () => {
+/** Loads `page` in headless Chromium; the page writes `<kind> <json>` (or `ERROR ...`) into #out. */
+async function pageResult(page, kind) {
   assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (.ci/run does)');
-  const { out, err } = await dumpDom(`${web.url}/page/index.html`);
-  const m = /<pre id="out">(PLAN|ERROR) ([^<]*)<\/pre>/.exec(out);
+  const { out, err } = await dumpDom(`${web.url}/page/${page}`);
+  const m = /<pre id="out">([A-Z]+) ([^<]*)<\/pre>/.exec(out);
   assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
-  assert.equal(m[1], 'PLAN', m[2]);
-  const plan = JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+  assert.equal(m[1], kind, m[2]);
+  return JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+}
+
+test('headless Chromium plans through dohResolver like Rust', async () => {
+  const plan = await pageResult('index.html', 'PLAN');
   assert.equal(JSON.stringify(plan, null, 2) + '\n', expected('many-records'));
   assert.ok(web.requests.POST >= 6, 'the browser sent its queries to the DoH endpoint');
 });
 
 test('D21 headless Chromium converts the UTS #46 vectors exactly as the Rust build', async () => {
-  assert.ok(chromium, 'Debian chromium is required for this test');
-  const { out, err } = await dumpDom(`${web.url}/page/idna.html`);
-  const m = /<pre id="out">(RESULTS|ERROR) ([^<]*)<\/pre>/.exec(out);
-  assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
-  assert.equal(m[1], 'RESULTS', m[2]);
-  const results = JSON.parse(m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+  const results = await pageResult('idna.html', 'RESULTS');
   const cases = JSON.parse(readText('idna.json'));
   assert.equal(results.length, cases.length);
   cases.forEach((c, i) => {
