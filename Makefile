@@ -13,6 +13,10 @@ WASM_DIR := target/wasm32-unknown-unknown/wasm
 ## The browser module has a workspace and Cargo.lock of its own (wasm/Cargo.toml says why); it
 ## shares this target directory.
 WASM_ARGS := --locked --manifest-path wasm/Cargo.toml --target-dir $(CURDIR)/target
+## Source paths in the modules (panic locations) are made relative, so that the shipped files do
+## not name the builder's directories (checkout, cargo registry).
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+WASM_ENV := RUSTFLAGS="--remap-path-prefix=$(CURDIR)=mailsrv --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates"
 JS := bindings/js
 ## The browser module's budget, gzipped (BENCHMARKS.md); `make wasm` fails above it.
 WASM_BUDGET := 200000
@@ -33,11 +37,11 @@ wasm: $(JS)/node_modules/.installed
 	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
-	$(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm
+	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_DIR)/mailsrv_wasm.wasm
-	$(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features negotiate
+	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features negotiate
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_negotiate $(WASM_DIR)/mailsrv_wasm.wasm
-	$(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
+	$(WASM_ENV) $(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_zone $(WASM_DIR)/mailsrv_wasm_zone.wasm
 	for m in mailsrv_wasm mailsrv_negotiate mailsrv_zone; do \
 	  $(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/$${m}_bg.wasm -o $(JS)/wasm/$${m}_bg.wasm || exit 1; \
