@@ -147,6 +147,24 @@ target/c/mailsrv-plan --zone "$work/starttls.zone" --probe --anchors "$WORLD_CA"
 [ "$(grep -c '^    ok: ' "$work/c-probe-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS sessions"
 grep -q " starttls$" "$work/c-probe-starttls.txt" || fail "C --probe: not STARTTLS"
 echo "e2e: the C host probed Dovecot and Postfix (implicit TLS and STARTTLS)"
+# The C host logs in as well: the right password over implicit TLS and over STARTTLS; a wrong
+# one is refused for both usernames and the probe fails.
+MAILPW=s3cret target/c/mailsrv-plan --server "$RESOLVER" --timeout 10000 --probe --anchors "$WORLD_CA" \
+  --password-env MAILPW alice@world.example > "$work/c-login.txt" \
+  || { cat "$work/c-login.txt"; fail "C --probe --password-env with the right password"; }
+[ "$(grep -c '^    login ok as ' "$work/c-login.txt")" = 2 ] || { cat "$work/c-login.txt"; fail "C --probe: Dovecot and Postfix logins"; }
+MAILPW=s3cret target/c/mailsrv-plan --zone "$work/starttls.zone" --timeout 10000 --probe --anchors "$WORLD_CA" \
+  --password-env MAILPW alice@world.example > "$work/c-login-starttls.txt" \
+  || { cat "$work/c-login-starttls.txt"; fail "C --probe --password-env over STARTTLS"; }
+[ "$(grep -c '^    login ok as ' "$work/c-login-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS logins"
+rc=0
+MAILPW=wrong target/c/mailsrv-plan --zone "$work/starttls.zone" --timeout 10000 --probe --anchors "$WORLD_CA" \
+  --password-env MAILPW alice@world.example > "$work/c-login-wrong.txt" || rc=$?
+[ "$rc" = 1 ] || { cat "$work/c-login-wrong.txt"; fail "C --probe with a wrong password exited $rc"; }
+grep -q '^    login refused for alice@world.example$' "$work/c-login-wrong.txt" || fail "C --probe: full address not tried"
+grep -q '^    login refused for alice$' "$work/c-login-wrong.txt" || fail "C --probe: local part not tried"
+! grep -q 'login ok' "$work/c-login-wrong.txt" || fail "C --probe: a wrong password was accepted"
+echo "e2e: the C host logged in to Dovecot and Postfix (implicit TLS, STARTTLS); a wrong password was refused"
 # A real listener that offers no STARTTLS (but would take AUTH in plaintext): the probe aborts,
 # and Postfix's log shows no AUTH from us.
 cat > "$work/strip.zone" <<ZONE

@@ -3,14 +3,17 @@
  *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
  *                [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
- *                [--verify [--anchors CA.pem] [--now SECONDS]] [--probe [--anchors CA.pem]] EMAIL
+ *                [--verify [--anchors CA.pem] [--now SECONDS]]
+ *                [--probe [--anchors CA.pem] [--password-env VAR]] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
  * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
  * truncated answers over TCP. With --verify it connects to the first implicit-TLS candidate with
  * OpenSSL, takes the peer's chain and prints mailsrv's verdict. With --probe it tries the
  * candidates in order (implicit TLS, or STARTTLS through mailsrv's negotiator), verifies each
- * certificate and reads the capabilities after TLS; it never sends credentials.
+ * certificate and reads the capabilities after TLS. Credentials go out only with
+ * --password-env (the password from that environment variable), only over TLS with a verified
+ * certificate (the negotiator refuses otherwise), with the candidate's usernames in order.
  *
  * Exit codes: 0 usable plan (or verified, or a working server on every side probed), 1 nothing
  * usable (or rejected, or no working server), 2 usage or input error, 3 lookups failed, 4 the
@@ -309,9 +312,45 @@ static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     return ssl;
 }
 
-/* Probes one candidate; returns 1 when it works. */
+/* Logs in over ssl with the candidate's usernames in order (the full address, then the local
+ * part; RFC 6186 §4); returns 1 when one is accepted. The negotiator refuses (ABORT) unless TLS
+ * is up with a verified certificate, and then nothing is sent. */
+static int login_with(mailsrv_negotiator *n, SSL *ssl, const mailsrv_plan *plan, uint32_t side, size_t index,
+                      const mailsrv_candidate *c, const char *password) {
+    unsigned char buf[4096];
+    for (size_t u = 0; u < c->username_count; u++) {
+        mailsrv_str user;
+        mailsrv_step s;
+        if (mailsrv_plan_candidate_username(plan, side, index, u, &user) != MAILSRV_RESULT_OK ||
+            mailsrv_negotiator_login(n, (const uint8_t *)user.data, user.len, (const uint8_t *)password,
+                                     strlen(password), &s) != MAILSRV_RESULT_OK)
+            return 0;
+        for (;;) {
+            if (s.kind == MAILSRV_STEP_SEND || s.kind == MAILSRV_STEP_SEND_SECRET) {
+                if (!ssl || SSL_write(ssl, s.bytes, (int)s.bytes_len) <= 0) { printf("    login: write failed\n"); return 0; }
+                mailsrv_negotiator_poll(n, &s);
+            } else if (s.kind == MAILSRV_STEP_NEED_MORE) {
+                int got = ssl ? SSL_read(ssl, buf, sizeof buf) : -1;
+                if (got <= 0) { printf("    login: the server closed the connection or did not answer in time\n"); return 0; }
+                mailsrv_negotiator_receive(n, buf, (size_t)got, &s);
+            } else if (s.kind == MAILSRV_STEP_LOGGED_IN) {
+                printf("    login ok as %s\n", user.data);
+                return 1;
+            } else if (s.kind == MAILSRV_STEP_LOGIN_FAILED) {
+                printf("    login refused for %s\n", user.data);
+                break;
+            } else {
+                printf("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+                return 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Probes one candidate (and logs in when password is not NULL); returns 1 when it works. */
 static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mailsrv_certificates *anchors,
-                     uint64_t now, const char *server, int timeout_ms) {
+                     uint64_t now, const char *server, int timeout_ms, const char *password) {
     mailsrv_candidate c;
     if (mailsrv_plan_candidate(plan, side, index, &c) != MAILSRV_RESULT_OK || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
     char address[256];
@@ -352,7 +391,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
                 caps[len] = '\0';
                 printf("    ok: %s\n", caps);
             }
-            works = 1;
+            works = password ? login_with(n, ssl, plan, side, index, &c, password) : 1;
             break;
         } else {
             printf("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
@@ -367,7 +406,8 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
 }
 
 /* Probes every side with candidates; returns the exit code. */
-static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms) {
+static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms,
+                      const char *password) {
     mailsrv_certificates *anchors = load_anchors(anchors_path);
     int rc = 0;
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
@@ -377,7 +417,7 @@ static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64
         if (count == 0) continue;
         printf("%s:\n", names[s]);
         int works = 0;
-        for (size_t i = 0; i < count && !works; i++) works = probe_one(plan, sides[s], i, anchors, now, server, timeout_ms);
+        for (size_t i = 0; i < count && !works; i++) works = probe_one(plan, sides[s], i, anchors, now, server, timeout_ms, password);
         if (!works) rc = 1;
     }
     mailsrv_certificates_free(anchors);
@@ -403,7 +443,7 @@ int main(int argc, char **argv) {
     const char *zones[32];
     int secure[32];
     int nzones = 0, json = 0, verify = 0, probe = 0, timeout_ms = 3000;
-    const char *server = NULL, *email = NULL, *anchors = "/etc/ssl/certs/ca-certificates.crt";
+    const char *server = NULL, *email = NULL, *anchors = "/etc/ssl/certs/ca-certificates.crt", *password_env = NULL;
     unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     uint64_t now = (uint64_t)time(NULL);
     mailsrv_options options;
@@ -419,6 +459,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--timeout") && next) { timeout_ms = atoi(next); i++; }
         else if (!strcmp(a, "--seed") && next) { seed = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(a, "--anchors") && next) { anchors = next; i++; }
+        else if (!strcmp(a, "--password-env") && next) { password_env = next; i++; }
         else if (!strcmp(a, "--now") && next) { now = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--verify")) verify = 1;
@@ -435,9 +476,15 @@ int main(int argc, char **argv) {
             else if (strcmp(next, "imap")) die("--prefer: use imap or pop3");
             i++;
         } else if (a[0] != '-' && !email) email = a;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR]] EMAIL");
     }
     if (!email) die("an email address is required");
+    const char *password = NULL;
+    if (password_env) {
+        if (!probe) die("--password-env needs --probe");
+        password = getenv(password_env);
+        if (!password) die("--password-env: the environment variable is not set");
+    }
     if (server) {
         /* A random message-ID base for UDP. */
         options.message_id_base = (uint16_t)(seed ^ (seed >> 16));
@@ -469,7 +516,7 @@ int main(int argc, char **argv) {
     if (mailsrv_discovery_plan(d, (uint64_t)seed, &plan) != MAILSRV_RESULT_OK) die("cannot build the plan");
     int rc;
     if (probe) {
-        rc = probe_plan(plan, anchors, now, server, timeout_ms > 0 ? timeout_ms : 3000);
+        rc = probe_plan(plan, anchors, now, server, timeout_ms > 0 ? timeout_ms : 3000, password);
     } else if (verify) {
         rc = verify_first(plan, anchors, now, json);
     } else {
