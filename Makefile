@@ -83,7 +83,9 @@ deps-check:
 	via=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify --prefix none -i "getrandom@$${ver#v}" \
 	  | sed 's/ .*//' | sort -u | tr '\n' ' '); \
 	case "$$via" in *"ring "*) ;; *) echo "getrandom reached by something other than ring: $$via"; exit 1;; esac
-	@echo "deps-check: core has no I/O or entropy dependency (verify: only ring's unused RNG)"
+	@grep -A1 '^name = "idna_adapter"$$' wasm/Cargo.lock | grep -q '^version = "1\.0\.' \
+	  || { echo "wasm/Cargo.lock must pin idna_adapter to the 1.0 stream (no Unicode tables; see wasm/Cargo.toml)"; exit 1; }
+	@echo "deps-check: core has no I/O or entropy dependency (verify: only ring's unused RNG); the browser module pins idna_adapter 1.0"
 
 unit:
 	$(CARGO) build --locked --workspace --examples
