@@ -24,3 +24,80 @@ fn d21_uts46_vectors_give_the_same_domain_or_error() {
         }
     }
 }
+
+/// Security notes: hostile input is normal input. Whatever the host's conversion answers — the
+/// input itself, nothing, an empty string, labels with dots, spaces or non-ASCII, a very long
+/// name — the result is a valid lower-case host name or a typed error, never a panic.
+#[test]
+fn d21_host_conversion_answers_are_checked_never_trusted() {
+    use mailsrv::name::normalize_domain_with;
+    let pieces = [
+        "a",
+        "xn--",
+        "xn--bcher-kva",
+        "XN--7ba",
+        "ü",
+        "ß",
+        "-",
+        "--",
+        ".",
+        "。",
+        "．",
+        "｡",
+        "\u{2488}",
+        "\u{200d}",
+        "\u{5d0}",
+        "1",
+        "0x7f",
+        "💩",
+        "_",
+        " ",
+        "%",
+        "/",
+        "\u{0}",
+        "ab--",
+        "ｘ",
+    ];
+    type Answer<'a> = &'a dyn Fn(&str) -> Option<String>;
+    let answers: [Answer<'_>; 6] = [
+        &|d| Some(d.to_owned()),
+        &|_| None,
+        &|_| Some(String::new()),
+        &|d| Some(format!("{d}.evil example")),
+        &|_| Some("a.".repeat(200)),
+        &|_| Some("xn--bcher-kva.xn--7ba.example".to_owned()),
+    ];
+    let mut seen = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let input = format!("{a}{b}.{c}");
+                for answer in &answers {
+                    match normalize_domain_with(&input, answer) {
+                        Ok(domain) => {
+                            assert!(
+                                domain.split('.').all(|l| !l.is_empty()
+                                    && l.len() <= 63
+                                    && l.bytes().all(|b| b.is_ascii_lowercase()
+                                        || b.is_ascii_digit()
+                                        || b == b'-')),
+                                "{input:?} gave {domain:?}"
+                            );
+                            seen += 1;
+                        }
+                        Err(e) => assert!(
+                            matches!(
+                                e.code(),
+                                ErrorCode::InvalidDomain
+                                    | ErrorCode::EmptyDomain
+                                    | ErrorCode::AddressTooLong
+                            ),
+                            "{input:?}: {e}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "some inputs are valid");
+}
