@@ -51,9 +51,11 @@ pub fn normalize_domain(input: &str) -> Result<String, Error> {
 /// platform already has it (a browser's or Node's URL parser).
 ///
 /// `to_ascii` is called only for a domain with a non-ASCII character or an `xn--` label, after
-/// every other ASCII character has been checked to be a letter, digit, hyphen or dot; it returns
-/// the A-label form or `None` when the domain is invalid. Its answer is checked again as a
-/// host name. A pure letter-digit-hyphen domain needs no tables and never reaches it.
+/// every ASCII character has been checked to be a letter, digit, hyphen or dot. It receives the
+/// domain with `.` between labels and `xn--` labels decoded to U-labels, and returns the A-label
+/// form, or `None` when the domain is invalid. Its answer is not trusted: an `xn--` label of the
+/// input must come back unchanged, the label count must not change, and the result must be a
+/// valid host name (CheckHyphens included). A pure letter-digit-hyphen domain never reaches it.
 pub fn normalize_domain_with(
     input: &str,
     to_ascii: impl FnOnce(&str) -> Option<String>,
