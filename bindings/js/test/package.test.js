@@ -7,12 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { root } from './helpers.js';
 
-test('npm install of bindings/js, then npx mailsrv, works', () => {
+test('npm pack of bindings/js, npm install of the tarball, then npx mailsrv, works', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-npx-'));
   try {
     writeFileSync(path.join(dir, 'package.json'), '{"name":"scratch","version":"1.0.0","private":true}');
     const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    let r = spawnSync('npm', ['install', '--offline', path.join(root, 'bindings/js')], { cwd: dir, encoding: 'utf8', env });
+    // Pack first: the tarball holds only the `files` of package.json, as a registry copy would.
+    let r = spawnSync('npm', ['pack', '--pack-destination', dir], { cwd: path.join(root, 'bindings/js'), encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    const tarball = r.stdout.trim().split('\n').pop();
+    r = spawnSync('npm', ['install', '--offline', path.join(dir, tarball)], { cwd: dir, encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
     r = spawnSync('npx', ['--no-install', 'mailsrv', '--version'], { cwd: dir, encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
