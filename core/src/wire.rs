@@ -202,3 +202,90 @@ pub(crate) fn write_query(
     encoder.emit_u16(0).ok()?;
     Some(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response to `_imaps._tcp.example.net SRV` whose answer owners and data use
+    /// compression pointers (RFC 1035 §4.1.4), as real resolvers send them.
+    fn compressed_response() -> Vec<u8> {
+        let mut m = vec![0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 1];
+        // Question at offset 12: _imaps._tcp.example.net SRV IN.
+        for label in ["_imaps", "_tcp", "example", "net"] {
+            m.push(label.len() as u8);
+            m.extend_from_slice(label.as_bytes());
+        }
+        m.extend_from_slice(&[0, 0, 33, 0, 1]);
+        // CNAME: owner = pointer to 12; target = "alias" + pointer to "example.net" (offset 24).
+        m.extend_from_slice(&[0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 8, 5]);
+        m.extend_from_slice(b"alias");
+        m.extend_from_slice(&[0xc0, 24]);
+        // SRV: owner = pointer to 12; 0 5 993, target = "mail" + pointer to 24.
+        m.extend_from_slice(&[
+            0xc0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 13, 0, 0, 0, 5, 0x03, 0xe1, 4,
+        ]);
+        m.extend_from_slice(b"mail");
+        m.extend_from_slice(&[0xc0, 24]);
+        // OPT with extended RCODE bits 0 and the DO flag.
+        m.extend_from_slice(&[0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0]);
+        m
+    }
+
+    #[test]
+    fn rfc1035_4_1_4_compressed_owners_and_targets_are_read() {
+        let r = read_response(&compressed_response()).expect("parses");
+        assert_eq!(r.metadata.id, 0x1234);
+        assert_eq!(r.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(r.queries[0].name().to_ascii(), "_imaps._tcp.example.net.");
+        let [cname, srv] = &r.answers[..] else {
+            panic!("two answers: {:?}", r.answers)
+        };
+        assert_eq!(cname.name.to_ascii(), "_imaps._tcp.example.net.");
+        match &cname.data {
+            Data::Cname(target) => assert_eq!(target.to_ascii(), "alias.example.net."),
+            other => panic!("{other:?}"),
+        }
+        match &srv.data {
+            Data::Srv(s) => {
+                assert_eq!((s.priority, s.weight, s.port), (0, 5, 993));
+                assert_eq!(s.target.to_ascii(), "mail.example.net.");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(srv.class_in);
+        assert_eq!(r.additionals[0].record_type(), RecordType::OPT);
+    }
+
+    #[test]
+    fn rfc6891_6_1_3_extended_rcode_and_opt_rules() {
+        // BADVERS: upper eight bits 1 in the OPT TTL, lower four 0 in the header.
+        let mut m = compressed_response();
+        let opt = m.len() - 11;
+        m[opt + 5] = 1;
+        let r = read_response(&m).expect("parses");
+        // 16 is BADVERS (RFC 6891) and BADSIG (RFC 8945) alike.
+        assert_eq!(u16::from(r.metadata.response_code), 16);
+        // A second OPT, an OPT in the answer section, or one not owned by the root: malformed.
+        let mut two = compressed_response();
+        two[11] = 2;
+        two.extend_from_slice(&[0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]);
+        let why = |m: &[u8]| read_response(m).expect_err("malformed");
+        assert!(why(&two).contains("more than one OPT"), "{}", why(&two));
+        let mut answer_opt = compressed_response();
+        answer_opt.truncate(answer_opt.len() - 11);
+        answer_opt[7] = 3;
+        answer_opt[11] = 0;
+        answer_opt.extend_from_slice(&[0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]);
+        assert!(why(&answer_opt).contains("outside the additional section"));
+        let mut owned = compressed_response();
+        owned.truncate(owned.len() - 11);
+        owned.extend_from_slice(&[0xc0, 24, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]);
+        assert!(why(&owned).contains("not owned by the root"));
+        // A record whose data is longer than its RDLENGTH says.
+        let mut long = compressed_response();
+        let rdlength = 12 + 29 + 10;
+        long[rdlength + 1] = 7;
+        assert!(why(&long).contains("RDLENGTH says 7"), "{}", why(&long));
+    }
+}
