@@ -6,8 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, guard, handle, handle_mut, mailsrv_result, mailsrv_str, text,
-    write_out,
+    OwnedStr, box_out, bytes, free_box, guard, handle, handle_mut, mailsrv_result, mailsrv_str,
+    text, write_out,
 };
 use crate::plan::{mailsrv_plan, outcome_code, service_code};
 
@@ -236,13 +236,8 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
 /// Frees a discovery. NULL is allowed. Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_free(discovery: *mut mailsrv_discovery) {
-    let _ = guard(|| {
-        if !discovery.is_null() {
-            // SAFETY: made by Box::into_raw in mailsrv_discovery_new and not freed before.
-            drop(unsafe { Box::from_raw(discovery) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(discovery) }
 }
 
 /// Number of questions (0 for NULL).

@@ -311,6 +311,20 @@ pub(crate) unsafe fn box_out<T>(out: *mut *mut T, value: T) -> Result<(), mailsr
     Ok(())
 }
 
+/// Frees a boxed handle; NULL is allowed. Never unwinds into C.
+///
+/// # Safety
+/// `ptr` must be NULL or a handle made by `Box::into_raw` (as [`box_out`] does) and not freed.
+pub(crate) unsafe fn free_box<T>(ptr: *mut T) {
+    let _ = guard(|| {
+        if !ptr.is_null() {
+            // SAFETY: made by Box::into_raw and not freed before (caller contract).
+            drop(unsafe { Box::from_raw(ptr) });
+        }
+        Ok(())
+    });
+}
+
 /// Serialises `value` as JSON (pretty when `pretty` is non-zero) into the caller's buffer, as
 /// [`copy_out`] does.
 ///

@@ -4,8 +4,8 @@ use mailsrv_core::negotiate::{Abort, Negotiator, Secret, Step, TlsOutcome};
 use mailsrv_core::{Protocol, Security};
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, copy_out, guard, handle, handle_mut, mailsrv_result, mailsrv_str,
-    text, write_out,
+    OwnedStr, box_out, bytes, copy_out, free_box, guard, handle, handle_mut, mailsrv_result,
+    mailsrv_str, text, write_out,
 };
 
 type R = mailsrv_result;
@@ -189,13 +189,8 @@ pub unsafe extern "C" fn mailsrv_negotiator_new(
 /// Frees a negotiator (NULL is allowed); the last credential bytes are zeroed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_free(negotiator: *mut mailsrv_negotiator) {
-    let _ = guard(|| {
-        if !negotiator.is_null() {
-            // SAFETY: made by box_out in mailsrv_negotiator_new and not freed before.
-            drop(unsafe { Box::from_raw(negotiator) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(negotiator) }
 }
 
 fn step_out(n: &mut mailsrv_negotiator, step: Step, out: *mut mailsrv_step) -> Result<(), R> {

@@ -5,7 +5,9 @@ use mailsrv_core::{
     Trust,
 };
 
-use crate::ffi_util::{OwnedStr, guard, handle, json_out, mailsrv_result, mailsrv_str, write_out};
+use crate::ffi_util::{
+    OwnedStr, free_box, guard, handle, json_out, mailsrv_result, mailsrv_str, write_out,
+};
 
 type R = mailsrv_result;
 
@@ -365,13 +367,8 @@ impl mailsrv_plan {
 /// Frees a plan. NULL is allowed. Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_free(plan: *mut mailsrv_plan) {
-    let _ = guard(|| {
-        if !plan.is_null() {
-            // SAFETY: made by Box::into_raw in mailsrv_discovery_plan and not freed before.
-            drop(unsafe { Box::from_raw(plan) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(plan) }
 }
 
 /// Writes the plan as JSON — exactly the bytes the Rust example prints with `--json` when

@@ -6,8 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, guard, handle, json_out, mailsrv_bytes, mailsrv_result, mailsrv_str,
-    text, write_out,
+    OwnedStr, box_out, bytes, free_box, guard, handle, json_out, mailsrv_bytes, mailsrv_result,
+    mailsrv_str, text, write_out,
 };
 use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
 
@@ -177,13 +177,8 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
 /// Frees a verdict. NULL is allowed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_free(verdict: *mut mailsrv_verdict) {
-    let _ = guard(|| {
-        if !verdict.is_null() {
-            // SAFETY: made by Box::into_raw in finish() and not freed before.
-            drop(unsafe { Box::from_raw(verdict) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(verdict) }
 }
 
 /// The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`).
@@ -371,11 +366,6 @@ pub unsafe extern "C" fn mailsrv_certificates_get(
 /// Frees a certificate set. NULL is allowed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_free(certs: *mut mailsrv_certificates) {
-    let _ = guard(|| {
-        if !certs.is_null() {
-            // SAFETY: made by Box::into_raw in mailsrv_certificates_from_pem.
-            drop(unsafe { Box::from_raw(certs) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(certs) }
 }

@@ -3,7 +3,9 @@
 use mailsrv_core::zone::{Transport, ZoneHost};
 
 use crate::discovery::mailsrv_discovery;
-use crate::ffi_util::{box_out, bytes, copy_out, guard, handle, handle_mut, mailsrv_result, text};
+use crate::ffi_util::{
+    box_out, bytes, copy_out, free_box, guard, handle, handle_mut, mailsrv_result, text,
+};
 
 type R = mailsrv_result;
 
@@ -36,13 +38,8 @@ pub unsafe extern "C" fn mailsrv_zone_host_new(out: *mut *mut mailsrv_zone_host)
 /// Frees a zone host. NULL is allowed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_free(host: *mut mailsrv_zone_host) {
-    let _ = guard(|| {
-        if !host.is_null() {
-            // SAFETY: made by Box::into_raw in mailsrv_zone_host_new.
-            drop(unsafe { Box::from_raw(host) });
-        }
-        Ok(())
-    });
+    // SAFETY: NULL or a live handle from its `_new` call (caller contract).
+    unsafe { free_box(host) }
 }
 
 /// Adds a zone from master-file text (UTF-8, with `$ORIGIN`). With `secure` non-zero, answers
