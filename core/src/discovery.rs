@@ -75,13 +75,22 @@ impl Discovery {
     /// Starts a discovery for `email` with `options`.
     pub fn new(email: &str, options: Options) -> Result<Self, Error> {
         options.validate()?;
-        Self::for_address(EmailAddress::parse(email)?, options)
+        Self::start(EmailAddress::parse(email)?, options)
     }
 
-    /// Starts a discovery for an address already parsed (for example with
-    /// [`EmailAddress::parse_with`] and the host's UTS #46).
-    pub fn for_address(address: EmailAddress, options: Options) -> Result<Self, Error> {
+    /// [`Discovery::new`] with the host's UTS #46 ToASCII for the domain (builds without the
+    /// `uts46` feature; see [`crate::name::normalize_domain_with`]).
+    pub fn new_with(
+        email: &str,
+        options: Options,
+        to_ascii: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
         options.validate()?;
+        Self::start(EmailAddress::parse_with(email, to_ascii)?, options)
+    }
+
+    /// The questions for `address`; `options` are already validated.
+    fn start(address: EmailAddress, options: Options) -> Result<Self, Error> {
         let mut questions = Vec::new();
         for (id, service) in (0u16..).zip(options.services()) {
             let name = service.owner(address.domain());

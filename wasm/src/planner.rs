@@ -2,7 +2,7 @@
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use mailsrv_core::{
-    Discovery as CoreDiscovery, DnssecStatus, EmailAddress, Failure, Options, Outcome, SrvRecord,
+    Discovery as CoreDiscovery, DnssecStatus, Failure, Options, Outcome, SrvRecord,
 };
 use wasm_bindgen::prelude::*;
 
@@ -49,9 +49,8 @@ impl Discovery {
     #[wasm_bindgen(constructor)]
     pub fn new(email: &str, options: JsValue) -> Result<Discovery, JsValue> {
         let options: Options = optional(options, "options")?;
-        options.validate().map_err(core_error)?;
-        let address = EmailAddress::parse_with(email, platform_to_ascii).map_err(core_error)?;
-        let inner = CoreDiscovery::for_address(address, options).map_err(core_error)?;
+        let inner =
+            CoreDiscovery::new_with(email, options, platform_to_ascii).map_err(core_error)?;
         Ok(Discovery { inner })
     }
 
