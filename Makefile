@@ -45,8 +45,8 @@ wasm: $(JS)/node_modules/.installed
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_zone $(WASM_DIR)/mailsrv_wasm_zone.wasm
 	for m in mailsrv_wasm mailsrv_negotiate mailsrv_zone; do \
 	  $(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/$${m}_bg.wasm -o $(JS)/wasm/$${m}_bg.wasm || exit 1; \
-	  node $(JS)/test/check-wasm.js $(JS)/wasm/$${m}_bg.wasm || exit 1; done
-	node $(JS)/test/check-wasm.js $(JS)/wasm/mailsrv_wasm_bg.wasm --budget $(WASM_BUDGET)
+	  budget=""; [ $$m = mailsrv_wasm ] && budget="--budget $(WASM_BUDGET)"; \
+	  node $(JS)/test/check-wasm.js $(JS)/wasm/$${m}_bg.wasm $$budget || exit 1; done
 
 $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 	cd $(JS) && npm ci --no-audit --no-fund
