@@ -312,38 +312,47 @@ static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     return ssl;
 }
 
+/* Carries out SEND and NEED_MORE steps (over ssl once TLS is up, else over fd) until the
+ * negotiator asks for something else; returns 0 when the connection fails. */
+static int exchange(mailsrv_negotiator *n, int fd, SSL *ssl, mailsrv_step *s) {
+    unsigned char buf[4096];
+    for (;;) {
+        if (s->kind == MAILSRV_STEP_SEND || s->kind == MAILSRV_STEP_SEND_SECRET) {
+            int ok = ssl ? SSL_write(ssl, s->bytes, (int)s->bytes_len) > 0 : send(fd, s->bytes, s->bytes_len, 0) == (ssize_t)s->bytes_len;
+            if (!ok) { printf("    write failed\n"); return 0; }
+            mailsrv_negotiator_poll(n, s);
+        } else if (s->kind == MAILSRV_STEP_NEED_MORE) {
+            int got = ssl ? SSL_read(ssl, buf, sizeof buf) : (int)recv(fd, buf, sizeof buf, 0);
+            if (got <= 0) { printf("    the server closed the connection or did not answer in time\n"); return 0; }
+            mailsrv_negotiator_receive(n, buf, (size_t)got, s);
+        } else {
+            return 1;
+        }
+    }
+}
+
 /* Logs in over ssl with the candidate's usernames in order (the full address, then the local
  * part; RFC 6186 §4); returns 1 when one is accepted. The negotiator refuses (ABORT) unless TLS
  * is up with a verified certificate, and then nothing is sent. */
-static int login_with(mailsrv_negotiator *n, SSL *ssl, const mailsrv_plan *plan, uint32_t side, size_t index,
+static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, const char *password) {
-    unsigned char buf[4096];
     for (size_t u = 0; u < c->username_count; u++) {
         mailsrv_str user;
         mailsrv_step s;
         if (mailsrv_plan_candidate_username(plan, side, index, u, &user) != MAILSRV_RESULT_OK ||
             mailsrv_negotiator_login(n, (const uint8_t *)user.data, user.len, (const uint8_t *)password,
-                                     strlen(password), &s) != MAILSRV_RESULT_OK)
+                                     strlen(password), &s) != MAILSRV_RESULT_OK ||
+            !exchange(n, fd, ssl, &s))
             return 0;
-        for (;;) {
-            if (s.kind == MAILSRV_STEP_SEND || s.kind == MAILSRV_STEP_SEND_SECRET) {
-                if (!ssl || SSL_write(ssl, s.bytes, (int)s.bytes_len) <= 0) { printf("    login: write failed\n"); return 0; }
-                mailsrv_negotiator_poll(n, &s);
-            } else if (s.kind == MAILSRV_STEP_NEED_MORE) {
-                int got = ssl ? SSL_read(ssl, buf, sizeof buf) : -1;
-                if (got <= 0) { printf("    login: the server closed the connection or did not answer in time\n"); return 0; }
-                mailsrv_negotiator_receive(n, buf, (size_t)got, &s);
-            } else if (s.kind == MAILSRV_STEP_LOGGED_IN) {
-                printf("    login ok as %s\n", user.data);
-                return 1;
-            } else if (s.kind == MAILSRV_STEP_LOGIN_FAILED) {
-                printf("    login refused for %s\n", user.data);
-                break;
-            } else {
-                printf("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
-                return 0;
-            }
+        if (s.kind == MAILSRV_STEP_LOGGED_IN) {
+            printf("    login ok as %s\n", user.data);
+            return 1;
         }
+        if (s.kind != MAILSRV_STEP_LOGIN_FAILED) {
+            printf("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            return 0;
+        }
+        printf("    login refused for %s\n", user.data);
     }
     return 0;
 }
@@ -369,17 +378,8 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     mailsrv_step s;
     mailsrv_negotiator_start(n, &s);
     int works = 0;
-    unsigned char buf[4096];
-    for (;;) {
-        if (s.kind == MAILSRV_STEP_SEND || s.kind == MAILSRV_STEP_SEND_SECRET) {
-            int ok = ssl ? SSL_write(ssl, s.bytes, (int)s.bytes_len) > 0 : send(fd, s.bytes, s.bytes_len, 0) == (ssize_t)s.bytes_len;
-            if (!ok) { printf("    write failed\n"); break; }
-            mailsrv_negotiator_poll(n, &s);
-        } else if (s.kind == MAILSRV_STEP_NEED_MORE) {
-            int got = ssl ? SSL_read(ssl, buf, sizeof buf) : (int)recv(fd, buf, sizeof buf, 0);
-            if (got <= 0) { printf("    the server closed the connection or did not answer in time\n"); break; }
-            mailsrv_negotiator_receive(n, buf, (size_t)got, &s);
-        } else if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
+    while (exchange(n, fd, ssl, &s)) {
+        if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
             uint32_t outcome;
             ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, &outcome);
             if (!ssl) { printf("    TLS handshake failed\n"); break; }
@@ -391,7 +391,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
                 caps[len] = '\0';
                 printf("    ok: %s\n", caps);
             }
-            works = password ? login_with(n, ssl, plan, side, index, &c, password) : 1;
+            works = password ? login_with(n, fd, ssl, plan, side, index, &c, password) : 1;
             break;
         } else {
             printf("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
