@@ -144,8 +144,7 @@ fn uts46_to_ascii(
         let lower = label.to_ascii_lowercase();
         match lower.strip_prefix("xn--") {
             Some(puny) => {
-                let decoded = idna::punycode::decode_to_string(puny)
-                    .filter(|u| !u.is_empty())
+                let decoded = u_label(puny)
                     .ok_or_else(|| invalid(format!("label `{label}` is not valid Punycode")))?;
                 a_labels.push((i, lower.clone()));
                 unicode.push(decoded);
@@ -186,6 +185,12 @@ fn needs_uts46(domain: &str) -> bool {
             .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"))
 }
 
+/// The U-label that the Punycode after an `xn--` prefix encodes (RFC 3492); `None` when it does
+/// not decode or is empty. Needs no Unicode tables.
+fn u_label(puny: &str) -> Option<String> {
+    idna::punycode::decode_to_string(puny).filter(|u| !u.is_empty())
+}
+
 /// The Unicode form of an A-label domain, for display: `xn--` labels are decoded from Punycode
 /// (labels that do not decode are kept as they are). Needs no Unicode tables.
 pub fn domain_to_unicode(ascii: &str) -> String {
@@ -194,8 +199,7 @@ pub fn domain_to_unicode(ascii: &str) -> String {
         .map(|label| {
             label
                 .strip_prefix("xn--")
-                .and_then(idna::punycode::decode_to_string)
-                .filter(|unicode| !unicode.is_empty())
+                .and_then(u_label)
                 .unwrap_or_else(|| label.to_owned())
         })
         .collect::<Vec<_>>()
@@ -258,9 +262,7 @@ fn check_hyphens(label: &str) -> Result<(), String> {
         }
         return Ok(());
     };
-    let unicode = idna::punycode::decode_to_string(puny)
-        .filter(|u| !u.is_empty())
-        .ok_or_else(|| format!("label `{label}` is not valid Punycode"))?;
+    let unicode = u_label(puny).ok_or_else(|| format!("label `{label}` is not valid Punycode"))?;
     let third_and_fourth = unicode.chars().skip(2).take(2).eq("--".chars());
     if unicode.starts_with('-') || unicode.ends_with('-') || third_and_fourth {
         return Err(format!(
