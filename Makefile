@@ -4,7 +4,7 @@ FUZZ_SECS ?= 600
 FUZZ_TARGET ?= answers
 DEMO_EMAIL ?= alice@example.net
 
-.PHONY: all demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e latency world-up world-down bench fuzz clean
+.PHONY: all deps deps-demo demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e latency world-up world-down bench fuzz clean
 
 all: test
 
@@ -23,8 +23,15 @@ WASM_BUDGET := 200000
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue
 
+## What the two README commands need, installed when missing (scripts/deps.sh says what and why;
+## as root it installs, otherwise it prints the one apt-get line to run).
+deps:
+	@bash scripts/deps.sh test
+deps-demo:
+	@bash scripts/deps.sh demo
+
 ## The main job: the `mailsrv` CLI plans the demo domain shipped in testdata/ (no network).
-demo: wasm
+demo: deps-demo wasm
 	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
 
 ## The WebAssembly package: three wasm32 modules — mailsrv_wasm (planning and verification: what
@@ -32,8 +39,7 @@ demo: wasm
 ## zone-file host), the last two loaded on first use — each through wasm-bindgen (pinned) and
 ## wasm-opt from npm binaryen (Debian's binaryen 108 breaks the module), then a check that
 ## nothing is imported from `env`, with the sizes.
-wasm: $(JS)/node_modules/.installed
-	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+wasm: deps-demo $(JS)/node_modules/.installed
 	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
@@ -54,7 +60,7 @@ $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 
 ## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all Rust tests,
 ## then the C ABI: C tests under ASan+UBSan and valgrind, C++, install, the reference C host.
-test: fmt-check clippy doc deps-check unit c-test js-test e2e
+test: deps fmt-check clippy doc deps-check unit c-test js-test e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -92,16 +98,16 @@ unit:
 	$(CARGO) test --locked --workspace --all-features
 	$(CARGO) test --locked -p mailsrv --no-default-features --lib
 
-c-test:
+c-test: deps
 	$(MAKE) --no-print-directory -C bindings/c test
 
-js-test: wasm
+js-test: deps wasm
 	cargo build --locked -q -p mailsrv --examples
 	cd $(JS) && npm run typecheck && npm test
 
 ## End to end through the test world (Knot, Unbound with DNSSEC and DoH, Dovecot) started on
 ## loopback by testenv/world.sh and stopped afterwards, also on failure.
-e2e: wasm
+e2e: deps wasm
 	$(MAKE) --no-print-directory -C bindings/c $(CURDIR)/target/c/mailsrv-plan
 	$(CARGO) build --locked -q -p mailsrv --examples
 	bash testenv/e2e.sh

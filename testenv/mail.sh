@@ -3,14 +3,6 @@
 # STLS, POP3S on 127.0.0.3) with a certificate carrying SRV-IDs, and a zone `world.example` in
 # the DNS world pointing at it. Sourced by world.sh; needs its PKI and ports helpers.
 
-mail_install() {
-  command -v dovecot >/dev/null 2>&1 && command -v postfix >/dev/null 2>&1 && return 0
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-pop3d postfix
-}
-
 # mail_pki DIR: certificates signed by DIR/ca: Dovecot's with SRV-IDs for world.example.
 mail_pki() {
   local d="$1" srv=1.3.6.1.5.5.7.8.7

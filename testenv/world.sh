@@ -15,23 +15,9 @@ W=""
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-no_daemons() { # keep packages from starting their system daemons
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null; $sudo chmod +x /usr/sbin/policy-rc.d; fi
-}
 
-install() {
-  local need=()
-  for c in knotd keymgr kdig unbound unbound-control ldns-signzone ldns-keygen openssl python3; do
-    command -v "$c" >/dev/null 2>&1 || need+=("$c")
-  done
-  [ "${#need[@]}" -eq 0 ] && return 0
-  echo "world: installing Knot, Unbound and ldns"
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  no_daemons
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends knot knot-dnsutils unbound ldnsutils openssl
-}
+# Knot, Unbound, ldns, Dovecot and Postfix come with the test dependencies (never their daemons).
+install() { bash "$root/scripts/deps.sh" test; }
 
 down() {
   [ -f "$ENV" ] || return 0
@@ -66,8 +52,6 @@ PY
 
 up() {
   install
-  no_daemons
-  mail_install
   down
   mkdir -p "$(dirname "$ENV")"
   W=$(mktemp -d /tmp/mailsrv-world.XXXXXX)
