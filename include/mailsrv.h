@@ -28,6 +28,12 @@
 #include <stdint.h>
 
 /**
+ * The exit status of a command-line host for a usage or input error (the core's
+ * `exit::USAGE`; cbindgen needs the literal, a test keeps them equal).
+ */
+#define MAILSRV_EXIT_USAGE 2
+
+/**
  * Major version of the library (also `MAILSRV_VERSION_MAJOR` in the header).
  */
 #define MAILSRV_VERSION_MAJOR 0
@@ -1319,6 +1325,19 @@ mailsrv_result mailsrv_plan_summary(const mailsrv_plan *plan,
                                     uint32_t *out_outgoing_status);
 
 /**
+ * The exit status of a command-line host for this plan, by the core's policy: for a `plan`
+ * command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe`
+ * command (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on
+ * that side worked) 0 only when every side with candidates has a working server. Usage errors
+ * are `MAILSRV_EXIT_USAGE`. Returns OK, or NULL_PARAMETER for a NULL `plan` or `out`.
+ */
+mailsrv_result mailsrv_plan_exit_status(const mailsrv_plan *plan,
+                                        uint8_t probe,
+                                        uint8_t incoming_works,
+                                        uint8_t outgoing_works,
+                                        uint8_t *out);
+
+/**
  * The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or 0
  * to `*out_known` when nothing was answered.
  */
@@ -1369,6 +1388,16 @@ mailsrv_result mailsrv_plan_candidate_username(const mailsrv_plan *plan,
                                                size_t index,
                                                size_t i,
                                                mailsrv_str *out_value);
+
+/**
+ * Why the candidate is where it is in its side's ranking (the core's text, as the CLI shows
+ * it). The view is valid until the plan is freed. Returns OK, NULL_PARAMETER for a NULL
+ * `plan` or `out_value`, INVALID_ARGUMENT for an unknown side or index.
+ */
+mailsrv_result mailsrv_plan_candidate_why(const mailsrv_plan *plan,
+                                          uint32_t side,
+                                          size_t index,
+                                          mailsrv_str *out_value);
 
 /**
  * Address `i` of a candidate's host (from the additional section), as text.
@@ -1448,6 +1477,23 @@ void mailsrv_verdict_free(mailsrv_verdict *verdict);
 mailsrv_result mailsrv_verdict_summary(const mailsrv_verdict *verdict,
                                        uint32_t *out_status,
                                        uint32_t *out_reason);
+
+/**
+ * The `mailsrv_tls_outcome` to report to `mailsrv_negotiator_tls_established` for this verdict,
+ * given whether the user confirmed this server (`user_confirmed` non-zero): VERIFIED for a
+ * verified chain, USER_CONFIRMED for a needs-confirmation one the user confirmed, else
+ * NOT_VERIFIED. Returns OK, or NULL_PARAMETER when `verdict` or `out` is NULL.
+ */
+mailsrv_result mailsrv_verdict_tls_outcome(const mailsrv_verdict *verdict,
+                                           uint8_t user_confirmed,
+                                           uint32_t *out);
+
+/**
+ * The exit status of a command-line host's `verify` for this verdict, by the core's policy:
+ * 0 verified, 1 rejected, 4 needs the user's confirmation. Returns OK, or NULL_PARAMETER when
+ * `verdict` or `out` is NULL.
+ */
+mailsrv_result mailsrv_verdict_exit_status(const mailsrv_verdict *verdict, uint8_t *out);
 
 /**
  * The verdict's readable message (view valid until the verdict is freed; empty for NULL).

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
     Candidate, Discovery, Failure, IncomingPreference, MinimumSecurity, Options, Outcome, Plan,
-    Security, Status, TlsOrder, Trust,
+    Status, TlsOrder,
 };
 
 const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
@@ -123,14 +123,14 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("plan: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(mailsrv::exit::USAGE);
         }
     };
     match run(args) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("plan: {e}");
-            ExitCode::from(2)
+            ExitCode::from(mailsrv::exit::USAGE)
         }
     }
 }
@@ -179,15 +179,7 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
 
 /// 0: something usable; 1: nothing usable; 3: nothing usable and lookups failed.
 fn exit_code(plan: &Plan) -> ExitCode {
-    if !plan.incoming.candidates.is_empty() || !plan.outgoing.candidates.is_empty() {
-        ExitCode::SUCCESS
-    } else if plan.incoming.status == Status::LookupFailed
-        || plan.outgoing.status == Status::LookupFailed
-    {
-        ExitCode::from(3)
-    } else {
-        ExitCode::from(1)
-    }
+    ExitCode::from(plan.exit_status())
 }
 
 /// Sends every question at once over UDP, then collects answers until all are in or time is up;
@@ -289,44 +281,9 @@ fn query_tcp(server: SocketAddr, wire: &[u8], timeout: Duration) -> std::io::Res
     Ok(body)
 }
 
-fn trust_text(t: Trust) -> &'static str {
-    match t {
-        Trust::DnssecSecure => "DNSSEC-secure answer",
-        Trust::InDomain => "target inside the email domain",
-        Trust::NeedsConfirmation => "outside the domain: verify certificate or ask user",
-    }
-}
-
-fn reason(c: &Candidate, list: &[Candidate]) -> String {
-    let level: u32 = list
-        .iter()
-        .filter(|o| o.service == c.service && o.priority == c.priority)
-        .map(|o| u32::from(o.weight))
-        .sum();
-    let security = match c.security {
-        Security::ImplicitTls => "implicit TLS",
-        Security::Starttls => "STARTTLS",
-        Security::Cleartext => "cleartext fallback (allowed by host)",
-    };
-    let peers = list
-        .iter()
-        .filter(|o| o.service == c.service && o.priority == c.priority)
-        .count();
-    let draw = if peers > 1 {
-        format!(", weight {}/{level} of its level", c.weight)
-    } else {
-        String::new()
-    };
-    format!(
-        "{security}, _{} priority {}{draw}; {}",
-        c.service,
-        c.priority,
-        trust_text(c.trust)
-    )
-}
-
 fn print_candidates(list: &[Candidate]) {
-    for (i, c) in list.iter().enumerate() {
+    let whys = mailsrv::explain::whys(list);
+    for ((i, c), why) in list.iter().enumerate().zip(whys) {
         let addrs = if c.addresses.is_empty() {
             String::new()
         } else {
@@ -346,7 +303,7 @@ fn print_candidates(list: &[Candidate]) {
             c.port,
             c.security
         );
-        println!("      why: {}", reason(c, list));
+        println!("      why: {why}");
     }
 }
 

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("verify: {e}");
-            ExitCode::from(2)
+            ExitCode::from(mailsrv::exit::USAGE)
         }
     }
 }
@@ -79,12 +79,8 @@ fn run() -> Result<ExitCode, String> {
             .as_secs(),
     };
     let address = EmailAddress::parse(&email).map_err(|e| e.to_string())?;
-    let subject = Subject {
-        domain: address.domain().to_owned(),
-        service,
-        host,
-        dnssec_secure,
-    };
+    let subject =
+        Subject::new(address.domain(), service, &host, dnssec_secure).map_err(|e| e.to_string())?;
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
     let verdict = verify_chain(&subject, &chain, &anchors, now, VerifyOptions { legacy_cn })
@@ -118,11 +114,7 @@ fn run() -> Result<ExitCode, String> {
             println!("note: {note}");
         }
     }
-    Ok(match verdict.status {
-        VerdictStatus::Verified => ExitCode::SUCCESS,
-        VerdictStatus::Rejected => ExitCode::from(1),
-        VerdictStatus::NeedsConfirmation => ExitCode::from(4),
-    })
+    Ok(ExitCode::from(mailsrv::exit::verify(verdict.status)))
 }
 
 fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {

@@ -34,6 +34,8 @@ pub mod address;
 mod certificate;
 mod discovery;
 pub mod error;
+pub mod exit;
+pub mod explain;
 #[cfg(feature = "verify")]
 pub mod identity;
 pub mod model;

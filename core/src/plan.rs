@@ -5,8 +5,8 @@ use std::collections::{BTreeSet, HashSet};
 use crate::address::EmailAddress;
 use crate::discovery::LookupState;
 use crate::model::{
-    Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, IdentityKind, Incoming,
-    Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust,
+    Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, Incoming, Lookup, Outcome,
+    Outgoing, Plan, Status, Trust, reference_identities,
 };
 use crate::name::{is_within, target_problem};
 use crate::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
@@ -246,23 +246,11 @@ impl Planner<'_> {
             Trust::NeedsConfirmation
         };
         let tls = security != Security::Cleartext;
-        let mut reference_identities = Vec::new();
-        if tls {
-            reference_identities.push(ReferenceIdentity {
-                kind: IdentityKind::SrvId,
-                value: format!("_{}.{domain}", service.label()),
-            });
-            reference_identities.push(ReferenceIdentity {
-                kind: IdentityKind::DnsId,
-                value: domain.to_owned(),
-            });
-            if secure && host != domain {
-                reference_identities.push(ReferenceIdentity {
-                    kind: IdentityKind::DnsId,
-                    value: host.clone(),
-                });
-            }
-        }
+        let reference_identities = if tls {
+            reference_identities(domain, service, &host, secure)
+        } else {
+            Vec::new()
+        };
         let addresses = state
             .answer
             .as_ref()

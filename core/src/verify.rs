@@ -16,8 +16,9 @@ use crate::identity::{
     PresentedIdentity, PresentedKind, dns_id_matches, dns_id_problem, parse_srv_id, srv_id_matches,
     within_dns_constraint,
 };
-use crate::model::{Candidate, IdentityKind, ReferenceIdentity, Trust};
-use crate::name::normalize_domain;
+use crate::model::{Candidate, IdentityKind, ReferenceIdentity, reference_identities};
+use crate::name::{normalize_domain, normalize_domain_with};
+use crate::negotiate::TlsOutcome;
 use crate::service::Service;
 
 /// Longest chain accepted from the host, leaf included.
@@ -39,30 +40,103 @@ static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
     webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
 ];
 
-/// What is being verified: the email domain, the SRV label, the host connected to, and whether
-/// the SRV answer that named the host was DNSSEC-secure.
+/// What is being verified: the SRV label, the host connected to, and the reference identities
+/// its certificate must present ([`reference_identities`], built once: by planning for a plan's
+/// candidate, or here from an email domain).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Subject {
-    /// The email domain (any form; normalised to A-labels).
-    pub domain: String,
-    /// The SRV label the candidate came from.
-    pub service: Service,
-    /// The SRV target host connected to.
-    pub host: String,
-    /// Whether the SRV answer was DNSSEC-secure (D9: only then is `host` a reference identity).
-    pub dnssec_secure: bool,
+    service: Service,
+    host: String,
+    reference_identities: Vec<ReferenceIdentity>,
 }
 
 impl Subject {
-    /// The subject of a plan's candidate.
-    pub fn of(domain: &str, candidate: &Candidate) -> Self {
+    /// The subject for a server of `domain` (an email domain in any form, normalised to A-labels
+    /// with the built-in UTS #46; see [`Subject::new_with`] for builds without it), named by an
+    /// SRV record of `service` whose answer was DNSSEC-secure or not.
+    pub fn new(
+        domain: &str,
+        service: Service,
+        host: &str,
+        dnssec_secure: bool,
+    ) -> Result<Self, Error> {
+        Ok(Self::normalised(
+            &normalize_domain(domain)?,
+            service,
+            host,
+            dnssec_secure,
+        ))
+    }
+
+    /// [`Subject::new`] with the UTS #46 ToASCII step supplied by the host (see
+    /// [`normalize_domain_with`], which checks the host's answer).
+    pub fn new_with(
+        domain: &str,
+        service: Service,
+        host: &str,
+        dnssec_secure: bool,
+        to_ascii: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        Ok(Self::normalised(
+            &normalize_domain_with(domain, to_ascii)?,
+            service,
+            host,
+            dnssec_secure,
+        ))
+    }
+
+    /// The subject of a plan's candidate: its own reference identities, as planning built them.
+    /// A cleartext candidate has none, so no certificate can verify for it.
+    pub fn of(candidate: &Candidate) -> Self {
+        Self::with_references(
+            candidate.service,
+            &candidate.host,
+            candidate.reference_identities.clone(),
+        )
+    }
+
+    /// A subject from a candidate's parts as a host holds them (a plan's JSON, say): the
+    /// reference identities are used as given.
+    pub fn with_references(
+        service: Service,
+        host: &str,
+        reference_identities: Vec<ReferenceIdentity>,
+    ) -> Self {
         Self {
-            domain: domain.to_owned(),
-            service: candidate.service,
-            host: candidate.host.clone(),
-            dnssec_secure: candidate.trust == Trust::DnssecSecure,
+            service,
+            host: host_name(host),
+            reference_identities,
         }
     }
+
+    fn normalised(domain: &str, service: Service, host: &str, dnssec_secure: bool) -> Self {
+        let host = host_name(host);
+        Self {
+            service,
+            reference_identities: reference_identities(domain, service, &host, dnssec_secure),
+            host,
+        }
+    }
+
+    /// The SRV label the server was found under.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// The host connected to (lower case, no trailing dot).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The reference identities, in the order they are tried.
+    pub fn reference_identities(&self) -> &[ReferenceIdentity] {
+        &self.reference_identities
+    }
+}
+
+/// A host name as compared: lower case, without the trailing dot.
+fn host_name(host: &str) -> String {
+    host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
 }
 
 /// Verification options.
@@ -95,7 +169,7 @@ pub struct Verdict {
 }
 
 /// Verdict status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerdictStatus {
     /// The chain is valid and matches the user's domain or its SRV-ID (or a DNSSEC-secure target).
@@ -105,6 +179,19 @@ pub enum VerdictStatus {
     NeedsConfirmation,
     /// Do not use this server.
     Rejected,
+}
+
+impl VerdictStatus {
+    /// What the host reports to the negotiator after the handshake (the one rule, RFC 6186 §6,
+    /// RFC 8314 §5.1): `verified` stays verified; `needs-confirmation` counts only when the
+    /// user confirmed this server; anything else is not verified, so no credential is sent.
+    pub fn tls_outcome(self, user_confirmed: bool) -> TlsOutcome {
+        match self {
+            Self::Verified => TlsOutcome::Verified,
+            Self::NeedsConfirmation if user_confirmed => TlsOutcome::UserConfirmed,
+            Self::NeedsConfirmation | Self::Rejected => TlsOutcome::NotVerified,
+        }
+    }
 }
 
 /// Why a chain was rejected.
@@ -240,12 +327,7 @@ fn verify_trusted(
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
-    let domain = normalize_domain(&subject.domain)?;
-    let host = subject
-        .host
-        .strip_suffix('.')
-        .unwrap_or(&subject.host)
-        .to_ascii_lowercase();
+    let host = subject.host.clone();
     let Some((leaf_der, intermediates)) = chain.split_first() else {
         return Err(Error::new(
             ErrorCode::EmptyChain,
@@ -262,22 +344,7 @@ fn verify_trusted(
         ));
     }
 
-    let mut refs = vec![
-        ReferenceIdentity {
-            kind: IdentityKind::SrvId,
-            value: format!("_{}.{domain}", subject.service.label()),
-        },
-        ReferenceIdentity {
-            kind: IdentityKind::DnsId,
-            value: domain.clone(),
-        },
-    ];
-    if subject.dnssec_secure && host != domain {
-        refs.push(ReferenceIdentity {
-            kind: IdentityKind::DnsId,
-            value: host.clone(),
-        });
-    }
+    let refs = subject.reference_identities.clone();
 
     // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
     let parsed = Certificate::parse(leaf_der);
@@ -382,7 +449,9 @@ fn verify_trusted(
                     && presented.iter().any(|p| {
                         p.kind == PresentedKind::SrvId
                             && p.invalid.is_none()
-                            && srv_id_matches(&p.value, subject.service.label(), &domain)
+                            && parse_srv_id(&r.value).is_ok_and(|(label, domain)| {
+                                srv_id_matches(&p.value, label, domain)
+                            })
                     })
             }
             IdentityKind::DnsId => presents_dns(&r.value),
@@ -406,21 +475,33 @@ fn verify_trusted(
             presented,
             notes,
         },
-        None if host != domain && presents_dns(&host) => Verdict {
-            status: VerdictStatus::NeedsConfirmation,
-            message: format!(
-                "the certificate is valid only for the server `{host}`, not for `{domain}`, and the SRV \
-                 answer was not DNSSEC-secure: ask the user to confirm `{host}` before sending anything"
-            ),
-            matched: Some(ReferenceIdentity {
-                kind: IdentityKind::DnsId,
-                value: host.clone(),
-            }),
-            reason: None,
-            reference_identities: refs,
-            presented,
-            notes,
-        },
+        None if !refs.is_empty()
+            && !refs
+                .iter()
+                .any(|r| r.kind == IdentityKind::DnsId && r.value == host)
+            && presents_dns(&host) =>
+        {
+            Verdict {
+                status: VerdictStatus::NeedsConfirmation,
+                message: format!(
+                    "the certificate is valid only for the server `{host}`, not for `{}`, and the SRV \
+                 answer was not DNSSEC-secure: ask the user to confirm `{host}` before sending anything",
+                    refs.iter()
+                        .filter(|r| r.kind == IdentityKind::DnsId)
+                        .map(|r| r.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join("`, `")
+                ),
+                matched: Some(ReferenceIdentity {
+                    kind: IdentityKind::DnsId,
+                    value: host.clone(),
+                }),
+                reason: None,
+                reference_identities: refs,
+                presented,
+                notes,
+            }
+        }
         None => {
             let shown: Vec<String> = presented.iter().map(|p| p.value.clone()).collect();
             Verdict {
@@ -444,9 +525,9 @@ fn verify_trusted(
     Ok(verdict)
 }
 
-/// Verifies the chain of a plan's `candidate` (see [`verify_chain`]).
+/// Verifies the chain of a plan's `candidate` against the reference identities planning gave it
+/// (see [`verify_chain`]).
 pub fn verify_candidate(
-    domain: &str,
     candidate: &Candidate,
     chain: &[&[u8]],
     anchors: &[&[u8]],
@@ -454,7 +535,7 @@ pub fn verify_candidate(
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
     verify_chain(
-        &Subject::of(domain, candidate),
+        &Subject::of(candidate),
         chain,
         anchors,
         now_unix_secs,

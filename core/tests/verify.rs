@@ -22,12 +22,7 @@ fn pem(name: &str) -> Vec<Vec<u8>> {
 }
 
 fn subject(service: Service, host: &str, dnssec_secure: bool) -> Subject {
-    Subject {
-        domain: "example.net".into(),
-        service,
-        host: host.into(),
-        dnssec_secure,
-    }
+    Subject::new("example.net", service, host, dnssec_secure).unwrap()
 }
 
 fn check_with(
@@ -181,10 +176,7 @@ fn security_scenario_65_wildcards_in_certificates() {
     );
     let v = check(
         "bad-wildcards.chain.pem",
-        &Subject {
-            domain: "example.co.uk".into(),
-            ..subject(Service::Imaps, "foo.example.net", true)
-        },
+        &Subject::new("example.co.uk", Service::Imaps, "foo.example.net", true).unwrap(),
     );
     rejected(&v, RejectReason::NameMismatch);
     assert_eq!(
@@ -200,12 +192,7 @@ fn security_scenario_65_wildcards_in_certificates() {
 
 #[test]
 fn security_scenario_63_idn_srv_id_and_dns_id_match_in_a_label_form() {
-    let s = Subject {
-        domain: "Bücher.example".into(),
-        service: Service::Imaps,
-        host: "mail.provider.net".into(),
-        dnssec_secure: false,
-    };
+    let s = Subject::new("Bücher.example", Service::Imaps, "mail.provider.net", false).unwrap();
     let v = check("idn.chain.pem", &s);
     assert_eq!(v.status, VerdictStatus::Verified);
     assert_eq!(v.matched.unwrap().value, "_imaps.xn--bcher-kva.example");
@@ -213,14 +200,13 @@ fn security_scenario_63_idn_srv_id_and_dns_id_match_in_a_label_form() {
 
 #[test]
 fn security_scenario_68_underscore_and_ip_literal_dns_names_never_match() {
-    let s = Subject {
-        domain: "foo_bar.example.net".into(),
-        ..subject(Service::Imaps, "foo_bar.example.net", true)
-    };
-    let chain = pem("underscore.chain.pem");
-    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let anchors = pem("ca.pem");
-    let err = verify_chain(&s, &chain, &[&anchors[0]], NOW, VerifyOptions::default()).unwrap_err();
+    let err = Subject::new(
+        "foo_bar.example.net",
+        Service::Imaps,
+        "foo_bar.example.net",
+        true,
+    )
+    .unwrap_err();
     assert_eq!(
         err.code(),
         ErrorCode::InvalidDomain,
@@ -332,22 +318,14 @@ fn security_scenario_67_dns_name_constraints_do_not_vouch_for_srv_ids() {
 
 #[test]
 fn security_scenario_66_excluded_subtree_beats_a_wildcard() {
-    let s = Subject {
-        domain: "example.com".into(),
-        service: Service::Imaps,
-        host: "bar.example.com".into(),
-        dnssec_secure: true,
-    };
+    let s = Subject::new("example.com", Service::Imaps, "bar.example.com", true).unwrap();
     // webpki refuses the whole chain: a wildcard that could name an excluded host violates the
     // constraint, for every reference identity.
     rejected(
         &check("nc-wild.chain.pem", &s),
         RejectReason::NameConstraints,
     );
-    let s = Subject {
-        host: "foo.example.com".into(),
-        ..s
-    };
+    let s = Subject::new("example.com", Service::Imaps, "foo.example.com", true).unwrap();
     rejected(
         &check("nc-wild.chain.pem", &s),
         RejectReason::NameConstraints,
@@ -514,4 +492,82 @@ fn security_scenario_70_a_nul_inside_a_dns_name_never_matches() {
         p.invalid.as_deref().unwrap_or_default().contains("0x00"),
         "{p:?}"
     );
+}
+
+/// One rule for reference identities (S6186-4f, D9): the list planning gives a candidate is the
+/// list verification checks, and `verify_candidate` checks the candidate's own list.
+#[test]
+fn s6186_4f_d9_verification_checks_the_reference_identities_planning_gave_the_candidate() {
+    use mailsrv::{Discovery, DnssecStatus, Failure, Options, SrvRecord, verify_candidate};
+    let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
+    for q in d.questions().to_vec() {
+        if q.name == "_imaps._tcp.example.net" {
+            let record = SrvRecord {
+                priority: 0,
+                weight: 1,
+                port: 993,
+                target: "mail.provider.net".into(),
+                ttl: Some(60),
+            };
+            d.receive_records(q.id, vec![record], DnssecStatus::Insecure)
+                .unwrap();
+        } else {
+            d.fail(q.id, Failure::NxDomain).unwrap();
+        }
+    }
+    let plan = d.plan(1);
+    let mut candidate = plan.incoming.candidates[0].clone();
+    let planned = Subject::new("example.net", Service::Imaps, "mail.provider.net", false).unwrap();
+    assert_eq!(
+        candidate.reference_identities,
+        planned.reference_identities(),
+        "planning and verification build the same list"
+    );
+    let chain = pem("srv-id.chain.pem");
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchors = pem("ca.pem");
+    let verify = |c: &mailsrv::Candidate| {
+        verify_candidate(c, &chain, &[&anchors[0]], NOW, VerifyOptions::default()).unwrap()
+    };
+    assert_eq!(verify(&candidate).status, VerdictStatus::Verified);
+    // A candidate whose list names another domain is checked against that list, not a list
+    // rebuilt from elsewhere.
+    candidate.reference_identities = Subject::new("other.example", Service::Imaps, "x", false)
+        .unwrap()
+        .reference_identities()
+        .to_vec();
+    rejected(&verify(&candidate), RejectReason::NameMismatch);
+    // A cleartext candidate has no reference identity: nothing can verify for it.
+    candidate.reference_identities.clear();
+    rejected(&verify(&candidate), RejectReason::NameMismatch);
+}
+
+/// S6186-6a, S8314-5.1d: the verdict → negotiator rule. Only a verified chain, or a
+/// needs-confirmation one that the user confirmed, lets credentials follow.
+#[test]
+fn s6186_6a_s8314_5_1d_only_verified_or_user_confirmed_verdicts_count_as_verified_tls() {
+    use mailsrv::negotiate::TlsOutcome;
+    let table = [
+        (VerdictStatus::Verified, false, TlsOutcome::Verified),
+        (VerdictStatus::Verified, true, TlsOutcome::Verified),
+        (
+            VerdictStatus::NeedsConfirmation,
+            false,
+            TlsOutcome::NotVerified,
+        ),
+        (
+            VerdictStatus::NeedsConfirmation,
+            true,
+            TlsOutcome::UserConfirmed,
+        ),
+        (VerdictStatus::Rejected, false, TlsOutcome::NotVerified),
+        (VerdictStatus::Rejected, true, TlsOutcome::NotVerified),
+    ];
+    for (status, confirmed, outcome) in table {
+        assert_eq!(
+            status.tls_outcome(confirmed),
+            outcome,
+            "{status:?}, {confirmed}"
+        );
+    }
 }

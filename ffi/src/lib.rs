@@ -35,6 +35,10 @@ pub use zone::*;
 
 use ffi_util::guard;
 
+/// The exit status of a command-line host for a usage or input error (the core's
+/// `exit::USAGE`; cbindgen needs the literal, a test keeps them equal).
+pub const MAILSRV_EXIT_USAGE: u8 = 2;
+
 /// Major version of the library (also `MAILSRV_VERSION_MAJOR` in the header).
 pub const MAILSRV_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library.
@@ -75,6 +79,11 @@ pub extern "C" fn mailsrv_selftest(trigger_panic: bool) -> mailsrv_result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_usage_exit_status_is_the_cores() {
+        assert_eq!(MAILSRV_EXIT_USAGE, mailsrv_core::exit::USAGE);
+    }
 
     #[test]
     fn version_constants_match_the_crate_version() {

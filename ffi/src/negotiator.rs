@@ -262,18 +262,33 @@ pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let n = unsafe { handle_mut(negotiator)? };
-        let outcome = match outcome {
-            0 => TlsOutcome::Verified,
-            1 => TlsOutcome::UserConfirmed,
-            2 => TlsOutcome::NotVerified,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
+        let outcome = tls_outcome_from_code(outcome).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
         let step = n.inner.tls_established(outcome);
         step_out(n, step, out)
     })
+}
+
+/// The C value of a [`TlsOutcome`].
+pub(crate) fn tls_outcome_code(outcome: TlsOutcome) -> u32 {
+    match outcome {
+        TlsOutcome::Verified => mailsrv_tls_outcome::MAILSRV_TLS_VERIFIED as u32,
+        TlsOutcome::UserConfirmed => mailsrv_tls_outcome::MAILSRV_TLS_USER_CONFIRMED as u32,
+        TlsOutcome::NotVerified => mailsrv_tls_outcome::MAILSRV_TLS_NOT_VERIFIED as u32,
+    }
+}
+
+/// The [`TlsOutcome`] of a C value, if it is one.
+fn tls_outcome_from_code(code: u32) -> Option<TlsOutcome> {
+    [
+        TlsOutcome::Verified,
+        TlsOutcome::UserConfirmed,
+        TlsOutcome::NotVerified,
+    ]
+    .into_iter()
+    .find(|o| tls_outcome_code(*o) == code)
 }
 
 /// The certificate outcome reported to `mailsrv_negotiator_tls_established`.

@@ -1,5 +1,7 @@
 //! `mailsrv_plan`: the plan as JSON (the same bytes as the Rust example) and through accessors.
 
+use mailsrv_core::exit::{self, SideOutcome};
+use mailsrv_core::explain::whys;
 use mailsrv_core::{
     Candidate, DnssecStatus, IdentityKind, Outcome, Plan, Protocol, Security, Service, Status,
     Trust,
@@ -261,11 +263,13 @@ pub(crate) struct CandidateStrings {
     identities: Vec<OwnedStr>,
     usernames: Vec<OwnedStr>,
     addresses: Vec<OwnedStr>,
+    why: [OwnedStr; 1],
 }
 
 impl CandidateStrings {
-    fn new(c: &Candidate) -> Self {
+    fn new(c: &Candidate, why: String) -> Self {
         Self {
+            why: [OwnedStr::new(&why)],
             host: OwnedStr::new(&c.host),
             sni: OwnedStr::new(c.sni.as_deref().unwrap_or("")),
             sni_alternative: OwnedStr::new(c.sni_alternative.as_deref().unwrap_or("")),
@@ -297,7 +301,12 @@ pub struct mailsrv_plan {
 
 impl mailsrv_plan {
     pub(crate) fn new(plan: Plan) -> Self {
-        let strings = |list: &[Candidate]| list.iter().map(CandidateStrings::new).collect();
+        let strings = |list: &[Candidate]| {
+            list.iter()
+                .zip(whys(list))
+                .map(|(c, why)| CandidateStrings::new(c, why))
+                .collect()
+        };
         let alternative: &[Candidate] = plan
             .incoming_alternatives
             .first()
@@ -327,10 +336,6 @@ impl mailsrv_plan {
                 .collect(),
             plan,
         }
-    }
-
-    pub(crate) fn plan(&self) -> &Plan {
-        &self.plan
     }
 
     pub(crate) fn candidates(&self, side: u32) -> Result<(&[Candidate], &[CandidateStrings]), R> {
@@ -436,6 +441,33 @@ pub unsafe extern "C" fn mailsrv_plan_summary(
             }
         }
         Ok(())
+    })
+}
+
+/// The exit status of a command-line host for this plan, by the core's policy: for a `plan`
+/// command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe`
+/// command (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on
+/// that side worked) 0 only when every side with candidates has a working server. Usage errors
+/// are `MAILSRV_EXIT_USAGE`. Returns OK, or NULL_PARAMETER for a NULL `plan` or `out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_exit_status(
+    plan: *const mailsrv_plan,
+    probe: u8,
+    incoming_works: u8,
+    outgoing_works: u8,
+    out: *mut u8,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let sides = SideOutcome::of(&p.plan, incoming_works != 0, outgoing_works != 0);
+        let status = if probe != 0 {
+            exit::probe(&sides)
+        } else {
+            exit::plan(&sides)
+        };
+        // SAFETY: NULL or valid for writes (caller contract); write_out checks NULL.
+        unsafe { write_out(out, status) }
     })
 }
 
@@ -582,6 +614,20 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_username(
 ) -> mailsrv_result {
     // SAFETY: forwarded from the caller's contract.
     unsafe { candidate_string(plan, side, index, i, out_value, |s| &s.usernames) }
+}
+
+/// Why the candidate is where it is in its side's ranking (the core's text, as the CLI shows
+/// it). The view is valid until the plan is freed. Returns OK, NULL_PARAMETER for a NULL
+/// `plan` or `out_value`, INVALID_ARGUMENT for an unknown side or index.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_why(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.why) }
 }
 
 /// Address `i` of a candidate's host (from the additional section), as text.

@@ -9,6 +9,7 @@ use crate::ffi_util::{
     OwnedStr, box_out, bytes, free_box, guard, handle, json_out, mailsrv_bytes, mailsrv_result,
     mailsrv_str, text, write_out,
 };
+use crate::negotiator::tls_outcome_code;
 use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
 
 type R = mailsrv_result;
@@ -136,12 +137,7 @@ pub unsafe extern "C" fn mailsrv_verify(
         // SAFETY: caller contracts for the text arguments.
         let (domain, host) = unsafe { (text(domain, domain_len)?, text(host, host_len)?) };
         let service = service_from_code(service).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
-        let subject = Subject {
-            domain: domain.to_owned(),
-            service,
-            host: host.to_owned(),
-            dnssec_secure: dnssec_secure != 0,
-        };
+        let subject = Subject::new(domain, service, host, dnssec_secure != 0)?;
         let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
         verify_into(&subject, chains, now, legacy_cn, out)
     })
@@ -168,7 +164,7 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
         // SAFETY: NULL or a live handle.
         let p = unsafe { handle(plan)? };
         let (candidate, _) = p.candidate(side, index)?;
-        let subject = Subject::of(&p.plan().domain, candidate);
+        let subject = Subject::of(candidate);
         let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
         verify_into(&subject, chains, now, legacy_cn, out)
     })
@@ -216,6 +212,41 @@ pub unsafe extern "C" fn mailsrv_verdict_summary(
             }
         }
         Ok(())
+    })
+}
+
+/// The `mailsrv_tls_outcome` to report to `mailsrv_negotiator_tls_established` for this verdict,
+/// given whether the user confirmed this server (`user_confirmed` non-zero): VERIFIED for a
+/// verified chain, USER_CONFIRMED for a needs-confirmation one the user confirmed, else
+/// NOT_VERIFIED. Returns OK, or NULL_PARAMETER when `verdict` or `out` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_tls_outcome(
+    verdict: *const mailsrv_verdict,
+    user_confirmed: u8,
+    out: *mut u32,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        let outcome = v.verdict.status.tls_outcome(user_confirmed != 0);
+        // SAFETY: NULL or valid for writes (caller contract); write_out checks NULL.
+        unsafe { write_out(out, tls_outcome_code(outcome)) }
+    })
+}
+
+/// The exit status of a command-line host's `verify` for this verdict, by the core's policy:
+/// 0 verified, 1 rejected, 4 needs the user's confirmation. Returns OK, or NULL_PARAMETER when
+/// `verdict` or `out` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verdict_exit_status(
+    verdict: *const mailsrv_verdict,
+    out: *mut u8,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live handle.
+        let v = unsafe { handle(verdict)? };
+        // SAFETY: NULL or valid for writes (caller contract); write_out checks NULL.
+        unsafe { write_out(out, mailsrv_core::exit::verify(v.verdict.status)) }
     })
 }
 

@@ -19,6 +19,10 @@ use mailsrv_core::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(all(feature = "planner", feature = "verify"))]
+pub mod exit;
+#[cfg(feature = "planner")]
+pub mod explain;
 #[cfg(feature = "negotiate")]
 pub mod negotiator;
 #[cfg(feature = "planner")]

@@ -92,17 +92,10 @@ impl Negotiator {
     /// `"user-confirmed"` or `"not-verified"`.
     #[wasm_bindgen(js_name = tlsEstablished)]
     pub fn tls_established(&mut self, outcome: &str) -> Result<JsValue, JsValue> {
-        use mailsrv_core::negotiate::TlsOutcome;
-        let outcome = match outcome {
-            "verified" => TlsOutcome::Verified,
-            "user-confirmed" => TlsOutcome::UserConfirmed,
-            "not-verified" => TlsOutcome::NotVerified,
-            _ => {
-                return Err(bad_argument(
-                    "outcome must be verified, user-confirmed or not-verified",
-                ));
-            }
-        };
+        let outcome: mailsrv_core::negotiate::TlsOutcome =
+            serde_wasm_bindgen::from_value(outcome.into()).map_err(|_| {
+                bad_argument("outcome must be verified, user-confirmed or not-verified")
+            })?;
         step_to_js(self.inner.tls_established(outcome))
     }
 }

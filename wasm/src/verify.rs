@@ -1,7 +1,7 @@
 //! `verifyChain` and `certificatesFromPem`.
 
 use js_sys::{Array, Uint8Array};
-use mailsrv_core::{Subject, VerifyOptions, name::normalize_domain_with, verify_chain};
+use mailsrv_core::{Subject, VerifyOptions, verify_chain};
 use wasm_bindgen::prelude::*;
 
 use crate::{bad_argument, core_error, from_js, optional, platform_to_ascii, to_js};
@@ -23,9 +23,10 @@ fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
 }
 
 /// `verifyChain(candidate, chain, anchors, nowMs, options?)`: verifies a server chain (DER
-/// `Uint8Array`s, leaf first) for a candidate of a plan (it needs the candidate's `service`,
-/// `host`, `trust` and the plan's `domain`, given as `options.domain` or taken from the
-/// candidate's DNS-ID). `options.legacyCn` enables CN matching (D10). Returns the verdict.
+/// `Uint8Array`s, leaf first). With `options.domain` (an email domain in any form) the reference
+/// identities are built by the core from it and the candidate's `service`, `host` and `trust`;
+/// without it, a plan's candidate is checked against its own `referenceIdentities`.
+/// `options.legacyCn` enables CN matching (D10). Returns the verdict.
 #[wasm_bindgen(js_name = verifyChain)]
 pub fn verify_chain_js(
     candidate: JsValue,
@@ -52,31 +53,26 @@ pub fn verify_chain_js(
     }
     let c: CandidateIn = from_js(candidate, "candidate")?;
     let o: VerifyIn = optional(options, "verify options")?;
-    let domain = o
-        .domain
-        .or_else(|| {
-            c.reference_identities
-                .iter()
-                .find(|r| r.kind == mailsrv_core::IdentityKind::DnsId)
-                .map(|r| r.value.clone())
-        })
-        .ok_or_else(|| bad_argument("the email domain is unknown: pass options.domain"))?;
     if !(now_ms.is_finite() && now_ms >= 0.0) {
         return Err(bad_argument(
             "nowMs must be a non-negative number of milliseconds",
         ));
     }
+    let subject = match o.domain {
+        Some(domain) => Subject::new_with(
+            &domain,
+            c.service,
+            &c.host,
+            c.trust == mailsrv_core::Trust::DnssecSecure,
+            platform_to_ascii,
+        )
+        .map_err(core_error)?,
+        None => Subject::with_references(c.service, &c.host, c.reference_identities),
+    };
     let chain = byte_list(&chain, "chain")?;
     let anchors = byte_list(&anchors, "anchors")?;
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
-    let domain = normalize_domain_with(&domain, platform_to_ascii).map_err(core_error)?;
-    let subject = Subject {
-        domain,
-        service: c.service,
-        host: c.host,
-        dnssec_secure: c.trust == mailsrv_core::Trust::DnssecSecure,
-    };
     let verdict = verify_chain(
         &subject,
         &chain,
@@ -88,6 +84,23 @@ pub fn verify_chain_js(
     )
     .map_err(core_error)?;
     to_js(&verdict)
+}
+
+/// `tlsOutcome(verdict, userConfirmed)`: what to report to the negotiator's `tlsEstablished`
+/// for a verdict (or its `status`), given whether the user confirmed this server: the core's
+/// rule (`"verified"`, `"user-confirmed"` or `"not-verified"`).
+#[wasm_bindgen(js_name = tlsOutcome)]
+pub fn tls_outcome(verdict: JsValue, user_confirmed: bool) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct VerdictIn {
+        status: mailsrv_core::VerdictStatus,
+    }
+    let status = if verdict.is_string() {
+        from_js(verdict, "verdict status")?
+    } else {
+        from_js::<VerdictIn>(verdict, "verdict")?.status
+    };
+    to_js(&status.tls_outcome(user_confirmed))
 }
 
 /// `certificatesFromPem(text)`: the DER bytes of every CERTIFICATE block.

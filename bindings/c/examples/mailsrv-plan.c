@@ -4,7 +4,7 @@
  *                [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
  *                [--verify [--anchors CA.pem] [--now SECONDS]]
- *                [--probe [--anchors CA.pem] [--password-env VAR]] EMAIL
+ *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
  * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
@@ -45,7 +45,7 @@ struct lookup {
 
 static void die(const char *what) {
     fprintf(stderr, "mailsrv-plan: %s\n", what);
-    exit(2);
+    exit(MAILSRV_EXIT_USAGE);
 }
 
 static char *read_file(const char *path, size_t *len) {
@@ -250,7 +250,9 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
             const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
             printf("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
         }
-        rc = status == MAILSRV_VERDICT_VERIFIED ? 0 : status == MAILSRV_VERDICT_NEEDS_CONFIRMATION ? 4 : 1;
+        uint8_t exit_status = 1;
+        if (mailsrv_verdict_exit_status(v, &exit_status) == MAILSRV_RESULT_OK) rc = exit_status;
+        else rc = 1;
     }
     mailsrv_verdict_free(v);
     if (ssl) { SSL_shutdown(ssl); SSL_free(ssl); }
@@ -296,18 +298,30 @@ static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, co
     if (r.address[0]) snprintf(out, cap, "%s", r.address);
 }
 
+/* Hosts the user confirmed with --accept-target (RFC 6186 §6: a target outside the domain). */
+static const char *accept_targets[16];
+static int n_accept_targets;
+
+static uint8_t accepted_target(const char *host) {
+    for (int i = 0; i < n_accept_targets; i++)
+        if (!strcmp(accept_targets[i], host)) return 1;
+    return 0;
+}
+
 /* TLS on fd for the probe; writes the mailsrv_tls_outcome the negotiator needs. */
 static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now, uint32_t *outcome) {
     SSL *ssl = NULL;
     mailsrv_verdict *v = NULL;
     tls_verify(ctx, fd, plan, side, index, c, anchors, now, &ssl, &v);
-    uint32_t status = MAILSRV_VERDICT_REJECTED;
+    /* The verdict -> negotiator rule is the core's: VERIFIED, USER_CONFIRMED (a needs-confirmation
+     * verdict for a host the user accepted with --accept-target) or NOT_VERIFIED. */
+    *outcome = MAILSRV_TLS_NOT_VERIFIED;
     if (v) {
-        mailsrv_verdict_summary(v, &status, NULL);
         printf("    certificate: %s\n", mailsrv_verdict_message(v).data);
+        if (mailsrv_verdict_tls_outcome(v, accepted_target(c->host.data), outcome) != MAILSRV_RESULT_OK)
+            *outcome = MAILSRV_TLS_NOT_VERIFIED;
     }
-    *outcome = status == MAILSRV_VERDICT_VERIFIED ? MAILSRV_TLS_VERIFIED : MAILSRV_TLS_NOT_VERIFIED;
     mailsrv_verdict_free(v);
     return ssl;
 }
@@ -409,19 +423,19 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
 static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms,
                       const char *password) {
     mailsrv_certificates *anchors = load_anchors(anchors_path);
-    int rc = 0;
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
     const char *names[] = {"incoming", "outgoing"};
+    uint8_t works[2] = {0, 0};
     for (size_t s = 0; s < 2; s++) {
         size_t count = mailsrv_plan_candidate_count(plan, sides[s]);
         if (count == 0) continue;
         printf("%s:\n", names[s]);
-        int works = 0;
-        for (size_t i = 0; i < count && !works; i++) works = probe_one(plan, sides[s], i, anchors, now, server, timeout_ms, password);
-        if (!works) rc = 1;
+        for (size_t i = 0; i < count && !works[s]; i++) works[s] = (uint8_t)probe_one(plan, sides[s], i, anchors, now, server, timeout_ms, password);
     }
     mailsrv_certificates_free(anchors);
-    return rc;
+    uint8_t status = 1;
+    if (mailsrv_plan_exit_status(plan, 1, works[0], works[1], &status) != MAILSRV_RESULT_OK) die("cannot decide the exit status");
+    return status;
 }
 
 static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
@@ -436,6 +450,8 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
         printf("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
                c.security < 3 ? security[c.security] : "?", (unsigned)c.priority, (unsigned)c.weight,
                c.trust < 3 ? trust[c.trust] : "?");
+        mailsrv_str why;
+        if (mailsrv_plan_candidate_why(plan, side, i, &why) == MAILSRV_RESULT_OK) printf("      why: %s\n", why.data);
     }
 }
 
@@ -460,6 +476,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--seed") && next) { seed = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(a, "--anchors") && next) { anchors = next; i++; }
         else if (!strcmp(a, "--password-env") && next) { password_env = next; i++; }
+        else if (!strcmp(a, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
         else if (!strcmp(a, "--now") && next) { now = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--verify")) verify = 1;
@@ -476,7 +493,7 @@ int main(int argc, char **argv) {
             else if (strcmp(next, "imap")) die("--prefer: use imap or pop3");
             i++;
         } else if (a[0] != '-' && !email) email = a;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR]] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!email) die("an email address is required");
     const char *password = NULL;
@@ -501,10 +518,10 @@ int main(int argc, char **argv) {
         for (int i = 0; i < nzones; i++) {
             size_t len = 0;
             char *text = read_file(zones[i], &len);
-            if (!text) { fprintf(stderr, "mailsrv-plan: cannot read zone file %s\n", zones[i]); return 2; }
+            if (!text) { fprintf(stderr, "mailsrv-plan: cannot read zone file %s\n", zones[i]); return MAILSRV_EXIT_USAGE; }
             r = mailsrv_zone_host_add_zone(host, (const uint8_t *)text, len, (uint8_t)secure[i]);
             free(text);
-            if (r != MAILSRV_RESULT_OK) { fprintf(stderr, "mailsrv-plan: %s: %s\n", zones[i], mailsrv_result_message(r)); return 2; }
+            if (r != MAILSRV_RESULT_OK) { fprintf(stderr, "mailsrv-plan: %s: %s\n", zones[i], mailsrv_result_message(r)); return MAILSRV_EXIT_USAGE; }
         }
         r = mailsrv_zone_host_resolve(host, d);
         mailsrv_zone_host_free(host);
@@ -538,10 +555,9 @@ int main(int argc, char **argv) {
                 if (mailsrv_plan_diagnostic(plan, i, &code, &message) == MAILSRV_RESULT_OK) printf("  [%s] %s\n", code.data, message.data);
             }
         }
-        uint32_t in_status = 0, out_status = 0;
-        mailsrv_plan_summary(plan, NULL, &in_status, &out_status);
-        int usable = mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) + mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_OUTGOING) > 0;
-        rc = usable ? 0 : (in_status == MAILSRV_STATUS_LOOKUP_FAILED || out_status == MAILSRV_STATUS_LOOKUP_FAILED) ? 3 : 1;
+        uint8_t status = 1;
+        if (mailsrv_plan_exit_status(plan, 0, 0, 0, &status) != MAILSRV_RESULT_OK) die("cannot decide the exit status");
+        rc = status;
     }
     mailsrv_plan_free(plan);
     mailsrv_discovery_free(d);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail } from '../src/index.js';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, exitStatus, explain, version, probe as probeEmail } from '../src/index.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -51,22 +51,14 @@ function readText(path, what) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
-function why(c, list) {
-  const level = list.filter((o) => o.service === c.service && o.priority === c.priority);
-  const sum = level.reduce((s, o) => s + o.weight, 0);
-  const security = { 'implicit-tls': 'implicit TLS', starttls: 'STARTTLS', cleartext: 'cleartext (allowed by you)' }[c.security];
-  const draw = level.length > 1 ? `, weight ${c.weight}/${sum} drawn` : '';
-  const trust = { 'dnssec-secure': 'DNSSEC-secure', 'in-domain': 'in your domain', 'needs-confirmation': 'outside your domain: confirm or verify' }[c.trust];
-  return `${security}, _${c.service} priority ${c.priority}${draw}; ${trust}`;
-}
-
 function table(title, list) {
   console.log(title);
   if (list.length === 0) { console.log('  (none)'); return; }
   const width = Math.max(...list.map((c) => `${c.host}:${c.port}`.length), 9);
   console.log(`   #  ${pad('server', width)}  ${pad('security', 12)}  prio  weight  why`);
+  const whys = explain(list);
   list.forEach((c, i) => {
-    console.log(`  ${lpad(i + 1, 2)}  ${pad(`${c.host}:${c.port}`, width)}  ${pad(c.security, 12)}  ${lpad(c.priority, 4)}  ${lpad(c.weight, 6)}  ${why(c, list)}`);
+    console.log(`  ${lpad(i + 1, 2)}  ${pad(`${c.host}:${c.port}`, width)}  ${pad(c.security, 12)}  ${lpad(c.priority, 4)}  ${lpad(c.weight, 6)}  ${whys[i]}`);
   });
 }
 
@@ -101,9 +93,7 @@ async function plan(argv) {
   const result = await discover(o._[0], await discoverOptions(o));
   if (o.json) console.log(JSON.stringify(result, null, 2));
   else printPlan(result);
-  const usable = result.incoming.candidates.length + result.outgoing.candidates.length > 0;
-  if (usable) return 0;
-  return result.incoming.status === 'lookup-failed' || result.outgoing.status === 'lookup-failed' ? 3 : 1;
+  return exitStatus('plan', result);
 }
 
 /** The resolver, seed and planner options given on the command line. */
@@ -181,9 +171,7 @@ async function probe(argv) {
       }
     }
   }
-  const sides = [['incoming', p.incoming.candidates], ['outgoing', p.outgoing.candidates]].filter(([, l]) => l.length);
-  if (sides.length === 0) return p.incoming.status === 'lookup-failed' || p.outgoing.status === 'lookup-failed' ? 3 : 1;
-  return sides.every(([side]) => report[side].server) ? 0 : 1;
+  return exitStatus('probe', p, report);
 }
 
 function parseRfc3339(text) {
@@ -219,7 +207,7 @@ async function verify(argv) {
     console.log(`certificate presents: ${verdict.presented.map((p) => p.value).join(', ') || '(nothing)'}`);
     for (const n of verdict.notes) console.log(`note: ${n}`);
   }
-  return { verified: 0, rejected: 1, 'needs-confirmation': 4 }[verdict.status];
+  return exitStatus('verify', verdict);
 }
 
 async function main(argv) {
@@ -237,6 +225,6 @@ main(process.argv.slice(2)).then(
   (e) => {
     const code = e instanceof UsageError ? '' : e?.code ? `${e.code}: ` : '';
     process.stderr.write(`mailsrv: ${code}${e?.message ?? e}\n`);
-    process.exitCode = 2;
+    process.exitCode = exitStatus('usage');
   },
 );

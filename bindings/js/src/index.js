@@ -4,6 +4,9 @@ import init, {
   initSync,
   Discovery,
   verifyChain,
+  tlsOutcome,
+  exitStatus,
+  explain,
   certificatesFromPem,
   version,
 } from '../wasm/mailsrv_wasm.js';
@@ -11,7 +14,7 @@ import { loadWasm } from './load.js';
 
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_wasm_bg.wasm', import.meta.url));
 
-export { Discovery, verifyChain, certificatesFromPem, version };
+export { Discovery, verifyChain, tlsOutcome, exitStatus, explain, certificatesFromPem, version };
 export { discover } from './discover.js';
 export { dohResolver } from './doh.js';
 

@@ -2,7 +2,7 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { verifyChain, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
+import { verifyChain, tlsOutcome, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
 import { Negotiator } from './negotiator.js';
 import { discover } from './discover.js';
 
@@ -70,7 +70,7 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
 }
 
 /**
- * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `domain`, `now` (ms),
+ * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `now` (ms),
  * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch), `clientName`.
  */
 /**
@@ -92,7 +92,7 @@ async function addressOf(candidate, resolver) {
   return candidate.host;
 }
 
-export async function probeCandidate(candidate, { anchors, domain, now, acceptTargets = [], deadline, clientName = 'localhost', password, resolver }) {
+export async function probeCandidate(candidate, { anchors, now, acceptTargets = [], deadline, clientName = 'localhost', password, resolver }) {
   const result = { host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security };
   const address = await addressOf(candidate, resolver);
   const negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
@@ -116,8 +116,8 @@ export async function probeCandidate(candidate, { anchors, domain, now, acceptTa
       socket.destroy();
       throw fail('alpn-mismatch', `the server selected ALPN "${selected}", not a mail protocol`);
     }
-    verdict = verifyChain(candidate, peerChain(socket), anchors, now, { domain });
-    const outcome = verdict.status === 'verified' ? 'verified' : verdict.status === 'needs-confirmation' && confirmed ? 'user-confirmed' : 'not-verified';
+    verdict = verifyChain(candidate, peerChain(socket), anchors, now);
+    const outcome = tlsOutcome(verdict, confirmed);
     return { socket, outcome };
   }
   let socket;
@@ -196,7 +196,7 @@ export async function probe(email, { anchors, now = Date.now(), acceptTargets = 
         continue;
       }
       onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);
-      const r = await probeCandidate(candidate, { anchors, domain: plan.domain, now, acceptTargets, deadline: Math.min(Date.now() + timeout, overall), clientName, password, resolver: discoverOptions.resolver });
+      const r = await probeCandidate(candidate, { anchors, now, acceptTargets, deadline: Math.min(Date.now() + timeout, overall), clientName, password, resolver: discoverOptions.resolver });
       onProgress(`  ${r.outcome}${r.abort ? `: ${r.abort.reason}` : ''}${r.error ? `: ${r.error.message}` : ''}${r.login ? `, login ${r.login.ok ? 'ok' : 'failed'}` : ''}`);
       report[side].tried.push(r);
       if (r.outcome === 'ok' && (password === undefined || r.login?.ok)) {

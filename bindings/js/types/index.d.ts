@@ -95,6 +95,15 @@ export class Discovery {
 }
 
 export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
+/** What to report to the negotiator's `tlsEstablished` for a verdict, given whether the user confirmed the server (the core's rule). */
+export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
+/** Why each candidate of one side of a plan is where it is (the core's text), in order. */
+export function explain(candidates: Candidate[]): string[];
+/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2. */
+export function exitStatus(command: 'plan', plan: Plan): number;
+export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
+export function exitStatus(command: 'verify', verdict: Verdict): number;
+export function exitStatus(command: 'usage'): number;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 

@@ -29,11 +29,13 @@ fuzz_target!(|data: &[u8]| {
     }
     parts.push(&rest[start..]);
     parts.push(&real[1]);
-    let subject = Subject {
-        domain: "example.net".into(),
-        service: Service::ALL[usize::from(flags % 6)],
-        host: "mail.example.net".into(),
-        dnssec_secure: flags & 0x80 != 0,
+    let Ok(subject) = Subject::new(
+        "example.net",
+        Service::ALL[usize::from(flags % 6)],
+        "mail.example.net",
+        flags & 0x80 != 0,
+    ) else {
+        return;
     };
     let anchors = [root[0].as_slice()];
     let options = VerifyOptions { legacy_cn: flags & 0x40 != 0 };

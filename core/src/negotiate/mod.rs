@@ -173,8 +173,10 @@ pub enum Abort {
     Misuse(String),
 }
 
-/// The certificate verdict as the host reports it after the TLS handshake.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The certificate verdict as the host reports it after the TLS handshake
+/// (`VerdictStatus::tls_outcome` derives it from a verdict and the user's decision).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TlsOutcome {
     /// Handshake done, verdict `verified`.
     Verified,

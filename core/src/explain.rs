@@ -1,0 +1,141 @@
+//! The human "why" of a candidate's place in a plan, one text for every surface (the CLI's
+//! table, the Rust example, the C host).
+
+use serde::Deserialize;
+
+use crate::model::{Candidate, Trust};
+use crate::service::{Security, Service};
+
+/// What the explanation of a candidate is made from; a plan's candidate (or its JSON) gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ranked {
+    /// The SRV label.
+    pub service: Service,
+    /// The SRV priority.
+    pub priority: u16,
+    /// The SRV weight.
+    pub weight: u16,
+    /// How the connection is secured.
+    pub security: Security,
+    /// How far the target is trusted.
+    pub trust: Trust,
+}
+
+impl From<&Candidate> for Ranked {
+    fn from(c: &Candidate) -> Self {
+        Self {
+            service: c.service,
+            priority: c.priority,
+            weight: c.weight,
+            security: c.security,
+            trust: c.trust,
+        }
+    }
+}
+
+/// Why candidate `index` of `side` (one side's ranked list) is where it is, e.g.
+/// `implicit TLS, _imaps priority 0, weight 60/100 drawn; in your domain`. The weight is shown
+/// only when its priority level of the same label had more than one record to draw from.
+/// An index out of range gives an empty text.
+pub fn why(side: &[Ranked], index: usize) -> String {
+    let Some(c) = side.get(index) else {
+        return String::new();
+    };
+    let level = side
+        .iter()
+        .filter(|o| o.service == c.service && o.priority == c.priority);
+    let (peers, sum) = level.fold((0usize, 0u32), |(n, s), o| (n + 1, s + u32::from(o.weight)));
+    let security = match c.security {
+        Security::ImplicitTls => "implicit TLS",
+        Security::Starttls => "STARTTLS",
+        Security::Cleartext => "cleartext (allowed by you)",
+    };
+    let draw = if peers > 1 {
+        format!(", weight {}/{sum} drawn", c.weight)
+    } else {
+        String::new()
+    };
+    let trust = match c.trust {
+        Trust::DnssecSecure => "DNSSEC-secure",
+        Trust::InDomain => "in your domain",
+        Trust::NeedsConfirmation => "outside your domain: confirm or verify",
+    };
+    format!(
+        "{security}, _{} priority {}{draw}; {trust}",
+        c.service.label(),
+        c.priority
+    )
+}
+
+/// [`why`] for every candidate of one side of a plan.
+pub fn whys(side: &[Candidate]) -> Vec<String> {
+    let ranked: Vec<Ranked> = side.iter().map(Ranked::from).collect();
+    (0..ranked.len()).map(|i| why(&ranked, i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(service: Service, priority: u16, weight: u16, security: Security, trust: Trust) -> Ranked {
+        Ranked {
+            service,
+            priority,
+            weight,
+            security,
+            trust,
+        }
+    }
+
+    #[test]
+    fn s2782_wt2_the_weight_is_explained_only_when_a_level_had_a_draw() {
+        let side = [
+            r(
+                Service::Imaps,
+                0,
+                60,
+                Security::ImplicitTls,
+                Trust::InDomain,
+            ),
+            r(
+                Service::Imaps,
+                0,
+                40,
+                Security::ImplicitTls,
+                Trust::InDomain,
+            ),
+            r(
+                Service::Imap,
+                0,
+                5,
+                Security::Starttls,
+                Trust::NeedsConfirmation,
+            ),
+            r(
+                Service::Imap,
+                10,
+                1,
+                Security::Cleartext,
+                Trust::DnssecSecure,
+            ),
+        ];
+        assert_eq!(
+            why(&side, 0),
+            "implicit TLS, _imaps priority 0, weight 60/100 drawn; in your domain"
+        );
+        assert_eq!(
+            why(&side, 1),
+            "implicit TLS, _imaps priority 0, weight 40/100 drawn; in your domain"
+        );
+        assert_eq!(
+            why(&side, 2),
+            "STARTTLS, _imap priority 0; outside your domain: confirm or verify"
+        );
+        assert_eq!(
+            why(&side, 3),
+            "cleartext (allowed by you), _imap priority 10; DNSSEC-secure"
+        );
+        assert_eq!(why(&side, 4), "");
+    }
+}
