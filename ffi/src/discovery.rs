@@ -6,8 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, free_box, guard, handle, handle_mut, mailsrv_result, mailsrv_str,
-    text, write_out,
+    OwnedStr, box_out, bytes, free_box, guard, guard_value, handle, handle_mut, mailsrv_result,
+    mailsrv_str, text, write_out,
 };
 use crate::plan::{mailsrv_plan, outcome_code, service_code};
 
@@ -245,8 +245,10 @@ pub unsafe extern "C" fn mailsrv_discovery_free(discovery: *mut mailsrv_discover
 pub unsafe extern "C" fn mailsrv_discovery_question_count(
     discovery: *const mailsrv_discovery,
 ) -> usize {
-    // SAFETY: NULL or a live handle (caller contract).
-    unsafe { discovery.as_ref() }.map_or(0, |d| d.inner.questions().len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle (caller contract).
+        unsafe { discovery.as_ref() }.map_or(0, |d| d.inner.questions().len())
+    })
 }
 
 /// Describes question number `index` (0-based) in `*out`.
@@ -377,8 +379,10 @@ pub unsafe extern "C" fn mailsrv_discovery_fail(
 pub unsafe extern "C" fn mailsrv_discovery_is_complete(
     discovery: *const mailsrv_discovery,
 ) -> bool {
-    // SAFETY: NULL or a live handle.
-    unsafe { discovery.as_ref() }.is_some_and(|d| d.inner.is_complete())
+    guard_value(false, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { discovery.as_ref() }.is_some_and(|d| d.inner.is_complete())
+    })
 }
 
 /// Builds the plan from what is known now, with `seed` for the RFC 2782 order. On success

@@ -103,9 +103,10 @@ impl From<Error> for mailsrv_result {
     }
 }
 
-/// Runs an entry point body inside the panic boundary.
+/// Runs an entry point body inside the panic boundary. The host process's panic hook is left
+/// as it is: a panic is reported by whatever hook the process has, then becomes
+/// `MAILSRV_RESULT_PANIC`.
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), mailsrv_result>) -> mailsrv_result {
-    install_panic_hook();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => mailsrv_result::MAILSRV_RESULT_OK,
         Ok(Err(code)) => code,
@@ -113,22 +114,10 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<(), mailsrv_result>) -> mailsrv_r
     }
 }
 
-/// Replaces the default panic hook (once) with one that prints a single line. The default hook
-/// registers a Rust handle for the calling C thread, which is never released and shows up as a
-/// leak in the host's leak checker.
-fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            let location = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()));
-            eprintln!(
-                "mailsrv: internal error (panic){}",
-                location.unwrap_or_default()
-            );
-        }));
-    });
+/// Runs an entry point that returns a value rather than a result code inside the panic
+/// boundary: `fallback` (documented per function, e.g. 0 or an empty view) on a panic.
+pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
 }
 
 /// The result name for any `u32` (the core's `ErrorCode::name`, checked by a test).
@@ -209,6 +198,12 @@ pub struct mailsrv_str {
     /// Length in bytes, without the NUL.
     pub len: usize,
 }
+
+/// The empty text, for absent values and NULL handles.
+pub(crate) const EMPTY_STR: mailsrv_str = mailsrv_str {
+    data: c"".as_ptr(),
+    len: 0,
+};
 
 /// A borrowed byte buffer supplied by the caller (e.g. one DER certificate).
 #[repr(C)]

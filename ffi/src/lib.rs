@@ -33,7 +33,7 @@ pub use plan::*;
 pub use verify::*;
 pub use zone::*;
 
-use ffi_util::guard;
+use ffi_util::{guard, guard_value};
 
 /// The exit status of a command-line host for a usage or input error (the core's
 /// `exit::USAGE`; cbindgen needs the literal, a test keeps them equal).
@@ -49,20 +49,20 @@ pub const MAILSRV_VERSION_PATCH: u32 = 0;
 /// The library version as a NUL-terminated string, e.g. `"0.1.0"`. Static; never free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_version() -> *const core::ffi::c_char {
-    c"0.1.0".as_ptr()
+    guard_value(c"".as_ptr(), || c"0.1.0".as_ptr())
 }
 
 /// The symbolic name of a result code, e.g. `"INVALID_DOMAIN"`, as a static NUL-terminated
 /// string; `"UNKNOWN"` for a value that is not a result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_name(result: u32) -> *const core::ffi::c_char {
-    ffi_util::result_name(result).as_ptr()
+    guard_value(c"".as_ptr(), || ffi_util::result_name(result).as_ptr())
 }
 
 /// A readable description of a result code, as a static NUL-terminated string.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_message(result: u32) -> *const core::ffi::c_char {
-    ffi_util::result_message(result).as_ptr()
+    guard_value(c"".as_ptr(), || ffi_util::result_message(result).as_ptr())
 }
 
 /// Returns `MAILSRV_RESULT_OK`; used by tests to check the panic boundary is in place.
@@ -114,8 +114,20 @@ mod tests {
     }
 
     #[test]
-    fn panics_become_a_result_code() {
+    fn panics_become_a_result_code_and_the_hosts_panic_hook_stays() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static SEEN: AtomicUsize = AtomicUsize::new(0);
+        std::panic::set_hook(Box::new(|_| {
+            SEEN.fetch_add(1, Ordering::SeqCst);
+        }));
         assert_eq!(mailsrv_selftest(false), mailsrv_result::MAILSRV_RESULT_OK);
         assert_eq!(mailsrv_selftest(true), mailsrv_result::MAILSRV_RESULT_PANIC);
+        assert_eq!(mailsrv_selftest(true), mailsrv_result::MAILSRV_RESULT_PANIC);
+        let _ = std::panic::take_hook();
+        assert_eq!(
+            SEEN.load(Ordering::SeqCst),
+            2,
+            "the host's own panic hook saw both panics: the library did not replace it"
+        );
     }
 }

@@ -8,7 +8,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, free_box, guard, handle, json_out, mailsrv_result, mailsrv_str, write_out,
+    EMPTY_STR, OwnedStr, free_box, guard, guard_value, handle, json_out, mailsrv_result,
+    mailsrv_str, write_out,
 };
 
 type R = mailsrv_result;
@@ -398,21 +399,20 @@ pub unsafe extern "C" fn mailsrv_plan_json(
 /// The normalised address (view valid until the plan is freed; empty for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsrv_str {
-    // SAFETY: NULL or a live handle.
-    unsafe { plan.as_ref() }.map_or(EMPTY, |p| p.email.view())
+    guard_value(EMPTY_STR, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { plan.as_ref() }.map_or(EMPTY_STR, |p| p.email.view())
+    })
 }
 
 /// The email domain as A-labels (view valid until the plan is freed; empty for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mailsrv_str {
-    // SAFETY: NULL or a live handle.
-    unsafe { plan.as_ref() }.map_or(EMPTY, |p| p.domain.view())
+    guard_value(EMPTY_STR, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { plan.as_ref() }.map_or(EMPTY_STR, |p| p.domain.view())
+    })
 }
-
-const EMPTY: mailsrv_str = mailsrv_str {
-    data: c"".as_ptr(),
-    len: 0,
-};
 
 /// The chosen incoming protocol (`mailsrv_protocol`, NONE if nothing was found) and the status
 /// (`mailsrv_status`) of the incoming and outgoing sides. Any out-parameter may be NULL.
@@ -499,10 +499,12 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_count(
     plan: *const mailsrv_plan,
     side: u32,
 ) -> usize {
-    // SAFETY: NULL or a live handle.
-    unsafe { plan.as_ref() }
-        .and_then(|p| p.candidates(side).ok())
-        .map_or(0, |(l, _)| l.len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { plan.as_ref() }
+            .and_then(|p| p.candidates(side).ok())
+            .map_or(0, |(l, _)| l.len())
+    })
 }
 
 /// Describes candidate `index` of `side` in `*out` (views valid until the plan is freed).
@@ -668,8 +670,10 @@ unsafe fn candidate_string(
 /// Number of lookups (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) -> usize {
-    // SAFETY: NULL or a live handle.
-    unsafe { plan.as_ref() }.map_or(0, |p| p.plan.lookups.len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { plan.as_ref() }.map_or(0, |p| p.plan.lookups.len())
+    })
 }
 
 /// Describes lookup `index` in `*out`.
@@ -707,8 +711,10 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
 /// Number of diagnostics (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan) -> usize {
-    // SAFETY: NULL or a live handle.
-    unsafe { plan.as_ref() }.map_or(0, |p| p.diagnostics.len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { plan.as_ref() }.map_or(0, |p| p.diagnostics.len())
+    })
 }
 
 /// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message.

@@ -6,8 +6,8 @@ use mailsrv_core::{
 };
 
 use crate::ffi_util::{
-    OwnedStr, box_out, bytes, free_box, guard, handle, json_out, mailsrv_bytes, mailsrv_result,
-    mailsrv_str, text, write_out,
+    EMPTY_STR, OwnedStr, box_out, bytes, free_box, guard, guard_value, handle, json_out,
+    mailsrv_bytes, mailsrv_result, mailsrv_str, text, write_out,
 };
 use crate::negotiator::tls_outcome_code;
 use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
@@ -253,14 +253,13 @@ pub unsafe extern "C" fn mailsrv_verdict_exit_status(
 /// The verdict's readable message (view valid until the verdict is freed; empty for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_message(verdict: *const mailsrv_verdict) -> mailsrv_str {
-    // SAFETY: NULL or a live handle.
-    match unsafe { verdict.as_ref() } {
-        Some(v) => v.message.view(),
-        None => mailsrv_str {
-            data: c"".as_ptr(),
-            len: 0,
-        },
-    }
+    guard_value(EMPTY_STR, || {
+        // SAFETY: NULL or a live handle.
+        match unsafe { verdict.as_ref() } {
+            Some(v) => v.message.view(),
+            None => EMPTY_STR,
+        }
+    })
 }
 
 /// The identity that matched (kind and value); INVALID_ARGUMENT when nothing matched.
@@ -293,8 +292,10 @@ pub unsafe extern "C" fn mailsrv_verdict_matched(
 /// Number of identities the certificate presented (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_presented_count(verdict: *const mailsrv_verdict) -> usize {
-    // SAFETY: NULL or a live handle.
-    unsafe { verdict.as_ref() }.map_or(0, |v| v.presented.len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { verdict.as_ref() }.map_or(0, |v| v.presented.len())
+    })
 }
 
 /// Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value.
@@ -363,8 +364,10 @@ pub unsafe extern "C" fn mailsrv_certificates_from_pem(
 /// Number of certificates (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_count(certs: *const mailsrv_certificates) -> usize {
-    // SAFETY: NULL or a live handle.
-    unsafe { certs.as_ref() }.map_or(0, |c| c.ders.len())
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle.
+        unsafe { certs.as_ref() }.map_or(0, |c| c.ders.len())
+    })
 }
 
 /// Certificate `index` as DER (a view valid until the set is freed).
