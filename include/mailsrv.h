@@ -49,8 +49,8 @@
 #define MAILSRV_VERSION_PATCH 0
 
 /**
- * Result of every fallible function: `MAILSRV_RESULT_OK` (0), a boundary code (1–4), or one of
- * the core's error codes (same numbers as `mailsrv::ErrorCode`).
+ * Result of every fallible function: `MAILSRV_RESULT_OK` (0), a boundary code (1–4), or
+ * one of the core's error codes (the same numbers as `mailsrv::ErrorCode`).
  */
 enum mailsrv_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -66,15 +66,15 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_NULL_PARAMETER = 1,
   /**
-   * The library panicked (a bug); the handle involved should be freed and not used again.
+   * The library panicked (a bug); free the handle involved and do not use it again.
    */
   MAILSRV_RESULT_PANIC = 2,
   /**
-   * The caller's buffer is too small; `*out_n` holds the size needed.
+   * The buffer is too small; *out_n holds the size needed.
    */
   MAILSRV_RESULT_INSUFFICIENT_SIZE = 3,
   /**
-   * An argument is out of range (an unknown enum value, a bad index, text that is not UTF-8).
+   * An argument is out of range (an unknown enum value, a bad index) or not UTF-8.
    */
   MAILSRV_RESULT_INVALID_ARGUMENT = 4,
   /**
@@ -82,11 +82,11 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_EMPTY_ADDRESS = 100,
   /**
-   * The email address has no `@`.
+   * The email address has no @.
    */
   MAILSRV_RESULT_MISSING_AT = 101,
   /**
-   * The local part is empty.
+   * The part before @ is empty.
    */
   MAILSRV_RESULT_EMPTY_LOCAL_PART = 102,
   /**
@@ -98,7 +98,7 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_EMPTY_DOMAIN = 104,
   /**
-   * The domain is an address literal.
+   * The domain is an address literal; SRV discovery needs a domain name.
    */
   MAILSRV_RESULT_ADDRESS_LITERAL = 105,
   /**
@@ -122,7 +122,7 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_ALREADY_ANSWERED = 201,
   /**
-   * The message is not a response.
+   * The message is a query, not a response.
    */
   MAILSRV_RESULT_NOT_A_RESPONSE = 202,
   /**
@@ -138,11 +138,11 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_INVALID_RECORD = 205,
   /**
-   * A zone file could not be parsed.
+   * The zone file could not be parsed.
    */
   MAILSRV_RESULT_ZONE_PARSE = 206,
   /**
-   * A DNS query could not be parsed or encoded.
+   * The DNS query could not be parsed or encoded.
    */
   MAILSRV_RESULT_INVALID_QUERY = 207,
   /**
@@ -158,11 +158,11 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_INVALID_TRUST_ANCHOR = 302,
   /**
-   * A PEM or DER input could not be decoded.
+   * A PEM or DER certificate could not be decoded.
    */
   MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
   /**
-   * An internal invariant was broken.
+   * An internal invariant was broken; please report it.
    */
   MAILSRV_RESULT_INTERNAL = 900,
 };

@@ -6,114 +6,96 @@
 
 use core::fmt;
 
-/// Stable numeric error codes, shared by the Rust, C and JavaScript surfaces.
-///
-/// Values are grouped by range and never renumbered; retired values stay reserved:
-/// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 9xx internal.
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
+/// Defines [`ErrorCode`] from one table: each code's variant, number, name and message. The C
+/// header's `mailsrv_result` values, `mailsrv_result_name` and `mailsrv_result_message`, and the
+/// JS `code` property all come from it.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $value:literal, $name:literal, $message:literal;)*) => {
+        /// Stable numeric error codes, shared by the Rust, C and JavaScript surfaces.
+        ///
+        /// Values are grouped by range and never renumbered; retired values stay reserved:
+        /// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 9xx internal.
+        #[repr(u32)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant = $value,)*
+        }
+
+        impl ErrorCode {
+            /// The code's name in SCREAMING_SNAKE_CASE, as used by the C and JS surfaces.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// A one-line description of the code (the C `mailsrv_result_message`); an
+            /// [`Error`]'s own message names the specific problem.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $message,)*
+                }
+            }
+
+            /// Every code, in numeric order (for tables and tests).
+            pub const ALL: &'static [ErrorCode] = &[$(Self::$variant,)*];
+        }
+    };
+}
+
+error_codes! {
     /// The email address is empty.
-    EmptyAddress = 100,
+    EmptyAddress = 100, "EMPTY_ADDRESS", "the email address is empty";
     /// The email address has no `@`.
-    MissingAt = 101,
+    MissingAt = 101, "MISSING_AT", "the email address has no @";
     /// The local part (before `@`) is empty.
-    EmptyLocalPart = 102,
+    EmptyLocalPart = 102, "EMPTY_LOCAL_PART", "the part before @ is empty";
     /// The local part is not a valid dot-atom or quoted string.
-    InvalidLocalPart = 103,
+    InvalidLocalPart = 103, "INVALID_LOCAL_PART", "the local part is not a valid dot-atom or quoted string";
     /// The domain is empty.
-    EmptyDomain = 104,
+    EmptyDomain = 104, "EMPTY_DOMAIN", "the domain is empty";
     /// The domain is an address literal such as `[192.0.2.1]`.
-    AddressLiteral = 105,
+    AddressLiteral = 105, "ADDRESS_LITERAL", "the domain is an address literal; SRV discovery needs a domain name";
     /// The domain is not a valid host name.
-    InvalidDomain = 106,
+    InvalidDomain = 106, "INVALID_DOMAIN", "the domain is not a valid host name";
     /// An option value is not allowed (for example, no service selected).
-    InvalidOption = 107,
+    InvalidOption = 107, "INVALID_OPTION", "an option value is not allowed";
     /// The address or one of its parts is too long.
-    AddressTooLong = 108,
+    AddressTooLong = 108, "ADDRESS_TOO_LONG", "the address or one of its parts is too long";
     /// The question id does not belong to this discovery.
-    UnknownQuestion = 200,
+    UnknownQuestion = 200, "UNKNOWN_QUESTION", "the question id does not belong to this discovery";
     /// An answer for this question was already recorded.
-    AlreadyAnswered = 201,
+    AlreadyAnswered = 201, "ALREADY_ANSWERED", "the question already has a final answer";
     /// The message is not a response (QR bit clear).
-    NotAResponse = 202,
+    NotAResponse = 202, "NOT_A_RESPONSE", "the message is a query, not a response";
     /// The response's message ID differs from the query's.
-    MessageIdMismatch = 203,
+    MessageIdMismatch = 203, "MESSAGE_ID_MISMATCH", "the response's message ID differs from the query's";
     /// The response's question section does not echo the query.
-    QuestionMismatch = 204,
+    QuestionMismatch = 204, "QUESTION_MISMATCH", "the response does not echo the question";
     /// A parsed SRV record given by the host is invalid.
-    InvalidRecord = 205,
+    InvalidRecord = 205, "INVALID_RECORD", "a parsed SRV record is invalid";
     /// A zone file could not be parsed.
-    ZoneParse = 206,
+    ZoneParse = 206, "ZONE_PARSE", "the zone file could not be parsed";
     /// A DNS query message could not be parsed or encoded.
-    InvalidQuery = 207,
+    InvalidQuery = 207, "INVALID_QUERY", "the DNS query could not be parsed or encoded";
     /// The certificate chain is empty.
-    EmptyChain = 300,
+    EmptyChain = 300, "EMPTY_CHAIN", "the certificate chain is empty";
     /// The certificate chain is longer than accepted.
-    ChainTooLong = 301,
+    ChainTooLong = 301, "CHAIN_TOO_LONG", "the certificate chain is too long";
     /// A trust anchor is missing or does not parse.
-    InvalidTrustAnchor = 302,
+    InvalidTrustAnchor = 302, "INVALID_TRUST_ANCHOR", "a trust anchor is missing or does not parse";
     /// A PEM or DER input could not be decoded.
-    InvalidCertificateEncoding = 303,
+    InvalidCertificateEncoding = 303, "INVALID_CERTIFICATE_ENCODING", "a PEM or DER certificate could not be decoded";
     /// An internal invariant was broken; please report it.
-    Internal = 900,
+    Internal = 900, "INTERNAL", "an internal invariant was broken; please report it";
 }
 
 impl ErrorCode {
-    /// The code's name in SCREAMING_SNAKE_CASE, as used by the C and JS surfaces.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::EmptyAddress => "EMPTY_ADDRESS",
-            Self::MissingAt => "MISSING_AT",
-            Self::EmptyLocalPart => "EMPTY_LOCAL_PART",
-            Self::InvalidLocalPart => "INVALID_LOCAL_PART",
-            Self::EmptyDomain => "EMPTY_DOMAIN",
-            Self::AddressLiteral => "ADDRESS_LITERAL",
-            Self::InvalidDomain => "INVALID_DOMAIN",
-            Self::InvalidOption => "INVALID_OPTION",
-            Self::AddressTooLong => "ADDRESS_TOO_LONG",
-            Self::UnknownQuestion => "UNKNOWN_QUESTION",
-            Self::AlreadyAnswered => "ALREADY_ANSWERED",
-            Self::NotAResponse => "NOT_A_RESPONSE",
-            Self::MessageIdMismatch => "MESSAGE_ID_MISMATCH",
-            Self::QuestionMismatch => "QUESTION_MISMATCH",
-            Self::InvalidRecord => "INVALID_RECORD",
-            Self::ZoneParse => "ZONE_PARSE",
-            Self::InvalidQuery => "INVALID_QUERY",
-            Self::EmptyChain => "EMPTY_CHAIN",
-            Self::ChainTooLong => "CHAIN_TOO_LONG",
-            Self::InvalidTrustAnchor => "INVALID_TRUST_ANCHOR",
-            Self::InvalidCertificateEncoding => "INVALID_CERTIFICATE_ENCODING",
-            Self::Internal => "INTERNAL",
-        }
+    /// The code with this number, if there is one.
+    pub fn from_u32(value: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| *c as u32 == value)
     }
-
-    /// Every code, in numeric order (for tables and tests).
-    pub const ALL: &'static [ErrorCode] = &[
-        Self::EmptyAddress,
-        Self::MissingAt,
-        Self::EmptyLocalPart,
-        Self::InvalidLocalPart,
-        Self::EmptyDomain,
-        Self::AddressLiteral,
-        Self::InvalidDomain,
-        Self::InvalidOption,
-        Self::AddressTooLong,
-        Self::UnknownQuestion,
-        Self::AlreadyAnswered,
-        Self::NotAResponse,
-        Self::MessageIdMismatch,
-        Self::QuestionMismatch,
-        Self::InvalidRecord,
-        Self::ZoneParse,
-        Self::InvalidQuery,
-        Self::EmptyChain,
-        Self::ChainTooLong,
-        Self::InvalidTrustAnchor,
-        Self::InvalidCertificateEncoding,
-        Self::Internal,
-    ];
 }
 
 /// An error: a stable [`ErrorCode`] plus a message naming the problem.

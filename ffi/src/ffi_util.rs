@@ -1,99 +1,41 @@
 //! Result codes, the panic boundary, and the small helpers every entry point uses.
 
-use core::ffi::CStr;
 use std::ffi::CString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mailsrv_core::{Error, ErrorCode};
 
-/// Result of every fallible function: `MAILSRV_RESULT_OK` (0), a boundary code (1–4), or one of
-/// the core's error codes (same numbers as `mailsrv::ErrorCode`).
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum mailsrv_result {
-    /// Success.
-    MAILSRV_RESULT_OK = 0,
-    /// A required pointer argument was NULL.
-    MAILSRV_RESULT_NULL_PARAMETER = 1,
-    /// The library panicked (a bug); the handle involved should be freed and not used again.
-    MAILSRV_RESULT_PANIC = 2,
-    /// The caller's buffer is too small; `*out_n` holds the size needed.
-    MAILSRV_RESULT_INSUFFICIENT_SIZE = 3,
-    /// An argument is out of range (an unknown enum value, a bad index, text that is not UTF-8).
-    MAILSRV_RESULT_INVALID_ARGUMENT = 4,
-    /// The email address is empty.
-    MAILSRV_RESULT_EMPTY_ADDRESS = 100,
-    /// The email address has no `@`.
-    MAILSRV_RESULT_MISSING_AT = 101,
-    /// The local part is empty.
-    MAILSRV_RESULT_EMPTY_LOCAL_PART = 102,
-    /// The local part is not a valid dot-atom or quoted string.
-    MAILSRV_RESULT_INVALID_LOCAL_PART = 103,
-    /// The domain is empty.
-    MAILSRV_RESULT_EMPTY_DOMAIN = 104,
-    /// The domain is an address literal.
-    MAILSRV_RESULT_ADDRESS_LITERAL = 105,
-    /// The domain is not a valid host name.
-    MAILSRV_RESULT_INVALID_DOMAIN = 106,
-    /// An option value is not allowed.
-    MAILSRV_RESULT_INVALID_OPTION = 107,
-    /// The address or one of its parts is too long.
-    MAILSRV_RESULT_ADDRESS_TOO_LONG = 108,
-    /// The question id does not belong to this discovery.
-    MAILSRV_RESULT_UNKNOWN_QUESTION = 200,
-    /// The question already has a final answer.
-    MAILSRV_RESULT_ALREADY_ANSWERED = 201,
-    /// The message is not a response.
-    MAILSRV_RESULT_NOT_A_RESPONSE = 202,
-    /// The response's message ID differs from the query's.
-    MAILSRV_RESULT_MESSAGE_ID_MISMATCH = 203,
-    /// The response does not echo the question.
-    MAILSRV_RESULT_QUESTION_MISMATCH = 204,
-    /// A parsed SRV record is invalid.
-    MAILSRV_RESULT_INVALID_RECORD = 205,
-    /// A zone file could not be parsed.
-    MAILSRV_RESULT_ZONE_PARSE = 206,
-    /// A DNS query could not be parsed or encoded.
-    MAILSRV_RESULT_INVALID_QUERY = 207,
-    /// The certificate chain is empty.
-    MAILSRV_RESULT_EMPTY_CHAIN = 300,
-    /// The certificate chain is too long.
-    MAILSRV_RESULT_CHAIN_TOO_LONG = 301,
-    /// A trust anchor is missing or does not parse.
-    MAILSRV_RESULT_INVALID_TRUST_ANCHOR = 302,
-    /// A PEM or DER input could not be decoded.
-    MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
-    /// An internal invariant was broken.
-    MAILSRV_RESULT_INTERNAL = 900,
-}
+pub use crate::result::mailsrv_result;
+
+/// The codes of the C boundary itself (number, name, message), before the core's codes; with
+/// the core's table they make `mailsrv_result` (generated into result.rs).
+pub(crate) const BOUNDARY_CODES: &[(u32, &str, &str)] = &[
+    (0, "OK", "success"),
+    (1, "NULL_PARAMETER", "a required pointer argument was NULL"),
+    (
+        2,
+        "PANIC",
+        "the library panicked (a bug); free the handle involved and do not use it again",
+    ),
+    (
+        3,
+        "INSUFFICIENT_SIZE",
+        "the buffer is too small; *out_n holds the size needed",
+    ),
+    (
+        4,
+        "INVALID_ARGUMENT",
+        "an argument is out of range (an unknown enum value, a bad index) or not UTF-8",
+    ),
+];
 
 impl From<ErrorCode> for mailsrv_result {
     fn from(code: ErrorCode) -> Self {
-        use mailsrv_result::*;
-        match code {
-            ErrorCode::EmptyAddress => MAILSRV_RESULT_EMPTY_ADDRESS,
-            ErrorCode::MissingAt => MAILSRV_RESULT_MISSING_AT,
-            ErrorCode::EmptyLocalPart => MAILSRV_RESULT_EMPTY_LOCAL_PART,
-            ErrorCode::InvalidLocalPart => MAILSRV_RESULT_INVALID_LOCAL_PART,
-            ErrorCode::EmptyDomain => MAILSRV_RESULT_EMPTY_DOMAIN,
-            ErrorCode::AddressLiteral => MAILSRV_RESULT_ADDRESS_LITERAL,
-            ErrorCode::InvalidDomain => MAILSRV_RESULT_INVALID_DOMAIN,
-            ErrorCode::InvalidOption => MAILSRV_RESULT_INVALID_OPTION,
-            ErrorCode::AddressTooLong => MAILSRV_RESULT_ADDRESS_TOO_LONG,
-            ErrorCode::UnknownQuestion => MAILSRV_RESULT_UNKNOWN_QUESTION,
-            ErrorCode::AlreadyAnswered => MAILSRV_RESULT_ALREADY_ANSWERED,
-            ErrorCode::NotAResponse => MAILSRV_RESULT_NOT_A_RESPONSE,
-            ErrorCode::MessageIdMismatch => MAILSRV_RESULT_MESSAGE_ID_MISMATCH,
-            ErrorCode::QuestionMismatch => MAILSRV_RESULT_QUESTION_MISMATCH,
-            ErrorCode::InvalidRecord => MAILSRV_RESULT_INVALID_RECORD,
-            ErrorCode::ZoneParse => MAILSRV_RESULT_ZONE_PARSE,
-            ErrorCode::InvalidQuery => MAILSRV_RESULT_INVALID_QUERY,
-            ErrorCode::EmptyChain => MAILSRV_RESULT_EMPTY_CHAIN,
-            ErrorCode::ChainTooLong => MAILSRV_RESULT_CHAIN_TOO_LONG,
-            ErrorCode::InvalidTrustAnchor => MAILSRV_RESULT_INVALID_TRUST_ANCHOR,
-            ErrorCode::InvalidCertificateEncoding => MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING,
-            _ => MAILSRV_RESULT_INTERNAL,
-        }
+        mailsrv_result::ALL
+            .iter()
+            .copied()
+            .find(|r| *r as u32 == code as u32)
+            .unwrap_or(mailsrv_result::MAILSRV_RESULT_INTERNAL)
     }
 }
 
@@ -101,6 +43,82 @@ impl From<Error> for mailsrv_result {
     fn from(e: Error) -> Self {
         e.code().into()
     }
+}
+
+/// Renders result.rs (the `mailsrv_result` enum, its names and messages) from
+/// [`BOUNDARY_CODES`] and the core's error table.
+#[cfg(test)]
+pub(crate) fn render_result_rs() -> String {
+    use std::fmt::Write;
+    let rows: Vec<(u32, &str, &str)> = BOUNDARY_CODES
+        .iter()
+        .copied()
+        .chain(
+            ErrorCode::ALL
+                .iter()
+                .map(|c| (*c as u32, c.name(), c.description())),
+        )
+        .collect();
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "//! Generated from the core's error table (`ErrorCode`) and `BOUNDARY_CODES` by"
+    );
+    let _ = writeln!(
+        w,
+        "//! `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`. Do not edit.\n"
+    );
+    let _ = writeln!(w, "use core::ffi::CStr;\n");
+    let _ = writeln!(
+        w,
+        "/// Result of every fallible function: `MAILSRV_RESULT_OK` (0), a boundary code (1–4), or"
+    );
+    let _ = writeln!(
+        w,
+        "/// one of the core's error codes (the same numbers as `mailsrv::ErrorCode`)."
+    );
+    let _ = writeln!(
+        w,
+        "#[repr(u32)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum mailsrv_result {{"
+    );
+    for (n, name, message) in &rows {
+        let mut doc = (*message).to_owned();
+        doc[..1].make_ascii_uppercase();
+        let _ = writeln!(w, "    /// {doc}.\n    MAILSRV_RESULT_{name} = {n},");
+    }
+    let _ = writeln!(
+        w,
+        "}}\n\nimpl mailsrv_result {{\n    /// Every result code, in numeric order."
+    );
+    let _ = writeln!(w, "    pub(crate) const ALL: &[mailsrv_result] = &[");
+    for (_, name, _) in &rows {
+        let _ = writeln!(w, "        mailsrv_result::MAILSRV_RESULT_{name},");
+    }
+    let _ = writeln!(
+        w,
+        "    ];\n}}\n\n/// The result name for any `u32` (`UNKNOWN` for a number that is no code)."
+    );
+    let _ = writeln!(
+        w,
+        "pub(crate) fn result_name(code: u32) -> &'static CStr {{\n    match code {{"
+    );
+    for (n, name, _) in &rows {
+        let _ = writeln!(w, "        {n} => c\"{name}\",");
+    }
+    let _ = writeln!(
+        w,
+        "        _ => c\"UNKNOWN\",\n    }}\n}}\n\n/// A readable message for any `u32`."
+    );
+    let _ = writeln!(
+        w,
+        "pub(crate) fn result_message(code: u32) -> &'static CStr {{\n    match code {{"
+    );
+    for (n, _, message) in &rows {
+        let _ = writeln!(w, "        {n} => c{message:?},");
+    }
+    let _ = writeln!(w, "        _ => c\"unknown result code\",\n    }}\n}}");
+    out
 }
 
 /// Runs an entry point body inside the panic boundary. The host process's panic hook is left
@@ -118,74 +136,6 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<(), mailsrv_result>) -> mailsrv_r
 /// boundary: `fallback` (documented per function, e.g. 0 or an empty view) on a panic.
 pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
-}
-
-/// The result name for any `u32` (the core's `ErrorCode::name`, checked by a test).
-pub(crate) fn result_name(code: u32) -> &'static CStr {
-    match code {
-        0 => c"OK",
-        1 => c"NULL_PARAMETER",
-        2 => c"PANIC",
-        3 => c"INSUFFICIENT_SIZE",
-        4 => c"INVALID_ARGUMENT",
-        100 => c"EMPTY_ADDRESS",
-        101 => c"MISSING_AT",
-        102 => c"EMPTY_LOCAL_PART",
-        103 => c"INVALID_LOCAL_PART",
-        104 => c"EMPTY_DOMAIN",
-        105 => c"ADDRESS_LITERAL",
-        106 => c"INVALID_DOMAIN",
-        107 => c"INVALID_OPTION",
-        108 => c"ADDRESS_TOO_LONG",
-        200 => c"UNKNOWN_QUESTION",
-        201 => c"ALREADY_ANSWERED",
-        202 => c"NOT_A_RESPONSE",
-        203 => c"MESSAGE_ID_MISMATCH",
-        204 => c"QUESTION_MISMATCH",
-        205 => c"INVALID_RECORD",
-        206 => c"ZONE_PARSE",
-        207 => c"INVALID_QUERY",
-        300 => c"EMPTY_CHAIN",
-        301 => c"CHAIN_TOO_LONG",
-        302 => c"INVALID_TRUST_ANCHOR",
-        303 => c"INVALID_CERTIFICATE_ENCODING",
-        900 => c"INTERNAL",
-        _ => c"UNKNOWN",
-    }
-}
-
-/// A readable message for any `u32`.
-pub(crate) fn result_message(code: u32) -> &'static CStr {
-    match code {
-        0 => c"success",
-        1 => c"a required pointer argument was NULL",
-        2 => c"the library panicked (a bug); free the handle involved",
-        3 => c"the buffer is too small; *out_n holds the size needed",
-        4 => c"an argument is out of range or not UTF-8",
-        100 => c"the email address is empty",
-        101 => c"the email address has no @",
-        102 => c"the part before @ is empty",
-        103 => c"the local part is not a valid dot-atom or quoted string",
-        104 => c"the domain is empty",
-        105 => c"the domain is an address literal; SRV discovery needs a domain name",
-        106 => c"the domain is not a valid host name",
-        107 => c"an option value is not allowed",
-        108 => c"the address or one of its parts is too long",
-        200 => c"the question id does not belong to this discovery",
-        201 => c"the question already has a final answer",
-        202 => c"the message is a query, not a response",
-        203 => c"the response's message ID differs from the query's",
-        204 => c"the response does not echo the question",
-        205 => c"a parsed SRV record is invalid",
-        206 => c"the zone file could not be parsed",
-        207 => c"the DNS query could not be parsed or encoded",
-        300 => c"the certificate chain is empty",
-        301 => c"the certificate chain is too long",
-        302 => c"a trust anchor is missing or does not parse",
-        303 => c"a PEM or DER certificate could not be decoded",
-        900 => c"an internal invariant was broken; please report it",
-        _ => c"unknown result code",
-    }
 }
 
 /// A borrowed view of UTF-8 text owned by a mailsrv handle: `len` bytes at `data`, followed by a
@@ -373,6 +323,7 @@ pub(crate) unsafe fn copy_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::result::{result_message, result_name};
 
     #[test]
     fn every_core_code_has_the_same_number_and_name() {

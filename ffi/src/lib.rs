@@ -23,6 +23,7 @@ mod discovery;
 mod ffi_util;
 mod negotiator;
 mod plan;
+mod result;
 mod verify;
 mod zone;
 
@@ -56,13 +57,13 @@ pub extern "C" fn mailsrv_version() -> *const core::ffi::c_char {
 /// string; `"UNKNOWN"` for a value that is not a result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_name(result: u32) -> *const core::ffi::c_char {
-    guard_value(c"".as_ptr(), || ffi_util::result_name(result).as_ptr())
+    guard_value(c"".as_ptr(), || result::result_name(result).as_ptr())
 }
 
 /// A readable description of a result code, as a static NUL-terminated string.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_message(result: u32) -> *const core::ffi::c_char {
-    guard_value(c"".as_ptr(), || ffi_util::result_message(result).as_ptr())
+    guard_value(c"".as_ptr(), || result::result_message(result).as_ptr())
 }
 
 /// Returns `MAILSRV_RESULT_OK`; used by tests to check the panic boundary is in place.
@@ -92,6 +93,32 @@ mod tests {
         // SAFETY: mailsrv_version returns a static NUL-terminated string.
         let s = unsafe { core::ffi::CStr::from_ptr(mailsrv_version()) };
         assert_eq!(s.to_str().unwrap_or_default(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn result_codes_are_generated_from_the_cores_table() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/result.rs");
+        let fresh = ffi_util::render_result_rs();
+        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "ffi/src/result.rs is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        );
+        for code in mailsrv_core::ErrorCode::ALL {
+            let r = mailsrv_result::from(*code);
+            assert_eq!(r as u32, *code as u32, "{code:?}");
+            // SAFETY: static NUL-terminated strings.
+            let name = unsafe { core::ffi::CStr::from_ptr(mailsrv_result_name(*code as u32)) };
+            assert_eq!(name.to_str().ok(), Some(code.name()));
+            // SAFETY: as above.
+            let message =
+                unsafe { core::ffi::CStr::from_ptr(mailsrv_result_message(*code as u32)) };
+            assert_eq!(message.to_str().ok(), Some(code.description()));
+        }
     }
 
     #[test]
