@@ -17,9 +17,9 @@ SRV=1.3.6.1.5.5.7.8.7
 
 key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
 
-# ca NAME SUBJECT [EXTRA_EXT_LINES]: self-signed root.
+# root NAME SUBJECT [EXTRA_EXT_LINES]: self-signed root (with NAME.key if it exists).
 root() {
-  key "$1"
+  [ -f "$1.key" ] || key "$1"
   cat > "$1.ext" <<EXT
 basicConstraints=critical,CA:TRUE
 keyUsage=critical,keyCertSign,cRLSign
@@ -31,10 +31,13 @@ EXT
     -out "$1.pem"
 }
 
-# sign NAME ISSUER SUBJECT EXTFILE: certificate for NAME signed by ISSUER.
+# sign NAME ISSUER SUBJECT EXTFILE: certificate for NAME signed by ISSUER (SUBJECT "" gives an
+# empty subject name).
 sign() {
   [ -f "$1.key" ] || key "$1"
-  openssl req -new -key "$1.key" -subj "/CN=$3" -out "$1.csr"
+  local subj=/
+  [ -z "$3" ] || subj="/CN=$3"
+  openssl req -new -key "$1.key" -subj "$subj" -out "$1.csr"
   openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days $days \
     -sha256 -extfile "$4" -out "$1.pem" 2>/dev/null
 }
@@ -126,18 +129,64 @@ done
 leaf_ext deep-leaf.ext "DNS:example.net"
 sign deep-leaf "$prev" "deep leaf" deep-leaf.ext
 
+# RFC 5280 rules that rustls-webpki leaves to mailsrv (tests `rfc5280_*` in core/tests/verify.rs).
+# §4.2.1.10: a dNSName constraint with a leading period, in an intermediate and in a root.
+intermediate_ext nc-dot.ext "nameConstraints=critical,permitted;DNS:.example.net"
+sign nc-dot ca "leading-period constrained intermediate" nc-dot.ext
+leaf_ext nc-dot-leaf.ext "DNS:mail.example.net"
+sign nc-dot-leaf nc-dot "leaf under a leading-period constraint" nc-dot-leaf.ext
+root nc-dot-root "leading-period constrained root" "nameConstraints=critical,permitted;DNS:.example.net"
+sign nc-dot-root-leaf nc-dot-root "leaf under a leading-period root" nc-dot-leaf.ext
+# §4.2.1.10: nameConstraints in an end-entity certificate, critical and non-critical.
+for c in critical noncritical; do
+  leaf_ext "ee-nc-$c.ext" "DNS:example.net"
+  echo "nameConstraints=$([ $c = critical ] && echo critical,)permitted;DNS:example.net" >> "ee-nc-$c.ext"
+  sign "ee-nc-$c" int "leaf with $c name constraints" "ee-nc-$c.ext"
+done
+# §4.2.1.10: an intermediate whose nameConstraints is an empty SEQUENCE (no subtrees at all).
+intermediate_ext nc-empty.ext "nameConstraints=critical,DER:30:00"
+sign nc-empty ca "empty name constraints" nc-empty.ext
+leaf_ext nc-empty-leaf.ext "DNS:example.net"
+sign nc-empty-leaf nc-empty "leaf under empty name constraints" nc-empty-leaf.ext
+# §4.2.1.6: an empty subject needs a critical subjectAltName (the second leaf is the valid form).
+leaf_ext empty-subject.ext "DNS:example.net"
+sign empty-subject int "" empty-subject.ext
+leaf_ext empty-subject-critical.ext "critical,DNS:example.net"
+sign empty-subject-critical int "" empty-subject-critical.ext
+# Allowed by RFC 5280, refused by the CA/Browser Forum: a critical SAN beside a non-empty subject.
+leaf san-critical "critical,DNS:example.net"
+# §4.2.1.10: a self-issued intermediate (same issuer and subject, new key: a key rollover) under a
+# root constrained to example.net. The intermediate names rollover.example.org, which the
+# constraint must not be applied to. rollover-open-root is the same root (key and name) without
+# the constraint, so the two anchors differ in that constraint only.
+root rollover-root "mailsrv rollover CA" "nameConstraints=critical,permitted;DNS:example.net"
+cp rollover-root.key rollover-open-root.key
+root rollover-open-root "mailsrv rollover CA"
+intermediate_ext rollover-int.ext "subjectAltName=DNS:rollover.example.org"
+sign rollover-int rollover-root "mailsrv rollover CA" rollover-int.ext
+leaf_ext rollover-leaf.ext "DNS:mail.example.net"
+sign rollover-leaf rollover-int "leaf under a self-issued intermediate" rollover-leaf.ext
+
 # Write PEM chains (leaf first) and anchors.
 cp ca.pem "$out/ca.pem"
 cp other-ca.pem "$out/other-ca.pem"
 cp nc-root.pem "$out/nc-root.pem"
 cp nc-root-leaf.pem "$out/nc-root-leaf.chain.pem"
-for l in srv-id domain target-only wildcard bad-wildcards srv-wrong idn underscore wrong-eku cn-and-san cn-only nul-san; do
+for l in srv-id domain target-only wildcard bad-wildcards srv-wrong idn underscore wrong-eku cn-and-san cn-only nul-san \
+  ee-nc-critical ee-nc-noncritical empty-subject empty-subject-critical san-critical; do
   cat "$l.pem" int.pem > "$out/$l.chain.pem"
 done
 cp self-signed.pem "$out/self-signed.chain.pem"
 cat unknown-issuer.pem other-int.pem > "$out/unknown-issuer.chain.pem"
 cat nc-srv.pem nc-dns.pem > "$out/nc-srv.chain.pem"
 cat nc-wild.pem nc-excl.pem > "$out/nc-wild.chain.pem"
+cat nc-dot-leaf.pem nc-dot.pem > "$out/nc-dot.chain.pem"
+cp nc-dot-root.pem "$out/nc-dot-root.pem"
+cp nc-dot-root-leaf.pem "$out/nc-dot-root-leaf.chain.pem"
+cat nc-empty-leaf.pem nc-empty.pem > "$out/nc-empty.chain.pem"
+cp rollover-root.pem "$out/rollover-root.pem"
+cp rollover-open-root.pem "$out/rollover-open-root.pem"
+cat rollover-leaf.pem rollover-int.pem > "$out/rollover.chain.pem"
 cat deep-leaf.pem deep6.pem deep5.pem deep4.pem deep3.pem deep2.pem deep1.pem > "$out/deep.chain.pem"
 # Private keys of two leaves, for TLS servers in the tests (test-only keys, never for real use).
 cp srv-id.key "$out/srv-id.key"

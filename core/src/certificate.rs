@@ -1,5 +1,6 @@
 //! The few X.509 fields that the identity checks read — the subjectAltName entries, the subject's
-//! common names and the dNSName bases of nameConstraints — walked TLV by TLV with `der`'s reader.
+//! common names, the dNSName bases of nameConstraints and which extensions are critical — walked
+//! TLV by TLV with `der`'s reader.
 //!
 //! rustls-webpki validates the whole certificate; this module only finds these fields, so it
 //! does not decode the rest (validity dates, keys, other extensions). That keeps the
@@ -32,19 +33,28 @@ pub(crate) enum AltName<'a> {
     Other,
 }
 
-/// The dNSName bases of one nameConstraints extension (other name forms are not read).
+/// The dNSName bases of one nameConstraints extension (other name forms are only counted).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct DnsConstraints {
     /// permittedSubtrees with a dNSName base.
     pub(crate) permitted: Vec<String>,
     /// excludedSubtrees with a dNSName base.
     pub(crate) excluded: Vec<String>,
+    /// Subtrees of every name form, permitted and excluded; 0 for an empty NameConstraints.
+    pub(crate) subtrees: usize,
+}
+
+/// One Extension (RFC 5280 §4.1): its OID, criticality and the contents of its OCTET STRING.
+struct Extension<'a> {
+    oid: &'a [u8],
+    critical: bool,
+    value: &'a [u8],
 }
 
 /// A certificate split into the parts read here.
 pub(crate) struct Certificate<'a> {
     subject: AnyRef<'a>,
-    extensions: Vec<(&'a [u8], &'a [u8])>,
+    extensions: Vec<Extension<'a>>,
 }
 
 fn context(number: u32, constructed: bool) -> Tag {
@@ -121,19 +131,36 @@ impl<'a> Certificate<'a> {
         })
     }
 
-    /// The value (the OCTET STRING's contents) of the extension `oid`, if present once.
-    fn extension(&self, oid: &[u8]) -> Result<Option<&'a [u8]>, Error> {
-        let mut found = self.extensions.iter().filter(|(o, _)| *o == oid);
+    /// The extension `oid`, if present once.
+    fn extension(&self, oid: &[u8]) -> Result<Option<&Extension<'a>>, Error> {
+        let mut found = self.extensions.iter().filter(|e| e.oid == oid);
         match (found.next(), found.next()) {
             (None, _) => Ok(None),
-            (Some((_, value)), None) => Ok(Some(value)),
+            (Some(ext), None) => Ok(Some(ext)),
             (Some(_), Some(_)) => Err(ErrorKind::Failed.into()),
         }
     }
 
+    /// Whether the subject is an empty name (an empty RDNSequence).
+    pub(crate) fn subject_is_empty(&self) -> bool {
+        self.subject.value().is_empty()
+    }
+
+    /// Whether the subjectAltName extension is critical, or `None` without it.
+    pub(crate) fn alt_names_critical(&self) -> Result<Option<bool>, Error> {
+        Ok(self.extension(OID_SUBJECT_ALT_NAME)?.map(|e| e.critical))
+    }
+
+    /// Whether the certificate carries a nameConstraints extension (parsable or not).
+    pub(crate) fn has_name_constraints(&self) -> bool {
+        self.extensions
+            .iter()
+            .any(|e| e.oid == OID_NAME_CONSTRAINTS)
+    }
+
     /// The subjectAltName entries, or `None` without the extension.
     pub(crate) fn alt_names(&self) -> Result<Option<Vec<AltName<'a>>>, Error> {
-        let Some(value) = self.extension(OID_SUBJECT_ALT_NAME)? else {
+        let Some(Extension { value, .. }) = self.extension(OID_SUBJECT_ALT_NAME)? else {
             return Ok(None);
         };
         let mut out = Vec::new();
@@ -155,7 +182,7 @@ impl<'a> Certificate<'a> {
     /// The dNSName bases of the nameConstraints extension, or `None` without it.
     pub(crate) fn name_constraints(&self) -> Result<Option<DnsConstraints>, Error> {
         match self.extension(OID_NAME_CONSTRAINTS)? {
-            Some(value) => dns_constraints(sequence(value)?).map(Some),
+            Some(ext) => dns_constraints(sequence(ext.value)?).map(Some),
             None => Ok(None),
         }
     }
@@ -184,21 +211,19 @@ impl<'a> Certificate<'a> {
     }
 }
 
-/// One Extension (RFC 5280 §4.1): its OID and the contents of its OCTET STRING.
-fn extension(ext: AnyRef<'_>) -> Result<(&[u8], &[u8]), Error> {
+/// One Extension (RFC 5280 §4.1); `critical` is a DER BOOLEAN (FF or 00).
+fn extension(ext: AnyRef<'_>) -> Result<Extension<'_>, Error> {
     let parts = children(expect(ext, Tag::Sequence)?.value())?;
-    let (oid, value) = match parts.as_slice() {
-        [oid, value] => (oid, value),
-        [oid, critical, value] => {
-            expect(*critical, Tag::Boolean)?;
-            (oid, value)
-        }
+    let (oid, critical, value) = match parts.as_slice() {
+        [oid, value] => (oid, false, value),
+        [oid, critical, value] => (oid, critical.decode_as::<bool>()?, value),
         _ => return Err(ErrorKind::Length { tag: Tag::Sequence }.into()),
     };
-    Ok((
-        expect(*oid, Tag::ObjectIdentifier)?.value(),
-        expect(*value, Tag::OctetString)?.value(),
-    ))
+    Ok(Extension {
+        oid: expect(*oid, Tag::ObjectIdentifier)?.value(),
+        critical,
+        value: expect(*value, Tag::OctetString)?.value(),
+    })
 }
 
 /// An otherName (`type-id`, `[0] EXPLICIT value`); only SRVName is read.
@@ -227,7 +252,8 @@ fn other_name(contents: &[u8]) -> Result<AltName<'_>, Error> {
 }
 
 /// The dNSName bases in the contents of a NameConstraints SEQUENCE (webpki hands trust anchor
-/// constraints over in this form).
+/// constraints over in this form). A present but empty subtree list breaks `SIZE (1..MAX)` and is
+/// an error; both lists absent is not (the caller decides, see `DnsConstraints::subtrees`).
 pub(crate) fn dns_constraints(contents: &[u8]) -> Result<DnsConstraints, Error> {
     let mut out = DnsConstraints::default();
     for subtrees in children(contents)? {
@@ -236,7 +262,15 @@ pub(crate) fn dns_constraints(contents: &[u8]) -> Result<DnsConstraints, Error> 
             t if t == context(1, true) => &mut out.excluded,
             t => return Err(t.unexpected_error(None).into()),
         };
-        for subtree in children(subtrees.value())? {
+        let entries = children(subtrees.value())?;
+        if entries.is_empty() {
+            return Err(ErrorKind::Length {
+                tag: subtrees.tag(),
+            }
+            .into());
+        }
+        out.subtrees += entries.len();
+        for subtree in entries {
             let parts = children(expect(subtree, Tag::Sequence)?.value())?;
             let Some(base) = parts.first() else {
                 return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
@@ -271,9 +305,14 @@ mod tests {
         names.extend_from_slice(b"imap://x");
         let mut san = vec![0x30, names.len() as u8];
         san.extend_from_slice(&names);
+        let san_ext = || Extension {
+            oid: OID_SUBJECT_ALT_NAME,
+            critical: false,
+            value: &san,
+        };
         let cert = Certificate {
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
-            extensions: vec![(OID_SUBJECT_ALT_NAME, &san)],
+            extensions: vec![san_ext()],
         };
         assert_eq!(
             cert.alt_names().expect("parses"),
@@ -286,9 +325,10 @@ mod tests {
         );
         let twice = Certificate {
             subject: cert.subject,
-            extensions: vec![(OID_SUBJECT_ALT_NAME, &san), (OID_SUBJECT_ALT_NAME, &san)],
+            extensions: vec![san_ext(), san_ext()],
         };
         assert!(twice.alt_names().is_err());
+        assert!(twice.alt_names_critical().is_err());
     }
 
     #[test]
@@ -304,8 +344,35 @@ mod tests {
         let nc = dns_constraints(&contents).expect("parses");
         assert_eq!(nc.permitted, ["example.net"]);
         assert_eq!(nc.excluded, ["bad.example.net"]);
+        assert_eq!(nc.subtrees, 3);
+        assert_eq!(dns_constraints(&[]).expect("parses").subtrees, 0);
+        assert!(
+            dns_constraints(&[0xa0, 0x00]).is_err(),
+            "GeneralSubtrees SIZE (1..MAX)"
+        );
         assert!(dns_constraints(&[0xa2, 0x00]).is_err());
         assert!(dns_constraints(&[0xa0, 0x03, 0x30]).is_err());
+    }
+
+    #[test]
+    fn rfc5280_4_1_extension_criticality_is_read() {
+        // Extension { subjectAltName, critical TRUE, OCTET STRING { SEQUENCE {} } }
+        let critical = [
+            0x30, 0x0c, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x01, 0x01, 0xff, 0x04, 0x02, 0x30, 0x00,
+        ];
+        let ext = extension(AnyRef::from_der(&critical).expect("tlv")).expect("parses");
+        assert!(ext.critical && ext.oid == OID_SUBJECT_ALT_NAME && ext.value == [0x30, 0x00]);
+        let plain = [0x30, 0x08, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x04, 0x01, 0x00];
+        assert!(
+            !extension(AnyRef::from_der(&plain).expect("tlv"))
+                .expect("parses")
+                .critical
+        );
+        // BOOLEAN 0x01 is BER, not DER.
+        let ber = [
+            0x30, 0x0c, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x01, 0x01, 0x01, 0x04, 0x02, 0x30, 0x00,
+        ];
+        assert!(extension(AnyRef::from_der(&ber).expect("tlv")).is_err());
     }
 
     #[test]

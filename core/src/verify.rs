@@ -208,11 +208,14 @@ pub enum RejectReason {
     BadSignature,
     /// The leaf is not for TLS server authentication (EKU), or a CA is used as a leaf.
     WrongKeyUsage,
-    /// A name constraint of the path forbids the certificate's names.
+    /// A name constraint of the path forbids the certificate's names, or a nameConstraints
+    /// extension breaks RFC 5280 §4.2.1.10 itself: one in the server certificate, one without
+    /// any subtree, or a dNSName constraint with a leading period.
     NameConstraints,
     /// No reference identity matches.
     NameMismatch,
-    /// A certificate could not be parsed.
+    /// A certificate could not be parsed, or breaks a MUST of the RFC 5280 profile that the
+    /// message names (e.g. an empty subject without a critical subjectAltName, §4.2.1.6).
     MalformedCertificate,
     /// Another path-validation failure (see the message).
     Other,
@@ -299,7 +302,25 @@ pub fn verify_chain(
         })?;
         trust.push(anchor);
     }
-    verify_trusted(subject, chain, &trust, now_unix_secs, options)
+    verify_trusted(
+        subject,
+        chain,
+        &trust,
+        AnchorConstraints::FromCertificates,
+        now_unix_secs,
+        options,
+    )
+}
+
+/// Where the trust anchors' name constraints come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AnchorConstraints {
+    /// The nameConstraints extensions of the host's anchor certificates: RFC 5280 applies.
+    FromCertificates,
+    /// Constraints a root program imposes (webpki-roots, from the CCADB). They follow NSS
+    /// conventions, e.g. `.tr` for TUBITAK, so the RFC 5280 syntax checks are not applied.
+    #[cfg(feature = "webpki-roots")]
+    Imposed,
 }
 
 /// Verifies `chain` against the Mozilla root store bundled through the `webpki-roots` crate, for
@@ -315,6 +336,7 @@ pub fn verify_chain_bundled(
         subject,
         chain,
         webpki_roots::TLS_SERVER_ROOTS,
+        AnchorConstraints::Imposed,
         now_unix_secs,
         options,
     )
@@ -324,6 +346,7 @@ fn verify_trusted(
     subject: &Subject,
     chain: &[&[u8]],
     trust: &[TrustAnchor<'_>],
+    anchor_constraints: AnchorConstraints,
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
@@ -347,9 +370,8 @@ fn verify_trusted(
     let refs = subject.reference_identities.clone();
 
     // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
-    let parsed = Certificate::parse(leaf_der);
-    let (presented, mut notes) = match &parsed {
-        Ok(cert) => presented_identities(cert),
+    let leaf = match Certificate::parse(leaf_der) {
+        Ok(cert) => cert,
         Err(e) => {
             return Ok(reject(
                 RejectReason::MalformedCertificate,
@@ -359,6 +381,7 @@ fn verify_trusted(
             ));
         }
     };
+    let (presented, mut notes) = presented_identities(&leaf);
 
     let leaf_cert = CertificateDer::from(*leaf_der);
     let intermediate_ders: Vec<CertificateDer<'_>> = intermediates
@@ -377,6 +400,15 @@ fn verify_trusted(
         }
     };
     let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
+    // Known deviation (README, "Known deviation: self-issued intermediates"): rustls-webpki 0.103
+    // applies every name constraint to all certificates below it, self-issued intermediates
+    // included, although RFC 5280 §4.2.1.10 exempts a self-issued certificate that is not the last
+    // in the path. The check runs inside `verify_for_usage` (its verify_cert.rs,
+    // `check_signed_chain_name_constraints` calling `subject_name::check_name_constraints`) with
+    // no option to skip it; avoiding it from here would mean stripping the constraints and
+    // evaluating every name form ourselves. Such a chain is rejected (fail closed), and the reason
+    // may read `bad-signature`: rustls-webpki reports the error it ranks highest among the paths
+    // it tried.
     let path = match ee.verify_for_usage(
         ALGORITHMS,
         trust,
@@ -397,20 +429,48 @@ fn verify_trusted(
         }
     };
 
+    // RFC 5280 MUSTs for the server certificate that rustls-webpki does not check.
+    if let Some((reason, problem)) = leaf_profile_problem(&leaf) {
+        return Ok(reject(
+            reason,
+            format!("the server certificate {problem}"),
+            refs,
+            presented,
+        ));
+    }
+
     // Name constraints anywhere in the validated path (intermediates and the anchor).
     let path_constraints = path
         .intermediate_certificates()
-        .map(|c| name_constraints_of(c.der().as_ref()))
-        .chain(std::iter::once(anchor_name_constraints(path.anchor())));
+        .enumerate()
+        .map(|(i, c)| {
+            let place = format!("intermediate certificate {}", i + 1);
+            (place, name_constraints_of(c.der().as_ref()), true)
+        })
+        .chain(std::iter::once((
+            "the trust anchor".to_owned(),
+            anchor_name_constraints(path.anchor()),
+            anchor_constraints == AnchorConstraints::FromCertificates,
+        )));
     let mut constraints: Vec<DnsConstraints> = Vec::new();
-    for found in path_constraints {
+    for (place, found, from_certificate) in path_constraints {
         match found {
-            Ok(Some(nc)) => constraints.push(nc),
+            Ok(Some(nc)) => {
+                if let Some(problem) = constraint_problem(&nc).filter(|_| from_certificate) {
+                    return Ok(reject(
+                        RejectReason::NameConstraints,
+                        format!("the nameConstraints of {place} {problem}"),
+                        refs,
+                        presented,
+                    ));
+                }
+                constraints.push(nc);
+            }
             Ok(None) => {}
             Err(e) => {
                 return Ok(reject(
                     RejectReason::NameConstraints,
-                    format!("a name constraint in the path does not parse: {e}"),
+                    format!("the nameConstraints of {place} do not parse: {e}"),
                     refs,
                     presented,
                 ));
@@ -550,6 +610,70 @@ fn kind_name(kind: IdentityKind) -> &'static str {
     }
 }
 
+/// What makes the server certificate break RFC 5280 where rustls-webpki accepts it, if anything.
+///
+/// Decided on purpose not to refuse (RFC 5280 allows them; only the CA/Browser Forum's Baseline
+/// Requirements forbid them, and mail servers often use CAs outside those rules): a critical
+/// subjectAltName beside a non-empty subject (§4.2.1.6 says SHOULD be non-critical), and a CN
+/// that is not among the SANs (the CN is never matched beside SANs, D10).
+fn leaf_profile_problem(leaf: &Certificate<'_>) -> Option<(RejectReason, String)> {
+    // §4.2.1.10: "The name constraints extension, which MUST be used only in a CA certificate".
+    if leaf.has_name_constraints() {
+        return Some((
+            RejectReason::NameConstraints,
+            "carries a nameConstraints extension, which RFC 5280 §4.2.1.10 allows only in CA \
+             certificates"
+                .into(),
+        ));
+    }
+    // §4.2.1.6: with an empty subject, the identity is in a subjectAltName that MUST be critical.
+    // (A CA's subject must not be empty at all, §4.1.2.6, so only the leaf is checked.)
+    if leaf.subject_is_empty() {
+        let problem = match leaf.alt_names_critical() {
+            Ok(Some(true)) => return None,
+            Ok(Some(false)) => "its subjectAltName extension is not critical",
+            Ok(None) => "no subjectAltName extension",
+            Err(_) => "more than one subjectAltName extension",
+        };
+        return Some((
+            RejectReason::MalformedCertificate,
+            format!(
+                "has an empty subject and {problem}: RFC 5280 §4.2.1.6 requires a critical \
+                 subjectAltName then"
+            ),
+        ));
+    }
+    None
+}
+
+/// What makes a nameConstraints extension of a CA certificate break RFC 5280 §4.2.1.10, if
+/// anything (rustls-webpki accepts both cases).
+fn constraint_problem(nc: &DnsConstraints) -> Option<String> {
+    // "Conforming CAs MUST NOT issue certificates where name constraints is an empty sequence."
+    if nc.subtrees == 0 {
+        return Some(
+            "have neither permittedSubtrees nor excludedSubtrees (RFC 5280 §4.2.1.10: one of \
+             them MUST be present)"
+                .into(),
+        );
+    }
+    // A dNSName constraint is a host name ("host.example.com"): it covers that name and the
+    // names below it. The leading-period form belongs to URI and rfc822Name constraints; for
+    // dNSName, RFC 5280 gives it no meaning (NSS and rustls-webpki read it as "subdomains
+    // only"), so a certificate carrying one is refused rather than guessed at.
+    let dotted = nc
+        .permitted
+        .iter()
+        .chain(&nc.excluded)
+        .find(|b| b.starts_with('.'))?;
+    Some(format!(
+        "have the dNSName constraint `{}`, which starts with a period: RFC 5280 §4.2.1.10 \
+         dNSName constraints are host names (the leading period is only for URI and rfc822Name \
+         constraints)",
+        escape(dotted.as_bytes())
+    ))
+}
+
 /// The nameConstraints extension of a certificate, if any.
 fn name_constraints_of(der: &[u8]) -> Result<Option<DnsConstraints>, der::Error> {
     Certificate::parse(der)?.name_constraints()
@@ -654,4 +778,41 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(all(test, feature = "webpki-roots"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc5280_4_2_1_10_leading_period_is_refused_in_certificates_not_in_imposed_constraints() {
+        // webpki-roots imposes `.tr` on one root (NSS convention); the same constraint in an
+        // anchor certificate given by the host is refused.
+        let pem = |text: &[u8]| certificates_from_pem(text).expect("pem");
+        let chain = pem(include_bytes!(
+            "../../testdata/certs/nc-dot-root-leaf.chain.pem"
+        ));
+        let root = pem(include_bytes!("../../testdata/certs/nc-dot-root.pem"));
+        let root = CertificateDer::from(root[0].as_slice());
+        let anchor = webpki::anchor_from_trusted_cert(&root).expect("anchor");
+        let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+        let subject =
+            Subject::new("example.net", Service::Imaps, "mail.example.net", true).expect("subject");
+        let verify = |source| {
+            let trust = [anchor.clone()];
+            verify_trusted(
+                &subject,
+                &chain,
+                &trust,
+                source,
+                1_811_808_000,
+                VerifyOptions::default(),
+            )
+            .expect("verdict")
+        };
+        let v = verify(AnchorConstraints::FromCertificates);
+        assert_eq!(v.reason, Some(RejectReason::NameConstraints), "{v:?}");
+        let v = verify(AnchorConstraints::Imposed);
+        assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    }
 }

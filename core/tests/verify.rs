@@ -571,3 +571,119 @@ fn s6186_6a_s8314_5_1d_only_verified_or_user_confirmed_verdicts_count_as_verifie
         );
     }
 }
+
+// RFC 5280 rules that rustls-webpki does not enforce and mailsrv checks on the validated path
+// (issue 11 §7), and the one rule rustls-webpki gets wrong the other way (the known deviation).
+
+fn rejected_for(v: &Verdict, reason: RejectReason, words: &str) {
+    rejected(v, reason);
+    assert!(v.message.contains(words), "{:?}", v.message);
+}
+
+#[test]
+fn rfc5280_4_2_1_10_a_dns_name_constraint_with_a_leading_period_is_malformed() {
+    // `.example.net` is not a host name; the leading-period form exists for URI and rfc822Name
+    // constraints only. Refused in an intermediate and in a trust anchor given as a certificate,
+    // although the leaf's `mail.example.net` would satisfy either reading of the constraint.
+    let s = subject(Service::Imaps, "mail.example.net", true);
+    let v = check("nc-dot.chain.pem", &s);
+    rejected_for(&v, RejectReason::NameConstraints, "`.example.net`");
+    assert!(v.message.contains("intermediate certificate 1"), "{v:?}");
+    let v = check_with(
+        "nc-dot-root-leaf.chain.pem",
+        "nc-dot-root.pem",
+        &s,
+        NOW,
+        VerifyOptions::default(),
+    );
+    rejected_for(&v, RejectReason::NameConstraints, "`.example.net`");
+    assert!(v.message.contains("trust anchor"), "{v:?}");
+}
+
+#[test]
+fn rfc5280_4_2_1_10_name_constraints_in_an_end_entity_certificate_are_refused() {
+    let s = subject(Service::Imaps, "mail.provider.net", false);
+    for chain in ["ee-nc-critical.chain.pem", "ee-nc-noncritical.chain.pem"] {
+        let v = check(chain, &s);
+        rejected_for(&v, RejectReason::NameConstraints, "only in CA certificates");
+        assert!(
+            v.presented.iter().any(|p| p.value == "example.net"),
+            "a rejected verdict still lists the identities"
+        );
+    }
+}
+
+#[test]
+fn rfc5280_4_2_1_10_name_constraints_without_any_subtree_are_refused() {
+    let v = check(
+        "nc-empty.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    rejected_for(
+        &v,
+        RejectReason::NameConstraints,
+        "neither permittedSubtrees nor excludedSubtrees",
+    );
+}
+
+#[test]
+fn rfc5280_4_2_1_6_an_empty_subject_needs_a_critical_subject_alt_name() {
+    let s = subject(Service::Imaps, "mail.provider.net", false);
+    let v = check("empty-subject.chain.pem", &s);
+    rejected_for(&v, RejectReason::MalformedCertificate, "not critical");
+    let v = check("empty-subject-critical.chain.pem", &s);
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    assert_eq!(v.matched.unwrap().value, "example.net");
+}
+
+#[test]
+fn rfc5280_4_2_1_10_known_deviation_a_self_issued_intermediate_is_not_exempt_in_rustls_webpki() {
+    // root (permitted dNSName example.net) -> self-issued intermediate naming
+    // rollover.example.org -> leaf mail.example.net. RFC 5280 §4.2.1.10 does not apply name
+    // constraints to a self-issued certificate that is not the last in the path, so the chain
+    // MUST verify. rustls-webpki 0.103 applies the root's constraint to the intermediate's SAN
+    // and refuses every path; it then reports the error it ranks highest, the bad signature of
+    // the alternative path that tries the same-named root as the leaf's issuer. This records the
+    // deviation (README, "Known deviation"): once rustls-webpki implements the exemption, this
+    // assertion fails and must become `Verified`.
+    let s = subject(Service::Imaps, "mail.example.net", true);
+    let v = check_with(
+        "rollover.chain.pem",
+        "rollover-root.pem",
+        &s,
+        NOW,
+        VerifyOptions::default(),
+    );
+    rejected(&v, RejectReason::BadSignature);
+    // The same root (key and name) without the constraint: the same chain verifies, so the
+    // constraint alone is what refuses it.
+    let v = check_with(
+        "rollover.chain.pem",
+        "rollover-open-root.pem",
+        &s,
+        NOW,
+        VerifyOptions::default(),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+}
+
+#[test]
+fn cabf_only_rules_are_not_enforced_critical_san_with_a_subject_and_a_cn_outside_the_sans() {
+    // RFC 5280 §4.2.1.6 only says SHOULD be non-critical when the subject is not empty.
+    let v = check(
+        "san-critical.chain.pem",
+        &subject(Service::Imaps, "mail.provider.net", false),
+    );
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    // CN `example.net`, SAN `other.example.org`: the CN is ignored, never a reason to refuse.
+    let s = Subject::new(
+        "other.example.org",
+        Service::Imaps,
+        "mail.provider.net",
+        false,
+    )
+    .unwrap();
+    let v = check("cn-and-san.chain.pem", &s);
+    assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    assert_eq!(v.matched.unwrap().value, "other.example.org");
+}
