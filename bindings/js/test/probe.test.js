@@ -29,6 +29,7 @@ function assertNoCredentials(server) {
   assert.deepEqual(credentialLines(server.received), [], JSON.stringify(server.received));
 }
 
+// S6186-6b, S8314-5.2b: both TLS modes work; before TLS only CAPABILITY and STARTTLS are sent.
 test('probe: implicit TLS and STARTTLS servers work and their certificates verify', async () => {
   const imaps = await start('imaps');
   const imap = await start('imap');
@@ -54,6 +55,7 @@ test('probe: implicit TLS and STARTTLS servers work and their certificates verif
   assertNoCredentials(imap);
 });
 
+// INJ-1, D19: injected bytes and a stripped STARTTLS end the attempt before any credential.
 test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abort', async () => {
   const inject = await start('imap', 'inject');
   const strip = await start('imap', 'strip');
@@ -68,6 +70,7 @@ test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abor
   }
 });
 
+// S8314-5c, S7817-3a: an unvalidated chain is rejected before any command is sent.
 test('probe: a certificate from an unknown issuer is rejected before any command', async () => {
   const imaps = await start('imaps');
   const text = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
@@ -98,6 +101,7 @@ test('CLI probe --json reports the working servers and exits 0', async () => {
   }
 });
 
+// S6186-4g, D20, S8314-5.1d: full address, then local part, only over verified TLS.
 test('probe with a password: full address refused, local part accepted, only over verified TLS', async () => {
   const imaps = await start('imaps');
   const imap = await start('imap');
@@ -121,6 +125,7 @@ test('probe with a password: full address refused, local part accepted, only ove
   assert.ok(sent.length >= 2 && sent.every((f) => f.line.startsWith('(tls) ')), JSON.stringify(sent));
 });
 
+// S8314-5.1d: no credential without a verified TLS session.
 test('probe never sends a password to a server whose certificate is not verified, nor after an injection', async () => {
   const imaps = await start('imaps');
   const inject = await start('imap', 'inject');
