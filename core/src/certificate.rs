@@ -57,6 +57,21 @@ pub(crate) struct Certificate<'a> {
     extensions: Vec<Extension<'a>>,
 }
 
+#[cfg(test)]
+impl<'a> Certificate<'a> {
+    /// A certificate with an empty subject and the given subjectAltName extension value.
+    pub(crate) fn for_tests(san: &'a [u8]) -> Self {
+        Self {
+            subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            extensions: vec![Extension {
+                oid: OID_SUBJECT_ALT_NAME,
+                critical: false,
+                value: san,
+            }],
+        }
+    }
+}
+
 fn context(number: u32, constructed: bool) -> Tag {
     Tag::ContextSpecific {
         constructed,
@@ -288,7 +303,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s4985_srvname_and_dnsname_are_read_and_others_skipped() {
+    fn s4985_2a_s4985_enc_srvname_and_dnsname_are_read_and_others_skipped() {
         // GeneralNames: dNSName "a.example", otherName SRVName "_imaps.example.net",
         // otherName of another type, URI "imap://x".
         let mut names = vec![0x82, 9];

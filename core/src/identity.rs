@@ -211,6 +211,7 @@ pub fn within_dns_constraint(name: &str, base: &str) -> bool {
 mod tests {
     use super::*;
 
+    // Requirements: S7817-3g, S6125-6.4b, S9525-A, D11.
     #[test]
     fn security_scenario_65_wildcard_table() {
         let cases = [
@@ -270,6 +271,7 @@ mod tests {
         );
     }
 
+    // Requirements: S6125-6.3b, S6125-6.5a, S9525-6.5a, S4985-2b, S4985-2c, D11.
     #[test]
     fn security_scenario_61_62_63_srv_id_service_and_domain_both_match() {
         assert!(srv_id_matches("_imaps.example.com", "imaps", "example.com"));

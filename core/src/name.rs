@@ -490,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn s2782_tgt_wire_labels_with_special_bytes_are_escaped_and_refused() {
+    fn target_labels_with_special_bytes_are_escaped_and_refused() {
         let name = |labels: &[&[u8]]| presentation_name(labels.iter().copied());
         assert_eq!(name(&[b"Mail", b"Example"]), "mail.example");
         assert!(target_problem(&name(&[b"_srv", b"a-b"])).is_none());

@@ -87,7 +87,7 @@ mod tests {
     }
 
     #[test]
-    fn s6891_query_bytes_equal_hickorys_message_encoder() {
+    fn rfc6891_query_bytes_equal_hickorys_message_encoder() {
         for (rtype, id, dnssec_ok) in [(RecordType::SRV, 7, true), (RecordType::AAAA, 65535, false)]
         {
             let mut m = Message::new(id, MessageType::Query, OpCode::Query);

@@ -127,3 +127,71 @@ impl core::fmt::Display for Security {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Requirements: S6186-3.1a, S6186-3.2a, S6186-3.2b, S6186-3.3a, S6186-3.3b, S6186-4d,
+    // S8314-3a, S8314-5.1a, D23.
+    #[test]
+    fn every_label_has_its_protocol_tls_mode_port_and_owner_name() {
+        let table: Vec<(String, Protocol, Security, u16)> = Service::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.owner("example.net"),
+                    s.protocol(),
+                    s.security(),
+                    s.default_port(),
+                )
+            })
+            .collect();
+        let expected = [
+            (
+                "_submissions._tcp.example.net",
+                Protocol::Submission,
+                Security::ImplicitTls,
+                465,
+            ),
+            (
+                "_submission._tcp.example.net",
+                Protocol::Submission,
+                Security::Starttls,
+                587,
+            ),
+            (
+                "_imaps._tcp.example.net",
+                Protocol::Imap,
+                Security::ImplicitTls,
+                993,
+            ),
+            (
+                "_imap._tcp.example.net",
+                Protocol::Imap,
+                Security::Starttls,
+                143,
+            ),
+            (
+                "_pop3s._tcp.example.net",
+                Protocol::Pop3,
+                Security::ImplicitTls,
+                995,
+            ),
+            (
+                "_pop3._tcp.example.net",
+                Protocol::Pop3,
+                Security::Starttls,
+                110,
+            ),
+        ]
+        .map(|(o, p, s, port)| (o.to_owned(), p, s, port));
+        assert_eq!(table, expected);
+        // No label ever means cleartext: that is only a host's explicit opt-in (D19).
+        assert!(
+            Service::ALL
+                .iter()
+                .all(|s| s.security() != Security::Cleartext)
+        );
+    }
+}

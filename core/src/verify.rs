@@ -781,7 +781,7 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
 }
 
 #[cfg(all(test, feature = "webpki-roots"))]
-mod tests {
+mod bundled_tests {
     use super::*;
 
     #[test]
@@ -814,5 +814,34 @@ mod tests {
         assert_eq!(v.reason, Some(RejectReason::NameConstraints), "{v:?}");
         let v = verify(AnchorConstraints::Imposed);
         assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Requirements: S7817-3e.
+    #[test]
+    fn uri_ids_are_listed_as_unusable_and_never_matched() {
+        // subjectAltName: URI "imaps://example.net", dNSName "example.net".
+        let mut names = vec![0x86, 19];
+        names.extend_from_slice(b"imaps://example.net");
+        names.extend_from_slice(&[0x82, 11]);
+        names.extend_from_slice(b"example.net");
+        let mut san = vec![0x30, names.len() as u8];
+        san.extend_from_slice(&names);
+        let cert = Certificate::for_tests(&san);
+        let (presented, notes) = presented_identities(&cert);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(presented.len(), 2, "{presented:?}");
+        assert_eq!(presented[0].kind, PresentedKind::UriId);
+        assert_eq!(presented[0].value, "imaps://example.net");
+        assert!(
+            presented[0].invalid.is_some(),
+            "a URI-ID is never usable for mail"
+        );
+        assert_eq!(presented[1].kind, PresentedKind::DnsId);
+        assert!(presented[1].invalid.is_none());
     }
 }

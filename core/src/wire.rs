@@ -232,6 +232,7 @@ mod tests {
         m
     }
 
+    // Requirements: S2782-fmt, S2782-tgt1, D18.
     #[test]
     fn rfc1035_4_1_4_compressed_owners_and_targets_are_read() {
         let r = read_response(&compressed_response()).expect("parses");

@@ -48,6 +48,7 @@ fn rejected(v: &Verdict, reason: RejectReason) {
     assert_eq!(v.reason, Some(reason), "{v:?}");
 }
 
+// Requirements: S6186-4f, S7817-3d, S8314-3b, S6125-6.6a, S4985-2d.
 #[test]
 fn security_scenario_61_srv_id_verifies_the_matching_service_only() {
     let v = check(
@@ -85,6 +86,7 @@ fn security_scenario_61_srv_id_verifies_the_matching_service_only() {
     );
 }
 
+// Requirements: D12, D11, S9525-6.3a.
 #[test]
 fn security_scenario_61_62_wrong_or_malformed_srv_ids_are_listed_but_never_match() {
     let v = check(
@@ -119,6 +121,7 @@ fn security_scenario_61_62_wrong_or_malformed_srv_ids_are_listed_but_never_match
     );
 }
 
+// Requirements: S7817-3b.
 #[test]
 fn security_scenario_60_dns_id_of_the_user_domain_verifies_at_the_provider() {
     let v = check(
@@ -129,6 +132,7 @@ fn security_scenario_60_dns_id_of_the_user_domain_verifies_at_the_provider() {
     assert_eq!(v.matched.unwrap().value, "example.net");
 }
 
+// Requirements: D7, S6186-6e, S6764-8a.
 #[test]
 fn security_scenario_58_59_d9_target_only_certificate_needs_dnssec_or_confirmation() {
     let v = check(
@@ -158,6 +162,7 @@ fn security_scenario_58_59_d9_target_only_certificate_needs_dnssec_or_confirmati
     );
 }
 
+// Requirements: S7817-3g, S9525-6.3a, D11.
 #[test]
 fn security_scenario_65_wildcards_in_certificates() {
     let v = check(
@@ -190,6 +195,7 @@ fn security_scenario_65_wildcards_in_certificates() {
     );
 }
 
+// Requirements: S4985-3a.
 #[test]
 fn security_scenario_63_idn_srv_id_and_dns_id_match_in_a_label_form() {
     let s = Subject::new("Bücher.example", Service::Imaps, "mail.provider.net", false).unwrap();
@@ -224,6 +230,7 @@ fn security_scenario_68_underscore_and_ip_literal_dns_names_never_match() {
     );
 }
 
+// Requirements: S7817-3f, S6125-6.3a, S6125-6.4c, S9525-A.
 #[test]
 fn security_scenario_64_d10_cn_only_in_legacy_mode_and_never_beside_sans() {
     let s = subject(Service::Imaps, "mail.provider.net", false);
@@ -240,6 +247,7 @@ fn security_scenario_64_d10_cn_only_in_legacy_mode_and_never_beside_sans() {
     );
 }
 
+// Requirements: S7817-3a, S8314-5.3a.
 #[test]
 fn security_scenario_69_self_signed_unknown_issuer_expired_not_yet_valid() {
     let s = subject(Service::Imaps, "mail.example.net", false);
@@ -298,6 +306,7 @@ fn wrong_extended_key_usage_is_rejected() {
     );
 }
 
+// Requirements: S9525-7.6a, S4985-4a.
 #[test]
 fn security_scenario_67_dns_name_constraints_do_not_vouch_for_srv_ids() {
     // The leaf presents `_imaps.example.net` under a CA constrained to dNSName example.net: the

@@ -59,6 +59,7 @@ int main(void) {
     CHECK(c.service == MAILSRV_SERVICE_IMAPS && c.protocol == MAILSRV_PROTOCOL_IMAP);
     CHECK(c.security == MAILSRV_SECURITY_IMPLICIT_TLS && c.trust == MAILSRV_TRUST_IN_DOMAIN);
     CHECK(c.priority == 0 && c.weight == 40);
+    /* S6186-4e, D13: SNI is the email domain, the target host is the alternative. */
     CHECK(str_is(c.sni, "example.net") && str_is(c.sni_alternative, "imap2.example.net"));
     CHECK(c.identity_count == 2 && c.username_count == 2 && c.address_count == 1);
     CHECK(str_is(c.alpn, "imap"));
@@ -71,6 +72,7 @@ int main(void) {
     CHECK(ok);
     uint32_t kind = 99;
     mailsrv_str value;
+    /* D8, S7817-3c: the reference identities are the SRV-ID of the label and the email domain. */
     CHECK_RESULT(mailsrv_plan_candidate_identity(plan, MAILSRV_SIDE_INCOMING, 0, 0, &kind, &value), MAILSRV_RESULT_OK);
     CHECK(kind == MAILSRV_IDENTITY_SRV_ID && str_is(value, "_imaps.example.net"));
     CHECK_RESULT(mailsrv_plan_candidate_identity(plan, MAILSRV_SIDE_INCOMING, 0, 1, &kind, &value), MAILSRV_RESULT_OK);
@@ -134,7 +136,7 @@ int main(void) {
     mailsrv_verdict_free(v);
     mailsrv_certificates_free(chain);
 
-    /* A target-only certificate without DNSSEC needs the user's confirmation. */
+    /* D7, D9: a target-only certificate without DNSSEC needs the user's confirmation. */
     chain = load_pem("target-only.chain.pem");
     for (size_t i = 0; i < 2; i++) CHECK_RESULT(mailsrv_certificates_get(chain, i, &chain_v[i]), MAILSRV_RESULT_OK);
     const char *domain = "example.net", *target = "mail.provider.net";

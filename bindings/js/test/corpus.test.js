@@ -40,7 +40,11 @@ test('errors carry the core error code', () => {
   assert.throws(() => new Discovery('alice@example.net', { minimumSecurity: 'sometimes' }), (e) => e.code === 'INVALID_ARGUMENT');
   const d = new Discovery('alice@example.net');
   assert.throws(() => d.fail(99, 'timeout'), (e) => e.code === 'UNKNOWN_QUESTION');
-  assert.throws(() => d.receive(0, new Uint8Array([1, 2, 3])) && d.receive(0, new Uint8Array(12)), (e) => e.code === 'ALREADY_ANSWERED' || e.code === 'NOT_A_RESPONSE');
+  // Three bytes are a malformed answer (data, not an error); twelve zero bytes have QR clear.
+  assert.equal(d.receive(0, new Uint8Array([1, 2, 3])), 'malformed');
+  assert.throws(() => d.receive(0, new Uint8Array(12)), { code: 'NOT_A_RESPONSE' });
+  d.receiveRecords(1, []);
+  assert.throws(() => d.receiveRecords(1, []), { code: 'ALREADY_ANSWERED' });
 });
 
 test('parsed records from dns.resolveSrv are accepted (name or target)', () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { probe, zoneResolver, certificatesFromPem } from '../src/index.js';
 import { runCli, testdata } from './helpers.js';
 import { startMailServer } from './fake-mail-server.js';
+import { credentialLines } from './credentials.js';
 
 const anchors = certificatesFromPem(readFileSync(path.join(testdata, 'certs/ca.pem'), 'utf8'));
 const NOW = Date.parse('2027-06-01T00:00:00Z');
@@ -23,8 +24,12 @@ function zone(records) {
   return `$ORIGIN example.net.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nmail IN A 127.0.0.1\n${records.join('\n')}\n`;
 }
 
-const noCredentials = (received) => received.every((l) => !/LOGIN|AUTHENTICATE|AUTH |PASS|USER/i.test(l.replace('(tls) ', '').split(' ').slice(1).join(' ') || l));
+/** Asserts that `server` received no credential in any form (credentials.test.js tests the detector). */
+function assertNoCredentials(server) {
+  assert.deepEqual(credentialLines(server.received), [], JSON.stringify(server.received));
+}
 
+// S6186-6b, S8314-5.2b: both TLS modes work; before TLS only CAPABILITY and STARTTLS are sent.
 test('probe: implicit TLS and STARTTLS servers work and their certificates verify', async () => {
   const imaps = await start('imaps');
   const imap = await start('imap');
@@ -39,16 +44,18 @@ test('probe: implicit TLS and STARTTLS servers work and their certificates verif
   assert.equal(report.incoming.tried[0].verdict.matched.value, '_imaps.example.net');
   assert.deepEqual(report.incoming.tried[0].capabilities.authMechanisms, ['PLAIN']);
   assert.equal(report.outgoing.server?.port, subs.port, JSON.stringify(report.outgoing, null, 2));
-  assert.ok(noCredentials(imaps.received) && noCredentials(subs.received));
+  assertNoCredentials(imaps);
+  assertNoCredentials(subs);
 
   // STARTTLS alone (implicit TLS offered by nobody):
   const only = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
   const r2 = await probe('alice@example.net', { resolver: await zoneResolver([only]), seed: 1, anchors, now: NOW, submission: false });
   assert.equal(r2.report.incoming.server?.port, imap.port, JSON.stringify(r2.report, null, 2));
   assert.deepEqual(imap.received.slice(0, 3), ['A1 CAPABILITY', 'A2 STARTTLS', '(tls) A3 CAPABILITY']);
-  assert.ok(noCredentials(imap.received));
+  assertNoCredentials(imap);
 });
 
+// INJ-1, D19: injected bytes and a stripped STARTTLS end the attempt before any credential.
 test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abort', async () => {
   const inject = await start('imap', 'inject');
   const strip = await start('imap', 'strip');
@@ -58,11 +65,12 @@ test('probe: injected bytes after the upgrade reply and a stripped STARTTLS abor
     assert.equal(report.incoming.server, null);
     assert.equal(report.incoming.tried[0].outcome, 'aborted');
     assert.equal(report.incoming.tried[0].abort.reason, reason);
-    assert.ok(noCredentials(server.received));
+    assertNoCredentials(server);
     assert.ok(!server.received.some((l) => l.startsWith('(tls)')), 'nothing is sent after an abort');
   }
 });
 
+// S8314-5c, S7817-3a: an unvalidated chain is rejected before any command is sent.
 test('probe: a certificate from an unknown issuer is rejected before any command', async () => {
   const imaps = await start('imaps');
   const text = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
@@ -93,6 +101,7 @@ test('CLI probe --json reports the working servers and exits 0', async () => {
   }
 });
 
+// S6186-4g, D20, S8314-5.1d: full address, then local part, only over verified TLS.
 test('probe with a password: full address refused, local part accepted, only over verified TLS', async () => {
   const imaps = await start('imaps');
   const imap = await start('imap');
@@ -112,17 +121,32 @@ test('probe with a password: full address refused, local part accepted, only ove
   assert.equal(r2.report.incoming.tried[0].login.ok, false);
   const auth = imap.received.findIndex((l) => /AUTHENTICATE/.test(l));
   assert.ok(auth > 0 && imap.received.slice(auth).every((l) => l.startsWith('(tls) ')), JSON.stringify(imap.received));
+  const sent = credentialLines(imap.received);
+  assert.ok(sent.length >= 2 && sent.every((f) => f.line.startsWith('(tls) ')), JSON.stringify(sent));
 });
 
+// S8314-5.1d: no credential without a verified TLS session.
 test('probe never sends a password to a server whose certificate is not verified, nor after an injection', async () => {
   const imaps = await start('imaps');
   const inject = await start('imap', 'inject');
   const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
   const t1 = zone([`_imaps._tcp IN SRV 0 1 ${imaps.port} mail.example.net.`]);
-  await probe('alice@example.net', { resolver: await zoneResolver([t1]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
+  const r1 = await probe('alice@example.net', { resolver: await zoneResolver([t1]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
   const t2 = zone([`_imap._tcp IN SRV 0 1 ${inject.port} mail.example.net.`]);
-  await probe('alice@example.net', { resolver: await zoneResolver([t2]), seed: 1, anchors, now: NOW, password: 's3cret', submission: false });
-  for (const server of [imaps, inject]) {
-    assert.ok(!server.received.some((l) => /AUTHENTICATE|LOGIN|czNjcmV0|AGFsaWNl/.test(l)), JSON.stringify(server.received));
+  const r2 = await probe('alice@example.net', { resolver: await zoneResolver([t2]), seed: 1, anchors, now: NOW, password: 's3cret', submission: false });
+  // What the probe reports: one candidate each, stopped before any login was tried.
+  for (const [{ report }, port] of [[r1, imaps.port], [r2, inject.port]]) {
+    assert.equal(report.incoming.server, null, JSON.stringify(report, null, 2));
+    assert.equal(report.incoming.tried.length, 1);
+    assert.equal(report.incoming.tried[0].port, port);
+    assert.equal(report.incoming.tried[0].login, undefined, 'no login was attempted');
   }
+  assert.equal(r1.report.incoming.tried[0].outcome, 'rejected');
+  assert.equal(r1.report.incoming.tried[0].verdict.reason, 'unknown-issuer');
+  assert.equal(r2.report.incoming.tried[0].outcome, 'aborted');
+  assert.equal(r2.report.incoming.tried[0].abort.reason, 'injected-after-upgrade');
+  // What the servers saw: no credential in any form.
+  assert.deepEqual(imaps.received, [], 'not even CAPABILITY reaches an unverified server');
+  assert.deepEqual(inject.received, ['A1 CAPABILITY', 'A2 STARTTLS'], JSON.stringify(inject.received));
+  for (const server of [imaps, inject]) assertNoCredentials(server);
 });

@@ -52,6 +52,34 @@ test('dohResolver: GET and POST give the same plan as Rust', async () => {
   }
 });
 
+// S8484-4.1a, S8484-6a: what goes over HTTP, seen through a fetch that records it. (The message
+// IDs are the discovery's own, 0 to 5, not the ID 0 that RFC 8484 section 4.1 recommends.)
+test('dohResolver requests: GET with unpadded base64url, POST with the bare message, with Accept', async () => {
+  const seen = [];
+  const recording = async (url, init) => {
+    seen.push({ url: String(url), init });
+    return new Response(new Uint8Array([1, 2]), { status: 200 });
+  };
+  // 0xfb 0xff 0xbf 0x01 is "+/+/AQ==" in base64: "-_-_AQ" in unpadded base64url.
+  await dohResolver('https://doh.example/dns-query', { method: 'GET', fetch: recording }).query(Uint8Array.from([0xfb, 0xff, 0xbf, 0x01]));
+  assert.equal(seen[0].url, 'https://doh.example/dns-query?dns=-_-_AQ');
+  assert.equal(seen[0].init.headers.accept, 'application/dns-message');
+  assert.equal(seen[0].init.method ?? 'GET', 'GET');
+  // POST: the planner's own queries, one per exchange, as bare DNS messages.
+  seen.length = 0;
+  await discover('alice@example.net', { resolver: dohResolver('https://doh.example/dns-query', { fetch: recording }), seed: 1 });
+  assert.equal(seen.length, 6);
+  for (const { url, init } of seen) {
+    assert.equal(url, 'https://doh.example/dns-query');
+    assert.equal(init.method, 'POST');
+    assert.equal(init.headers.accept, 'application/dns-message');
+    assert.equal(init.headers['content-type'], 'application/dns-message');
+    const body = init.body;
+    assert.deepEqual([body[4], body[5]], [0, 1], 'QDCOUNT right after the header: no length prefix');
+  }
+});
+
+// S8484-4.2a: a non-2xx status carries no DNS answer.
 test('dohResolver: HTTP errors are network errors', async () => {
   const plan = await discover('alice@example.net', { resolver: dohResolver(`${doh.url}/no-such-path`), seed: 1 });
   assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'));

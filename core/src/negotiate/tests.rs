@@ -107,6 +107,7 @@ const IMAP_POST: &[u8] = b"* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256\
 
 // ---- The good paths ----------------------------------------------------------------------------
 
+// Requirements: S2595-3.1a, S8314-5.2b, S6186-6b.
 #[test]
 fn imap_starttls_happy_path_sends_starttls_alone_and_recapabilities_after_tls() {
     let (step, sent) = imap(&[
@@ -130,6 +131,7 @@ fn imap_starttls_happy_path_sends_starttls_alone_and_recapabilities_after_tls() 
     assert_eq!(caps.greeting, Untrusted("IMAP ready".into()));
 }
 
+// Requirements: S9051-11.2a, S6186-6b.
 #[test]
 fn implicit_tls_starts_after_the_handshake() {
     let (step, sent) = run(
@@ -153,6 +155,7 @@ fn implicit_tls_starts_after_the_handshake() {
     );
 }
 
+// Requirements: S8314-5c.
 #[test]
 fn a_certificate_that_is_not_verified_stops_everything() {
     let (step, sent) = imap(&[
@@ -180,6 +183,7 @@ fn a_certificate_that_is_not_verified_stops_everything() {
 
 // ---- A. Buffering / response injection -----------------------------------------------------------
 
+// Requirements: INJ-1.
 #[test]
 fn security_scenarios_1_to_4_bytes_after_the_upgrade_reply_abort() {
     for tail in [
@@ -200,6 +204,7 @@ fn security_scenarios_1_to_4_bytes_after_the_upgrade_reply_abort() {
     }
 }
 
+// Requirements: INJ-1.
 #[test]
 fn security_scenario_5_bytes_in_a_later_read_before_the_handshake_abort() {
     let (step, _) = imap(&[
@@ -213,6 +218,7 @@ fn security_scenario_5_bytes_in_a_later_read_before_the_handshake_abort() {
     assert_eq!(aborted(&step), &Abort::InjectedAfterUpgrade);
 }
 
+// Requirements: INJ-1.
 #[test]
 fn security_scenarios_6_7_pop3_injection_aborts() {
     let greet = S(b"+OK POP3 ready\r\n");
@@ -226,6 +232,7 @@ fn security_scenarios_6_7_pop3_injection_aborts() {
     }
 }
 
+// Requirements: INJ-1.
 #[test]
 fn security_scenarios_8_9_smtp_injection_and_multi_line_greeting() {
     let greet = S(b"220 mail.example.net ESMTP\r\n");
@@ -261,6 +268,7 @@ fn security_scenario_10_text_before_the_upgrade_is_untrusted_and_changes_nothing
 
 // ---- B. IMAP negotiation, stripping and tampering ---------------------------------------------------
 
+// Requirements: D19.
 #[test]
 fn security_scenarios_11_12_hidden_or_missing_starttls_aborts_before_login() {
     let (step, sent) = imap(&[S(b"* OK ready\r\n"), S(b"A1 BAD unknown command\r\n")]);
@@ -277,6 +285,7 @@ fn security_scenarios_11_12_hidden_or_missing_starttls_aborts_before_login() {
     );
 }
 
+// Requirements: D19.
 #[test]
 fn security_scenarios_13_to_16_refusals_continuations_and_wrong_tags_abort() {
     for (reply, expect_refused) in [
@@ -328,6 +337,7 @@ fn security_scenario_18_starttls_is_compared_as_an_exact_atom() {
     assert!(done(&step).tls, "atoms compare case-insensitively");
 }
 
+// Requirements: S9051-7.1.4a, D19.
 #[test]
 fn security_scenario_19_preauth_over_plaintext_aborts() {
     let (step, sent) = imap(&[S(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome\r\n")]);
@@ -351,6 +361,7 @@ fn security_scenarios_20_21_refusing_or_malformed_greetings_abort() {
     }
 }
 
+// Requirements: S9051-11.3a, S8314-5.2b.
 #[test]
 fn security_scenarios_22_23_25_referrals_and_pre_tls_data_are_never_acted_on() {
     let (step, _) = imap(&[
@@ -371,6 +382,7 @@ fn security_scenarios_22_23_25_referrals_and_pre_tls_data_are_never_acted_on() {
     );
 }
 
+// Requirements: S2595-2.3.
 #[test]
 fn security_scenario_24_auth_before_tls_is_never_used() {
     let (step, sent) = imap(&[
@@ -398,6 +410,7 @@ fn security_scenario_26_literals_before_tls_abort() {
     assert!(violation(&step), "{step:?}");
 }
 
+// Requirements: S2595-3.2a.
 #[test]
 fn security_scenario_28_no_way_to_authenticate_after_tls_aborts() {
     let (step, _) = imap(&[
@@ -428,6 +441,7 @@ fn security_scenario_29_overlong_lines_are_bounded() {
 const POP_GREET: &[u8] = b"+OK POP3 ready\r\n";
 const POP_CAPA: &[u8] = b"+OK Capability list follows\r\nUSER\r\nSTLS\r\nSASL PLAIN\r\n.\r\n";
 
+// Requirements: S2595-4a, S6186-6b.
 #[test]
 fn pop3_stls_happy_path_and_scenario_38_capa_again_after_tls() {
     let (step, sent) = pop3(&[
@@ -442,6 +456,7 @@ fn pop3_stls_happy_path_and_scenario_38_capa_again_after_tls() {
     assert_eq!(sent, ["CAPA\r\n", "STLS\r\n", "CAPA\r\n"]);
 }
 
+// Requirements: D19.
 #[test]
 fn security_scenarios_31_to_33_pop3_refusals_abort_once() {
     let (step, _) = pop3(&[S(b"-ERR [SYS/TEMP] go away\r\n")]);
@@ -485,6 +500,7 @@ fn security_scenarios_34_35_only_exact_status_tokens_count() {
     }
 }
 
+// Requirements: S9051-11.3a.
 #[test]
 fn security_scenarios_36_37_unsolicited_data_and_look_alike_keywords() {
     let (step, _) = pop3(&[S(b"+OK 2 messages\r\n1 120\r\n2 200\r\n.\r\n")]);
@@ -504,6 +520,7 @@ const SMTP_EHLO: &[u8] =
 const SMTP_POST: &[u8] =
     b"250-mail.example.net\r\n250-AUTH SCRAM-SHA-256 PLAIN\r\n250 SIZE 1000000\r\n";
 
+// Requirements: S3207-4.2a.
 #[test]
 fn smtp_starttls_happy_path_and_scenario_47_auth_only_from_the_ehlo_after_tls() {
     let (step, sent) = smtp(&[
@@ -548,6 +565,7 @@ fn security_scenarios_40_41_43_ehlo_failures_never_fall_back() {
     assert!(violation(&step));
 }
 
+// Requirements: S3207-4a, D19.
 #[test]
 fn security_scenario_42_starttls_refusals_abort_without_fallback() {
     for code in ["454", "502", "500", "501", "530", "421", "221", "354"] {
@@ -577,6 +595,7 @@ fn security_scenarios_44_45_mixed_codes_and_look_alike_keywords() {
     assert_eq!(aborted(&step), &Abort::StarttlsNotOffered);
 }
 
+// Requirements: S3207-4a.
 #[test]
 fn security_scenario_46_starttls_is_sent_alone() {
     let (_, sent) = smtp(&[S(SMTP_GREET), S(SMTP_EHLO)]);
@@ -585,6 +604,7 @@ fn security_scenario_46_starttls_is_sent_alone() {
 
 // ---- Cleartext (host opted in) and misuse ---------------------------------------------------------
 
+// Requirements: S8314-5f.
 #[test]
 fn cleartext_candidates_upgrade_when_offered_and_report_no_tls_otherwise() {
     let (step, _) = run(
@@ -632,6 +652,7 @@ fn calls_out_of_order_are_reported_and_final_steps_stick() {
 
 const B64_ALICE: &str = "AGFsaWNlQGV4YW1wbGUubmV0AHMzY3JldA=="; // "\0alice@example.net\0s3cret"
 
+// Requirements: S6186-6a, S8314-5.1d, S2595-2.3, D20.
 #[test]
 fn login_is_refused_before_done_over_tls_with_a_verified_certificate() {
     // Before anything, during negotiation, and on a cleartext session: refused, nothing sent.
@@ -676,6 +697,7 @@ fn login_is_refused_before_done_over_tls_with_a_verified_certificate() {
     );
 }
 
+// Requirements: S6186-4g, D20.
 #[test]
 fn imap_login_with_sasl_plain_continuation_and_fallback_to_the_local_part() {
     let (step, sent) = imap(&[
