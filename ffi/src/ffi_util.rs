@@ -9,6 +9,7 @@ pub use crate::result::mailsrv_result;
 
 /// The codes of the C boundary itself (number, name, message), before the core's codes; with
 /// the core's table they make `mailsrv_result` (generated into result.rs).
+#[cfg(test)]
 pub(crate) const BOUNDARY_CODES: &[(u32, &str, &str)] = &[
     (0, "OK", "success"),
     (1, "NULL_PARAMETER", "a required pointer argument was NULL"),
