@@ -51,7 +51,10 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
         "usage" => Ok(exit::USAGE),
         "plan" => {
             let p: PlanIn = from_js(result, "plan")?;
-            Ok(exit::plan(&[side(&p.incoming, false), side(&p.outgoing, false)]))
+            Ok(exit::plan(&[
+                side(&p.incoming, false),
+                side(&p.outgoing, false),
+            ]))
         }
         "probe" => {
             let p: PlanIn = from_js(result, "plan")?;
@@ -65,8 +68,6 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
             let v: VerdictIn = from_js(result, "verdict")?;
             Ok(exit::verify(v.status))
         }
-        _ => Err(bad_argument(
-            "command must be plan, probe, verify or usage",
-        )),
+        _ => Err(bad_argument("command must be plan, probe, verify or usage")),
     }
 }
