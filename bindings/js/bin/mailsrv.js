@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, exitStatus, explain, version, probe as probeEmail } from '../src/index.js';
 
 const USAGE = `usage:
@@ -18,26 +19,48 @@ const USAGE = `usage:
   mailsrv --version
 
 exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed
-            probe  0 a working server on every side that has candidates, 1 otherwise, 2, 3 as plan
-            verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation`;
+            probe  0 a working server on every side that has candidates, 1 otherwise, 2 usage or
+                   input error, 3 lookups failed
+            verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation
+
+every command also takes -h/--help; write an option's value as --opt VALUE or --opt=VALUE`;
+
+/** `mailsrv COMMAND --help`: that command's lines and exit codes, cut out of USAGE. */
+function usageOf(command) {
+  const [synopsis, codes, footer] = USAGE.split('\n\n');
+  const lines = synopsis.split(/\n(?=  mailsrv )/).filter((b) => b.startsWith(`  mailsrv ${command} `));
+  const exits = codes.replace(/^exit codes: /, '').split(/\n(?=\s*[a-z]+ +\d)/).map((l) => l.trim())
+    .filter((l) => l.startsWith(`${command} `));
+  return `usage:\n${lines.join('\n')}\n\nexit codes: ${exits.join('\n')}\n\n${footer}`;
+}
 
 class UsageError extends Error {}
 
+/**
+ * Parses a command's arguments with node:util parseArgs. `spec` maps each long option to 'flag',
+ * 'value' or 'list' (repeatable); every command also gets -h/--help. Returns the values with the
+ * positionals in `_`; parseArgs's errors become one-line usage errors naming the option.
+ */
 function parse(argv, spec) {
-  const out = { _: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) { out._.push(a); continue; }
-    const name = a.slice(2);
-    const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'flag') { out[name] = true; continue; }
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (kind === 'list') (out[name] ??= []).push(value);
-    else out[name] = value;
+  const options = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, kind] of Object.entries(spec)) {
+    options[name] = kind === 'flag' ? { type: 'boolean' } : { type: 'string', multiple: kind === 'list' };
   }
-  return out;
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return { ...values, _: positionals };
+  } catch (e) {
+    if (!String(e?.code).startsWith('ERR_PARSE_ARGS_')) throw e;
+    // Messages look like "Unknown option '--x'. …", "Option '-h, --help' does not take an argument"
+    // or "Option '--zone <value>' argument missing": keep the option, say the rest in one line.
+    const first = e.message.split('\n')[0];
+    const option = /^[^']*'(?:-\w, )?(-[^\s']*)/.exec(first)?.[1];
+    if (option === undefined) throw new UsageError(first);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (/does not take/.test(first)) throw new UsageError(`${option} takes no value`);
+    if (/ambiguous/.test(first)) throw new UsageError(`${option} needs a value (write ${option}=VALUE for one that starts with "-")`);
+    throw new UsageError(`${option} needs a value`);
+  }
 }
 
 function readText(path, what) {
@@ -87,8 +110,7 @@ const PLAN_OPTIONS = {
   timeout: 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
 };
 
-async function plan(argv) {
-  const o = parse(argv, PLAN_OPTIONS);
+async function plan(o) {
   if (o._.length !== 1) throw new UsageError('plan needs exactly one email address');
   const result = await discover(o._[0], await discoverOptions(o));
   if (o.json) console.log(JSON.stringify(result, null, 2));
@@ -143,8 +165,9 @@ function passwordFrom(name) {
   return value;
 }
 
-async function probe(argv) {
-  const o = parse(argv, { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value', 'total-timeout': 'value' });
+const PROBE_OPTIONS = { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value', 'total-timeout': 'value' };
+
+async function probe(o) {
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
@@ -183,11 +206,12 @@ function parseRfc3339(text) {
   return ms;
 }
 
-async function verify(argv) {
-  const o = parse(argv, {
-    email: 'value', service: 'value', host: 'value', chain: 'value', anchors: 'value', 'dnssec-secure': 'flag',
-    now: 'value', 'legacy-cn': 'flag', json: 'flag',
-  });
+const VERIFY_OPTIONS = {
+  email: 'value', service: 'value', host: 'value', chain: 'value', anchors: 'value', 'dnssec-secure': 'flag',
+  now: 'value', 'legacy-cn': 'flag', json: 'flag',
+};
+
+async function verify(o) {
   for (const k of ['email', 'service', 'host', 'chain']) if (!o[k]) throw new UsageError(`verify needs --${k}`);
   const services = ['submissions', 'submission', 'imaps', 'imap', 'pop3s', 'pop3'];
   if (!services.includes(o.service)) throw new UsageError(`--service must be one of ${services.join(', ')}`);
@@ -214,11 +238,27 @@ async function main(argv) {
   const [command, ...rest] = argv;
   if (command === '--version' || command === 'version') { console.log(version()); return 0; }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') { console.log(USAGE); return command === undefined ? 2 : 0; }
-  if (command === 'plan') return plan(rest);
-  if (command === 'verify') return verify(rest);
-  if (command === 'probe') return probe(rest);
-  throw new UsageError(`unknown command "${command}"`);
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) throw new UsageError(`unknown command "${command}"`);
+  const o = parse(rest, run.options);
+  if (o.help) { console.log(usageOf(command)); return 0; }
+  return run.command(o);
 }
+
+const COMMANDS = {
+  plan: { options: PLAN_OPTIONS, command: plan },
+  probe: { options: PROBE_OPTIONS, command: probe },
+  verify: { options: VERIFY_OPTIONS, command: verify },
+};
+
+// A reader that goes away (`mailsrv plan … | head -1`) makes writes to stdout fail with EPIPE.
+// Node ignores SIGPIPE, so end here, quietly, with 141 (128 + SIGPIPE): the status a shell shows
+// for a command killed by SIGPIPE, as `cat` would be. Any other write error is one line and 2.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(141);
+  process.stderr.write(`mailsrv: cannot write the output: ${e.message}\n`);
+  process.exit(2);
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -1,8 +1,12 @@
-// The mailsrv CLI: JSON identical to the Rust example's, readable human output, one-line errors
-// and documented exit codes.
+// The mailsrv CLI: JSON identical to the Rust example's, readable human output, one-line errors,
+// documented exit codes, --help per command, --opt=value, and a quiet end on a closed pipe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expected, runCli } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cli, expected, root, runCli } from './helpers.js';
 
 test('plan --json equals the Rust plans', async () => {
   let r = await runCli(['plan', '--zone', 'testdata/zones/demo.zone', '--json', '--seed', '1', 'alice@example.net']);
@@ -61,4 +65,74 @@ test('verify prints verdicts with exit codes 0, 4 and 1', async () => {
   r = await runCli([...base, '--chain', 'testdata/certs/domain.chain.pem', '--now', 'tomorrow']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /RFC 3339/);
+});
+
+test('every command answers -h and --help with its own usage on stdout, exit 0', async () => {
+  const commands = ['plan', 'probe', 'verify'];
+  for (const command of commands) {
+    for (const flag of ['--help', '-h']) {
+      const r = await runCli([command, flag]);
+      assert.equal(r.code, 0, `${command} ${flag}: ${r.stderr}`);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, new RegExp(`^usage:\\n  mailsrv ${command} `));
+      assert.match(r.stdout, new RegExp(`exit codes: ${command} +0 `));
+      for (const other of commands.filter((c) => c !== command)) assert.doesNotMatch(r.stdout, new RegExp(`mailsrv ${other}`));
+    }
+  }
+  const top = await runCli(['--help']);
+  assert.equal(top.code, 0);
+  for (const command of commands) assert.match(top.stdout, new RegExp(`mailsrv ${command} `));
+});
+
+test('--opt=value is the same as --opt value', async () => {
+  const spaced = await runCli(['plan', '--zone', 'testdata/zones/demo.zone', '--json', '--seed', '1', 'alice@example.net']);
+  const joined = await runCli(['plan', '--zone=testdata/zones/demo.zone', '--json', '--seed=1', 'alice@example.net']);
+  assert.equal(joined.code, 0, joined.stderr);
+  assert.equal(joined.stdout, spaced.stdout);
+  assert.equal(joined.stdout, expected('demo'));
+  const base = ['verify', '--email=alice@example.net', '--service=imaps', '--host=mail.provider.net', '--anchors=testdata/certs/ca.pem'];
+  const r = await runCli([...base, '--chain=testdata/certs/srv-id.chain.pem', '--now=2027-06-01T00:00:00Z', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'verified');
+});
+
+test('unknown options and missing values are one line on stderr naming the option, exit 2', async () => {
+  for (const [args, message] of [
+    [['plan', '--bogus', 'alice@example.net'], 'mailsrv: unknown option --bogus\n'],
+    [['plan', '--bogus=1', 'alice@example.net'], 'mailsrv: unknown option --bogus\n'],
+    [['probe', '-x', 'alice@example.net'], 'mailsrv: unknown option -x\n'],
+    [['verify', '--help-me'], 'mailsrv: unknown option --help-me\n'],
+    [['plan', 'alice@example.net', '--zone'], 'mailsrv: --zone needs a value\n'],
+    [['plan', '--json=yes', 'alice@example.net'], 'mailsrv: --json takes no value\n'],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('a reader that goes away ends the CLI quietly with 141 (128 + SIGPIPE)', async () => {
+  // 400 candidates make ~280 kB of JSON, more than a pipe holds: the CLI is still writing when
+  // the reader closes after the first line.
+  const dir = mkdtempSync(path.join(tmpdir(), 'mailsrv-pipe-'));
+  try {
+    const zone = path.join(dir, 'big.zone');
+    const records = Array.from({ length: 400 }, (_, i) => `_imaps._tcp IN SRV 0 ${i + 1} 993 imap${i + 1}.big.example.`);
+    writeFileSync(zone, ['$ORIGIN big.example.', '$TTL 3600', '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300', ...records, ''].join('\n'));
+    const child = spawn(process.execPath, [cli, 'plan', '--zone', zone, '--json', '--seed', '1', 'a@big.example'], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    let first = '';
+    child.stdout.on('data', (d) => {
+      first += d;
+      if (first.includes('\n')) child.stdout.destroy();
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(first.split('\n')[0], '{');
+    assert.equal(stderr, '');
+    assert.equal(code, 141);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
