@@ -34,6 +34,12 @@
 #define MAILSRV_EXIT_USAGE 2
 
 /**
+ * The exit status of a command-line host whose standard output was closed by its reader (the
+ * core's `exit::BROKEN_PIPE`; a test keeps them equal).
+ */
+#define MAILSRV_EXIT_BROKEN_PIPE 141
+
+/**
  * Major version of the library (also `MAILSRV_VERSION_MAJOR` in the header).
  */
 #define MAILSRV_VERSION_MAJOR 0

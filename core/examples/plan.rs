@@ -7,17 +7,16 @@
 //! ```
 //! With `--zone` it answers from master files; with `--server` it sends every question at once
 //! over UDP (TCP after truncation) to that server. This file is the only place that does I/O.
-#![allow(
-    clippy::print_stdout,
-    reason = "a command-line example prints its result"
-)]
+//!
+//! Exit codes: 0 something usable, 1 nothing usable, 2 usage or input error, 3 nothing usable and
+//! lookups failed, 141 stdout was closed before the output was written (see `output_failed`).
 #![allow(
     clippy::disallowed_types,
     clippy::disallowed_methods,
     reason = "the host is where sockets, clocks and entropy belong"
 )]
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -168,13 +167,29 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
         host.resolve(&mut discovery).map_err(|e| e.to_string())?;
     }
     let plan = discovery.plan(seed);
-    if args.json {
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
         let json = serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?;
-        println!("{json}");
+        writeln!(out, "{json}")
     } else {
-        print_human(&plan);
+        print_human(&mut out, &plan)
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        return Ok(output_failed(&e));
     }
     Ok(exit_code(&plan))
+}
+
+/// A write to stdout failed. When the reader went away (`plan … | head -1`) that is a quiet end
+/// with 141 (128 + SIGPIPE): the status a shell shows for a program killed by SIGPIPE, which is
+/// what happens to C filters; Rust ignores SIGPIPE, so the write returns `BrokenPipe` instead.
+/// Any other write error is one line on stderr and exit code 2.
+fn output_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == ErrorKind::BrokenPipe {
+        return ExitCode::from(mailsrv::exit::BROKEN_PIPE);
+    }
+    eprintln!("plan: cannot write the output: {e}");
+    ExitCode::from(mailsrv::exit::USAGE)
 }
 
 /// 0: something usable; 1: nothing usable; 3: nothing usable and lookups failed.
@@ -281,7 +296,7 @@ fn query_tcp(server: SocketAddr, wire: &[u8], timeout: Duration) -> std::io::Res
     Ok(body)
 }
 
-fn print_candidates(list: &[Candidate]) {
+fn print_candidates(out: &mut impl Write, list: &[Candidate]) -> std::io::Result<()> {
     let whys = mailsrv::explain::whys(list);
     for ((i, c), why) in list.iter().enumerate().zip(whys) {
         let addrs = if c.addresses.is_empty() {
@@ -296,46 +311,50 @@ fn print_candidates(list: &[Candidate]) {
                     .join(", ")
             )
         };
-        println!(
+        writeln!(
+            out,
             "  {:>2}. {}:{} {}{addrs}",
             i + 1,
             c.host,
             c.port,
             c.security
-        );
-        println!("      why: {why}");
+        )?;
+        writeln!(out, "      why: {why}")?;
     }
+    Ok(())
 }
 
-fn print_human(plan: &Plan) {
+fn print_human(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
     let status = |s: Status| {
         serde_json::to_value(s)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default()
     };
-    println!(
+    writeln!(
+        out,
         "Mail servers for {} (domain {})",
         plan.email, plan.domain_unicode
-    );
-    println!();
+    )?;
+    writeln!(out)?;
     match plan.incoming.protocol {
-        Some(p) => println!("Incoming ({p}):"),
-        None => println!("Incoming: {}", status(plan.incoming.status)),
+        Some(p) => writeln!(out, "Incoming ({p}):")?,
+        None => writeln!(out, "Incoming: {}", status(plan.incoming.status))?,
     }
-    print_candidates(&plan.incoming.candidates);
+    print_candidates(out, &plan.incoming.candidates)?;
     for alt in &plan.incoming_alternatives {
-        println!(
+        writeln!(
+            out,
             "Alternative incoming ({}), only if the user chooses it:",
             alt.protocol
-        );
-        print_candidates(&alt.candidates);
+        )?;
+        print_candidates(out, &alt.candidates)?;
     }
     if plan.outgoing.candidates.is_empty() {
-        println!("Outgoing: {}", status(plan.outgoing.status));
+        writeln!(out, "Outgoing: {}", status(plan.outgoing.status))?;
     } else {
-        println!("Outgoing (submission):");
-        print_candidates(&plan.outgoing.candidates);
+        writeln!(out, "Outgoing (submission):")?;
+        print_candidates(out, &plan.outgoing.candidates)?;
     }
     if let Some(c) = plan
         .incoming
@@ -348,15 +367,16 @@ fn print_human(plan: &Plan) {
             .iter()
             .map(|r| r.value.clone())
             .collect();
-        println!();
-        println!(
+        writeln!(out)?;
+        writeln!(
+            out,
             "Certificates must match one of: {} (for the first candidate)",
             ids.join(", ")
-        );
-        println!("Log in as: {}", c.usernames.join(", then "));
+        )?;
+        writeln!(out, "Log in as: {}", c.usernames.join(", then "))?;
     }
-    println!();
-    println!("Lookups:");
+    writeln!(out)?;
+    writeln!(out, "Lookups:")?;
     for l in &plan.lookups {
         let outcome = serde_json::to_value(l.outcome)
             .ok()
@@ -366,25 +386,27 @@ fn print_human(plan: &Plan) {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "  {:<40} {:<10} {} record(s), {}",
             l.name, outcome, l.records, dnssec
-        );
+        )?;
     }
     if !plan.diagnostics.is_empty() {
-        println!();
-        println!("Diagnostics:");
+        writeln!(out)?;
+        writeln!(out, "Diagnostics:")?;
         for d in &plan.diagnostics {
             let code = serde_json::to_value(d.code)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            println!("  [{code}] {}", d.message);
+            writeln!(out, "  [{code}] {}", d.message)?;
         }
     }
-    println!();
+    writeln!(out)?;
     match plan.expires_in_secs {
-        Some(s) => println!("Plan valid for {s} s (smallest TTL)."),
-        None => println!("Nothing was answered; do not cache this plan."),
+        Some(s) => writeln!(out, "Plan valid for {s} s (smallest TTL).")?,
+        None => writeln!(out, "Nothing was answered; do not cache this plan.")?,
     }
+    Ok(())
 }

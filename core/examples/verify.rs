@@ -5,13 +5,11 @@
 //!     --host mail.provider.net [--dnssec-secure] --chain chain.pem --anchors ca.pem \
 //!     [--now RFC3339] [--legacy-cn] [--json]
 //! ```
-//! Exit codes: 0 verified, 1 rejected, 4 needs confirmation, 2 usage or input error.
-#![allow(
-    clippy::print_stdout,
-    reason = "a command-line example prints its result"
-)]
+//! Exit codes: 0 verified, 1 rejected, 4 needs confirmation, 2 usage or input error, 141 stdout
+//! was closed before the verdict was written (see `output_failed`).
 #![allow(clippy::disallowed_methods, reason = "the host supplies the clock")]
 
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use mailsrv::{
@@ -85,19 +83,47 @@ fn run() -> Result<ExitCode, String> {
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
     let verdict = verify_chain(&subject, &chain, &anchors, now, VerifyOptions { legacy_cn })
         .map_err(|e| e.to_string())?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?
-        );
+    let json = if json {
+        Some(serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = print_verdict(&mut out, &verdict, json.as_deref()).and_then(|()| out.flush()) {
+        return Ok(output_failed(&e));
+    }
+    Ok(ExitCode::from(mailsrv::exit::verify(verdict.status)))
+}
+
+/// A write to stdout failed. When the reader went away (`verify … | head -1`) that is a quiet end
+/// with 141 (128 + SIGPIPE): the status a shell shows for a program killed by SIGPIPE, which is
+/// what happens to C filters; Rust ignores SIGPIPE, so the write returns `BrokenPipe` instead.
+/// Any other write error is one line on stderr and exit code 2.
+fn output_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == ErrorKind::BrokenPipe {
+        return ExitCode::from(mailsrv::exit::BROKEN_PIPE);
+    }
+    eprintln!("verify: cannot write the output: {e}");
+    ExitCode::from(mailsrv::exit::USAGE)
+}
+
+/// The verdict as JSON (when given) or as text.
+fn print_verdict(
+    out: &mut impl Write,
+    verdict: &mailsrv::Verdict,
+    json: Option<&str>,
+) -> std::io::Result<()> {
+    if let Some(json) = json {
+        writeln!(out, "{json}")?;
     } else {
         let status = match verdict.status {
             VerdictStatus::Verified => "VERIFIED",
             VerdictStatus::NeedsConfirmation => "NEEDS CONFIRMATION",
             VerdictStatus::Rejected => "REJECTED",
         };
-        println!("{status}: {}", verdict.message);
-        println!(
+        writeln!(out, "{status}: {}", verdict.message)?;
+        writeln!(
+            out,
             "checked against: {}",
             join(
                 verdict
@@ -105,16 +131,17 @@ fn run() -> Result<ExitCode, String> {
                     .iter()
                     .map(|r| r.value.as_str())
             )
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "certificate presents: {}",
             join(verdict.presented.iter().map(|p| p.value.as_str()))
-        );
+        )?;
         for note in &verdict.notes {
-            println!("note: {note}");
+            writeln!(out, "note: {note}")?;
         }
     }
-    Ok(ExitCode::from(mailsrv::exit::verify(verdict.status)))
+    Ok(())
 }
 
 fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {

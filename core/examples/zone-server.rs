@@ -5,16 +5,14 @@
 //! ```
 //! Serves UDP and TCP on the same port (loopback by default) until killed, and prints
 //! `listening on ADDR` once ready. Answers come from the same `ZoneHost` the example hosts use.
-#![allow(
-    clippy::print_stdout,
-    reason = "a command-line example prints its address"
-)]
+//! Exit codes: 2 usage or input error; 141 stdout was closed before the address could be written
+//! (nobody can learn where the server is; the same quiet end as the plan example's).
 #![allow(
     clippy::disallowed_types,
     reason = "this host is a server: sockets belong here"
 )]
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,15 +21,15 @@ use mailsrv::zone::{Transport, ZoneHost};
 
 fn main() -> ExitCode {
     match run() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("zone-server: {e}");
-            ExitCode::from(2)
+            ExitCode::from(mailsrv::exit::USAGE)
         }
     }
 }
 
-fn run() -> Result<(), String> {
+fn run() -> Result<ExitCode, String> {
     let mut args = std::env::args().skip(1);
     let mut listen: SocketAddr = "127.0.0.1:0".parse().map_err(|_| "bad default address")?;
     let mut zones = Vec::new();
@@ -93,8 +91,15 @@ fn run() -> Result<(), String> {
             });
         }
     });
-    println!("listening on {addr}");
-    let _ = std::io::stdout().flush();
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "listening on {addr}").and_then(|()| out.flush()) {
+        Ok(()) => drop(out),
+        // 128 + SIGPIPE, what a shell shows for a program killed by SIGPIPE.
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+            return Ok(ExitCode::from(mailsrv::exit::BROKEN_PIPE));
+        }
+        Err(e) => return Err(format!("cannot write the address: {e}")),
+    }
     let mut buf = vec![0u8; 65535];
     loop {
         let (n, from) = udp.recv_from(&mut buf).map_err(|e| e.to_string())?;

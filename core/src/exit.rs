@@ -8,6 +8,7 @@
 //! | 2 | usage or input error | usage or input error | usage or input error |
 //! | 3 | lookups failed and nothing usable | as `plan` when nothing is usable | — |
 //! | 4 | — | — | needs the user's confirmation |
+//! | 141 | the reader of standard output went away | the same | the same |
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,10 @@ use crate::model::{Plan, Status};
 
 /// A usage or input error (the message goes to standard error, one line naming the problem).
 pub const USAGE: u8 = 2;
+
+/// The reader of standard output went away (`mailsrv plan … | head -1`): a quiet end, with the
+/// status a shell shows for a program killed by SIGPIPE (128 + 13).
+pub const BROKEN_PIPE: u8 = 141;
 
 /// One side of a plan (incoming or outgoing) as the exit policy sees it: whether it has
 /// candidates, its status, and — for a probe — whether a server on it worked.

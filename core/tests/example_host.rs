@@ -1,5 +1,6 @@
 //! The example host (`cargo run -p mailsrv --example plan`): offline from zone files, and over
-//! real UDP/TCP to a DNS server on loopback, both giving the corpus's expected plans.
+//! real UDP/TCP to a DNS server on loopback, both giving the corpus's expected plans; and the
+//! example hosts' quiet end (exit code 141) when the reader of their output goes away.
 
 #![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 #![allow(
@@ -9,10 +10,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, UdpSocket};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 
 use mailsrv::zone::Transport;
 
@@ -253,4 +254,73 @@ fn verify_example_prints_verdicts_and_exit_codes() {
     let out = run("domain.chain.pem", "yesterday", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}
+
+/// The status the example hosts end with when their stdout has no reader left: 128 + SIGPIPE,
+/// what a shell shows for a program killed by SIGPIPE.
+const READER_GONE: i32 = 141;
+
+#[test]
+fn a_reader_that_closes_after_the_first_line_ends_the_plan_quietly() {
+    // 400 `_imaps` records make about 280 kB of JSON, more than a pipe holds: the example is
+    // still writing when the reader closes.
+    let zone = std::env::temp_dir().join(format!("mailsrv-big-{}.zone", std::process::id()));
+    let mut text = String::from(
+        "$ORIGIN big.example.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n",
+    );
+    for i in 1..=400 {
+        text.push_str(&format!(
+            "_imaps._tcp IN SRV 0 {i} 993 imap{i}.big.example.\n"
+        ));
+    }
+    std::fs::write(&zone, text).unwrap();
+    let mut child = Command::new(example())
+        .args(["--zone", zone.to_str().unwrap(), "--json", "--seed", "1"])
+        .arg("a@big.example")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader, the only read end of the pipe, is closed here.
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&zone).unwrap();
+    assert_eq!(first, "{\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(READER_GONE));
+}
+
+/// Runs `cmd` with stdout on a pipe whose read end is closed before it starts.
+fn with_reader_gone(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(Stdio::piped()).output().unwrap()
+}
+
+#[test]
+fn verify_and_zone_server_end_quietly_without_a_reader() {
+    let out = with_reader_gone(Command::new(verify_example()).args([
+        "--email",
+        "alice@example.net",
+        "--service",
+        "imaps",
+        "--host",
+        "mail.provider.net",
+        "--anchors",
+        &cert("ca.pem"),
+        "--chain",
+        &cert("srv-id.chain.pem"),
+        "--now",
+        "2027-06-01T00:00:00Z",
+    ]));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(READER_GONE));
+    let out = with_reader_gone(
+        Command::new(example().with_file_name("zone-server")).arg(zone("demo.zone")),
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(READER_GONE));
 }

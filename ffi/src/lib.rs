@@ -40,6 +40,10 @@ use ffi_util::{guard, guard_value};
 /// `exit::USAGE`; cbindgen needs the literal, a test keeps them equal).
 pub const MAILSRV_EXIT_USAGE: u8 = 2;
 
+/// The exit status of a command-line host whose standard output was closed by its reader (the
+/// core's `exit::BROKEN_PIPE`; a test keeps them equal).
+pub const MAILSRV_EXIT_BROKEN_PIPE: u8 = 141;
+
 /// Major version of the library (also `MAILSRV_VERSION_MAJOR` in the header).
 pub const MAILSRV_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library.
@@ -84,6 +88,7 @@ mod tests {
     #[test]
     fn the_usage_exit_status_is_the_cores() {
         assert_eq!(MAILSRV_EXIT_USAGE, mailsrv_core::exit::USAGE);
+        assert_eq!(MAILSRV_EXIT_BROKEN_PIPE, mailsrv_core::exit::BROKEN_PIPE);
     }
 
     #[test]

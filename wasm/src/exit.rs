@@ -43,12 +43,13 @@ fn side(s: &SideIn, works: bool) -> SideOutcome {
 }
 
 /// `exitStatus("plan", plan)`, `exitStatus("probe", plan, report)`, `exitStatus("verify",
-/// verdict)` or `exitStatus("usage")`: the exit status the core's policy gives (see the core's
+/// verdict)`, `exitStatus("usage")` or `exitStatus("broken-pipe")`: the exit status the core's policy gives (see the core's
 /// `exit` module).
 #[wasm_bindgen(js_name = exitStatus)]
 pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8, JsValue> {
     match command {
         "usage" => Ok(exit::USAGE),
+        "broken-pipe" => Ok(exit::BROKEN_PIPE),
         "plan" => {
             let p: PlanIn = from_js(result, "plan")?;
             Ok(exit::plan(&[
@@ -68,6 +69,8 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
             let v: VerdictIn = from_js(result, "verdict")?;
             Ok(exit::verify(v.status))
         }
-        _ => Err(bad_argument("command must be plan, probe, verify or usage")),
+        _ => Err(bad_argument(
+            "command must be plan, probe, verify, usage or broken-pipe",
+        )),
     }
 }

@@ -17,16 +17,19 @@
  *
  * Exit codes: 0 usable plan (or verified, or a working server on every side probed), 1 nothing
  * usable (or rejected, or no working server), 2 usage or input error, 3 lookups failed, 4 the
- * certificate needs the user's confirmation.
+ * certificate needs the user's confirmation, 141 the reader of stdout went away (see say()).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sys/select.h> /* before ares.h, which uses fd_set */
 #include <ares.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +49,26 @@ struct lookup {
 static void die(const char *what) {
     fprintf(stderr, "mailsrv-plan: %s\n", what);
     exit(MAILSRV_EXIT_USAGE);
+}
+
+/* A write to stdout failed. If the reader went away (`mailsrv-plan … | head -1`) this is a quiet
+ * end with 141 (128 + SIGPIPE), the status a shell shows for a program killed by SIGPIPE: main()
+ * ignores SIGPIPE, which would otherwise also kill the host when a mail server closes a TLS
+ * connection under it, so EPIPE arrives here instead. _exit, because exit() would try to flush
+ * the same stdout again. Any other write error is one line on stderr and exit code 2. */
+static void stdout_failed(void) {
+    if (errno == EPIPE) _exit(MAILSRV_EXIT_BROKEN_PIPE);
+    fprintf(stderr, "mailsrv-plan: cannot write the output: %s\n", strerror(errno));
+    _exit(2);
+}
+
+/* printf to stdout, ending the host if the write fails (stop printing, and probing, for nobody). */
+__attribute__((format(printf, 1, 2))) static void say(const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    int n = vprintf(format, args);
+    va_end(args);
+    if (n < 0 || ferror(stdout)) stdout_failed();
 }
 
 static char *read_file(const char *path, size_t *len) {
@@ -244,11 +267,11 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
             size_t need = 0;
             mailsrv_verdict_json(v, 1, NULL, 0, &need);
             char *text = malloc(need + 1);
-            if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) printf("%.*s\n", (int)need, text);
+            if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) say("%.*s\n", (int)need, text);
             free(text);
         } else {
             const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
-            printf("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
+            say("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
         }
         uint8_t exit_status = 1;
         if (mailsrv_verdict_exit_status(v, &exit_status) == MAILSRV_RESULT_OK) rc = exit_status;
@@ -318,7 +341,7 @@ static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
      * verdict for a host the user accepted with --accept-target) or NOT_VERIFIED. */
     *outcome = MAILSRV_TLS_NOT_VERIFIED;
     if (v) {
-        printf("    certificate: %s\n", mailsrv_verdict_message(v).data);
+        say("    certificate: %s\n", mailsrv_verdict_message(v).data);
         if (mailsrv_verdict_tls_outcome(v, accepted_target(c->host.data), outcome) != MAILSRV_RESULT_OK)
             *outcome = MAILSRV_TLS_NOT_VERIFIED;
     }
@@ -333,11 +356,11 @@ static int exchange(mailsrv_negotiator *n, int fd, SSL *ssl, mailsrv_step *s) {
     for (;;) {
         if (s->kind == MAILSRV_STEP_SEND || s->kind == MAILSRV_STEP_SEND_SECRET) {
             int ok = ssl ? SSL_write(ssl, s->bytes, (int)s->bytes_len) > 0 : send(fd, s->bytes, s->bytes_len, 0) == (ssize_t)s->bytes_len;
-            if (!ok) { printf("    write failed\n"); return 0; }
+            if (!ok) { say("    write failed\n"); return 0; }
             mailsrv_negotiator_poll(n, s);
         } else if (s->kind == MAILSRV_STEP_NEED_MORE) {
             int got = ssl ? SSL_read(ssl, buf, sizeof buf) : (int)recv(fd, buf, sizeof buf, 0);
-            if (got <= 0) { printf("    the server closed the connection or did not answer in time\n"); return 0; }
+            if (got <= 0) { say("    the server closed the connection or did not answer in time\n"); return 0; }
             mailsrv_negotiator_receive(n, buf, (size_t)got, s);
         } else {
             return 1;
@@ -359,14 +382,14 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
             !exchange(n, fd, ssl, &s))
             return 0;
         if (s.kind == MAILSRV_STEP_LOGGED_IN) {
-            printf("    login ok as %s\n", user.data);
+            say("    login ok as %s\n", user.data);
             return 1;
         }
         if (s.kind != MAILSRV_STEP_LOGIN_FAILED) {
-            printf("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            say("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
             return 0;
         }
-        printf("    login refused for %s\n", user.data);
+        say("    login refused for %s\n", user.data);
     }
     return 0;
 }
@@ -378,9 +401,9 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     if (mailsrv_plan_candidate(plan, side, index, &c) != MAILSRV_RESULT_OK || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
     char address[256];
     address_of(plan, side, index, &c, server, address, sizeof address);
-    printf("  %s:%u %s\n", c.host.data, (unsigned)c.port, c.security == MAILSRV_SECURITY_IMPLICIT_TLS ? "implicit-tls" : "starttls");
+    say("  %s:%u %s\n", c.host.data, (unsigned)c.port, c.security == MAILSRV_SECURITY_IMPLICIT_TLS ? "implicit-tls" : "starttls");
     int fd = connect_to(c.host.data, address, c.port);
-    if (fd < 0) { printf("    cannot connect\n"); return 0; }
+    if (fd < 0) { say("    cannot connect\n"); return 0; }
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -396,19 +419,19 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
         if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
             uint32_t outcome;
             ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, &outcome);
-            if (!ssl) { printf("    TLS handshake failed\n"); break; }
+            if (!ssl) { say("    TLS handshake failed\n"); break; }
             mailsrv_negotiator_tls_established(n, outcome, &s);
         } else if (s.kind == MAILSRV_STEP_DONE) {
             char caps[2048];
             size_t len = 0;
             if (mailsrv_negotiator_capabilities_json(n, (uint8_t *)caps, sizeof caps - 1, &len) == MAILSRV_RESULT_OK) {
                 caps[len] = '\0';
-                printf("    ok: %s\n", caps);
+                say("    ok: %s\n", caps);
             }
             works = password ? login_with(n, fd, ssl, plan, side, index, &c, password) : 1;
             break;
         } else {
-            printf("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            say("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
             break;
         }
     }
@@ -429,7 +452,7 @@ static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64
     for (size_t s = 0; s < 2; s++) {
         size_t count = mailsrv_plan_candidate_count(plan, sides[s]);
         if (count == 0) continue;
-        printf("%s:\n", names[s]);
+        say("%s:\n", names[s]);
         for (size_t i = 0; i < count && !works[s]; i++) works[s] = (uint8_t)probe_one(plan, sides[s], i, anchors, now, server, timeout_ms, password);
     }
     mailsrv_certificates_free(anchors);
@@ -443,11 +466,11 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
     static const char *trust[] = {"dnssec-secure", "in-domain", "needs-confirmation"};
     size_t n = mailsrv_plan_candidate_count(plan, side);
     if (n == 0) return;
-    printf("%s:\n", title);
+    say("%s:\n", title);
     for (size_t i = 0; i < n; i++) {
         mailsrv_candidate c;
         if (mailsrv_plan_candidate(plan, side, i, &c) != MAILSRV_RESULT_OK) continue;
-        printf("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
+        say("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
                c.security < 3 ? security[c.security] : "?", (unsigned)c.priority, (unsigned)c.weight,
                c.trust < 3 ? trust[c.trust] : "?");
         mailsrv_str why;
@@ -463,6 +486,7 @@ int main(int argc, char **argv) {
     unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     uint64_t now = (uint64_t)time(NULL);
     mailsrv_options options;
+    signal(SIGPIPE, SIG_IGN); /* write errors are checked instead: see stdout_failed() */
     if (mailsrv_options_default(&options) != MAILSRV_RESULT_OK) die("cannot get default options");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -533,6 +557,8 @@ int main(int argc, char **argv) {
     if (mailsrv_discovery_plan(d, (uint64_t)seed, &plan) != MAILSRV_RESULT_OK) die("cannot build the plan");
     int rc;
     if (probe) {
+        /* Line by line: progress shows as it happens, and a reader gone stops the probing. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
         rc = probe_plan(plan, anchors, now, server, timeout_ms > 0 ? timeout_ms : 3000, password);
     } else if (verify) {
         rc = verify_first(plan, anchors, now, json);
@@ -542,17 +568,17 @@ int main(int argc, char **argv) {
             mailsrv_plan_json(plan, 1, NULL, 0, &need);
             char *text = malloc(need + 1);
             if (!text || mailsrv_plan_json(plan, 1, (uint8_t *)text, need, &need) != MAILSRV_RESULT_OK) die("cannot write JSON");
-            printf("%.*s\n", (int)need, text);
+            say("%.*s\n", (int)need, text);
             free(text);
         } else {
             mailsrv_str e = mailsrv_plan_email(plan);
-            printf("Mail servers for %s\n", e.data);
+            say("Mail servers for %s\n", e.data);
             print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming");
             print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)");
             print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing");
             for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
                 mailsrv_str code, message;
-                if (mailsrv_plan_diagnostic(plan, i, &code, &message) == MAILSRV_RESULT_OK) printf("  [%s] %s\n", code.data, message.data);
+                if (mailsrv_plan_diagnostic(plan, i, &code, &message) == MAILSRV_RESULT_OK) say("  [%s] %s\n", code.data, message.data);
             }
         }
         uint8_t status = 1;
@@ -561,5 +587,6 @@ int main(int argc, char **argv) {
     }
     mailsrv_plan_free(plan);
     mailsrv_discovery_free(d);
+    if (fflush(stdout) != 0) stdout_failed();
     return rc;
 }

@@ -40,6 +40,25 @@ set -e
 "$host" --secure-zone $z/signed.zone --zone $z/provider.zone --trust-ad --json --seed 1 erin@signed.example \
   | cmp -s - testdata/expected/signed-trusted.json || fail signed-trusted
 
+echo "== a reader that goes away: a quiet end with 141, whether SIGPIPE is left alone or ignored"
+# 400 candidates make about 280 kB of JSON, more than a pipe holds: the host is still writing when
+# head exits. With SIGPIPE ignored (as a parent may leave it) the host must notice EPIPE itself.
+{ printf '$ORIGIN big.example.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n'
+  i=1
+  while [ $i -le 400 ]; do echo "_imaps._tcp IN SRV 0 $i 993 imap$i.big.example."; i=$((i + 1)); done
+} > "$work/big.zone"
+for sigpipe in inherited ignored; do
+  first=$({
+    [ $sigpipe = ignored ] && trap '' PIPE
+    rc=0
+    "$host" --zone "$work/big.zone" --json --seed 1 a@big.example 2> "$work/pipe.err" || rc=$?
+    echo $rc > "$work/pipe.rc"
+  } | head -n 1)
+  [ "$first" = "{" ] || fail "SIGPIPE $sigpipe: the first line was \"$first\""
+  [ ! -s "$work/pipe.err" ] || fail "SIGPIPE $sigpipe: stderr was not empty: $(cat "$work/pipe.err")"
+  [ "$(cat "$work/pipe.rc")" = 141 ] || fail "SIGPIPE $sigpipe: a closed stdout should exit 141, got $(cat "$work/pipe.rc")"
+done
+
 echo "== over the network: c-ares to the zone-server example"
 target/debug/examples/zone-server $z/many.zone $z/demo.zone $z/nothing.zone > "$work/server.out" &
 pids="$pids $!"

@@ -255,7 +255,7 @@ const COMMANDS = {
 // Node ignores SIGPIPE, so end here, quietly, with 141 (128 + SIGPIPE): the status a shell shows
 // for a command killed by SIGPIPE, as `cat` would be. Any other write error is one line and 2.
 process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(141);
+  if (e.code === 'EPIPE') process.exit(exitStatus('broken-pipe'));
   process.stderr.write(`mailsrv: cannot write the output: ${e.message}\n`);
   process.exit(2);
 });

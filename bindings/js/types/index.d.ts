@@ -99,11 +99,11 @@ export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'tru
 export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
 /** Why each candidate of one side of a plan is where it is (the core's text), in order. */
 export function explain(candidates: Candidate[]): string[];
-/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2. */
+/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2, broken pipe 141. */
 export function exitStatus(command: 'plan', plan: Plan): number;
 export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
 export function exitStatus(command: 'verify', verdict: Verdict): number;
-export function exitStatus(command: 'usage'): number;
+export function exitStatus(command: 'usage' | 'broken-pipe'): number;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 
