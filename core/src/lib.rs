@@ -28,50 +28,60 @@
 //! # Ok::<(), mailsrv::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+//!
+//! ## Layers
+//!
+//! Each folder is a layer; a layer uses only the layers above it in this list, never one below:
+//!
+//! | module | layer |
+//! |---|---|
+//! | `error`, `service`, `diagnostic` | the error table, the service vocabulary and diagnostics, shared by all |
+//! | `identity` | the email address, the user's domain, reference identities |
+//! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
+//! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
+//! | `negotiate` | the IMAP/POP3/SMTP negotiator up to TLS and the login |
+//! | `verify` | certificate chains and server identity (feature `verify`) |
+//! | `host` | what command-line hosts share: exit statuses, the zone-file answerer |
+//!
+//! Everything public is re-exported here; `negotiate`, `exit`, `explain` and `zone` are also
+//! public modules, for their own vocabularies.
 
-pub mod address;
-#[cfg(feature = "verify")]
-mod certificate;
-mod discovery;
-pub mod error;
-pub mod exit;
-pub mod explain;
-#[cfg(feature = "verify")]
-pub mod identity;
-pub mod model;
-pub mod name;
+mod diagnostic;
+mod dns;
+mod error;
+mod host;
+mod identity;
 pub mod negotiate;
-pub mod options;
-pub mod order;
 mod plan;
-pub mod query;
-mod response;
-pub mod service;
-pub mod srv;
+mod service;
 #[cfg(feature = "verify")]
-pub mod verify;
-mod wire;
-#[cfg(feature = "zone")]
-pub mod zone;
+mod verify;
 
-pub use address::EmailAddress;
-pub use discovery::{Discovery, Failure, plan_from_responses};
-pub use error::{Error, ErrorCode};
-pub use model::{
-    Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, IdentityKind, Incoming,
-    Lookup, Outcome, Outgoing, Plan, ReferenceIdentity, Status, Trust, alpn_acceptable,
+pub use diagnostic::{Diagnostic, DiagnosticCode};
+pub use dns::{
+    DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
 };
-pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
-pub use query::{Question, address_queries};
-pub use response::addresses_in_response;
+pub use error::{Error, ErrorCode};
+pub use host::exit;
+#[cfg(feature = "zone")]
+pub use host::zone;
+pub use identity::{
+    EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
+    normalize_domain_with, reference_identities,
+};
+pub use plan::explain;
+pub use plan::{
+    Alternative, Candidate, Discovery, Failure, Incoming, IncomingPreference, MinimumSecurity,
+    Options, Outgoing, Plan, SeededRng, Status, TlsOrder, Trust, alpn_acceptable,
+    plan_from_responses,
+};
 pub use service::{Protocol, Security, Service};
-pub use srv::SrvRecord;
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;
 #[cfg(feature = "verify")]
 pub use verify::{
-    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_candidate, verify_chain,
+    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_chain,
 };
 
 /// The crate version.

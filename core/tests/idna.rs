@@ -30,7 +30,7 @@ fn d21_uts46_vectors_give_the_same_domain_or_error() {
 /// name — the result is a valid lower-case host name or a typed error, never a panic.
 #[test]
 fn d21_host_conversion_answers_are_checked_never_trusted() {
-    use mailsrv::name::normalize_domain_with;
+    use mailsrv::normalize_domain_with;
     let pieces = [
         "a",
         "xn--",

@@ -172,7 +172,7 @@ fn security_scenario_83_trailing_junk_is_ignored_deterministically() {
 #[test]
 fn arbitrary_mutations_never_panic() {
     let good = valid();
-    let mut rng = mailsrv::order::SeededRng::new(0x5eed);
+    let mut rng = mailsrv::SeededRng::new(0x5eed);
     let mut outcomes = std::collections::BTreeSet::new();
     for _ in 0..20_000 {
         let mut m = good.clone();

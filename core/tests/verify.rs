@@ -5,7 +5,7 @@
 
 mod common;
 
-use mailsrv::identity::PresentedKind;
+use mailsrv::PresentedKind;
 use mailsrv::{
     ErrorCode, IdentityKind, RejectReason, Service, Subject, Verdict, VerdictStatus, VerifyOptions,
     certificates_from_pem, verify_chain,

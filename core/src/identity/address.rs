@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use super::domain::{domain_to_unicode, normalize_domain, normalize_domain_with};
 use crate::error::{Error, ErrorCode};
-use crate::name::{domain_to_unicode, normalize_domain, normalize_domain_with};
 
 /// Longest local part in octets (RFC 5321 §4.5.3.1.1).
 const MAX_LOCAL_PART: usize = 64;
@@ -23,7 +23,7 @@ impl EmailAddress {
     /// Parses `input` (`local@domain`).
     ///
     /// The local part is a dot-atom or a quoted string; UTF-8 is allowed in both (RFC 6531). The
-    /// domain is normalised by [`crate::name::normalize_domain`]. Address literals, empty parts
+    /// domain is normalised by [`crate::identity::normalize_domain`]. Address literals, empty parts
     /// and domains that are not host names are rejected with a typed [`Error`].
     pub fn parse(input: &str) -> Result<Self, Error> {
         Self::parse_parts(input, normalize_domain)

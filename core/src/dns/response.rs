@@ -10,11 +10,12 @@ use std::net::IpAddr;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 
+use super::names::presentation_name;
+use super::outcome::Outcome;
+use super::srv::SrvRecord;
+use super::wire::{Data, Record, Response, read_response};
+use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
-use crate::model::{DiagnosticCode, Outcome};
-use crate::name::presentation_name;
-use crate::srv::SrvRecord;
-use crate::wire::{Data, Record, Response, read_response};
 
 /// Longest CNAME/DNAME chain followed at the owner name or at a target.
 const MAX_CHAIN: usize = 8;

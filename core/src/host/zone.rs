@@ -10,10 +10,10 @@ use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::txt::Parser;
 
-use crate::discovery::Discovery;
+use crate::dns::Outcome;
+use crate::dns::{is_within, presentation_name};
 use crate::error::{Error, ErrorCode};
-use crate::model::Outcome;
-use crate::name::{is_within, presentation_name};
+use crate::plan::Discovery;
 
 /// Largest UDP response without EDNS (RFC 1035 §4.2.1).
 const UDP_LIMIT: usize = 512;

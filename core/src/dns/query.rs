@@ -3,12 +3,12 @@
 use hickory_proto::rr::{Name, RecordType};
 use serde::Serialize;
 
+use super::wire::write_query;
 use crate::error::{Error, ErrorCode};
 use crate::service::Service;
-use crate::wire::write_query;
 
 /// EDNS0 UDP payload size advertised in queries (the DNS Flag Day 2020 value).
-pub const EDNS_PAYLOAD: u16 = 1232;
+pub(crate) const EDNS_PAYLOAD: u16 = 1232;
 
 /// One DNS question of a discovery.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::model::{Candidate, Trust};
+use crate::plan::{Candidate, Trust};
 use crate::service::{Security, Service};
 
 /// What the explanation of a candidate is made from; a plan's candidate (or its JSON) gives it.

@@ -1,12 +1,13 @@
 //! The sans-IO discovery: questions out, answers in, plan out.
 
-use crate::address::EmailAddress;
+use super::build::build;
+use super::lookups::LookupState;
+use super::model::Plan;
+use super::options::Options;
+use crate::diagnostic::DiagnosticCode;
+use crate::dns::{Answer, DnssecStatus, Outcome, Question, SrvRecord, build_query, parse_response};
 use crate::error::{Error, ErrorCode};
-use crate::model::{DiagnosticCode, DnssecStatus, Outcome, Plan};
-use crate::options::Options;
-use crate::query::{Question, build_query};
-use crate::response::{Answer, parse_response};
-use crate::srv::SrvRecord;
+use crate::identity::EmailAddress;
 
 /// A failure or negative result reported by a host whose resolver hides the wire format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -39,22 +40,6 @@ impl Failure {
     }
 }
 
-/// What is known about one question.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct LookupState {
-    pub answer: Option<Answer>,
-    pub dnssec: DnssecStatus,
-}
-
-impl LookupState {
-    pub(crate) fn outcome(&self) -> Outcome {
-        self.answer
-            .as_ref()
-            .and_then(|a| a.outcome)
-            .unwrap_or(Outcome::Pending)
-    }
-}
-
 /// One discovery for one email address.
 ///
 /// 1. [`Discovery::new`] parses the address and lists the questions.
@@ -79,7 +64,7 @@ impl Discovery {
     }
 
     /// [`Discovery::new`] with the host's UTS #46 ToASCII for the domain (builds without the
-    /// `uts46` feature; see [`crate::name::normalize_domain_with`]).
+    /// `uts46` feature; see [`crate::identity::normalize_domain_with`]).
     pub fn new_with(
         email: &str,
         options: Options,
@@ -246,7 +231,7 @@ impl Discovery {
     /// same inputs and seed always give the same plan. Hosts should draw a fresh seed per
     /// discovery so that load spreads as the domain's weights ask.
     pub fn plan(&self, seed: u64) -> Plan {
-        crate::plan::build(
+        build(
             &self.address,
             &self.options,
             &self.questions,

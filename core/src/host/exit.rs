@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Plan, Status};
+use crate::plan::{Plan, Status};
 
 /// A usage or input error (the message goes to standard error, one line naming the problem).
 pub const USAGE: u8 = 2;
@@ -79,11 +79,11 @@ pub fn probe(sides: &[SideOutcome; 2]) -> u8 {
 
 /// `verify`: 0 verified, 1 rejected, 4 needs the user's confirmation.
 #[cfg(feature = "verify")]
-pub fn verify(status: crate::VerdictStatus) -> u8 {
+pub fn verify(status: crate::verify::VerdictStatus) -> u8 {
     match status {
-        crate::VerdictStatus::Verified => 0,
-        crate::VerdictStatus::Rejected => 1,
-        crate::VerdictStatus::NeedsConfirmation => 4,
+        crate::verify::VerdictStatus::Verified => 0,
+        crate::verify::VerdictStatus::Rejected => 1,
+        crate::verify::VerdictStatus::NeedsConfirmation => 4,
     }
 }
 

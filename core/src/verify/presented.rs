@@ -43,7 +43,7 @@ pub enum PresentedKind {
 }
 
 /// Why a presented DNS-ID (or CN-ID) is malformed, if it is.
-pub fn dns_id_problem(presented: &str) -> Option<String> {
+pub(crate) fn dns_id_problem(presented: &str) -> Option<String> {
     let name = presented.strip_suffix('.').unwrap_or(presented);
     if name.is_empty() {
         return Some("empty name".into());
@@ -94,7 +94,7 @@ pub fn dns_id_problem(presented: &str) -> Option<String> {
 /// True when `name` is itself a public suffix (e.g. `com`, `co.uk`, `github.io`), by the Public
 /// Suffix List compiled into the `psl` crate.
 #[cfg(feature = "public-suffix-list")]
-pub fn is_public_suffix(name: &str) -> bool {
+pub(crate) fn is_public_suffix(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     match psl::suffix(lower.as_bytes()) {
         Some(suffix) => suffix.as_bytes().len() == lower.len(),
@@ -108,7 +108,7 @@ pub fn is_public_suffix(name: &str) -> bool {
 /// widely used two-label private suffixes. It refuses more wildcards than the full list would
 /// (e.g. `*.ab.cd`), never fewer among those shapes; longer private suffixes are not covered.
 #[cfg(not(feature = "public-suffix-list"))]
-pub fn is_public_suffix(name: &str) -> bool {
+pub(crate) fn is_public_suffix(name: &str) -> bool {
     const PRIVATE: &[&str] = &[
         "github.io",
         "gitlab.io",
@@ -137,7 +137,7 @@ pub fn is_public_suffix(name: &str) -> bool {
 }
 
 /// Whether presented DNS-ID `presented` matches reference DNS-ID `reference` (both A-labels).
-pub fn dns_id_matches(presented: &str, reference: &str) -> bool {
+pub(crate) fn dns_id_matches(presented: &str, reference: &str) -> bool {
     if dns_id_problem(presented).is_some() {
         return false;
     }
@@ -155,7 +155,7 @@ pub fn dns_id_matches(presented: &str, reference: &str) -> bool {
 }
 
 /// Splits a presented SRVName into `(service, name)`, or says why it is malformed (D12).
-pub fn parse_srv_id(presented: &str) -> Result<(&str, &str), String> {
+pub(crate) fn parse_srv_id(presented: &str) -> Result<(&str, &str), String> {
     let Some(rest) = presented.strip_prefix('_') else {
         return Err("an SRVName must start with `_`".into());
     };
@@ -182,7 +182,7 @@ pub fn parse_srv_id(presented: &str) -> Result<(&str, &str), String> {
 }
 
 /// Whether presented SRVName `presented` matches the reference `_service.domain`.
-pub fn srv_id_matches(presented: &str, service: &str, domain: &str) -> bool {
+pub(crate) fn srv_id_matches(presented: &str, service: &str, domain: &str) -> bool {
     match parse_srv_id(presented) {
         Ok((s, n)) => {
             s.eq_ignore_ascii_case(service) && dns_id_matches(n, domain) && !n.contains('*')
@@ -193,17 +193,17 @@ pub fn srv_id_matches(presented: &str, service: &str, domain: &str) -> bool {
 
 /// Whether `name` is inside a dNSName name-constraint `base` (RFC 5280 §4.2.1.10): `base` and
 /// its subdomains, or with a leading dot only its subdomains. Label-wise, case-insensitive.
-pub fn within_dns_constraint(name: &str, base: &str) -> bool {
+pub(crate) fn within_dns_constraint(name: &str, base: &str) -> bool {
     if base.is_empty() {
         return true;
     }
     match base.strip_prefix('.') {
         Some(parent) => {
             name.len() > parent.len()
-                && crate::name::is_within(name, parent)
+                && crate::dns::is_within(name, parent)
                 && !name.eq_ignore_ascii_case(parent)
         }
-        None => crate::name::is_within(name, base),
+        None => crate::dns::is_within(name, base),
     }
 }
 

@@ -6,19 +6,21 @@
 
 use std::time::Duration;
 
-use crate::certificate::{AltName, Certificate, DnsConstraints, dns_constraints};
+use super::certificate::{AltName, Certificate, DnsConstraints, dns_constraints};
 use pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use serde::Serialize;
 use webpki::{EndEntityCert, KeyUsage};
 
-use crate::error::{Error, ErrorCode};
-use crate::identity::{
+use super::presented::{
     PresentedIdentity, PresentedKind, dns_id_matches, dns_id_problem, parse_srv_id, srv_id_matches,
     within_dns_constraint,
 };
-use crate::model::{Candidate, IdentityKind, ReferenceIdentity, reference_identities};
-use crate::name::{normalize_domain, normalize_domain_with};
+use crate::error::{Error, ErrorCode};
+use crate::identity::{
+    IdentityKind, ReferenceIdentity, normalize_domain, normalize_domain_with, reference_identities,
+};
 use crate::negotiate::TlsOutcome;
+use crate::plan::Candidate;
 use crate::service::Service;
 
 /// Longest chain accepted from the host, leaf included.
@@ -790,9 +792,9 @@ mod bundled_tests {
         // anchor certificate given by the host is refused.
         let pem = |text: &[u8]| certificates_from_pem(text).expect("pem");
         let chain = pem(include_bytes!(
-            "../../testdata/certs/nc-dot-root-leaf.chain.pem"
+            "../../../testdata/certs/nc-dot-root-leaf.chain.pem"
         ));
-        let root = pem(include_bytes!("../../testdata/certs/nc-dot-root.pem"));
+        let root = pem(include_bytes!("../../../testdata/certs/nc-dot-root.pem"));
         let root = CertificateDer::from(root[0].as_slice());
         let anchor = webpki::anchor_from_trusted_cert(&root).expect("anchor");
         let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();

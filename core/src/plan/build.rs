@@ -2,18 +2,14 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::address::EmailAddress;
-use crate::discovery::LookupState;
-use crate::model::{
-    Alternative, Candidate, Diagnostic, DiagnosticCode, DnssecStatus, Incoming, Lookup, Outcome,
-    Outgoing, Plan, Status, Trust, reference_identities,
-};
-use crate::name::{is_within, target_problem};
-use crate::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
-use crate::order::{SeededRng, rfc2782_order};
-use crate::query::Question;
+use super::lookups::LookupState;
+use super::model::{Alternative, Candidate, Incoming, Outgoing, Plan, Status, Trust};
+use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
+use super::order::{SeededRng, rfc2782_order};
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
+use crate::dns::{DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem};
+use crate::identity::{EmailAddress, reference_identities};
 use crate::service::{Protocol, Security, Service};
-use crate::srv::SrvRecord;
 
 /// What one label contributed after filtering.
 #[derive(Default)]

@@ -1,0 +1,20 @@
+//! DNS: queries written and responses read on the wire (hickory-proto record by record), SRV
+//! records, names in presentation form, and what became of each question. Depends on the error
+//! table and the service vocabulary only.
+
+mod names;
+mod outcome;
+mod query;
+mod response;
+mod srv;
+mod wire;
+
+#[cfg(feature = "zone")]
+pub(crate) use names::presentation_name;
+pub(crate) use names::{is_within, target_problem};
+pub use outcome::{DnssecStatus, Lookup, Outcome};
+pub(crate) use query::build_query;
+pub use query::{Question, address_queries};
+pub use response::addresses_in_response;
+pub(crate) use response::{Answer, parse_response};
+pub use srv::SrvRecord;

@@ -1,0 +1,98 @@
+//! DNS names in presentation form: rendering wire labels, comparing names label by label
+//! (decision D6), and checking SRV targets.
+
+/// True when `name` equals `domain` or lies below it, compared label by label, ASCII
+/// case-insensitively, with trailing dots ignored (decision D6): `mail.example.net` and
+/// `example.net` are in `example.net`; `evil-example.net` is not.
+pub(crate) fn is_within(name: &str, domain: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    if domain.is_empty() {
+        return false;
+    }
+    let mut n = name.rsplit('.');
+    for d in domain.rsplit('.') {
+        match n.next() {
+            Some(label) if label.eq_ignore_ascii_case(d) => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Joins wire-format labels into a lower-case presentation name without the trailing dot.
+/// Bytes other than letters, digits, `-` and `_` are written as `\DDD` (RFC 1035 §5.1), so a
+/// label holding a dot or a NUL can never be mistaken for two labels or a shorter name.
+pub(crate) fn presentation_name<'a>(labels: impl Iterator<Item = &'a [u8]>) -> String {
+    let mut out = String::new();
+    for (i, label) in labels.enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        for &b in label {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                // `\DDD` without a formatting call per byte (issue 12: owner names that
+                // need escapes are rendered often).
+                out.push('\\');
+                out.extend([b / 100, b / 10 % 10, b % 10].map(|d| char::from(b'0' + d)));
+            }
+        }
+    }
+    out
+}
+
+/// Why an SRV target name is unusable, if it is: every label must be non-empty and hold only
+/// letters, digits, `-` and `_` (security scenario 80; Go CVE-2021-33195).
+pub(crate) fn target_problem(target: &str) -> Option<String> {
+    for label in target.split('.') {
+        if label.is_empty() {
+            return Some(format!(
+                "target `{}` has an empty label",
+                target.escape_debug()
+            ));
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Some(format!(
+                "target `{}` has bytes other than letters, digits, `-` and `_`",
+                target.escape_debug()
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn d6_in_domain_is_label_wise() {
+        assert!(is_within("example.net", "example.net"));
+        assert!(is_within("mail.Example.NET.", "example.net"));
+        assert!(!is_within("evil-example.net", "example.net"));
+        assert!(!is_within("example.net.evil.org", "example.net"));
+        assert!(!is_within("net", "example.net"));
+    }
+
+    #[test]
+    fn target_labels_with_special_bytes_are_escaped_and_refused() {
+        let name = |labels: &[&[u8]]| presentation_name(labels.iter().copied());
+        assert_eq!(name(&[b"Mail", b"Example"]), "mail.example");
+        assert!(target_problem(&name(&[b"_srv", b"a-b"])).is_none());
+        for bad in [&b"a b"[..], b"a\0", b"a.b", b"a/b", b"<x>"] {
+            let shown = name(&[bad, b"example"]);
+            assert!(
+                shown.starts_with("a\\") || shown.starts_with("\\"),
+                "{shown}"
+            );
+            assert!(target_problem(&shown).is_some(), "{shown}");
+        }
+        assert_eq!(name(&[b"a.b", b"example"]), "a\\046b.example");
+        assert!(target_problem("a..example").is_some());
+    }
+}

@@ -1,0 +1,118 @@
+//! What became of a DNS question: the lookup record of a plan, the outcome classes (D17) and the
+//! DNSSEC status (D15).
+
+use serde::{Deserialize, Serialize};
+
+use crate::service::Service;
+
+/// One DNS question and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lookup {
+    /// The question id.
+    pub id: u16,
+    /// The service label asked for.
+    pub service: Service,
+    /// The owner name asked for.
+    pub name: String,
+    /// The record type (always `SRV`).
+    #[serde(rename = "type")]
+    pub record_type: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The DNSSEC status of the answer.
+    pub dnssec: DnssecStatus,
+    /// Number of SRV records in the answer (before filtering).
+    pub records: usize,
+}
+
+/// What a lookup produced (decision D17).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Not answered yet.
+    Pending,
+    /// NOERROR with SRV records.
+    Records,
+    /// NOERROR without SRV records for the name.
+    NoData,
+    /// The name does not exist.
+    NxDomain,
+    /// The server failed (temporary).
+    ServFail,
+    /// The server refused.
+    Refused,
+    /// Another response code (FORMERR, NOTIMP, ...).
+    OtherError,
+    /// TC set: retry the question over TCP and feed that answer.
+    Truncated,
+    /// The response could not be parsed.
+    Malformed,
+    /// The host reported a timeout.
+    Timeout,
+    /// The host reported a network error.
+    NetworkError,
+}
+
+impl Outcome {
+    /// The outcome's name, as in the JSON model (e.g. `serv-fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Records => "records",
+            Self::NoData => "no-data",
+            Self::NxDomain => "nx-domain",
+            Self::ServFail => "serv-fail",
+            Self::Refused => "refused",
+            Self::OtherError => "other-error",
+            Self::Truncated => "truncated",
+            Self::Malformed => "malformed",
+            Self::Timeout => "timeout",
+            Self::NetworkError => "network-error",
+        }
+    }
+
+    /// True for outcomes that leave the answer unknown (the lookup failed).
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Self::Records | Self::NoData | Self::NxDomain)
+    }
+}
+
+/// DNSSEC status of an answer, as asserted by the host (decision D15).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnssecStatus {
+    /// Validated.
+    Secure,
+    /// Known to be unsigned, or not validated (the default).
+    #[default]
+    Insecure,
+    /// Validation failed: the answer must not be used (RFC 7673 §3.1).
+    Bogus,
+    /// Validation could not decide.
+    Indeterminate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_names_are_the_json_names() {
+        for o in [
+            Outcome::Pending,
+            Outcome::Records,
+            Outcome::NoData,
+            Outcome::NxDomain,
+            Outcome::ServFail,
+            Outcome::Refused,
+            Outcome::OtherError,
+            Outcome::Truncated,
+            Outcome::Malformed,
+            Outcome::Timeout,
+            Outcome::NetworkError,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap_or_default(), o.as_str());
+        }
+    }
+}

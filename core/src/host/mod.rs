@@ -1,0 +1,7 @@
+//! For host programs: the exit-status policy of command-line hosts and (feature `zone`) an
+//! authoritative answerer from zone files for tests and demos. The top layer: it may use every
+//! other layer, and none uses it.
+
+pub mod exit;
+#[cfg(feature = "zone")]
+pub mod zone;

@@ -1,0 +1,60 @@
+//! Reference identities: what a server's certificate must name, built once for planning and
+//! verification (RFC 6125 §6, RFC 7817, decisions D7–D9).
+
+use serde::{Deserialize, Serialize};
+
+use crate::service::Service;
+
+/// A reference identity for the certificate check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceIdentity {
+    /// The identifier type.
+    #[serde(rename = "type")]
+    pub kind: IdentityKind,
+    /// The value, e.g. `_imaps.example.net` or `example.net`.
+    pub value: String,
+}
+
+/// The reference identities, in the order they are tried, that a TLS server named by an SRV
+/// record must present (RFC 6186 §4, RFC 7817 §3, RFC 6125 §6): the SRV-ID `_<label>.<domain>`,
+/// the DNS-ID `<domain>`, and — only when the SRV answer was DNSSEC-secure (D9) — the target
+/// host as a DNS-ID. `domain` and `host` are lower-case A-labels without a trailing dot.
+///
+/// The one rule for both planning (each TLS candidate's list) and verification ([`Subject`]).
+///
+/// [`Subject`]: crate::Subject
+pub fn reference_identities(
+    domain: &str,
+    service: Service,
+    host: &str,
+    dnssec_secure: bool,
+) -> Vec<ReferenceIdentity> {
+    let mut refs = vec![
+        ReferenceIdentity {
+            kind: IdentityKind::SrvId,
+            value: format!("_{}.{domain}", service.label()),
+        },
+        ReferenceIdentity {
+            kind: IdentityKind::DnsId,
+            value: domain.to_owned(),
+        },
+    ];
+    if dnssec_secure && host != domain {
+        refs.push(ReferenceIdentity {
+            kind: IdentityKind::DnsId,
+            value: host.to_owned(),
+        });
+    }
+    refs
+}
+
+/// Reference-identifier types (RFC 6125 §1.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityKind {
+    /// An RFC 4985 SRVName, `_service.domain`.
+    SrvId,
+    /// A dNSName.
+    DnsId,
+}

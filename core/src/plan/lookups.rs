@@ -1,0 +1,20 @@
+//! What is known about each question of a discovery: kept by `Discovery`, read by the plan
+//! builder (neither imports the other's internals).
+
+use crate::dns::{Answer, DnssecStatus, Outcome};
+
+/// What is known about one question.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LookupState {
+    pub answer: Option<Answer>,
+    pub dnssec: DnssecStatus,
+}
+
+impl LookupState {
+    pub(crate) fn outcome(&self) -> Outcome {
+        self.answer
+            .as_ref()
+            .and_then(|a| a.outcome)
+            .unwrap_or(Outcome::Pending)
+    }
+}

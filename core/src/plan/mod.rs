@@ -1,0 +1,15 @@
+//! Planning: the sans-IO discovery (questions out, answers in), the RFC 2782 order, the
+//! options, and the plan built from the answers. Depends on `identity` and `dns`.
+
+mod build;
+mod discovery;
+pub mod explain;
+mod lookups;
+mod model;
+mod options;
+mod order;
+
+pub use discovery::{Discovery, Failure, plan_from_responses};
+pub use model::{Alternative, Candidate, Incoming, Outgoing, Plan, Status, Trust, alpn_acceptable};
+pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
+pub use order::SeededRng;

@@ -1,0 +1,16 @@
+//! Verification (feature `verify`): a server's certificate chain validated with rustls-webpki
+//! and its identity matched "with the SRV record as the starting point" (RFC 6186 §4,
+//! RFC 7817, RFC 6125 §6, RFC 9525). Depends on `identity`, `dns` (name comparison), `plan`
+//! (a candidate) and `negotiate` (the outcome reported to the negotiator).
+
+mod certificate;
+mod chain;
+mod presented;
+
+#[cfg(feature = "webpki-roots")]
+pub use chain::verify_chain_bundled;
+pub use chain::{
+    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
+    verify_candidate, verify_chain,
+};
+pub use presented::{PresentedIdentity, PresentedKind};
