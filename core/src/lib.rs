@@ -77,7 +77,8 @@ pub use verify::{
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The README's code samples, compiled and run as doctests.
+/// The README's Rust code samples (none at present: the examples live in docs/), compiled and
+/// run as doctests, so that one added to the README is run too.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
