@@ -87,7 +87,13 @@ pub use verify::{
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The README's code samples, compiled and run as doctests.
+/// The README's Rust code samples (none at present: the examples live in docs/), compiled and
+/// run as doctests, so that one added to the README is run too.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust reference's code samples (docs/rust.md), compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rust.md")]
+pub struct DocsRustDoctests;

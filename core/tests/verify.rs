@@ -653,8 +653,8 @@ fn rfc5280_4_2_1_10_known_deviation_a_self_issued_intermediate_is_not_exempt_in_
     // MUST verify. rustls-webpki 0.103 applies the root's constraint to the intermediate's SAN
     // and refuses every path; it then reports the error it ranks highest, the bad signature of
     // the alternative path that tries the same-named root as the leaf's issuer. This records the
-    // deviation (README, "Known deviation"): once rustls-webpki implements the exemption, this
-    // assertion fails and must become `Verified`.
+    // deviation (docs/security.md, "Known deviation"): once rustls-webpki implements the
+    // exemption, this assertion fails and must become `Verified`.
     let s = subject(Service::Imaps, "mail.example.net", true);
     let v = check_with(
         "rollover.chain.pem",

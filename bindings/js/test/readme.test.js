@@ -1,5 +1,5 @@
-// Runs the Node examples of the top-level README and of the package README (between their
-// js-example markers), each as a module inside the package so that `import 'mailsrv'` resolves.
+// Runs the Node examples of docs/js.md and of the package README (between their js-example
+// markers), each as a module inside the package so that `import 'mailsrv'` resolves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,8 +23,8 @@ function runExample(readmePath, want) {
   }
 }
 
-test('the README Node example runs', () => {
-  runExample('README.md', 'imap2.example.net:993 (implicit-tls, in-domain)\n');
+test('the docs/js.md Node example runs', () => {
+  runExample('docs/js.md', 'imap2.example.net:993 (implicit-tls, in-domain)\n');
 });
 
 test('the package README example plans and verifies', () => {

@@ -402,15 +402,14 @@ fn verify_trusted(
         }
     };
     let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
-    // Known deviation (README, "Known deviation: self-issued intermediates"): rustls-webpki 0.103
-    // applies every name constraint to all certificates below it, self-issued intermediates
-    // included, although RFC 5280 §4.2.1.10 exempts a self-issued certificate that is not the last
-    // in the path. The check runs inside `verify_for_usage` (its verify_cert.rs,
-    // `check_signed_chain_name_constraints` calling `subject_name::check_name_constraints`) with
-    // no option to skip it; avoiding it from here would mean stripping the constraints and
-    // evaluating every name form ourselves. Such a chain is rejected (fail closed), and the reason
-    // may read `bad-signature`: rustls-webpki reports the error it ranks highest among the paths
-    // it tried.
+    // Known deviation (docs/security.md, "Known deviation: self-issued intermediates"):
+    // rustls-webpki 0.103 applies every name constraint to all certificates below it, self-issued
+    // intermediates included, although RFC 5280 §4.2.1.10 exempts a self-issued certificate that is
+    // not the last in the path. The check runs inside `verify_for_usage` (its verify_cert.rs,
+    // `check_signed_chain_name_constraints` calling `subject_name::check_name_constraints`) with no
+    // option to skip it; avoiding it from here would mean stripping the constraints and evaluating
+    // every name form ourselves. Such a chain is rejected (fail closed), and the reason may read
+    // `bad-signature`: rustls-webpki reports the error it ranks highest among the paths it tried.
     let path = match ee.verify_for_usage(
         ALGORITHMS,
         trust,
