@@ -27,10 +27,11 @@ pub struct Lookup {
 }
 
 /// What a lookup produced (decision D17).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Not answered yet.
+    #[default]
     Pending,
     /// NOERROR with SRV records.
     Records,

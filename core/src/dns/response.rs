@@ -25,7 +25,7 @@ const HEADER_LEN: usize = 12;
 /// What one response said about one question.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Answer {
-    pub outcome: Option<Outcome>,
+    pub outcome: Outcome,
     pub records: Vec<SrvRecord>,
     /// Addresses by host name, from the additional (and answer) sections.
     pub addresses: BTreeMap<String, Vec<IpAddr>>,
@@ -99,7 +99,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
         ..Answer::default()
     };
     if message.metadata.truncation {
-        answer.outcome = Some(Outcome::Truncated);
+        answer.outcome = Outcome::Truncated;
         return Ok(answer);
     }
     let outcome = match rcode {
@@ -119,7 +119,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
         if outcome == Outcome::NxDomain {
             answer.ttl = negative_ttl(&message.authorities);
         }
-        answer.outcome = Some(outcome);
+        answer.outcome = outcome;
         return Ok(answer);
     }
     read_answer(&message, qname, &mut answer);
@@ -128,7 +128,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
 
 fn malformed(reason: String) -> Answer {
     Answer {
-        outcome: Some(Outcome::Malformed),
+        outcome: Outcome::Malformed,
         notes: vec![(DiagnosticCode::LookupFailed, reason)],
         ..Answer::default()
     }
@@ -229,12 +229,12 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
         }
     }
     if answer.records.is_empty() {
-        answer.outcome = Some(Outcome::NoData);
+        answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
             answer.ttl = negative_ttl(&message.authorities);
         }
     } else {
-        answer.outcome = Some(Outcome::Records);
+        answer.outcome = Outcome::Records;
     }
 }
 

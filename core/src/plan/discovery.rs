@@ -183,7 +183,7 @@ impl Discovery {
                 DnssecStatus::Insecure
             }
         };
-        let outcome = answer.outcome.unwrap_or(Outcome::Malformed);
+        let outcome = answer.outcome;
         state.answer = Some(answer);
         state.dnssec = status;
         Ok(outcome)
@@ -206,7 +206,7 @@ impl Discovery {
             Outcome::Records
         };
         state.answer = Some(Answer {
-            outcome: Some(outcome),
+            outcome,
             records,
             ttl,
             ..Answer::default()
@@ -220,7 +220,7 @@ impl Discovery {
     pub fn fail(&mut self, id: u16, failure: Failure) -> Result<(), Error> {
         let (_, state) = self.slot(id)?;
         state.answer = Some(Answer {
-            outcome: Some(failure.outcome()),
+            outcome: failure.outcome(),
             ..Answer::default()
         });
         state.dnssec = DnssecStatus::Insecure;

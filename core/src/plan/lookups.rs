@@ -12,9 +12,6 @@ pub(crate) struct LookupState {
 
 impl LookupState {
     pub(crate) fn outcome(&self) -> Outcome {
-        self.answer
-            .as_ref()
-            .and_then(|a| a.outcome)
-            .unwrap_or(Outcome::Pending)
+        self.answer.as_ref().map_or(Outcome::Pending, |a| a.outcome)
     }
 }
