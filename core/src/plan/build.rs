@@ -7,7 +7,9 @@ use super::model::{Alternative, Candidate, Incoming, Outgoing, Plan, Status, Tru
 use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use super::order::{SeededRng, rfc2782_order};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::dns::{DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem};
+use crate::dns::{
+    Answer, DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem,
+};
 use crate::identity::{EmailAddress, reference_identities};
 use crate::service::{Protocol, Security, Service};
 
@@ -41,59 +43,12 @@ impl Planner<'_> {
     fn filter(&mut self, q: &Question, state: &LookupState) -> (Vec<SrvRecord>, LabelResult) {
         let service = q.service;
         let mut result = LabelResult::default();
-        let outcome = state.outcome();
         if let Some(answer) = &state.answer {
             for (code, message) in &answer.notes {
                 self.note(*code, Some(service), message.clone());
             }
         }
-        match outcome {
-            Outcome::Records => {}
-            Outcome::NoData | Outcome::NxDomain => return (Vec::new(), result),
-            Outcome::Truncated => {
-                result.failed = true;
-                self.note(
-                    DiagnosticCode::Truncated,
-                    Some(service),
-                    format!(
-                        "`{}`: the answer was truncated and no TCP answer was fed",
-                        q.name
-                    ),
-                );
-                return (Vec::new(), result);
-            }
-            Outcome::Pending => {
-                result.failed = true;
-                self.note(
-                    DiagnosticCode::LookupFailed,
-                    Some(service),
-                    format!("`{}`: no answer yet", q.name),
-                );
-                return (Vec::new(), result);
-            }
-            other => {
-                result.failed = true;
-                let explained = state.answer.as_ref().is_some_and(|a| {
-                    a.notes
-                        .iter()
-                        .any(|(code, _)| *code == DiagnosticCode::LookupFailed)
-                });
-                if explained {
-                    return (Vec::new(), result);
-                }
-                let why = other.as_str();
-                self.note(
-                    DiagnosticCode::LookupFailed,
-                    Some(service),
-                    format!(
-                        "`{}`: the lookup failed ({why}); the service may exist",
-                        q.name
-                    ),
-                );
-                return (Vec::new(), result);
-            }
-        }
-        let Some(answer) = &state.answer else {
+        let Some(answer) = self.answered(q, state, &mut result) else {
             return (Vec::new(), result);
         };
         if state.dnssec == DnssecStatus::Bogus {
@@ -106,23 +61,7 @@ impl Planner<'_> {
             return (Vec::new(), result);
         }
         result.secure = state.dnssec == DnssecStatus::Secure;
-        let mut seen = HashSet::new();
-        let mut records = Vec::new();
-        for r in &answer.records {
-            let key = (r.priority, r.weight, r.port, r.target.clone());
-            if !seen.insert(key) {
-                self.note(
-                    DiagnosticCode::DuplicateRecord,
-                    Some(service),
-                    format!(
-                        "`{}`: duplicate record {} {} {} {} dropped",
-                        q.name, r.priority, r.weight, r.port, r.target
-                    ),
-                );
-                continue;
-            }
-            records.push(r.clone());
-        }
+        let records = self.without_duplicates(q, &answer.records);
         let nulls = records.iter().filter(|r| r.is_null_target()).count();
         if nulls > 0 && nulls == records.len() {
             result.not_offered = true;
@@ -144,84 +83,163 @@ impl Planner<'_> {
             );
         }
         let total_real = records.len() - nulls;
-        let mut usable = Vec::new();
-        for r in records.into_iter().filter(|r| !r.is_null_target()) {
-            if let Some(problem) = target_problem(&r.target) {
-                self.note(
-                    DiagnosticCode::InvalidTarget,
-                    Some(service),
-                    format!("`{}`: {problem}; the record was dropped", q.name),
-                );
-                continue;
-            }
-            if r.port == 0 {
-                self.note(
-                    DiagnosticCode::PortZero,
-                    Some(service),
-                    format!(
-                        "`{}`: target `{}` has port 0; the record was dropped",
-                        q.name, r.target
-                    ),
-                );
-                continue;
-            }
-            if service == Service::Submission && r.port == 465 {
-                self.note(
-                    DiagnosticCode::SubmissionOnImplicitTlsPort,
-                    Some(service),
-                    format!(
-                        "`{}` points to port 465, the implicit-TLS port; the plan still uses \
-                         STARTTLS as the label says (publish `_submissions` for 465)",
-                        q.name
-                    ),
-                );
-            }
-            if service == Service::Submissions && r.port == 587 {
-                self.note(
-                    DiagnosticCode::SubmissionsOnStarttlsPort,
-                    Some(service),
-                    format!(
-                        "`{}` points to port 587, the STARTTLS port; the plan still uses \
-                         implicit TLS as the label says (publish `_submission` for 587)",
-                        q.name
-                    ),
-                );
-            }
-            if let Some(canonical) = answer.aliases.get(&r.target) {
-                self.note(
-                    DiagnosticCode::TargetIsAlias,
-                    Some(service),
-                    format!(
-                        "`{}`: target `{}` is an alias of `{canonical}` (RFC 2782 forbids \
-                         aliases); the SRV target name is kept as the identity",
-                        q.name, r.target
-                    ),
-                );
-            }
-            if !self.options.minimum_security.admits(service.security()) {
-                self.note(
-                    DiagnosticCode::BelowMinimumSecurity,
-                    Some(service),
-                    format!(
-                        "`{}`: {} is below the minimum security ({}) and was dropped, whatever \
-                         its priority",
-                        q.name,
-                        service.security(),
-                        match self.options.minimum_security {
-                            MinimumSecurity::ImplicitTls => "implicit-tls",
-                            MinimumSecurity::Starttls => "starttls",
-                            MinimumSecurity::Cleartext => "cleartext",
-                        }
-                    ),
-                );
-                continue;
-            }
-            usable.push(r);
-        }
+        let usable: Vec<SrvRecord> = records
+            .into_iter()
+            .filter(|r| !r.is_null_target() && self.usable(q, answer, r))
+            .collect();
         if total_real > 0 && usable.is_empty() {
             result.unusable = true;
         }
         (usable, result)
+    }
+
+    /// The answer of a question whose outcome is `records`; for any other outcome, notes why
+    /// nothing came of it (D17) and marks failures in `result`.
+    fn answered<'s>(
+        &mut self,
+        q: &Question,
+        state: &'s LookupState,
+        result: &mut LabelResult,
+    ) -> Option<&'s Answer> {
+        let service = Some(q.service);
+        match state.outcome() {
+            Outcome::Records => return state.answer.as_ref(),
+            Outcome::NoData | Outcome::NxDomain => return None,
+            Outcome::Truncated => self.note(
+                DiagnosticCode::Truncated,
+                service,
+                format!(
+                    "`{}`: the answer was truncated and no TCP answer was fed",
+                    q.name
+                ),
+            ),
+            Outcome::Pending => self.note(
+                DiagnosticCode::LookupFailed,
+                service,
+                format!("`{}`: no answer yet", q.name),
+            ),
+            other => {
+                let explained = state.answer.as_ref().is_some_and(|a| {
+                    a.notes
+                        .iter()
+                        .any(|(code, _)| *code == DiagnosticCode::LookupFailed)
+                });
+                if !explained {
+                    self.note(
+                        DiagnosticCode::LookupFailed,
+                        service,
+                        format!(
+                            "`{}`: the lookup failed ({}); the service may exist",
+                            q.name,
+                            other.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+        result.failed = true;
+        None
+    }
+
+    /// The records without exact duplicates (each dropped one is noted).
+    fn without_duplicates(&mut self, q: &Question, records: &[SrvRecord]) -> Vec<SrvRecord> {
+        let mut seen = HashSet::new();
+        let mut kept = Vec::new();
+        for r in records {
+            if seen.insert((r.priority, r.weight, r.port, r.target.as_str())) {
+                kept.push(r.clone());
+            } else {
+                self.note(
+                    DiagnosticCode::DuplicateRecord,
+                    Some(q.service),
+                    format!(
+                        "`{}`: duplicate record {} {} {} {} dropped",
+                        q.name, r.priority, r.weight, r.port, r.target
+                    ),
+                );
+            }
+        }
+        kept
+    }
+
+    /// Whether a real-target record can be used: a valid target name, a port, and the label's
+    /// security at or above the minimum (RFC 8314 §5.1). Port/label mismatches and alias
+    /// targets are noted but kept.
+    fn usable(&mut self, q: &Question, answer: &Answer, r: &SrvRecord) -> bool {
+        let service = q.service;
+        if let Some(problem) = target_problem(&r.target) {
+            self.note(
+                DiagnosticCode::InvalidTarget,
+                Some(service),
+                format!("`{}`: {problem}; the record was dropped", q.name),
+            );
+            return false;
+        }
+        if r.port == 0 {
+            self.note(
+                DiagnosticCode::PortZero,
+                Some(service),
+                format!(
+                    "`{}`: target `{}` has port 0; the record was dropped",
+                    q.name, r.target
+                ),
+            );
+            return false;
+        }
+        self.note_port_of_the_other_label(q, r);
+        if let Some(canonical) = answer.aliases.get(&r.target) {
+            self.note(
+                DiagnosticCode::TargetIsAlias,
+                Some(service),
+                format!(
+                    "`{}`: target `{}` is an alias of `{canonical}` (RFC 2782 forbids \
+                     aliases); the SRV target name is kept as the identity",
+                    q.name, r.target
+                ),
+            );
+        }
+        if !self.options.minimum_security.admits(service.security()) {
+            self.note(
+                DiagnosticCode::BelowMinimumSecurity,
+                Some(service),
+                format!(
+                    "`{}`: {} is below the minimum security ({}) and was dropped, whatever \
+                     its priority",
+                    q.name,
+                    service.security(),
+                    match self.options.minimum_security {
+                        MinimumSecurity::ImplicitTls => "implicit-tls",
+                        MinimumSecurity::Starttls => "starttls",
+                        MinimumSecurity::Cleartext => "cleartext",
+                    }
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Notes a submission label pointing at the other submission label's port: the label,
+    /// not the port, decides the TLS mode.
+    fn note_port_of_the_other_label(&mut self, q: &Question, r: &SrvRecord) {
+        let (code, port, text) = match q.service {
+            Service::Submission => (
+                DiagnosticCode::SubmissionOnImplicitTlsPort,
+                465,
+                "points to port 465, the implicit-TLS port; the plan still uses STARTTLS as \
+                 the label says (publish `_submissions` for 465)",
+            ),
+            Service::Submissions => (
+                DiagnosticCode::SubmissionsOnStarttlsPort,
+                587,
+                "points to port 587, the STARTTLS port; the plan still uses implicit TLS as \
+                 the label says (publish `_submission` for 587)",
+            ),
+            _ => return,
+        };
+        if r.port == port {
+            self.note(code, Some(q.service), format!("`{}` {text}", q.name));
+        }
     }
 
     fn candidate(
@@ -279,6 +297,9 @@ impl Planner<'_> {
 }
 
 /// Builds the plan (see [`crate::Discovery::plan`]).
+/// What each label contributed, in question order.
+type Labels<'a> = Vec<(Service, LabelResult, &'a LookupState)>;
+
 pub(crate) fn build(
     address: &EmailAddress,
     options: &Options,
@@ -291,192 +312,10 @@ pub(crate) fn build(
         options,
         diagnostics: Vec::new(),
     };
-    let mut rng = SeededRng::new(seed);
-    let mut labels: Vec<(Service, LabelResult, &LookupState)> = Vec::new();
-    let mut lookups = Vec::new();
-    let mut expires: Option<u32> = None;
-    for (q, state) in questions.iter().zip(states) {
-        let (mut usable, mut result) = planner.filter(q, state);
-        // An RRset has no order, and resolvers rotate it between answers: start the draw from a
-        // canonical order so that the same records and seed always give the same plan.
-        usable.sort_by(|a, b| {
-            (a.priority, a.weight, a.port, &a.target)
-                .cmp(&(b.priority, b.weight, b.port, &b.target))
-        });
-        // One weighted draw per label (decision D4), in fixed question order.
-        result.ordered = rfc2782_order(usable, |r| r.priority, |r| r.weight, &mut rng);
-        if let Some(ttl) = state.answer.as_ref().and_then(|a| a.ttl) {
-            expires = Some(expires.map_or(ttl, |e| e.min(ttl)));
-        }
-        lookups.push(Lookup {
-            id: q.id,
-            service: q.service,
-            name: q.name.clone(),
-            record_type: q.record_type.to_owned(),
-            outcome: state.outcome(),
-            dnssec: state.dnssec,
-            records: state.answer.as_ref().map_or(0, |a| a.records.len()),
-        });
-        labels.push((q.service, result, state));
-    }
-
-    let candidates_for = |planner: &Planner<'_>, protocol: Protocol| -> Vec<Candidate> {
-        let mut implicit = Vec::new();
-        let mut starttls = Vec::new();
-        let mut cleartext = Vec::new();
-        let allow_cleartext = options.minimum_security == MinimumSecurity::Cleartext;
-        for (service, result, state) in &labels {
-            if service.protocol() != protocol {
-                continue;
-            }
-            for r in &result.ordered {
-                let c = planner.candidate(*service, r, result.secure, state, service.security());
-                match service.security() {
-                    Security::ImplicitTls => implicit.push(c),
-                    _ => {
-                        starttls.push(c);
-                        if allow_cleartext {
-                            let clear = Security::Cleartext;
-                            cleartext.push(planner.candidate(
-                                *service,
-                                r,
-                                result.secure,
-                                state,
-                                clear,
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        let mut merged = match options.tls_order {
-            TlsOrder::ImplicitFirst => {
-                implicit.extend(starttls);
-                implicit
-            }
-            TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
-        };
-        merged.extend(cleartext);
-        merged
-    };
-
-    // Outgoing.
-    let outgoing = if options.submission {
-        let candidates = candidates_for(&planner, Protocol::Submission);
-        Outgoing {
-            status: side_status(&labels, Protocol::Submission, !candidates.is_empty()),
-            candidates,
-        }
-    } else {
-        Outgoing {
-            status: Status::NotRequested,
-            candidates: Vec::new(),
-        }
-    };
-
-    // Incoming: choose the protocol by the lowest priority among usable records (D2).
-    let best = |protocol: Protocol| {
-        labels
-            .iter()
-            .filter(|(s, _, _)| s.protocol() == protocol)
-            .flat_map(|(_, r, _)| r.ordered.iter().map(|rec| rec.priority))
-            .min()
-    };
-    let (imap_best, pop3_best) = (best(Protocol::Imap), best(Protocol::Pop3));
-    let chosen = match (imap_best, pop3_best) {
-        (Some(i), Some(p)) if i < p => Some(Protocol::Imap),
-        (Some(i), Some(p)) if p < i => Some(Protocol::Pop3),
-        (Some(_), Some(_)) => Some(match options.prefer {
-            IncomingPreference::Imap => Protocol::Imap,
-            IncomingPreference::Pop3 => Protocol::Pop3,
-        }),
-        (Some(_), None) => Some(Protocol::Imap),
-        (None, Some(_)) => Some(Protocol::Pop3),
-        (None, None) => None,
-    };
-    let mut incoming_alternatives = Vec::new();
-    let incoming = if options.imap || options.pop3 {
-        let candidates = chosen
-            .map(|p| candidates_for(&planner, p))
-            .unwrap_or_default();
-        if let Some(chosen) = chosen {
-            let other = match chosen {
-                Protocol::Imap => Protocol::Pop3,
-                _ => Protocol::Imap,
-            };
-            let alt = candidates_for(&planner, other);
-            if !alt.is_empty() {
-                let why = match (imap_best, pop3_best) {
-                    (Some(i), Some(p)) if i == p => {
-                        format!("equal priority {i}; preference decides")
-                    }
-                    (Some(i), Some(p)) => format!("best priorities: imap {i}, pop3 {p}"),
-                    _ => String::new(),
-                };
-                planner.note(
-                    DiagnosticCode::AlternativeProtocol,
-                    None,
-                    format!(
-                        "{chosen} was chosen ({why}); {other} is listed as an alternative and is \
-                         never switched to without the user"
-                    ),
-                );
-                incoming_alternatives.push(Alternative {
-                    protocol: other,
-                    candidates: alt,
-                });
-            }
-        }
-        let status = if candidates.is_empty() {
-            let imap = side_status(&labels, Protocol::Imap, false);
-            let pop3 = side_status(&labels, Protocol::Pop3, false);
-            combine_status(imap, pop3)
-        } else {
-            Status::Found
-        };
-        Incoming {
-            status,
-            protocol: chosen,
-            candidates,
-        }
-    } else {
-        Incoming {
-            status: Status::NotRequested,
-            protocol: None,
-            candidates: Vec::new(),
-        }
-    };
-
-    let mut confirm = BTreeSet::new();
-    let mut cleartext = false;
-    for c in incoming.candidates.iter().chain(&outgoing.candidates) {
-        if c.trust == Trust::NeedsConfirmation {
-            confirm.insert(c.host.clone());
-        }
-        cleartext |= c.security == Security::Cleartext;
-    }
-    for host in confirm {
-        planner.note(
-            DiagnosticCode::OutOfDomainTarget,
-            None,
-            format!(
-                "`{host}` is outside `{}` and the answer was not DNSSEC-secure: use TLS and send \
-                 no credentials until the certificate verifies for `{}`, or ask the user",
-                address.domain(),
-                address.domain()
-            ),
-        );
-    }
-    if cleartext {
-        planner.note(
-            DiagnosticCode::CleartextAllowed,
-            None,
-            "cleartext fallbacks are listed because the host allowed them; warn the user before \
-             authenticating over them (RFC 8314 §5.1)"
-                .to_owned(),
-        );
-    }
-
+    let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
+    let outgoing = planner.outgoing(&labels);
+    let (incoming, incoming_alternatives) = planner.incoming(&labels);
+    planner.note_side_findings(&incoming, &outgoing);
     Plan {
         email: address.to_string(),
         domain: address.domain().to_owned(),
@@ -487,6 +326,207 @@ pub(crate) fn build(
         lookups,
         diagnostics: planner.diagnostics,
         expires_in_secs: expires,
+    }
+}
+
+impl Planner<'_> {
+    /// Filters and orders every label's records (one RFC 2782 draw per label, D4), and lists
+    /// the lookups with the smallest TTL seen.
+    fn order_labels<'s>(
+        &mut self,
+        questions: &[Question],
+        states: &'s [LookupState],
+        seed: u64,
+    ) -> (Labels<'s>, Vec<Lookup>, Option<u32>) {
+        let mut rng = SeededRng::new(seed);
+        let mut labels = Vec::new();
+        let mut lookups = Vec::new();
+        let mut expires: Option<u32> = None;
+        for (q, state) in questions.iter().zip(states) {
+            let (mut usable, mut result) = self.filter(q, state);
+            // An RRset has no order, and resolvers rotate it between answers: start the draw
+            // from a canonical order so that the same records and seed always give the same plan.
+            usable.sort_by(|a, b| {
+                (a.priority, a.weight, a.port, &a.target)
+                    .cmp(&(b.priority, b.weight, b.port, &b.target))
+            });
+            result.ordered = rfc2782_order(usable, |r| r.priority, |r| r.weight, &mut rng);
+            if let Some(ttl) = state.answer.as_ref().and_then(|a| a.ttl) {
+                expires = Some(expires.map_or(ttl, |e| e.min(ttl)));
+            }
+            lookups.push(Lookup {
+                id: q.id,
+                service: q.service,
+                name: q.name.clone(),
+                record_type: q.record_type.to_owned(),
+                outcome: state.outcome(),
+                dnssec: state.dnssec,
+                records: state.answer.as_ref().map_or(0, |a| a.records.len()),
+            });
+            labels.push((q.service, result, state));
+        }
+        (labels, lookups, expires)
+    }
+
+    /// The candidates of one protocol: implicit TLS and STARTTLS merged as the options say,
+    /// then the cleartext fallbacks when the host allowed them.
+    fn candidates_for(&self, labels: &Labels<'_>, protocol: Protocol) -> Vec<Candidate> {
+        let mut implicit = Vec::new();
+        let mut starttls = Vec::new();
+        let mut cleartext = Vec::new();
+        let allow_cleartext = self.options.minimum_security == MinimumSecurity::Cleartext;
+        for (service, result, state) in labels {
+            if service.protocol() != protocol {
+                continue;
+            }
+            for r in &result.ordered {
+                let c = self.candidate(*service, r, result.secure, state, service.security());
+                if service.security() == Security::ImplicitTls {
+                    implicit.push(c);
+                    continue;
+                }
+                starttls.push(c);
+                if allow_cleartext {
+                    let clear = Security::Cleartext;
+                    cleartext.push(self.candidate(*service, r, result.secure, state, clear));
+                }
+            }
+        }
+        let mut merged = match self.options.tls_order {
+            TlsOrder::ImplicitFirst => {
+                implicit.extend(starttls);
+                implicit
+            }
+            TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
+        };
+        merged.extend(cleartext);
+        merged
+    }
+
+    /// The outgoing (submission) side.
+    fn outgoing(&self, labels: &Labels<'_>) -> Outgoing {
+        if !self.options.submission {
+            return Outgoing {
+                status: Status::NotRequested,
+                candidates: Vec::new(),
+            };
+        }
+        let candidates = self.candidates_for(labels, Protocol::Submission);
+        Outgoing {
+            status: side_status(labels, Protocol::Submission, !candidates.is_empty()),
+            candidates,
+        }
+    }
+
+    /// The incoming side: the protocol with the lowest usable priority (D2, RFC 6186 §3.4),
+    /// the other one as an alternative that is never switched to without the user.
+    fn incoming(&mut self, labels: &Labels<'_>) -> (Incoming, Vec<Alternative>) {
+        if !(self.options.imap || self.options.pop3) {
+            let side = Incoming {
+                status: Status::NotRequested,
+                protocol: None,
+                candidates: Vec::new(),
+            };
+            return (side, Vec::new());
+        }
+        let best = |protocol: Protocol| {
+            labels
+                .iter()
+                .filter(|(s, _, _)| s.protocol() == protocol)
+                .flat_map(|(_, r, _)| r.ordered.iter().map(|rec| rec.priority))
+                .min()
+        };
+        let (imap_best, pop3_best) = (best(Protocol::Imap), best(Protocol::Pop3));
+        let chosen = match (imap_best, pop3_best) {
+            (Some(i), Some(p)) if i < p => Some(Protocol::Imap),
+            (Some(i), Some(p)) if p < i => Some(Protocol::Pop3),
+            (Some(_), Some(_)) => Some(match self.options.prefer {
+                IncomingPreference::Imap => Protocol::Imap,
+                IncomingPreference::Pop3 => Protocol::Pop3,
+            }),
+            (Some(_), None) => Some(Protocol::Imap),
+            (None, Some(_)) => Some(Protocol::Pop3),
+            (None, None) => None,
+        };
+        let mut alternatives = Vec::new();
+        let candidates = chosen
+            .map(|p| self.candidates_for(labels, p))
+            .unwrap_or_default();
+        if let Some(chosen) = chosen {
+            let other = match chosen {
+                Protocol::Imap => Protocol::Pop3,
+                _ => Protocol::Imap,
+            };
+            let alt = self.candidates_for(labels, other);
+            if !alt.is_empty() {
+                let why = match (imap_best, pop3_best) {
+                    (Some(i), Some(p)) if i == p => {
+                        format!("equal priority {i}; preference decides")
+                    }
+                    (Some(i), Some(p)) => format!("best priorities: imap {i}, pop3 {p}"),
+                    _ => String::new(),
+                };
+                self.note(
+                    DiagnosticCode::AlternativeProtocol,
+                    None,
+                    format!(
+                        "{chosen} was chosen ({why}); {other} is listed as an alternative and is \
+                         never switched to without the user"
+                    ),
+                );
+                alternatives.push(Alternative {
+                    protocol: other,
+                    candidates: alt,
+                });
+            }
+        }
+        let status = if candidates.is_empty() {
+            let imap = side_status(labels, Protocol::Imap, false);
+            let pop3 = side_status(labels, Protocol::Pop3, false);
+            combine_status(imap, pop3)
+        } else {
+            Status::Found
+        };
+        let side = Incoming {
+            status,
+            protocol: chosen,
+            candidates,
+        };
+        (side, alternatives)
+    }
+
+    /// Findings about the plan as a whole: targets outside the domain (RFC 6186 §6) and
+    /// cleartext fallbacks (RFC 8314 §5.1).
+    fn note_side_findings(&mut self, incoming: &Incoming, outgoing: &Outgoing) {
+        let mut confirm = BTreeSet::new();
+        let mut cleartext = false;
+        for c in incoming.candidates.iter().chain(&outgoing.candidates) {
+            if c.trust == Trust::NeedsConfirmation {
+                confirm.insert(c.host.clone());
+            }
+            cleartext |= c.security == Security::Cleartext;
+        }
+        let domain = self.address.domain();
+        for host in confirm {
+            self.note(
+                DiagnosticCode::OutOfDomainTarget,
+                None,
+                format!(
+                    "`{host}` is outside `{domain}` and the answer was not DNSSEC-secure: use TLS \
+                     and send no credentials until the certificate verifies for `{domain}`, or \
+                     ask the user"
+                ),
+            );
+        }
+        if cleartext {
+            self.note(
+                DiagnosticCode::CleartextAllowed,
+                None,
+                "cleartext fallbacks are listed because the host allowed them; warn the user \
+                 before authenticating over them (RFC 8314 §5.1)"
+                    .to_owned(),
+            );
+        }
     }
 }
 
@@ -508,11 +548,7 @@ fn merge_by_priority(implicit: Vec<Candidate>, starttls: Vec<Candidate>) -> Vec<
 }
 
 /// The status of one protocol's side, from its labels.
-fn side_status(
-    labels: &[(Service, LabelResult, &LookupState)],
-    protocol: Protocol,
-    found: bool,
-) -> Status {
+fn side_status(labels: &Labels<'_>, protocol: Protocol, found: bool) -> Status {
     if found {
         return Status::Found;
     }
