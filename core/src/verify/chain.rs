@@ -352,7 +352,6 @@ fn verify_trusted(
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
-    let host = subject.host.clone();
     let Some((leaf_der, intermediates)) = chain.split_first() else {
         return Err(Error::new(
             ErrorCode::EmptyChain,
@@ -368,9 +367,7 @@ fn verify_trusted(
             ),
         ));
     }
-
     let refs = subject.reference_identities.clone();
-
     // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
     let leaf = match Certificate::parse(leaf_der) {
         Ok(cert) => cert,
@@ -383,102 +380,127 @@ fn verify_trusted(
             ));
         }
     };
-    let (presented, mut notes) = presented_identities(&leaf);
+    let (presented, notes) = presented_identities(&leaf);
+    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
+    let path = PathInput {
+        leaf_der,
+        leaf: &leaf,
+        intermediates,
+        trust,
+        anchor_constraints,
+        time,
+    };
+    match path.validated_constraints() {
+        Ok(constraints) => Ok(match_identities(
+            subject,
+            presented,
+            notes,
+            &constraints,
+            options,
+        )),
+        Err((reason, message)) => Ok(reject(reason, message, refs, presented)),
+    }
+}
 
-    let leaf_cert = CertificateDer::from(*leaf_der);
-    let intermediate_ders: Vec<CertificateDer<'_>> = intermediates
-        .iter()
-        .map(|c| CertificateDer::from(*c))
-        .collect();
-    let ee = match EndEntityCert::try_from(&leaf_cert) {
-        Ok(ee) => ee,
-        Err(e) => {
-            return Ok(reject(
+/// What path validation needs: the server certificate (raw and parsed), the intermediates as
+/// TLS delivered them, the trust anchors and the time.
+struct PathInput<'a> {
+    leaf_der: &'a [u8],
+    leaf: &'a Certificate<'a>,
+    intermediates: &'a [&'a [u8]],
+    trust: &'a [TrustAnchor<'a>],
+    anchor_constraints: AnchorConstraints,
+    time: UnixTime,
+}
+
+impl PathInput<'_> {
+    /// Validates the path with rustls-webpki, then applies the RFC 5280 rules it does not check;
+    /// gives the DNS name constraints of the validated path, or why it is rejected.
+    fn validated_constraints(&self) -> Result<Vec<DnsConstraints>, (RejectReason, String)> {
+        let leaf_cert = CertificateDer::from(self.leaf_der);
+        let intermediate_ders: Vec<CertificateDer<'_>> = self
+            .intermediates
+            .iter()
+            .map(|c| CertificateDer::from(*c))
+            .collect();
+        let ee = EndEntityCert::try_from(&leaf_cert).map_err(|e| {
+            (
                 classify(&e),
                 format!("the server certificate is not usable: {e}"),
-                refs,
-                presented,
-            ));
+            )
+        })?;
+        // Known deviation (docs/security.md, "Known deviation: self-issued intermediates"):
+        // rustls-webpki 0.103 applies every name constraint to all certificates below it,
+        // self-issued intermediates included, although RFC 5280 §4.2.1.10 exempts a self-issued
+        // certificate that is not the last in the path. The check runs inside
+        // `verify_for_usage` (its verify_cert.rs, `check_signed_chain_name_constraints` calling
+        // `subject_name::check_name_constraints`) with no option to skip it; avoiding it from
+        // here would mean stripping the constraints and evaluating every name form ourselves.
+        // Such a chain is rejected (fail closed), and the reason may read `bad-signature`:
+        // rustls-webpki reports the error it ranks highest among the paths it tried.
+        let path = ee
+            .verify_for_usage(
+                ALGORITHMS,
+                self.trust,
+                &intermediate_ders,
+                self.time,
+                KeyUsage::server_auth(),
+                None,
+                None,
+            )
+            .map_err(|e| {
+                (
+                    classify(&e),
+                    format!("the certificate chain does not validate: {e}"),
+                )
+            })?;
+        // RFC 5280 MUSTs for the server certificate that rustls-webpki does not check.
+        if let Some((reason, problem)) = leaf_profile_problem(self.leaf) {
+            return Err((reason, format!("the server certificate {problem}")));
         }
-    };
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
-    // Known deviation (docs/security.md, "Known deviation: self-issued intermediates"):
-    // rustls-webpki 0.103 applies every name constraint to all certificates below it, self-issued
-    // intermediates included, although RFC 5280 §4.2.1.10 exempts a self-issued certificate that is
-    // not the last in the path. The check runs inside `verify_for_usage` (its verify_cert.rs,
-    // `check_signed_chain_name_constraints` calling `subject_name::check_name_constraints`) with no
-    // option to skip it; avoiding it from here would mean stripping the constraints and evaluating
-    // every name form ourselves. Such a chain is rejected (fail closed), and the reason may read
-    // `bad-signature`: rustls-webpki reports the error it ranks highest among the paths it tried.
-    let path = match ee.verify_for_usage(
-        ALGORITHMS,
-        trust,
-        &intermediate_ders,
-        time,
-        KeyUsage::server_auth(),
-        None,
-        None,
-    ) {
-        Ok(path) => path,
-        Err(e) => {
-            return Ok(reject(
-                classify(&e),
-                format!("the certificate chain does not validate: {e}"),
-                refs,
-                presented,
-            ));
-        }
-    };
-
-    // RFC 5280 MUSTs for the server certificate that rustls-webpki does not check.
-    if let Some((reason, problem)) = leaf_profile_problem(&leaf) {
-        return Ok(reject(
-            reason,
-            format!("the server certificate {problem}"),
-            refs,
-            presented,
-        ));
-    }
-
-    // Name constraints anywhere in the validated path (intermediates and the anchor).
-    let path_constraints = path
-        .intermediate_certificates()
-        .enumerate()
-        .map(|(i, c)| {
-            let place = format!("intermediate certificate {}", i + 1);
-            (place, name_constraints_of(c.der().as_ref()), true)
-        })
-        .chain(std::iter::once((
-            "the trust anchor".to_owned(),
-            anchor_name_constraints(path.anchor()),
-            anchor_constraints == AnchorConstraints::FromCertificates,
-        )));
-    let mut constraints: Vec<DnsConstraints> = Vec::new();
-    for (place, found, from_certificate) in path_constraints {
-        match found {
-            Ok(Some(nc)) => {
-                if let Some(problem) = constraint_problem(&nc).filter(|_| from_certificate) {
-                    return Ok(reject(
-                        RejectReason::NameConstraints,
-                        format!("the nameConstraints of {place} {problem}"),
-                        refs,
-                        presented,
-                    ));
-                }
-                constraints.push(nc);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                return Ok(reject(
+        // Name constraints anywhere in the validated path (intermediates and the anchor).
+        let found = path
+            .intermediate_certificates()
+            .enumerate()
+            .map(|(i, c)| {
+                let place = format!("intermediate certificate {}", i + 1);
+                (place, name_constraints_of(c.der().as_ref()), true)
+            })
+            .chain(std::iter::once((
+                "the trust anchor".to_owned(),
+                anchor_name_constraints(path.anchor()),
+                self.anchor_constraints == AnchorConstraints::FromCertificates,
+            )));
+        let mut constraints = Vec::new();
+        for (place, found, from_certificate) in found {
+            let nc = found.map_err(|e| {
+                (
                     RejectReason::NameConstraints,
                     format!("the nameConstraints of {place} do not parse: {e}"),
-                    refs,
-                    presented,
+                )
+            })?;
+            let Some(nc) = nc else { continue };
+            if let Some(problem) = constraint_problem(&nc).filter(|_| from_certificate) {
+                return Err((
+                    RejectReason::NameConstraints,
+                    format!("the nameConstraints of {place} {problem}"),
                 ));
             }
+            constraints.push(nc);
         }
+        Ok(constraints)
     }
+}
 
+/// Matches the presented identities of a validated chain against the subject's reference
+/// identities, in order (RFC 6125 §6, RFC 7817, D7–D12).
+fn match_identities(
+    subject: &Subject,
+    presented: Vec<PresentedIdentity>,
+    mut notes: Vec<String>,
+    constraints: &[DnsConstraints],
+    options: VerifyOptions,
+) -> Verdict {
     // Security scenario 67 and RFC 9525 §7.6: a CA's dNSName constraints do not limit SRVNames,
     // and SRVName constraints are not evaluated here, so under any constraint SRV-IDs are not used.
     let srv_ids_usable = constraints.is_empty();
@@ -492,98 +514,94 @@ fn verify_trusted(
             "the CN was ignored because the certificate has subjectAltName identities".into(),
         );
     }
-
-    let dns_allowed = |name: &str| dns_name_allowed(name, &constraints);
     let presents_dns = |reference: &str| {
         presented.iter().any(|p| {
             (p.kind == PresentedKind::DnsId || (use_cn && p.kind == PresentedKind::CnId))
                 && p.invalid.is_none()
                 && dns_id_matches(&p.value, reference)
-        }) && dns_allowed(reference)
+        }) && dns_name_allowed(reference, constraints)
     };
-
-    let mut matched = None;
-    for r in &refs {
-        let ok = match r.kind {
-            IdentityKind::SrvId => {
-                srv_ids_usable
-                    && presented.iter().any(|p| {
-                        p.kind == PresentedKind::SrvId
-                            && p.invalid.is_none()
-                            && parse_srv_id(&r.value).is_ok_and(|(label, domain)| {
-                                srv_id_matches(&p.value, label, domain)
-                            })
-                    })
-            }
+    let presents_srv = |reference: &str| {
+        srv_ids_usable
+            && presented.iter().any(|p| {
+                p.kind == PresentedKind::SrvId
+                    && p.invalid.is_none()
+                    && parse_srv_id(reference)
+                        .is_ok_and(|(label, domain)| srv_id_matches(&p.value, label, domain))
+            })
+    };
+    let refs = subject.reference_identities.clone();
+    let matched = refs
+        .iter()
+        .find(|r| match r.kind {
+            IdentityKind::SrvId => presents_srv(&r.value),
             IdentityKind::DnsId => presents_dns(&r.value),
-        };
-        if ok {
-            matched = Some(r.clone());
-            break;
-        }
-    }
-    let verdict = match matched {
-        Some(m) => Verdict {
-            status: VerdictStatus::Verified,
-            message: format!(
+        })
+        .cloned();
+    let host = subject.host.as_str();
+    let host_is_a_reference = refs
+        .iter()
+        .any(|r| r.kind == IdentityKind::DnsId && r.value == host);
+    let (status, message, matched, reason) = match matched {
+        Some(m) => (
+            VerdictStatus::Verified,
+            format!(
                 "the certificate is valid for {} `{}`",
                 kind_name(m.kind),
                 m.value
             ),
-            matched: Some(m),
-            reason: None,
-            reference_identities: refs,
-            presented,
-            notes,
-        },
-        None if !refs.is_empty()
-            && !refs
-                .iter()
-                .any(|r| r.kind == IdentityKind::DnsId && r.value == host)
-            && presents_dns(&host) =>
-        {
-            Verdict {
-                status: VerdictStatus::NeedsConfirmation,
-                message: format!(
-                    "the certificate is valid only for the server `{host}`, not for `{}`, and the SRV \
-                 answer was not DNSSEC-secure: ask the user to confirm `{host}` before sending anything",
-                    refs.iter()
-                        .filter(|r| r.kind == IdentityKind::DnsId)
-                        .map(|r| r.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join("`, `")
-                ),
-                matched: Some(ReferenceIdentity {
-                    kind: IdentityKind::DnsId,
-                    value: host.clone(),
-                }),
-                reason: None,
-                reference_identities: refs,
-                presented,
-                notes,
-            }
-        }
-        None => {
-            let shown: Vec<String> = presented.iter().map(|p| p.value.clone()).collect();
-            Verdict {
-                status: VerdictStatus::Rejected,
-                message: format!(
-                    "the certificate names [{}], none of [{}]",
-                    shown.join(", "),
-                    refs.iter()
-                        .map(|r| r.value.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                matched: None,
-                reason: Some(RejectReason::NameMismatch),
-                reference_identities: refs,
-                presented,
-                notes,
-            }
-        }
+            Some(m),
+            None,
+        ),
+        None if !refs.is_empty() && !host_is_a_reference && presents_dns(host) => (
+            VerdictStatus::NeedsConfirmation,
+            format!(
+                "the certificate is valid only for the server `{host}`, not for `{}`, and the SRV \
+                 answer was not DNSSEC-secure: ask the user to confirm `{host}` before sending \
+                 anything",
+                dns_ids(&refs).join("`, `")
+            ),
+            Some(ReferenceIdentity {
+                kind: IdentityKind::DnsId,
+                value: host.to_owned(),
+            }),
+            None,
+        ),
+        None => (
+            VerdictStatus::Rejected,
+            format!(
+                "the certificate names [{}], none of [{}]",
+                presented
+                    .iter()
+                    .map(|p| p.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                refs.iter()
+                    .map(|r| r.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None,
+            Some(RejectReason::NameMismatch),
+        ),
     };
-    Ok(verdict)
+    Verdict {
+        status,
+        matched,
+        reason,
+        message,
+        reference_identities: refs,
+        presented,
+        notes,
+    }
+}
+
+/// The DNS-ID values among reference identities.
+fn dns_ids(refs: &[ReferenceIdentity]) -> Vec<&str> {
+    refs.iter()
+        .filter(|r| r.kind == IdentityKind::DnsId)
+        .map(|r| r.value.as_str())
+        .collect()
 }
 
 /// Verifies the chain of a plan's `candidate` against the reference identities planning gave it
