@@ -175,96 +175,101 @@ impl Imap {
                 return violation("a literal before TLS");
             }
             let (first, rest) = split_word(&line);
-            match self.state {
-                State::AwaitTls => return violation("data while waiting for TLS"),
-                State::AuthContinue | State::AuthWait => {
-                    if let Some(step) = self.auth_reply(first, rest) {
-                        return step;
-                    }
-                }
-                State::Greeting => {
-                    if first != "*" {
-                        return violation("the greeting is not an untagged response");
-                    }
-                    let (status, text) = split_word(rest);
-                    self.greeting = text.to_owned();
-                    if status.eq_ignore_ascii_case("OK") {
-                    } else if status.eq_ignore_ascii_case("PREAUTH") {
-                        if !core.tls && core.require_tls {
-                            return Step::Abort(Abort::PreauthWithoutTls);
-                        }
-                        self.preauth = true;
-                    } else if status.eq_ignore_ascii_case("BYE")
-                        || status.eq_ignore_ascii_case("NO")
-                    {
-                        return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
-                    } else {
-                        return violation(format!("unexpected greeting `{status}`"));
-                    }
-                    if self.preauth && !core.tls {
-                        // Authenticated already and no STARTTLS possible: only a cleartext
-                        // candidate the host opted into gets here.
-                        return self.done(core);
-                    }
-                    return self.command("CAPABILITY", State::Capability);
-                }
-                State::Capability | State::Starttls => {
-                    if first == "+" {
-                        return violation("a continuation request where none was asked for");
-                    }
-                    if first == "*" {
-                        let (kind, atoms) = split_word(rest);
-                        if self.state == State::Capability
-                            && kind.eq_ignore_ascii_case("CAPABILITY")
-                        {
-                            self.keywords
-                                .extend(atoms.split_ascii_whitespace().map(str::to_owned));
-                        }
-                        // Other untagged data is never acted on (scenario 25).
-                        continue;
-                    }
-                    if first != format!("A{}", self.tag) {
-                        return violation(format!(
-                            "a completion with tag `{first}`, expected `A{}`",
-                            self.tag
-                        ));
-                    }
-                    let (status, text) = split_word(rest);
-                    let ok = status.eq_ignore_ascii_case("OK");
-                    let refused =
-                        status.eq_ignore_ascii_case("NO") || status.eq_ignore_ascii_case("BAD");
-                    match (self.state, ok, refused) {
-                        (State::Capability, true, _) => {
-                            if core.tls {
-                                return self.done(core);
-                            }
-                            if self
-                                .keywords
-                                .iter()
-                                .any(|k| k.eq_ignore_ascii_case("STARTTLS"))
-                            {
-                                return self.command("STARTTLS", State::Starttls);
-                            }
-                            if core.require_tls {
-                                return Step::Abort(Abort::StarttlsNotOffered);
-                            }
-                            return self.done(core);
-                        }
-                        (State::Capability, false, true) => {
-                            return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
-                        }
-                        (State::Starttls, true, _) => {
-                            self.state = State::AwaitTls;
-                            return Step::StartTls;
-                        }
-                        (State::Starttls, false, true) => {
-                            return Step::Abort(Abort::StarttlsRefused(Untrusted(text.to_owned())));
-                        }
-                        _ => return violation(format!("unexpected status `{status}`")),
-                    }
-                }
+            let step = match self.state {
+                State::AwaitTls => Some(violation("data while waiting for TLS")),
+                State::AuthContinue | State::AuthWait => self.auth_reply(first, rest),
+                State::Greeting => Some(self.greeting(core, first, rest)),
+                State::Capability | State::Starttls => self.response(core, first, rest),
+            };
+            if let Some(step) = step {
+                return step;
             }
         }
         Step::NeedMore
+    }
+
+    /// The server's greeting: OK, PREAUTH (refused before TLS when TLS is required), or a
+    /// refusal.
+    fn greeting(&mut self, core: &mut Core, first: &str, rest: &str) -> Step {
+        if first != "*" {
+            return violation("the greeting is not an untagged response");
+        }
+        let (status, text) = split_word(rest);
+        self.greeting = text.to_owned();
+        if status.eq_ignore_ascii_case("PREAUTH") {
+            if !core.tls && core.require_tls {
+                return Step::Abort(Abort::PreauthWithoutTls);
+            }
+            self.preauth = true;
+        } else if status.eq_ignore_ascii_case("BYE") || status.eq_ignore_ascii_case("NO") {
+            return Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())));
+        } else if !status.eq_ignore_ascii_case("OK") {
+            return violation(format!("unexpected greeting `{status}`"));
+        }
+        if self.preauth && !core.tls {
+            // Authenticated already and no STARTTLS possible: only a cleartext candidate the
+            // host opted into gets here.
+            return self.done(core);
+        }
+        self.command("CAPABILITY", State::Capability)
+    }
+
+    /// A line while CAPABILITY or STARTTLS is outstanding: untagged data (only CAPABILITY is
+    /// read, scenario 25) or the tagged completion. `None` means: read on.
+    fn response(&mut self, core: &mut Core, first: &str, rest: &str) -> Option<Step> {
+        if first == "+" {
+            return Some(violation("a continuation request where none was asked for"));
+        }
+        if first == "*" {
+            let (kind, atoms) = split_word(rest);
+            if self.state == State::Capability && kind.eq_ignore_ascii_case("CAPABILITY") {
+                self.keywords
+                    .extend(atoms.split_ascii_whitespace().map(str::to_owned));
+            }
+            return None;
+        }
+        if first != format!("A{}", self.tag) {
+            return Some(violation(format!(
+                "a completion with tag `{first}`, expected `A{}`",
+                self.tag
+            )));
+        }
+        let (status, text) = split_word(rest);
+        Some(self.completion(core, status, text))
+    }
+
+    /// The tagged completion of CAPABILITY or STARTTLS.
+    fn completion(&mut self, core: &mut Core, status: &str, text: &str) -> Step {
+        let ok = status.eq_ignore_ascii_case("OK");
+        let refused = status.eq_ignore_ascii_case("NO") || status.eq_ignore_ascii_case("BAD");
+        match (self.state, ok, refused) {
+            (State::Capability, true, _) => {
+                if core.tls {
+                    return self.done(core);
+                }
+                if self
+                    .keywords
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case("STARTTLS"))
+                {
+                    return self.command("STARTTLS", State::Starttls);
+                }
+                if core.require_tls {
+                    return Step::Abort(Abort::StarttlsNotOffered);
+                }
+                self.done(core)
+            }
+            (State::Capability, false, true) => {
+                Step::Abort(Abort::ServerRefused(Untrusted(text.to_owned())))
+            }
+            (State::Starttls, true, _) => {
+                self.state = State::AwaitTls;
+                Step::StartTls
+            }
+            (State::Starttls, false, true) => {
+                Step::Abort(Abort::StarttlsRefused(Untrusted(text.to_owned())))
+            }
+            _ => violation(format!("unexpected status `{status}`")),
+        }
     }
 }

@@ -128,91 +128,91 @@ impl Smtp {
                 Ok(None) => continue,
                 Err(step) => return step,
             };
-            let text = Untrusted(texts.join(" "));
-            match (self.state, code) {
-                (State::AuthLoginUser | State::AuthLoginPass, 334) if !self.pending.is_empty() => {
-                    self.state = if self.state == State::AuthLoginUser {
-                        State::AuthLoginPass
-                    } else {
-                        State::AuthWait
-                    };
-                    let next = self.pending.remove(0);
-                    return secret_line(next.0);
-                }
-                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, 235)
-                    if self.pending.is_empty() =>
-                {
-                    return Step::LoggedIn;
-                }
-                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, 400..=599) => {
-                    self.pending.clear();
-                    return Step::LoginFailed(text);
-                }
-                (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, _) => {
-                    return violation(format!("unexpected reply {code} to the login"));
-                }
-                (State::Greeting, 220) => {
-                    self.greeting = text.0;
-                    return self.ehlo();
-                }
-                (State::Greeting, _) => return Step::Abort(Abort::ServerRefused(text)),
-                (State::Ehlo, 250) => {
-                    let mut keywords = Vec::new();
-                    let mut mechanisms = Vec::new();
-                    // The first line is the server's name; the others are keywords (RFC 5321 §4.1.1.1).
-                    for t in texts.iter().skip(1) {
-                        let (keyword, args) = split_word(t);
-                        let (keyword, legacy) = match keyword.split_once('=') {
-                            Some((k, v)) => (k, Some(v)),
-                            None => (keyword, None),
-                        };
-                        if keyword.eq_ignore_ascii_case("AUTH") {
-                            let list =
-                                legacy.map_or_else(|| args.to_owned(), |v| format!("{v} {args}"));
-                            for m in list.split_ascii_whitespace() {
-                                let m = m.to_ascii_uppercase();
-                                if !mechanisms.contains(&m) {
-                                    mechanisms.push(m);
-                                }
-                            }
-                        }
-                        keywords.push(keyword.to_owned());
-                    }
-                    if core.tls {
-                        return Step::Done(Capabilities {
-                            tls: true,
-                            keywords,
-                            auth_mechanisms: mechanisms,
-                            login_disabled: false,
-                            preauthenticated: false,
-                            greeting: Untrusted(self.greeting.clone()),
-                        });
-                    }
-                    if keywords.iter().any(|k| k.eq_ignore_ascii_case("STARTTLS")) {
-                        return self.command("STARTTLS".into(), State::Starttls);
-                    }
-                    if core.require_tls {
-                        return Step::Abort(Abort::StarttlsNotOffered);
-                    }
-                    return Step::Done(Capabilities {
-                        tls: false,
-                        keywords,
-                        auth_mechanisms: mechanisms,
-                        login_disabled: false,
-                        preauthenticated: false,
-                        greeting: Untrusted(self.greeting.clone()),
-                    });
-                }
-                (State::Ehlo, 220) => return violation("EHLO answered with 220"),
-                (State::Ehlo, _) => return Step::Abort(Abort::ServerRefused(text)),
-                (State::Starttls, 220) => {
-                    self.state = State::AwaitTls;
-                    return Step::StartTls;
-                }
-                (State::Starttls, _) => return Step::Abort(Abort::StarttlsRefused(text)),
-                (State::AwaitTls, _) => return violation("data while waiting for TLS"),
-            }
+            return self.reply(core, code, &texts);
         }
         Step::NeedMore
+    }
+
+    /// One complete reply (all its lines) in the current state.
+    fn reply(&mut self, core: &mut Core, code: u16, texts: &[String]) -> Step {
+        let text = Untrusted(texts.join(" "));
+        match (self.state, code) {
+            (State::AuthLoginUser | State::AuthLoginPass | State::AuthWait, _) => {
+                self.login_reply(code, text)
+            }
+            (State::Greeting, 220) => {
+                self.greeting = text.0;
+                self.ehlo()
+            }
+            (State::Greeting, _) => Step::Abort(Abort::ServerRefused(text)),
+            (State::Ehlo, 250) => self.ehlo_reply(core, texts),
+            (State::Ehlo, 220) => violation("EHLO answered with 220"),
+            (State::Ehlo, _) => Step::Abort(Abort::ServerRefused(text)),
+            (State::Starttls, 220) => {
+                self.state = State::AwaitTls;
+                Step::StartTls
+            }
+            (State::Starttls, _) => Step::Abort(Abort::StarttlsRefused(text)),
+            (State::AwaitTls, _) => violation("data while waiting for TLS"),
+        }
+    }
+
+    /// A reply during AUTH: the next LOGIN secret on 334, done on 235, refused on 4xx/5xx.
+    fn login_reply(&mut self, code: u16, text: Untrusted) -> Step {
+        match code {
+            334 if !self.pending.is_empty() && self.state != State::AuthWait => {
+                self.state = if self.state == State::AuthLoginUser {
+                    State::AuthLoginPass
+                } else {
+                    State::AuthWait
+                };
+                let next = self.pending.remove(0);
+                secret_line(next.0)
+            }
+            235 if self.pending.is_empty() => Step::LoggedIn,
+            400..=599 => {
+                self.pending.clear();
+                Step::LoginFailed(text)
+            }
+            _ => violation(format!("unexpected reply {code} to the login")),
+        }
+    }
+
+    /// The 250 reply to EHLO: keywords and AUTH mechanisms (the first line is the server's name,
+    /// RFC 5321 §4.1.1.1); then STARTTLS, or done.
+    fn ehlo_reply(&mut self, core: &mut Core, texts: &[String]) -> Step {
+        let mut keywords = Vec::new();
+        let mut mechanisms = Vec::new();
+        for t in texts.iter().skip(1) {
+            let (keyword, args) = split_word(t);
+            let (keyword, legacy) = match keyword.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (keyword, None),
+            };
+            if keyword.eq_ignore_ascii_case("AUTH") {
+                let list = legacy.map_or_else(|| args.to_owned(), |v| format!("{v} {args}"));
+                for m in list.split_ascii_whitespace() {
+                    let m = m.to_ascii_uppercase();
+                    if !mechanisms.contains(&m) {
+                        mechanisms.push(m);
+                    }
+                }
+            }
+            keywords.push(keyword.to_owned());
+        }
+        if !core.tls && keywords.iter().any(|k| k.eq_ignore_ascii_case("STARTTLS")) {
+            return self.command("STARTTLS".into(), State::Starttls);
+        }
+        if !core.tls && core.require_tls {
+            return Step::Abort(Abort::StarttlsNotOffered);
+        }
+        Step::Done(Capabilities {
+            tls: core.tls,
+            keywords,
+            auth_mechanisms: mechanisms,
+            login_disabled: false,
+            preauthenticated: false,
+            greeting: Untrusted(self.greeting.clone()),
+        })
     }
 }
