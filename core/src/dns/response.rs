@@ -143,26 +143,49 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 }
 
 fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
-    // Follow a CNAME/DNAME chain at the owner (RFC 7673 §3.1), bounded.
+    // Each owner name is rendered once (a chain step must not re-render every name).
+    let owners: Vec<String> = message
+        .answers
+        .iter()
+        .map(|r| name_string(&r.name))
+        .collect();
+    let (owner, used) = follow_owner_aliases(message, &owners, qname, answer);
+    read_srv_records(message, &owners, &owner, &used, answer);
+    read_addresses(message, answer);
+    if answer.records.is_empty() {
+        answer.outcome = Outcome::NoData;
+        if answer.ttl.is_none() {
+            answer.ttl = negative_ttl(&message.authorities);
+        }
+    } else {
+        answer.outcome = Outcome::Records;
+    }
+}
+
+/// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
+/// record used once; gives the final owner and which answer records the chain used.
+fn follow_owner_aliases(
+    message: &Response,
+    owners: &[String],
+    qname: &str,
+    answer: &mut Answer,
+) -> (String, Vec<bool>) {
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
     for _ in 0..MAX_CHAIN {
-        let mut next = None;
-        for (i, r) in message.answers.iter().enumerate() {
-            let rname = name_string(&r.name);
-            if let Data::Cname(c) = &r.data {
-                if rname == owner {
-                    next = Some((i, name_string(c)));
-                    break;
-                }
-            } else if let Data::Dname(target) = &r.data {
-                let suffix = format!(".{rname}");
-                if let Some(prefix) = owner.strip_suffix(&suffix) {
-                    next = Some((i, format!("{prefix}.{}", name_string(target))));
-                    break;
-                }
-            }
-        }
+        let next = message
+            .answers
+            .iter()
+            .zip(owners)
+            .enumerate()
+            .find_map(|(i, (r, rname))| match &r.data {
+                Data::Cname(c) if *rname == owner => Some((i, name_string(c))),
+                Data::Dname(target) => owner
+                    .strip_suffix(rname.as_str())
+                    .and_then(|p| p.strip_suffix('.'))
+                    .map(|prefix| (i, format!("{prefix}.{}", name_string(target)))),
+                _ => None,
+            });
         let Some((i, target)) = next else { break };
         if used[i] {
             break;
@@ -175,10 +198,22 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
         ));
         owner = target;
     }
+    (owner, used)
+}
+
+/// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
+/// not DNSSEC records are counted and noted as ignored.
+fn read_srv_records(
+    message: &Response,
+    owners: &[String],
+    owner: &str,
+    used: &[bool],
+    answer: &mut Answer,
+) {
     let mut ignored = 0usize;
-    for (i, r) in message.answers.iter().enumerate() {
+    for ((r, rname), used) in message.answers.iter().zip(owners).zip(used) {
         match &r.data {
-            Data::Srv(srv) if r.class_in && name_string(&r.name) == owner => {
+            Data::Srv(srv) if r.class_in && rname == owner => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
                     ".".to_owned()
@@ -193,7 +228,7 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
                     ttl: Some(r.ttl),
                 });
             }
-            _ if used[i] => {}
+            _ if *used => {}
             // RRSIGs and other DNSSEC records are expected alongside the answer.
             _ if matches!(
                 r.record_type(),
@@ -208,33 +243,27 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
             format!("{ignored} answer record(s) not owned by `{owner}` (or not SRV) were ignored"),
         ));
     }
+}
+
+/// Addresses (A, AAAA) from the answer and additional sections, and aliases (CNAME) from the
+/// additional section, by owner name.
+fn read_addresses(message: &Response, answer: &mut Answer) {
     let additional = message.additionals.iter().map(|r| (r, true));
     for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
-        let owner = name_string(&r.name);
-        match &r.data {
-            Data::A(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V4(*a)),
-            Data::Aaaa(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V6(*a)),
+        let address = match &r.data {
+            Data::A(a) => IpAddr::V4(*a),
+            Data::Aaaa(a) => IpAddr::V6(*a),
             Data::Cname(c) if in_additional => {
-                answer.aliases.insert(owner, name_string(c));
+                answer.aliases.insert(name_string(&r.name), name_string(c));
+                continue;
             }
-            _ => {}
-        }
-    }
-    if answer.records.is_empty() {
-        answer.outcome = Outcome::NoData;
-        if answer.ttl.is_none() {
-            answer.ttl = negative_ttl(&message.authorities);
-        }
-    } else {
-        answer.outcome = Outcome::Records;
+            _ => continue,
+        };
+        answer
+            .addresses
+            .entry(name_string(&r.name))
+            .or_default()
+            .push(address);
     }
 }
 
