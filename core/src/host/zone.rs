@@ -166,19 +166,34 @@ impl ZoneHost {
             out.set_dnssec_ok(edns.flags().dnssec_ok);
             r.set_edns(out);
         }
+        let payload = q.edns.as_ref().map(|e| e.max_payload());
         let qname = key(question.name());
-        let qtype = question.query_type();
         let Some(zone) = self.zone_for(&qname) else {
             r.metadata.response_code = ResponseCode::Refused;
-            return encode(&r, q.edns.as_ref().map(|e| e.max_payload()), transport);
+            return encode(&r, payload, transport);
         };
         r.metadata.authoritative = true;
         let wants_ad =
             q.metadata.authentic_data || q.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
         r.metadata.authentic_data = zone.secure && wants_ad;
-        let mut name = qname.clone();
-        let mut rcode = ResponseCode::NoError;
-        let mut answered = false;
+        let (rcode, answered) = self.answer_section(&mut r, qname, question.query_type());
+        r.metadata.response_code = rcode;
+        if !answered {
+            r.add_authorities(self.records(&zone.origin, RecordType::SOA));
+        }
+        self.additional_section(&mut r);
+        encode(&r, payload, transport)
+    }
+
+    /// The answer section for `qname`/`qtype`, following CNAMEs within the zones (at most
+    /// [`MAX_CHAIN`]); gives the response code and whether records of `qtype` were found.
+    fn answer_section(
+        &self,
+        r: &mut Message,
+        qname: String,
+        qtype: RecordType,
+    ) -> (ResponseCode, bool) {
+        let mut name = qname;
         for _ in 0..MAX_CHAIN {
             let Some(zone) = self.zone_for(&name) else {
                 break;
@@ -186,28 +201,27 @@ impl ZoneHost {
             let direct = self.records(&name, qtype);
             if !direct.is_empty() {
                 r.add_answers(direct);
-                answered = true;
-                break;
+                return (ResponseCode::NoError, true);
             }
-            if let Some(cname) = self.records(&name, RecordType::CNAME).into_iter().next() {
-                let target = match &cname.data {
-                    RData::CNAME(c) => key(&c.0),
-                    _ => break,
+            let Some(cname) = self.records(&name, RecordType::CNAME).into_iter().next() else {
+                let rcode = if Self::exists(zone, &name) {
+                    ResponseCode::NoError
+                } else {
+                    ResponseCode::NXDomain
                 };
-                r.add_answer(cname);
-                name = target;
-                continue;
-            }
-            if !Self::exists(zone, &name) {
-                rcode = ResponseCode::NXDomain;
-            }
-            break;
+                return (rcode, false);
+            };
+            let RData::CNAME(c) = &cname.data else {
+                break;
+            };
+            name = key(&c.0);
+            r.add_answer(cname);
         }
-        r.metadata.response_code = rcode;
-        if !answered {
-            r.add_authorities(self.records(&zone.origin, RecordType::SOA));
-        }
-        // Additional section: addresses (and aliases) of in-zone SRV targets.
+        (ResponseCode::NoError, false)
+    }
+
+    /// The additional section: addresses (and aliases) of the in-zone SRV targets.
+    fn additional_section(&self, r: &mut Message) {
         let targets: Vec<String> = r
             .answers
             .iter()
@@ -223,22 +237,18 @@ impl ZoneHost {
                 if !seen.insert(host.clone()) {
                     break;
                 }
-                let alias = self.records(&host, RecordType::CNAME).into_iter().next();
-                if let Some(alias) = alias {
-                    let next = match &alias.data {
-                        RData::CNAME(c) => key(&c.0),
-                        _ => break,
-                    };
-                    r.add_additional(alias);
-                    host = next;
-                    continue;
-                }
-                r.add_additionals(self.records(&host, RecordType::A));
-                r.add_additionals(self.records(&host, RecordType::AAAA));
-                break;
+                let Some(alias) = self.records(&host, RecordType::CNAME).into_iter().next() else {
+                    r.add_additionals(self.records(&host, RecordType::A));
+                    r.add_additionals(self.records(&host, RecordType::AAAA));
+                    break;
+                };
+                let RData::CNAME(c) = &alias.data else {
+                    break;
+                };
+                host = key(&c.0);
+                r.add_additional(alias);
             }
         }
-        encode(&r, q.edns.as_ref().map(|e| e.max_payload()), transport)
     }
 
     /// Answers every question of `discovery` over UDP, retrying over TCP after truncation, and
