@@ -1,7 +1,7 @@
 //! `exitStatus(command, result, report?)`: the core's exit-status policy for command-line hosts.
 
-use mailsrv_core::exit::{self, SideOutcome};
 use mailsrv_core::Status;
+use mailsrv_core::exit::{self, SideOutcome};
 use wasm_bindgen::prelude::*;
 
 use crate::{bad_argument, from_js};
