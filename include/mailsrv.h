@@ -290,15 +290,15 @@ enum mailsrv_failure
   /**
    * The resolver said NXDOMAIN.
    */
-  MAILSRV_FAILURE_NXDOMAIN = 2,
+  MAILSRV_FAILURE_NX_DOMAIN = 2,
   /**
    * The resolver said NODATA.
    */
-  MAILSRV_FAILURE_NODATA = 3,
+  MAILSRV_FAILURE_NO_DATA = 3,
   /**
    * The resolver said SERVFAIL.
    */
-  MAILSRV_FAILURE_SERVFAIL = 4,
+  MAILSRV_FAILURE_SERV_FAIL = 4,
   /**
    * The resolver said REFUSED.
    */
@@ -1234,6 +1234,104 @@ bool mailsrv_discovery_is_complete(const mailsrv_discovery *discovery);
 mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
                                       uint64_t seed,
                                       mailsrv_plan **out);
+
+/**
+ * The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_min_security_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_tls_order` value, as JSON spells it (e.g. `"domain-priority"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_tls_order_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_dnssec` value, as JSON spells it (e.g. `"indeterminate"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_dnssec_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_failure` value, as JSON spells it (e.g. `"refused"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_failure_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_service` value, as JSON spells it (e.g. `"pop3"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_service_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_protocol` value, as JSON spells it (e.g. `"none"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_protocol_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_security` value, as JSON spells it (e.g. `"cleartext"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_security_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"needs-confirmation"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_trust_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_status` value, as JSON spells it (e.g. `"not-requested"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_status_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_outcome` value, as JSON spells it (e.g. `"network-error"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_outcome_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_identity_kind_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_verdict_status` value, as JSON spells it (e.g. `"rejected"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_verdict_status_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_reject_reason_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_tls_outcome` value, as JSON spells it (e.g. `"not-verified"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_tls_outcome_name(uint32_t value);
 
 /**
  * Makes a negotiator for `protocol` (`mailsrv_protocol`: IMAP, POP3 or SUBMISSION) over a

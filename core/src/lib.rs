@@ -41,6 +41,7 @@ pub mod identity;
 pub mod model;
 pub mod name;
 pub mod negotiate;
+pub mod numbering;
 pub mod options;
 pub mod order;
 mod plan;

@@ -19,7 +19,9 @@
     reason = "the safety contract is stated once in the header"
 )]
 
+mod cenum;
 mod discovery;
+mod enums;
 mod ffi_util;
 mod negotiator;
 mod plan;
@@ -28,6 +30,7 @@ mod verify;
 mod zone;
 
 pub use discovery::*;
+pub use enums::*;
 pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
 pub use negotiator::*;
 pub use plan::*;
@@ -124,6 +127,21 @@ mod tests {
                 unsafe { core::ffi::CStr::from_ptr(mailsrv_result_message(*code as u32)) };
             assert_eq!(message.to_str().ok(), Some(code.description()));
         }
+    }
+
+    #[test]
+    fn c_enums_are_generated_from_the_cores_lists() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/enums.rs");
+        let fresh = cenum::generate::render_enums_rs();
+        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "ffi/src/enums.rs is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use mailsrv_core::negotiate::{Abort, Negotiator, Secret, Step, TlsOutcome};
 use mailsrv_core::{Protocol, Security};
 
+use crate::cenum::from_c;
 use crate::ffi_util::{
     OwnedStr, box_out, bytes, copy_out, free_box, guard, handle, handle_mut, mailsrv_result,
     mailsrv_str, text, write_out,
@@ -90,58 +91,64 @@ impl Drop for mailsrv_negotiator {
     }
 }
 
-fn reason(a: &Abort) -> (u32, String) {
+/// The C reason and detail of an abort. `Abort` carries data, so it has no core numbering
+/// (`Numbered`): this match is its one table, by the C names.
+fn reason(a: &Abort) -> (mailsrv_abort_reason, String) {
+    use mailsrv_abort_reason as A;
     match a {
-        Abort::InjectedAfterUpgrade => (1, String::new()),
-        Abort::StarttlsNotOffered => (2, String::new()),
-        Abort::StarttlsRefused(t) => (3, t.0.clone()),
-        Abort::PreauthWithoutTls => (4, String::new()),
-        Abort::ServerRefused(t) => (5, t.0.clone()),
-        Abort::ProtocolViolation(d) => (6, d.clone()),
-        Abort::LineTooLong => (7, String::new()),
-        Abort::CertificateNotVerified => (8, String::new()),
-        Abort::NoAuthentication => (9, String::new()),
-        Abort::Misuse(d) => (10, d.clone()),
+        Abort::InjectedAfterUpgrade => (A::MAILSRV_ABORT_INJECTED_AFTER_UPGRADE, String::new()),
+        Abort::StarttlsNotOffered => (A::MAILSRV_ABORT_STARTTLS_NOT_OFFERED, String::new()),
+        Abort::StarttlsRefused(t) => (A::MAILSRV_ABORT_STARTTLS_REFUSED, t.0.clone()),
+        Abort::PreauthWithoutTls => (A::MAILSRV_ABORT_PREAUTH_WITHOUT_TLS, String::new()),
+        Abort::ServerRefused(t) => (A::MAILSRV_ABORT_SERVER_REFUSED, t.0.clone()),
+        Abort::ProtocolViolation(d) => (A::MAILSRV_ABORT_PROTOCOL_VIOLATION, d.clone()),
+        Abort::LineTooLong => (A::MAILSRV_ABORT_LINE_TOO_LONG, String::new()),
+        Abort::CertificateNotVerified => (A::MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED, String::new()),
+        Abort::NoAuthentication => (A::MAILSRV_ABORT_NO_AUTHENTICATION, String::new()),
+        Abort::Misuse(d) => (A::MAILSRV_ABORT_MISUSE, d.clone()),
     }
 }
 
 impl mailsrv_negotiator {
     fn record(&mut self, step: Step) -> mailsrv_step {
+        use mailsrv_step_kind as K;
         self.last_bytes.fill(0);
         self.last_bytes.clear();
+        let none = mailsrv_abort_reason::MAILSRV_ABORT_NONE;
+        // `Step` carries data too: the C kind is named here, once.
         let (kind, abort, text) = match step {
             Step::Send(b) => {
                 self.last_bytes = b;
-                (0, 0, String::new())
+                (K::MAILSRV_STEP_SEND, none, String::new())
             }
-            Step::NeedMore => (1, 0, String::new()),
-            Step::StartTls => (2, 0, String::new()),
-            Step::AwaitTls => (3, 0, String::new()),
+            Step::NeedMore => (K::MAILSRV_STEP_NEED_MORE, none, String::new()),
+            Step::StartTls => (K::MAILSRV_STEP_START_TLS, none, String::new()),
+            Step::AwaitTls => (K::MAILSRV_STEP_AWAIT_TLS, none, String::new()),
             Step::Done(caps) => {
                 self.capabilities = serde_json::to_vec(&caps).ok();
-                (4, 0, String::new())
+                (K::MAILSRV_STEP_DONE, none, String::new())
             }
             Step::Abort(a) => {
                 let (r, t) = reason(&a);
-                (5, r, t)
+                (K::MAILSRV_STEP_ABORT, r, t)
             }
             Step::SendSecret(b) => {
                 self.last_bytes = b.as_bytes().to_vec();
-                (6, 0, String::new())
+                (K::MAILSRV_STEP_SEND_SECRET, none, String::new())
             }
-            Step::LoggedIn => (7, 0, String::new()),
-            Step::LoginFailed(t) => (8, 0, t.0),
+            Step::LoggedIn => (K::MAILSRV_STEP_LOGGED_IN, none, String::new()),
+            Step::LoginFailed(t) => (K::MAILSRV_STEP_LOGIN_FAILED, none, t.0),
         };
         self.last_text = OwnedStr::new(&text);
         mailsrv_step {
-            kind,
+            kind: kind as u32,
             bytes: if self.last_bytes.is_empty() {
                 std::ptr::null()
             } else {
                 self.last_bytes.as_ptr()
             },
             bytes_len: self.last_bytes.len(),
-            abort_reason: abort,
+            abort_reason: abort as u32,
             text: self.last_text.view(),
         }
     }
@@ -161,18 +168,8 @@ pub unsafe extern "C" fn mailsrv_negotiator_new(
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
-        let protocol = match protocol {
-            0 => Protocol::Imap,
-            1 => Protocol::Pop3,
-            2 => Protocol::Submission,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
-        let security = match security {
-            0 => Security::ImplicitTls,
-            1 => Security::Starttls,
-            2 => Security::Cleartext,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
+        let protocol = from_c::<Protocol>(protocol)?;
+        let security = from_c::<Security>(security)?;
         // SAFETY: caller contract for (client_name, client_name_len).
         let name = unsafe { text(client_name, client_name_len)? };
         let n = mailsrv_negotiator {
@@ -262,44 +259,13 @@ pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let n = unsafe { handle_mut(negotiator)? };
-        let outcome = tls_outcome_from_code(outcome).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let outcome = from_c::<TlsOutcome>(outcome)?;
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
         let step = n.inner.tls_established(outcome);
         step_out(n, step, out)
     })
-}
-
-/// The C value of a [`TlsOutcome`].
-pub(crate) fn tls_outcome_code(outcome: TlsOutcome) -> u32 {
-    match outcome {
-        TlsOutcome::Verified => mailsrv_tls_outcome::MAILSRV_TLS_VERIFIED as u32,
-        TlsOutcome::UserConfirmed => mailsrv_tls_outcome::MAILSRV_TLS_USER_CONFIRMED as u32,
-        TlsOutcome::NotVerified => mailsrv_tls_outcome::MAILSRV_TLS_NOT_VERIFIED as u32,
-    }
-}
-
-/// The [`TlsOutcome`] of a C value, if it is one.
-fn tls_outcome_from_code(code: u32) -> Option<TlsOutcome> {
-    [
-        TlsOutcome::Verified,
-        TlsOutcome::UserConfirmed,
-        TlsOutcome::NotVerified,
-    ]
-    .into_iter()
-    .find(|o| tls_outcome_code(*o) == code)
-}
-
-/// The certificate outcome reported to `mailsrv_negotiator_tls_established`.
-#[repr(u32)]
-pub enum mailsrv_tls_outcome {
-    /// Handshake done and the verdict is `verified`.
-    MAILSRV_TLS_VERIFIED = 0,
-    /// The verdict is `needs-confirmation` and the user confirmed the server.
-    MAILSRV_TLS_USER_CONFIRMED = 1,
-    /// Not verified (or not confirmed).
-    MAILSRV_TLS_NOT_VERIFIED = 2,
 }
 
 /// Authenticates; allowed only after DONE over TLS with a verified or confirmed certificate

@@ -2,10 +2,9 @@
 
 use mailsrv_core::exit::{self, SideOutcome};
 use mailsrv_core::explain::whys;
-use mailsrv_core::{
-    Candidate, DnssecStatus, IdentityKind, Outcome, Plan, Protocol, Security, Service, Status,
-    Trust,
-};
+use mailsrv_core::{Candidate, Plan};
+
+use crate::cenum::{option_to_c, to_c};
 
 use crate::ffi_util::{
     EMPTY_STR, OwnedStr, free_box, guard, guard_value, handle, json_out, mailsrv_result,
@@ -23,178 +22,6 @@ pub enum mailsrv_side {
     MAILSRV_SIDE_OUTGOING = 1,
     /// `incomingAlternatives[0].candidates` (the other incoming protocol).
     MAILSRV_SIDE_ALTERNATIVE = 2,
-}
-
-/// SRV service labels.
-#[repr(u32)]
-pub enum mailsrv_service {
-    /// `_submissions`
-    MAILSRV_SERVICE_SUBMISSIONS = 0,
-    /// `_submission`
-    MAILSRV_SERVICE_SUBMISSION = 1,
-    /// `_imaps`
-    MAILSRV_SERVICE_IMAPS = 2,
-    /// `_imap`
-    MAILSRV_SERVICE_IMAP = 3,
-    /// `_pop3s`
-    MAILSRV_SERVICE_POP3S = 4,
-    /// `_pop3`
-    MAILSRV_SERVICE_POP3 = 5,
-}
-
-/// Mail protocols.
-#[repr(u32)]
-pub enum mailsrv_protocol {
-    /// IMAP.
-    MAILSRV_PROTOCOL_IMAP = 0,
-    /// POP3.
-    MAILSRV_PROTOCOL_POP3 = 1,
-    /// Submission.
-    MAILSRV_PROTOCOL_SUBMISSION = 2,
-    /// No protocol (nothing found).
-    MAILSRV_PROTOCOL_NONE = 3,
-}
-
-/// Connection security.
-#[repr(u32)]
-pub enum mailsrv_security {
-    /// Implicit TLS.
-    MAILSRV_SECURITY_IMPLICIT_TLS = 0,
-    /// STARTTLS / STLS.
-    MAILSRV_SECURITY_STARTTLS = 1,
-    /// Cleartext (host opted in).
-    MAILSRV_SECURITY_CLEARTEXT = 2,
-}
-
-/// Trust classes.
-#[repr(u32)]
-pub enum mailsrv_trust {
-    /// DNSSEC-secure SRV answer.
-    MAILSRV_TRUST_DNSSEC_SECURE = 0,
-    /// Target inside the email domain.
-    MAILSRV_TRUST_IN_DOMAIN = 1,
-    /// Outside the domain without DNSSEC.
-    MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
-}
-
-/// Side status.
-#[repr(u32)]
-pub enum mailsrv_status {
-    /// Candidates found.
-    MAILSRV_STATUS_FOUND = 0,
-    /// The domain says the service is not offered.
-    MAILSRV_STATUS_NOT_OFFERED = 1,
-    /// Nothing published.
-    MAILSRV_STATUS_NOT_PUBLISHED = 2,
-    /// A lookup failed.
-    MAILSRV_STATUS_LOOKUP_FAILED = 3,
-    /// Records exist but none is usable.
-    MAILSRV_STATUS_NO_USABLE_RECORDS = 4,
-    /// Not asked for.
-    MAILSRV_STATUS_NOT_REQUESTED = 5,
-}
-
-/// Lookup outcomes.
-#[repr(u32)]
-pub enum mailsrv_outcome {
-    /// Not answered yet.
-    MAILSRV_OUTCOME_PENDING = 0,
-    /// SRV records.
-    MAILSRV_OUTCOME_RECORDS = 1,
-    /// NODATA.
-    MAILSRV_OUTCOME_NO_DATA = 2,
-    /// NXDOMAIN.
-    MAILSRV_OUTCOME_NX_DOMAIN = 3,
-    /// SERVFAIL.
-    MAILSRV_OUTCOME_SERV_FAIL = 4,
-    /// REFUSED.
-    MAILSRV_OUTCOME_REFUSED = 5,
-    /// Another RCODE.
-    MAILSRV_OUTCOME_OTHER_ERROR = 6,
-    /// Truncated: retry over TCP.
-    MAILSRV_OUTCOME_TRUNCATED = 7,
-    /// Malformed response.
-    MAILSRV_OUTCOME_MALFORMED = 8,
-    /// Timeout reported.
-    MAILSRV_OUTCOME_TIMEOUT = 9,
-    /// Network error reported.
-    MAILSRV_OUTCOME_NETWORK_ERROR = 10,
-}
-
-/// Reference-identity types.
-#[repr(u32)]
-pub enum mailsrv_identity_kind {
-    /// SRV-ID (`_imaps.example.net`).
-    MAILSRV_IDENTITY_SRV_ID = 0,
-    /// DNS-ID (`example.net`).
-    MAILSRV_IDENTITY_DNS_ID = 1,
-}
-
-pub(crate) fn service_code(s: Service) -> u32 {
-    match s {
-        Service::Submissions => 0,
-        Service::Submission => 1,
-        Service::Imaps => 2,
-        Service::Imap => 3,
-        Service::Pop3s => 4,
-        Service::Pop3 => 5,
-    }
-}
-
-pub(crate) fn service_from_code(v: u32) -> Option<Service> {
-    Service::ALL.get(usize::try_from(v).ok()?).copied()
-}
-
-fn protocol_code(p: Option<Protocol>) -> u32 {
-    match p {
-        Some(Protocol::Imap) => 0,
-        Some(Protocol::Pop3) => 1,
-        Some(Protocol::Submission) => 2,
-        None => 3,
-    }
-}
-
-pub(crate) fn outcome_code(o: Outcome) -> u32 {
-    match o {
-        Outcome::Pending => 0,
-        Outcome::Records => 1,
-        Outcome::NoData => 2,
-        Outcome::NxDomain => 3,
-        Outcome::ServFail => 4,
-        Outcome::Refused => 5,
-        Outcome::OtherError => 6,
-        Outcome::Truncated => 7,
-        Outcome::Malformed => 8,
-        Outcome::Timeout => 9,
-        Outcome::NetworkError => 10,
-    }
-}
-
-fn dnssec_code(d: DnssecStatus) -> u32 {
-    match d {
-        DnssecStatus::Secure => 1,
-        DnssecStatus::Insecure => 2,
-        DnssecStatus::Bogus => 3,
-        DnssecStatus::Indeterminate => 4,
-    }
-}
-
-fn status_code(s: Status) -> u32 {
-    match s {
-        Status::Found => 0,
-        Status::NotOffered => 1,
-        Status::NotPublished => 2,
-        Status::LookupFailed => 3,
-        Status::NoUsableRecords => 4,
-        Status::NotRequested => 5,
-    }
-}
-
-pub(crate) fn identity_code(k: IdentityKind) -> u32 {
-    match k {
-        IdentityKind::SrvId => 0,
-        IdentityKind::DnsId => 1,
-    }
 }
 
 /// The JSON string of a serde enum value (its kebab-case name).
@@ -340,10 +167,13 @@ impl mailsrv_plan {
     }
 
     pub(crate) fn candidates(&self, side: u32) -> Result<(&[Candidate], &[CandidateStrings]), R> {
+        const INCOMING: u32 = mailsrv_side::MAILSRV_SIDE_INCOMING as u32;
+        const OUTGOING: u32 = mailsrv_side::MAILSRV_SIDE_OUTGOING as u32;
+        const ALTERNATIVE: u32 = mailsrv_side::MAILSRV_SIDE_ALTERNATIVE as u32;
         let list: &[Candidate] = match side {
-            0 => &self.plan.incoming.candidates,
-            1 => &self.plan.outgoing.candidates,
-            2 => self
+            INCOMING => &self.plan.incoming.candidates,
+            OUTGOING => &self.plan.outgoing.candidates,
+            ALTERNATIVE => self
                 .plan
                 .incoming_alternatives
                 .first()
@@ -427,12 +257,9 @@ pub unsafe extern "C" fn mailsrv_plan_summary(
         // SAFETY: NULL or a live handle.
         let p = unsafe { handle(plan)? };
         let values = [
-            (
-                out_incoming_protocol,
-                protocol_code(p.plan.incoming.protocol),
-            ),
-            (out_incoming_status, status_code(p.plan.incoming.status)),
-            (out_outgoing_status, status_code(p.plan.outgoing.status)),
+            (out_incoming_protocol, option_to_c(p.plan.incoming.protocol)),
+            (out_incoming_status, to_c(p.plan.incoming.status)),
+            (out_outgoing_status, to_c(p.plan.outgoing.status)),
         ];
         for (out, v) in values {
             if !out.is_null() {
@@ -520,22 +347,14 @@ pub unsafe extern "C" fn mailsrv_plan_candidate(
         let p = unsafe { handle(plan)? };
         let (c, s) = p.candidate(side, index)?;
         let value = mailsrv_candidate {
-            service: service_code(c.service),
-            protocol: protocol_code(Some(c.protocol)),
+            service: to_c(c.service),
+            protocol: to_c(c.protocol),
             host: s.host.view(),
             port: c.port,
-            security: match c.security {
-                Security::ImplicitTls => 0,
-                Security::Starttls => 1,
-                Security::Cleartext => 2,
-            },
+            security: to_c(c.security),
             priority: c.priority,
             weight: c.weight,
-            trust: match c.trust {
-                Trust::DnssecSecure => 0,
-                Trust::InDomain => 1,
-                Trust::NeedsConfirmation => 2,
-            },
+            trust: to_c(c.trust),
             sni: s.sni.view(),
             sni_alternative: s.sni_alternative.view(),
             alpn: s.alpn.view(),
@@ -599,7 +418,7 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
         }
         // SAFETY: both checked non-NULL.
         unsafe {
-            write_out(out_kind, identity_code(r.kind))?;
+            write_out(out_kind, to_c(r.kind))?;
             write_out(out_value, v.view())
         }
     })
@@ -697,10 +516,10 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
             .ok_or(R::MAILSRV_RESULT_INTERNAL)?;
         let value = mailsrv_lookup {
             id: l.id,
-            service: service_code(l.service),
+            service: to_c(l.service),
             name: name.view(),
-            outcome: outcome_code(l.outcome),
-            dnssec: dnssec_code(l.dnssec),
+            outcome: to_c(l.outcome),
+            dnssec: to_c(l.dnssec),
             records: l.records,
         };
         // SAFETY: out is NULL or valid for writes.

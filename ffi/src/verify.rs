@@ -1,54 +1,15 @@
 //! `mailsrv_verdict`: certificate-chain verification for a candidate, and PEM decoding.
 
-use mailsrv_core::{
-    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_chain,
-};
+use mailsrv_core::{Service, Subject, Verdict, VerifyOptions, certificates_from_pem, verify_chain};
 
+use crate::cenum::{from_c, option_to_c, to_c};
 use crate::ffi_util::{
     EMPTY_STR, OwnedStr, box_out, bytes, free_box, guard, guard_value, handle, json_out,
     mailsrv_bytes, mailsrv_result, mailsrv_str, text, write_out,
 };
-use crate::negotiator::tls_outcome_code;
-use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
+use crate::plan::{json_name, mailsrv_plan};
 
 type R = mailsrv_result;
-
-/// Verdict status.
-#[repr(u32)]
-pub enum mailsrv_verdict_status {
-    /// Valid chain matching the email domain or its SRV-ID (or a DNSSEC-secure target).
-    MAILSRV_VERDICT_VERIFIED = 0,
-    /// Valid chain matching only the SRV target: ask the user before sending anything.
-    MAILSRV_VERDICT_NEEDS_CONFIRMATION = 1,
-    /// Do not use this server.
-    MAILSRV_VERDICT_REJECTED = 2,
-}
-
-/// Why a chain was rejected.
-#[repr(u32)]
-pub enum mailsrv_reject_reason {
-    /// Not rejected.
-    MAILSRV_REJECT_NONE = 0,
-    /// No path to a trust anchor.
-    MAILSRV_REJECT_UNKNOWN_ISSUER = 1,
-    /// Expired at `now`.
-    MAILSRV_REJECT_EXPIRED = 2,
-    /// Not yet valid at `now`.
-    MAILSRV_REJECT_NOT_YET_VALID = 3,
-    /// Bad or unsupported signature.
-    MAILSRV_REJECT_BAD_SIGNATURE = 4,
-    /// Not for TLS server authentication.
-    MAILSRV_REJECT_WRONG_KEY_USAGE = 5,
-    /// Name constraints forbid the names.
-    MAILSRV_REJECT_NAME_CONSTRAINTS = 6,
-    /// No reference identity matches.
-    MAILSRV_REJECT_NAME_MISMATCH = 7,
-    /// A certificate does not parse.
-    MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
-    /// Another failure (see the message).
-    MAILSRV_REJECT_OTHER = 9,
-}
 
 /// A verdict (opaque). Free with `mailsrv_verdict_free`.
 pub struct mailsrv_verdict {
@@ -136,7 +97,7 @@ pub unsafe extern "C" fn mailsrv_verify(
         }
         // SAFETY: caller contracts for the text arguments.
         let (domain, host) = unsafe { (text(domain, domain_len)?, text(host, host_len)?) };
-        let service = service_from_code(service).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let service = from_c::<Service>(service)?;
         let subject = Subject::new(domain, service, host, dnssec_secure != 0)?;
         let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
         verify_into(&subject, chains, now, legacy_cn, out)
@@ -188,23 +149,8 @@ pub unsafe extern "C" fn mailsrv_verdict_summary(
     guard(|| {
         // SAFETY: NULL or a live handle.
         let v = unsafe { handle(verdict)? };
-        let status = match v.verdict.status {
-            VerdictStatus::Verified => 0,
-            VerdictStatus::NeedsConfirmation => 1,
-            VerdictStatus::Rejected => 2,
-        };
-        let reason = match v.verdict.reason {
-            None => 0,
-            Some(RejectReason::UnknownIssuer) => 1,
-            Some(RejectReason::Expired) => 2,
-            Some(RejectReason::NotYetValid) => 3,
-            Some(RejectReason::BadSignature) => 4,
-            Some(RejectReason::WrongKeyUsage) => 5,
-            Some(RejectReason::NameConstraints) => 6,
-            Some(RejectReason::NameMismatch) => 7,
-            Some(RejectReason::MalformedCertificate) => 8,
-            Some(RejectReason::Other) => 9,
-        };
+        let status = to_c(v.verdict.status);
+        let reason = option_to_c(v.verdict.reason);
         for (out, value) in [(out_status, status), (out_reason, reason)] {
             if !out.is_null() {
                 // SAFETY: non-NULL out-parameter, valid by contract.
@@ -230,7 +176,7 @@ pub unsafe extern "C" fn mailsrv_verdict_tls_outcome(
         let v = unsafe { handle(verdict)? };
         let outcome = v.verdict.status.tls_outcome(user_confirmed != 0);
         // SAFETY: NULL or valid for writes (caller contract); write_out checks NULL.
-        unsafe { write_out(out, tls_outcome_code(outcome)) }
+        unsafe { write_out(out, to_c(outcome)) }
     })
 }
 
@@ -283,7 +229,7 @@ pub unsafe extern "C" fn mailsrv_verdict_matched(
         }
         // SAFETY: both checked non-NULL.
         unsafe {
-            write_out(out_kind, identity_code(m.kind))?;
+            write_out(out_kind, to_c(m.kind))?;
             write_out(out_value, s.view())
         }
     })

@@ -259,8 +259,11 @@ static int print_verdict(const mailsrv_verdict *v, const mailsrv_candidate *c, i
     } else {
         uint32_t status = 0;
         if (host_check("mailsrv_verdict_summary", mailsrv_verdict_summary(v, &status, NULL)) != 0) return 2;
-        const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
-        say("%s:%u: %s: %s\n", c->host.data, (unsigned)c->port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
+        /* The library names the status ("needs-confirmation"); shown as "NEEDS CONFIRMATION". */
+        char name[32];
+        snprintf(name, sizeof name, "%s", mailsrv_verdict_status_name(status));
+        for (char *p = name; *p; p++) *p = *p == '-' ? ' ' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        say("%s:%u: %s: %s\n", c->host.data, (unsigned)c->port, name, mailsrv_verdict_message(v).data);
     }
     uint8_t exit_status = 1;
     if (host_check("mailsrv_verdict_exit_status", mailsrv_verdict_exit_status(v, &exit_status)) != 0) return 2;
@@ -431,7 +434,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, index, &c)) != 0 || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
     char address[256];
     address_of(plan, side, index, &c, server, address, sizeof address);
-    say("  %s:%u %s\n", c.host.data, (unsigned)c.port, c.security == MAILSRV_SECURITY_IMPLICIT_TLS ? "implicit-tls" : "starttls");
+    say("  %s:%u %s\n", c.host.data, (unsigned)c.port, mailsrv_security_name(c.security));
     int fd = connect_to(c.host.data, address, c.port);
     if (fd < 0) { say("    cannot connect\n"); return 0; }
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -502,8 +505,6 @@ static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64
 }
 
 static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
-    static const char *security[] = {"implicit-tls", "starttls", "cleartext"};
-    static const char *trust[] = {"dnssec-secure", "in-domain", "needs-confirmation"};
     size_t n = mailsrv_plan_candidate_count(plan, side);
     if (n == 0) return;
     say("%s:\n", title);
@@ -511,8 +512,7 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
         mailsrv_candidate c;
         if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, i, &c)) != 0) die("cannot read the plan");
         say("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
-               c.security < 3 ? security[c.security] : "?", (unsigned)c.priority, (unsigned)c.weight,
-               c.trust < 3 ? trust[c.trust] : "?");
+               mailsrv_security_name(c.security), (unsigned)c.priority, (unsigned)c.weight, mailsrv_trust_name(c.trust));
         mailsrv_str why;
         if (host_check("mailsrv_plan_candidate_why", mailsrv_plan_candidate_why(plan, side, i, &why)) != 0) die("cannot read the plan");
         say("      why: %s\n", why.data);

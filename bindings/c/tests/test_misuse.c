@@ -101,7 +101,7 @@ int main(void) {
     CHECK_RESULT(mailsrv_discovery_plan(d, 1, &plan), MAILSRV_RESULT_OK);
     CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) == 1);
     for (uint16_t id = 0; id < 6; id++) {
-        if (id != 2 && id != 3) CHECK_RESULT(mailsrv_discovery_fail(d, id, MAILSRV_FAILURE_NXDOMAIN), MAILSRV_RESULT_OK);
+        if (id != 2 && id != 3) CHECK_RESULT(mailsrv_discovery_fail(d, id, MAILSRV_FAILURE_NX_DOMAIN), MAILSRV_RESULT_OK);
     }
     CHECK(mailsrv_discovery_is_complete(d));
     mailsrv_plan *second = NULL;
@@ -194,5 +194,25 @@ int main(void) {
     CHECK(strcmp(mailsrv_result_name(MAILSRV_RESULT_INVALID_DOMAIN), "INVALID_DOMAIN") == 0);
     CHECK(strcmp(mailsrv_result_name(123456), "UNKNOWN") == 0);
     CHECK(strlen(mailsrv_result_message(MAILSRV_RESULT_ADDRESS_LITERAL)) > 10);
+
+    /* Enumeration names come from the core's lists; an unknown number has the empty name and
+     * is INVALID_ARGUMENT wherever it is passed in. */
+    CHECK(strcmp(mailsrv_security_name(MAILSRV_SECURITY_STARTTLS), "starttls") == 0);
+    CHECK(strcmp(mailsrv_failure_name(MAILSRV_FAILURE_NX_DOMAIN), "nx-domain") == 0);
+    CHECK(strcmp(mailsrv_reject_reason_name(MAILSRV_REJECT_NONE), "none") == 0);
+    CHECK(strcmp(mailsrv_verdict_status_name(MAILSRV_VERDICT_NEEDS_CONFIRMATION), "needs-confirmation") == 0);
+    CHECK(strcmp(mailsrv_trust_name(99), "") == 0);
+    mailsrv_negotiator *neg = NULL;
+    CHECK_RESULT(mailsrv_negotiator_new(MAILSRV_PROTOCOL_NONE, MAILSRV_SECURITY_STARTTLS, (const uint8_t *)"h", 1, &neg), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK_RESULT(mailsrv_negotiator_new(MAILSRV_PROTOCOL_IMAP, 3, (const uint8_t *)"h", 1, &neg), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK(neg == NULL);
+    mailsrv_options wrong = o;
+    wrong.prefer = MAILSRV_PROTOCOL_SUBMISSION;
+    mailsrv_discovery *none = NULL;
+    CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)"a@example.net", 13, &wrong, &none), MAILSRV_RESULT_INVALID_ARGUMENT);
+    wrong = o;
+    wrong.tls_order = 2;
+    CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)"a@example.net", 13, &wrong, &none), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK(none == NULL);
     return report("test_misuse");
 }
