@@ -121,7 +121,8 @@ fn options_to_c(o: &Options) -> mailsrv_options {
     }
 }
 
-/// Writes the default options (RFC 8314 §5.2 secure defaults) to `*out`.
+/// Writes the default options, `Options::default()` of the core (RFC 8314 §5.2 secure
+/// defaults), to `*out`, which the caller owns. Returns OK or NULL_PARAMETER.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> mailsrv_result {
     guard(|| {
@@ -131,8 +132,13 @@ pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> m
     })
 }
 
-/// Starts a discovery for the UTF-8 address `email` (`email_len` bytes). `options` may be NULL
-/// for the defaults. On success `*out` holds a handle to free with `mailsrv_discovery_free`.
+/// Starts a discovery for the UTF-8 address `email` (`email_len` bytes), with `options` (NULL
+/// for the defaults; read during the call only).
+///
+/// Returns OK with `*out` set to a discovery the caller owns (free it with
+/// `mailsrv_discovery_free`); NULL_PARAMETER for a NULL `out` or `email` with a non-zero length;
+/// INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value in `options` (or a
+/// `prefer` other than IMAP or POP3); an address code (1xx) for an address the core refuses.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_new(
     email: *const u8,
@@ -167,14 +173,15 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
     })
 }
 
-/// Frees a discovery. NULL is allowed. Views obtained from it become invalid.
+/// Frees a discovery (NULL is allowed). Views obtained from it become invalid; plans made from
+/// it stay valid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_free(discovery: *mut mailsrv_discovery) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(discovery) }
 }
 
-/// Number of questions (0 for NULL).
+/// Number of questions (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_question_count(
     discovery: *const mailsrv_discovery,
@@ -185,7 +192,11 @@ pub unsafe extern "C" fn mailsrv_discovery_question_count(
     })
 }
 
-/// Describes question number `index` (0-based) in `*out`.
+/// Describes question `index` (0-based) in `*out`. Its `name`, `record_type` and `wire` are
+/// views owned by the discovery, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past
+/// the last question.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_question(
     discovery: *const mailsrv_discovery,
@@ -215,9 +226,14 @@ pub unsafe extern "C" fn mailsrv_discovery_question(
     })
 }
 
-/// Feeds the wire-format response to question `id`. `dnssec` is a `mailsrv_dnssec` value.
-/// `out_outcome` may be NULL; otherwise it receives a `mailsrv_outcome` (e.g.
-/// `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer).
+/// Feeds the wire-format response (borrowed for the call) to question `id`. `dnssec` is a
+/// `mailsrv_dnssec` value. `*out_outcome` receives a `mailsrv_outcome` (e.g.
+/// `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer; `MAILSRV_OUTCOME_MALFORMED`
+/// for bytes that do not parse, which is not an error).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery` or `out_outcome`, or a NULL `response` with a
+/// non-zero length; INVALID_ARGUMENT for an unknown `dnssec`; a DNS code (2xx: UNKNOWN_QUESTION,
+/// ALREADY_ANSWERED, NOT_A_RESPONSE, MESSAGE_ID_MISMATCH, QUESTION_MISMATCH).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_receive(
     discovery: *mut mailsrv_discovery,
@@ -230,20 +246,25 @@ pub unsafe extern "C" fn mailsrv_discovery_receive(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
+        if out_outcome.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         // SAFETY: caller contract for (response, response_len).
         let response = unsafe { bytes(response, response_len)? };
         let dnssec = option_from_c::<DnssecStatus>(dnssec)?;
         let outcome: Outcome = d.inner.receive(id, response, dnssec)?;
-        if !out_outcome.is_null() {
-            // SAFETY: non-NULL out-parameter, valid for writes by contract.
-            unsafe { write_out(out_outcome, to_c(outcome))? };
-        }
-        Ok(())
+        // SAFETY: checked non-NULL above; valid for writes by contract.
+        unsafe { write_out(out_outcome, to_c(outcome)) }
     })
 }
 
 /// Feeds `count` SRV records parsed by the host's resolver for question `id` (`count` 0 means
-/// NODATA). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as insecure).
+/// NODATA; the records are copied). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as
+/// insecure).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery`, or NULL `records` with a non-zero `count`;
+/// INVALID_ARGUMENT for an unknown `dnssec` or more than 65535 records; INVALID_RECORD for a target
+/// that is not UTF-8; UNKNOWN_QUESTION or ALREADY_ANSWERED.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_receive_records(
     discovery: *mut mailsrv_discovery,
@@ -284,7 +305,10 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_records(
     })
 }
 
-/// Reports a failure (`mailsrv_failure`) for question `id`.
+/// Reports a failure or negative answer (`mailsrv_failure`) for question `id`.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery`; INVALID_ARGUMENT for an unknown `failure`;
+/// UNKNOWN_QUESTION or ALREADY_ANSWERED.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_fail(
     discovery: *mut mailsrv_discovery,
@@ -300,7 +324,7 @@ pub unsafe extern "C" fn mailsrv_discovery_fail(
     })
 }
 
-/// Whether every question has a final answer (false for NULL).
+/// Whether every question has a final answer (false for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_is_complete(
     discovery: *const mailsrv_discovery,
@@ -311,8 +335,11 @@ pub unsafe extern "C" fn mailsrv_discovery_is_complete(
     })
 }
 
-/// Builds the plan from what is known now, with `seed` for the RFC 2782 order. On success
-/// `*out` holds a plan to free with `mailsrv_plan_free`; the discovery stays usable.
+/// Builds the plan from what is known now, with `seed` for the RFC 2782 order; the discovery
+/// stays usable.
+///
+/// Returns OK with `*out` set to a plan the caller owns (free it with `mailsrv_plan_free`);
+/// NULL_PARAMETER for a NULL `discovery` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_plan(
     discovery: *const mailsrv_discovery,

@@ -155,7 +155,13 @@ impl mailsrv_negotiator {
 }
 
 /// Makes a negotiator for `protocol` (`mailsrv_protocol`: IMAP, POP3 or SUBMISSION) over a
-/// connection with `security` (`mailsrv_security`). `client_name` is the SMTP EHLO argument.
+/// connection with `security` (`mailsrv_security`). `client_name` (borrowed, copied) is the SMTP
+/// EHLO argument.
+///
+/// Returns OK with `*out` set to a negotiator the caller owns (free it with
+/// `mailsrv_negotiator_free`); NULL_PARAMETER for a NULL `out`, or NULL `client_name` with a
+/// non-zero length; INVALID_ARGUMENT for an unknown protocol (NONE included) or security, or a
+/// name that is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_new(
     protocol: u32,
@@ -199,7 +205,9 @@ fn step_out(n: &mut mailsrv_negotiator, step: Step, out: *mut mailsrv_step) -> R
     unsafe { write_out(out, s) }
 }
 
-/// The first step.
+/// The first step, in `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_start(
     negotiator: *mut mailsrv_negotiator,
@@ -213,7 +221,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_start(
     })
 }
 
-/// Feeds bytes received from the server.
+/// Feeds bytes received from the server (borrowed for the call); the next step goes to `*out`
+/// (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or NULL `data` with a non-zero
+/// length. A misbehaving server is an ABORT step, not an error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_receive(
     negotiator: *mut mailsrv_negotiator,
@@ -232,7 +244,10 @@ pub unsafe extern "C" fn mailsrv_negotiator_receive(
     })
 }
 
-/// Continues with bytes already received (call after writing a SEND or SEND_SECRET step).
+/// Continues with bytes already received (call after writing a SEND or SEND_SECRET step); the
+/// next step goes to `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_poll(
     negotiator: *mut mailsrv_negotiator,
@@ -249,7 +264,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_poll(
     })
 }
 
-/// Reports the TLS handshake and the verdict: `mailsrv_tls_outcome`.
+/// Reports the TLS handshake and the verdict (`outcome`, a `mailsrv_tls_outcome`); the next
+/// step goes to `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`; INVALID_ARGUMENT for an unknown
+/// outcome.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     negotiator: *mut mailsrv_negotiator,
@@ -270,7 +289,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
 
 /// Authenticates; allowed only after DONE over TLS with a verified or confirmed certificate
 /// (else the step is an ABORT with MISUSE and nothing is to be sent). The credentials are
-/// borrowed for the call.
+/// borrowed for the call; the step in `*out` (SEND_SECRET carries them) is valid until the next
+/// call on the negotiator.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or a NULL text with a non-zero
+/// length; INVALID_ARGUMENT for text that is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_login(
     negotiator: *mut mailsrv_negotiator,
@@ -297,7 +320,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_login(
     })
 }
 
-/// The capabilities learned after TLS, as JSON (after a DONE step; INVALID_ARGUMENT before).
+/// The capabilities learned after TLS, as JSON, into the caller's `buf` (as `mailsrv_plan_json`
+/// does).
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+/// NULL_PARAMETER for a NULL `negotiator` or `out_n`; INVALID_ARGUMENT before a DONE step.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_capabilities_json(
     negotiator: *const mailsrv_negotiator,

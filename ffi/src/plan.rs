@@ -200,16 +200,19 @@ impl mailsrv_plan {
     }
 }
 
-/// Frees a plan. NULL is allowed. Views obtained from it become invalid.
+/// Frees a plan (NULL is allowed). Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_free(plan: *mut mailsrv_plan) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(plan) }
 }
 
-/// Writes the plan as JSON — exactly the bytes the Rust example prints with `--json` when
-/// `pretty` is non-zero (two-space indent, no trailing newline), compact otherwise. Call with
-/// `buf` NULL to learn the size in `*out_n` (the result is then INSUFFICIENT_SIZE).
+/// Writes the plan as JSON into the caller's `buf` of `len` bytes — exactly the bytes the Rust
+/// example prints with `--json` when `pretty` is non-zero (two-space indent, no trailing
+/// newline), compact otherwise — and its size to `*out_n`. No NUL is added.
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or `len` too small
+/// (call with NULL first to learn the size); NULL_PARAMETER for a NULL `plan` or `out_n`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_json(
     plan: *const mailsrv_plan,
@@ -226,7 +229,8 @@ pub unsafe extern "C" fn mailsrv_plan_json(
     })
 }
 
-/// The normalised address (view valid until the plan is freed; empty for NULL).
+/// The normalised address: a view owned by the plan, valid until it is freed (empty for NULL).
+/// Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsrv_str {
     guard_value(EMPTY_STR, || {
@@ -235,7 +239,8 @@ pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsr
     })
 }
 
-/// The email domain as A-labels (view valid until the plan is freed; empty for NULL).
+/// The email domain as A-labels: a view owned by the plan, valid until it is freed (empty for
+/// NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mailsrv_str {
     guard_value(EMPTY_STR, || {
@@ -245,7 +250,9 @@ pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mails
 }
 
 /// The chosen incoming protocol (`mailsrv_protocol`, NONE if nothing was found) and the status
-/// (`mailsrv_status`) of the incoming and outgoing sides. Any out-parameter may be NULL.
+/// (`mailsrv_status`) of the incoming and outgoing sides.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or any NULL out-parameter.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_summary(
     plan: *const mailsrv_plan,
@@ -261,21 +268,24 @@ pub unsafe extern "C" fn mailsrv_plan_summary(
             (out_incoming_status, to_c(p.plan.incoming.status)),
             (out_outgoing_status, to_c(p.plan.outgoing.status)),
         ];
+        if values.iter().any(|(out, _)| out.is_null()) {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         for (out, v) in values {
-            if !out.is_null() {
-                // SAFETY: non-NULL out-parameter, valid by contract.
-                unsafe { write_out(out, v)? };
-            }
+            // SAFETY: checked non-NULL above, valid for writes by contract.
+            unsafe { write_out(out, v)? };
         }
         Ok(())
     })
 }
 
 /// The exit status of a command-line host for this plan, by the core's policy: for a `plan`
-/// command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe`
-/// command (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on
-/// that side worked) 0 only when every side with candidates has a working server. Usage errors
-/// are `MAILSRV_EXIT_USAGE`. Returns OK, or NULL_PARAMETER for a NULL `plan` or `out`.
+/// command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe` command
+/// (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on that side
+/// worked) 0 only when every side with candidates has a working server. Usage errors are
+/// `MAILSRV_EXIT_USAGE`.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_exit_status(
     plan: *const mailsrv_plan,
@@ -298,8 +308,10 @@ pub unsafe extern "C" fn mailsrv_plan_exit_status(
     })
 }
 
-/// The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or 0
-/// to `*out_known` when nothing was answered.
+/// The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or
+/// 0 to both when nothing was answered.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_secs` or `out_known`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_expires(
     plan: *const mailsrv_plan,
@@ -320,7 +332,8 @@ pub unsafe extern "C" fn mailsrv_plan_expires(
     })
 }
 
-/// Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side).
+/// Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side). Returns no
+/// result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_count(
     plan: *const mailsrv_plan,
@@ -334,7 +347,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_count(
     })
 }
 
-/// Describes candidate `index` of `side` in `*out` (views valid until the plan is freed).
+/// Describes candidate `index` of `side` (a `mailsrv_side`) in `*out`. Its strings are views
+/// owned by the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an unknown side or
+/// an index past the last candidate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate(
     plan: *const mailsrv_plan,
@@ -367,9 +384,13 @@ pub unsafe extern "C" fn mailsrv_plan_candidate(
     })
 }
 
-/// Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes; NULL and 0
-/// when none was negotiated) is acceptable for the candidate; writes the answer to `*out_ok`.
-/// A server selecting another protocol must be dropped (cross-protocol attacks, ALPACA).
+/// Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes, borrowed;
+/// NULL and 0 when none was negotiated) is acceptable for the candidate; writes the answer to
+/// `*out_ok`. A server selecting another protocol must be dropped (cross-protocol attacks,
+/// ALPACA).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_ok`, or NULL `selected` with a non-zero
+/// length; INVALID_ARGUMENT for an unknown side or index.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_accepts_alpn(
     plan: *const mailsrv_plan,
@@ -394,7 +415,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_accepts_alpn(
     })
 }
 
-/// Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value.
+/// Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value (a
+/// view owned by the plan, valid until it is freed).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_kind` or `out_value`; INVALID_ARGUMENT for
+/// an unknown side or an index past the last candidate or identity.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
     plan: *const mailsrv_plan,
@@ -424,7 +449,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
     })
 }
 
-/// Username `i` of a candidate (the full address first, then the local part).
+/// Username `i` of a candidate (the full address first, then the local part): a view owned by
+/// the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or an index past the last candidate or username.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_username(
     plan: *const mailsrv_plan,
@@ -438,8 +467,10 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_username(
 }
 
 /// Why the candidate is where it is in its side's ranking (the core's text, as the CLI shows
-/// it). The view is valid until the plan is freed. Returns OK, NULL_PARAMETER for a NULL
-/// `plan` or `out_value`, INVALID_ARGUMENT for an unknown side or index.
+/// it): a view owned by the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or index.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_why(
     plan: *const mailsrv_plan,
@@ -451,7 +482,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_why(
     unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.why) }
 }
 
-/// Address `i` of a candidate's host (from the additional section), as text.
+/// Address `i` of a candidate's host (from the additional section), as text: a view owned by
+/// the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or an index past the last candidate or address.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_address(
     plan: *const mailsrv_plan,
@@ -486,7 +521,7 @@ unsafe fn candidate_string(
     })
 }
 
-/// Number of lookups (0 for NULL).
+/// Number of lookups (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) -> usize {
     guard_value(0, || {
@@ -495,7 +530,11 @@ pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) ->
     })
 }
 
-/// Describes lookup `index` in `*out`.
+/// Describes lookup `index` in `*out`; its `name` is a view owned by the plan, valid until it
+/// is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an index past the
+/// last lookup.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_lookup(
     plan: *const mailsrv_plan,
@@ -527,7 +566,7 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
     })
 }
 
-/// Number of diagnostics (0 for NULL).
+/// Number of diagnostics (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan) -> usize {
     guard_value(0, || {
@@ -536,7 +575,11 @@ pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan
     })
 }
 
-/// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message.
+/// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message, views owned by the
+/// plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_code` or `out_message`; INVALID_ARGUMENT for
+/// an index past the last diagnostic.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_diagnostic(
     plan: *const mailsrv_plan,

@@ -99,7 +99,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         memcpy(copy, abuf, (size_t)alen);
         copy[0] = (unsigned char)(l->message_id >> 8);
         copy[1] = (unsigned char)(l->message_id & 0xff);
-        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, NULL);
+        uint32_t outcome = 0;
+        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome);
         if (r != MAILSRV_RESULT_OK)
             fprintf(stderr, "mailsrv-plan: answer to question %u ignored: %s\n", (unsigned)l->id, mailsrv_result_message(r));
         free(copy);
@@ -257,8 +258,8 @@ static int print_verdict(const mailsrv_verdict *v, const mailsrv_candidate *c, i
         say("%.*s\n", (int)need, text);
         free(text);
     } else {
-        uint32_t status = 0;
-        if (host_check("mailsrv_verdict_summary", mailsrv_verdict_summary(v, &status, NULL)) != 0) return 2;
+        uint32_t status = 0, reason = 0;
+        if (host_check("mailsrv_verdict_summary", mailsrv_verdict_summary(v, &status, &reason)) != 0) return 2;
         /* The library names the status ("needs-confirmation"); shown as "NEEDS CONFIRMATION". */
         char name[32];
         snprintf(name, sizeof name, "%s", mailsrv_verdict_status_name(status));
