@@ -6,12 +6,26 @@
  * - Symbols start with mailsrv_. Opaque handles are created by *_new (or returned through an
  *   out-parameter) and released by the matching *_free, which accepts NULL. Free every handle
  *   exactly once; never free library memory any other way.
+ * - Ownership: a handle written to an out-parameter belongs to the caller. mailsrv_str and
+ *   mailsrv_bytes values, and the pointers inside structs the library fills in, are views
+ *   owned by the handle that produced them: UTF-8 and NUL-terminated for mailsrv_str, valid
+ *   until that handle is freed (a mailsrv_step's until the next call on its negotiator).
+ *   Static strings (mailsrv_version, mailsrv_result_name/_message, mailsrv_*_name) are never
+ *   freed.
  * - Inputs (const uint8_t *ptr, size_t len) are borrowed for the duration of the call; the
  *   library copies what it keeps. A pointer may be NULL only when its length is 0.
- * - Out-parameters are written only when the function returns MAILSRV_RESULT_OK (buffer
- *   functions also write *out_n with MAILSRV_RESULT_INSUFFICIENT_SIZE, to report the size).
- * - mailsrv_str values are views into the handle that produced them: UTF-8, NUL-terminated,
- *   valid until that handle is freed.
+ * - Results: each function's comment lists the codes it returns (without the MAILSRV_RESULT_
+ *   prefix); any function returning mailsrv_result may also return PANIC. The core's codes
+ *   come in groups: 1xx the address and options, 2xx DNS answers and zones, 3xx certificates.
+ * - NULL out-parameters: every out-parameter (out, out_*) is required. NULL gives
+ *   MAILSRV_RESULT_NULL_PARAMETER (unless another error is found first, e.g. INVALID_ARGUMENT
+ *   for an index), and then the call has had no effect: nothing allocated, fed or written.
+ *   Out-parameters are written only with MAILSRV_RESULT_OK; buffer functions (buf, len, out_n)
+ *   also write *out_n with MAILSRV_RESULT_INSUFFICIENT_SIZE, and accept buf NULL to ask for
+ *   the size. Apart from those and empty inputs, NULL is accepted only as the handle given to
+ *   *_free (nothing happens) and as the options of mailsrv_discovery_new (the defaults).
+ *   A NULL handle is NULL_PARAMETER for a function returning mailsrv_result; functions that
+ *   return a count, a flag or a view give 0, false or an empty view for it.
  * - Enumerations are passed and returned as uint32_t; an unknown value is rejected with
  *   MAILSRV_RESULT_INVALID_ARGUMENT, never undefined behaviour.
  * - Nothing unwinds into C: a panic (a bug) returns MAILSRV_RESULT_PANIC.
@@ -290,15 +304,15 @@ enum mailsrv_failure
   /**
    * The resolver said NXDOMAIN.
    */
-  MAILSRV_FAILURE_NXDOMAIN = 2,
+  MAILSRV_FAILURE_NX_DOMAIN = 2,
   /**
    * The resolver said NODATA.
    */
-  MAILSRV_FAILURE_NODATA = 3,
+  MAILSRV_FAILURE_NO_DATA = 3,
   /**
    * The resolver said SERVFAIL.
    */
-  MAILSRV_FAILURE_SERVFAIL = 4,
+  MAILSRV_FAILURE_SERV_FAIL = 4,
   /**
    * The resolver said REFUSED.
    */
@@ -1139,39 +1153,106 @@ typedef struct {
   size_t len;
 } mailsrv_bytes;
 
+/**
+ * What `mailsrv_verify` checks: a server's chain against the identity the user's email domain
+ * and the SRV answer give it. Every pointer is borrowed for the call and may be NULL only with
+ * its length 0. Zero-initialise it (`= {0}`) and set the fields, so that fields added later
+ * keep their zero default.
+ */
+typedef struct {
+  /**
+   * The email domain (UTF-8, `domain_len` bytes), e.g. `example.net`.
+   */
+  const uint8_t *domain;
+  /**
+   * Length of `domain` in bytes.
+   */
+  size_t domain_len;
+  /**
+   * The SRV service the server was found under: a `mailsrv_service` value.
+   */
+  uint32_t service;
+  /**
+   * The SRV target connected to (UTF-8, `host_len` bytes).
+   */
+  const uint8_t *host;
+  /**
+   * Length of `host` in bytes.
+   */
+  size_t host_len;
+  /**
+   * Non-zero when the SRV answer was DNSSEC-secure (the target then counts as an identity).
+   */
+  uint8_t dnssec_secure;
+  /**
+   * The server's certificates (DER), leaf first: `chain_len` entries.
+   */
+  const mailsrv_bytes *chain;
+  /**
+   * Number of entries in `chain`.
+   */
+  size_t chain_len;
+  /**
+   * The trust anchors (DER): `anchors_len` entries.
+   */
+  const mailsrv_bytes *anchors;
+  /**
+   * Number of entries in `anchors`.
+   */
+  size_t anchors_len;
+  /**
+   * The time to verify at, in seconds since the Unix epoch.
+   */
+  uint64_t now;
+  /**
+   * Non-zero to accept a Subject CN when the certificate has no DNS names (legacy servers).
+   */
+  uint8_t legacy_cn;
+} mailsrv_verify_request;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version as a NUL-terminated string, e.g. `"0.1.0"`. Static; never free it.
+ * The library version, e.g. `"0.1.0"`: a static NUL-terminated string, never to be freed.
+ * Returns no result code.
  */
 const char *mailsrv_version(void);
 
 /**
- * The symbolic name of a result code, e.g. `"INVALID_DOMAIN"`, as a static NUL-terminated
- * string; `"UNKNOWN"` for a value that is not a result code.
+ * The symbolic name of a result code without its prefix, e.g. `"INVALID_DOMAIN"`; `"UNKNOWN"`
+ * for a number that is no result code. Static and NUL-terminated, never to be freed. Returns no
+ * result code.
  */
 const char *mailsrv_result_name(uint32_t result);
 
 /**
- * A readable description of a result code, as a static NUL-terminated string.
+ * A readable description of a result code (`"unknown result code"` for a number that is
+ * none). Static and NUL-terminated, never to be freed. Returns no result code.
  */
 const char *mailsrv_result_message(uint32_t result);
 
 /**
- * Returns `MAILSRV_RESULT_OK`; used by tests to check the panic boundary is in place.
+ * Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
+ * (the panic is reported by the process's panic hook first).
  */
 mailsrv_result mailsrv_selftest(bool trigger_panic);
 
 /**
- * Writes the default options (RFC 8314 §5.2 secure defaults) to `*out`.
+ * Writes the default options, `Options::default()` of the core (RFC 8314 §5.2 secure
+ * defaults), to `*out`, which the caller owns. Returns OK or NULL_PARAMETER.
  */
 mailsrv_result mailsrv_options_default(mailsrv_options *out);
 
 /**
- * Starts a discovery for the UTF-8 address `email` (`email_len` bytes). `options` may be NULL
- * for the defaults. On success `*out` holds a handle to free with `mailsrv_discovery_free`.
+ * Starts a discovery for the UTF-8 address `email` (`email_len` bytes), with `options` (NULL
+ * for the defaults; read during the call only).
+ *
+ * Returns OK with `*out` set to a discovery the caller owns (free it with
+ * `mailsrv_discovery_free`); NULL_PARAMETER for a NULL `out` or `email` with a non-zero length;
+ * INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value in `options` (or a
+ * `prefer` other than IMAP or POP3); an address code (1xx) for an address the core refuses.
  */
 mailsrv_result mailsrv_discovery_new(const uint8_t *email,
                                      size_t email_len,
@@ -1179,26 +1260,36 @@ mailsrv_result mailsrv_discovery_new(const uint8_t *email,
                                      mailsrv_discovery **out);
 
 /**
- * Frees a discovery. NULL is allowed. Views obtained from it become invalid.
+ * Frees a discovery (NULL is allowed). Views obtained from it become invalid; plans made from
+ * it stay valid.
  */
 void mailsrv_discovery_free(mailsrv_discovery *discovery);
 
 /**
- * Number of questions (0 for NULL).
+ * Number of questions (0 for NULL). Returns no result code.
  */
 size_t mailsrv_discovery_question_count(const mailsrv_discovery *discovery);
 
 /**
- * Describes question number `index` (0-based) in `*out`.
+ * Describes question `index` (0-based) in `*out`. Its `name`, `record_type` and `wire` are
+ * views owned by the discovery, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past
+ * the last question.
  */
 mailsrv_result mailsrv_discovery_question(const mailsrv_discovery *discovery,
                                           size_t index,
                                           mailsrv_question *out);
 
 /**
- * Feeds the wire-format response to question `id`. `dnssec` is a `mailsrv_dnssec` value.
- * `out_outcome` may be NULL; otherwise it receives a `mailsrv_outcome` (e.g.
- * `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer).
+ * Feeds the wire-format response (borrowed for the call) to question `id`. `dnssec` is a
+ * `mailsrv_dnssec` value. `*out_outcome` receives a `mailsrv_outcome` (e.g.
+ * `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer; `MAILSRV_OUTCOME_MALFORMED`
+ * for bytes that do not parse, which is not an error).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery` or `out_outcome`, or a NULL `response` with a
+ * non-zero length; INVALID_ARGUMENT for an unknown `dnssec`; a DNS code (2xx: UNKNOWN_QUESTION,
+ * ALREADY_ANSWERED, NOT_A_RESPONSE, MESSAGE_ID_MISMATCH, QUESTION_MISMATCH).
  */
 mailsrv_result mailsrv_discovery_receive(mailsrv_discovery *discovery,
                                          uint16_t id,
@@ -1209,7 +1300,12 @@ mailsrv_result mailsrv_discovery_receive(mailsrv_discovery *discovery,
 
 /**
  * Feeds `count` SRV records parsed by the host's resolver for question `id` (`count` 0 means
- * NODATA). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as insecure).
+ * NODATA; the records are copied). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as
+ * insecure).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery`, or NULL `records` with a non-zero `count`;
+ * INVALID_ARGUMENT for an unknown `dnssec` or more than 65535 records; INVALID_RECORD for a target
+ * that is not UTF-8; UNKNOWN_QUESTION or ALREADY_ANSWERED.
  */
 mailsrv_result mailsrv_discovery_receive_records(mailsrv_discovery *discovery,
                                                  uint16_t id,
@@ -1218,26 +1314,136 @@ mailsrv_result mailsrv_discovery_receive_records(mailsrv_discovery *discovery,
                                                  uint32_t dnssec);
 
 /**
- * Reports a failure (`mailsrv_failure`) for question `id`.
+ * Reports a failure or negative answer (`mailsrv_failure`) for question `id`.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery`; INVALID_ARGUMENT for an unknown `failure`;
+ * UNKNOWN_QUESTION or ALREADY_ANSWERED.
  */
 mailsrv_result mailsrv_discovery_fail(mailsrv_discovery *discovery, uint16_t id, uint32_t failure);
 
 /**
- * Whether every question has a final answer (false for NULL).
+ * Whether every question has a final answer (false for NULL). Returns no result code.
  */
 bool mailsrv_discovery_is_complete(const mailsrv_discovery *discovery);
 
 /**
- * Builds the plan from what is known now, with `seed` for the RFC 2782 order. On success
- * `*out` holds a plan to free with `mailsrv_plan_free`; the discovery stays usable.
+ * Builds the plan from what is known now, with `seed` for the RFC 2782 order; the discovery
+ * stays usable.
+ *
+ * Returns OK with `*out` set to a plan the caller owns (free it with `mailsrv_plan_free`);
+ * NULL_PARAMETER for a NULL `discovery` or `out`.
  */
 mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
                                       uint64_t seed,
                                       mailsrv_plan **out);
 
 /**
+ * The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_min_security_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_tls_order` value, as JSON spells it (e.g. `"domain-priority"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_tls_order_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_dnssec` value, as JSON spells it (e.g. `"indeterminate"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_dnssec_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_failure` value, as JSON spells it (e.g. `"refused"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_failure_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_service` value, as JSON spells it (e.g. `"pop3"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_service_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_protocol` value, as JSON spells it (e.g. `"none"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_protocol_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_security` value, as JSON spells it (e.g. `"cleartext"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_security_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"needs-confirmation"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_trust_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_status` value, as JSON spells it (e.g. `"not-requested"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_status_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_outcome` value, as JSON spells it (e.g. `"network-error"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_outcome_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_identity_kind_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_verdict_status` value, as JSON spells it (e.g. `"rejected"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_verdict_status_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_reject_reason_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_tls_outcome` value, as JSON spells it (e.g. `"not-verified"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_tls_outcome_name(uint32_t value);
+
+/**
  * Makes a negotiator for `protocol` (`mailsrv_protocol`: IMAP, POP3 or SUBMISSION) over a
- * connection with `security` (`mailsrv_security`). `client_name` is the SMTP EHLO argument.
+ * connection with `security` (`mailsrv_security`). `client_name` (borrowed, copied) is the SMTP
+ * EHLO argument.
+ *
+ * Returns OK with `*out` set to a negotiator the caller owns (free it with
+ * `mailsrv_negotiator_free`); NULL_PARAMETER for a NULL `out`, or NULL `client_name` with a
+ * non-zero length; INVALID_ARGUMENT for an unknown protocol (NONE included) or security, or a
+ * name that is not UTF-8.
  */
 mailsrv_result mailsrv_negotiator_new(uint32_t protocol,
                                       uint32_t security,
@@ -1251,12 +1457,18 @@ mailsrv_result mailsrv_negotiator_new(uint32_t protocol,
 void mailsrv_negotiator_free(mailsrv_negotiator *negotiator);
 
 /**
- * The first step.
+ * The first step, in `*out` (its views are valid until the next call on the negotiator).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
  */
 mailsrv_result mailsrv_negotiator_start(mailsrv_negotiator *negotiator, mailsrv_step *out);
 
 /**
- * Feeds bytes received from the server.
+ * Feeds bytes received from the server (borrowed for the call); the next step goes to `*out`
+ * (its views are valid until the next call on the negotiator).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or NULL `data` with a non-zero
+ * length. A misbehaving server is an ABORT step, not an error.
  */
 mailsrv_result mailsrv_negotiator_receive(mailsrv_negotiator *negotiator,
                                           const uint8_t *data,
@@ -1264,12 +1476,19 @@ mailsrv_result mailsrv_negotiator_receive(mailsrv_negotiator *negotiator,
                                           mailsrv_step *out);
 
 /**
- * Continues with bytes already received (call after writing a SEND or SEND_SECRET step).
+ * Continues with bytes already received (call after writing a SEND or SEND_SECRET step); the
+ * next step goes to `*out` (its views are valid until the next call on the negotiator).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
  */
 mailsrv_result mailsrv_negotiator_poll(mailsrv_negotiator *negotiator, mailsrv_step *out);
 
 /**
- * Reports the TLS handshake and the verdict: `mailsrv_tls_outcome`.
+ * Reports the TLS handshake and the verdict (`outcome`, a `mailsrv_tls_outcome`); the next
+ * step goes to `*out` (its views are valid until the next call on the negotiator).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`; INVALID_ARGUMENT for an unknown
+ * outcome.
  */
 mailsrv_result mailsrv_negotiator_tls_established(mailsrv_negotiator *negotiator,
                                                   uint32_t outcome,
@@ -1278,7 +1497,11 @@ mailsrv_result mailsrv_negotiator_tls_established(mailsrv_negotiator *negotiator
 /**
  * Authenticates; allowed only after DONE over TLS with a verified or confirmed certificate
  * (else the step is an ABORT with MISUSE and nothing is to be sent). The credentials are
- * borrowed for the call.
+ * borrowed for the call; the step in `*out` (SEND_SECRET carries them) is valid until the next
+ * call on the negotiator.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or a NULL text with a non-zero
+ * length; INVALID_ARGUMENT for text that is not UTF-8.
  */
 mailsrv_result mailsrv_negotiator_login(mailsrv_negotiator *negotiator,
                                         const uint8_t *username,
@@ -1288,7 +1511,11 @@ mailsrv_result mailsrv_negotiator_login(mailsrv_negotiator *negotiator,
                                         mailsrv_step *out);
 
 /**
- * The capabilities learned after TLS, as JSON (after a DONE step; INVALID_ARGUMENT before).
+ * The capabilities learned after TLS, as JSON, into the caller's `buf` (as `mailsrv_plan_json`
+ * does).
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `negotiator` or `out_n`; INVALID_ARGUMENT before a DONE step.
  */
 mailsrv_result mailsrv_negotiator_capabilities_json(const mailsrv_negotiator *negotiator,
                                                     uint8_t *buf,
@@ -1296,14 +1523,17 @@ mailsrv_result mailsrv_negotiator_capabilities_json(const mailsrv_negotiator *ne
                                                     size_t *out_n);
 
 /**
- * Frees a plan. NULL is allowed. Views obtained from it become invalid.
+ * Frees a plan (NULL is allowed). Views obtained from it become invalid.
  */
 void mailsrv_plan_free(mailsrv_plan *plan);
 
 /**
- * Writes the plan as JSON — exactly the bytes the Rust example prints with `--json` when
- * `pretty` is non-zero (two-space indent, no trailing newline), compact otherwise. Call with
- * `buf` NULL to learn the size in `*out_n` (the result is then INSUFFICIENT_SIZE).
+ * Writes the plan as JSON into the caller's `buf` of `len` bytes — exactly the bytes the Rust
+ * example prints with `--json` when `pretty` is non-zero (two-space indent, no trailing
+ * newline), compact otherwise — and its size to `*out_n`. No NUL is added.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or `len` too small
+ * (call with NULL first to learn the size); NULL_PARAMETER for a NULL `plan` or `out_n`.
  */
 mailsrv_result mailsrv_plan_json(const mailsrv_plan *plan,
                                  uint8_t pretty,
@@ -1312,18 +1542,22 @@ mailsrv_result mailsrv_plan_json(const mailsrv_plan *plan,
                                  size_t *out_n);
 
 /**
- * The normalised address (view valid until the plan is freed; empty for NULL).
+ * The normalised address: a view owned by the plan, valid until it is freed (empty for NULL).
+ * Returns no result code.
  */
 mailsrv_str mailsrv_plan_email(const mailsrv_plan *plan);
 
 /**
- * The email domain as A-labels (view valid until the plan is freed; empty for NULL).
+ * The email domain as A-labels: a view owned by the plan, valid until it is freed (empty for
+ * NULL). Returns no result code.
  */
 mailsrv_str mailsrv_plan_domain(const mailsrv_plan *plan);
 
 /**
  * The chosen incoming protocol (`mailsrv_protocol`, NONE if nothing was found) and the status
- * (`mailsrv_status`) of the incoming and outgoing sides. Any out-parameter may be NULL.
+ * (`mailsrv_status`) of the incoming and outgoing sides.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or any NULL out-parameter.
  */
 mailsrv_result mailsrv_plan_summary(const mailsrv_plan *plan,
                                     uint32_t *out_incoming_protocol,
@@ -1332,10 +1566,12 @@ mailsrv_result mailsrv_plan_summary(const mailsrv_plan *plan,
 
 /**
  * The exit status of a command-line host for this plan, by the core's policy: for a `plan`
- * command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe`
- * command (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on
- * that side worked) 0 only when every side with candidates has a working server. Usage errors
- * are `MAILSRV_EXIT_USAGE`. Returns OK, or NULL_PARAMETER for a NULL `plan` or `out`.
+ * command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe` command
+ * (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on that side
+ * worked) 0 only when every side with candidates has a working server. Usage errors are
+ * `MAILSRV_EXIT_USAGE`.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out`.
  */
 mailsrv_result mailsrv_plan_exit_status(const mailsrv_plan *plan,
                                         uint8_t probe,
@@ -1344,20 +1580,27 @@ mailsrv_result mailsrv_plan_exit_status(const mailsrv_plan *plan,
                                         uint8_t *out);
 
 /**
- * The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or 0
- * to `*out_known` when nothing was answered.
+ * The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or
+ * 0 to both when nothing was answered.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan`, `out_secs` or `out_known`.
  */
 mailsrv_result mailsrv_plan_expires(const mailsrv_plan *plan,
                                     uint32_t *out_secs,
                                     uint8_t *out_known);
 
 /**
- * Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side).
+ * Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side). Returns no
+ * result code.
  */
 size_t mailsrv_plan_candidate_count(const mailsrv_plan *plan, uint32_t side);
 
 /**
- * Describes candidate `index` of `side` in `*out` (views valid until the plan is freed).
+ * Describes candidate `index` of `side` (a `mailsrv_side`) in `*out`. Its strings are views
+ * owned by the plan, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an unknown side or
+ * an index past the last candidate.
  */
 mailsrv_result mailsrv_plan_candidate(const mailsrv_plan *plan,
                                       uint32_t side,
@@ -1365,9 +1608,13 @@ mailsrv_result mailsrv_plan_candidate(const mailsrv_plan *plan,
                                       mailsrv_candidate *out);
 
 /**
- * Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes; NULL and 0
- * when none was negotiated) is acceptable for the candidate; writes the answer to `*out_ok`.
- * A server selecting another protocol must be dropped (cross-protocol attacks, ALPACA).
+ * Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes, borrowed;
+ * NULL and 0 when none was negotiated) is acceptable for the candidate; writes the answer to
+ * `*out_ok`. A server selecting another protocol must be dropped (cross-protocol attacks,
+ * ALPACA).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_ok`, or NULL `selected` with a non-zero
+ * length; INVALID_ARGUMENT for an unknown side or index.
  */
 mailsrv_result mailsrv_plan_candidate_accepts_alpn(const mailsrv_plan *plan,
                                                    uint32_t side,
@@ -1377,7 +1624,11 @@ mailsrv_result mailsrv_plan_candidate_accepts_alpn(const mailsrv_plan *plan,
                                                    bool *out_ok);
 
 /**
- * Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value.
+ * Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value (a
+ * view owned by the plan, valid until it is freed).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan`, `out_kind` or `out_value`; INVALID_ARGUMENT for
+ * an unknown side or an index past the last candidate or identity.
  */
 mailsrv_result mailsrv_plan_candidate_identity(const mailsrv_plan *plan,
                                                uint32_t side,
@@ -1387,7 +1638,11 @@ mailsrv_result mailsrv_plan_candidate_identity(const mailsrv_plan *plan,
                                                mailsrv_str *out_value);
 
 /**
- * Username `i` of a candidate (the full address first, then the local part).
+ * Username `i` of a candidate (the full address first, then the local part): a view owned by
+ * the plan, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or an index past the last candidate or username.
  */
 mailsrv_result mailsrv_plan_candidate_username(const mailsrv_plan *plan,
                                                uint32_t side,
@@ -1397,8 +1652,10 @@ mailsrv_result mailsrv_plan_candidate_username(const mailsrv_plan *plan,
 
 /**
  * Why the candidate is where it is in its side's ranking (the core's text, as the CLI shows
- * it). The view is valid until the plan is freed. Returns OK, NULL_PARAMETER for a NULL
- * `plan` or `out_value`, INVALID_ARGUMENT for an unknown side or index.
+ * it): a view owned by the plan, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or index.
  */
 mailsrv_result mailsrv_plan_candidate_why(const mailsrv_plan *plan,
                                           uint32_t side,
@@ -1406,7 +1663,11 @@ mailsrv_result mailsrv_plan_candidate_why(const mailsrv_plan *plan,
                                           mailsrv_str *out_value);
 
 /**
- * Address `i` of a candidate's host (from the additional section), as text.
+ * Address `i` of a candidate's host (from the additional section), as text: a view owned by
+ * the plan, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or an index past the last candidate or address.
  */
 mailsrv_result mailsrv_plan_candidate_address(const mailsrv_plan *plan,
                                               uint32_t side,
@@ -1415,22 +1676,30 @@ mailsrv_result mailsrv_plan_candidate_address(const mailsrv_plan *plan,
                                               mailsrv_str *out_value);
 
 /**
- * Number of lookups (0 for NULL).
+ * Number of lookups (0 for NULL). Returns no result code.
  */
 size_t mailsrv_plan_lookup_count(const mailsrv_plan *plan);
 
 /**
- * Describes lookup `index` in `*out`.
+ * Describes lookup `index` in `*out`; its `name` is a view owned by the plan, valid until it
+ * is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an index past the
+ * last lookup.
  */
 mailsrv_result mailsrv_plan_lookup(const mailsrv_plan *plan, size_t index, mailsrv_lookup *out);
 
 /**
- * Number of diagnostics (0 for NULL).
+ * Number of diagnostics (0 for NULL). Returns no result code.
  */
 size_t mailsrv_plan_diagnostic_count(const mailsrv_plan *plan);
 
 /**
- * Diagnostic `index`: its code (e.g. `mixed-null-target`) and message.
+ * Diagnostic `index`: its code (e.g. `mixed-null-target`) and message, views owned by the
+ * plan, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan`, `out_code` or `out_message`; INVALID_ARGUMENT for
+ * an index past the last diagnostic.
  */
 mailsrv_result mailsrv_plan_diagnostic(const mailsrv_plan *plan,
                                        size_t index,
@@ -1438,27 +1707,27 @@ mailsrv_result mailsrv_plan_diagnostic(const mailsrv_plan *plan,
                                        mailsrv_str *out_message);
 
 /**
- * Verifies a server chain (`chain_len` DER certificates, leaf first) for the email `domain`,
- * SRV `service` (a `mailsrv_service`), the `host` connected to and whether its SRV answer was
- * DNSSEC-secure, against `anchors` (DER) at `now` (seconds since the Unix epoch).
+ * Verifies a server chain as `request` describes (see `mailsrv_verify_request`).
  * A failing chain is not an error: it gives a `MAILSRV_VERDICT_REJECTED` verdict.
+ *
+ * Returns OK with `*out` set to a verdict the caller owns (free it with
+ * `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `request` or `out`, or a NULL pointer with
+ * a non-zero length; INVALID_ARGUMENT for an unknown `service`, text that is not UTF-8 or more
+ * than 4096 certificates; an address code (1xx, e.g. INVALID_DOMAIN) for a `domain` that is no
+ * domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR, …).
  */
-mailsrv_result mailsrv_verify(const uint8_t *domain,
-                              size_t domain_len,
-                              uint32_t service,
-                              const uint8_t *host,
-                              size_t host_len,
-                              uint8_t dnssec_secure,
-                              const mailsrv_bytes *chain,
-                              size_t chain_len,
-                              const mailsrv_bytes *anchors,
-                              size_t anchors_len,
-                              uint64_t now,
-                              uint8_t legacy_cn,
-                              mailsrv_verdict **out);
+mailsrv_result mailsrv_verify(const mailsrv_verify_request *request, mailsrv_verdict **out);
 
 /**
- * Verifies a server chain for candidate `index` of `side` of `plan` (see `mailsrv_verify`).
+ * Verifies a server chain (`chain_len` DER certificates, leaf first) against `anchors` at
+ * `now` for candidate `index` of `side` of `plan`: the reference identities are the
+ * candidate's own. All buffers are borrowed for the call. A failing chain is a REJECTED
+ * verdict, not an error.
+ *
+ * Returns OK with `*out` set to a verdict the caller owns (free it with
+ * `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `plan` or `out`, or a NULL list with a
+ * non-zero length; INVALID_ARGUMENT for an unknown side or index or more than 4096
+ * certificates; a certificate code (3xx).
  */
 mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         uint32_t side,
@@ -1472,13 +1741,15 @@ mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         mailsrv_verdict **out);
 
 /**
- * Frees a verdict. NULL is allowed.
+ * Frees a verdict (NULL is allowed). Views obtained from it become invalid.
  */
 void mailsrv_verdict_free(mailsrv_verdict *verdict);
 
 /**
- * The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`).
- * Either out-parameter may be NULL.
+ * The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`,
+ * NONE unless rejected).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_status` or `out_reason`.
  */
 mailsrv_result mailsrv_verdict_summary(const mailsrv_verdict *verdict,
                                        uint32_t *out_status,
@@ -1488,7 +1759,9 @@ mailsrv_result mailsrv_verdict_summary(const mailsrv_verdict *verdict,
  * The `mailsrv_tls_outcome` to report to `mailsrv_negotiator_tls_established` for this verdict,
  * given whether the user confirmed this server (`user_confirmed` non-zero): VERIFIED for a
  * verified chain, USER_CONFIRMED for a needs-confirmation one the user confirmed, else
- * NOT_VERIFIED. Returns OK, or NULL_PARAMETER when `verdict` or `out` is NULL.
+ * NOT_VERIFIED.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `verdict` or `out`.
  */
 mailsrv_result mailsrv_verdict_tls_outcome(const mailsrv_verdict *verdict,
                                            uint8_t user_confirmed,
@@ -1496,30 +1769,40 @@ mailsrv_result mailsrv_verdict_tls_outcome(const mailsrv_verdict *verdict,
 
 /**
  * The exit status of a command-line host's `verify` for this verdict, by the core's policy:
- * 0 verified, 1 rejected, 4 needs the user's confirmation. Returns OK, or NULL_PARAMETER when
- * `verdict` or `out` is NULL.
+ * 0 verified, 1 rejected, 4 needs the user's confirmation.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `verdict` or `out`.
  */
 mailsrv_result mailsrv_verdict_exit_status(const mailsrv_verdict *verdict, uint8_t *out);
 
 /**
- * The verdict's readable message (view valid until the verdict is freed; empty for NULL).
+ * The verdict's readable message: a view owned by the verdict, valid until it is freed (empty
+ * for NULL). Returns no result code.
  */
 mailsrv_str mailsrv_verdict_message(const mailsrv_verdict *verdict);
 
 /**
- * The identity that matched (kind and value); INVALID_ARGUMENT when nothing matched.
+ * The identity that matched: its kind (`mailsrv_identity_kind`) and value (a view owned by the
+ * verdict, valid until it is freed).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_kind` or `out_value`; INVALID_ARGUMENT
+ * when nothing matched.
  */
 mailsrv_result mailsrv_verdict_matched(const mailsrv_verdict *verdict,
                                        uint32_t *out_kind,
                                        mailsrv_str *out_value);
 
 /**
- * Number of identities the certificate presented (0 for NULL).
+ * Number of identities the certificate presented (0 for NULL). Returns no result code.
  */
 size_t mailsrv_verdict_presented_count(const mailsrv_verdict *verdict);
 
 /**
- * Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value.
+ * Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value,
+ * views owned by the verdict, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_type` or `out_value`; INVALID_ARGUMENT for
+ * an index past the last identity.
  */
 mailsrv_result mailsrv_verdict_presented(const mailsrv_verdict *verdict,
                                          size_t index,
@@ -1527,7 +1810,11 @@ mailsrv_result mailsrv_verdict_presented(const mailsrv_verdict *verdict,
                                          mailsrv_str *out_value);
 
 /**
- * Writes the verdict as JSON (pretty when `pretty` is non-zero); see `mailsrv_plan_json`.
+ * Writes the verdict as JSON (pretty when `pretty` is non-zero) into the caller's `buf`, as
+ * `mailsrv_plan_json` does.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `verdict` or `out_n`.
  */
 mailsrv_result mailsrv_verdict_json(const mailsrv_verdict *verdict,
                                     uint8_t pretty,
@@ -1536,43 +1823,55 @@ mailsrv_result mailsrv_verdict_json(const mailsrv_verdict *verdict,
                                     size_t *out_n);
 
 /**
- * Decodes every CERTIFICATE block of a PEM text. Free the result with
- * `mailsrv_certificates_free`.
+ * Decodes every CERTIFICATE block of a PEM text (borrowed for the call).
+ *
+ * Returns OK with `*out` set to a certificate set the caller owns (free it with
+ * `mailsrv_certificates_free`); NULL_PARAMETER for a NULL `out`, or NULL `pem` with a non-zero
+ * length; a certificate code (3xx, e.g. INVALID_CERTIFICATE_ENCODING).
  */
 mailsrv_result mailsrv_certificates_from_pem(const uint8_t *pem,
                                              size_t pem_len,
                                              mailsrv_certificates **out);
 
 /**
- * Number of certificates (0 for NULL).
+ * Number of certificates (0 for NULL). Returns no result code.
  */
 size_t mailsrv_certificates_count(const mailsrv_certificates *certs);
 
 /**
- * Certificate `index` as DER (a view valid until the set is freed).
+ * Certificate `index` as DER: a view owned by the set, valid until it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `certs` or `out`; INVALID_ARGUMENT for an index past the
+ * last certificate.
  */
 mailsrv_result mailsrv_certificates_get(const mailsrv_certificates *certs,
                                         size_t index,
                                         mailsrv_bytes *out);
 
 /**
- * Frees a certificate set. NULL is allowed.
+ * Frees a certificate set (NULL is allowed). Views obtained from it become invalid.
  */
 void mailsrv_certificates_free(mailsrv_certificates *certs);
 
 /**
  * Makes an empty zone host.
+ *
+ * Returns OK with `*out` set to a zone host the caller owns (free it with
+ * `mailsrv_zone_host_free`); NULL_PARAMETER for a NULL `out`.
  */
 mailsrv_result mailsrv_zone_host_new(mailsrv_zone_host **out);
 
 /**
- * Frees a zone host. NULL is allowed.
+ * Frees a zone host (NULL is allowed).
  */
 void mailsrv_zone_host_free(mailsrv_zone_host *host);
 
 /**
- * Adds a zone from master-file text (UTF-8, with `$ORIGIN`). With `secure` non-zero, answers
- * carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+ * Adds a zone from master-file text (UTF-8, with `$ORIGIN`; copied). With `secure` non-zero,
+ * answers carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `host`, or NULL `zone` with a non-zero length;
+ * INVALID_ARGUMENT for text that is not UTF-8; ZONE_PARSE for text that is no zone.
  */
 mailsrv_result mailsrv_zone_host_add_zone(mailsrv_zone_host *host,
                                           const uint8_t *zone,
@@ -1580,7 +1879,12 @@ mailsrv_result mailsrv_zone_host_add_zone(mailsrv_zone_host *host,
                                           uint8_t secure);
 
 /**
- * Answers one wire-format query received over `transport` (`mailsrv_transport`) into `buf`.
+ * Answers one wire-format query (borrowed) received over `transport` (`mailsrv_transport`)
+ * into the caller's `buf` of `len` bytes, and writes the answer's size to `*out_n`.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `host` or `out_n`, or NULL `query` with a non-zero length;
+ * INVALID_ARGUMENT for an unknown transport; INVALID_QUERY for bytes that are no query.
  */
 mailsrv_result mailsrv_zone_host_answer(const mailsrv_zone_host *host,
                                         const uint8_t *query,
@@ -1593,6 +1897,9 @@ mailsrv_result mailsrv_zone_host_answer(const mailsrv_zone_host *host,
 /**
  * Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
  * in: a complete offline host in one call.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `host` or `discovery`; a DNS code (2xx) if feeding an
+ * answer fails.
  */
 mailsrv_result mailsrv_zone_host_resolve(const mailsrv_zone_host *host,
                                          mailsrv_discovery *discovery);

@@ -79,9 +79,9 @@ class Verdict {
 public:
     explicit Verdict(mailsrv_verdict *v) : v_(v) {}
     /// A mailsrv_verdict_status value.
-    uint32_t status() const { uint32_t s = 0; detail::check(mailsrv_verdict_summary(v_.get(), &s, nullptr)); return s; }
+    uint32_t status() const { uint32_t s = 0, r = 0; detail::check(mailsrv_verdict_summary(v_.get(), &s, &r)); return s; }
     /// A mailsrv_reject_reason value.
-    uint32_t reason() const { uint32_t r = 0; detail::check(mailsrv_verdict_summary(v_.get(), nullptr, &r)); return r; }
+    uint32_t reason() const { uint32_t s = 0, r = 0; detail::check(mailsrv_verdict_summary(v_.get(), &s, &r)); return r; }
     std::string_view message() const { return detail::view(mailsrv_verdict_message(v_.get())); }
     /// The identity that matched, or an empty view when nothing did.
     std::string_view matched() const {
@@ -118,6 +118,29 @@ private:
     std::unique_ptr<mailsrv_certificates, detail::CertsFree> c_;
     std::vector<mailsrv_bytes> views_;
 };
+
+/// Verifies `chain` for a server found under SRV `service` (a mailsrv_service value) at `host`
+/// for the email `domain`, against `anchors` at `now` (mailsrv_verify); throws Error on a call
+/// error. A chain that fails is a REJECTED verdict, not an exception.
+inline Verdict verify(std::string_view domain, uint32_t service, std::string_view host, bool dnssec_secure,
+                      const Certificates &chain, const Certificates &anchors, uint64_t now, bool legacy_cn = false) {
+    mailsrv_verify_request request{};
+    request.domain = detail::bytes(domain);
+    request.domain_len = domain.size();
+    request.service = service;
+    request.host = detail::bytes(host);
+    request.host_len = host.size();
+    request.dnssec_secure = dnssec_secure;
+    request.chain = chain.data();
+    request.chain_len = chain.size();
+    request.anchors = anchors.data();
+    request.anchors_len = anchors.size();
+    request.now = now;
+    request.legacy_cn = legacy_cn;
+    mailsrv_verdict *v = nullptr;
+    detail::check(mailsrv_verify(&request, &v));
+    return Verdict(v);
+}
 
 /// A ranked plan.
 class Plan {

@@ -39,6 +39,16 @@ int main() {
     CHECK(v.matched() == "_imaps.example.net");
     CHECK(v.json().find("\"verified\"") != std::string::npos);
 
+    // The same chain by domain, service and host (mailsrv_verify_request): the SRV-ID matches.
+    mailsrv::Verdict direct = mailsrv::verify("example.net", MAILSRV_SERVICE_IMAPS, "imap2.example.net", false, chain,
+                                              anchors, 1811808000ULL);
+    CHECK(direct.status() == MAILSRV_VERDICT_VERIFIED);
+    CHECK(direct.matched() == "_imaps.example.net");
+    // ...and under another service it does not.
+    mailsrv::Verdict other = mailsrv::verify("example.net", MAILSRV_SERVICE_POP3S, "imap2.example.net", false, chain,
+                                             anchors, 1811808000ULL);
+    CHECK(other.status() == MAILSRV_VERDICT_REJECTED && other.reason() == MAILSRV_REJECT_NAME_MISMATCH);
+
     bool threw = false;
     try {
         mailsrv::Discovery bad("alice@[192.0.2.1]");

@@ -62,9 +62,9 @@ pub use dns::{
     DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
 };
 pub use error::{Error, ErrorCode};
-pub use host::exit;
 #[cfg(feature = "zone")]
 pub use host::zone;
+pub use host::{exit, numbering};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities,

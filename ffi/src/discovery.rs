@@ -1,15 +1,15 @@
 //! `mailsrv_discovery`: questions out, answers in.
 
 use mailsrv_core::{
-    Discovery, DnssecStatus, Failure, IncomingPreference, MinimumSecurity, Options, Outcome,
-    SrvRecord, TlsOrder,
+    Discovery, DnssecStatus, Failure, IncomingPreference, Options, Outcome, Protocol, SrvRecord,
 };
 
+use crate::cenum::{from_c, option_from_c, to_c};
 use crate::ffi_util::{
     OwnedStr, box_out, bytes, free_box, guard, guard_value, handle, handle_mut, mailsrv_result,
     mailsrv_str, text, write_out,
 };
-use crate::plan::{mailsrv_plan, outcome_code, service_code};
+use crate::plan::mailsrv_plan;
 
 type R = mailsrv_result;
 
@@ -34,58 +34,6 @@ pub struct mailsrv_options {
     pub prefer: u32,
     /// DNS message ID of question 0 (random for UDP, 0 for DNS over HTTPS).
     pub message_id_base: u16,
-}
-
-/// Minimum security (RFC 8314 §5.1).
-#[repr(u32)]
-pub enum mailsrv_min_security {
-    /// Implicit TLS only.
-    MAILSRV_MIN_SECURITY_IMPLICIT_TLS = 0,
-    /// TLS required, STARTTLS allowed (the default).
-    MAILSRV_MIN_SECURITY_STARTTLS = 1,
-    /// Cleartext fallbacks allowed (opt-in).
-    MAILSRV_MIN_SECURITY_CLEARTEXT = 2,
-}
-
-/// Order of implicit-TLS and STARTTLS candidates (decision D3).
-#[repr(u32)]
-pub enum mailsrv_tls_order {
-    /// Implicit TLS first (the default).
-    MAILSRV_TLS_ORDER_IMPLICIT_FIRST = 0,
-    /// Merge by SRV priority.
-    MAILSRV_TLS_ORDER_DOMAIN_PRIORITY = 1,
-}
-
-/// DNSSEC status asserted by the host for an answer.
-#[repr(u32)]
-pub enum mailsrv_dnssec {
-    /// Not asserted: the AD bit counts if `trust_ad` is set (wire answers only).
-    MAILSRV_DNSSEC_UNSPECIFIED = 0,
-    /// Validated.
-    MAILSRV_DNSSEC_SECURE = 1,
-    /// Unsigned or not validated.
-    MAILSRV_DNSSEC_INSECURE = 2,
-    /// Validation failed.
-    MAILSRV_DNSSEC_BOGUS = 3,
-    /// Validation could not decide.
-    MAILSRV_DNSSEC_INDETERMINATE = 4,
-}
-
-/// A failure (or negative answer) reported by the host.
-#[repr(u32)]
-pub enum mailsrv_failure {
-    /// No answer in time.
-    MAILSRV_FAILURE_TIMEOUT = 0,
-    /// Network error.
-    MAILSRV_FAILURE_NETWORK_ERROR = 1,
-    /// The resolver said NXDOMAIN.
-    MAILSRV_FAILURE_NXDOMAIN = 2,
-    /// The resolver said NODATA.
-    MAILSRV_FAILURE_NODATA = 3,
-    /// The resolver said SERVFAIL.
-    MAILSRV_FAILURE_SERVFAIL = 4,
-    /// The resolver said REFUSED.
-    MAILSRV_FAILURE_REFUSED = 5,
 }
 
 /// One question, as views into the discovery (valid until it is freed).
@@ -140,65 +88,57 @@ impl mailsrv_discovery {
 }
 
 fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
-    let invalid = R::MAILSRV_RESULT_INVALID_ARGUMENT;
     Ok(Options {
         imap: o.imap != 0,
         pop3: o.pop3 != 0,
         submission: o.submission != 0,
         trust_ad: o.trust_ad != 0,
-        minimum_security: match o.minimum_security {
-            0 => MinimumSecurity::ImplicitTls,
-            1 => MinimumSecurity::Starttls,
-            2 => MinimumSecurity::Cleartext,
-            _ => return Err(invalid),
-        },
-        tls_order: match o.tls_order {
-            0 => TlsOrder::ImplicitFirst,
-            1 => TlsOrder::DomainPriority,
-            _ => return Err(invalid),
-        },
-        prefer: match o.prefer {
-            0 => IncomingPreference::Imap,
-            1 => IncomingPreference::Pop3,
-            _ => return Err(invalid),
+        minimum_security: from_c(o.minimum_security)?,
+        tls_order: from_c(o.tls_order)?,
+        prefer: match from_c::<Protocol>(o.prefer)? {
+            Protocol::Imap => IncomingPreference::Imap,
+            Protocol::Pop3 => IncomingPreference::Pop3,
+            Protocol::Submission => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
         },
         message_id_base: o.message_id_base,
     })
 }
 
-pub(crate) fn dnssec_from_c(v: u32) -> Result<Option<DnssecStatus>, R> {
-    Ok(match v {
-        0 => None,
-        1 => Some(DnssecStatus::Secure),
-        2 => Some(DnssecStatus::Insecure),
-        3 => Some(DnssecStatus::Bogus),
-        4 => Some(DnssecStatus::Indeterminate),
-        _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-    })
+/// The C form of the core's options (the preference as a `mailsrv_protocol`).
+fn options_to_c(o: &Options) -> mailsrv_options {
+    mailsrv_options {
+        imap: u8::from(o.imap),
+        pop3: u8::from(o.pop3),
+        submission: u8::from(o.submission),
+        trust_ad: u8::from(o.trust_ad),
+        minimum_security: to_c(o.minimum_security),
+        tls_order: to_c(o.tls_order),
+        prefer: to_c(match o.prefer {
+            IncomingPreference::Imap => Protocol::Imap,
+            IncomingPreference::Pop3 => Protocol::Pop3,
+        }),
+        message_id_base: o.message_id_base,
+    }
 }
 
-/// Writes the default options (RFC 8314 §5.2 secure defaults) to `*out`.
+/// Writes the default options, `Options::default()` of the core (RFC 8314 §5.2 secure
+/// defaults), to `*out`, which the caller owns. Returns OK or NULL_PARAMETER.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> mailsrv_result {
     guard(|| {
-        let d = Options::default();
-        let c = mailsrv_options {
-            imap: u8::from(d.imap),
-            pop3: u8::from(d.pop3),
-            submission: u8::from(d.submission),
-            trust_ad: u8::from(d.trust_ad),
-            minimum_security: 1,
-            tls_order: 0,
-            prefer: 0,
-            message_id_base: d.message_id_base,
-        };
+        let c = options_to_c(&Options::default());
         // SAFETY: out is NULL or valid for writes (caller contract).
         unsafe { write_out(out, c) }
     })
 }
 
-/// Starts a discovery for the UTF-8 address `email` (`email_len` bytes). `options` may be NULL
-/// for the defaults. On success `*out` holds a handle to free with `mailsrv_discovery_free`.
+/// Starts a discovery for the UTF-8 address `email` (`email_len` bytes), with `options` (NULL
+/// for the defaults; read during the call only).
+///
+/// Returns OK with `*out` set to a discovery the caller owns (free it with
+/// `mailsrv_discovery_free`); NULL_PARAMETER for a NULL `out` or `email` with a non-zero length;
+/// INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value in `options` (or a
+/// `prefer` other than IMAP or POP3); an address code (1xx) for an address the core refuses.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_new(
     email: *const u8,
@@ -233,14 +173,15 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
     })
 }
 
-/// Frees a discovery. NULL is allowed. Views obtained from it become invalid.
+/// Frees a discovery (NULL is allowed). Views obtained from it become invalid; plans made from
+/// it stay valid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_free(discovery: *mut mailsrv_discovery) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(discovery) }
 }
 
-/// Number of questions (0 for NULL).
+/// Number of questions (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_question_count(
     discovery: *const mailsrv_discovery,
@@ -251,7 +192,11 @@ pub unsafe extern "C" fn mailsrv_discovery_question_count(
     })
 }
 
-/// Describes question number `index` (0-based) in `*out`.
+/// Describes question `index` (0-based) in `*out`. Its `name`, `record_type` and `wire` are
+/// views owned by the discovery, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past
+/// the last question.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_question(
     discovery: *const mailsrv_discovery,
@@ -270,7 +215,7 @@ pub unsafe extern "C" fn mailsrv_discovery_question(
         let value = mailsrv_question {
             id: q.id,
             message_id: q.message_id,
-            service: service_code(q.service),
+            service: to_c(q.service),
             name: name.view(),
             record_type: d.record_type.view(),
             wire: q.wire.as_ptr(),
@@ -281,9 +226,14 @@ pub unsafe extern "C" fn mailsrv_discovery_question(
     })
 }
 
-/// Feeds the wire-format response to question `id`. `dnssec` is a `mailsrv_dnssec` value.
-/// `out_outcome` may be NULL; otherwise it receives a `mailsrv_outcome` (e.g.
-/// `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer).
+/// Feeds the wire-format response (borrowed for the call) to question `id`. `dnssec` is a
+/// `mailsrv_dnssec` value. `*out_outcome` receives a `mailsrv_outcome` (e.g.
+/// `MAILSRV_OUTCOME_TRUNCATED`: ask again over TCP and feed that answer; `MAILSRV_OUTCOME_MALFORMED`
+/// for bytes that do not parse, which is not an error).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery` or `out_outcome`, or a NULL `response` with a
+/// non-zero length; INVALID_ARGUMENT for an unknown `dnssec`; a DNS code (2xx: UNKNOWN_QUESTION,
+/// ALREADY_ANSWERED, NOT_A_RESPONSE, MESSAGE_ID_MISMATCH, QUESTION_MISMATCH).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_receive(
     discovery: *mut mailsrv_discovery,
@@ -296,20 +246,25 @@ pub unsafe extern "C" fn mailsrv_discovery_receive(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
+        if out_outcome.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         // SAFETY: caller contract for (response, response_len).
         let response = unsafe { bytes(response, response_len)? };
-        let dnssec = dnssec_from_c(dnssec)?;
+        let dnssec = option_from_c::<DnssecStatus>(dnssec)?;
         let outcome: Outcome = d.inner.receive(id, response, dnssec)?;
-        if !out_outcome.is_null() {
-            // SAFETY: non-NULL out-parameter, valid for writes by contract.
-            unsafe { write_out(out_outcome, outcome_code(outcome))? };
-        }
-        Ok(())
+        // SAFETY: checked non-NULL above; valid for writes by contract.
+        unsafe { write_out(out_outcome, to_c(outcome)) }
     })
 }
 
 /// Feeds `count` SRV records parsed by the host's resolver for question `id` (`count` 0 means
-/// NODATA). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as insecure).
+/// NODATA; the records are copied). `dnssec` is a `mailsrv_dnssec` value (UNSPECIFIED counts as
+/// insecure).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery`, or NULL `records` with a non-zero `count`;
+/// INVALID_ARGUMENT for an unknown `dnssec` or more than 65535 records; INVALID_RECORD for a target
+/// that is not UTF-8; UNKNOWN_QUESTION or ALREADY_ANSWERED.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_receive_records(
     discovery: *mut mailsrv_discovery,
@@ -321,7 +276,7 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_records(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
-        let dnssec = dnssec_from_c(dnssec)?.unwrap_or(DnssecStatus::Insecure);
+        let dnssec = option_from_c::<DnssecStatus>(dnssec)?.unwrap_or(DnssecStatus::Insecure);
         let records: &[mailsrv_srv_record] = if count == 0 {
             &[]
         } else if records.is_null() {
@@ -350,7 +305,10 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_records(
     })
 }
 
-/// Reports a failure (`mailsrv_failure`) for question `id`.
+/// Reports a failure or negative answer (`mailsrv_failure`) for question `id`.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery`; INVALID_ARGUMENT for an unknown `failure`;
+/// UNKNOWN_QUESTION or ALREADY_ANSWERED.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_fail(
     discovery: *mut mailsrv_discovery,
@@ -360,21 +318,13 @@ pub unsafe extern "C" fn mailsrv_discovery_fail(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
-        let failure = match failure {
-            0 => Failure::Timeout,
-            1 => Failure::NetworkError,
-            2 => Failure::NxDomain,
-            3 => Failure::NoData,
-            4 => Failure::ServFail,
-            5 => Failure::Refused,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
+        let failure = from_c::<Failure>(failure)?;
         d.inner.fail(id, failure)?;
         Ok(())
     })
 }
 
-/// Whether every question has a final answer (false for NULL).
+/// Whether every question has a final answer (false for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_is_complete(
     discovery: *const mailsrv_discovery,
@@ -385,8 +335,11 @@ pub unsafe extern "C" fn mailsrv_discovery_is_complete(
     })
 }
 
-/// Builds the plan from what is known now, with `seed` for the RFC 2782 order. On success
-/// `*out` holds a plan to free with `mailsrv_plan_free`; the discovery stays usable.
+/// Builds the plan from what is known now, with `seed` for the RFC 2782 order; the discovery
+/// stays usable.
+///
+/// Returns OK with `*out` set to a plan the caller owns (free it with `mailsrv_plan_free`);
+/// NULL_PARAMETER for a NULL `discovery` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_plan(
     discovery: *const mailsrv_discovery,
@@ -403,4 +356,36 @@ pub unsafe extern "C" fn mailsrv_discovery_plan(
         // SAFETY: out checked non-NULL.
         unsafe { box_out(out, plan) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_c_defaults_are_the_cores_defaults() {
+        let mut c = std::mem::MaybeUninit::<mailsrv_options>::uninit();
+        // SAFETY: a valid out-pointer.
+        let r = unsafe { mailsrv_options_default(c.as_mut_ptr()) };
+        assert_eq!(r, R::MAILSRV_RESULT_OK);
+        // SAFETY: written on OK.
+        let c = unsafe { c.assume_init() };
+        let back = options_from_c(&c).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            back,
+            Options::default(),
+            "mailsrv_options_default maps Options::default()"
+        );
+        let mut bad = c;
+        bad.prefer = to_c(Protocol::Submission);
+        assert_eq!(
+            options_from_c(&bad).err(),
+            Some(R::MAILSRV_RESULT_INVALID_ARGUMENT)
+        );
+        bad.prefer = 77;
+        assert_eq!(
+            options_from_c(&bad).err(),
+            Some(R::MAILSRV_RESULT_INVALID_ARGUMENT)
+        );
+    }
 }

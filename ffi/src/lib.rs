@@ -5,7 +5,10 @@
 //!   that returns one through an out-parameter) and released by `*_free`, which accepts NULL;
 //! - inputs are borrowed for the duration of the call (`const uint8_t *ptr, size_t len`); the
 //!   library copies what it keeps;
-//! - out-parameters are written only when the result is `MAILSRV_RESULT_OK`;
+//! - every out-parameter is required (NULL is `MAILSRV_RESULT_NULL_PARAMETER` and the call has
+//!   no effect) and written only when the result is `MAILSRV_RESULT_OK` (buffer functions also
+//!   write `*out_n` with `MAILSRV_RESULT_INSUFFICIENT_SIZE`);
+//! - each function's comment lists the result codes it returns and who owns what;
 //! - strings handed out (`mailsrv_str`) are views into the handle that produced them, valid until
 //!   it is freed, NUL-terminated for convenience, UTF-8, with an explicit length;
 //! - no function unwinds into C: a panic becomes `MAILSRV_RESULT_PANIC`.
@@ -19,7 +22,9 @@
     reason = "the safety contract is stated once in the header"
 )]
 
+mod cenum;
 mod discovery;
+mod enums;
 mod ffi_util;
 mod negotiator;
 mod plan;
@@ -28,6 +33,7 @@ mod verify;
 mod zone;
 
 pub use discovery::*;
+pub use enums::*;
 pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
 pub use negotiator::*;
 pub use plan::*;
@@ -51,26 +57,30 @@ pub const MAILSRV_VERSION_MINOR: u32 = 1;
 /// Patch version of the library.
 pub const MAILSRV_VERSION_PATCH: u32 = 0;
 
-/// The library version as a NUL-terminated string, e.g. `"0.1.0"`. Static; never free it.
+/// The library version, e.g. `"0.1.0"`: a static NUL-terminated string, never to be freed.
+/// Returns no result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_version() -> *const core::ffi::c_char {
     guard_value(c"".as_ptr(), || c"0.1.0".as_ptr())
 }
 
-/// The symbolic name of a result code, e.g. `"INVALID_DOMAIN"`, as a static NUL-terminated
-/// string; `"UNKNOWN"` for a value that is not a result code.
+/// The symbolic name of a result code without its prefix, e.g. `"INVALID_DOMAIN"`; `"UNKNOWN"`
+/// for a number that is no result code. Static and NUL-terminated, never to be freed. Returns no
+/// result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_name(result: u32) -> *const core::ffi::c_char {
     guard_value(c"".as_ptr(), || result::result_name(result).as_ptr())
 }
 
-/// A readable description of a result code, as a static NUL-terminated string.
+/// A readable description of a result code (`"unknown result code"` for a number that is
+/// none). Static and NUL-terminated, never to be freed. Returns no result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_result_message(result: u32) -> *const core::ffi::c_char {
     guard_value(c"".as_ptr(), || result::result_message(result).as_ptr())
 }
 
-/// Returns `MAILSRV_RESULT_OK`; used by tests to check the panic boundary is in place.
+/// Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
+/// (the panic is reported by the process's panic hook first).
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_selftest(trigger_panic: bool) -> mailsrv_result {
     guard(|| {
@@ -127,6 +137,21 @@ mod tests {
     }
 
     #[test]
+    fn c_enums_are_generated_from_the_cores_lists() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/enums.rs");
+        let fresh = cenum::generate::render_enums_rs();
+        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "ffi/src/enums.rs is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        );
+    }
+
+    #[test]
     fn the_checked_in_header_is_current() {
         let crate_dir = env!("CARGO_MANIFEST_DIR");
         let path = std::path::Path::new(crate_dir).join("../include/mailsrv.h");
@@ -142,6 +167,39 @@ mod tests {
         assert!(
             current == fresh,
             "include/mailsrv.h is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        );
+    }
+
+    #[test]
+    fn every_function_in_the_header_says_what_it_returns() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../include/mailsrv.h");
+        let header = std::fs::read_to_string(path).unwrap_or_default();
+        let mut checked = 0;
+        let mut undocumented = Vec::new();
+        for block in header.split("/**").skip(1) {
+            let Some((comment, rest)) = block.split_once("*/") else {
+                continue;
+            };
+            let declaration = rest.trim_start().lines().next().unwrap_or_default();
+            let Some(name) = declaration
+                .split('(')
+                .next()
+                .and_then(|head| head.split_whitespace().last())
+                .map(|n| n.trim_start_matches('*'))
+                .filter(|n| n.starts_with("mailsrv_") && declaration.contains('('))
+            else {
+                continue;
+            };
+            checked += 1;
+            let frees = name.ends_with("_free") && comment.contains("Frees");
+            if !frees && !comment.contains("Returns") {
+                undocumented.push(name.to_owned());
+            }
+        }
+        assert!(checked > 60, "only {checked} functions found in the header");
+        assert!(
+            undocumented.is_empty(),
+            "functions whose comment does not say what they return: {undocumented:?}"
         );
     }
 

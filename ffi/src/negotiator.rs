@@ -3,6 +3,7 @@
 use mailsrv_core::negotiate::{Abort, Negotiator, Secret, Step, TlsOutcome};
 use mailsrv_core::{Protocol, Security};
 
+use crate::cenum::from_c;
 use crate::ffi_util::{
     OwnedStr, box_out, bytes, copy_out, free_box, guard, handle, handle_mut, mailsrv_result,
     mailsrv_str, text, write_out,
@@ -90,65 +91,77 @@ impl Drop for mailsrv_negotiator {
     }
 }
 
-fn reason(a: &Abort) -> (u32, String) {
+/// The C reason and detail of an abort. `Abort` carries data, so it has no core numbering
+/// (`Numbered`): this match is its one table, by the C names.
+fn reason(a: &Abort) -> (mailsrv_abort_reason, String) {
+    use mailsrv_abort_reason as A;
     match a {
-        Abort::InjectedAfterUpgrade => (1, String::new()),
-        Abort::StarttlsNotOffered => (2, String::new()),
-        Abort::StarttlsRefused(t) => (3, t.0.clone()),
-        Abort::PreauthWithoutTls => (4, String::new()),
-        Abort::ServerRefused(t) => (5, t.0.clone()),
-        Abort::ProtocolViolation(d) => (6, d.clone()),
-        Abort::LineTooLong => (7, String::new()),
-        Abort::CertificateNotVerified => (8, String::new()),
-        Abort::NoAuthentication => (9, String::new()),
-        Abort::Misuse(d) => (10, d.clone()),
+        Abort::InjectedAfterUpgrade => (A::MAILSRV_ABORT_INJECTED_AFTER_UPGRADE, String::new()),
+        Abort::StarttlsNotOffered => (A::MAILSRV_ABORT_STARTTLS_NOT_OFFERED, String::new()),
+        Abort::StarttlsRefused(t) => (A::MAILSRV_ABORT_STARTTLS_REFUSED, t.0.clone()),
+        Abort::PreauthWithoutTls => (A::MAILSRV_ABORT_PREAUTH_WITHOUT_TLS, String::new()),
+        Abort::ServerRefused(t) => (A::MAILSRV_ABORT_SERVER_REFUSED, t.0.clone()),
+        Abort::ProtocolViolation(d) => (A::MAILSRV_ABORT_PROTOCOL_VIOLATION, d.clone()),
+        Abort::LineTooLong => (A::MAILSRV_ABORT_LINE_TOO_LONG, String::new()),
+        Abort::CertificateNotVerified => (A::MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED, String::new()),
+        Abort::NoAuthentication => (A::MAILSRV_ABORT_NO_AUTHENTICATION, String::new()),
+        Abort::Misuse(d) => (A::MAILSRV_ABORT_MISUSE, d.clone()),
     }
 }
 
 impl mailsrv_negotiator {
     fn record(&mut self, step: Step) -> mailsrv_step {
+        use mailsrv_step_kind as K;
         self.last_bytes.fill(0);
         self.last_bytes.clear();
+        let none = mailsrv_abort_reason::MAILSRV_ABORT_NONE;
+        // `Step` carries data too: the C kind is named here, once.
         let (kind, abort, text) = match step {
             Step::Send(b) => {
                 self.last_bytes = b;
-                (0, 0, String::new())
+                (K::MAILSRV_STEP_SEND, none, String::new())
             }
-            Step::NeedMore => (1, 0, String::new()),
-            Step::StartTls => (2, 0, String::new()),
-            Step::AwaitTls => (3, 0, String::new()),
+            Step::NeedMore => (K::MAILSRV_STEP_NEED_MORE, none, String::new()),
+            Step::StartTls => (K::MAILSRV_STEP_START_TLS, none, String::new()),
+            Step::AwaitTls => (K::MAILSRV_STEP_AWAIT_TLS, none, String::new()),
             Step::Done(caps) => {
                 self.capabilities = serde_json::to_vec(&caps).ok();
-                (4, 0, String::new())
+                (K::MAILSRV_STEP_DONE, none, String::new())
             }
             Step::Abort(a) => {
                 let (r, t) = reason(&a);
-                (5, r, t)
+                (K::MAILSRV_STEP_ABORT, r, t)
             }
             Step::SendSecret(b) => {
                 self.last_bytes = b.as_bytes().to_vec();
-                (6, 0, String::new())
+                (K::MAILSRV_STEP_SEND_SECRET, none, String::new())
             }
-            Step::LoggedIn => (7, 0, String::new()),
-            Step::LoginFailed(t) => (8, 0, t.0),
+            Step::LoggedIn => (K::MAILSRV_STEP_LOGGED_IN, none, String::new()),
+            Step::LoginFailed(t) => (K::MAILSRV_STEP_LOGIN_FAILED, none, t.0),
         };
         self.last_text = OwnedStr::new(&text);
         mailsrv_step {
-            kind,
+            kind: kind as u32,
             bytes: if self.last_bytes.is_empty() {
                 std::ptr::null()
             } else {
                 self.last_bytes.as_ptr()
             },
             bytes_len: self.last_bytes.len(),
-            abort_reason: abort,
+            abort_reason: abort as u32,
             text: self.last_text.view(),
         }
     }
 }
 
 /// Makes a negotiator for `protocol` (`mailsrv_protocol`: IMAP, POP3 or SUBMISSION) over a
-/// connection with `security` (`mailsrv_security`). `client_name` is the SMTP EHLO argument.
+/// connection with `security` (`mailsrv_security`). `client_name` (borrowed, copied) is the SMTP
+/// EHLO argument.
+///
+/// Returns OK with `*out` set to a negotiator the caller owns (free it with
+/// `mailsrv_negotiator_free`); NULL_PARAMETER for a NULL `out`, or NULL `client_name` with a
+/// non-zero length; INVALID_ARGUMENT for an unknown protocol (NONE included) or security, or a
+/// name that is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_new(
     protocol: u32,
@@ -161,18 +174,8 @@ pub unsafe extern "C" fn mailsrv_negotiator_new(
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
-        let protocol = match protocol {
-            0 => Protocol::Imap,
-            1 => Protocol::Pop3,
-            2 => Protocol::Submission,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
-        let security = match security {
-            0 => Security::ImplicitTls,
-            1 => Security::Starttls,
-            2 => Security::Cleartext,
-            _ => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
-        };
+        let protocol = from_c::<Protocol>(protocol)?;
+        let security = from_c::<Security>(security)?;
         // SAFETY: caller contract for (client_name, client_name_len).
         let name = unsafe { text(client_name, client_name_len)? };
         let n = mailsrv_negotiator {
@@ -202,7 +205,9 @@ fn step_out(n: &mut mailsrv_negotiator, step: Step, out: *mut mailsrv_step) -> R
     unsafe { write_out(out, s) }
 }
 
-/// The first step.
+/// The first step, in `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_start(
     negotiator: *mut mailsrv_negotiator,
@@ -216,7 +221,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_start(
     })
 }
 
-/// Feeds bytes received from the server.
+/// Feeds bytes received from the server (borrowed for the call); the next step goes to `*out`
+/// (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or NULL `data` with a non-zero
+/// length. A misbehaving server is an ABORT step, not an error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_receive(
     negotiator: *mut mailsrv_negotiator,
@@ -235,7 +244,10 @@ pub unsafe extern "C" fn mailsrv_negotiator_receive(
     })
 }
 
-/// Continues with bytes already received (call after writing a SEND or SEND_SECRET step).
+/// Continues with bytes already received (call after writing a SEND or SEND_SECRET step); the
+/// next step goes to `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_poll(
     negotiator: *mut mailsrv_negotiator,
@@ -252,7 +264,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_poll(
     })
 }
 
-/// Reports the TLS handshake and the verdict: `mailsrv_tls_outcome`.
+/// Reports the TLS handshake and the verdict (`outcome`, a `mailsrv_tls_outcome`); the next
+/// step goes to `*out` (its views are valid until the next call on the negotiator).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`; INVALID_ARGUMENT for an unknown
+/// outcome.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     negotiator: *mut mailsrv_negotiator,
@@ -262,7 +278,7 @@ pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     guard(|| {
         // SAFETY: NULL or a live, unaliased handle.
         let n = unsafe { handle_mut(negotiator)? };
-        let outcome = tls_outcome_from_code(outcome).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        let outcome = from_c::<TlsOutcome>(outcome)?;
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
@@ -271,40 +287,13 @@ pub unsafe extern "C" fn mailsrv_negotiator_tls_established(
     })
 }
 
-/// The C value of a [`TlsOutcome`].
-pub(crate) fn tls_outcome_code(outcome: TlsOutcome) -> u32 {
-    match outcome {
-        TlsOutcome::Verified => mailsrv_tls_outcome::MAILSRV_TLS_VERIFIED as u32,
-        TlsOutcome::UserConfirmed => mailsrv_tls_outcome::MAILSRV_TLS_USER_CONFIRMED as u32,
-        TlsOutcome::NotVerified => mailsrv_tls_outcome::MAILSRV_TLS_NOT_VERIFIED as u32,
-    }
-}
-
-/// The [`TlsOutcome`] of a C value, if it is one.
-fn tls_outcome_from_code(code: u32) -> Option<TlsOutcome> {
-    [
-        TlsOutcome::Verified,
-        TlsOutcome::UserConfirmed,
-        TlsOutcome::NotVerified,
-    ]
-    .into_iter()
-    .find(|o| tls_outcome_code(*o) == code)
-}
-
-/// The certificate outcome reported to `mailsrv_negotiator_tls_established`.
-#[repr(u32)]
-pub enum mailsrv_tls_outcome {
-    /// Handshake done and the verdict is `verified`.
-    MAILSRV_TLS_VERIFIED = 0,
-    /// The verdict is `needs-confirmation` and the user confirmed the server.
-    MAILSRV_TLS_USER_CONFIRMED = 1,
-    /// Not verified (or not confirmed).
-    MAILSRV_TLS_NOT_VERIFIED = 2,
-}
-
 /// Authenticates; allowed only after DONE over TLS with a verified or confirmed certificate
 /// (else the step is an ABORT with MISUSE and nothing is to be sent). The credentials are
-/// borrowed for the call.
+/// borrowed for the call; the step in `*out` (SEND_SECRET carries them) is valid until the next
+/// call on the negotiator.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `negotiator` or `out`, or a NULL text with a non-zero
+/// length; INVALID_ARGUMENT for text that is not UTF-8.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_login(
     negotiator: *mut mailsrv_negotiator,
@@ -331,7 +320,11 @@ pub unsafe extern "C" fn mailsrv_negotiator_login(
     })
 }
 
-/// The capabilities learned after TLS, as JSON (after a DONE step; INVALID_ARGUMENT before).
+/// The capabilities learned after TLS, as JSON, into the caller's `buf` (as `mailsrv_plan_json`
+/// does).
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+/// NULL_PARAMETER for a NULL `negotiator` or `out_n`; INVALID_ARGUMENT before a DONE step.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_negotiator_capabilities_json(
     negotiator: *const mailsrv_negotiator,

@@ -2,10 +2,9 @@
 
 use mailsrv_core::exit::{self, SideOutcome};
 use mailsrv_core::explain::whys;
-use mailsrv_core::{
-    Candidate, DnssecStatus, IdentityKind, Outcome, Plan, Protocol, Security, Service, Status,
-    Trust,
-};
+use mailsrv_core::{Candidate, Plan};
+
+use crate::cenum::{option_to_c, to_c};
 
 use crate::ffi_util::{
     EMPTY_STR, OwnedStr, free_box, guard, guard_value, handle, json_out, mailsrv_result,
@@ -23,178 +22,6 @@ pub enum mailsrv_side {
     MAILSRV_SIDE_OUTGOING = 1,
     /// `incomingAlternatives[0].candidates` (the other incoming protocol).
     MAILSRV_SIDE_ALTERNATIVE = 2,
-}
-
-/// SRV service labels.
-#[repr(u32)]
-pub enum mailsrv_service {
-    /// `_submissions`
-    MAILSRV_SERVICE_SUBMISSIONS = 0,
-    /// `_submission`
-    MAILSRV_SERVICE_SUBMISSION = 1,
-    /// `_imaps`
-    MAILSRV_SERVICE_IMAPS = 2,
-    /// `_imap`
-    MAILSRV_SERVICE_IMAP = 3,
-    /// `_pop3s`
-    MAILSRV_SERVICE_POP3S = 4,
-    /// `_pop3`
-    MAILSRV_SERVICE_POP3 = 5,
-}
-
-/// Mail protocols.
-#[repr(u32)]
-pub enum mailsrv_protocol {
-    /// IMAP.
-    MAILSRV_PROTOCOL_IMAP = 0,
-    /// POP3.
-    MAILSRV_PROTOCOL_POP3 = 1,
-    /// Submission.
-    MAILSRV_PROTOCOL_SUBMISSION = 2,
-    /// No protocol (nothing found).
-    MAILSRV_PROTOCOL_NONE = 3,
-}
-
-/// Connection security.
-#[repr(u32)]
-pub enum mailsrv_security {
-    /// Implicit TLS.
-    MAILSRV_SECURITY_IMPLICIT_TLS = 0,
-    /// STARTTLS / STLS.
-    MAILSRV_SECURITY_STARTTLS = 1,
-    /// Cleartext (host opted in).
-    MAILSRV_SECURITY_CLEARTEXT = 2,
-}
-
-/// Trust classes.
-#[repr(u32)]
-pub enum mailsrv_trust {
-    /// DNSSEC-secure SRV answer.
-    MAILSRV_TRUST_DNSSEC_SECURE = 0,
-    /// Target inside the email domain.
-    MAILSRV_TRUST_IN_DOMAIN = 1,
-    /// Outside the domain without DNSSEC.
-    MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
-}
-
-/// Side status.
-#[repr(u32)]
-pub enum mailsrv_status {
-    /// Candidates found.
-    MAILSRV_STATUS_FOUND = 0,
-    /// The domain says the service is not offered.
-    MAILSRV_STATUS_NOT_OFFERED = 1,
-    /// Nothing published.
-    MAILSRV_STATUS_NOT_PUBLISHED = 2,
-    /// A lookup failed.
-    MAILSRV_STATUS_LOOKUP_FAILED = 3,
-    /// Records exist but none is usable.
-    MAILSRV_STATUS_NO_USABLE_RECORDS = 4,
-    /// Not asked for.
-    MAILSRV_STATUS_NOT_REQUESTED = 5,
-}
-
-/// Lookup outcomes.
-#[repr(u32)]
-pub enum mailsrv_outcome {
-    /// Not answered yet.
-    MAILSRV_OUTCOME_PENDING = 0,
-    /// SRV records.
-    MAILSRV_OUTCOME_RECORDS = 1,
-    /// NODATA.
-    MAILSRV_OUTCOME_NO_DATA = 2,
-    /// NXDOMAIN.
-    MAILSRV_OUTCOME_NX_DOMAIN = 3,
-    /// SERVFAIL.
-    MAILSRV_OUTCOME_SERV_FAIL = 4,
-    /// REFUSED.
-    MAILSRV_OUTCOME_REFUSED = 5,
-    /// Another RCODE.
-    MAILSRV_OUTCOME_OTHER_ERROR = 6,
-    /// Truncated: retry over TCP.
-    MAILSRV_OUTCOME_TRUNCATED = 7,
-    /// Malformed response.
-    MAILSRV_OUTCOME_MALFORMED = 8,
-    /// Timeout reported.
-    MAILSRV_OUTCOME_TIMEOUT = 9,
-    /// Network error reported.
-    MAILSRV_OUTCOME_NETWORK_ERROR = 10,
-}
-
-/// Reference-identity types.
-#[repr(u32)]
-pub enum mailsrv_identity_kind {
-    /// SRV-ID (`_imaps.example.net`).
-    MAILSRV_IDENTITY_SRV_ID = 0,
-    /// DNS-ID (`example.net`).
-    MAILSRV_IDENTITY_DNS_ID = 1,
-}
-
-pub(crate) fn service_code(s: Service) -> u32 {
-    match s {
-        Service::Submissions => 0,
-        Service::Submission => 1,
-        Service::Imaps => 2,
-        Service::Imap => 3,
-        Service::Pop3s => 4,
-        Service::Pop3 => 5,
-    }
-}
-
-pub(crate) fn service_from_code(v: u32) -> Option<Service> {
-    Service::ALL.get(usize::try_from(v).ok()?).copied()
-}
-
-fn protocol_code(p: Option<Protocol>) -> u32 {
-    match p {
-        Some(Protocol::Imap) => 0,
-        Some(Protocol::Pop3) => 1,
-        Some(Protocol::Submission) => 2,
-        None => 3,
-    }
-}
-
-pub(crate) fn outcome_code(o: Outcome) -> u32 {
-    match o {
-        Outcome::Pending => 0,
-        Outcome::Records => 1,
-        Outcome::NoData => 2,
-        Outcome::NxDomain => 3,
-        Outcome::ServFail => 4,
-        Outcome::Refused => 5,
-        Outcome::OtherError => 6,
-        Outcome::Truncated => 7,
-        Outcome::Malformed => 8,
-        Outcome::Timeout => 9,
-        Outcome::NetworkError => 10,
-    }
-}
-
-fn dnssec_code(d: DnssecStatus) -> u32 {
-    match d {
-        DnssecStatus::Secure => 1,
-        DnssecStatus::Insecure => 2,
-        DnssecStatus::Bogus => 3,
-        DnssecStatus::Indeterminate => 4,
-    }
-}
-
-fn status_code(s: Status) -> u32 {
-    match s {
-        Status::Found => 0,
-        Status::NotOffered => 1,
-        Status::NotPublished => 2,
-        Status::LookupFailed => 3,
-        Status::NoUsableRecords => 4,
-        Status::NotRequested => 5,
-    }
-}
-
-pub(crate) fn identity_code(k: IdentityKind) -> u32 {
-    match k {
-        IdentityKind::SrvId => 0,
-        IdentityKind::DnsId => 1,
-    }
 }
 
 /// The JSON string of a serde enum value (its kebab-case name).
@@ -340,10 +167,13 @@ impl mailsrv_plan {
     }
 
     pub(crate) fn candidates(&self, side: u32) -> Result<(&[Candidate], &[CandidateStrings]), R> {
+        const INCOMING: u32 = mailsrv_side::MAILSRV_SIDE_INCOMING as u32;
+        const OUTGOING: u32 = mailsrv_side::MAILSRV_SIDE_OUTGOING as u32;
+        const ALTERNATIVE: u32 = mailsrv_side::MAILSRV_SIDE_ALTERNATIVE as u32;
         let list: &[Candidate] = match side {
-            0 => &self.plan.incoming.candidates,
-            1 => &self.plan.outgoing.candidates,
-            2 => self
+            INCOMING => &self.plan.incoming.candidates,
+            OUTGOING => &self.plan.outgoing.candidates,
+            ALTERNATIVE => self
                 .plan
                 .incoming_alternatives
                 .first()
@@ -370,16 +200,19 @@ impl mailsrv_plan {
     }
 }
 
-/// Frees a plan. NULL is allowed. Views obtained from it become invalid.
+/// Frees a plan (NULL is allowed). Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_free(plan: *mut mailsrv_plan) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(plan) }
 }
 
-/// Writes the plan as JSON — exactly the bytes the Rust example prints with `--json` when
-/// `pretty` is non-zero (two-space indent, no trailing newline), compact otherwise. Call with
-/// `buf` NULL to learn the size in `*out_n` (the result is then INSUFFICIENT_SIZE).
+/// Writes the plan as JSON into the caller's `buf` of `len` bytes — exactly the bytes the Rust
+/// example prints with `--json` when `pretty` is non-zero (two-space indent, no trailing
+/// newline), compact otherwise — and its size to `*out_n`. No NUL is added.
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or `len` too small
+/// (call with NULL first to learn the size); NULL_PARAMETER for a NULL `plan` or `out_n`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_json(
     plan: *const mailsrv_plan,
@@ -396,7 +229,8 @@ pub unsafe extern "C" fn mailsrv_plan_json(
     })
 }
 
-/// The normalised address (view valid until the plan is freed; empty for NULL).
+/// The normalised address: a view owned by the plan, valid until it is freed (empty for NULL).
+/// Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsrv_str {
     guard_value(EMPTY_STR, || {
@@ -405,7 +239,8 @@ pub unsafe extern "C" fn mailsrv_plan_email(plan: *const mailsrv_plan) -> mailsr
     })
 }
 
-/// The email domain as A-labels (view valid until the plan is freed; empty for NULL).
+/// The email domain as A-labels: a view owned by the plan, valid until it is freed (empty for
+/// NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mailsrv_str {
     guard_value(EMPTY_STR, || {
@@ -415,7 +250,9 @@ pub unsafe extern "C" fn mailsrv_plan_domain(plan: *const mailsrv_plan) -> mails
 }
 
 /// The chosen incoming protocol (`mailsrv_protocol`, NONE if nothing was found) and the status
-/// (`mailsrv_status`) of the incoming and outgoing sides. Any out-parameter may be NULL.
+/// (`mailsrv_status`) of the incoming and outgoing sides.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or any NULL out-parameter.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_summary(
     plan: *const mailsrv_plan,
@@ -427,28 +264,28 @@ pub unsafe extern "C" fn mailsrv_plan_summary(
         // SAFETY: NULL or a live handle.
         let p = unsafe { handle(plan)? };
         let values = [
-            (
-                out_incoming_protocol,
-                protocol_code(p.plan.incoming.protocol),
-            ),
-            (out_incoming_status, status_code(p.plan.incoming.status)),
-            (out_outgoing_status, status_code(p.plan.outgoing.status)),
+            (out_incoming_protocol, option_to_c(p.plan.incoming.protocol)),
+            (out_incoming_status, to_c(p.plan.incoming.status)),
+            (out_outgoing_status, to_c(p.plan.outgoing.status)),
         ];
+        if values.iter().any(|(out, _)| out.is_null()) {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         for (out, v) in values {
-            if !out.is_null() {
-                // SAFETY: non-NULL out-parameter, valid by contract.
-                unsafe { write_out(out, v)? };
-            }
+            // SAFETY: checked non-NULL above, valid for writes by contract.
+            unsafe { write_out(out, v)? };
         }
         Ok(())
     })
 }
 
 /// The exit status of a command-line host for this plan, by the core's policy: for a `plan`
-/// command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe`
-/// command (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on
-/// that side worked) 0 only when every side with candidates has a working server. Usage errors
-/// are `MAILSRV_EXIT_USAGE`. Returns OK, or NULL_PARAMETER for a NULL `plan` or `out`.
+/// command (`probe` zero) 0 usable, 1 nothing usable, 3 lookups failed; for a `probe` command
+/// (`probe` non-zero, `incoming_works`/`outgoing_works` non-zero when a server on that side
+/// worked) 0 only when every side with candidates has a working server. Usage errors are
+/// `MAILSRV_EXIT_USAGE`.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_exit_status(
     plan: *const mailsrv_plan,
@@ -471,8 +308,10 @@ pub unsafe extern "C" fn mailsrv_plan_exit_status(
     })
 }
 
-/// The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or 0
-/// to `*out_known` when nothing was answered.
+/// The plan's cache lifetime: writes `expiresInSecs` to `*out_secs` and 1 to `*out_known`, or
+/// 0 to both when nothing was answered.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_secs` or `out_known`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_expires(
     plan: *const mailsrv_plan,
@@ -493,7 +332,8 @@ pub unsafe extern "C" fn mailsrv_plan_expires(
     })
 }
 
-/// Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side).
+/// Number of candidates on `side` (a `mailsrv_side`; 0 for NULL or an unknown side). Returns no
+/// result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_count(
     plan: *const mailsrv_plan,
@@ -507,7 +347,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_count(
     })
 }
 
-/// Describes candidate `index` of `side` in `*out` (views valid until the plan is freed).
+/// Describes candidate `index` of `side` (a `mailsrv_side`) in `*out`. Its strings are views
+/// owned by the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an unknown side or
+/// an index past the last candidate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate(
     plan: *const mailsrv_plan,
@@ -520,22 +364,14 @@ pub unsafe extern "C" fn mailsrv_plan_candidate(
         let p = unsafe { handle(plan)? };
         let (c, s) = p.candidate(side, index)?;
         let value = mailsrv_candidate {
-            service: service_code(c.service),
-            protocol: protocol_code(Some(c.protocol)),
+            service: to_c(c.service),
+            protocol: to_c(c.protocol),
             host: s.host.view(),
             port: c.port,
-            security: match c.security {
-                Security::ImplicitTls => 0,
-                Security::Starttls => 1,
-                Security::Cleartext => 2,
-            },
+            security: to_c(c.security),
             priority: c.priority,
             weight: c.weight,
-            trust: match c.trust {
-                Trust::DnssecSecure => 0,
-                Trust::InDomain => 1,
-                Trust::NeedsConfirmation => 2,
-            },
+            trust: to_c(c.trust),
             sni: s.sni.view(),
             sni_alternative: s.sni_alternative.view(),
             alpn: s.alpn.view(),
@@ -548,9 +384,13 @@ pub unsafe extern "C" fn mailsrv_plan_candidate(
     })
 }
 
-/// Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes; NULL and 0
-/// when none was negotiated) is acceptable for the candidate; writes the answer to `*out_ok`.
-/// A server selecting another protocol must be dropped (cross-protocol attacks, ALPACA).
+/// Whether the ALPN protocol the server selected (`selected`, `selected_len` bytes, borrowed;
+/// NULL and 0 when none was negotiated) is acceptable for the candidate; writes the answer to
+/// `*out_ok`. A server selecting another protocol must be dropped (cross-protocol attacks,
+/// ALPACA).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_ok`, or NULL `selected` with a non-zero
+/// length; INVALID_ARGUMENT for an unknown side or index.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_accepts_alpn(
     plan: *const mailsrv_plan,
@@ -575,7 +415,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_accepts_alpn(
     })
 }
 
-/// Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value.
+/// Reference identity `i` of a candidate: its kind (`mailsrv_identity_kind`) and value (a
+/// view owned by the plan, valid until it is freed).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_kind` or `out_value`; INVALID_ARGUMENT for
+/// an unknown side or an index past the last candidate or identity.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
     plan: *const mailsrv_plan,
@@ -599,13 +443,17 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_identity(
         }
         // SAFETY: both checked non-NULL.
         unsafe {
-            write_out(out_kind, identity_code(r.kind))?;
+            write_out(out_kind, to_c(r.kind))?;
             write_out(out_value, v.view())
         }
     })
 }
 
-/// Username `i` of a candidate (the full address first, then the local part).
+/// Username `i` of a candidate (the full address first, then the local part): a view owned by
+/// the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or an index past the last candidate or username.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_username(
     plan: *const mailsrv_plan,
@@ -619,8 +467,10 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_username(
 }
 
 /// Why the candidate is where it is in its side's ranking (the core's text, as the CLI shows
-/// it). The view is valid until the plan is freed. Returns OK, NULL_PARAMETER for a NULL
-/// `plan` or `out_value`, INVALID_ARGUMENT for an unknown side or index.
+/// it): a view owned by the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or index.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_why(
     plan: *const mailsrv_plan,
@@ -632,7 +482,11 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_why(
     unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.why) }
 }
 
-/// Address `i` of a candidate's host (from the additional section), as text.
+/// Address `i` of a candidate's host (from the additional section), as text: a view owned by
+/// the plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or an index past the last candidate or address.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_candidate_address(
     plan: *const mailsrv_plan,
@@ -667,7 +521,7 @@ unsafe fn candidate_string(
     })
 }
 
-/// Number of lookups (0 for NULL).
+/// Number of lookups (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) -> usize {
     guard_value(0, || {
@@ -676,7 +530,11 @@ pub unsafe extern "C" fn mailsrv_plan_lookup_count(plan: *const mailsrv_plan) ->
     })
 }
 
-/// Describes lookup `index` in `*out`.
+/// Describes lookup `index` in `*out`; its `name` is a view owned by the plan, valid until it
+/// is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out`; INVALID_ARGUMENT for an index past the
+/// last lookup.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_lookup(
     plan: *const mailsrv_plan,
@@ -697,10 +555,10 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
             .ok_or(R::MAILSRV_RESULT_INTERNAL)?;
         let value = mailsrv_lookup {
             id: l.id,
-            service: service_code(l.service),
+            service: to_c(l.service),
             name: name.view(),
-            outcome: outcome_code(l.outcome),
-            dnssec: dnssec_code(l.dnssec),
+            outcome: to_c(l.outcome),
+            dnssec: to_c(l.dnssec),
             records: l.records,
         };
         // SAFETY: out is NULL or valid for writes.
@@ -708,7 +566,7 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
     })
 }
 
-/// Number of diagnostics (0 for NULL).
+/// Number of diagnostics (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan) -> usize {
     guard_value(0, || {
@@ -717,7 +575,11 @@ pub unsafe extern "C" fn mailsrv_plan_diagnostic_count(plan: *const mailsrv_plan
     })
 }
 
-/// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message.
+/// Diagnostic `index`: its code (e.g. `mixed-null-target`) and message, views owned by the
+/// plan, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan`, `out_code` or `out_message`; INVALID_ARGUMENT for
+/// an index past the last diagnostic.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_plan_diagnostic(
     plan: *const mailsrv_plan,

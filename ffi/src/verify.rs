@@ -1,54 +1,15 @@
 //! `mailsrv_verdict`: certificate-chain verification for a candidate, and PEM decoding.
 
-use mailsrv_core::{
-    RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_chain,
-};
+use mailsrv_core::{Service, Subject, Verdict, VerifyOptions, certificates_from_pem, verify_chain};
 
+use crate::cenum::{from_c, option_to_c, to_c};
 use crate::ffi_util::{
     EMPTY_STR, OwnedStr, box_out, bytes, free_box, guard, guard_value, handle, json_out,
     mailsrv_bytes, mailsrv_result, mailsrv_str, text, write_out,
 };
-use crate::negotiator::tls_outcome_code;
-use crate::plan::{identity_code, json_name, mailsrv_plan, service_from_code};
+use crate::plan::{json_name, mailsrv_plan};
 
 type R = mailsrv_result;
-
-/// Verdict status.
-#[repr(u32)]
-pub enum mailsrv_verdict_status {
-    /// Valid chain matching the email domain or its SRV-ID (or a DNSSEC-secure target).
-    MAILSRV_VERDICT_VERIFIED = 0,
-    /// Valid chain matching only the SRV target: ask the user before sending anything.
-    MAILSRV_VERDICT_NEEDS_CONFIRMATION = 1,
-    /// Do not use this server.
-    MAILSRV_VERDICT_REJECTED = 2,
-}
-
-/// Why a chain was rejected.
-#[repr(u32)]
-pub enum mailsrv_reject_reason {
-    /// Not rejected.
-    MAILSRV_REJECT_NONE = 0,
-    /// No path to a trust anchor.
-    MAILSRV_REJECT_UNKNOWN_ISSUER = 1,
-    /// Expired at `now`.
-    MAILSRV_REJECT_EXPIRED = 2,
-    /// Not yet valid at `now`.
-    MAILSRV_REJECT_NOT_YET_VALID = 3,
-    /// Bad or unsupported signature.
-    MAILSRV_REJECT_BAD_SIGNATURE = 4,
-    /// Not for TLS server authentication.
-    MAILSRV_REJECT_WRONG_KEY_USAGE = 5,
-    /// Name constraints forbid the names.
-    MAILSRV_REJECT_NAME_CONSTRAINTS = 6,
-    /// No reference identity matches.
-    MAILSRV_REJECT_NAME_MISMATCH = 7,
-    /// A certificate does not parse.
-    MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
-    /// Another failure (see the message).
-    MAILSRV_REJECT_OTHER = 9,
-}
 
 /// A verdict (opaque). Free with `mailsrv_verdict_free`.
 pub struct mailsrv_verdict {
@@ -110,40 +71,79 @@ fn finish(verdict: Verdict, out: *mut *mut mailsrv_verdict) -> Result<(), R> {
     unsafe { box_out(out, handle) }
 }
 
-/// Verifies a server chain (`chain_len` DER certificates, leaf first) for the email `domain`,
-/// SRV `service` (a `mailsrv_service`), the `host` connected to and whether its SRV answer was
-/// DNSSEC-secure, against `anchors` (DER) at `now` (seconds since the Unix epoch).
+/// What `mailsrv_verify` checks: a server's chain against the identity the user's email domain
+/// and the SRV answer give it. Every pointer is borrowed for the call and may be NULL only with
+/// its length 0. Zero-initialise it (`= {0}`) and set the fields, so that fields added later
+/// keep their zero default.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mailsrv_verify_request {
+    /// The email domain (UTF-8, `domain_len` bytes), e.g. `example.net`.
+    pub domain: *const u8,
+    /// Length of `domain` in bytes.
+    pub domain_len: usize,
+    /// The SRV service the server was found under: a `mailsrv_service` value.
+    pub service: u32,
+    /// The SRV target connected to (UTF-8, `host_len` bytes).
+    pub host: *const u8,
+    /// Length of `host` in bytes.
+    pub host_len: usize,
+    /// Non-zero when the SRV answer was DNSSEC-secure (the target then counts as an identity).
+    pub dnssec_secure: u8,
+    /// The server's certificates (DER), leaf first: `chain_len` entries.
+    pub chain: *const mailsrv_bytes,
+    /// Number of entries in `chain`.
+    pub chain_len: usize,
+    /// The trust anchors (DER): `anchors_len` entries.
+    pub anchors: *const mailsrv_bytes,
+    /// Number of entries in `anchors`.
+    pub anchors_len: usize,
+    /// The time to verify at, in seconds since the Unix epoch.
+    pub now: u64,
+    /// Non-zero to accept a Subject CN when the certificate has no DNS names (legacy servers).
+    pub legacy_cn: u8,
+}
+
+/// Verifies a server chain as `request` describes (see `mailsrv_verify_request`).
 /// A failing chain is not an error: it gives a `MAILSRV_VERDICT_REJECTED` verdict.
+///
+/// Returns OK with `*out` set to a verdict the caller owns (free it with
+/// `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `request` or `out`, or a NULL pointer with
+/// a non-zero length; INVALID_ARGUMENT for an unknown `service`, text that is not UTF-8 or more
+/// than 4096 certificates; an address code (1xx, e.g. INVALID_DOMAIN) for a `domain` that is no
+/// domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR, …).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verify(
-    domain: *const u8,
-    domain_len: usize,
-    service: u32,
-    host: *const u8,
-    host_len: usize,
-    dnssec_secure: u8,
-    chain: *const mailsrv_bytes,
-    chain_len: usize,
-    anchors: *const mailsrv_bytes,
-    anchors_len: usize,
-    now: u64,
-    legacy_cn: u8,
+    request: *const mailsrv_verify_request,
     out: *mut *mut mailsrv_verdict,
 ) -> mailsrv_result {
     guard(|| {
+        // SAFETY: NULL or a valid request (caller contract).
+        let q = unsafe { request.as_ref() }.ok_or(R::MAILSRV_RESULT_NULL_PARAMETER)?;
         if out.is_null() {
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
-        // SAFETY: caller contracts for the text arguments.
-        let (domain, host) = unsafe { (text(domain, domain_len)?, text(host, host_len)?) };
-        let service = service_from_code(service).ok_or(R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
-        let subject = Subject::new(domain, service, host, dnssec_secure != 0)?;
-        let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
-        verify_into(&subject, chains, now, legacy_cn, out)
+        // SAFETY: caller contracts for the text fields.
+        let (domain, host) = unsafe { (text(q.domain, q.domain_len)?, text(q.host, q.host_len)?) };
+        let service = from_c::<Service>(q.service)?;
+        let subject = Subject::new(domain, service, host, q.dnssec_secure != 0)?;
+        let chains = (
+            collect(q.chain, q.chain_len)?,
+            collect(q.anchors, q.anchors_len)?,
+        );
+        verify_into(&subject, chains, q.now, q.legacy_cn, out)
     })
 }
 
-/// Verifies a server chain for candidate `index` of `side` of `plan` (see `mailsrv_verify`).
+/// Verifies a server chain (`chain_len` DER certificates, leaf first) against `anchors` at
+/// `now` for candidate `index` of `side` of `plan`: the reference identities are the
+/// candidate's own. All buffers are borrowed for the call. A failing chain is a REJECTED
+/// verdict, not an error.
+///
+/// Returns OK with `*out` set to a verdict the caller owns (free it with
+/// `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `plan` or `out`, or a NULL list with a
+/// non-zero length; INVALID_ARGUMENT for an unknown side or index or more than 4096
+/// certificates; a certificate code (3xx).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verify_candidate(
     plan: *const mailsrv_plan,
@@ -170,15 +170,17 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
     })
 }
 
-/// Frees a verdict. NULL is allowed.
+/// Frees a verdict (NULL is allowed). Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_free(verdict: *mut mailsrv_verdict) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(verdict) }
 }
 
-/// The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`).
-/// Either out-parameter may be NULL.
+/// The verdict's status (`mailsrv_verdict_status`) and reject reason (`mailsrv_reject_reason`,
+/// NONE unless rejected).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_status` or `out_reason`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_summary(
     verdict: *const mailsrv_verdict,
@@ -188,37 +190,25 @@ pub unsafe extern "C" fn mailsrv_verdict_summary(
     guard(|| {
         // SAFETY: NULL or a live handle.
         let v = unsafe { handle(verdict)? };
-        let status = match v.verdict.status {
-            VerdictStatus::Verified => 0,
-            VerdictStatus::NeedsConfirmation => 1,
-            VerdictStatus::Rejected => 2,
-        };
-        let reason = match v.verdict.reason {
-            None => 0,
-            Some(RejectReason::UnknownIssuer) => 1,
-            Some(RejectReason::Expired) => 2,
-            Some(RejectReason::NotYetValid) => 3,
-            Some(RejectReason::BadSignature) => 4,
-            Some(RejectReason::WrongKeyUsage) => 5,
-            Some(RejectReason::NameConstraints) => 6,
-            Some(RejectReason::NameMismatch) => 7,
-            Some(RejectReason::MalformedCertificate) => 8,
-            Some(RejectReason::Other) => 9,
-        };
-        for (out, value) in [(out_status, status), (out_reason, reason)] {
-            if !out.is_null() {
-                // SAFETY: non-NULL out-parameter, valid by contract.
-                unsafe { write_out(out, value)? };
-            }
+        let status = to_c(v.verdict.status);
+        let reason = option_to_c(v.verdict.reason);
+        if out_status.is_null() || out_reason.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
-        Ok(())
+        // SAFETY: both checked non-NULL, valid for writes by contract.
+        unsafe {
+            write_out(out_status, status)?;
+            write_out(out_reason, reason)
+        }
     })
 }
 
 /// The `mailsrv_tls_outcome` to report to `mailsrv_negotiator_tls_established` for this verdict,
 /// given whether the user confirmed this server (`user_confirmed` non-zero): VERIFIED for a
 /// verified chain, USER_CONFIRMED for a needs-confirmation one the user confirmed, else
-/// NOT_VERIFIED. Returns OK, or NULL_PARAMETER when `verdict` or `out` is NULL.
+/// NOT_VERIFIED.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `verdict` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_tls_outcome(
     verdict: *const mailsrv_verdict,
@@ -230,13 +220,14 @@ pub unsafe extern "C" fn mailsrv_verdict_tls_outcome(
         let v = unsafe { handle(verdict)? };
         let outcome = v.verdict.status.tls_outcome(user_confirmed != 0);
         // SAFETY: NULL or valid for writes (caller contract); write_out checks NULL.
-        unsafe { write_out(out, tls_outcome_code(outcome)) }
+        unsafe { write_out(out, to_c(outcome)) }
     })
 }
 
 /// The exit status of a command-line host's `verify` for this verdict, by the core's policy:
-/// 0 verified, 1 rejected, 4 needs the user's confirmation. Returns OK, or NULL_PARAMETER when
-/// `verdict` or `out` is NULL.
+/// 0 verified, 1 rejected, 4 needs the user's confirmation.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `verdict` or `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_exit_status(
     verdict: *const mailsrv_verdict,
@@ -250,7 +241,8 @@ pub unsafe extern "C" fn mailsrv_verdict_exit_status(
     })
 }
 
-/// The verdict's readable message (view valid until the verdict is freed; empty for NULL).
+/// The verdict's readable message: a view owned by the verdict, valid until it is freed (empty
+/// for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_message(verdict: *const mailsrv_verdict) -> mailsrv_str {
     guard_value(EMPTY_STR, || {
@@ -262,7 +254,11 @@ pub unsafe extern "C" fn mailsrv_verdict_message(verdict: *const mailsrv_verdict
     })
 }
 
-/// The identity that matched (kind and value); INVALID_ARGUMENT when nothing matched.
+/// The identity that matched: its kind (`mailsrv_identity_kind`) and value (a view owned by the
+/// verdict, valid until it is freed).
+///
+/// Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_kind` or `out_value`; INVALID_ARGUMENT
+/// when nothing matched.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_matched(
     verdict: *const mailsrv_verdict,
@@ -283,13 +279,13 @@ pub unsafe extern "C" fn mailsrv_verdict_matched(
         }
         // SAFETY: both checked non-NULL.
         unsafe {
-            write_out(out_kind, identity_code(m.kind))?;
+            write_out(out_kind, to_c(m.kind))?;
             write_out(out_value, s.view())
         }
     })
 }
 
-/// Number of identities the certificate presented (0 for NULL).
+/// Number of identities the certificate presented (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_presented_count(verdict: *const mailsrv_verdict) -> usize {
     guard_value(0, || {
@@ -298,7 +294,11 @@ pub unsafe extern "C" fn mailsrv_verdict_presented_count(verdict: *const mailsrv
     })
 }
 
-/// Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value.
+/// Presented identity `index`: its type (`dns-id`, `srv-id`, `uri-id`, `cn-id`) and value,
+/// views owned by the verdict, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `verdict`, `out_type` or `out_value`; INVALID_ARGUMENT for
+/// an index past the last identity.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_presented(
     verdict: *const mailsrv_verdict,
@@ -324,7 +324,11 @@ pub unsafe extern "C" fn mailsrv_verdict_presented(
     })
 }
 
-/// Writes the verdict as JSON (pretty when `pretty` is non-zero); see `mailsrv_plan_json`.
+/// Writes the verdict as JSON (pretty when `pretty` is non-zero) into the caller's `buf`, as
+/// `mailsrv_plan_json` does.
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+/// NULL_PARAMETER for a NULL `verdict` or `out_n`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_json(
     verdict: *const mailsrv_verdict,
@@ -341,8 +345,11 @@ pub unsafe extern "C" fn mailsrv_verdict_json(
     })
 }
 
-/// Decodes every CERTIFICATE block of a PEM text. Free the result with
-/// `mailsrv_certificates_free`.
+/// Decodes every CERTIFICATE block of a PEM text (borrowed for the call).
+///
+/// Returns OK with `*out` set to a certificate set the caller owns (free it with
+/// `mailsrv_certificates_free`); NULL_PARAMETER for a NULL `out`, or NULL `pem` with a non-zero
+/// length; a certificate code (3xx, e.g. INVALID_CERTIFICATE_ENCODING).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_from_pem(
     pem: *const u8,
@@ -361,7 +368,7 @@ pub unsafe extern "C" fn mailsrv_certificates_from_pem(
     })
 }
 
-/// Number of certificates (0 for NULL).
+/// Number of certificates (0 for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_count(certs: *const mailsrv_certificates) -> usize {
     guard_value(0, || {
@@ -370,7 +377,10 @@ pub unsafe extern "C" fn mailsrv_certificates_count(certs: *const mailsrv_certif
     })
 }
 
-/// Certificate `index` as DER (a view valid until the set is freed).
+/// Certificate `index` as DER: a view owned by the set, valid until it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `certs` or `out`; INVALID_ARGUMENT for an index past the
+/// last certificate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_get(
     certs: *const mailsrv_certificates,
@@ -397,7 +407,7 @@ pub unsafe extern "C" fn mailsrv_certificates_get(
     })
 }
 
-/// Frees a certificate set. NULL is allowed.
+/// Frees a certificate set (NULL is allowed). Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_certificates_free(certs: *mut mailsrv_certificates) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).

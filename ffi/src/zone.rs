@@ -24,6 +24,9 @@ pub struct mailsrv_zone_host {
 }
 
 /// Makes an empty zone host.
+///
+/// Returns OK with `*out` set to a zone host the caller owns (free it with
+/// `mailsrv_zone_host_free`); NULL_PARAMETER for a NULL `out`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_new(out: *mut *mut mailsrv_zone_host) -> mailsrv_result {
     guard(|| {
@@ -35,15 +38,18 @@ pub unsafe extern "C" fn mailsrv_zone_host_new(out: *mut *mut mailsrv_zone_host)
     })
 }
 
-/// Frees a zone host. NULL is allowed.
+/// Frees a zone host (NULL is allowed).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_free(host: *mut mailsrv_zone_host) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(host) }
 }
 
-/// Adds a zone from master-file text (UTF-8, with `$ORIGIN`). With `secure` non-zero, answers
-/// carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+/// Adds a zone from master-file text (UTF-8, with `$ORIGIN`; copied). With `secure` non-zero,
+/// answers carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `host`, or NULL `zone` with a non-zero length;
+/// INVALID_ARGUMENT for text that is not UTF-8; ZONE_PARSE for text that is no zone.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_add_zone(
     host: *mut mailsrv_zone_host,
@@ -61,7 +67,12 @@ pub unsafe extern "C" fn mailsrv_zone_host_add_zone(
     })
 }
 
-/// Answers one wire-format query received over `transport` (`mailsrv_transport`) into `buf`.
+/// Answers one wire-format query (borrowed) received over `transport` (`mailsrv_transport`)
+/// into the caller's `buf` of `len` bytes, and writes the answer's size to `*out_n`.
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+/// NULL_PARAMETER for a NULL `host` or `out_n`, or NULL `query` with a non-zero length;
+/// INVALID_ARGUMENT for an unknown transport; INVALID_QUERY for bytes that are no query.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_answer(
     host: *const mailsrv_zone_host,
@@ -90,6 +101,9 @@ pub unsafe extern "C" fn mailsrv_zone_host_answer(
 
 /// Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
 /// in: a complete offline host in one call.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `host` or `discovery`; a DNS code (2xx) if feeding an
+/// answer fails.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_zone_host_resolve(
     host: *const mailsrv_zone_host,

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "mailsrv.h"
+#include "host_exchange.h"
 
 struct lookup {
     mailsrv_discovery *discovery;
@@ -98,14 +99,17 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         memcpy(copy, abuf, (size_t)alen);
         copy[0] = (unsigned char)(l->message_id >> 8);
         copy[1] = (unsigned char)(l->message_id & 0xff);
-        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, NULL);
+        uint32_t outcome = 0;
+        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome);
         if (r != MAILSRV_RESULT_OK)
             fprintf(stderr, "mailsrv-plan: answer to question %u ignored: %s\n", (unsigned)l->id, mailsrv_result_message(r));
         free(copy);
         return;
     }
     uint32_t failure = status == ARES_ETIMEOUT ? MAILSRV_FAILURE_TIMEOUT : MAILSRV_FAILURE_NETWORK_ERROR;
-    mailsrv_discovery_fail(l->discovery, l->id, failure);
+    mailsrv_result r = mailsrv_discovery_fail(l->discovery, l->id, failure);
+    if (r != MAILSRV_RESULT_OK)
+        fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }
 
 /* Runs c-ares until every pending request has completed or timed out. */
@@ -207,7 +211,12 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     bool alpn_ok = true;
     SSL_get0_alpn_selected(ssl, &selected, &selected_len);
     if (selected_len > 0 &&
-        (mailsrv_plan_candidate_accepts_alpn(plan, side, index, selected, selected_len, &alpn_ok) != MAILSRV_RESULT_OK || !alpn_ok)) {
+        host_check("mailsrv_plan_candidate_accepts_alpn",
+                   mailsrv_plan_candidate_accepts_alpn(plan, side, index, selected, selected_len, &alpn_ok)) != 0) {
+        SSL_free(ssl);
+        return 3;
+    }
+    if (selected_len > 0 && !alpn_ok) {
         fprintf(stderr, "mailsrv-plan: %s:%u selected ALPN \"%.*s\", not a mail protocol: dropped\n", c->host.data, (unsigned)c->port, (int)selected_len, selected);
         SSL_free(ssl);
         return 1;
@@ -223,8 +232,10 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     }
     size_t n_anchors = mailsrv_certificates_count(anchors);
     mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
-    for (size_t i = 0; i < n_anchors; i++) mailsrv_certificates_get(anchors, i, &anchor_v[i]);
-    mailsrv_result r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
+    mailsrv_result r = anchor_v ? MAILSRV_RESULT_OK : MAILSRV_RESULT_INTERNAL;
+    for (size_t i = 0; i < n_anchors && r == MAILSRV_RESULT_OK; i++) r = mailsrv_certificates_get(anchors, i, &anchor_v[i]);
+    if (r == MAILSRV_RESULT_OK)
+        r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
     for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
     free(anchor_v);
     *out_ssl = ssl;
@@ -235,6 +246,31 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     return 0;
 }
 
+/* Prints a verdict (JSON, or one line) and returns its exit status; 2 when a call fails. */
+static int print_verdict(const mailsrv_verdict *v, const mailsrv_candidate *c, int json) {
+    if (json) {
+        size_t need = 0;
+        mailsrv_result r = mailsrv_verdict_json(v, 1, NULL, 0, &need);
+        if (r != MAILSRV_RESULT_INSUFFICIENT_SIZE && host_check("mailsrv_verdict_json", r) != 0) return 2;
+        char *text = malloc(need + 1);
+        if (!text) die("out of memory");
+        if (host_check("mailsrv_verdict_json", mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need)) != 0) { free(text); return 2; }
+        say("%.*s\n", (int)need, text);
+        free(text);
+    } else {
+        uint32_t status = 0, reason = 0;
+        if (host_check("mailsrv_verdict_summary", mailsrv_verdict_summary(v, &status, &reason)) != 0) return 2;
+        /* The library names the status ("needs-confirmation"); shown as "NEEDS CONFIRMATION". */
+        char name[32];
+        snprintf(name, sizeof name, "%s", mailsrv_verdict_status_name(status));
+        for (char *p = name; *p; p++) *p = *p == '-' ? ' ' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        say("%s:%u: %s: %s\n", c->host.data, (unsigned)c->port, name, mailsrv_verdict_message(v).data);
+    }
+    uint8_t exit_status = 1;
+    if (host_check("mailsrv_verdict_exit_status", mailsrv_verdict_exit_status(v, &exit_status)) != 0) return 2;
+    return exit_status;
+}
+
 /* Connects to the first implicit-TLS candidate, hands the peer chain to mailsrv. */
 static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, int json) {
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
@@ -243,15 +279,18 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     size_t index = 0;
     int found = 0;
     for (size_t s = 0; s < 2 && !found; s++)
-        for (size_t i = 0; i < mailsrv_plan_candidate_count(plan, sides[s]) && !found; i++)
-            if (mailsrv_plan_candidate(plan, sides[s], i, &c) == MAILSRV_RESULT_OK && c.security == MAILSRV_SECURITY_IMPLICIT_TLS) {
+        for (size_t i = 0; i < mailsrv_plan_candidate_count(plan, sides[s]) && !found; i++) {
+            if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, sides[s], i, &c)) != 0) return 2;
+            if (c.security == MAILSRV_SECURITY_IMPLICIT_TLS) {
                 side = sides[s];
                 index = i;
                 found = 1;
             }
+        }
     if (!found) { fprintf(stderr, "mailsrv-plan: no implicit-TLS candidate to verify\n"); return 1; }
     mailsrv_str address = {"", 0};
-    if (c.address_count > 0) mailsrv_plan_candidate_address(plan, side, index, 0, &address);
+    if (c.address_count > 0 && host_check("mailsrv_plan_candidate_address", mailsrv_plan_candidate_address(plan, side, index, 0, &address)) != 0)
+        return 2;
     mailsrv_certificates *anchors = load_anchors(anchors_path);
     int fd = connect_to(c.host.data, address.data, c.port);
     if (fd < 0) { fprintf(stderr, "mailsrv-plan: cannot connect to %s:%u\n", c.host.data, (unsigned)c.port); mailsrv_certificates_free(anchors); return 3; }
@@ -260,23 +299,7 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     SSL *ssl = NULL;
     mailsrv_verdict *v = NULL;
     int rc = tls_verify(ctx, fd, plan, side, index, &c, anchors, now, &ssl, &v);
-    if (rc == 0) {
-        uint32_t status = 0;
-        mailsrv_verdict_summary(v, &status, NULL);
-        if (json) {
-            size_t need = 0;
-            mailsrv_verdict_json(v, 1, NULL, 0, &need);
-            char *text = malloc(need + 1);
-            if (text && mailsrv_verdict_json(v, 1, (uint8_t *)text, need, &need) == MAILSRV_RESULT_OK) say("%.*s\n", (int)need, text);
-            free(text);
-        } else {
-            const char *names[] = {"VERIFIED", "NEEDS CONFIRMATION", "REJECTED"};
-            say("%s:%u: %s: %s\n", c.host.data, (unsigned)c.port, status < 3 ? names[status] : "?", mailsrv_verdict_message(v).data);
-        }
-        uint8_t exit_status = 1;
-        if (mailsrv_verdict_exit_status(v, &exit_status) == MAILSRV_RESULT_OK) rc = exit_status;
-        else rc = 1;
-    }
+    if (rc == 0) rc = print_verdict(v, &c, json);
     mailsrv_verdict_free(v);
     if (ssl) { SSL_shutdown(ssl); SSL_free(ssl); }
     SSL_CTX_free(ctx);
@@ -342,29 +365,39 @@ static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     *outcome = MAILSRV_TLS_NOT_VERIFIED;
     if (v) {
         say("    certificate: %s\n", mailsrv_verdict_message(v).data);
-        if (mailsrv_verdict_tls_outcome(v, accepted_target(c->host.data), outcome) != MAILSRV_RESULT_OK)
+        if (host_check("mailsrv_verdict_tls_outcome", mailsrv_verdict_tls_outcome(v, accepted_target(c->host.data), outcome)) != 0)
             *outcome = MAILSRV_TLS_NOT_VERIFIED;
     }
     mailsrv_verdict_free(v);
     return ssl;
 }
 
-/* Carries out SEND and NEED_MORE steps (over ssl once TLS is up, else over fd) until the
- * negotiator asks for something else; returns 0 when the connection fails. */
+/* The probe's connection: TLS once it is up, else the plain socket. */
+struct conn {
+    int fd;
+    SSL *ssl;
+};
+
+static int conn_write(void *ctx, const uint8_t *bytes, size_t n) {
+    struct conn *c = ctx;
+    return c->ssl ? SSL_write(c->ssl, bytes, (int)n) > 0 : send(c->fd, bytes, n, 0) == (ssize_t)n;
+}
+
+static int conn_read(void *ctx, uint8_t *buf, size_t cap) {
+    struct conn *c = ctx;
+    return c->ssl ? SSL_read(c->ssl, buf, (int)cap) : (int)recv(c->fd, buf, cap, 0);
+}
+
+/* Carries out SEND and NEED_MORE steps (host_exchange.h) until the negotiator asks for something
+ * else; returns 0 when the connection or a mailsrv call fails (said on stdout, and on stderr for
+ * a call). */
 static int exchange(mailsrv_negotiator *n, int fd, SSL *ssl, mailsrv_step *s) {
-    unsigned char buf[4096];
-    for (;;) {
-        if (s->kind == MAILSRV_STEP_SEND || s->kind == MAILSRV_STEP_SEND_SECRET) {
-            int ok = ssl ? SSL_write(ssl, s->bytes, (int)s->bytes_len) > 0 : send(fd, s->bytes, s->bytes_len, 0) == (ssize_t)s->bytes_len;
-            if (!ok) { say("    write failed\n"); return 0; }
-            mailsrv_negotiator_poll(n, s);
-        } else if (s->kind == MAILSRV_STEP_NEED_MORE) {
-            int got = ssl ? SSL_read(ssl, buf, sizeof buf) : (int)recv(fd, buf, sizeof buf, 0);
-            if (got <= 0) { say("    the server closed the connection or did not answer in time\n"); return 0; }
-            mailsrv_negotiator_receive(n, buf, (size_t)got, s);
-        } else {
-            return 1;
-        }
+    struct conn c = {fd, ssl};
+    struct host_io io = {&c, conn_write, conn_read};
+    switch (host_exchange(n, &io, s)) {
+    case HOST_EXCHANGE_STEP: return 1;
+    case HOST_EXCHANGE_IO_FAILED: say("    the connection failed, or the server did not answer in time\n"); return 0;
+    default: say("    stopped: a mailsrv call failed\n"); return 0;
     }
 }
 
@@ -376,9 +409,10 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
     for (size_t u = 0; u < c->username_count; u++) {
         mailsrv_str user;
         mailsrv_step s;
-        if (mailsrv_plan_candidate_username(plan, side, index, u, &user) != MAILSRV_RESULT_OK ||
-            mailsrv_negotiator_login(n, (const uint8_t *)user.data, user.len, (const uint8_t *)password,
-                                     strlen(password), &s) != MAILSRV_RESULT_OK ||
+        if (host_check("mailsrv_plan_candidate_username", mailsrv_plan_candidate_username(plan, side, index, u, &user)) != 0 ||
+            host_check("mailsrv_negotiator_login",
+                       mailsrv_negotiator_login(n, (const uint8_t *)user.data, user.len, (const uint8_t *)password,
+                                                strlen(password), &s)) != 0 ||
             !exchange(n, fd, ssl, &s))
             return 0;
         if (s.kind == MAILSRV_STEP_LOGGED_IN) {
@@ -398,36 +432,46 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
 static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mailsrv_certificates *anchors,
                      uint64_t now, const char *server, int timeout_ms, const char *password) {
     mailsrv_candidate c;
-    if (mailsrv_plan_candidate(plan, side, index, &c) != MAILSRV_RESULT_OK || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
+    if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, index, &c)) != 0 || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
     char address[256];
     address_of(plan, side, index, &c, server, address, sizeof address);
-    say("  %s:%u %s\n", c.host.data, (unsigned)c.port, c.security == MAILSRV_SECURITY_IMPLICIT_TLS ? "implicit-tls" : "starttls");
+    say("  %s:%u %s\n", c.host.data, (unsigned)c.port, mailsrv_security_name(c.security));
     int fd = connect_to(c.host.data, address, c.port);
     if (fd < 0) { say("    cannot connect\n"); return 0; }
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     mailsrv_negotiator *n = NULL;
-    if (mailsrv_negotiator_new(c.protocol, c.security, (const uint8_t *)"localhost", 9, &n) != MAILSRV_RESULT_OK) { close(fd); return 0; }
+    if (host_check("mailsrv_negotiator_new", mailsrv_negotiator_new(c.protocol, c.security, (const uint8_t *)"localhost", 9, &n)) != 0) {
+        close(fd);
+        return 0;
+    }
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL *ssl = NULL;
     mailsrv_step s;
-    mailsrv_negotiator_start(n, &s);
     int works = 0;
-    while (exchange(n, fd, ssl, &s)) {
+    int started = host_check("mailsrv_negotiator_start", mailsrv_negotiator_start(n, &s)) == 0;
+    if (!started) say("    stopped: a mailsrv call failed\n");
+    while (started && exchange(n, fd, ssl, &s)) {
         if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
             uint32_t outcome;
             ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, &outcome);
             if (!ssl) { say("    TLS handshake failed\n"); break; }
-            mailsrv_negotiator_tls_established(n, outcome, &s);
+            if (host_check("mailsrv_negotiator_tls_established", mailsrv_negotiator_tls_established(n, outcome, &s)) != 0) {
+                say("    stopped: a mailsrv call failed\n");
+                break;
+            }
         } else if (s.kind == MAILSRV_STEP_DONE) {
             char caps[2048];
             size_t len = 0;
-            if (mailsrv_negotiator_capabilities_json(n, (uint8_t *)caps, sizeof caps - 1, &len) == MAILSRV_RESULT_OK) {
-                caps[len] = '\0';
-                say("    ok: %s\n", caps);
+            if (host_check("mailsrv_negotiator_capabilities_json",
+                           mailsrv_negotiator_capabilities_json(n, (uint8_t *)caps, sizeof caps - 1, &len)) != 0) {
+                say("    stopped: a mailsrv call failed\n");
+                break;
             }
+            caps[len] = '\0';
+            say("    ok: %s\n", caps);
             works = password ? login_with(n, fd, ssl, plan, side, index, &c, password) : 1;
             break;
         } else {
@@ -462,131 +506,160 @@ static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64
 }
 
 static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
-    static const char *security[] = {"implicit-tls", "starttls", "cleartext"};
-    static const char *trust[] = {"dnssec-secure", "in-domain", "needs-confirmation"};
     size_t n = mailsrv_plan_candidate_count(plan, side);
     if (n == 0) return;
     say("%s:\n", title);
     for (size_t i = 0; i < n; i++) {
         mailsrv_candidate c;
-        if (mailsrv_plan_candidate(plan, side, i, &c) != MAILSRV_RESULT_OK) continue;
+        if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, i, &c)) != 0) die("cannot read the plan");
         say("  %2zu. %s:%u %s (priority %u, weight %u, %s)\n", i + 1, c.host.data, (unsigned)c.port,
-               c.security < 3 ? security[c.security] : "?", (unsigned)c.priority, (unsigned)c.weight,
-               c.trust < 3 ? trust[c.trust] : "?");
+               mailsrv_security_name(c.security), (unsigned)c.priority, (unsigned)c.weight, mailsrv_trust_name(c.trust));
         mailsrv_str why;
-        if (mailsrv_plan_candidate_why(plan, side, i, &why) == MAILSRV_RESULT_OK) printf("      why: %s\n", why.data);
+        if (host_check("mailsrv_plan_candidate_why", mailsrv_plan_candidate_why(plan, side, i, &why)) != 0) die("cannot read the plan");
+        say("      why: %s\n", why.data);
     }
 }
 
-int main(int argc, char **argv) {
+/* The command line. */
+struct args {
     const char *zones[32];
     int secure[32];
-    int nzones = 0, json = 0, verify = 0, probe = 0, timeout_ms = 3000;
-    const char *server = NULL, *email = NULL, *anchors = "/etc/ssl/certs/ca-certificates.crt", *password_env = NULL;
-    unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
-    uint64_t now = (uint64_t)time(NULL);
+    int nzones, json, verify, probe, timeout_ms;
+    const char *server, *email, *anchors, *password;
+    unsigned long long seed;
+    uint64_t now;
     mailsrv_options options;
-    signal(SIGPIPE, SIG_IGN); /* write errors are checked instead: see stdout_failed() */
-    if (mailsrv_options_default(&options) != MAILSRV_RESULT_OK) die("cannot get default options");
+};
+
+/* Parses the command line into *a (options start from the library's defaults); exits with the
+ * usage status on an error. */
+static void parse_args(int argc, char **argv, struct args *a) {
+    memset(a, 0, sizeof *a);
+    a->timeout_ms = 3000;
+    a->anchors = "/etc/ssl/certs/ca-certificates.crt";
+    a->seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+    a->now = (uint64_t)time(NULL);
+    if (host_check("mailsrv_options_default", mailsrv_options_default(&a->options)) != 0) die("cannot get default options");
+    const char *password_env = NULL;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if ((!strcmp(a, "--zone") || !strcmp(a, "--secure-zone")) && next && nzones < 32) {
-            secure[nzones] = !strcmp(a, "--secure-zone");
-            zones[nzones++] = next;
+        if ((!strcmp(arg, "--zone") || !strcmp(arg, "--secure-zone")) && next && a->nzones < 32) {
+            a->secure[a->nzones] = !strcmp(arg, "--secure-zone");
+            a->zones[a->nzones++] = next;
             i++;
-        } else if (!strcmp(a, "--server") && next) { server = next; i++; }
-        else if (!strcmp(a, "--timeout") && next) { timeout_ms = atoi(next); i++; }
-        else if (!strcmp(a, "--seed") && next) { seed = strtoull(next, NULL, 10); i++; }
-        else if (!strcmp(a, "--anchors") && next) { anchors = next; i++; }
-        else if (!strcmp(a, "--password-env") && next) { password_env = next; i++; }
-        else if (!strcmp(a, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
-        else if (!strcmp(a, "--now") && next) { now = strtoull(next, NULL, 10); i++; }
-        else if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--verify")) verify = 1;
-        else if (!strcmp(a, "--probe")) probe = 1;
-        else if (!strcmp(a, "--trust-ad")) options.trust_ad = 1;
-        else if (!strcmp(a, "--allow-cleartext")) options.minimum_security = MAILSRV_MIN_SECURITY_CLEARTEXT;
-        else if (!strcmp(a, "--implicit-tls-only")) options.minimum_security = MAILSRV_MIN_SECURITY_IMPLICIT_TLS;
-        else if (!strcmp(a, "--tls-order") && next) {
-            if (!strcmp(next, "domain-priority")) options.tls_order = MAILSRV_TLS_ORDER_DOMAIN_PRIORITY;
+        } else if (!strcmp(arg, "--server") && next) { a->server = next; i++; }
+        else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = atoi(next); i++; }
+        else if (!strcmp(arg, "--seed") && next) { a->seed = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--anchors") && next) { a->anchors = next; i++; }
+        else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
+        else if (!strcmp(arg, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
+        else if (!strcmp(arg, "--now") && next) { a->now = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--json")) a->json = 1;
+        else if (!strcmp(arg, "--verify")) a->verify = 1;
+        else if (!strcmp(arg, "--probe")) a->probe = 1;
+        else if (!strcmp(arg, "--trust-ad")) a->options.trust_ad = 1;
+        else if (!strcmp(arg, "--allow-cleartext")) a->options.minimum_security = MAILSRV_MIN_SECURITY_CLEARTEXT;
+        else if (!strcmp(arg, "--implicit-tls-only")) a->options.minimum_security = MAILSRV_MIN_SECURITY_IMPLICIT_TLS;
+        else if (!strcmp(arg, "--tls-order") && next) {
+            if (!strcmp(next, "domain-priority")) a->options.tls_order = MAILSRV_TLS_ORDER_DOMAIN_PRIORITY;
             else if (strcmp(next, "implicit-first")) die("--tls-order: use implicit-first or domain-priority");
             i++;
-        } else if (!strcmp(a, "--prefer") && next) {
-            if (!strcmp(next, "pop3")) options.prefer = MAILSRV_PROTOCOL_POP3;
+        } else if (!strcmp(arg, "--prefer") && next) {
+            if (!strcmp(next, "pop3")) a->options.prefer = MAILSRV_PROTOCOL_POP3;
             else if (strcmp(next, "imap")) die("--prefer: use imap or pop3");
             i++;
-        } else if (a[0] != '-' && !email) email = a;
+        } else if (arg[0] != '-' && !a->email) a->email = arg;
         else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
-    if (!email) die("an email address is required");
-    const char *password = NULL;
+    if (!a->email) die("an email address is required");
     if (password_env) {
-        if (!probe) die("--password-env needs --probe");
-        password = getenv(password_env);
-        if (!password) die("--password-env: the environment variable is not set");
+        if (!a->probe) die("--password-env needs --probe");
+        a->password = getenv(password_env);
+        if (!a->password) die("--password-env: the environment variable is not set");
     }
-    if (server) {
-        /* A random message-ID base for UDP. */
-        options.message_id_base = (uint16_t)(seed ^ (seed >> 16));
+    /* A random message-ID base for UDP. */
+    if (a->server) a->options.message_id_base = (uint16_t)(a->seed ^ (a->seed >> 16));
+}
+
+/* Answers the discovery's questions from the --zone files; exits with the usage status when a
+ * file cannot be read or loaded. */
+static void resolve_with_zones(mailsrv_discovery *d, const struct args *a) {
+    mailsrv_zone_host *host = NULL;
+    if (host_check("mailsrv_zone_host_new", mailsrv_zone_host_new(&host)) != 0) die("cannot create the zone host");
+    for (int i = 0; i < a->nzones; i++) {
+        size_t len = 0;
+        char *text = read_file(a->zones[i], &len);
+        if (!text) { fprintf(stderr, "mailsrv-plan: cannot read zone file %s\n", a->zones[i]); exit(MAILSRV_EXIT_USAGE); }
+        mailsrv_result r = mailsrv_zone_host_add_zone(host, (const uint8_t *)text, len, (uint8_t)a->secure[i]);
+        free(text);
+        if (r != MAILSRV_RESULT_OK) { fprintf(stderr, "mailsrv-plan: %s: %s\n", a->zones[i], mailsrv_result_message(r)); exit(MAILSRV_EXIT_USAGE); }
     }
+    mailsrv_result r = mailsrv_zone_host_resolve(host, d);
+    mailsrv_zone_host_free(host);
+    if (r != MAILSRV_RESULT_OK) die(mailsrv_result_message(r));
+}
+
+/* Runs the discovery (zone files or c-ares) and returns its plan; exits on an error. */
+static mailsrv_plan *discover(const struct args *a) {
     mailsrv_discovery *d = NULL;
-    mailsrv_result r = mailsrv_discovery_new((const uint8_t *)email, strlen(email), &options, &d);
+    mailsrv_result r = mailsrv_discovery_new((const uint8_t *)a->email, strlen(a->email), &a->options, &d);
     if (r != MAILSRV_RESULT_OK) {
         fprintf(stderr, "mailsrv-plan: %s: %s\n", mailsrv_result_name(r), mailsrv_result_message(r));
-        return 2;
+        exit(MAILSRV_EXIT_USAGE);
     }
-    if (nzones > 0) {
-        mailsrv_zone_host *host = NULL;
-        if (mailsrv_zone_host_new(&host) != MAILSRV_RESULT_OK) die("cannot create the zone host");
-        for (int i = 0; i < nzones; i++) {
-            size_t len = 0;
-            char *text = read_file(zones[i], &len);
-            if (!text) { fprintf(stderr, "mailsrv-plan: cannot read zone file %s\n", zones[i]); return MAILSRV_EXIT_USAGE; }
-            r = mailsrv_zone_host_add_zone(host, (const uint8_t *)text, len, (uint8_t)secure[i]);
-            free(text);
-            if (r != MAILSRV_RESULT_OK) { fprintf(stderr, "mailsrv-plan: %s: %s\n", zones[i], mailsrv_result_message(r)); return MAILSRV_EXIT_USAGE; }
-        }
-        r = mailsrv_zone_host_resolve(host, d);
-        mailsrv_zone_host_free(host);
-        if (r != MAILSRV_RESULT_OK) die(mailsrv_result_message(r));
-    } else {
-        resolve_with_cares(d, server, timeout_ms);
-    }
+    if (a->nzones > 0) resolve_with_zones(d, a);
+    else resolve_with_cares(d, a->server, a->timeout_ms);
     mailsrv_plan *plan = NULL;
-    if (mailsrv_discovery_plan(d, (uint64_t)seed, &plan) != MAILSRV_RESULT_OK) die("cannot build the plan");
+    if (host_check("mailsrv_discovery_plan", mailsrv_discovery_plan(d, (uint64_t)a->seed, &plan)) != 0) die("cannot build the plan");
+    mailsrv_discovery_free(d);
+    return plan;
+}
+
+/* Prints the plan (JSON, or the candidates, their reasons and the diagnostics); returns the
+ * exit status the core gives it. */
+static int print_plan(const mailsrv_plan *plan, int json) {
+    if (json) {
+        size_t need = 0;
+        mailsrv_result r = mailsrv_plan_json(plan, 1, NULL, 0, &need);
+        if (r != MAILSRV_RESULT_INSUFFICIENT_SIZE && host_check("mailsrv_plan_json", r) != 0) die("cannot write JSON");
+        char *text = malloc(need + 1);
+        if (!text || host_check("mailsrv_plan_json", mailsrv_plan_json(plan, 1, (uint8_t *)text, need, &need)) != 0) die("cannot write JSON");
+        say("%.*s\n", (int)need, text);
+        free(text);
+    } else {
+        mailsrv_str e = mailsrv_plan_email(plan);
+        say("Mail servers for %s\n", e.data);
+        print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming");
+        print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)");
+        print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing");
+        for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
+            mailsrv_str code, message;
+            if (host_check("mailsrv_plan_diagnostic", mailsrv_plan_diagnostic(plan, i, &code, &message)) != 0) die("cannot read the plan");
+            say("  [%s] %s\n", code.data, message.data);
+        }
+    }
+    uint8_t status = 1;
+    if (host_check("mailsrv_plan_exit_status", mailsrv_plan_exit_status(plan, 0, 0, 0, &status)) != 0) die("cannot decide the exit status");
+    return status;
+}
+
+int main(int argc, char **argv) {
+    signal(SIGPIPE, SIG_IGN); /* write errors are checked instead: see stdout_failed() */
+    struct args a;
+    parse_args(argc, argv, &a);
+    mailsrv_plan *plan = discover(&a);
     int rc;
-    if (probe) {
+    if (a.probe) {
         /* Line by line: progress shows as it happens, and a reader gone stops the probing. */
         setvbuf(stdout, NULL, _IOLBF, 0);
-        rc = probe_plan(plan, anchors, now, server, timeout_ms > 0 ? timeout_ms : 3000, password);
-    } else if (verify) {
-        rc = verify_first(plan, anchors, now, json);
+        rc = probe_plan(plan, a.anchors, a.now, a.server, a.timeout_ms > 0 ? a.timeout_ms : 3000, a.password);
+    } else if (a.verify) {
+        rc = verify_first(plan, a.anchors, a.now, a.json);
     } else {
-        if (json) {
-            size_t need = 0;
-            mailsrv_plan_json(plan, 1, NULL, 0, &need);
-            char *text = malloc(need + 1);
-            if (!text || mailsrv_plan_json(plan, 1, (uint8_t *)text, need, &need) != MAILSRV_RESULT_OK) die("cannot write JSON");
-            say("%.*s\n", (int)need, text);
-            free(text);
-        } else {
-            mailsrv_str e = mailsrv_plan_email(plan);
-            say("Mail servers for %s\n", e.data);
-            print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming");
-            print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)");
-            print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing");
-            for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
-                mailsrv_str code, message;
-                if (mailsrv_plan_diagnostic(plan, i, &code, &message) == MAILSRV_RESULT_OK) say("  [%s] %s\n", code.data, message.data);
-            }
-        }
-        uint8_t status = 1;
-        if (mailsrv_plan_exit_status(plan, 0, 0, 0, &status) != MAILSRV_RESULT_OK) die("cannot decide the exit status");
-        rc = status;
+        rc = print_plan(plan, a.json);
     }
     mailsrv_plan_free(plan);
-    mailsrv_discovery_free(d);
     if (fflush(stdout) != 0) stdout_failed();
     return rc;
 }

@@ -48,8 +48,12 @@ int main(void) {
     mailsrv_lookup l;
     CHECK_RESULT(mailsrv_plan_lookup(plan, 0, &l), MAILSRV_RESULT_OK);
     CHECK(l.outcome == MAILSRV_OUTCOME_PENDING);
-    uint32_t status = 99;
-    CHECK_RESULT(mailsrv_plan_summary(plan, NULL, &status, NULL), MAILSRV_RESULT_OK);
+    uint32_t status = 99, protocol = 99, outgoing = 99;
+    CHECK_RESULT(mailsrv_plan_summary(plan, NULL, &status, &outgoing), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_plan_summary(plan, &protocol, &status, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK(status == 99);
+    CHECK_RESULT(mailsrv_plan_summary(plan, &protocol, &status, &outgoing), MAILSRV_RESULT_OK);
+    CHECK(protocol == MAILSRV_PROTOCOL_NONE);
     CHECK(status == MAILSRV_STATUS_LOOKUP_FAILED);
     CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) == 0);
     CHECK(mailsrv_plan_candidate_count(plan, 42) == 0);
@@ -76,15 +80,17 @@ int main(void) {
     CHECK_RESULT(mailsrv_discovery_fail(d, 99, MAILSRV_FAILURE_TIMEOUT), MAILSRV_RESULT_UNKNOWN_QUESTION);
     CHECK_RESULT(mailsrv_discovery_fail(d, 0, 1234), MAILSRV_RESULT_INVALID_ARGUMENT);
     CHECK_RESULT(mailsrv_discovery_fail(NULL, 0, MAILSRV_FAILURE_TIMEOUT), MAILSRV_RESULT_NULL_PARAMETER);
-    CHECK_RESULT(mailsrv_discovery_receive(d, 0, NULL, 10, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_NULL_PARAMETER);
-    CHECK_RESULT(mailsrv_discovery_receive(d, 0, small, sizeof small, 99, NULL), MAILSRV_RESULT_INVALID_ARGUMENT);
-    CHECK_RESULT(mailsrv_discovery_receive(d, 77, small, sizeof small, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_UNKNOWN_QUESTION);
     uint32_t outcome = 99;
+    CHECK_RESULT(mailsrv_discovery_receive(d, 0, NULL, 10, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_discovery_receive(d, 0, small, sizeof small, 99, &outcome), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK_RESULT(mailsrv_discovery_receive(d, 77, small, sizeof small, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_UNKNOWN_QUESTION);
+    /* Out-parameters are required: NULL is refused before anything is fed. */
+    CHECK_RESULT(mailsrv_discovery_receive(d, 0, NULL, 0, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_discovery_receive(d, 0, NULL, 0, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_OK);
     CHECK(outcome == MAILSRV_OUTCOME_MALFORMED);
     /* A query fed back as its own answer is not a response; nothing changes. */
     CHECK_RESULT(mailsrv_discovery_question(d, 1, &q), MAILSRV_RESULT_OK);
-    CHECK_RESULT(mailsrv_discovery_receive(d, q.id, q.wire, q.wire_len, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_NOT_A_RESPONSE);
+    CHECK_RESULT(mailsrv_discovery_receive(d, q.id, q.wire, q.wire_len, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_NOT_A_RESPONSE);
 
     mailsrv_srv_record rec = {0, 1, 993, (const uint8_t *)"mail.example.net", 16, 300, 1};
     CHECK_RESULT(mailsrv_discovery_receive_records(d, 2, NULL, 1, MAILSRV_DNSSEC_INSECURE), MAILSRV_RESULT_NULL_PARAMETER);
@@ -101,12 +107,12 @@ int main(void) {
     CHECK_RESULT(mailsrv_discovery_plan(d, 1, &plan), MAILSRV_RESULT_OK);
     CHECK(mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING) == 1);
     for (uint16_t id = 0; id < 6; id++) {
-        if (id != 2 && id != 3) CHECK_RESULT(mailsrv_discovery_fail(d, id, MAILSRV_FAILURE_NXDOMAIN), MAILSRV_RESULT_OK);
+        if (id != 2 && id != 3) CHECK_RESULT(mailsrv_discovery_fail(d, id, MAILSRV_FAILURE_NX_DOMAIN), MAILSRV_RESULT_OK);
     }
     CHECK(mailsrv_discovery_is_complete(d));
     mailsrv_plan *second = NULL;
     CHECK_RESULT(mailsrv_discovery_plan(d, 1, &second), MAILSRV_RESULT_OK);
-    CHECK_RESULT(mailsrv_plan_summary(second, NULL, NULL, &status), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_plan_summary(second, &protocol, &outgoing, &status), MAILSRV_RESULT_OK);
     CHECK(status == MAILSRV_STATUS_NOT_PUBLISHED);
     /* The first plan outlives the discovery. */
     mailsrv_discovery_free(d);
@@ -143,10 +149,24 @@ int main(void) {
     /* Verification misuse. */
     mailsrv_verdict *v = NULL;
     mailsrv_bytes empty = {NULL, 0};
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, NULL, 0, &empty, 1, 0, 0, &v), MAILSRV_RESULT_EMPTY_CHAIN);
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, 99, (const uint8_t *)"h", 1, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_INVALID_ARGUMENT);
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, &empty, 1, NULL, 0, 0, 0, &v), MAILSRV_RESULT_INVALID_TRUST_ANCHOR);
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, &empty, 1, &empty, 1, 0, 0, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    mailsrv_verify_request base = {0}, req;
+    base.domain = (const uint8_t *)"example.net";
+    base.domain_len = 11;
+    base.service = MAILSRV_SERVICE_IMAPS;
+    base.host = (const uint8_t *)"h";
+    base.host_len = 1;
+    base.chain = &empty;
+    base.chain_len = 1;
+    base.anchors = &empty;
+    base.anchors_len = 1;
+    req = base, req.chain = NULL, req.chain_len = 0;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_EMPTY_CHAIN);
+    req = base, req.service = 99;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_INVALID_ARGUMENT);
+    req = base, req.anchors = NULL, req.anchors_len = 0;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_INVALID_TRUST_ANCHOR);
+    CHECK_RESULT(mailsrv_verify(&base, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_verify(NULL, &v), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK(v == NULL);
     mailsrv_certificates *certs = NULL;
     CHECK_RESULT(mailsrv_certificates_from_pem((const uint8_t *)"nope", 4, &certs), MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING);
@@ -154,7 +174,7 @@ int main(void) {
     CHECK(mailsrv_verdict_message(NULL).len == 0);
 
     /* NULL handles and out-parameters everywhere else: a result code or an empty value. */
-    CHECK_RESULT(mailsrv_discovery_receive(NULL, 0, small, sizeof small, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(mailsrv_discovery_receive(NULL, 0, small, sizeof small, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_discovery_receive_records(NULL, 0, NULL, 0, MAILSRV_DNSSEC_INSECURE), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK(!mailsrv_discovery_is_complete(NULL));
     CHECK(mailsrv_plan_email(NULL).len == 0 && mailsrv_plan_email(NULL).data != NULL);
@@ -171,9 +191,12 @@ int main(void) {
     CHECK(mailsrv_plan_diagnostic_count(NULL) == 0);
     CHECK_RESULT(mailsrv_plan_diagnostic(NULL, 0, &value, &value), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_verify_candidate(NULL, 0, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
-    CHECK_RESULT(mailsrv_verify(NULL, 3, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, NULL, 1, 0, &empty, 1, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
-    CHECK_RESULT(mailsrv_verify((const uint8_t *)"example.net", 11, MAILSRV_SERVICE_IMAPS, (const uint8_t *)"h", 1, 0, NULL, 2, &empty, 1, 0, 0, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    req = base, req.domain = NULL, req.domain_len = 3;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    req = base, req.host = NULL, req.host_len = 1;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_NULL_PARAMETER);
+    req = base, req.chain = NULL, req.chain_len = 2;
+    CHECK_RESULT(mailsrv_verify(&req, &v), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_verdict_summary(NULL, NULL, NULL), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_verdict_matched(NULL, &kind, &value), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_verdict_presented(NULL, 0, &value, &value), MAILSRV_RESULT_NULL_PARAMETER);
@@ -194,5 +217,25 @@ int main(void) {
     CHECK(strcmp(mailsrv_result_name(MAILSRV_RESULT_INVALID_DOMAIN), "INVALID_DOMAIN") == 0);
     CHECK(strcmp(mailsrv_result_name(123456), "UNKNOWN") == 0);
     CHECK(strlen(mailsrv_result_message(MAILSRV_RESULT_ADDRESS_LITERAL)) > 10);
+
+    /* Enumeration names come from the core's lists; an unknown number has the empty name and
+     * is INVALID_ARGUMENT wherever it is passed in. */
+    CHECK(strcmp(mailsrv_security_name(MAILSRV_SECURITY_STARTTLS), "starttls") == 0);
+    CHECK(strcmp(mailsrv_failure_name(MAILSRV_FAILURE_NX_DOMAIN), "nx-domain") == 0);
+    CHECK(strcmp(mailsrv_reject_reason_name(MAILSRV_REJECT_NONE), "none") == 0);
+    CHECK(strcmp(mailsrv_verdict_status_name(MAILSRV_VERDICT_NEEDS_CONFIRMATION), "needs-confirmation") == 0);
+    CHECK(strcmp(mailsrv_trust_name(99), "") == 0);
+    mailsrv_negotiator *neg = NULL;
+    CHECK_RESULT(mailsrv_negotiator_new(MAILSRV_PROTOCOL_NONE, MAILSRV_SECURITY_STARTTLS, (const uint8_t *)"h", 1, &neg), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK_RESULT(mailsrv_negotiator_new(MAILSRV_PROTOCOL_IMAP, 3, (const uint8_t *)"h", 1, &neg), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK(neg == NULL);
+    mailsrv_options wrong = o;
+    wrong.prefer = MAILSRV_PROTOCOL_SUBMISSION;
+    mailsrv_discovery *none = NULL;
+    CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)"a@example.net", 13, &wrong, &none), MAILSRV_RESULT_INVALID_ARGUMENT);
+    wrong = o;
+    wrong.tls_order = 2;
+    CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)"a@example.net", 13, &wrong, &none), MAILSRV_RESULT_INVALID_ARGUMENT);
+    CHECK(none == NULL);
     return report("test_misuse");
 }

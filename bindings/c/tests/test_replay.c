@@ -108,22 +108,22 @@ static void replay(char **f) {
         char kind[32] = "";
         int injected = lookup_inject(inject, service_label(q.service), kind, sizeof kind);
         size_t len = 0;
+        uint32_t outcome = 0;
         if (!injected || strcmp(kind, "no-tcp") == 0) {
-            uint32_t outcome = 0;
             CHECK_RESULT(mailsrv_zone_host_answer(host, q.wire, q.wire_len, MAILSRV_TRANSPORT_UDP, buf, sizeof buf, &len), MAILSRV_RESULT_OK);
             CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, len, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_OK);
             if (outcome == MAILSRV_OUTCOME_TRUNCATED && !injected) {
                 CHECK_RESULT(mailsrv_zone_host_answer(host, q.wire, q.wire_len, MAILSRV_TRANSPORT_TCP, buf, sizeof buf, &len), MAILSRV_RESULT_OK);
-                CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, len, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_OK);
+                CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, len, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_OK);
             }
         } else if (strcmp(kind, "servfail") == 0 || strcmp(kind, "formerr") == 0) {
             memcpy(buf, q.wire, q.wire_len);
             buf[2] |= 0x80;
             buf[3] = (uint8_t)((buf[3] & 0xF0) | (strcmp(kind, "servfail") == 0 ? 2 : 1));
-            CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, q.wire_len, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_OK);
+            CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, q.wire_len, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_OK);
         } else if (strcmp(kind, "malformed") == 0) {
             CHECK_RESULT(mailsrv_zone_host_answer(host, q.wire, q.wire_len, MAILSRV_TRANSPORT_UDP, buf, sizeof buf, &len), MAILSRV_RESULT_OK);
-            CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, len < 20 ? len : 20, MAILSRV_DNSSEC_UNSPECIFIED, NULL), MAILSRV_RESULT_OK);
+            CHECK_RESULT(mailsrv_discovery_receive(d, q.id, buf, len < 20 ? len : 20, MAILSRV_DNSSEC_UNSPECIFIED, &outcome), MAILSRV_RESULT_OK);
         } else if (strcmp(kind, "timeout") == 0) {
             CHECK_RESULT(mailsrv_discovery_fail(d, q.id, MAILSRV_FAILURE_TIMEOUT), MAILSRV_RESULT_OK);
         } else if (strcmp(kind, "network-error") == 0) {

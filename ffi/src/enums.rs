@@ -1,0 +1,473 @@
+//! Generated from the core's enum lists (`mailsrv::numbering::Numbered::ALL`) by
+//! `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi` (see cenum.rs). Do not edit.
+
+use core::ffi::c_char;
+
+use crate::ffi_util::guard_value;
+
+/// Minimum security (RFC 8314 §5.1).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_min_security {
+    /// Implicit TLS only.
+    MAILSRV_MIN_SECURITY_IMPLICIT_TLS = 0,
+    /// TLS required, STARTTLS allowed (the default).
+    MAILSRV_MIN_SECURITY_STARTTLS = 1,
+    /// Cleartext fallbacks allowed (opt-in).
+    MAILSRV_MIN_SECURITY_CLEARTEXT = 2,
+}
+
+/// The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_min_security_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"implicit-tls",
+            1 => c"starttls",
+            2 => c"cleartext",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Order of implicit-TLS and STARTTLS candidates (decision D3).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_tls_order {
+    /// Implicit TLS first (the default).
+    MAILSRV_TLS_ORDER_IMPLICIT_FIRST = 0,
+    /// Merge by SRV priority.
+    MAILSRV_TLS_ORDER_DOMAIN_PRIORITY = 1,
+}
+
+/// The name of a `mailsrv_tls_order` value, as JSON spells it (e.g. `"domain-priority"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_tls_order_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"implicit-first",
+            1 => c"domain-priority",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// DNSSEC status asserted by the host for an answer.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_dnssec {
+    /// Not asserted: the AD bit counts if `trust_ad` is set (wire answers only).
+    MAILSRV_DNSSEC_UNSPECIFIED = 0,
+    /// Validated.
+    MAILSRV_DNSSEC_SECURE = 1,
+    /// Unsigned or not validated.
+    MAILSRV_DNSSEC_INSECURE = 2,
+    /// Validation failed.
+    MAILSRV_DNSSEC_BOGUS = 3,
+    /// Validation could not decide.
+    MAILSRV_DNSSEC_INDETERMINATE = 4,
+}
+
+/// The name of a `mailsrv_dnssec` value, as JSON spells it (e.g. `"indeterminate"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_dnssec_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"unspecified",
+            1 => c"secure",
+            2 => c"insecure",
+            3 => c"bogus",
+            4 => c"indeterminate",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// A failure (or negative answer) reported by the host.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_failure {
+    /// No answer in time.
+    MAILSRV_FAILURE_TIMEOUT = 0,
+    /// Network error.
+    MAILSRV_FAILURE_NETWORK_ERROR = 1,
+    /// The resolver said NXDOMAIN.
+    MAILSRV_FAILURE_NX_DOMAIN = 2,
+    /// The resolver said NODATA.
+    MAILSRV_FAILURE_NO_DATA = 3,
+    /// The resolver said SERVFAIL.
+    MAILSRV_FAILURE_SERV_FAIL = 4,
+    /// The resolver said REFUSED.
+    MAILSRV_FAILURE_REFUSED = 5,
+}
+
+/// The name of a `mailsrv_failure` value, as JSON spells it (e.g. `"refused"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_failure_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"timeout",
+            1 => c"network-error",
+            2 => c"nx-domain",
+            3 => c"no-data",
+            4 => c"serv-fail",
+            5 => c"refused",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// SRV service labels.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_service {
+    /// `_submissions`
+    MAILSRV_SERVICE_SUBMISSIONS = 0,
+    /// `_submission`
+    MAILSRV_SERVICE_SUBMISSION = 1,
+    /// `_imaps`
+    MAILSRV_SERVICE_IMAPS = 2,
+    /// `_imap`
+    MAILSRV_SERVICE_IMAP = 3,
+    /// `_pop3s`
+    MAILSRV_SERVICE_POP3S = 4,
+    /// `_pop3`
+    MAILSRV_SERVICE_POP3 = 5,
+}
+
+/// The name of a `mailsrv_service` value, as JSON spells it (e.g. `"pop3"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_service_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"submissions",
+            1 => c"submission",
+            2 => c"imaps",
+            3 => c"imap",
+            4 => c"pop3s",
+            5 => c"pop3",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Mail protocols.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_protocol {
+    /// IMAP.
+    MAILSRV_PROTOCOL_IMAP = 0,
+    /// POP3.
+    MAILSRV_PROTOCOL_POP3 = 1,
+    /// Submission.
+    MAILSRV_PROTOCOL_SUBMISSION = 2,
+    /// No protocol (nothing found).
+    MAILSRV_PROTOCOL_NONE = 3,
+}
+
+/// The name of a `mailsrv_protocol` value, as JSON spells it (e.g. `"none"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_protocol_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"imap",
+            1 => c"pop3",
+            2 => c"submission",
+            3 => c"none",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Connection security.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_security {
+    /// Implicit TLS.
+    MAILSRV_SECURITY_IMPLICIT_TLS = 0,
+    /// STARTTLS / STLS.
+    MAILSRV_SECURITY_STARTTLS = 1,
+    /// Cleartext (host opted in).
+    MAILSRV_SECURITY_CLEARTEXT = 2,
+}
+
+/// The name of a `mailsrv_security` value, as JSON spells it (e.g. `"cleartext"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_security_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"implicit-tls",
+            1 => c"starttls",
+            2 => c"cleartext",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Trust classes.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_trust {
+    /// DNSSEC-secure SRV answer.
+    MAILSRV_TRUST_DNSSEC_SECURE = 0,
+    /// Target inside the email domain.
+    MAILSRV_TRUST_IN_DOMAIN = 1,
+    /// Outside the domain without DNSSEC.
+    MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
+}
+
+/// The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"needs-confirmation"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_trust_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"dnssec-secure",
+            1 => c"in-domain",
+            2 => c"needs-confirmation",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Side status.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_status {
+    /// Candidates found.
+    MAILSRV_STATUS_FOUND = 0,
+    /// The domain says the service is not offered.
+    MAILSRV_STATUS_NOT_OFFERED = 1,
+    /// Nothing published.
+    MAILSRV_STATUS_NOT_PUBLISHED = 2,
+    /// A lookup failed.
+    MAILSRV_STATUS_LOOKUP_FAILED = 3,
+    /// Records exist but none is usable.
+    MAILSRV_STATUS_NO_USABLE_RECORDS = 4,
+    /// Not asked for.
+    MAILSRV_STATUS_NOT_REQUESTED = 5,
+}
+
+/// The name of a `mailsrv_status` value, as JSON spells it (e.g. `"not-requested"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_status_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"found",
+            1 => c"not-offered",
+            2 => c"not-published",
+            3 => c"lookup-failed",
+            4 => c"no-usable-records",
+            5 => c"not-requested",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Lookup outcomes.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_outcome {
+    /// Not answered yet.
+    MAILSRV_OUTCOME_PENDING = 0,
+    /// SRV records.
+    MAILSRV_OUTCOME_RECORDS = 1,
+    /// NODATA.
+    MAILSRV_OUTCOME_NO_DATA = 2,
+    /// NXDOMAIN.
+    MAILSRV_OUTCOME_NX_DOMAIN = 3,
+    /// SERVFAIL.
+    MAILSRV_OUTCOME_SERV_FAIL = 4,
+    /// REFUSED.
+    MAILSRV_OUTCOME_REFUSED = 5,
+    /// Another RCODE.
+    MAILSRV_OUTCOME_OTHER_ERROR = 6,
+    /// Truncated: retry over TCP.
+    MAILSRV_OUTCOME_TRUNCATED = 7,
+    /// Malformed response.
+    MAILSRV_OUTCOME_MALFORMED = 8,
+    /// Timeout reported.
+    MAILSRV_OUTCOME_TIMEOUT = 9,
+    /// Network error reported.
+    MAILSRV_OUTCOME_NETWORK_ERROR = 10,
+}
+
+/// The name of a `mailsrv_outcome` value, as JSON spells it (e.g. `"network-error"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_outcome_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"pending",
+            1 => c"records",
+            2 => c"no-data",
+            3 => c"nx-domain",
+            4 => c"serv-fail",
+            5 => c"refused",
+            6 => c"other-error",
+            7 => c"truncated",
+            8 => c"malformed",
+            9 => c"timeout",
+            10 => c"network-error",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Reference-identity types.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_identity_kind {
+    /// SRV-ID (`_imaps.example.net`).
+    MAILSRV_IDENTITY_SRV_ID = 0,
+    /// DNS-ID (`example.net`).
+    MAILSRV_IDENTITY_DNS_ID = 1,
+}
+
+/// The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_identity_kind_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"srv-id",
+            1 => c"dns-id",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Verdict status.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_verdict_status {
+    /// Valid chain matching the email domain or its SRV-ID (or a DNSSEC-secure target).
+    MAILSRV_VERDICT_VERIFIED = 0,
+    /// Valid chain matching only the SRV target: ask the user before sending anything.
+    MAILSRV_VERDICT_NEEDS_CONFIRMATION = 1,
+    /// Do not use this server.
+    MAILSRV_VERDICT_REJECTED = 2,
+}
+
+/// The name of a `mailsrv_verdict_status` value, as JSON spells it (e.g. `"rejected"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_verdict_status_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"verified",
+            1 => c"needs-confirmation",
+            2 => c"rejected",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Why a chain was rejected.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_reject_reason {
+    /// Not rejected.
+    MAILSRV_REJECT_NONE = 0,
+    /// No path to a trust anchor.
+    MAILSRV_REJECT_UNKNOWN_ISSUER = 1,
+    /// Expired at `now`.
+    MAILSRV_REJECT_EXPIRED = 2,
+    /// Not yet valid at `now`.
+    MAILSRV_REJECT_NOT_YET_VALID = 3,
+    /// Bad or unsupported signature.
+    MAILSRV_REJECT_BAD_SIGNATURE = 4,
+    /// Not for TLS server authentication.
+    MAILSRV_REJECT_WRONG_KEY_USAGE = 5,
+    /// Name constraints forbid the names.
+    MAILSRV_REJECT_NAME_CONSTRAINTS = 6,
+    /// No reference identity matches.
+    MAILSRV_REJECT_NAME_MISMATCH = 7,
+    /// A certificate does not parse.
+    MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
+    /// Another failure (see the message).
+    MAILSRV_REJECT_OTHER = 9,
+}
+
+/// The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_reject_reason_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"none",
+            1 => c"unknown-issuer",
+            2 => c"expired",
+            3 => c"not-yet-valid",
+            4 => c"bad-signature",
+            5 => c"wrong-key-usage",
+            6 => c"name-constraints",
+            7 => c"name-mismatch",
+            8 => c"malformed-certificate",
+            9 => c"other",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// The certificate outcome reported to `mailsrv_negotiator_tls_established`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_tls_outcome {
+    /// Handshake done and the verdict is `verified`.
+    MAILSRV_TLS_VERIFIED = 0,
+    /// The verdict is `needs-confirmation` and the user confirmed the server.
+    MAILSRV_TLS_USER_CONFIRMED = 1,
+    /// Not verified (or not confirmed).
+    MAILSRV_TLS_NOT_VERIFIED = 2,
+}
+
+/// The name of a `mailsrv_tls_outcome` value, as JSON spells it (e.g. `"not-verified"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_tls_outcome_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"verified",
+            1 => c"user-confirmed",
+            2 => c"not-verified",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
