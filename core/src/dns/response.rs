@@ -13,7 +13,7 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 use super::names::presentation_name;
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
-use super::wire::{Data, Record, Response, read_response};
+use super::wire::{Data, Record, Response, read_head, read_response};
 use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
 
@@ -67,24 +67,24 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
             format!("the response has message ID {id}, the query for `{qname}` had {message_id}"),
         ));
     }
-    let message = match read_response(bytes) {
-        Ok(m) => m,
-        Err(e) => {
-            return Ok(malformed(format!(
-                "the response for `{qname}` does not parse: {e}"
-            )));
-        }
+    // The question is checked before the records are read: a response to another question is
+    // refused for the price of its header and question (issue 12).
+    let unreadable =
+        |e: String| malformed(format!("the response for `{qname}` does not parse: {e}"));
+    let head = match read_head(bytes) {
+        Ok(head) => head,
+        Err(e) => return Ok(unreadable(e)),
     };
-    let rcode = message.metadata.response_code;
-    match message.queries.as_slice() {
+    match head.queries.as_slice() {
         [q] if q.query_type() == RecordType::SRV
             && q.query_class() == DNSClass::IN
             && name_string(q.name()) == qname => {}
-        // Servers may answer FORMERR and the like without a question section.
-        [] if rcode != ResponseCode::NoError => {}
-        _ => {
-            let got: Vec<String> = message
-                .queries
+        // Servers may answer FORMERR and the like without a question section (the extended
+        // response code is known only after the OPT record, so an empty question is let
+        // through here and checked below).
+        [] => {}
+        queries => {
+            let got: Vec<String> = queries
                 .iter()
                 .map(|q| format!("{} {}", name_string(q.name()), q.query_type()))
                 .collect();
@@ -93,6 +93,17 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
                 format!("the response asks [{}], not `{qname} SRV`", got.join(", ")),
             ));
         }
+    }
+    let message = match head.read_rest() {
+        Ok(m) => m,
+        Err(e) => return Ok(unreadable(e)),
+    };
+    let rcode = message.metadata.response_code;
+    if message.queries.is_empty() && rcode == ResponseCode::NoError {
+        return Err(Error::new(
+            ErrorCode::QuestionMismatch,
+            format!("the response asks [], not `{qname} SRV`"),
+        ));
     }
     let mut answer = Answer {
         authentic_data: message.metadata.authentic_data,
@@ -327,4 +338,40 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
         }
     }
     answer.addresses.remove(&name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response header (QR set, NOERROR) with one question and `answers` claimed answer
+    /// records, then `rest`.
+    fn response(id: u16, qname: &str, answers: u16, rest: &[u8]) -> Vec<u8> {
+        let mut m = id.to_be_bytes().to_vec();
+        m.extend_from_slice(&[0x81, 0x80, 0, 1]);
+        m.extend_from_slice(&answers.to_be_bytes());
+        m.extend_from_slice(&[0, 0, 0, 0]);
+        for label in qname.split('.') {
+            m.push(label.len() as u8);
+            m.extend_from_slice(label.as_bytes());
+        }
+        m.extend_from_slice(&[0, 0, 33, 0, 1]);
+        m.extend_from_slice(rest);
+        m
+    }
+
+    // Requirements: S2782-use2.
+    #[test]
+    fn the_question_is_checked_before_the_records_are_read() {
+        // A foreign response whose records would not even parse: refused for its question,
+        // before the records are read (issue 12: a refused answer must not cost a full parse).
+        let junk = [0xC0u8; 64];
+        let foreign = response(7, "_imaps._tcp.other.example", 40, &junk);
+        let err = parse_response(&foreign, 7, "_imaps._tcp.example.net").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::QuestionMismatch, "{err}");
+        // The same bytes for the right question are read, and found malformed.
+        let ours = response(7, "_imaps._tcp.example.net", 40, &junk);
+        let answer = parse_response(&ours, 7, "_imaps._tcp.example.net").unwrap();
+        assert_eq!(answer.outcome, Outcome::Malformed);
+    }
 }

@@ -75,50 +75,77 @@ fn decode_error(e: DecodeError) -> String {
     e.to_string()
 }
 
-/// Reads a whole DNS message (RFC 1035 §4.1). The response code includes the upper bits from
-/// the OPT record (RFC 6891 §6.1.3). Like hickory's own reader it refuses an empty non-OPT
-/// record, OPT outside the additional section, a second OPT and an OPT not owned by the root.
-pub(crate) fn read_response(bytes: &[u8]) -> Result<Response, String> {
+/// The header and question section of a response, read before anything else so that a
+/// response to another question costs no more than its question (issue 12).
+pub(crate) struct Head<'a> {
+    pub metadata: Metadata,
+    pub queries: Vec<Query>,
+    counts: [u16; 3],
+    decoder: BinDecoder<'a>,
+}
+
+/// Reads the header and the question section of a DNS message (RFC 1035 §4.1.1, §4.1.2).
+pub(crate) fn read_head(bytes: &[u8]) -> Result<Head<'_>, String> {
     let mut decoder = BinDecoder::new(bytes);
-    let Header {
-        mut metadata,
-        counts,
-    } = Header::read(&mut decoder).map_err(decode_error)?;
+    let Header { metadata, counts } = Header::read(&mut decoder).map_err(decode_error)?;
     let mut queries = Vec::new();
     for _ in 0..counts.queries {
         queries.push(Query::read(&mut decoder).map_err(decode_error)?);
     }
-    let mut sections = [Vec::new(), Vec::new(), Vec::new()];
-    let mut rcode_high = None;
-    let counts = [counts.answers, counts.authorities, counts.additionals];
-    for (section, (records, count)) in sections.iter_mut().zip(counts).enumerate() {
-        for _ in 0..count {
-            let (record, opt_ttl) = read_record(&mut decoder)?;
-            if let Some(ttl) = opt_ttl {
-                if section != 2 {
-                    return Err("an OPT record is outside the additional section".into());
-                }
-                if rcode_high.replace((ttl >> 24) as u8).is_some() {
-                    return Err("the message has more than one OPT record".into());
-                }
-            }
-            records.push(record);
-        }
-    }
-    if let Some(high) = rcode_high {
-        metadata.response_code = ResponseCode::from(high, metadata.response_code.low());
-    }
-    let [answers, authorities, additionals] = sections;
-    Ok(Response {
+    Ok(Head {
         metadata,
         queries,
-        answers,
-        authorities,
-        additionals,
+        counts: [counts.answers, counts.authorities, counts.additionals],
+        decoder,
     })
 }
 
-/// Reads one record; for an OPT record also returns its TTL field (extended RCODE and flags).
+impl Head<'_> {
+    /// Reads the record sections. The response code includes the upper bits from the OPT
+    /// record (RFC 6891 §6.1.3). Like hickory's own reader it refuses an empty non-OPT record,
+    /// OPT outside the additional section, a second OPT and an OPT not owned by the root.
+    pub(crate) fn read_rest(self) -> Result<Response, String> {
+        let Head {
+            mut metadata,
+            queries,
+            counts,
+            mut decoder,
+        } = self;
+        let mut sections = [Vec::new(), Vec::new(), Vec::new()];
+        let mut rcode_high = None;
+        for (section, (records, count)) in sections.iter_mut().zip(counts).enumerate() {
+            for _ in 0..count {
+                let (record, opt_ttl) = read_record(&mut decoder)?;
+                if let Some(ttl) = opt_ttl {
+                    if section != 2 {
+                        return Err("an OPT record is outside the additional section".into());
+                    }
+                    if rcode_high.replace((ttl >> 24) as u8).is_some() {
+                        return Err("the message has more than one OPT record".into());
+                    }
+                }
+                records.push(record);
+            }
+        }
+        if let Some(high) = rcode_high {
+            metadata.response_code = ResponseCode::from(high, metadata.response_code.low());
+        }
+        let [answers, authorities, additionals] = sections;
+        Ok(Response {
+            metadata,
+            queries,
+            answers,
+            authorities,
+            additionals,
+        })
+    }
+}
+
+/// Reads a whole DNS message: [`read_head`], then the record sections.
+pub(crate) fn read_response(bytes: &[u8]) -> Result<Response, String> {
+    read_head(bytes)?.read_rest()
+}
+
 fn read_record(decoder: &mut BinDecoder<'_>) -> Result<(Record, Option<u32>), String> {
     let name = Name::read(decoder).map_err(decode_error)?;
     let rtype = RecordType::from(decoder.read_u16().map_err(decode_error)?.unverified());
