@@ -196,3 +196,59 @@ fn arbitrary_mutations_never_panic() {
     assert!(outcomes.contains("Ok(Malformed)"), "{outcomes:?}");
     assert!(outcomes.contains("Ok(Records)"), "{outcomes:?}");
 }
+
+/// Issue 12: a flood of SRV records and of addresses for one target costs bounded work and
+/// memory; what is beyond the caps is ignored with a diagnostic, never silently.
+#[test]
+fn floods_of_records_and_addresses_are_capped_with_a_diagnostic() {
+    let (mut d, q) = fresh();
+    let bytes = response(&q, |m| {
+        for i in 0..300u16 {
+            m.add_answer(srv(
+                "_imaps._tcp.example.net.",
+                0,
+                1 + i,
+                993,
+                "mail.example.net.",
+            ));
+        }
+        for i in 0..200u8 {
+            m.add_additional(common::a("mail.example.net.", [192, 0, 2, i]));
+        }
+    });
+    assert!(
+        bytes.len() < 65_536,
+        "one TCP message: {} bytes",
+        bytes.len()
+    );
+    assert_eq!(d.receive(q.id, &bytes, None).unwrap(), Outcome::Records);
+    let plan = d.plan(1);
+    let candidates = &plan.incoming.candidates;
+    assert_eq!(
+        candidates.len(),
+        128,
+        "records beyond the cap are not candidates"
+    );
+    assert!(
+        candidates.iter().all(|c| c.addresses.len() == 16),
+        "addresses per host are capped"
+    );
+    let notes: Vec<&str> = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == mailsrv::DiagnosticCode::IgnoredRecords)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("the 172 after the first 128")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("184 address record(s) beyond 16")),
+        "{notes:?}"
+    );
+}

@@ -19,6 +19,11 @@ use crate::error::{Error, ErrorCode};
 
 /// Longest CNAME/DNAME chain followed at the owner name or at a target.
 const MAX_CHAIN: usize = 8;
+/// Most SRV records read from one answer; the rest are ignored with a diagnostic. A real domain
+/// publishes a handful per label; the cap keeps ordering and candidates bounded (issue 12).
+pub(crate) const MAX_RECORDS: usize = 128;
+/// Most addresses kept per host name from one response; the rest are ignored with a diagnostic.
+pub(crate) const MAX_ADDRESSES_PER_HOST: usize = 16;
 /// Length of the fixed DNS header.
 const HEADER_LEN: usize = 12;
 
@@ -222,8 +227,12 @@ fn read_srv_records(
     answer: &mut Answer,
 ) {
     let mut ignored = 0usize;
+    let mut over_cap = 0usize;
     for ((r, rname), used) in message.answers.iter().zip(owners).zip(used) {
         match &r.data {
+            Data::Srv(_) if r.class_in && rname == owner && answer.records.len() >= MAX_RECORDS => {
+                over_cap += 1;
+            }
             Data::Srv(srv) if r.class_in && rname == owner => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
@@ -254,12 +263,23 @@ fn read_srv_records(
             format!("{ignored} answer record(s) not owned by `{owner}` (or not SRV) were ignored"),
         ));
     }
+    if over_cap > 0 {
+        answer.notes.push((
+            DiagnosticCode::IgnoredRecords,
+            format!(
+                "`{owner}` has more than {MAX_RECORDS} SRV records; the {over_cap} after the \
+                 first {MAX_RECORDS} were ignored"
+            ),
+        ));
+    }
 }
 
-/// Addresses (A, AAAA) from the answer and additional sections, and aliases (CNAME) from the
-/// additional section, by owner name.
+/// Addresses (A, AAAA) from the answer and additional sections, at most
+/// [`MAX_ADDRESSES_PER_HOST`] per name, and aliases (CNAME) from the additional section, by
+/// owner name.
 fn read_addresses(message: &Response, answer: &mut Answer) {
     let additional = message.additionals.iter().map(|r| (r, true));
+    let mut over_cap = 0usize;
     for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
         let address = match &r.data {
             Data::A(a) => IpAddr::V4(*a),
@@ -270,11 +290,20 @@ fn read_addresses(message: &Response, answer: &mut Answer) {
             }
             _ => continue,
         };
-        answer
-            .addresses
-            .entry(name_string(&r.name))
-            .or_default()
-            .push(address);
+        let list = answer.addresses.entry(name_string(&r.name)).or_default();
+        if list.len() < MAX_ADDRESSES_PER_HOST {
+            list.push(address);
+        } else {
+            over_cap += 1;
+        }
+    }
+    if over_cap > 0 {
+        answer.notes.push((
+            DiagnosticCode::IgnoredRecords,
+            format!(
+                "{over_cap} address record(s) beyond {MAX_ADDRESSES_PER_HOST} per host were ignored"
+            ),
+        ));
     }
 }
 
