@@ -252,3 +252,28 @@ fn floods_of_records_and_addresses_are_capped_with_a_diagnostic() {
         "{notes:?}"
     );
 }
+
+/// Issue 12: the truncation diagnostic says what happened — no TCP answer, or a TCP answer that
+/// was truncated too.
+#[test]
+fn the_truncation_diagnostic_tells_a_missing_tcp_answer_from_a_truncated_one() {
+    let truncated_note = |times: usize| {
+        let (mut d, q) = fresh();
+        let bytes = response(&q, |m| m.metadata.truncation = true);
+        for _ in 0..times {
+            assert_eq!(d.receive(q.id, &bytes, None).unwrap(), Outcome::Truncated);
+        }
+        let plan = d.plan(1);
+        plan.diagnostics
+            .iter()
+            .find(|d| d.code == mailsrv::DiagnosticCode::Truncated)
+            .map(|d| d.message.clone())
+            .unwrap()
+    };
+    assert!(truncated_note(1).ends_with("and no TCP answer was fed"));
+    assert!(
+        truncated_note(2).ends_with("was truncated too"),
+        "{}",
+        truncated_note(2)
+    );
+}

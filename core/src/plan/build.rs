@@ -105,14 +105,18 @@ impl Planner<'_> {
         match state.outcome() {
             Outcome::Records => return state.answer.as_ref(),
             Outcome::NoData | Outcome::NxDomain => return None,
-            Outcome::Truncated => self.note(
-                DiagnosticCode::Truncated,
-                service,
-                format!(
-                    "`{}`: the answer was truncated and no TCP answer was fed",
-                    q.name
-                ),
-            ),
+            Outcome::Truncated => {
+                let why = if state.truncated > 1 {
+                    "and the answer fed after it (over TCP) was truncated too"
+                } else {
+                    "and no TCP answer was fed"
+                };
+                self.note(
+                    DiagnosticCode::Truncated,
+                    service,
+                    format!("`{}`: the answer was truncated {why}", q.name),
+                );
+            }
             Outcome::Pending => self.note(
                 DiagnosticCode::LookupFailed,
                 service,

@@ -184,6 +184,9 @@ impl Discovery {
             }
         };
         let outcome = answer.outcome;
+        if outcome == Outcome::Truncated {
+            state.truncated = state.truncated.saturating_add(1);
+        }
         state.answer = Some(answer);
         state.dnssec = status;
         Ok(outcome)

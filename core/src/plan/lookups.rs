@@ -8,6 +8,9 @@ use crate::dns::{Answer, DnssecStatus, Outcome};
 pub(crate) struct LookupState {
     pub answer: Option<Answer>,
     pub dnssec: DnssecStatus,
+    /// How many truncated answers were fed (a UDP one, then perhaps a TCP one that was
+    /// truncated too).
+    pub truncated: u8,
 }
 
 impl LookupState {
