@@ -277,3 +277,30 @@ fn the_truncation_diagnostic_tells_a_missing_tcp_answer_from_a_truncated_one() {
         truncated_note(2)
     );
 }
+
+/// Issue 12: 65,535 records handed over already parsed are capped like a wire answer (the
+/// RFC 2782 order then works on at most 128), with a diagnostic.
+#[test]
+fn parsed_record_floods_are_capped_too() {
+    let (mut d, q) = fresh();
+    let records: Vec<mailsrv::SrvRecord> = (0..=u16::MAX)
+        .map(|i| mailsrv::SrvRecord {
+            priority: i % 7,
+            weight: i,
+            port: 993,
+            target: format!("m{i}.example.net"),
+            ttl: Some(60),
+        })
+        .collect();
+    d.receive_records(q.id, records, mailsrv::DnssecStatus::Insecure)
+        .unwrap();
+    let plan = d.plan(3);
+    assert_eq!(plan.incoming.candidates.len(), 128);
+    assert!(
+        plan.diagnostics
+            .iter()
+            .any(|d| d.message.contains("the 65408 after the first 128")),
+        "{:?}",
+        plan.diagnostics
+    );
+}

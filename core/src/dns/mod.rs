@@ -16,5 +16,5 @@ pub use outcome::{DnssecStatus, Lookup, Outcome};
 pub(crate) use query::build_query;
 pub use query::{Question, address_queries};
 pub use response::addresses_in_response;
-pub(crate) use response::{Answer, parse_response};
+pub(crate) use response::{Answer, MAX_RECORDS, parse_response};
 pub use srv::SrvRecord;

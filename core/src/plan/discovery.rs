@@ -5,7 +5,9 @@ use super::lookups::LookupState;
 use super::model::Plan;
 use super::options::Options;
 use crate::diagnostic::DiagnosticCode;
-use crate::dns::{Answer, DnssecStatus, Outcome, Question, SrvRecord, build_query, parse_response};
+use crate::dns::{
+    Answer, DnssecStatus, MAX_RECORDS, Outcome, Question, SrvRecord, build_query, parse_response,
+};
 use crate::error::{Error, ErrorCode};
 use crate::identity::EmailAddress;
 
@@ -200,18 +202,36 @@ impl Discovery {
         records: Vec<SrvRecord>,
         dnssec: DnssecStatus,
     ) -> Result<(), Error> {
-        let (_, state) = self.slot(id)?;
-        let records: Vec<SrvRecord> = records.into_iter().map(SrvRecord::normalized).collect();
+        let (q, state) = self.slot(id)?;
+        let given = records.len();
+        let records: Vec<SrvRecord> = records
+            .into_iter()
+            .take(MAX_RECORDS)
+            .map(SrvRecord::normalized)
+            .collect();
         let ttl = records.iter().filter_map(|r| r.ttl).min();
         let outcome = if records.is_empty() {
             Outcome::NoData
         } else {
             Outcome::Records
         };
+        let mut notes = Vec::new();
+        if given > MAX_RECORDS {
+            notes.push((
+                DiagnosticCode::IgnoredRecords,
+                format!(
+                    "`{}` has more than {MAX_RECORDS} SRV records; the {} after the first \
+                     {MAX_RECORDS} were ignored",
+                    q.name,
+                    given - MAX_RECORDS
+                ),
+            ));
+        }
         state.answer = Some(Answer {
             outcome,
             records,
             ttl,
+            notes,
             ..Answer::default()
         });
         state.dnssec = dnssec;
