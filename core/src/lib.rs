@@ -36,6 +36,7 @@ mod discovery;
 pub mod error;
 pub mod exit;
 pub mod explain;
+pub mod host_rules;
 #[cfg(feature = "verify")]
 pub mod identity;
 pub mod model;

@@ -13,7 +13,9 @@ pub struct SrvRecord {
     pub weight: u16,
     /// The port.
     pub port: u16,
-    /// The target host, or `"."` for "service not offered".
+    /// The target host, or `"."` for "service not offered". Also read as `name`, Node's
+    /// `dns.resolveSrv` spelling.
+    #[serde(alias = "name")]
     pub target: String,
     /// The record's TTL in seconds, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

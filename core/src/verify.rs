@@ -21,8 +21,7 @@ use crate::name::{normalize_domain, normalize_domain_with};
 use crate::negotiate::TlsOutcome;
 use crate::service::Service;
 
-/// Longest chain accepted from the host, leaf included.
-const MAX_CHAIN: usize = 16;
+use crate::host_rules::MAX_CHAIN;
 
 /// Signature algorithms accepted in chains (ring).
 static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[

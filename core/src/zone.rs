@@ -23,7 +23,9 @@ const EDNS_LIMIT: u16 = 1232;
 const MAX_CHAIN: usize = 8;
 
 /// Which transport a query came over: UDP responses are truncated to the size the query allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// In JSON/JS: `"udp"` or `"tcp"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Transport {
     /// UDP: 512 bytes without EDNS, else the EDNS payload size (at most 1232).
     Udp,

@@ -71,7 +71,8 @@ pub struct mailsrv_step {
     pub bytes_len: usize,
     /// A `mailsrv_abort_reason` value (ABORT), else NONE.
     pub abort_reason: u32,
-    /// Untrusted server text or a detail (ABORT, LOGIN_FAILED), else empty.
+    /// ABORT, LOGIN_FAILED: text that may come from the server, so untrusted: never show it
+    /// as the library's or the host's own message; else empty.
     pub text: mailsrv_str,
 }
 
@@ -97,7 +98,7 @@ fn reason(a: &Abort) -> (u32, String) {
         Abort::StarttlsRefused(t) => (3, t.0.clone()),
         Abort::PreauthWithoutTls => (4, String::new()),
         Abort::ServerRefused(t) => (5, t.0.clone()),
-        Abort::ProtocolViolation(d) => (6, d.clone()),
+        Abort::ProtocolViolation(t) => (6, t.0.clone()),
         Abort::LineTooLong => (7, String::new()),
         Abort::CertificateNotVerified => (8, String::new()),
         Abort::NoAuthentication => (9, String::new()),
