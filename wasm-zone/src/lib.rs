@@ -5,20 +5,13 @@
 //! and verifies, does not carry hickory-proto's zone parser and the Unicode tables it needs.
 //! Errors are thrown as `Error` objects whose `code` is the core's error name.
 
-use js_sys::{Reflect, Uint8Array};
-use mailsrv_core::Error;
+use js_sys::Uint8Array;
 use mailsrv_core::zone::{Transport, ZoneHost as CoreZoneHost};
 use wasm_bindgen::prelude::*;
 
-fn throw(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = Reflect::set(&error, &"code".into(), &code.into());
-    error.into()
-}
-
-fn core_error(e: Error) -> JsValue {
-    throw(e.code().name(), e.message())
-}
+#[path = "../../wasm/src/glue.rs"]
+mod glue;
+use glue::{core_error, from_js};
 
 /// An offline host answering from RFC 1035 master files (as an authoritative server would).
 #[wasm_bindgen(js_name = ZoneHost)]
@@ -43,17 +36,8 @@ impl ZoneHost {
     }
 
     /// Answers one wire query received over `"udp"` or `"tcp"`.
-    pub fn answer(&self, query: &[u8], transport: &str) -> Result<Uint8Array, JsValue> {
-        let transport = match transport {
-            "udp" => Transport::Udp,
-            "tcp" => Transport::Tcp,
-            _ => {
-                return Err(throw(
-                    "INVALID_ARGUMENT",
-                    "transport must be \"udp\" or \"tcp\"",
-                ));
-            }
-        };
+    pub fn answer(&self, query: &[u8], transport: JsValue) -> Result<Uint8Array, JsValue> {
+        let transport: Transport = from_js(transport, "transport")?;
         let bytes = self.inner.answer(query, transport).map_err(core_error)?;
         Ok(Uint8Array::from(bytes.as_slice()))
     }
