@@ -40,3 +40,20 @@ impl SrvRecord {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_s_name_is_read_as_the_target() {
+        let node: SrvRecord =
+            serde_json::from_str(r#"{"priority":1,"weight":2,"port":993,"name":"mail.example"}"#)
+                .unwrap();
+        let ours: SrvRecord =
+            serde_json::from_str(r#"{"priority":1,"weight":2,"port":993,"target":"mail.example"}"#)
+                .unwrap();
+        assert_eq!(node, ours);
+        assert_eq!(node.target, "mail.example");
+    }
+}
