@@ -1489,6 +1489,13 @@ mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         mailsrv_verdict **out);
 
 /**
+ * The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included
+ * (the core's `host_rules::MAX_CHAIN`, 16): collect at most one certificate more from the TLS
+ * stack, so that mailsrv refuses a longer chain (`MAILSRV_RESULT_CHAIN_TOO_LONG`).
+ */
+size_t mailsrv_max_chain_length(void);
+
+/**
  * Frees a verdict. NULL is allowed.
  */
 void mailsrv_verdict_free(mailsrv_verdict *verdict);

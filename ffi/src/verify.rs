@@ -170,6 +170,14 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
     })
 }
 
+/// The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included
+/// (the core's `host_rules::MAX_CHAIN`, 16): collect at most one certificate more from the TLS
+/// stack, so that mailsrv refuses a longer chain (`MAILSRV_RESULT_CHAIN_TOO_LONG`).
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_max_chain_length() -> usize {
+    guard_value(0, || mailsrv_core::host_rules::MAX_CHAIN)
+}
+
 /// Frees a verdict. NULL is allowed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_free(verdict: *mut mailsrv_verdict) {
@@ -402,4 +410,15 @@ pub unsafe extern "C" fn mailsrv_certificates_get(
 pub unsafe extern "C" fn mailsrv_certificates_free(certs: *mut mailsrv_certificates) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(certs) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_chain_limit_is_the_cores() {
+        assert_eq!(
+            super::mailsrv_max_chain_length(),
+            mailsrv_core::host_rules::MAX_CHAIN
+        );
+    }
 }
