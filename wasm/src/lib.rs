@@ -52,8 +52,8 @@ fn platform_to_ascii(domain: &str) -> Option<String> {
 
 mod glue;
 #[cfg(any(feature = "planner", feature = "verify"))]
-use glue::core_error;
-use glue::{bad_argument, from_js, to_js};
+use glue::{bad_argument, core_error};
+use glue::{from_js, to_js};
 
 #[cfg(any(feature = "planner", feature = "verify"))]
 fn optional<T: serde::de::DeserializeOwned + Default>(

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{bad_argument, from_js, to_js};
+use crate::{from_js, to_js};
 
 /// A sans-IO STARTTLS/STLS/EHLO negotiator (see the core's `negotiate` module). Steps are the
 /// core's `Step` as objects: `{type: "send", bytes, secret?}`, `{type: "need-more"}`,
@@ -61,10 +61,7 @@ impl Negotiator {
     /// `"user-confirmed"` or `"not-verified"`.
     #[wasm_bindgen(js_name = tlsEstablished)]
     pub fn tls_established(&mut self, outcome: &str) -> Result<JsValue, JsValue> {
-        let outcome: mailsrv_core::negotiate::TlsOutcome =
-            serde_wasm_bindgen::from_value(outcome.into()).map_err(|_| {
-                bad_argument("outcome must be verified, user-confirmed or not-verified")
-            })?;
+        let outcome: mailsrv_core::negotiate::TlsOutcome = from_js(outcome.into(), "outcome")?;
         step_to_js(self.inner.tls_established(outcome))
     }
 }
