@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 #[path = "../../wasm/src/glue.rs"]
 mod glue;
-use glue::{core_error, from_js};
+use glue::{bad_argument, core_error};
 
 /// An offline host answering from RFC 1035 master files (as an authoritative server would).
 #[wasm_bindgen(js_name = ZoneHost)]
@@ -36,8 +36,10 @@ impl ZoneHost {
     }
 
     /// Answers one wire query received over `"udp"` or `"tcp"`.
-    pub fn answer(&self, query: &[u8], transport: JsValue) -> Result<Uint8Array, JsValue> {
-        let transport: Transport = from_js(transport, "transport")?;
+    pub fn answer(&self, query: &[u8], transport: &str) -> Result<Uint8Array, JsValue> {
+        let transport: Transport = transport
+            .parse()
+            .map_err(|e: mailsrv_core::Error| bad_argument(e.message()))?;
         let bytes = self.inner.answer(query, transport).map_err(core_error)?;
         Ok(Uint8Array::from(bytes.as_slice()))
     }

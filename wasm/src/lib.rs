@@ -52,8 +52,23 @@ fn platform_to_ascii(domain: &str) -> Option<String> {
 
 mod glue;
 #[cfg(any(feature = "planner", feature = "verify"))]
-use glue::{bad_argument, core_error};
-use glue::{from_js, to_js};
+use glue::core_error;
+use glue::{bad_argument, throw};
+
+/// A value as a plain JS object (JSON-compatible: maps become objects), except that bytes
+/// written with `serialize_bytes` (a negotiator step's `bytes`) become a `Uint8Array`.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
+        .map_err(|e| throw("INTERNAL", &e.to_string()))
+}
+
+/// A JS value converted to `T`; `what` names it in the `INVALID_ARGUMENT` message.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(&format!("{what}: {e}")))
+}
 
 #[cfg(any(feature = "planner", feature = "verify"))]
 fn optional<T: serde::de::DeserializeOwned + Default>(

@@ -90,6 +90,11 @@ test('TCP retry follows the core\'s truncated outcome, not the host\'s reading o
   d.free();
   assert.ok(truncated.length > 0);
   assert.deepEqual(tcp.sort(), truncated.sort());
+  // The zone host's transport names are the core's.
+  const { ZoneHost } = await import('../src/zone.js');
+  const zh = new ZoneHost();
+  assert.throws(() => zh.answer(new Uint8Array(12), 'quic'), (e) => e.code === 'INVALID_ARGUMENT' && /`quic` is not a transport: use udp or tcp/.test(e.message));
+  zh.free();
   // A resolver without queryTcp leaves those lookups truncated.
   const udpOnly = await discover('gina@many.example', { resolver: { query: (w, q) => host.query(w, q) }, seed: 1 });
   assert.deepEqual(udpOnly.lookups.filter((l) => l.outcome === 'truncated').map((l) => l.name).sort(), truncated.sort());
