@@ -182,6 +182,22 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
   /**
+   * No answer within the time limit.
+   */
+  MAILSRV_RESULT_TIMEOUT = 500,
+  /**
+   * The query could not be sent or the connection failed.
+   */
+  MAILSRV_RESULT_NETWORK_ERROR = 501,
+  /**
+   * The TLS handshake failed.
+   */
+  MAILSRV_RESULT_TLS_FAILED = 502,
+  /**
+   * The server selected an ALPN protocol that is not a mail protocol.
+   */
+  MAILSRV_RESULT_ALPN_MISMATCH = 503,
+  /**
    * An internal invariant was broken; please report it.
    */
   MAILSRV_RESULT_INTERNAL = 900,
@@ -1041,7 +1057,8 @@ typedef struct {
    */
   uint32_t abort_reason;
   /**
-   * Untrusted server text or a detail (ABORT, LOGIN_FAILED), else empty.
+   * ABORT, LOGIN_FAILED: text that may come from the server, so untrusted: never show it
+   * as the library's or the host's own message; else empty.
    */
   mailsrv_str text;
 } mailsrv_step;
@@ -1739,6 +1756,14 @@ mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         uint64_t now,
                                         uint8_t legacy_cn,
                                         mailsrv_verdict **out);
+
+/**
+ * The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included
+ * (the core's limit, 16): collect at most one certificate more from the TLS stack, so that
+ * mailsrv refuses a longer chain (`MAILSRV_RESULT_CHAIN_TOO_LONG`). Returns the limit (never
+ * an error; 0 only if the library panicked).
+ */
+size_t mailsrv_max_chain_length(void);
 
 /**
  * Frees a verdict (NULL is allowed). Views obtained from it become invalid.

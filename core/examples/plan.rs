@@ -53,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
         email: String::new(),
     };
     let mut email = None;
+    let (mut allow_cleartext, mut implicit_tls_only) = (false, false);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -81,25 +82,18 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => out.json = true,
             "--trust-ad" => out.options.trust_ad = true,
-            "--allow-cleartext" => out.options.minimum_security = MinimumSecurity::Cleartext,
-            "--implicit-tls-only" => out.options.minimum_security = MinimumSecurity::ImplicitTls,
+            "--allow-cleartext" => allow_cleartext = true,
+            "--implicit-tls-only" => implicit_tls_only = true,
+            // The values are the core's to check (its FromStr and error text).
             "--tls-order" => {
-                out.options.tls_order = match value("--tls-order")?.as_str() {
-                    "implicit-first" => TlsOrder::ImplicitFirst,
-                    "domain-priority" => TlsOrder::DomainPriority,
-                    v => {
-                        return Err(format!(
-                            "--tls-order `{v}`: use implicit-first or domain-priority"
-                        ));
-                    }
-                }
+                out.options.tls_order = value("--tls-order")?
+                    .parse::<TlsOrder>()
+                    .map_err(|e| format!("--tls-order: {}", e.message()))?
             }
             "--prefer" => {
-                out.options.prefer = match value("--prefer")?.as_str() {
-                    "imap" => IncomingPreference::Imap,
-                    "pop3" => IncomingPreference::Pop3,
-                    v => return Err(format!("--prefer `{v}`: use imap or pop3")),
-                }
+                out.options.prefer = value("--prefer")?
+                    .parse::<IncomingPreference>()
+                    .map_err(|e| format!("--prefer: {}", e.message()))?
             }
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with('-') => return Err(format!("unknown option `{s}`\n{USAGE}")),
@@ -111,6 +105,9 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     out.email = email.ok_or_else(|| USAGE.to_owned())?;
+    out.options.minimum_security =
+        MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only)
+            .map_err(|e| format!("--allow-cleartext, --implicit-tls-only: {}", e.message()))?;
     if out.zones.is_empty() == out.server.is_none() {
         return Err(format!("give either --zone files or --server\n{USAGE}"));
     }

@@ -40,12 +40,10 @@ fn run() -> Result<ExitCode, String> {
         match arg.as_str() {
             "--email" => email = Some(value("--email")?),
             "--service" => {
-                let v = value("--service")?;
                 service = Some(
-                    Service::ALL
-                        .into_iter()
-                        .find(|s| s.label() == v)
-                        .ok_or_else(|| format!("--service `{v}` is not a mail SRV label"))?,
+                    value("--service")?
+                        .parse::<Service>()
+                        .map_err(|e| format!("--service: {}", e.message()))?,
                 );
             }
             "--host" => host = Some(value("--host")?),

@@ -14,7 +14,10 @@ macro_rules! error_codes {
         /// Stable numeric error codes, shared by the Rust, C and JavaScript surfaces.
         ///
         /// Values are grouped by range and never renumbered; retired values stay reserved:
-        /// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 9xx internal.
+        /// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 5xx host, 9xx internal. The 5xx
+        /// codes are never returned by the core: they are the one spelling of the errors hosts
+        /// raise around it (a timeout, a failed connection or TLS handshake), so that every
+        /// surface reports errors in one SCREAMING_SNAKE vocabulary.
         #[repr(u32)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -87,6 +90,14 @@ error_codes! {
     InvalidTrustAnchor = 302, "INVALID_TRUST_ANCHOR", "a trust anchor is missing or does not parse";
     /// A PEM or DER input could not be decoded.
     InvalidCertificateEncoding = 303, "INVALID_CERTIFICATE_ENCODING", "a PEM or DER certificate could not be decoded";
+    /// Host: no answer within the time limit (a DNS query, a connection, a negotiation).
+    Timeout = 500, "TIMEOUT", "no answer within the time limit";
+    /// Host: the query could not be sent, or the connection failed or was closed.
+    NetworkError = 501, "NETWORK_ERROR", "the query could not be sent or the connection failed";
+    /// Host: the TLS handshake failed.
+    TlsFailed = 502, "TLS_FAILED", "the TLS handshake failed";
+    /// Host: the server selected an ALPN protocol that is not the candidate's (ALPACA).
+    AlpnMismatch = 503, "ALPN_MISMATCH", "the server selected an ALPN protocol that is not a mail protocol";
     /// An internal invariant was broken; please report it.
     Internal = 900, "INTERNAL", "an internal invariant was broken; please report it";
 }
@@ -161,7 +172,7 @@ mod tests {
     }
 
     /// Each code's position in [`ErrorCode::ALL`] and its documented range (1xx input, 2xx DNS,
-    /// 3xx certificate, 4xx protocol, 9xx internal). The match has no wildcard arm, so a new code
+    /// 3xx certificate, 4xx protocol, 5xx host, 9xx internal). The match has no wildcard arm, so a new code
     /// does not compile until it is placed here, and then the test below fails until `ALL` lists it.
     fn documented(code: ErrorCode) -> (usize, u32) {
         use ErrorCode::*;
@@ -187,13 +198,17 @@ mod tests {
             ChainTooLong => (18, 3),
             InvalidTrustAnchor => (19, 3),
             InvalidCertificateEncoding => (20, 3),
-            Internal => (21, 9),
+            Timeout => (21, 5),
+            NetworkError => (22, 5),
+            TlsFailed => (23, 5),
+            AlpnMismatch => (24, 5),
+            Internal => (25, 9),
         }
     }
 
     #[test]
     fn every_code_is_listed_once_in_numeric_order_and_in_its_documented_range() {
-        assert_eq!(ErrorCode::ALL.len(), 22, "ALL lists every code once");
+        assert_eq!(ErrorCode::ALL.len(), 26, "ALL lists every code once");
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             let (position, range) = documented(*code);
             assert_eq!(position, i, "{code:?} is out of place in ALL");

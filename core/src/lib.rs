@@ -35,7 +35,7 @@
 //!
 //! | module | layer |
 //! |---|---|
-//! | `error`, `service`, `diagnostic` | the error table, the service vocabulary and diagnostics, shared by all |
+//! | `error`, `service`, `diagnostic`, `limits` | the error table, the service vocabulary, diagnostics and shared caps |
 //! | `identity` | the email address, the user's domain, reference identities |
 //! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
 //! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
@@ -51,6 +51,7 @@ mod dns;
 mod error;
 mod host;
 mod identity;
+mod limits;
 pub mod negotiate;
 mod plan;
 mod service;
@@ -64,7 +65,7 @@ pub use dns::{
 pub use error::{Error, ErrorCode};
 #[cfg(feature = "zone")]
 pub use host::zone;
-pub use host::{exit, numbering};
+pub use host::{exit, numbering, rules as host_rules};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities,

@@ -215,3 +215,37 @@ fn slugs_follow_github() {
         "connecting-starttls-stls-and-ehlo-without-the-classic-bugs"
     );
 }
+
+/// The error table in docs/rust.md is the core's (one table, `core/src/error.rs`): every code
+/// with its number, and nothing else.
+#[test]
+fn the_error_table_in_the_docs_is_the_cores() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rust.md"),
+    )
+    .unwrap();
+    let mut documented = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("xx "))
+    {
+        for item in line.split(", ").flat_map(|s| s.split("| ")) {
+            let item = item.trim();
+            let Some((number, rest)) = item.split_once(" `") else {
+                continue;
+            };
+            let number = number.rsplit(' ').next().unwrap_or_default();
+            if let (Ok(n), Some(name)) = (number.parse::<u32>(), rest.split('`').next()) {
+                documented.push((n, name.to_owned()));
+            }
+        }
+    }
+    let core: Vec<(u32, String)> = mailsrv::ErrorCode::ALL
+        .iter()
+        .map(|c| (*c as u32, c.name().to_owned()))
+        .collect();
+    assert_eq!(
+        documented, core,
+        "docs/rust.md's error table differs from the core's"
+    );
+}

@@ -394,7 +394,14 @@ fn garbage_der_and_bad_host_input() {
             .code(),
         ErrorCode::InvalidTrustAnchor
     );
-    let long: Vec<&[u8]> = (0..17).map(|_| leaf[0].as_slice()).collect();
+    // The host rule's limit: MAX_CHAIN certificates pass the length check, one more does not.
+    let longest: Vec<&[u8]> = (0..mailsrv::host_rules::MAX_CHAIN)
+        .map(|_| leaf[0].as_slice())
+        .collect();
+    assert!(verify_chain(&s, &longest, &a, NOW, VerifyOptions::default()).is_ok());
+    let long: Vec<&[u8]> = (0..=mailsrv::host_rules::MAX_CHAIN)
+        .map(|_| leaf[0].as_slice())
+        .collect();
     assert_eq!(
         verify_chain(&s, &long, &a, NOW, VerifyOptions::default())
             .unwrap_err()

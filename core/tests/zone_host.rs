@@ -113,3 +113,14 @@ fn address_queries_and_answers_for_candidates_without_addresses() {
     assert!(mailsrv::addresses_in_response(&answer, "other.alias.example").is_empty());
     assert!(mailsrv::addresses_in_response(b"junk", "mail.alias.example").is_empty());
 }
+
+#[test]
+fn transports_parse_from_their_names_only() {
+    assert_eq!("udp".parse::<Transport>(), Ok(Transport::Udp));
+    assert_eq!("tcp".parse::<Transport>(), Ok(Transport::Tcp));
+    for bad in ["UDP", "quic", ""] {
+        let e = bad.parse::<Transport>().unwrap_err();
+        assert_eq!(e.code(), mailsrv::ErrorCode::InvalidOption, "{bad}");
+        assert!(e.message().contains("use udp or tcp"), "{}", e.message());
+    }
+}

@@ -72,7 +72,8 @@ pub struct mailsrv_step {
     pub bytes_len: usize,
     /// A `mailsrv_abort_reason` value (ABORT), else NONE.
     pub abort_reason: u32,
-    /// Untrusted server text or a detail (ABORT, LOGIN_FAILED), else empty.
+    /// ABORT, LOGIN_FAILED: text that may come from the server, so untrusted: never show it
+    /// as the library's or the host's own message; else empty.
     pub text: mailsrv_str,
 }
 
@@ -101,7 +102,7 @@ fn reason(a: &Abort) -> (mailsrv_abort_reason, String) {
         Abort::StarttlsRefused(t) => (A::MAILSRV_ABORT_STARTTLS_REFUSED, t.0.clone()),
         Abort::PreauthWithoutTls => (A::MAILSRV_ABORT_PREAUTH_WITHOUT_TLS, String::new()),
         Abort::ServerRefused(t) => (A::MAILSRV_ABORT_SERVER_REFUSED, t.0.clone()),
-        Abort::ProtocolViolation(d) => (A::MAILSRV_ABORT_PROTOCOL_VIOLATION, d.clone()),
+        Abort::ProtocolViolation(t) => (A::MAILSRV_ABORT_PROTOCOL_VIOLATION, t.0.clone()),
         Abort::LineTooLong => (A::MAILSRV_ABORT_LINE_TOO_LONG, String::new()),
         Abort::CertificateNotVerified => (A::MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED, String::new()),
         Abort::NoAuthentication => (A::MAILSRV_ABORT_NO_AUTHENTICATION, String::new()),

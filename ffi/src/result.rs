@@ -60,6 +60,14 @@ pub enum mailsrv_result {
     MAILSRV_RESULT_INVALID_TRUST_ANCHOR = 302,
     /// A PEM or DER certificate could not be decoded.
     MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
+    /// No answer within the time limit.
+    MAILSRV_RESULT_TIMEOUT = 500,
+    /// The query could not be sent or the connection failed.
+    MAILSRV_RESULT_NETWORK_ERROR = 501,
+    /// The TLS handshake failed.
+    MAILSRV_RESULT_TLS_FAILED = 502,
+    /// The server selected an ALPN protocol that is not a mail protocol.
+    MAILSRV_RESULT_ALPN_MISMATCH = 503,
     /// An internal invariant was broken; please report it.
     MAILSRV_RESULT_INTERNAL = 900,
 }
@@ -93,6 +101,10 @@ impl mailsrv_result {
         mailsrv_result::MAILSRV_RESULT_CHAIN_TOO_LONG,
         mailsrv_result::MAILSRV_RESULT_INVALID_TRUST_ANCHOR,
         mailsrv_result::MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING,
+        mailsrv_result::MAILSRV_RESULT_TIMEOUT,
+        mailsrv_result::MAILSRV_RESULT_NETWORK_ERROR,
+        mailsrv_result::MAILSRV_RESULT_TLS_FAILED,
+        mailsrv_result::MAILSRV_RESULT_ALPN_MISMATCH,
         mailsrv_result::MAILSRV_RESULT_INTERNAL,
     ];
 }
@@ -126,6 +138,10 @@ pub(crate) fn result_name(code: u32) -> &'static CStr {
         301 => c"CHAIN_TOO_LONG",
         302 => c"INVALID_TRUST_ANCHOR",
         303 => c"INVALID_CERTIFICATE_ENCODING",
+        500 => c"TIMEOUT",
+        501 => c"NETWORK_ERROR",
+        502 => c"TLS_FAILED",
+        503 => c"ALPN_MISMATCH",
         900 => c"INTERNAL",
         _ => c"UNKNOWN",
     }
@@ -160,6 +176,10 @@ pub(crate) fn result_message(code: u32) -> &'static CStr {
         301 => c"the certificate chain is too long",
         302 => c"a trust anchor is missing or does not parse",
         303 => c"a PEM or DER certificate could not be decoded",
+        500 => c"no answer within the time limit",
+        501 => c"the query could not be sent or the connection failed",
+        502 => c"the TLS handshake failed",
+        503 => c"the server selected an ALPN protocol that is not a mail protocol",
         900 => c"an internal invariant was broken; please report it",
         _ => c"unknown result code",
     }

@@ -170,6 +170,15 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
     })
 }
 
+/// The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included
+/// (the core's limit, 16): collect at most one certificate more from the TLS stack, so that
+/// mailsrv refuses a longer chain (`MAILSRV_RESULT_CHAIN_TOO_LONG`). Returns the limit (never
+/// an error; 0 only if the library panicked).
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_max_chain_length() -> usize {
+    guard_value(0, || mailsrv_core::host_rules::MAX_CHAIN)
+}
+
 /// Frees a verdict (NULL is allowed). Views obtained from it become invalid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verdict_free(verdict: *mut mailsrv_verdict) {
@@ -412,4 +421,15 @@ pub unsafe extern "C" fn mailsrv_certificates_get(
 pub unsafe extern "C" fn mailsrv_certificates_free(certs: *mut mailsrv_certificates) {
     // SAFETY: NULL or a live handle from its `_new` call (caller contract).
     unsafe { free_box(certs) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_chain_limit_is_the_cores() {
+        assert_eq!(
+            super::mailsrv_max_chain_length(),
+            mailsrv_core::host_rules::MAX_CHAIN
+        );
+    }
 }

@@ -5,20 +5,13 @@
 //! and verifies, does not carry hickory-proto's zone parser and the Unicode tables it needs.
 //! Errors are thrown as `Error` objects whose `code` is the core's error name.
 
-use js_sys::{Reflect, Uint8Array};
-use mailsrv_core::Error;
+use js_sys::Uint8Array;
 use mailsrv_core::zone::{Transport, ZoneHost as CoreZoneHost};
 use wasm_bindgen::prelude::*;
 
-fn throw(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = Reflect::set(&error, &"code".into(), &code.into());
-    error.into()
-}
-
-fn core_error(e: Error) -> JsValue {
-    throw(e.code().name(), e.message())
-}
+#[path = "../../wasm/src/glue.rs"]
+mod glue;
+use glue::{bad_argument, core_error};
 
 /// An offline host answering from RFC 1035 master files (as an authoritative server would).
 #[wasm_bindgen(js_name = ZoneHost)]
@@ -44,16 +37,9 @@ impl ZoneHost {
 
     /// Answers one wire query received over `"udp"` or `"tcp"`.
     pub fn answer(&self, query: &[u8], transport: &str) -> Result<Uint8Array, JsValue> {
-        let transport = match transport {
-            "udp" => Transport::Udp,
-            "tcp" => Transport::Tcp,
-            _ => {
-                return Err(throw(
-                    "INVALID_ARGUMENT",
-                    "transport must be \"udp\" or \"tcp\"",
-                ));
-            }
-        };
+        let transport: Transport = transport
+            .parse()
+            .map_err(|e: mailsrv_core::Error| bad_argument(e.message()))?;
         let bytes = self.inner.answer(query, transport).map_err(core_error)?;
         Ok(Uint8Array::from(bytes.as_slice()))
     }

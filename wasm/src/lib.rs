@@ -13,16 +13,14 @@
 //! the platform's UTS #46 (the WHATWG URL host parser that browsers and Node already carry),
 //! which keeps about 47 KB of gzipped Unicode tables out of the module.
 
-use js_sys::Reflect;
-#[cfg(any(feature = "planner", feature = "verify"))]
-use mailsrv_core::Error;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[cfg(all(feature = "planner", feature = "verify"))]
 pub mod exit;
 #[cfg(feature = "planner")]
 pub mod explain;
+#[cfg(feature = "planner")]
+pub mod host_rules;
 #[cfg(feature = "negotiate")]
 pub mod negotiator;
 #[cfg(feature = "planner")]
@@ -52,27 +50,22 @@ fn platform_to_ascii(domain: &str) -> Option<String> {
         .map(|url| url.hostname())
 }
 
-fn throw(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = Reflect::set(&error, &"code".into(), &code.into());
-    error.into()
-}
-
+mod glue;
 #[cfg(any(feature = "planner", feature = "verify"))]
-fn core_error(e: Error) -> JsValue {
-    throw(e.code().name(), e.message())
-}
+use glue::core_error;
+use glue::{bad_argument, throw};
 
-fn bad_argument(message: &str) -> JsValue {
-    throw("INVALID_ARGUMENT", message)
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+/// A value as a plain JS object (JSON-compatible: maps become objects), except that bytes
+/// written with `serialize_bytes` (a negotiator step's `bytes`) become a `Uint8Array`.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
         .map_err(|e| throw("INTERNAL", &e.to_string()))
 }
 
+/// A JS value converted to `T`; `what` names it in the `INVALID_ARGUMENT` message.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(&format!("{what}: {e}")))
 }

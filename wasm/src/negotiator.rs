@@ -1,52 +1,21 @@
 //! `Negotiator`: the sans-IO IMAP/POP3/SMTP negotiator, built as a module of its own.
 
-use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::{bad_argument, from_js, to_js};
+use crate::{from_js, to_js};
 
-/// A sans-IO STARTTLS/STLS/EHLO negotiator (see the core's `negotiate` module). Steps are
-/// objects: `{type: "send", bytes}`, `{type: "need-more"}`, `{type: "start-tls"}`,
-/// `{type: "await-tls"}`, `{type: "done", capabilities}`, `{type: "abort", reason, detail}`.
+/// A sans-IO STARTTLS/STLS/EHLO negotiator (see the core's `negotiate` module). Steps are the
+/// core's `Step` as objects: `{type: "send", bytes, secret?}`, `{type: "need-more"}`,
+/// `{type: "start-tls"}`, `{type: "await-tls"}`, `{type: "done", capabilities}`,
+/// `{type: "abort", reason, untrustedText?}`, `{type: "logged-in"}`,
+/// `{type: "login-failed", untrustedText}`; `untrustedText` may come from the server.
 #[wasm_bindgen(js_name = Negotiator)]
 pub struct Negotiator {
     inner: mailsrv_core::negotiate::Negotiator,
 }
 
 fn step_to_js(step: mailsrv_core::negotiate::Step) -> Result<JsValue, JsValue> {
-    use mailsrv_core::negotiate::Step;
-    let obj = Object::new();
-    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
-    match step {
-        Step::Send(bytes) => {
-            set("type", &"send".into())?;
-            set("bytes", &Uint8Array::from(bytes.as_slice()).into())?;
-        }
-        Step::NeedMore => set("type", &"need-more".into())?,
-        Step::StartTls => set("type", &"start-tls".into())?,
-        Step::AwaitTls => set("type", &"await-tls".into())?,
-        Step::Done(caps) => {
-            set("type", &"done".into())?;
-            set("capabilities", &to_js(&caps)?)?;
-        }
-        Step::Abort(abort) => {
-            set("type", &"abort".into())?;
-            let a = to_js(&abort)?;
-            set("reason", &Reflect::get(&a, &"reason".into())?)?;
-            set("detail", &Reflect::get(&a, &"detail".into())?)?;
-        }
-        Step::SendSecret(bytes) => {
-            set("type", &"send".into())?;
-            set("bytes", &Uint8Array::from(bytes.as_bytes()).into())?;
-            set("secret", &true.into())?;
-        }
-        Step::LoggedIn => set("type", &"logged-in".into())?,
-        Step::LoginFailed(text) => {
-            set("type", &"login-failed".into())?;
-            set("text", &text.0.into())?;
-        }
-    }
-    Ok(obj.into())
+    to_js(&step)
 }
 
 #[wasm_bindgen(js_class = Negotiator)]
@@ -92,10 +61,7 @@ impl Negotiator {
     /// `"user-confirmed"` or `"not-verified"`.
     #[wasm_bindgen(js_name = tlsEstablished)]
     pub fn tls_established(&mut self, outcome: &str) -> Result<JsValue, JsValue> {
-        let outcome: mailsrv_core::negotiate::TlsOutcome =
-            serde_wasm_bindgen::from_value(outcome.into()).map_err(|_| {
-                bad_argument("outcome must be verified, user-confirmed or not-verified")
-            })?;
+        let outcome: mailsrv_core::negotiate::TlsOutcome = from_js(outcome.into(), "outcome")?;
         step_to_js(self.inner.tls_established(outcome))
     }
 }

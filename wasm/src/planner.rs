@@ -1,6 +1,6 @@
 //! `Discovery` and the address helpers: the planner in JS terms.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use mailsrv_core::{
     Discovery as CoreDiscovery, DnssecStatus, Failure, Options, Outcome, SrvRecord,
 };
@@ -91,19 +91,7 @@ impl Discovery {
         records: JsValue,
         dnssec: JsValue,
     ) -> Result<(), JsValue> {
-        let list: Vec<JsValue> = Array::from(&records).to_vec();
-        let mut out = Vec::with_capacity(list.len());
-        for r in list {
-            // Node calls the target `name`.
-            if !Reflect::has(&r, &"target".into())? && Reflect::has(&r, &"name".into())? {
-                let copy = Object::assign(&Object::new(), &Object::from(r.clone()));
-                Reflect::set(&copy, &"target".into(), &Reflect::get(&r, &"name".into())?)?;
-                Reflect::delete_property(&copy, &"name".into())?;
-                out.push(from_js::<SrvRecord>(copy.into(), "SRV record")?);
-            } else {
-                out.push(from_js::<SrvRecord>(r, "SRV record")?);
-            }
-        }
+        let out: Vec<SrvRecord> = from_js(records, "SRV records")?;
         let dnssec: DnssecStatus = optional(dnssec, "dnssec")?;
         self.inner
             .receive_records(id, out, dnssec)

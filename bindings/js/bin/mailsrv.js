@@ -2,7 +2,7 @@
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, exitStatus, explain, version, probe as probeEmail } from '../src/index.js';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, exitStatus, explain, version, optionValue, minimumSecurity, probe as probeEmail } from '../src/index.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -35,6 +35,19 @@ function usageOf(command) {
 }
 
 class UsageError extends Error {}
+
+/**
+ * Checks a value with the core (`optionValue`, `minimumSecurity`): its INVALID_OPTION error
+ * becomes a usage error that names the option, with the core's text.
+ */
+function checked(option, check) {
+  try {
+    return check();
+  } catch (e) {
+    if (e?.code === 'INVALID_OPTION') throw new UsageError(`${option}: ${e.message}`);
+    throw e;
+  }
+}
 
 /**
  * Parses a command's arguments with node:util parseArgs. `spec` maps each long option to 'flag',
@@ -139,16 +152,9 @@ async function discoverOptions(o) {
   }
   const options = {};
   if (o['trust-ad']) options.trustAd = true;
-  if (o['allow-cleartext']) options.minimumSecurity = 'cleartext';
-  if (o['implicit-tls-only']) options.minimumSecurity = 'implicit-tls';
-  if (o['tls-order']) {
-    if (!['implicit-first', 'domain-priority'].includes(o['tls-order'])) throw new UsageError('--tls-order: use implicit-first or domain-priority');
-    options.tlsOrder = o['tls-order'];
-  }
-  if (o.prefer) {
-    if (!['imap', 'pop3'].includes(o.prefer)) throw new UsageError('--prefer: use imap or pop3');
-    options.prefer = o.prefer;
-  }
+  options.minimumSecurity = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
+  if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
+  if (o.prefer !== undefined) options.prefer = checked('--prefer', () => optionValue('prefer', o.prefer));
   let seed;
   if (o.seed !== undefined) {
     if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
@@ -213,14 +219,13 @@ const VERIFY_OPTIONS = {
 
 async function verify(o) {
   for (const k of ['email', 'service', 'host', 'chain']) if (!o[k]) throw new UsageError(`verify needs --${k}`);
-  const services = ['submissions', 'submission', 'imaps', 'imap', 'pop3s', 'pop3'];
-  if (!services.includes(o.service)) throw new UsageError(`--service must be one of ${services.join(', ')}`);
+  const service = checked('--service', () => optionValue('service', o.service));
   const at = o.email.lastIndexOf('@');
   if (at < 0) throw new UsageError(`"${o.email}" is not an email address`);
   const chain = certificatesFromPem(readText(o.chain, 'chain file'));
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
-  const candidate = { service: o.service, host: o.host, trust: o['dnssec-secure'] ? 'dnssec-secure' : 'needs-confirmation' };
+  const candidate = { service, host: o.host, trust: o['dnssec-secure'] ? 'dnssec-secure' : 'needs-confirmation' };
   const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'] });
   if (o.json) {
     console.log(JSON.stringify(verdict, null, 2));

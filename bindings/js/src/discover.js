@@ -1,5 +1,5 @@
 // discover(): the whole flow with every question in flight at once.
-import { Discovery } from '../wasm/mailsrv_wasm.js';
+import { Discovery, isForeignResponse, lookupFailure } from '../wasm/mailsrv_wasm.js';
 
 /** Picks a random 16-bit message-ID base for UDP (DoH keeps 0, RFC 8484 §4.1). */
 function randomIdBase() {
@@ -16,8 +16,10 @@ function randomSeed() {
 
 /**
  * Runs a discovery: sends every question through `resolver` at once, feeds the answers, and
- * returns the plan. `resolver.query(wire)` resolves to the wire response (after any TCP retry)
- * or rejects with an error whose `code` is `"timeout"` or `"network-error"`.
+ * returns the plan. `resolver.query(wire)` resolves to the wire response or rejects with an error
+ * whose `code` is a host code of the core's error table (`"TIMEOUT"`, `"NETWORK_ERROR"`). When
+ * the core says an answer was truncated, the question is asked again with `resolver.queryTcp(wire)`
+ * if the resolver has it.
  * Options: the planner options (`minimumSecurity`, `tlsOrder`, `prefer`, `trustAd`, ...), plus
  * `seed` (default: random) and `dnssec` (a status the host asserts for every answer).
  */
@@ -29,22 +31,28 @@ export async function discover(email, { resolver, seed, dnssec, ...options } = {
   const discovery = new Discovery(email, options);
   try {
     const queries = discovery.queries();
+    // Asks `q` with `resolver[method]` and feeds the answer; returns the core's outcome, or null
+    // when the question failed (a host error, or a response to another question).
+    const ask = async (q, method) => {
+      let answer;
+      try {
+        answer = await resolver[method](q.wire, q);
+      } catch (e) {
+        discovery.fail(q.id, lookupFailure(typeof e?.code === 'string' ? e.code : undefined));
+        return null;
+      }
+      try {
+        return discovery.receive(q.id, answer, dnssec ? { dnssec } : undefined);
+      } catch (e) {
+        // A response to another question: the lookup failed, the discovery goes on.
+        if (!isForeignResponse(String(e?.code))) throw e;
+        discovery.fail(q.id, lookupFailure(e.code));
+        return null;
+      }
+    };
     await Promise.all(
       queries.map(async (q) => {
-        let answer;
-        try {
-          answer = await resolver.query(q.wire, q);
-        } catch (e) {
-          discovery.fail(q.id, e?.code === 'timeout' ? 'timeout' : 'network-error');
-          return;
-        }
-        try {
-          discovery.receive(q.id, answer, dnssec ? { dnssec } : undefined);
-        } catch (e) {
-          // A response for another question (wrong ID or question): the lookup stays pending.
-          if (!['MESSAGE_ID_MISMATCH', 'QUESTION_MISMATCH', 'NOT_A_RESPONSE'].includes(e?.code)) throw e;
-          discovery.fail(q.id, 'network-error');
-        }
+        if ((await ask(q, 'query')) === 'truncated' && typeof resolver.queryTcp === 'function') await ask(q, 'queryTcp');
       }),
     );
     return discovery.plan({ seed: seed ?? randomSeed() });

@@ -9,7 +9,8 @@ function base64url(bytes) {
 /**
  * A resolver that sends each query to the DoH endpoint `url`. Options: `method` (`"POST"`,
  * the default, or `"GET"`), `fetch` (default: globalThis.fetch), `timeout` in ms (default 5000).
- * The message ID stays 0 for HTTP caches (RFC 8484 §4.1).
+ * The message ID stays 0 for HTTP caches (RFC 8484 §4.1). Errors carry the core's host codes
+ * `TIMEOUT` and `NETWORK_ERROR`.
  */
 export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.fetch, timeout = 5000 } = {}) {
   if (method !== 'GET' && method !== 'POST') throw Object.assign(new Error('method must be GET or POST'), { code: 'INVALID_ARGUMENT' });
@@ -29,11 +30,12 @@ export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.
                 body: wire,
                 signal: controller.signal,
               });
-        if (!response.ok) throw Object.assign(new Error(`DoH server answered HTTP ${response.status}`), { code: 'network-error' });
+        if (!response.ok) throw Object.assign(new Error(`DoH server answered HTTP ${response.status}`), { code: 'NETWORK_ERROR' });
         return new Uint8Array(await response.arrayBuffer());
       } catch (e) {
-        if (e?.name === 'AbortError') throw Object.assign(new Error(`no DoH answer within ${timeout} ms`), { code: 'timeout' });
-        throw Object.assign(e instanceof Error ? e : new Error(String(e)), { code: e?.code ?? 'network-error' });
+        if (e?.name === 'AbortError') throw Object.assign(new Error(`no DoH answer within ${timeout} ms`), { code: 'TIMEOUT' });
+        if (e?.code === 'NETWORK_ERROR') throw e;
+        throw Object.assign(new Error(e?.message ?? String(e), { cause: e }), { code: 'NETWORK_ERROR' });
       } finally {
         clearTimeout(timer);
       }

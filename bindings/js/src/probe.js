@@ -2,18 +2,26 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { verifyChain, tlsOutcome, addressQueries, addressesIn, alpnAcceptable } from '../wasm/mailsrv_wasm.js';
+import { verifyChain, tlsOutcome, addressQueries, addressesIn, alpnAcceptable, proberSkips, maxChainLength, errorCode } from '../wasm/mailsrv_wasm.js';
 import { Negotiator } from './negotiator.js';
 import { discover } from './discover.js';
 
+// Errors carry codes of the core's error table: its host range (TIMEOUT, NETWORK_ERROR,
+// TLS_FAILED, ALPN_MISMATCH) or a code the core threw.
 const fail = (code, message) => Object.assign(new Error(message), { code });
+/** The error's code if the core's table has it, else NETWORK_ERROR (Node's ECONNRESET and such). */
+const codeOf = (e) => (typeof e?.code === 'string' && errorCode(e.code) !== undefined ? e.code : 'NETWORK_ERROR');
 
-/** The DER chain the server sent, leaf first. */
+/**
+ * The DER chain the server sent, leaf first: at most one certificate more than the core accepts,
+ * so that the core, not this host, refuses a chain that is too long.
+ */
 function peerChain(socket) {
   const chain = [];
+  const limit = maxChainLength() + 1;
   let cert = socket.getPeerCertificate(true);
   const seen = new Set();
-  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+  while (cert && cert.raw && !seen.has(cert.fingerprint256) && chain.length < limit) {
     seen.add(cert.fingerprint256);
     chain.push(new Uint8Array(cert.raw));
     cert = cert.issuerCertificate;
@@ -26,7 +34,7 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
   return new Promise((resolve, reject) => {
     let current = socket;
     let finished = false;
-    const timer = setTimeout(() => done(null, fail('timeout', 'the server did not answer in time')), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(() => done(null, fail('TIMEOUT', 'the server did not answer in time')), Math.max(0, deadline - Date.now()));
     function done(result, error) {
       if (finished) return;
       finished = true;
@@ -46,7 +54,7 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
             const upgraded = await startTls(current);
             current = upgraded.socket;
             current.on('data', onData);
-            current.on('error', (e) => done(null, fail('network-error', e.message)));
+            current.on('error', (e) => done(null, fail('NETWORK_ERROR', e.message)));
             s = negotiator.tlsEstablished(upgraded.outcome);
           } else if (s.type === 'need-more') {
             return;
@@ -63,8 +71,8 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
       act(negotiator.receive(new Uint8Array(chunk)));
     }
     socket.on('data', onData);
-    socket.on('error', (e) => done(null, fail('network-error', e.message)));
-    socket.on('close', () => done(null, fail('network-error', 'the server closed the connection')));
+    socket.on('error', (e) => done(null, fail('NETWORK_ERROR', e.message)));
+    socket.on('close', () => done(null, fail('NETWORK_ERROR', 'the server closed the connection')));
     act(step);
   });
 }
@@ -109,12 +117,12 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
       : tls.connect({ ...options, host: address, port: candidate.port });
     await new Promise((resolve, reject) => {
       socket.once('secureConnect', resolve);
-      socket.once('error', (e) => reject(fail('tls-failed', e.message)));
+      socket.once('error', (e) => reject(fail('TLS_FAILED', e.message)));
     });
     const selected = socket.alpnProtocol || null;
     if (!alpnAcceptable(candidate.alpn, selected)) {
       socket.destroy();
-      throw fail('alpn-mismatch', `the server selected ALPN "${selected}", not a mail protocol`);
+      throw fail('ALPN_MISMATCH', `the server selected ALPN "${selected}", not a mail protocol`);
     }
     verdict = verifyChain(candidate, peerChain(socket), anchors, now);
     const outcome = tlsOutcome(verdict, confirmed);
@@ -135,7 +143,7 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
       socket = net.connect({ host: address, port: candidate.port });
       await new Promise((resolve, reject) => {
         socket.once('connect', resolve);
-        socket.once('error', (e) => reject(fail('network-error', e.message)));
+        socket.once('error', (e) => reject(fail('NETWORK_ERROR', e.message)));
       });
       const end = await drive(negotiator, socket, negotiator.start(), { startTls, deadline });
       socket = end.socket;
@@ -143,7 +151,7 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
       if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, socket, candidate, password, deadline));
     }
   } catch (e) {
-    Object.assign(result, { outcome: 'error', error: { code: e.code ?? 'network-error', message: e.message } }, verdict ? { verdict } : {});
+    Object.assign(result, { outcome: 'error', error: { code: codeOf(e), message: e.message } }, verdict ? { verdict } : {});
   } finally {
     socket?.destroy();
     negotiator.free();
@@ -161,7 +169,7 @@ async function loginWith(negotiator, socket, candidate, password, deadline) {
     try {
       end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, deadline });
     } catch (e) {
-      return { login: { ok: false, username, reason: e.code ?? 'network-error' } };
+      return { login: { ok: false, username, reason: codeOf(e) } };
     }
     if (end.step.type === 'logged-in') return { login: { ok: true, username } };
     if (end.step.type !== 'login-failed') return { login: { ok: false, username, reason: end.step.reason ?? end.step.type } };
@@ -174,7 +182,7 @@ function outcomeOf(step, verdict) {
   if (step.reason === 'certificate-not-verified') {
     return { outcome: verdict?.status === 'needs-confirmation' ? 'needs-confirmation' : 'rejected', verdict };
   }
-  return { outcome: 'aborted', abort: { reason: step.reason, detail: step.detail ?? null }, verdict };
+  return { outcome: 'aborted', abort: { reason: step.reason, untrustedText: step.untrustedText ?? null }, verdict };
 }
 
 /**
@@ -190,9 +198,9 @@ export async function probe(email, { anchors, now = Date.now(), acceptTargets = 
   const report = { email: plan.email, domain: plan.domain, incoming: { server: null, tried: [] }, outgoing: { server: null, tried: [] } };
   for (const [side, list] of [['incoming', plan.incoming.candidates], ['outgoing', plan.outgoing.candidates]]) {
     for (const candidate of list) {
-      if (candidate.security === 'cleartext') continue;
+      if (proberSkips(candidate.security)) continue;
       if (Date.now() >= overall) {
-        report[side].tried.push({ host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security, outcome: 'error', error: { code: 'timeout', message: 'the overall time limit was reached before this candidate' } });
+        report[side].tried.push({ host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security, outcome: 'error', error: { code: 'TIMEOUT', message: 'the overall time limit was reached before this candidate' } });
         continue;
       }
       onProgress(`probing ${candidate.host}:${candidate.port} (${candidate.service}, ${candidate.security})`);

@@ -32,7 +32,7 @@ function overTcp(server, wire, timeout) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: server.host, port: server.port });
     const chunks = [];
-    const timer = setTimeout(() => { socket.destroy(); reject(fail('timeout', 'no TCP answer in time')); }, timeout);
+    const timer = setTimeout(() => { socket.destroy(); reject(fail('TIMEOUT', 'no TCP answer in time')); }, timeout);
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(wire.length);
@@ -47,14 +47,15 @@ function overTcp(server, wire, timeout) {
         resolve(new Uint8Array(all.subarray(2, 2 + all.readUInt16BE(0))));
       }
     });
-    socket.on('error', (e) => { clearTimeout(timer); reject(fail('network-error', e.message)); });
+    socket.on('error', (e) => { clearTimeout(timer); reject(fail('NETWORK_ERROR', e.message)); });
   });
 }
 
 /**
  * A resolver sending each query over UDP to `server` (`"IP[:PORT]"`, default: the system's
- * nameserver), retrying over TCP when the answer is truncated. `timeout` in ms (default 3000).
- * Answers whose message ID differs are ignored, as a stub resolver must.
+ * nameserver); `queryTcp` asks over TCP, which `discover()` does when the core reports an answer
+ * truncated. `timeout` in ms (default 3000). UDP answers whose message ID differs are ignored,
+ * as a stub resolver must. Errors carry the core's host codes `TIMEOUT` and `NETWORK_ERROR`.
  */
 export function udpResolver({ server, timeout = 3000 } = {}) {
   const target = server ? parseServer(server) : systemNameserver();
@@ -64,19 +65,21 @@ export function udpResolver({ server, timeout = 3000 } = {}) {
     query(wire) {
       return new Promise((resolve, reject) => {
         const socket = dgram.createSocket(net.isIPv6(target.host) ? 'udp6' : 'udp4');
-        const timer = setTimeout(() => { socket.close(); reject(fail('timeout', `no answer from ${target.host}:${target.port}`)); }, timeout);
-        socket.on('error', (e) => { clearTimeout(timer); socket.close(); reject(fail('network-error', e.message)); });
+        const timer = setTimeout(() => { socket.close(); reject(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)); }, timeout);
+        socket.on('error', (e) => { clearTimeout(timer); socket.close(); reject(fail('NETWORK_ERROR', e.message)); });
         socket.on('message', (msg) => {
           if (msg.length < 12 || msg[0] !== wire[0] || msg[1] !== wire[1]) return; // not ours
           clearTimeout(timer);
           socket.close();
-          if (msg[2] & 0x02) overTcp(target, wire, timeout).then(resolve, reject);
-          else resolve(new Uint8Array(msg));
+          resolve(new Uint8Array(msg));
         });
         socket.send(wire, target.port, target.host, (e) => {
-          if (e) { clearTimeout(timer); socket.close(); reject(fail('network-error', e.message)); }
+          if (e) { clearTimeout(timer); socket.close(); reject(fail('NETWORK_ERROR', e.message)); }
         });
       });
+    },
+    queryTcp(wire) {
+      return overTcp(target, wire, timeout);
     },
   };
 }

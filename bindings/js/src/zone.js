@@ -9,8 +9,9 @@ await loadWasm(init, initSync, new URL('../wasm/mailsrv_zone_bg.wasm', import.me
 export { ZoneHost };
 
 /**
- * `zoneResolver([{ text, secure }])` or `zoneResolver([text, ...])`: answers over "UDP" first
- * and again over "TCP" when the answer is truncated, exactly like the Rust and C hosts.
+ * `zoneResolver([{ text, secure }])` or `zoneResolver([text, ...])`: `query` answers as over
+ * UDP, `queryTcp` as over TCP; `discover()` asks again with `queryTcp` when the core reports an
+ * answer truncated, exactly like the Rust and C hosts.
  */
 export function zoneResolver(zones) {
   const host = new ZoneHost();
@@ -21,9 +22,10 @@ export function zoneResolver(zones) {
   return {
     randomIds: false,
     async query(wire) {
-      const udp = host.answer(wire, 'udp');
-      const truncated = udp.length > 2 && (udp[2] & 0x02) !== 0;
-      return truncated ? host.answer(wire, 'tcp') : udp;
+      return host.answer(wire, 'udp');
+    },
+    async queryTcp(wire) {
+      return host.answer(wire, 'tcp');
     },
   };
 }

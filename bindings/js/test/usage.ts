@@ -34,3 +34,12 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
   return step.type === 'abort' ? step.reason : report.incoming.server?.host ?? null;
 }
 void probeExample;
+
+import { proberSkips, maxChainLength, isForeignResponse, errorCode, lookupFailure, optionValue, minimumSecurity, type HostErrorCode, type UntrustedText } from 'mailsrv';
+function hostRulesExample(step: NegotiationStep): string {
+  const code: HostErrorCode = 'TIMEOUT';
+  const text: UntrustedText | undefined = step.type === 'abort' || step.type === 'login-failed' ? step.untrustedText : undefined;
+  const skip: boolean = proberSkips('cleartext') && isForeignResponse('NOT_A_RESPONSE');
+  return `${code} ${errorCode(code) ?? 0} ${lookupFailure(code)} ${optionValue('prefer', 'imap')} ${minimumSecurity(false, true)} ${maxChainLength()} ${skip} ${text ?? ''}`;
+}
+void hostRulesExample;

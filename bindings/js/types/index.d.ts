@@ -80,8 +80,24 @@ export interface Verdict {
 
 export interface Query { id: number; service: Service; name: string; type: 'SRV'; messageId: number; wire: Uint8Array }
 
-/** Errors thrown by mailsrv: `code` is the core error name, e.g. `INVALID_DOMAIN`. */
+/**
+ * The host-side codes of the core's error table (range 5xx): the JS helpers (resolvers, `probe`)
+ * raise these, never lower-case variants.
+ */
+export type HostErrorCode = 'TIMEOUT' | 'NETWORK_ERROR' | 'TLS_FAILED' | 'ALPN_MISMATCH';
+
+/**
+ * Errors thrown by mailsrv: `code` is a name from the core's one error table in SCREAMING_SNAKE
+ * case (`INVALID_DOMAIN`, `CHAIN_TOO_LONG`, a `HostErrorCode`, ...; `errorCode(name)` gives its
+ * number), or `INVALID_ARGUMENT` for a JS value that does not convert.
+ */
 export interface MailsrvError extends Error { code: string }
+
+/**
+ * Text that came from the server (a greeting, a refusal, a protocol violation quoting the
+ * server): not authenticated. Never show it as mailsrv's or the application's own message.
+ */
+export type UntrustedText = string;
 
 export class Discovery {
   constructor(email: string, options?: Options);
@@ -107,8 +123,32 @@ export function exitStatus(command: 'usage' | 'broken-pipe'): number;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 
-/** Sends a wire query and resolves to the wire answer (after any TCP retry). */
-export interface Resolver { randomIds?: boolean; query(wire: Uint8Array, question?: Query): Promise<Uint8Array> }
+/**
+ * Sends a wire query and resolves to the wire answer, or rejects with a `MailsrvError` whose code
+ * is a `HostErrorCode`. `queryTcp`, when present, asks over TCP: `discover` calls it for a
+ * question whose answer the core reports `truncated`.
+ */
+export interface Resolver {
+  randomIds?: boolean;
+  query(wire: Uint8Array, question?: Query): Promise<Uint8Array>;
+  queryTcp?(wire: Uint8Array, question?: Query): Promise<Uint8Array>;
+}
+
+// The core's host rules: hosts call these instead of deciding for themselves.
+/** Whether a prober skips a candidate with this security (it never connects in cleartext). */
+export function proberSkips(security: Security): boolean;
+/** The longest chain `verifyChain` accepts, leaf included (16); collect at most one more. */
+export function maxChainLength(): number;
+/** Whether an error code thrown by `Discovery.receive` means a response to another question. */
+export function isForeignResponse(code: string): boolean;
+/** The number of a code in the core's error table (`errorCode('TIMEOUT')` is 500), else `undefined`. */
+export function errorCode(name: string): number | undefined;
+/** The `Discovery.fail` reason for a query that ended with this host error code. */
+export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
+/** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
+export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
+/** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */
+export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolean): 'implicit-tls' | 'starttls' | 'cleartext';
 
 export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
@@ -123,7 +163,7 @@ export interface Capabilities {
   loginDisabled: boolean;
   preauthenticated: boolean;
   /** Server text: never show it as trusted. */
-  greeting: string;
+  greeting: UntrustedText;
 }
 
 export type NegotiationStep =
@@ -132,9 +172,14 @@ export type NegotiationStep =
   | { type: 'start-tls' }
   | { type: 'await-tls' }
   | { type: 'done'; capabilities: Capabilities }
-  | { type: 'abort'; reason: string; detail: unknown }
+  | { type: 'abort'; reason: AbortReason; untrustedText?: UntrustedText }
   | { type: 'logged-in' }
-  | { type: 'login-failed'; text: string };
+  | { type: 'login-failed'; untrustedText: UntrustedText };
+
+/** Why a negotiation was aborted (the core's `Abort`). */
+export type AbortReason =
+  | 'injected-after-upgrade' | 'starttls-not-offered' | 'starttls-refused' | 'preauth-without-tls' | 'server-refused'
+  | 'protocol-violation' | 'line-too-long' | 'certificate-not-verified' | 'no-authentication' | 'misuse';
 
 export interface ProbeResult {
   host: string;
@@ -144,7 +189,8 @@ export interface ProbeResult {
   outcome: 'ok' | 'aborted' | 'rejected' | 'needs-confirmation' | 'error';
   capabilities?: Capabilities;
   verdict?: Verdict | null;
-  abort?: { reason: string; detail: unknown };
+  abort?: { reason: AbortReason; untrustedText: UntrustedText | null };
+  /** `code`: a `HostErrorCode`, or a core code such as `CHAIN_TOO_LONG`. */
   error?: { code: string; message: string };
   login?: { ok: boolean; username?: string; reason?: string };
 }

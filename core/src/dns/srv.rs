@@ -13,7 +13,9 @@ pub struct SrvRecord {
     pub weight: u16,
     /// The port.
     pub port: u16,
-    /// The target host, or `"."` for "service not offered".
+    /// The target host, or `"."` for "service not offered". Also read as `name`, Node's
+    /// `dns.resolveSrv` spelling.
+    #[serde(alias = "name")]
     pub target: String,
     /// The record's TTL in seconds, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,5 +38,22 @@ impl SrvRecord {
             self.target = t.to_ascii_lowercase();
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_s_name_is_read_as_the_target() {
+        let node: SrvRecord =
+            serde_json::from_str(r#"{"priority":1,"weight":2,"port":993,"name":"mail.example"}"#)
+                .unwrap();
+        let ours: SrvRecord =
+            serde_json::from_str(r#"{"priority":1,"weight":2,"port":993,"target":"mail.example"}"#)
+                .unwrap();
+        assert_eq!(node, ours);
+        assert_eq!(node.target, "mail.example");
     }
 }

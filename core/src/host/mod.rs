@@ -1,9 +1,10 @@
-//! For host programs: the exit-status policy of command-line hosts, the numbering of the core's
-//! enums for the C ABI, and (feature `zone`) an
+//! For host programs: the exit-status policy of command-line hosts, the rules hosts apply around
+//! the core (`rules`), the numbering of the core's enums for the C ABI, and (feature `zone`) an
 //! authoritative answerer from zone files for tests and demos. The top layer: it may use every
 //! other layer, and none uses it.
 
 pub mod exit;
 pub mod numbering;
+pub mod rules;
 #[cfg(feature = "zone")]
 pub mod zone;

@@ -23,12 +23,28 @@ const EDNS_LIMIT: u16 = 1232;
 const MAX_CHAIN: usize = 8;
 
 /// Which transport a query came over: UDP responses are truncated to the size the query allows.
+/// Parsed from `"udp"` or `"tcp"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
     /// UDP: 512 bytes without EDNS, else the EDNS payload size (at most 1232).
     Udp,
     /// TCP: no size limit below 65535.
     Tcp,
+}
+
+impl core::str::FromStr for Transport {
+    type Err = Error;
+    /// `udp` or `tcp`; anything else is `INVALID_OPTION`.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "udp" => Ok(Self::Udp),
+            "tcp" => Ok(Self::Tcp),
+            _ => Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("`{s}` is not a transport: use udp or tcp"),
+            )),
+        }
+    }
 }
 
 struct Zone {

@@ -28,7 +28,7 @@ pub(crate) struct Imap {
 }
 
 fn violation(why: impl Into<String>) -> Step {
-    Step::Abort(Abort::ProtocolViolation(why.into()))
+    Step::Abort(Abort::ProtocolViolation(Untrusted(why.into())))
 }
 
 /// Whether a line announces a literal (`{12}` or `{12+}` at its end).

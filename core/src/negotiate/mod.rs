@@ -24,6 +24,7 @@
 mod imap;
 mod lines;
 mod pop3;
+mod serialize;
 mod smtp;
 
 use serde::Serialize;
@@ -32,7 +33,8 @@ use crate::service::{Protocol, Security};
 
 pub use lines::MAX_LINE;
 
-/// What the host must do next.
+/// What the host must do next. Serialized (for the WebAssembly and JSON hosts) as an object
+/// tagged by `type`; see `serialize.rs`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Write these bytes to the connection.
@@ -145,9 +147,10 @@ pub struct Capabilities {
     pub greeting: Untrusted,
 }
 
-/// Why the negotiation was aborted.
+/// Why the negotiation was aborted. As JSON: `{"reason": "server-refused", "untrustedText":
+/// "..."}`; the text may come from the server and is never the library's own message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "untrustedText")]
 pub enum Abort {
     /// Bytes arrived after the reply that accepts the upgrade and before TLS (response
     /// injection; security scenarios 1–9).
@@ -161,8 +164,8 @@ pub enum Abort {
     /// The server refused the session (BYE, -ERR, 554, 421, ...).
     ServerRefused(Untrusted),
     /// The server broke the protocol (a wrong tag, an unexpected reply or status, unsolicited
-    /// data, a literal before TLS, ...).
-    ProtocolViolation(String),
+    /// data, a literal before TLS, ...); the description may quote the server.
+    ProtocolViolation(Untrusted),
     /// A line longer than [`MAX_LINE`] bytes.
     LineTooLong,
     /// The certificate was not verified and the user did not confirm the server.

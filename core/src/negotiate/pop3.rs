@@ -28,7 +28,7 @@ pub(crate) struct Pop3 {
 }
 
 fn violation(why: impl Into<String>) -> Step {
-    Step::Abort(Abort::ProtocolViolation(why.into()))
+    Step::Abort(Abort::ProtocolViolation(Untrusted(why.into())))
 }
 
 /// The status of a POP3 reply: only the exact tokens `+OK` and `-ERR` count (scenario 35).

@@ -29,7 +29,7 @@ pub(crate) struct Smtp {
 }
 
 fn violation(why: impl Into<String>) -> Step {
-    Step::Abort(Abort::ProtocolViolation(why.into()))
+    Step::Abort(Abort::ProtocolViolation(Untrusted(why.into())))
 }
 
 impl Smtp {

@@ -23,8 +23,7 @@ use crate::negotiate::TlsOutcome;
 use crate::plan::Candidate;
 use crate::service::Service;
 
-/// Longest chain accepted from the host, leaf included.
-const MAX_CHAIN: usize = 16;
+use crate::limits::MAX_CHAIN;
 
 /// Signature algorithms accepted in chains (ring).
 static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[

@@ -1,0 +1,254 @@
+//! Rules the hosts (the JS package, the C host, the Rust examples) apply around the core, decided
+//! here once so that no host restates them: which candidates a prober skips, how long a chain a
+//! host collects, which errors mean "a response to another question", which lookup failure a host
+//! error stands for, and the command-line option values.
+
+use core::str::FromStr;
+
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::de::value::{Error as DeError, StrDeserializer};
+
+use crate::error::{Error, ErrorCode};
+pub use crate::limits::MAX_CHAIN;
+use crate::plan::{Failure, IncomingPreference, MinimumSecurity, TlsOrder};
+use crate::service::{Security, Service};
+
+/// Whether a prober skips a candidate with this security: a probe never connects in cleartext,
+/// even when the plan lists cleartext fallbacks (RFC 8314 §5.2; nothing is learned that could be
+/// trusted, and the probe may log in).
+pub fn prober_skips(security: Security) -> bool {
+    security == Security::Cleartext
+}
+
+impl ErrorCode {
+    /// Whether `receive` refused the response because it answers another question (another
+    /// message ID or question, or a query instead of a response): a host treats it as a lost
+    /// answer for this question, not as a failure of the whole discovery.
+    pub fn is_foreign_response(self) -> bool {
+        matches!(
+            self,
+            Self::MessageIdMismatch | Self::QuestionMismatch | Self::NotAResponse
+        )
+    }
+
+    /// The code with this SCREAMING_SNAKE name (`"TIMEOUT"`), if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+/// The lookup failure to report for a question whose query a host could not complete with the
+/// error `code` (a host code such as `TIMEOUT`; `None` when the error carried no known code).
+pub fn lookup_failure(code: Option<ErrorCode>) -> Failure {
+    match code {
+        Some(ErrorCode::Timeout) => Failure::Timeout,
+        _ => Failure::NetworkError,
+    }
+}
+
+fn parse_kebab<'de, T: Deserialize<'de>>(
+    s: &'de str,
+    what: &str,
+    choices: &str,
+) -> Result<T, Error> {
+    let de: StrDeserializer<'de, DeError> = s.into_deserializer();
+    T::deserialize(de).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidOption,
+            format!("`{s}` is not {what}: use {choices}"),
+        )
+    })
+}
+
+impl FromStr for TlsOrder {
+    type Err = Error;
+    /// `implicit-first` or `domain-priority` (the JSON spelling).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_kebab(s, "a TLS order", "implicit-first or domain-priority")
+    }
+}
+
+impl FromStr for IncomingPreference {
+    type Err = Error;
+    /// `imap` or `pop3`.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_kebab(s, "an incoming protocol", "imap or pop3")
+    }
+}
+
+impl FromStr for MinimumSecurity {
+    type Err = Error;
+    /// `implicit-tls`, `starttls` or `cleartext`.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_kebab(
+            s,
+            "a minimum security",
+            "implicit-tls, starttls or cleartext",
+        )
+    }
+}
+
+impl FromStr for Service {
+    type Err = Error;
+    /// A service label without underscore: `submissions`, `submission`, `imaps`, `imap`,
+    /// `pop3s` or `pop3`.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Service::ALL
+            .into_iter()
+            .find(|service| service.label() == s)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "`{s}` is not a service: use submissions, submission, imaps, imap, pop3s or pop3"
+                    ),
+                )
+            })
+    }
+}
+
+impl MinimumSecurity {
+    /// The minimum security the two command-line switches ask for: allowing cleartext,
+    /// requiring implicit TLS, or neither (the default, STARTTLS). Both at once contradict each
+    /// other and are refused.
+    pub fn from_switches(allow_cleartext: bool, implicit_tls_only: bool) -> Result<Self, Error> {
+        match (allow_cleartext, implicit_tls_only) {
+            (true, true) => Err(Error::new(
+                ErrorCode::InvalidOption,
+                "allowing cleartext and requiring implicit TLS exclude each other",
+            )),
+            (true, false) => Ok(Self::Cleartext),
+            (false, true) => Ok(Self::ImplicitTls),
+            (false, false) => Ok(Self::Starttls),
+        }
+    }
+}
+
+/// Validates the value of a command-line option by its name (`tls-order`, `prefer`, `service`,
+/// `minimum-security`) and returns it in its canonical spelling; unknown names and values are
+/// `INVALID_OPTION` with the core's text.
+pub fn option_value(option: &str, value: &str) -> Result<&'static str, Error> {
+    Ok(match option {
+        "tls-order" => match value.parse::<TlsOrder>()? {
+            TlsOrder::ImplicitFirst => "implicit-first",
+            TlsOrder::DomainPriority => "domain-priority",
+        },
+        "prefer" => match value.parse::<IncomingPreference>()? {
+            IncomingPreference::Imap => "imap",
+            IncomingPreference::Pop3 => "pop3",
+        },
+        "service" => value.parse::<Service>()?.label(),
+        "minimum-security" => match value.parse::<MinimumSecurity>()? {
+            MinimumSecurity::ImplicitTls => "implicit-tls",
+            MinimumSecurity::Starttls => "starttls",
+            MinimumSecurity::Cleartext => "cleartext",
+        },
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("`{option}` is not an option with a fixed set of values"),
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prober_skips_only_cleartext() {
+        assert!(prober_skips(Security::Cleartext));
+        assert!(!prober_skips(Security::Starttls));
+        assert!(!prober_skips(Security::ImplicitTls));
+    }
+
+    #[test]
+    fn foreign_responses_are_the_three_mismatch_codes() {
+        let foreign: Vec<_> = ErrorCode::ALL
+            .iter()
+            .filter(|c| c.is_foreign_response())
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(
+            foreign,
+            ["NOT_A_RESPONSE", "MESSAGE_ID_MISMATCH", "QUESTION_MISMATCH"]
+        );
+    }
+
+    #[test]
+    fn codes_round_trip_through_their_names() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_name(code.name()), Some(*code));
+        }
+        assert_eq!(ErrorCode::from_name("timeout"), None);
+    }
+
+    #[test]
+    fn only_a_timeout_is_a_timeout() {
+        assert_eq!(lookup_failure(Some(ErrorCode::Timeout)), Failure::Timeout);
+        assert_eq!(
+            lookup_failure(Some(ErrorCode::NetworkError)),
+            Failure::NetworkError
+        );
+        assert_eq!(lookup_failure(None), Failure::NetworkError);
+    }
+
+    #[test]
+    fn option_values_parse_in_their_json_spelling_and_nothing_else() {
+        for (option, good) in [
+            ("tls-order", &["implicit-first", "domain-priority"][..]),
+            ("prefer", &["imap", "pop3"]),
+            (
+                "service",
+                &[
+                    "submissions",
+                    "submission",
+                    "imaps",
+                    "imap",
+                    "pop3s",
+                    "pop3",
+                ],
+            ),
+            (
+                "minimum-security",
+                &["implicit-tls", "starttls", "cleartext"],
+            ),
+        ] {
+            for v in good {
+                assert_eq!(option_value(option, v), Ok(*v), "{option} {v}");
+                // Every accepted value is named in the refusal text.
+                let e = option_value(option, "nope").unwrap_err();
+                assert_eq!(e.code(), ErrorCode::InvalidOption);
+                assert!(e.message().contains(v), "{option}: {}", e.message());
+            }
+            assert!(option_value(option, "IMAP").is_err(), "{option}");
+            assert!(option_value(option, "").is_err(), "{option}");
+        }
+        let e = option_value("tls-order", "implicit-last").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "`implicit-last` is not a TLS order: use implicit-first or domain-priority"
+        );
+        assert!(option_value("seed", "1").is_err());
+    }
+
+    #[test]
+    fn the_switches_map_to_a_minimum_security() {
+        assert_eq!(
+            MinimumSecurity::from_switches(false, false),
+            Ok(MinimumSecurity::Starttls)
+        );
+        assert_eq!(
+            MinimumSecurity::from_switches(true, false),
+            Ok(MinimumSecurity::Cleartext)
+        );
+        assert_eq!(
+            MinimumSecurity::from_switches(false, true),
+            Ok(MinimumSecurity::ImplicitTls)
+        );
+        let e = MinimumSecurity::from_switches(true, true).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidOption);
+    }
+}
