@@ -34,9 +34,10 @@ deps-demo:
 demo: deps-demo wasm
 	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
 
-## The WebAssembly package: three wasm32 modules — mailsrv_wasm (planning and verification: what
-## a browser loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator) and mailsrv_zone (the
-## zone-file host), the last two loaded on first use — each through wasm-bindgen (pinned) and
+## The WebAssembly package: four wasm32 modules — mailsrv_wasm (planning and verification: what
+## a browser loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator), mailsrv_host (the rules
+## Node tools apply around the core: exit statuses, explanations, command-line values) and
+## mailsrv_zone (the zone-file host), the last three loaded on first use — each through wasm-bindgen (pinned) and
 ## wasm-opt from npm binaryen (Debian's binaryen 108 breaks the module), then a check that
 ## nothing is imported from `env`, with the sizes.
 wasm: deps-demo $(JS)/node_modules/.installed
@@ -47,9 +48,11 @@ wasm: deps-demo $(JS)/node_modules/.installed
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_DIR)/mailsrv_wasm.wasm
 	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features negotiate
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_negotiate $(WASM_DIR)/mailsrv_wasm.wasm
+	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features host
+	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_host $(WASM_DIR)/mailsrv_wasm.wasm
 	$(WASM_ENV) $(CARGO) build --locked -p mailsrv-wasm-zone --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_zone $(WASM_DIR)/mailsrv_wasm_zone.wasm
-	for m in mailsrv_wasm mailsrv_negotiate mailsrv_zone; do \
+	for m in mailsrv_wasm mailsrv_negotiate mailsrv_host mailsrv_zone; do \
 	  $(JS)/node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $(JS)/wasm/$${m}_bg.wasm -o $(JS)/wasm/$${m}_bg.wasm || exit 1; \
 	  budget=""; [ $$m = mailsrv_wasm ] && budget="--budget $(WASM_BUDGET)"; \
 	  node $(JS)/test/check-wasm.js $(JS)/wasm/$${m}_bg.wasm $$budget || exit 1; done

@@ -262,21 +262,31 @@ const READER_GONE: i32 = 141;
 
 #[test]
 fn a_reader_that_closes_after_the_first_line_ends_the_plan_quietly() {
-    // 400 `_imaps` records make about 280 kB of JSON, more than a pipe holds: the example is
+    // 128 records (the core's cap per answer) under each of the six labels, with cleartext
+    // fallbacks, make about 1,100 candidates: far more JSON than a pipe holds, so the example is
     // still writing when the reader closes.
     let zone = std::env::temp_dir().join(format!("mailsrv-big-{}.zone", std::process::id()));
     let mut text = String::from(
         "$ORIGIN big.example.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n",
     );
-    for i in 1..=400 {
-        text.push_str(&format!(
-            "_imaps._tcp IN SRV 0 {i} 993 imap{i}.big.example.\n"
-        ));
+    for label in [
+        "_imaps",
+        "_imap",
+        "_pop3s",
+        "_pop3",
+        "_submissions",
+        "_submission",
+    ] {
+        for i in 1..=128 {
+            text.push_str(&format!(
+                "{label}._tcp IN SRV 0 {i} 993 h{i}.big.example.\n"
+            ));
+        }
     }
     std::fs::write(&zone, text).unwrap();
     let mut child = Command::new(example())
         .args(["--zone", zone.to_str().unwrap(), "--json", "--seed", "1"])
-        .arg("a@big.example")
+        .args(["--allow-cleartext", "a@big.example"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,26 +1,11 @@
-//! The core's host rules (its `host_rules` module) for the JS hosts: the CLI, `discover` and
-//! `probe` call these instead of deciding themselves.
+//! The core's host rules that `discover` needs (it runs in browsers too): which errors mean an
+//! answer to another question, error numbers by name, host error → lookup failure.
 
 use mailsrv_core::host_rules;
-use mailsrv_core::{ErrorCode, MinimumSecurity, Security};
+use mailsrv_core::ErrorCode;
 use wasm_bindgen::prelude::*;
 
-use crate::{core_error, from_js, to_js};
-
-/// `proberSkips(security)`: whether a prober skips a candidate with this `security` (it never
-/// connects in cleartext).
-#[wasm_bindgen(js_name = proberSkips)]
-pub fn prober_skips(security: JsValue) -> Result<bool, JsValue> {
-    let security: Security = from_js(security, "security")?;
-    Ok(host_rules::prober_skips(security))
-}
-
-/// `maxChainLength()`: the longest certificate chain `verifyChain` accepts, leaf included; a
-/// host collects at most one more, so that the core refuses a longer chain.
-#[wasm_bindgen(js_name = maxChainLength)]
-pub fn max_chain_length() -> usize {
-    host_rules::MAX_CHAIN
-}
+use crate::to_js;
 
 /// `isForeignResponse(code)`: whether an error `code` thrown by `Discovery.receive` means the
 /// response answers another question (treat it as lost; the lookup stays open).
@@ -44,24 +29,3 @@ pub fn lookup_failure(code: Option<String>) -> Result<JsValue, JsValue> {
     to_js(&host_rules::lookup_failure(code))
 }
 
-/// `optionValue(option, value)`: a command-line value checked by the core (`"tls-order"`,
-/// `"prefer"`, `"service"`, `"minimum-security"`), in its canonical spelling; throws
-/// `INVALID_OPTION` with the core's text.
-#[wasm_bindgen(js_name = optionValue)]
-pub fn option_value(option: &str, value: &str) -> Result<String, JsValue> {
-    host_rules::option_value(option, value)
-        .map(str::to_owned)
-        .map_err(core_error)
-}
-
-/// `minimumSecurity(allowCleartext, implicitTlsOnly)`: the planner's `minimumSecurity` for the
-/// two command-line switches; throws `INVALID_OPTION` when both are set.
-#[wasm_bindgen(js_name = minimumSecurity)]
-pub fn minimum_security(
-    allow_cleartext: bool,
-    implicit_tls_only: bool,
-) -> Result<JsValue, JsValue> {
-    let m =
-        MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only).map_err(core_error)?;
-    to_js(&m)
-}

@@ -8,6 +8,8 @@
 //! Features choose what a build exports: `planner` (`Discovery`, address helpers) and `verify`
 //! (`verifyChain`) make the browser module; `negotiate` alone makes the negotiator's module,
 //! which a browser without sockets does not need to download.
+//! `host` alone makes the Node tools' module (`mailsrv_host`: exit statuses, explanations,
+//! command-line values, the prober's rules), which a browser does not download either.
 //!
 //! The core is built without its `uts46` feature: internationalised domains are converted by
 //! the platform's UTS #46 (the WHATWG URL host parser that browsers and Node already carry),
@@ -15,9 +17,11 @@
 
 use wasm_bindgen::prelude::*;
 
-#[cfg(all(feature = "planner", feature = "verify"))]
+#[cfg(feature = "host")]
+pub mod cli;
+#[cfg(feature = "host")]
 pub mod exit;
-#[cfg(feature = "planner")]
+#[cfg(feature = "host")]
 pub mod explain;
 #[cfg(feature = "planner")]
 pub mod host_rules;
@@ -51,7 +55,7 @@ fn platform_to_ascii(domain: &str) -> Option<String> {
 }
 
 mod glue;
-#[cfg(any(feature = "planner", feature = "verify"))]
+#[cfg(any(feature = "planner", feature = "verify", feature = "host"))]
 use glue::core_error;
 use glue::{bad_argument, throw};
 

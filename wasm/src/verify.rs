@@ -86,23 +86,6 @@ pub fn verify_chain_js(
     to_js(&verdict)
 }
 
-/// `tlsOutcome(verdict, userConfirmed)`: what to report to the negotiator's `tlsEstablished`
-/// for a verdict (or its `status`), given whether the user confirmed this server: the core's
-/// rule (`"verified"`, `"user-confirmed"` or `"not-verified"`).
-#[wasm_bindgen(js_name = tlsOutcome)]
-pub fn tls_outcome(verdict: JsValue, user_confirmed: bool) -> Result<JsValue, JsValue> {
-    #[derive(serde::Deserialize)]
-    struct VerdictIn {
-        status: mailsrv_core::VerdictStatus,
-    }
-    let status = if verdict.is_string() {
-        from_js(verdict, "verdict status")?
-    } else {
-        from_js::<VerdictIn>(verdict, "verdict")?.status
-    };
-    to_js(&status.tls_outcome(user_confirmed))
-}
-
 /// `certificatesFromPem(text)`: the DER bytes of every CERTIFICATE block.
 #[wasm_bindgen(js_name = certificatesFromPem)]
 pub fn certificates_from_pem(pem: &str) -> Result<Array, JsValue> {

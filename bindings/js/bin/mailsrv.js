@@ -2,7 +2,8 @@
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, exitStatus, explain, version, optionValue, minimumSecurity, probe as probeEmail } from '../src/index.js';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail } from '../src/index.js';
+import { exitStatus, explain, optionValue, minimumSecurity } from '../src/host.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]

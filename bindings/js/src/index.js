@@ -4,26 +4,20 @@ import init, {
   initSync,
   Discovery,
   verifyChain,
-  tlsOutcome,
-  exitStatus,
-  explain,
   certificatesFromPem,
   version,
-  proberSkips,
-  maxChainLength,
   isForeignResponse,
   errorCode,
   lookupFailure,
-  optionValue,
-  minimumSecurity,
 } from '../wasm/mailsrv_wasm.js';
 import { loadWasm } from './load.js';
 
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_wasm_bg.wasm', import.meta.url));
 
-export { Discovery, verifyChain, tlsOutcome, exitStatus, explain, certificatesFromPem, version };
-// The core's host rules (its host_rules module): hosts call these instead of deciding.
-export { proberSkips, maxChainLength, isForeignResponse, errorCode, lookupFailure, optionValue, minimumSecurity };
+export { Discovery, verifyChain, certificatesFromPem, version };
+// The core's host rules that `discover` needs (browsers too); the Node tools' rules (exit
+// statuses, explanations, command-line values, the prober's) are in `mailsrv/host`.
+export { isForeignResponse, errorCode, lookupFailure };
 export { discover } from './discover.js';
 export { dohResolver } from './doh.js';
 

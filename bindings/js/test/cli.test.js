@@ -113,14 +113,16 @@ test('unknown options and missing values are one line on stderr naming the optio
 });
 
 test('a reader that goes away ends the CLI quietly with 141 (128 + SIGPIPE)', async () => {
-  // 400 candidates make ~280 kB of JSON, more than a pipe holds: the CLI is still writing when
-  // the reader closes after the first line.
+  // 128 records (the core's cap per answer) under each of the six labels, with cleartext
+  // fallbacks, make about 1,100 candidates and far more JSON than a pipe holds: the CLI is still
+  // writing when the reader closes after the first line.
   const dir = mkdtempSync(path.join(tmpdir(), 'mailsrv-pipe-'));
   try {
     const zone = path.join(dir, 'big.zone');
-    const records = Array.from({ length: 400 }, (_, i) => `_imaps._tcp IN SRV 0 ${i + 1} 993 imap${i + 1}.big.example.`);
+    const labels = ['_imaps', '_imap', '_pop3s', '_pop3', '_submissions', '_submission'];
+    const records = labels.flatMap((label) => Array.from({ length: 128 }, (_, i) => `${label}._tcp IN SRV 0 ${i + 1} 993 h${i + 1}.big.example.`));
     writeFileSync(zone, ['$ORIGIN big.example.', '$TTL 3600', '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300', ...records, ''].join('\n'));
-    const child = spawn(process.execPath, [cli, 'plan', '--zone', zone, '--json', '--seed', '1', 'a@big.example'], { cwd: root });
+    const child = spawn(process.execPath, [cli, 'plan', '--zone', zone, '--json', '--allow-cleartext', '--seed', '1', 'a@big.example'], { cwd: root });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     let first = '';

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  Discovery, discover, probe, zoneResolver, verifyChain, certificatesFromPem, proberSkips, maxChainLength,
-  isForeignResponse, errorCode, lookupFailure, optionValue, minimumSecurity,
+  Discovery, discover, probe, zoneResolver, verifyChain, certificatesFromPem,
+  isForeignResponse, errorCode, lookupFailure,
 } from '../src/index.js';
 import { Negotiator } from '../src/negotiator.js';
+import { proberSkips, maxChainLength, optionValue, minimumSecurity } from '../src/host.js';
 import { root, runCli, readText, testdata, expected } from './helpers.js';
 import { startMailServer } from './fake-mail-server.js';
 

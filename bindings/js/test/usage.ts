@@ -35,7 +35,8 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 }
 void probeExample;
 
-import { proberSkips, maxChainLength, isForeignResponse, errorCode, lookupFailure, optionValue, minimumSecurity, type HostErrorCode, type UntrustedText } from 'mailsrv';
+import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
+import { proberSkips, maxChainLength, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain } from 'mailsrv/host';
 function hostRulesExample(step: NegotiationStep): string {
   const code: HostErrorCode = 'TIMEOUT';
   const text: UntrustedText | undefined = step.type === 'abort' || step.type === 'login-failed' ? step.untrustedText : undefined;
@@ -43,3 +44,10 @@ function hostRulesExample(step: NegotiationStep): string {
   return `${code} ${errorCode(code) ?? 0} ${lookupFailure(code)} ${optionValue('prefer', 'imap')} ${minimumSecurity(false, true)} ${maxChainLength()} ${skip} ${text ?? ''}`;
 }
 void hostRulesExample;
+
+function cliRulesExample(plan: Plan, verdict: Verdict): number {
+  const outcome: 'verified' | 'user-confirmed' | 'not-verified' = tlsOutcome(verdict, false);
+  const why: string[] = explain(plan.incoming.candidates);
+  return exitStatus('plan', plan) + exitStatus('verify', verdict) + exitStatus('usage') + why.length + outcome.length;
+}
+void cliRulesExample;

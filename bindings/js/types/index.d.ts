@@ -111,15 +111,6 @@ export class Discovery {
 }
 
 export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
-/** What to report to the negotiator's `tlsEstablished` for a verdict, given whether the user confirmed the server (the core's rule). */
-export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
-/** Why each candidate of one side of a plan is where it is (the core's text), in order. */
-export function explain(candidates: Candidate[]): string[];
-/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2, broken pipe 141. */
-export function exitStatus(command: 'plan', plan: Plan): number;
-export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
-export function exitStatus(command: 'verify', verdict: Verdict): number;
-export function exitStatus(command: 'usage' | 'broken-pipe'): number;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 
@@ -134,21 +125,14 @@ export interface Resolver {
   queryTcp?(wire: Uint8Array, question?: Query): Promise<Uint8Array>;
 }
 
-// The core's host rules: hosts call these instead of deciding for themselves.
-/** Whether a prober skips a candidate with this security (it never connects in cleartext). */
-export function proberSkips(security: Security): boolean;
-/** The longest chain `verifyChain` accepts, leaf included (16); collect at most one more. */
-export function maxChainLength(): number;
+// The core's host rules that `discover` needs (browsers too); the Node tools' rules are in
+// `mailsrv/host` (types/host.d.ts).
 /** Whether an error code thrown by `Discovery.receive` means a response to another question. */
 export function isForeignResponse(code: string): boolean;
 /** The number of a code in the core's error table (`errorCode('TIMEOUT')` is 500), else `undefined`. */
 export function errorCode(name: string): number | undefined;
 /** The `Discovery.fail` reason for a query that ended with this host error code. */
 export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
-/** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
-export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
-/** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */
-export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolean): 'implicit-tls' | 'starttls' | 'cleartext';
 
 export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;

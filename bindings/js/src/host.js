@@ -1,0 +1,19 @@
+// `mailsrv/host`: the rules Node tools apply around the core — exit statuses, the "why" of a
+// candidate, command-line values, the prober's rules and the verdict → negotiator outcome. It is
+// a WebAssembly module of its own (`mailsrv_host`), so that browsers do not download it with the
+// planner; importing this loads it.
+import init, {
+  initSync,
+  exitStatus,
+  explain,
+  tlsOutcome,
+  proberSkips,
+  maxChainLength,
+  optionValue,
+  minimumSecurity,
+} from '../wasm/mailsrv_host.js';
+import { loadWasm } from './load.js';
+
+await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.meta.url));
+
+export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, optionValue, minimumSecurity };

@@ -1,0 +1,20 @@
+// `mailsrv/host`: the rules Node tools apply around the core, a WebAssembly module of its own.
+import type { Candidate, Plan, Security, Verdict } from './index.js';
+
+/** What to report to the negotiator's `tlsEstablished` for a verdict, given whether the user confirmed the server (the core's rule). */
+export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
+/** Why each candidate of one side of a plan is where it is (the core's text), in order. */
+export function explain(candidates: Candidate[]): string[];
+/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2, broken pipe 141. */
+export function exitStatus(command: 'plan', plan: Plan): number;
+export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
+export function exitStatus(command: 'verify', verdict: Verdict): number;
+export function exitStatus(command: 'usage' | 'broken-pipe'): number;
+/** Whether a prober skips a candidate with this security (it never connects in cleartext). */
+export function proberSkips(security: Security): boolean;
+/** The longest chain `verifyChain` accepts, leaf included (16); collect at most one more. */
+export function maxChainLength(): number;
+/** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
+export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
+/** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */
+export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolean): 'implicit-tls' | 'starttls' | 'cleartext';

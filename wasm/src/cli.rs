@@ -1,0 +1,63 @@
+//! The rules Node tools apply around the core (the `mailsrv` CLI and `probe`), built into the
+//! `mailsrv_host` module so that the browser module does not carry them: which candidates a
+//! prober skips, the chain limit, the verdict → negotiator outcome, command-line values.
+
+use mailsrv_core::host_rules;
+use mailsrv_core::{MinimumSecurity, Security};
+use wasm_bindgen::prelude::*;
+
+use crate::{core_error, from_js, to_js};
+
+/// `proberSkips(security)`: whether a prober skips a candidate with this `security` (it never
+/// connects in cleartext).
+#[wasm_bindgen(js_name = proberSkips)]
+pub fn prober_skips(security: JsValue) -> Result<bool, JsValue> {
+    let security: Security = from_js(security, "security")?;
+    Ok(host_rules::prober_skips(security))
+}
+
+/// `maxChainLength()`: the longest certificate chain `verifyChain` accepts, leaf included; a
+/// host collects at most one more, so that the core refuses a longer chain.
+#[wasm_bindgen(js_name = maxChainLength)]
+pub fn max_chain_length() -> usize {
+    host_rules::MAX_CHAIN
+}
+
+/// `tlsOutcome(verdict, userConfirmed)`: what to report to the negotiator's `tlsEstablished`
+/// for a verdict (or its `status`), given whether the user confirmed this server: the core's
+/// rule (`"verified"`, `"user-confirmed"` or `"not-verified"`).
+#[wasm_bindgen(js_name = tlsOutcome)]
+pub fn tls_outcome(verdict: JsValue, user_confirmed: bool) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct VerdictIn {
+        status: mailsrv_core::VerdictStatus,
+    }
+    let status = if verdict.is_string() {
+        from_js(verdict, "verdict status")?
+    } else {
+        from_js::<VerdictIn>(verdict, "verdict")?.status
+    };
+    to_js(&status.tls_outcome(user_confirmed))
+}
+
+/// `optionValue(option, value)`: a command-line value checked by the core (`"tls-order"`,
+/// `"prefer"`, `"service"`, `"minimum-security"`), in its canonical spelling; throws
+/// `INVALID_OPTION` with the core's text.
+#[wasm_bindgen(js_name = optionValue)]
+pub fn option_value(option: &str, value: &str) -> Result<String, JsValue> {
+    host_rules::option_value(option, value)
+        .map(str::to_owned)
+        .map_err(core_error)
+}
+
+/// `minimumSecurity(allowCleartext, implicitTlsOnly)`: the planner's `minimumSecurity` for the
+/// two command-line switches; throws `INVALID_OPTION` when both are set.
+#[wasm_bindgen(js_name = minimumSecurity)]
+pub fn minimum_security(
+    allow_cleartext: bool,
+    implicit_tls_only: bool,
+) -> Result<JsValue, JsValue> {
+    let m =
+        MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only).map_err(core_error)?;
+    to_js(&m)
+}
