@@ -1,8 +1,8 @@
 //! The core's host rules that `discover` needs (it runs in browsers too): which errors mean an
 //! answer to another question, error numbers by name, host error → lookup failure.
 
-use mailsrv_core::host_rules;
 use mailsrv_core::ErrorCode;
+use mailsrv_core::host_rules;
 use wasm_bindgen::prelude::*;
 
 use crate::to_js;
@@ -28,4 +28,3 @@ pub fn lookup_failure(code: Option<String>) -> Result<JsValue, JsValue> {
     let code = code.as_deref().and_then(ErrorCode::from_name);
     to_js(&host_rules::lookup_failure(code))
 }
-

@@ -221,22 +221,28 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
         SSL_free(ssl);
         return 1;
     }
+    /* At most one certificate more than the core accepts, so that the core, not this host,
+     * refuses a longer chain (CHAIN_TOO_LONG). */
     STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
+    size_t limit = mailsrv_max_chain_length() + 1;
     int count = peer ? sk_X509_num(peer) : 0;
-    if (count > 16) count = 16;
-    mailsrv_bytes chain[16];
-    unsigned char *ders[16] = {0};
-    for (int i = 0; i < count; i++) {
+    if (count < 0) count = 0;
+    if ((size_t)count > limit) count = (int)limit;
+    mailsrv_bytes *chain = calloc(limit, sizeof *chain);
+    unsigned char **ders = calloc(limit, sizeof *ders);
+    for (int i = 0; chain && ders && i < count; i++) {
         int len = i2d_X509(sk_X509_value(peer, i), &ders[i]);
         chain[i] = (mailsrv_bytes){ders[i], len > 0 ? (size_t)len : 0};
     }
     size_t n_anchors = mailsrv_certificates_count(anchors);
     mailsrv_bytes *anchor_v = calloc(n_anchors ? n_anchors : 1, sizeof *anchor_v);
-    mailsrv_result r = anchor_v ? MAILSRV_RESULT_OK : MAILSRV_RESULT_INTERNAL;
+    mailsrv_result r = anchor_v && chain && ders ? MAILSRV_RESULT_OK : MAILSRV_RESULT_INTERNAL;
     for (size_t i = 0; i < n_anchors && r == MAILSRV_RESULT_OK; i++) r = mailsrv_certificates_get(anchors, i, &anchor_v[i]);
     if (r == MAILSRV_RESULT_OK)
         r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
-    for (int i = 0; i < count; i++) OPENSSL_free(ders[i]);
+    for (int i = 0; ders && i < count; i++) OPENSSL_free(ders[i]);
+    free(ders);
+    free(chain);
     free(anchor_v);
     *out_ssl = ssl;
     if (r != MAILSRV_RESULT_OK) {
