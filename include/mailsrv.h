@@ -1263,6 +1263,21 @@ mailsrv_result mailsrv_selftest(bool trigger_panic);
 mailsrv_result mailsrv_options_default(mailsrv_options *out);
 
 /**
+ * Sets one planner option of `*options` from command-line text, parsed by the core:
+ * `option` is `tls-order`, `prefer` or `minimum-security` and `value` one of its values
+ * (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `options` (or a NULL text with a non-zero length);
+ * INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value already in `*options`;
+ * INVALID_OPTION for an unknown option or value, leaving `*options` unchanged.
+ */
+mailsrv_result mailsrv_options_set(mailsrv_options *options,
+                                   const uint8_t *option,
+                                   size_t option_len,
+                                   const uint8_t *value,
+                                   size_t value_len);
+
+/**
  * Starts a discovery for the UTF-8 address `email` (`email_len` bytes), with `options` (NULL
  * for the defaults; read during the call only).
  *

@@ -132,6 +132,34 @@ pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> m
     })
 }
 
+/// Sets one planner option of `*options` from command-line text, parsed by the core:
+/// `option` is `tls-order`, `prefer` or `minimum-security` and `value` one of its values
+/// (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `options` (or a NULL text with a non-zero length);
+/// INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value already in `*options`;
+/// INVALID_OPTION for an unknown option or value, leaving `*options` unchanged.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_options_set(
+    options: *mut mailsrv_options,
+    option: *const u8,
+    option_len: usize,
+    value: *const u8,
+    value_len: usize,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: options is NULL or a valid struct (caller contract).
+        let c = unsafe { options.as_ref() }.ok_or(R::MAILSRV_RESULT_NULL_PARAMETER)?;
+        // SAFETY: caller contracts for the two texts.
+        let (option, value) = unsafe { (text(option, option_len)?, text(value, value_len)?) };
+        let mut core = options_from_c(c)?;
+        mailsrv_core::host_rules::set_option(&mut core, option, value)?;
+        let updated = options_to_c(&core);
+        // SAFETY: checked non-NULL above; valid for writes (caller contract).
+        unsafe { write_out(options, updated) }
+    })
+}
+
 /// Starts a discovery for the UTF-8 address `email` (`email_len` bytes), with `options` (NULL
 /// for the defaults; read during the call only).
 ///

@@ -567,13 +567,13 @@ static void parse_args(int argc, char **argv, struct args *a) {
         else if (!strcmp(arg, "--trust-ad")) a->options.trust_ad = 1;
         else if (!strcmp(arg, "--allow-cleartext")) a->options.minimum_security = MAILSRV_MIN_SECURITY_CLEARTEXT;
         else if (!strcmp(arg, "--implicit-tls-only")) a->options.minimum_security = MAILSRV_MIN_SECURITY_IMPLICIT_TLS;
-        else if (!strcmp(arg, "--tls-order") && next) {
-            if (!strcmp(next, "domain-priority")) a->options.tls_order = MAILSRV_TLS_ORDER_DOMAIN_PRIORITY;
-            else if (strcmp(next, "implicit-first")) die("--tls-order: use implicit-first or domain-priority");
-            i++;
-        } else if (!strcmp(arg, "--prefer") && next) {
-            if (!strcmp(next, "pop3")) a->options.prefer = MAILSRV_PROTOCOL_POP3;
-            else if (strcmp(next, "imap")) die("--prefer: use imap or pop3");
+        else if ((!strcmp(arg, "--tls-order") || !strcmp(arg, "--prefer")) && next) {
+            /* The core parses the value (and says which values there are). */
+            if (mailsrv_options_set(&a->options, (const uint8_t *)arg + 2, strlen(arg) - 2,
+                                    (const uint8_t *)next, strlen(next)) != MAILSRV_RESULT_OK) {
+                fprintf(stderr, "mailsrv-plan: %s: `%s` is not one of its values\n", arg, next);
+                exit(MAILSRV_EXIT_USAGE);
+            }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
         else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");

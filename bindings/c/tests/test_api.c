@@ -28,6 +28,21 @@ int main(void) {
     snprintf(version, sizeof version, "%d.%d.%d", MAILSRV_VERSION_MAJOR, MAILSRV_VERSION_MINOR, MAILSRV_VERSION_PATCH);
     CHECK(strcmp(mailsrv_version(), version) == 0);
 
+    /* Option values are parsed by the core (one rule for the CLI, the C host and Rust). */
+    {
+        mailsrv_options o;
+        CHECK_RESULT(mailsrv_options_default(&o), MAILSRV_RESULT_OK);
+        CHECK_RESULT(mailsrv_options_set(&o, (const uint8_t *)"tls-order", 9, (const uint8_t *)"domain-priority", 15), MAILSRV_RESULT_OK);
+        CHECK(o.tls_order == MAILSRV_TLS_ORDER_DOMAIN_PRIORITY);
+        CHECK_RESULT(mailsrv_options_set(&o, (const uint8_t *)"prefer", 6, (const uint8_t *)"pop3", 4), MAILSRV_RESULT_OK);
+        CHECK(o.prefer == MAILSRV_PROTOCOL_POP3);
+        mailsrv_options before = o;
+        CHECK_RESULT(mailsrv_options_set(&o, (const uint8_t *)"prefer", 6, (const uint8_t *)"submission", 10), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK_RESULT(mailsrv_options_set(&o, (const uint8_t *)"seed", 4, (const uint8_t *)"1", 1), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK(memcmp(&o, &before, sizeof o) == 0);
+        CHECK_RESULT(mailsrv_options_set(NULL, (const uint8_t *)"prefer", 6, (const uint8_t *)"imap", 4), MAILSRV_RESULT_NULL_PARAMETER);
+    }
+
     size_t zlen = 0;
     char *zone = read_file("../../testdata/zones/demo.zone", &zlen);
     CHECK(zone != NULL);

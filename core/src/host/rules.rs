@@ -11,7 +11,7 @@ use serde::de::value::{Error as DeError, StrDeserializer};
 
 use crate::error::{Error, ErrorCode};
 pub use crate::limits::MAX_CHAIN;
-use crate::plan::{Failure, IncomingPreference, MinimumSecurity, TlsOrder};
+use crate::plan::{Failure, IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use crate::service::{Security, Service};
 
 /// Whether a prober skips a candidate with this security: a probe never connects in cleartext,
@@ -153,6 +153,24 @@ pub fn option_value(option: &str, value: &str) -> Result<&'static str, Error> {
     })
 }
 
+/// Sets the planner option `option` (`"tls-order"`, `"prefer"` or `"minimum-security"`) of
+/// `options` from a command-line `value`, parsed as [`option_value`] parses it; `INVALID_OPTION`
+/// with the core's text otherwise, and `options` unchanged.
+pub fn set_option(options: &mut Options, option: &str, value: &str) -> Result<(), Error> {
+    match option {
+        "tls-order" => options.tls_order = value.parse()?,
+        "prefer" => options.prefer = value.parse()?,
+        "minimum-security" => options.minimum_security = value.parse()?,
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("`{option}` is not a planner option with a fixed set of values"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +268,22 @@ mod tests {
         );
         let e = MinimumSecurity::from_switches(true, true).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidOption);
+    }
+
+    #[test]
+    fn set_option_parses_with_the_core_and_leaves_options_alone_on_error() {
+        let mut o = Options::default();
+        set_option(&mut o, "tls-order", "domain-priority").unwrap();
+        set_option(&mut o, "prefer", "pop3").unwrap();
+        set_option(&mut o, "minimum-security", "implicit-tls").unwrap();
+        assert_eq!(o.tls_order, TlsOrder::DomainPriority);
+        assert_eq!(o.prefer, IncomingPreference::Pop3);
+        assert_eq!(o.minimum_security, MinimumSecurity::ImplicitTls);
+        let before = o.clone();
+        for (option, value) in [("prefer", "submission"), ("tls-order", "x"), ("seed", "1")] {
+            let e = set_option(&mut o, option, value).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidOption, "{option}");
+        }
+        assert_eq!(o, before);
     }
 }
