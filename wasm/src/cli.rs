@@ -1,7 +1,9 @@
 //! The rules Node tools apply around the core (the `mailsrv` CLI and `probe`), built into the
 //! `mailsrv_host` module so that the browser module does not carry them: which candidates a
-//! prober skips, the chain limit, the verdict → negotiator outcome, command-line values.
+//! prober skips, the chain limit, the verdict → negotiator outcome, command-line values, and the
+//! prober's address lookups and ALPN check.
 
+use js_sys::{Array, Uint8Array};
 use mailsrv_core::host_rules;
 use mailsrv_core::{MinimumSecurity, Security};
 use wasm_bindgen::prelude::*;
@@ -60,4 +62,33 @@ pub fn minimum_security(
     let m =
         MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only).map_err(core_error)?;
     to_js(&m)
+}
+
+/// `alpnAcceptable(offered, selected)`: whether the ALPN protocol a server selected (`null`
+/// when none) is acceptable for a candidate that offered `offered` (its `alpn`); `false` means
+/// drop the connection (ALPACA).
+#[wasm_bindgen(js_name = alpnAcceptable)]
+pub fn alpn_acceptable(offered: Vec<String>, selected: Option<String>) -> bool {
+    mailsrv_core::alpn_acceptable(&offered, selected.as_deref().map(str::as_bytes))
+}
+
+/// `addressQueries(host, messageId?)`: wire A and AAAA queries for a candidate's host, for
+/// resolvers whose answers leave the additional section empty.
+#[wasm_bindgen(js_name = addressQueries)]
+pub fn address_queries(host: &str, message_id: Option<u16>) -> Result<Array, JsValue> {
+    let [a, aaaa] =
+        mailsrv_core::address_queries(host, message_id.unwrap_or(0)).map_err(core_error)?;
+    Ok([a, aaaa]
+        .iter()
+        .map(|q| JsValue::from(Uint8Array::from(q.as_slice())))
+        .collect())
+}
+
+/// `addressesIn(response, host)`: the addresses of `host` in an A or AAAA answer, as text.
+#[wasm_bindgen(js_name = addressesIn)]
+pub fn addresses_in(response: &[u8], host: &str) -> Vec<String> {
+    mailsrv_core::addresses_in_response(response, host)
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
 }

@@ -122,32 +122,3 @@ impl Discovery {
         to_js(&self.inner.plan(seed))
     }
 }
-
-/// `alpnAcceptable(offered, selected)`: whether the ALPN protocol a server selected (`null`
-/// when none) is acceptable for a candidate that offered `offered` (its `alpn`); `false` means
-/// drop the connection (ALPACA).
-#[wasm_bindgen(js_name = alpnAcceptable)]
-pub fn alpn_acceptable(offered: Vec<String>, selected: Option<String>) -> bool {
-    mailsrv_core::alpn_acceptable(&offered, selected.as_deref().map(str::as_bytes))
-}
-
-/// `addressQueries(host, messageId?)`: wire A and AAAA queries for a candidate's host, for
-/// resolvers whose answers leave the additional section empty.
-#[wasm_bindgen(js_name = addressQueries)]
-pub fn address_queries(host: &str, message_id: Option<u16>) -> Result<Array, JsValue> {
-    let [a, aaaa] =
-        mailsrv_core::address_queries(host, message_id.unwrap_or(0)).map_err(core_error)?;
-    Ok([a, aaaa]
-        .iter()
-        .map(|q| JsValue::from(Uint8Array::from(q.as_slice())))
-        .collect())
-}
-
-/// `addressesIn(response, host)`: the addresses of `host` in an A or AAAA answer, as text.
-#[wasm_bindgen(js_name = addressesIn)]
-pub fn addresses_in(response: &[u8], host: &str) -> Vec<String> {
-    mailsrv_core::addresses_in_response(response, host)
-        .iter()
-        .map(|a| a.to_string())
-        .collect()
-}

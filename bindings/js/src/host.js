@@ -11,9 +11,14 @@ import init, {
   maxChainLength,
   optionValue,
   minimumSecurity,
+  addressQueries,
+  addressesIn,
+  alpnAcceptable,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.meta.url));
 
 export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, optionValue, minimumSecurity };
+// The prober's address lookups and ALPN check.
+export { addressQueries, addressesIn, alpnAcceptable };

@@ -2,8 +2,8 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { verifyChain, addressQueries, addressesIn, alpnAcceptable, errorCode } from '../wasm/mailsrv_wasm.js';
-import { tlsOutcome, proberSkips, maxChainLength } from './host.js';
+import { verifyChain, errorCode } from '../wasm/mailsrv_wasm.js';
+import { tlsOutcome, proberSkips, maxChainLength, addressQueries, addressesIn, alpnAcceptable } from './host.js';
 import { Negotiator } from './negotiator.js';
 import { discover } from './discover.js';
 

@@ -18,3 +18,9 @@ export function maxChainLength(): number;
 export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
 /** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */
 export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolean): 'implicit-tls' | 'starttls' | 'cleartext';
+/** Wire A and AAAA queries for a candidate's host (for resolvers whose answers leave the additional section empty). */
+export function addressQueries(host: string, messageId?: number): Uint8Array[];
+/** The addresses of `host` in an A or AAAA answer, as text. */
+export function addressesIn(response: Uint8Array, host: string): string[];
+/** Whether the ALPN protocol a server selected (`null` when none) is acceptable for a candidate that offered `offered`. */
+export function alpnAcceptable(offered: string[], selected: string | null): boolean;
