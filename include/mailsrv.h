@@ -1461,6 +1461,20 @@ const char *mailsrv_verdict_status_name(uint32_t value);
 const char *mailsrv_reject_reason_name(uint32_t value);
 
 /**
+ * The name of a `mailsrv_step_kind` value, as JSON spells it (e.g. `"login-failed"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_step_kind_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"misuse"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_abort_reason_name(uint32_t value);
+
+/**
  * The name of a `mailsrv_tls_outcome` value, as JSON spells it (e.g. `"not-verified"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.

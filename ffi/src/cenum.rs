@@ -45,6 +45,8 @@ c_enums! {
     mailsrv_core::negotiate::TlsOutcome;
     mailsrv_core::VerdictStatus;
     mailsrv_core::RejectReason = NoneAt::First;
+    mailsrv_core::negotiate::StepKind;
+    mailsrv_core::negotiate::AbortReason = NoneAt::First;
 }
 
 fn offset<T: CEnum>() -> u32 {
@@ -317,6 +319,77 @@ pub(crate) mod generate {
                     ("name-mismatch", "No reference identity matches."),
                     ("malformed-certificate", "A certificate does not parse."),
                     ("other", "Another failure (see the message)."),
+                ],
+            ),
+            spec::<mailsrv_core::negotiate::StepKind>(
+                "mailsrv_step_kind",
+                "MAILSRV_STEP_",
+                "What the host must do next (`mailsrv_step.kind`).",
+                None,
+                &[
+                    (
+                        "send",
+                        "Write `bytes`, then call `mailsrv_negotiator_poll`.",
+                    ),
+                    (
+                        "need-more",
+                        "Read more and call `mailsrv_negotiator_receive`.",
+                    ),
+                    (
+                        "start-tls",
+                        "Start the TLS handshake now, then call `mailsrv_negotiator_tls_established`.",
+                    ),
+                    (
+                        "await-tls",
+                        "Waiting for `mailsrv_negotiator_tls_established` (implicit TLS starts here).",
+                    ),
+                    (
+                        "done",
+                        "Done: capabilities via `mailsrv_negotiator_capabilities_json`.",
+                    ),
+                    (
+                        "abort",
+                        "Close the connection; `abort_reason` says why, `text` gives details.",
+                    ),
+                    (
+                        "send-secret",
+                        "Write `bytes`: they carry a credential (never log them), then poll.",
+                    ),
+                    ("logged-in", "The server accepted the credentials."),
+                    (
+                        "login-failed",
+                        "The server refused the credentials (`text` is its untrusted reason).",
+                    ),
+                ],
+            ),
+            spec::<mailsrv_core::negotiate::AbortReason>(
+                "mailsrv_abort_reason",
+                "MAILSRV_ABORT_",
+                "Why a negotiation aborted (`mailsrv_step.abort_reason`).",
+                Some(("NONE", "Not aborted.")),
+                &[
+                    (
+                        "injected-after-upgrade",
+                        "Bytes after the upgrade reply and before TLS (response injection).",
+                    ),
+                    (
+                        "starttls-not-offered",
+                        "STARTTLS/STLS not offered and TLS required.",
+                    ),
+                    ("starttls-refused", "The server refused the upgrade."),
+                    ("preauth-without-tls", "IMAP PREAUTH over plaintext."),
+                    ("server-refused", "The server refused the session."),
+                    ("protocol-violation", "The server broke the protocol."),
+                    ("line-too-long", "A line was too long."),
+                    (
+                        "certificate-not-verified",
+                        "The certificate was not verified (or confirmed).",
+                    ),
+                    ("no-authentication", "No way to authenticate after TLS."),
+                    (
+                        "misuse",
+                        "The host called a function out of order (e.g. login before a verified TLS session).",
+                    ),
                 ],
             ),
             spec::<TlsOutcome>(

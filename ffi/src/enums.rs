@@ -444,6 +444,104 @@ pub extern "C" fn mailsrv_reject_reason_name(value: u32) -> *const c_char {
     })
 }
 
+/// What the host must do next (`mailsrv_step.kind`).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_step_kind {
+    /// Write `bytes`, then call `mailsrv_negotiator_poll`.
+    MAILSRV_STEP_SEND = 0,
+    /// Read more and call `mailsrv_negotiator_receive`.
+    MAILSRV_STEP_NEED_MORE = 1,
+    /// Start the TLS handshake now, then call `mailsrv_negotiator_tls_established`.
+    MAILSRV_STEP_START_TLS = 2,
+    /// Waiting for `mailsrv_negotiator_tls_established` (implicit TLS starts here).
+    MAILSRV_STEP_AWAIT_TLS = 3,
+    /// Done: capabilities via `mailsrv_negotiator_capabilities_json`.
+    MAILSRV_STEP_DONE = 4,
+    /// Close the connection; `abort_reason` says why, `text` gives details.
+    MAILSRV_STEP_ABORT = 5,
+    /// Write `bytes`: they carry a credential (never log them), then poll.
+    MAILSRV_STEP_SEND_SECRET = 6,
+    /// The server accepted the credentials.
+    MAILSRV_STEP_LOGGED_IN = 7,
+    /// The server refused the credentials (`text` is its untrusted reason).
+    MAILSRV_STEP_LOGIN_FAILED = 8,
+}
+
+/// The name of a `mailsrv_step_kind` value, as JSON spells it (e.g. `"login-failed"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_step_kind_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"send",
+            1 => c"need-more",
+            2 => c"start-tls",
+            3 => c"await-tls",
+            4 => c"done",
+            5 => c"abort",
+            6 => c"send-secret",
+            7 => c"logged-in",
+            8 => c"login-failed",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Why a negotiation aborted (`mailsrv_step.abort_reason`).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_abort_reason {
+    /// Not aborted.
+    MAILSRV_ABORT_NONE = 0,
+    /// Bytes after the upgrade reply and before TLS (response injection).
+    MAILSRV_ABORT_INJECTED_AFTER_UPGRADE = 1,
+    /// STARTTLS/STLS not offered and TLS required.
+    MAILSRV_ABORT_STARTTLS_NOT_OFFERED = 2,
+    /// The server refused the upgrade.
+    MAILSRV_ABORT_STARTTLS_REFUSED = 3,
+    /// IMAP PREAUTH over plaintext.
+    MAILSRV_ABORT_PREAUTH_WITHOUT_TLS = 4,
+    /// The server refused the session.
+    MAILSRV_ABORT_SERVER_REFUSED = 5,
+    /// The server broke the protocol.
+    MAILSRV_ABORT_PROTOCOL_VIOLATION = 6,
+    /// A line was too long.
+    MAILSRV_ABORT_LINE_TOO_LONG = 7,
+    /// The certificate was not verified (or confirmed).
+    MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED = 8,
+    /// No way to authenticate after TLS.
+    MAILSRV_ABORT_NO_AUTHENTICATION = 9,
+    /// The host called a function out of order (e.g. login before a verified TLS session).
+    MAILSRV_ABORT_MISUSE = 10,
+}
+
+/// The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"misuse"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_abort_reason_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"none",
+            1 => c"injected-after-upgrade",
+            2 => c"starttls-not-offered",
+            3 => c"starttls-refused",
+            4 => c"preauth-without-tls",
+            5 => c"server-refused",
+            6 => c"protocol-violation",
+            7 => c"line-too-long",
+            8 => c"certificate-not-verified",
+            9 => c"no-authentication",
+            10 => c"misuse",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
 /// The certificate outcome reported to `mailsrv_negotiator_tls_established`.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,65 +1,15 @@
 //! `mailsrv_negotiator`: the sans-IO STARTTLS/STLS/EHLO negotiator and credential step.
 
-use mailsrv_core::negotiate::{Abort, Negotiator, Secret, Step, TlsOutcome};
+use mailsrv_core::negotiate::{Negotiator, Secret, Step, TlsOutcome};
 use mailsrv_core::{Protocol, Security};
 
-use crate::cenum::from_c;
+use crate::cenum::{from_c, option_to_c, to_c};
 use crate::ffi_util::{
     OwnedStr, box_out, bytes, copy_out, free_box, guard, handle, handle_mut, mailsrv_result,
     mailsrv_str, text, write_out,
 };
 
 type R = mailsrv_result;
-
-/// What the host must do next (`mailsrv_step.kind`).
-#[repr(u32)]
-pub enum mailsrv_step_kind {
-    /// Write `bytes`, then call `mailsrv_negotiator_poll`.
-    MAILSRV_STEP_SEND = 0,
-    /// Read more and call `mailsrv_negotiator_receive`.
-    MAILSRV_STEP_NEED_MORE = 1,
-    /// Start the TLS handshake now, then call `mailsrv_negotiator_tls_established`.
-    MAILSRV_STEP_START_TLS = 2,
-    /// Waiting for `mailsrv_negotiator_tls_established` (implicit TLS starts here).
-    MAILSRV_STEP_AWAIT_TLS = 3,
-    /// Done: capabilities via `mailsrv_negotiator_capabilities_json`.
-    MAILSRV_STEP_DONE = 4,
-    /// Close the connection; `abort_reason` says why, `text` gives details.
-    MAILSRV_STEP_ABORT = 5,
-    /// Write `bytes`: they carry a credential (never log them), then poll.
-    MAILSRV_STEP_SEND_SECRET = 6,
-    /// The server accepted the credentials.
-    MAILSRV_STEP_LOGGED_IN = 7,
-    /// The server refused the credentials (`text` is its untrusted reason).
-    MAILSRV_STEP_LOGIN_FAILED = 8,
-}
-
-/// Why a negotiation aborted (`mailsrv_step.abort_reason`).
-#[repr(u32)]
-pub enum mailsrv_abort_reason {
-    /// Not aborted.
-    MAILSRV_ABORT_NONE = 0,
-    /// Bytes after the upgrade reply and before TLS (response injection).
-    MAILSRV_ABORT_INJECTED_AFTER_UPGRADE = 1,
-    /// STARTTLS/STLS not offered and TLS required.
-    MAILSRV_ABORT_STARTTLS_NOT_OFFERED = 2,
-    /// The server refused the upgrade.
-    MAILSRV_ABORT_STARTTLS_REFUSED = 3,
-    /// IMAP PREAUTH over plaintext.
-    MAILSRV_ABORT_PREAUTH_WITHOUT_TLS = 4,
-    /// The server refused the session.
-    MAILSRV_ABORT_SERVER_REFUSED = 5,
-    /// The server broke the protocol.
-    MAILSRV_ABORT_PROTOCOL_VIOLATION = 6,
-    /// A line was too long.
-    MAILSRV_ABORT_LINE_TOO_LONG = 7,
-    /// The certificate was not verified (or confirmed).
-    MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED = 8,
-    /// No way to authenticate after TLS.
-    MAILSRV_ABORT_NO_AUTHENTICATION = 9,
-    /// The host called a function out of order (e.g. login before a verified TLS session).
-    MAILSRV_ABORT_MISUSE = 10,
-}
 
 /// One step; `bytes` and `text` are views valid until the next call on the negotiator.
 #[repr(C)]
@@ -92,64 +42,41 @@ impl Drop for mailsrv_negotiator {
     }
 }
 
-/// The C reason and detail of an abort. `Abort` carries data, so it has no core numbering
-/// (`Numbered`): this match is its one table, by the C names.
-fn reason(a: &Abort) -> (mailsrv_abort_reason, String) {
-    use mailsrv_abort_reason as A;
-    match a {
-        Abort::InjectedAfterUpgrade => (A::MAILSRV_ABORT_INJECTED_AFTER_UPGRADE, String::new()),
-        Abort::StarttlsNotOffered => (A::MAILSRV_ABORT_STARTTLS_NOT_OFFERED, String::new()),
-        Abort::StarttlsRefused(t) => (A::MAILSRV_ABORT_STARTTLS_REFUSED, t.0.clone()),
-        Abort::PreauthWithoutTls => (A::MAILSRV_ABORT_PREAUTH_WITHOUT_TLS, String::new()),
-        Abort::ServerRefused(t) => (A::MAILSRV_ABORT_SERVER_REFUSED, t.0.clone()),
-        Abort::ProtocolViolation(t) => (A::MAILSRV_ABORT_PROTOCOL_VIOLATION, t.0.clone()),
-        Abort::LineTooLong => (A::MAILSRV_ABORT_LINE_TOO_LONG, String::new()),
-        Abort::CertificateNotVerified => (A::MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED, String::new()),
-        Abort::NoAuthentication => (A::MAILSRV_ABORT_NO_AUTHENTICATION, String::new()),
-        Abort::Misuse(d) => (A::MAILSRV_ABORT_MISUSE, d.clone()),
-    }
-}
-
 impl mailsrv_negotiator {
     fn record(&mut self, step: Step) -> mailsrv_step {
-        use mailsrv_step_kind as K;
         self.last_bytes.fill(0);
         self.last_bytes.clear();
-        let none = mailsrv_abort_reason::MAILSRV_ABORT_NONE;
-        // `Step` carries data too: the C kind is named here, once.
-        let (kind, abort, text) = match step {
+        // The C kind and abort reason are the core's numbering (`StepKind`, `AbortReason`).
+        let kind = to_c(step.kind());
+        let (abort, text) = match step {
             Step::Send(b) => {
                 self.last_bytes = b;
-                (K::MAILSRV_STEP_SEND, none, String::new())
-            }
-            Step::NeedMore => (K::MAILSRV_STEP_NEED_MORE, none, String::new()),
-            Step::StartTls => (K::MAILSRV_STEP_START_TLS, none, String::new()),
-            Step::AwaitTls => (K::MAILSRV_STEP_AWAIT_TLS, none, String::new()),
-            Step::Done(caps) => {
-                self.capabilities = serde_json::to_vec(&caps).ok();
-                (K::MAILSRV_STEP_DONE, none, String::new())
-            }
-            Step::Abort(a) => {
-                let (r, t) = reason(&a);
-                (K::MAILSRV_STEP_ABORT, r, t)
+                (None, String::new())
             }
             Step::SendSecret(b) => {
                 self.last_bytes = b.as_bytes().to_vec();
-                (K::MAILSRV_STEP_SEND_SECRET, none, String::new())
+                (None, String::new())
             }
-            Step::LoggedIn => (K::MAILSRV_STEP_LOGGED_IN, none, String::new()),
-            Step::LoginFailed(t) => (K::MAILSRV_STEP_LOGIN_FAILED, none, t.0),
+            Step::Done(caps) => {
+                self.capabilities = serde_json::to_vec(&caps).ok();
+                (None, String::new())
+            }
+            Step::Abort(a) => (Some(a.reason()), a.text().unwrap_or_default().to_owned()),
+            Step::LoginFailed(t) => (None, t.0),
+            Step::NeedMore | Step::StartTls | Step::AwaitTls | Step::LoggedIn => {
+                (None, String::new())
+            }
         };
         self.last_text = OwnedStr::new(&text);
         mailsrv_step {
-            kind: kind as u32,
+            kind,
             bytes: if self.last_bytes.is_empty() {
                 std::ptr::null()
             } else {
                 self.last_bytes.as_ptr()
             },
             bytes_len: self.last_bytes.len(),
-            abort_reason: abort as u32,
+            abort_reason: option_to_c(abort),
             text: self.last_text.view(),
         }
     }

@@ -426,7 +426,7 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
             return 1;
         }
         if (s.kind != MAILSRV_STEP_LOGIN_FAILED) {
-            say("    login aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            say("    login aborted (%s)%s%s\n", mailsrv_abort_reason_name(s.abort_reason), s.text.len ? ": untrusted server text: " : "", s.text.data);
             return 0;
         }
         say("    login refused for %s\n", user.data);
@@ -481,7 +481,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
             works = password ? login_with(n, fd, ssl, plan, side, index, &c, password) : 1;
             break;
         } else {
-            say("    aborted (reason %u)%s%s\n", (unsigned)s.abort_reason, s.text.len ? ": " : "", s.text.data);
+            say("    aborted (%s)%s%s\n", mailsrv_abort_reason_name(s.abort_reason), s.text.len ? ": untrusted server text: " : "", s.text.data);
             break;
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::dns::{DnssecStatus, Outcome};
 use crate::identity::IdentityKind;
-use crate::negotiate::TlsOutcome;
+use crate::negotiate::{AbortReason, StepKind, TlsOutcome};
 use crate::plan::{Failure, MinimumSecurity, Status, TlsOrder, Trust};
 use crate::service::{Protocol, Security, Service};
 
@@ -67,6 +67,13 @@ numbered! {
         MinimumSecurity::Cleartext];
     TlsOrder => [TlsOrder::ImplicitFirst, TlsOrder::DomainPriority];
     TlsOutcome => [TlsOutcome::Verified, TlsOutcome::UserConfirmed, TlsOutcome::NotVerified];
+    StepKind => [StepKind::Send, StepKind::NeedMore, StepKind::StartTls, StepKind::AwaitTls,
+        StepKind::Done, StepKind::Abort, StepKind::SendSecret, StepKind::LoggedIn,
+        StepKind::LoginFailed];
+    AbortReason => [AbortReason::InjectedAfterUpgrade, AbortReason::StarttlsNotOffered,
+        AbortReason::StarttlsRefused, AbortReason::PreauthWithoutTls, AbortReason::ServerRefused,
+        AbortReason::ProtocolViolation, AbortReason::LineTooLong,
+        AbortReason::CertificateNotVerified, AbortReason::NoAuthentication, AbortReason::Misuse];
     #[cfg(feature = "verify")]
     crate::verify::VerdictStatus => [crate::verify::VerdictStatus::Verified,
         crate::verify::VerdictStatus::NeedsConfirmation, crate::verify::VerdictStatus::Rejected];

@@ -22,6 +22,7 @@
 //! come as [`Step::SendSecret`], whose `Debug` output never shows them.
 
 mod imap;
+mod kinds;
 mod lines;
 mod pop3;
 mod serialize;
@@ -31,6 +32,7 @@ use serde::Serialize;
 
 use crate::service::{Protocol, Security};
 
+pub use kinds::{AbortReason, StepKind};
 pub use lines::MAX_LINE;
 
 /// What the host must do next. Serialized (for the WebAssembly and JSON hosts) as an object
