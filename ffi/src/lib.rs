@@ -110,19 +110,27 @@ mod tests {
         assert_eq!(s.to_str().unwrap_or_default(), env!("CARGO_PKG_VERSION"));
     }
 
-    #[test]
-    fn result_codes_are_generated_from_the_cores_table() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/result.rs");
-        let fresh = ffi_util::render_result_rs();
+    /// Checks that the generated file at `relative` (to the crate) is `fresh`, or writes it when
+    /// `MAILSRV_UPDATE_HEADER` is set. Returns whether it checked.
+    fn generated_file_is_current(relative: &str, fresh: &[u8]) -> bool {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
         if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
-            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
-            return;
+            std::fs::write(&path, fresh).unwrap_or_else(|e| panic!("{e}"));
+            return false;
         }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        let current = std::fs::read(&path).unwrap_or_default();
         assert!(
             current == fresh,
-            "ffi/src/result.rs is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+            "{relative} is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
         );
+        true
+    }
+
+    #[test]
+    fn result_codes_are_generated_from_the_cores_table() {
+        if !generated_file_is_current("src/result.rs", ffi_util::render_result_rs().as_bytes()) {
+            return;
+        }
         for code in mailsrv_core::ErrorCode::ALL {
             let r = mailsrv_result::from(*code);
             assert_eq!(r as u32, *code as u32, "{code:?}");
@@ -138,36 +146,19 @@ mod tests {
 
     #[test]
     fn c_enums_are_generated_from_the_cores_lists() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/enums.rs");
-        let fresh = cenum::generate::render_enums_rs();
-        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
-            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
-            return;
-        }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == fresh,
-            "ffi/src/enums.rs is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
+        generated_file_is_current(
+            "src/enums.rs",
+            cenum::generate::render_enums_rs().as_bytes(),
         );
     }
 
     #[test]
     fn the_checked_in_header_is_current() {
-        let crate_dir = env!("CARGO_MANIFEST_DIR");
-        let path = std::path::Path::new(crate_dir).join("../include/mailsrv.h");
         let mut fresh = Vec::new();
-        cbindgen::generate(crate_dir)
+        cbindgen::generate(env!("CARGO_MANIFEST_DIR"))
             .map(|b| b.write(&mut fresh))
             .unwrap_or_else(|e| panic!("cbindgen failed: {e}"));
-        if std::env::var_os("MAILSRV_UPDATE_HEADER").is_some() {
-            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{e}"));
-            return;
-        }
-        let current = std::fs::read(&path).unwrap_or_default();
-        assert!(
-            current == fresh,
-            "include/mailsrv.h is stale: run `MAILSRV_UPDATE_HEADER=1 cargo test -p mailsrv-ffi`"
-        );
+        generated_file_is_current("../include/mailsrv.h", &fresh);
     }
 
     #[test]
