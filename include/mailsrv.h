@@ -989,10 +989,6 @@ typedef struct {
    */
   mailsrv_str name;
   /**
-   * Record type: `SRV`.
-   */
-  mailsrv_str record_type;
-  /**
    * The wire-format query (no TCP length prefix).
    */
   const uint8_t *wire;
@@ -1303,7 +1299,7 @@ void mailsrv_discovery_free(mailsrv_discovery *discovery);
 size_t mailsrv_discovery_question_count(const mailsrv_discovery *discovery);
 
 /**
- * Describes question `index` (0-based) in `*out`. Its `name`, `record_type` and `wire` are
+ * Describes question `index` (0-based) in `*out`. Its `name` and `wire` are
  * views owned by the discovery, valid until it is freed.
  *
  * Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past

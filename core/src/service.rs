@@ -88,18 +88,6 @@ impl Service {
             Self::Submission | Self::Imap | Self::Pop3 => Security::Starttls,
         }
     }
-
-    /// The registered port of the service.
-    pub fn default_port(self) -> u16 {
-        match self {
-            Self::Submissions => 465,
-            Self::Submission => 587,
-            Self::Imaps => 993,
-            Self::Imap => 143,
-            Self::Pop3s => 995,
-            Self::Pop3 => 110,
-        }
-    }
 }
 
 impl core::fmt::Display for Service {
@@ -135,57 +123,38 @@ mod tests {
     // Requirements: S6186-3.1a, S6186-3.2a, S6186-3.2b, S6186-3.3a, S6186-3.3b, S6186-4d,
     // S8314-3a, S8314-5.1a, D23.
     #[test]
-    fn every_label_has_its_protocol_tls_mode_port_and_owner_name() {
-        let table: Vec<(String, Protocol, Security, u16)> = Service::ALL
+    fn every_label_has_its_protocol_tls_mode_and_owner_name() {
+        // The port comes from the SRV record, never from the label (RFC 2782; the RFCs' example
+        // ports are examples).
+        let table: Vec<(String, Protocol, Security)> = Service::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.owner("example.net"),
-                    s.protocol(),
-                    s.security(),
-                    s.default_port(),
-                )
-            })
+            .map(|s| (s.owner("example.net"), s.protocol(), s.security()))
             .collect();
         let expected = [
             (
                 "_submissions._tcp.example.net",
                 Protocol::Submission,
                 Security::ImplicitTls,
-                465,
             ),
             (
                 "_submission._tcp.example.net",
                 Protocol::Submission,
                 Security::Starttls,
-                587,
             ),
             (
                 "_imaps._tcp.example.net",
                 Protocol::Imap,
                 Security::ImplicitTls,
-                993,
             ),
-            (
-                "_imap._tcp.example.net",
-                Protocol::Imap,
-                Security::Starttls,
-                143,
-            ),
+            ("_imap._tcp.example.net", Protocol::Imap, Security::Starttls),
             (
                 "_pop3s._tcp.example.net",
                 Protocol::Pop3,
                 Security::ImplicitTls,
-                995,
             ),
-            (
-                "_pop3._tcp.example.net",
-                Protocol::Pop3,
-                Security::Starttls,
-                110,
-            ),
+            ("_pop3._tcp.example.net", Protocol::Pop3, Security::Starttls),
         ]
-        .map(|(o, p, s, port)| (o.to_owned(), p, s, port));
+        .map(|(o, p, s)| (o.to_owned(), p, s));
         assert_eq!(table, expected);
         // No label ever means cleartext: that is only a host's explicit opt-in (D19).
         assert!(

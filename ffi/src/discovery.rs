@@ -47,8 +47,6 @@ pub struct mailsrv_question {
     pub service: u32,
     /// Owner name, e.g. `_imaps._tcp.example.net`.
     pub name: mailsrv_str,
-    /// Record type: `SRV`.
-    pub record_type: mailsrv_str,
     /// The wire-format query (no TCP length prefix).
     pub wire: *const u8,
     /// Length of `wire`.
@@ -78,7 +76,6 @@ pub struct mailsrv_srv_record {
 pub struct mailsrv_discovery {
     inner: Discovery,
     names: Vec<OwnedStr>,
-    record_type: OwnedStr,
 }
 
 impl mailsrv_discovery {
@@ -191,11 +188,7 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
             .iter()
             .map(|q| OwnedStr::new(&q.name))
             .collect();
-        let handle = mailsrv_discovery {
-            inner,
-            names,
-            record_type: OwnedStr::new("SRV"),
-        };
+        let handle = mailsrv_discovery { inner, names };
         // SAFETY: out checked non-NULL above.
         unsafe { box_out(out, handle) }
     })
@@ -220,7 +213,7 @@ pub unsafe extern "C" fn mailsrv_discovery_question_count(
     })
 }
 
-/// Describes question `index` (0-based) in `*out`. Its `name`, `record_type` and `wire` are
+/// Describes question `index` (0-based) in `*out`. Its `name` and `wire` are
 /// views owned by the discovery, valid until it is freed.
 ///
 /// Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past
@@ -245,7 +238,6 @@ pub unsafe extern "C" fn mailsrv_discovery_question(
             message_id: q.message_id,
             service: to_c(q.service),
             name: name.view(),
-            record_type: d.record_type.view(),
             wire: q.wire.as_ptr(),
             wire_len: q.wire.len(),
         };

@@ -44,7 +44,6 @@ export interface Lookup {
   id: number;
   service: Service;
   name: string;
-  type: 'SRV';
   outcome: Outcome;
   dnssec: DnssecStatus;
   records: number;
@@ -78,7 +77,7 @@ export interface Verdict {
   notes: string[];
 }
 
-export interface Query { id: number; service: Service; name: string; type: 'SRV'; messageId: number; wire: Uint8Array }
+export interface Query { id: number; service: Service; name: string; messageId: number; wire: Uint8Array }
 
 /**
  * The host-side codes of the core's error table (range 5xx): the JS helpers (resolvers, `probe`)

@@ -15,9 +15,6 @@ pub struct Lookup {
     pub service: Service,
     /// The owner name asked for.
     pub name: String,
-    /// The record type (always `SRV`).
-    #[serde(rename = "type")]
-    pub record_type: String,
     /// The outcome.
     pub outcome: Outcome,
     /// The DNSSEC status of the answer.

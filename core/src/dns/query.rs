@@ -20,9 +20,6 @@ pub struct Question {
     pub service: Service,
     /// The owner name, e.g. `_imaps._tcp.example.net` (no trailing dot).
     pub name: String,
-    /// The record type: always `SRV`.
-    #[serde(rename = "type")]
-    pub record_type: &'static str,
     /// The DNS message ID the wire query carries.
     pub message_id: u16,
     /// The query in DNS wire format (RFC 1035 §4.1, no TCP length prefix): RD set, EDNS0 with a

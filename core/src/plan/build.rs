@@ -362,7 +362,6 @@ impl Planner<'_> {
                 id: q.id,
                 service: q.service,
                 name: q.name.clone(),
-                record_type: q.record_type.to_owned(),
                 outcome: state.outcome(),
                 dnssec: state.dnssec,
                 records: state.answer.as_ref().map_or(0, |a| a.records.len()),

@@ -87,7 +87,6 @@ impl Discovery {
                 id,
                 service,
                 name,
-                record_type: "SRV",
                 message_id,
                 wire,
             });
