@@ -103,6 +103,23 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// Whether `receive` refused the response because it answers another question (another
+    /// message ID or question, or a query instead of a response): a host treats it as a lost
+    /// answer for this question, not as a failure of the whole discovery.
+    pub fn is_foreign_response(self) -> bool {
+        matches!(
+            self,
+            Self::MessageIdMismatch | Self::QuestionMismatch | Self::NotAResponse
+        )
+    }
+
+    /// The code with this SCREAMING_SNAKE name (`"TIMEOUT"`), if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl ErrorCode {
     /// The code with this number, if there is one.
     pub fn from_u32(value: u32) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| *c as u32 == value)

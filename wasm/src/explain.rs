@@ -1,6 +1,6 @@
 //! `explain(candidates)`: the core's "why" text for each candidate of one side of a plan.
 
-use mailsrv_core::explain::{Ranked, why};
+use mailsrv_core::explain::{Ranked, whys_of};
 use wasm_bindgen::prelude::*;
 
 use crate::{from_js, to_js};
@@ -10,6 +10,5 @@ use crate::{from_js, to_js};
 #[wasm_bindgen]
 pub fn explain(candidates: JsValue) -> Result<JsValue, JsValue> {
     let side: Vec<Ranked> = from_js(candidates, "candidates")?;
-    let texts: Vec<String> = (0..side.len()).map(|i| why(&side, i)).collect();
-    to_js(&texts)
+    to_js(&whys_of(&side))
 }

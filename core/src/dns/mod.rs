@@ -11,6 +11,8 @@ mod wire;
 
 #[cfg(feature = "zone")]
 pub(crate) use names::presentation_name;
+#[cfg(feature = "verify")]
+pub(crate) use names::canonical_host;
 pub(crate) use names::{is_within, target_problem};
 pub use outcome::{DnssecStatus, Lookup, Outcome};
 pub(crate) use query::build_query;

@@ -20,6 +20,11 @@ pub(crate) fn is_within(name: &str, domain: &str) -> bool {
     true
 }
 
+/// A host name as the core compares and keeps it: lower case, without the trailing dot.
+pub(crate) fn canonical_host(name: &str) -> String {
+    name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
+}
+
 /// Joins wire-format labels into a lower-case presentation name without the trailing dot.
 /// Bytes other than letters, digits, `-` and `_` are written as `\DDD` (RFC 1035 §5.1), so a
 /// label holding a dot or a NUL can never be mistaken for two labels or a shorter name.

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::names::canonical_host;
+
 /// One SRV record (RFC 2782).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,8 +36,7 @@ impl SrvRecord {
         if self.is_null_target() {
             self.target = ".".into();
         } else {
-            let t = self.target.strip_suffix('.').unwrap_or(&self.target);
-            self.target = t.to_ascii_lowercase();
+            self.target = canonical_host(&self.target);
         }
         self
     }

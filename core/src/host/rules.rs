@@ -21,23 +21,6 @@ pub fn prober_skips(security: Security) -> bool {
     security == Security::Cleartext
 }
 
-impl ErrorCode {
-    /// Whether `receive` refused the response because it answers another question (another
-    /// message ID or question, or a query instead of a response): a host treats it as a lost
-    /// answer for this question, not as a failure of the whole discovery.
-    pub fn is_foreign_response(self) -> bool {
-        matches!(
-            self,
-            Self::MessageIdMismatch | Self::QuestionMismatch | Self::NotAResponse
-        )
-    }
-
-    /// The code with this SCREAMING_SNAKE name (`"TIMEOUT"`), if there is one.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| c.name() == name)
-    }
-}
-
 /// The lookup failure to report for a question whose query a host could not complete with the
 /// error `code` (a host code such as `TIMEOUT`; `None` when the error carried no known code).
 pub fn lookup_failure(code: Option<ErrorCode>) -> Failure {

@@ -276,13 +276,7 @@ pub fn plan_from_responses(
     for (id, bytes) in responses {
         match discovery.receive(*id, bytes, None) {
             Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.code(),
-                    ErrorCode::NotAResponse
-                        | ErrorCode::MessageIdMismatch
-                        | ErrorCode::QuestionMismatch
-                ) => {}
+            Err(e) if e.code().is_foreign_response() => {}
             Err(e) => return Err(e),
         }
     }

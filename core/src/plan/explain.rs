@@ -71,7 +71,12 @@ pub fn why(side: &[Ranked], index: usize) -> String {
 /// [`why`] for every candidate of one side of a plan.
 pub fn whys(side: &[Candidate]) -> Vec<String> {
     let ranked: Vec<Ranked> = side.iter().map(Ranked::from).collect();
-    (0..ranked.len()).map(|i| why(&ranked, i)).collect()
+    whys_of(&ranked)
+}
+
+/// [`why`] for every entry of one side given as [`Ranked`] (a plan's JSON, say).
+pub fn whys_of(side: &[Ranked]) -> Vec<String> {
+    (0..side.len()).map(|i| why(side, i)).collect()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use super::presented::{
     PresentedIdentity, PresentedKind, dns_id_matches, dns_id_problem, parse_srv_id, srv_id_matches,
     within_dns_constraint,
 };
+use crate::dns::canonical_host;
 use crate::error::{Error, ErrorCode};
 use crate::identity::{
     IdentityKind, ReferenceIdentity, normalize_domain, normalize_domain_with, reference_identities,
@@ -105,13 +106,13 @@ impl Subject {
     ) -> Self {
         Self {
             service,
-            host: host_name(host),
+            host: canonical_host(host),
             reference_identities,
         }
     }
 
     fn normalised(domain: &str, service: Service, host: &str, dnssec_secure: bool) -> Self {
-        let host = host_name(host);
+        let host = canonical_host(host);
         Self {
             service,
             reference_identities: reference_identities(domain, service, &host, dnssec_secure),
@@ -133,11 +134,6 @@ impl Subject {
     pub fn reference_identities(&self) -> &[ReferenceIdentity] {
         &self.reference_identities
     }
-}
-
-/// A host name as compared: lower case, without the trailing dot.
-fn host_name(host: &str) -> String {
-    host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
 }
 
 /// Verification options.
