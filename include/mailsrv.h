@@ -198,6 +198,26 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_ALPN_MISMATCH = 503,
   /**
+   * The autoconfig document exceeds a size, depth or count limit.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE = 600,
+  /**
+   * The autoconfig document is not UTF-8.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_ENCODING = 601,
+  /**
+   * The autoconfig document has a DOCTYPE; DTDs and entities are refused.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_DOCTYPE = 602,
+  /**
+   * The autoconfig document is not well-formed XML.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_MALFORMED = 603,
+  /**
+   * The document is not a clientConfig with an emailProvider.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_WRONG_ROOT = 604,
+  /**
    * An internal invariant was broken; please report it.
    */
   MAILSRV_RESULT_INTERNAL = 900,
