@@ -9,7 +9,7 @@ use roxmltree::{Document, Node};
 use super::model::{
     Autoconfig, AutoconfigDiagnostic, AutoconfigIssue, Direction, OAuth2, SectionRef,
 };
-use super::placeholders::{Field, substitute};
+use super::placeholders::{Field, address_in_url_host, substitute};
 use super::server::{children, read_server, text_of};
 use super::url::check_url;
 use crate::dns::{canonical_host, host_problem};
@@ -204,6 +204,9 @@ fn oauth2(block: Node<'_, '_>, address: &EmailAddress) -> Result<OAuth2, String>
         let Some(template) = field(name) else {
             return Ok(None);
         };
+        if let Some(placeholder) = address_in_url_host(&template) {
+            return Err(format!("`<{name}>` uses {placeholder} in its host"));
+        }
         let url = substitute(&template, address, Field::Url).text;
         check_url(&url, true).map_err(|why| format!("`<{name}>`: {why}"))?;
         Ok(Some(url))

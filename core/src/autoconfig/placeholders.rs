@@ -73,6 +73,18 @@ pub(crate) fn substitute(template: &str, address: &EmailAddress, field: Field) -
     out
 }
 
+/// The first placeholder other than `%EMAILDOMAIN%` in the host part of an URL template (between
+/// `://` and the next `/`, `?` or `#`): there it would let the address choose the server
+/// (decision D24), percent-encoded or not.
+pub(crate) fn address_in_url_host(template: &str) -> Option<&'static str> {
+    let rest = &template[template.find("://").map_or(0, |i| i + 3)..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    PLACEHOLDERS[..2]
+        .iter()
+        .copied()
+        .find(|p| authority.contains(p))
+}
+
 /// True when `s` starts with `%` and two hexadecimal digits.
 fn is_percent_escape(s: &str) -> bool {
     let b = s.as_bytes();
@@ -133,6 +145,22 @@ mod tests {
         let s = substitute("%EMAILLOCALPART%", &a, Field::Host);
         assert_eq!(s.refused, Some("%EMAILLOCALPART%"));
         assert_eq!(s.text, "%EMAILLOCALPART%");
+    }
+
+    #[test]
+    fn d24_url_hosts_take_only_the_domain() {
+        assert_eq!(
+            address_in_url_host("https://%EMAILLOCALPART%.example.net/x"),
+            Some("%EMAILLOCALPART%")
+        );
+        assert_eq!(
+            address_in_url_host("https://x.example.net:%EMAILADDRESS%/"),
+            Some("%EMAILADDRESS%")
+        );
+        assert_eq!(
+            address_in_url_host("https://mail.%EMAILDOMAIN%/u/%EMAILLOCALPART%?a=%EMAILADDRESS%"),
+            None
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use roxmltree::Node;
 use super::model::{
     Authentication, AutoconfigDiagnostic, AutoconfigIssue, SectionRef, Server,
 };
-use super::placeholders::{Field, substitute};
+use super::placeholders::{Field, address_in_url_host, substitute};
 use super::url::check_url;
 use crate::dns::{canonical_host, host_problem};
 use crate::identity::EmailAddress;
@@ -114,7 +114,18 @@ pub(super) fn read_server(
                     "it has neither `<hostname>` nor `<url>`".into(),
                 );
             };
-            let url = substitute(&text_of(url), address, Field::Url).text;
+            let template = text_of(url);
+            if let Some(placeholder) = address_in_url_host(&template) {
+                return notes.drop_section(
+                    AutoconfigIssue::UnsafePlaceholder,
+                    format!(
+                        "the URL `{}` uses {placeholder} in its host, which would let the \
+                         email address choose the server",
+                        template.escape_debug()
+                    ),
+                );
+            }
+            let url = substitute(&template, address, Field::Url).text;
             match check_url(&url, false) {
                 Ok(server) => (server.host, server.port, server.security, Some(url)),
                 Err(why) => return notes.drop_section(AutoconfigIssue::InvalidUrl, why),
