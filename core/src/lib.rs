@@ -38,7 +38,7 @@
 //! | `error`, `service`, `diagnostic`, `limits` | the error table, the service vocabulary, diagnostics and shared caps |
 //! | `identity` | the email address, the user's domain, reference identities |
 //! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
-//! | `autoconfig` | provider autoconfig and ISPDB documents, read safely for one address |
+//! | `autoconfig` | provider autoconfig and ISPDB documents, read safely for one address (feature `autoconfig`) |
 //! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
 //! | `negotiate` | the IMAP/POP3/SMTP negotiator up to TLS and the login |
 //! | `verify` | certificate chains and server identity (feature `verify`) |
@@ -47,6 +47,7 @@
 //! Everything public is re-exported here; `autoconfig`, `negotiate`, `exit`, `explain` and `zone` are also
 //! public modules, for their own vocabularies.
 
+#[cfg(feature = "autoconfig")]
 pub mod autoconfig;
 mod diagnostic;
 mod dns;
@@ -60,6 +61,7 @@ mod service;
 #[cfg(feature = "verify")]
 mod verify;
 
+#[cfg(feature = "autoconfig")]
 pub use autoconfig::Autoconfig;
 pub use diagnostic::{Diagnostic, DiagnosticCode};
 pub use dns::{

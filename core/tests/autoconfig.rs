@@ -2,6 +2,7 @@
 //! error (`AUTOCONFIG_*`) or trimmed with a typed diagnostic, and the rest of the document is
 //! used. Also the two format versions (1.1 as the ISPDB uses it, the draft's 1.2).
 
+#![cfg(feature = "autoconfig")]
 #![allow(clippy::unwrap_used, reason = "a failing unwrap is a failing test")]
 
 use mailsrv::autoconfig::{
@@ -303,6 +304,7 @@ fn d25_wrong_roots_are_refused() {
         "<emailProvider><domain>example.net</domain></emailProvider>",
         "<clientConfig version=\"1.1\"><domain>example.net</domain></clientConfig>",
         "<clientConfig><clientConfig><emailProvider/></clientConfig></clientConfig>",
+        "<html><emailProvider><domain>example.net</domain></emailProvider></html>",
     ] {
         assert_eq!(parse(xml).unwrap_err(), ErrorCode::AutoconfigWrongRoot, "{xml}");
     }
@@ -486,7 +488,9 @@ fn d25_only_utf8_is_read() {
         .into_iter()
         .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
-    assert_eq!(refused(&utf16le), ErrorCode::AutoconfigEncoding);
+    let err = Autoconfig::parse(&utf16le, &alice()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AutoconfigEncoding);
+    assert!(err.message().contains("UTF-16 byte-order mark"), "{err}");
     let utf16be_no_bom: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
     assert_eq!(refused(&utf16be_no_bom), ErrorCode::AutoconfigEncoding);
     let latin1 = xml.replace("UTF-8", "ISO-8859-1");
@@ -566,4 +570,20 @@ fn d25_oauth2_is_passed_through_only_when_well_formed() {
         assert!(config.oauth2.is_none(), "{bad}");
         assert_eq!(codes(&config), [AutoconfigIssue::InvalidOAuth2], "{bad}");
     }
+}
+
+#[test]
+fn d25_diagnostics_name_the_reason() {
+    let message = |section: &str| {
+        let config = parse(&doc(section)).unwrap();
+        assert!(config.incoming.is_empty(), "{section}");
+        config.diagnostics[0].message.clone()
+    };
+    for host in ["%REALNAME%.example.net", "imap.%EMAILDOMAIN"] {
+        let m = message(&imap(host, "993", "SSL"));
+        assert!(m.contains("still holds a placeholder"), "{m}");
+        assert!(m.starts_with("incomingServer 1 (imap): "), "{m}");
+    }
+    let m = message("<incomingServer type=\"jmap\"><url>https://u@jmap.example.net/</url></incomingServer>");
+    assert!(m.contains("user information"), "{m}");
 }

@@ -11,7 +11,11 @@ mod wire;
 
 #[cfg(feature = "zone")]
 pub(crate) use names::presentation_name;
-pub(crate) use names::{canonical_host, host_problem, is_within, target_problem};
+#[cfg(any(feature = "verify", feature = "autoconfig"))]
+pub(crate) use names::canonical_host;
+#[cfg(feature = "autoconfig")]
+pub(crate) use names::host_problem;
+pub(crate) use names::{is_within, target_problem};
 pub use outcome::{DnssecStatus, Lookup, Outcome};
 pub(crate) use query::build_query;
 pub use query::{Question, address_queries};

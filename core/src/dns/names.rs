@@ -72,8 +72,10 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
 }
 
 /// Longest host name in presentation form without the trailing dot (RFC 1035 §2.3.4).
+#[cfg(feature = "autoconfig")]
 const MAX_HOST_LEN: usize = 253;
 /// Longest label (RFC 1035 §2.3.4).
+#[cfg(feature = "autoconfig")]
 const MAX_LABEL_LEN: usize = 63;
 
 /// Why a host name named by a document rather than by DNS (an autoconfig `<hostname>`, an URL's
@@ -81,6 +83,7 @@ const MAX_LABEL_LEN: usize = 63;
 /// rule ([`target_problem`]) first — which already refuses spaces, URLs, `%`, `[`, `:` and `@` —
 /// then what DNS itself would refuse (labels over 63 octets, names over 253) and IP literals: a
 /// name whose last label is all digits (`192.0.2.1`) is an address, not a host name.
+#[cfg(feature = "autoconfig")]
 pub(crate) fn host_problem(host: &str) -> Option<String> {
     if host.is_empty() {
         return Some("the host name is empty".to_owned());
@@ -141,6 +144,7 @@ mod tests {
         assert!(target_problem("a..example").is_some());
     }
 
+    #[cfg(feature = "autoconfig")]
     #[test]
     fn document_hosts_follow_the_target_rule_and_refuse_ip_literals_and_overlong_names() {
         assert!(host_problem("imap.example.net").is_none());
