@@ -587,3 +587,36 @@ fn d25_diagnostics_name_the_reason() {
     let m = message("<incomingServer type=\"jmap\"><url>https://u@jmap.example.net/</url></incomingServer>");
     assert!(m.contains("user information"), "{m}");
 }
+
+// ---- the shared fixture ----------------------------------------------------------------------
+
+/// testdata/autoconfig/mixed.xml parses to testdata/autoconfig/mixed.json (pretty JSON with a
+/// final newline), which the C and JS tests compare with their own output byte for byte.
+/// `MAILSRV_UPDATE_EXPECTED=1` rewrites it (review the diff).
+#[test]
+fn d25_the_shared_fixture_parses_to_its_expected_json() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/autoconfig");
+    let xml = std::fs::read(dir.join("mixed.xml")).unwrap();
+    let config = Autoconfig::parse(&xml, &alice()).unwrap();
+    let json = serde_json::to_string_pretty(&config).unwrap() + "\n";
+    if std::env::var_os("MAILSRV_UPDATE_EXPECTED").is_some() {
+        std::fs::write(dir.join("mixed.json"), &json).unwrap();
+    }
+    assert_eq!(json, std::fs::read_to_string(dir.join("mixed.json")).unwrap());
+    // What the fixture exists for, independently of the expected file.
+    let hosts: Vec<_> = config.incoming.iter().map(|s| s.host.as_str()).collect();
+    assert_eq!(hosts, ["imap.example.net", "jmap.example.net"]);
+    assert_eq!(config.outgoing.len(), 1);
+    assert_eq!(
+        codes(&config),
+        [
+            AutoconfigIssue::InvalidDomain,
+            AutoconfigIssue::UnsafePlaceholder,
+            AutoconfigIssue::InvalidHost,
+            AutoconfigIssue::InvalidPort,
+            AutoconfigIssue::UnknownSocketType,
+            AutoconfigIssue::UnknownAuthentication,
+            AutoconfigIssue::DuplicateServer,
+        ]
+    );
+}

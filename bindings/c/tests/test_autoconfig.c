@@ -48,6 +48,31 @@ int main(void) {
     mailsrv_autoconfig_free(config);
     mailsrv_autoconfig_free(NULL);
 
+    /* The shared fixture gives the same pretty JSON as Rust and JS (testdata/autoconfig/). */
+    {
+        size_t xml_len = 0, want_len = 0;
+        char *xml = read_file("../../testdata/autoconfig/mixed.xml", &xml_len);
+        char *want = read_file("../../testdata/autoconfig/mixed.json", &want_len);
+        CHECK(xml != NULL && want != NULL);
+        mailsrv_autoconfig *c = NULL;
+        if (xml && want) CHECK_RESULT(parse(xml, xml_len, email, &c), MAILSRV_RESULT_OK);
+        if (c) {
+            size_t got = 0;
+            CHECK_RESULT(mailsrv_autoconfig_json(c, 1, NULL, 0, &got), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+            char *pretty = malloc(got + 1);
+            CHECK(pretty != NULL);
+            if (pretty) {
+                CHECK_RESULT(mailsrv_autoconfig_json(c, 1, (uint8_t *)pretty, got, &got), MAILSRV_RESULT_OK);
+                /* The expected file ends with a newline. */
+                CHECK(got + 1 == want_len && memcmp(pretty, want, got) == 0);
+                free(pretty);
+            }
+            mailsrv_autoconfig_free(c);
+        }
+        free(xml);
+        free(want);
+    }
+
     /* D25: refused documents give typed results and no handle. */
     struct { const char *doc; mailsrv_result expected; } refused[] = {
         {"<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><clientConfig>&x;</clientConfig>",
