@@ -151,7 +151,10 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
             .filter(|p| p.extension().is_some_and(|x| x == "xml"))
             .collect(),
         Err(e) => {
-            say(out, format!("corpus ispdb: cannot read {}: {e}", dir.display()));
+            say(
+                out,
+                format!("corpus ispdb: cannot read {}: {e}", dir.display()),
+            );
             return false;
         }
     };
@@ -160,7 +163,11 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
     let (mut sections, mut offered, mut dropped) = (0usize, 0usize, 0usize);
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for path in &files {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let mut fail = |why: String| failures.push(format!("{name}: {why}"));
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
@@ -190,7 +197,11 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
         };
         for d in &config.diagnostics {
             *reasons
-                .entry(serde_json::to_string(&d.code).unwrap_or_default().replace('"', ""))
+                .entry(
+                    serde_json::to_string(&d.code)
+                        .unwrap_or_default()
+                        .replace('"', ""),
+                )
                 .or_default() += 1;
         }
         let named = |direction: Direction, index: u32| {
@@ -211,18 +222,28 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
                 if named(s.direction, s.index) {
                     dropped += 1;
                 } else {
-                    fail(format!("{label} is neither in the output nor in a diagnostic"));
+                    fail(format!(
+                        "{label} is neither in the output nor in a diagnostic"
+                    ));
                 }
                 continue;
             };
             offered += 1;
             if let Some(host) = &s.hostname {
-                let expected = host.replace("%EMAILDOMAIN%", address.domain()).to_ascii_lowercase();
+                let expected = host
+                    .replace("%EMAILDOMAIN%", address.domain())
+                    .to_ascii_lowercase();
                 if server.host != expected {
-                    fail(format!("{label}: host {} but the file says {expected}", server.host));
+                    fail(format!(
+                        "{label}: host {} but the file says {expected}",
+                        server.host
+                    ));
                 }
                 if s.port.as_deref() != Some(server.port.to_string().as_str()) {
-                    fail(format!("{label}: port {} but the file says {:?}", server.port, s.port));
+                    fail(format!(
+                        "{label}: port {} but the file says {:?}",
+                        server.port, s.port
+                    ));
                 }
                 match s.socket_type.as_deref().and_then(security_word) {
                     Some(sec) if sec == server.security => {}
@@ -232,7 +253,9 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
                     )),
                 }
             } else if server.url.is_none() {
-                fail(format!("{label}: no <hostname> in the file, and no URL in the output"));
+                fail(format!(
+                    "{label}: no <hostname> in the file, and no URL in the output"
+                ));
             }
         }
         for (direction, list) in [
@@ -253,14 +276,18 @@ fn replay_ispdb(dir: &Path, out: &mut impl Write) -> bool {
             }
         }
         for body in elements(&text, "domain") {
-            let claimed = body[body.find('>').map_or(0, |i| i + 1)..].trim().to_ascii_lowercase();
+            let claimed = body[body.find('>').map_or(0, |i| i + 1)..]
+                .trim()
+                .to_ascii_lowercase();
             let known = config.domains.contains(&claimed)
                 || config.mx_domains.contains(&claimed)
                 || config.diagnostics.iter().any(|d| {
                     d.code == AutoconfigIssue::InvalidDomain && d.message.contains(&claimed)
                 });
             if !known {
-                fail(format!("<domain> {claimed} is neither claimed nor in a diagnostic"));
+                fail(format!(
+                    "<domain> {claimed} is neither claimed nor in a diagnostic"
+                ));
             }
         }
     }

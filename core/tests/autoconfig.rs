@@ -89,7 +89,15 @@ fn d25_a_1_1_document_gives_its_servers_in_document_order_with_everything_substi
     let incoming: Vec<_> = config
         .incoming
         .iter()
-        .map(|s| (s.protocol.as_str(), s.host.as_str(), s.port, s.security, s.section))
+        .map(|s| {
+            (
+                s.protocol.as_str(),
+                s.host.as_str(),
+                s.port,
+                s.security,
+                s.section,
+            )
+        })
         .collect();
     assert_eq!(
         incoming,
@@ -99,7 +107,10 @@ fn d25_a_1_1_document_gives_its_servers_in_document_order_with_everything_substi
             ("pop3", "pop.example.net", 110, Security::Cleartext, 3),
         ]
     );
-    assert_eq!(config.incoming[0].username.as_deref(), Some("alice@example.net"));
+    assert_eq!(
+        config.incoming[0].username.as_deref(),
+        Some("alice@example.net")
+    );
     assert_eq!(config.incoming[2].username, None);
     assert_eq!(config.incoming[2].authentication, [Authentication::None]);
     let smtp = &config.outgoing[0];
@@ -112,7 +123,10 @@ fn d25_a_1_1_document_gives_its_servers_in_document_order_with_everything_substi
     assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
     let json = serde_json::to_value(&config).unwrap();
     assert_eq!(json["outgoing"][0]["security"], "starttls");
-    assert_eq!(json["outgoing"][0]["authentication"][1], "password-encrypted");
+    assert_eq!(
+        json["outgoing"][0]["authentication"][1],
+        "password-encrypted"
+    );
     assert_eq!(json["incoming"][0]["security"], "implicit-tls");
 }
 
@@ -151,7 +165,12 @@ fn d25_a_1_2_document_ignores_what_it_does_not_know_and_reads_url_types() {
     assert_eq!(config.mx_domains, ["mx.example-hoster.com"]);
     let jmap = &config.incoming[0];
     assert_eq!(
-        (jmap.protocol.as_str(), jmap.host.as_str(), jmap.port, jmap.security),
+        (
+            jmap.protocol.as_str(),
+            jmap.host.as_str(),
+            jmap.port,
+            jmap.security
+        ),
         ("jmap", "jmap.example.net", 443, Security::ImplicitTls)
     );
     assert_eq!(
@@ -167,11 +186,17 @@ fn d25_a_1_2_document_ignores_what_it_does_not_know_and_reads_url_types() {
         ]
     );
     assert_eq!(jmap.mail_protocol(), None);
-    assert_eq!(config.incoming[1].authentication, [Authentication::TlsClientCert]);
+    assert_eq!(
+        config.incoming[1].authentication,
+        [Authentication::TlsClientCert]
+    );
     assert_eq!(config.outgoing.len(), 1);
     let oauth = config.oauth2.unwrap();
     assert_eq!(oauth.issuer, "login.example.net");
-    assert_eq!(oauth.token_url.as_deref(), Some("https://login.example.net/token"));
+    assert_eq!(
+        oauth.token_url.as_deref(),
+        Some("https://login.example.net/token")
+    );
     assert_eq!(oauth.client_id.as_deref(), Some("any"));
     assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
 }
@@ -209,7 +234,9 @@ fn d25_entity_expansion_billion_laughs_is_refused() {
         dtd.push_str(&format!("<!ENTITY l{i} \"{prev}\">"));
     }
     dtd.push_str("]>");
-    let xml = format!("{dtd}<clientConfig><emailProvider><displayName>&l9;</displayName></emailProvider></clientConfig>");
+    let xml = format!(
+        "{dtd}<clientConfig><emailProvider><displayName>&l9;</displayName></emailProvider></clientConfig>"
+    );
     assert_eq!(refused(xml.as_bytes()), ErrorCode::AutoconfigDoctype);
 }
 
@@ -221,7 +248,11 @@ fn d25_any_doctype_is_refused_even_empty_lower_case_or_in_a_comment() {
         "<clientConfig><!-- <!DOCTYPE x> --><emailProvider/></clientConfig>",
         "<clientConfig><emailProvider><![CDATA[<!ENTITY x \"y\">]]></emailProvider></clientConfig>",
     ] {
-        assert_eq!(refused(xml.as_bytes()), ErrorCode::AutoconfigDoctype, "{xml}");
+        assert_eq!(
+            refused(xml.as_bytes()),
+            ErrorCode::AutoconfigDoctype,
+            "{xml}"
+        );
     }
 }
 
@@ -230,8 +261,14 @@ fn d25_an_undeclared_entity_reference_is_malformed_and_predefined_ones_stay_text
     let xml = doc(&imap("&evil;", "993", "SSL"));
     assert_eq!(refused(xml.as_bytes()), ErrorCode::AutoconfigMalformed);
     // `&amp;` becomes `&`, which no host name holds.
-    dropped_with(&imap("mail&amp;.example.net", "993", "SSL"), AutoconfigIssue::InvalidHost);
-    dropped_with(&imap("mail&#46;&#x2F;x", "993", "SSL"), AutoconfigIssue::InvalidHost);
+    dropped_with(
+        &imap("mail&amp;.example.net", "993", "SSL"),
+        AutoconfigIssue::InvalidHost,
+    );
+    dropped_with(
+        &imap("mail&#46;&#x2F;x", "993", "SSL"),
+        AutoconfigIssue::InvalidHost,
+    );
 }
 
 // ---- size and shape ------------------------------------------------------------------------
@@ -259,7 +296,10 @@ fn d25_deep_documents_are_refused() {
     let deep = doc(&nest(AUTOCONFIG_MAX_DEPTH - 1));
     assert_eq!(parse(&deep).unwrap_err(), ErrorCode::AutoconfigTooLarge);
     let very_deep = doc(&nest(9000));
-    assert_eq!(parse(&very_deep).unwrap_err(), ErrorCode::AutoconfigTooLarge);
+    assert_eq!(
+        parse(&very_deep).unwrap_err(),
+        ErrorCode::AutoconfigTooLarge
+    );
 }
 
 #[test]
@@ -276,7 +316,13 @@ fn d25_too_many_sections_or_domains_are_refused() {
             .map(|i| imap(&format!("imap{i}.example.net"), "993", "SSL"))
             .collect::<String>()
     };
-    assert_eq!(parse(&doc(&servers(AUTOCONFIG_MAX_SERVERS))).unwrap().incoming.len(), AUTOCONFIG_MAX_SERVERS);
+    assert_eq!(
+        parse(&doc(&servers(AUTOCONFIG_MAX_SERVERS)))
+            .unwrap()
+            .incoming
+            .len(),
+        AUTOCONFIG_MAX_SERVERS
+    );
     assert_eq!(
         parse(&doc(&servers(AUTOCONFIG_MAX_SERVERS + 1))).unwrap_err(),
         ErrorCode::AutoconfigTooLarge
@@ -288,7 +334,10 @@ fn d25_too_many_sections_or_domains_are_refused() {
     };
     // `doc` adds one domain of its own.
     assert_eq!(
-        parse(&doc(&domains(AUTOCONFIG_MAX_DOMAINS - 1))).unwrap().domains.len(),
+        parse(&doc(&domains(AUTOCONFIG_MAX_DOMAINS - 1)))
+            .unwrap()
+            .domains
+            .len(),
         AUTOCONFIG_MAX_DOMAINS
     );
     assert_eq!(
@@ -306,10 +355,25 @@ fn d25_wrong_roots_are_refused() {
         "<clientConfig><clientConfig><emailProvider/></clientConfig></clientConfig>",
         "<html><emailProvider><domain>example.net</domain></emailProvider></html>",
     ] {
-        assert_eq!(parse(xml).unwrap_err(), ErrorCode::AutoconfigWrongRoot, "{xml}");
+        assert_eq!(
+            parse(xml).unwrap_err(),
+            ErrorCode::AutoconfigWrongRoot,
+            "{xml}"
+        );
     }
-    for xml in ["", "   ", "{\"json\": true}", "<clientConfig>", "<a/><b/>", "<clientConfig><emailProvider></clientConfig>"] {
-        assert_eq!(parse(xml).unwrap_err(), ErrorCode::AutoconfigMalformed, "{xml:?}");
+    for xml in [
+        "",
+        "   ",
+        "{\"json\": true}",
+        "<clientConfig>",
+        "<a/><b/>",
+        "<clientConfig><emailProvider></clientConfig>",
+    ] {
+        assert_eq!(
+            parse(xml).unwrap_err(),
+            ErrorCode::AutoconfigMalformed,
+            "{xml:?}"
+        );
     }
 }
 
@@ -318,7 +382,10 @@ fn d25_wrong_roots_are_refused() {
 #[test]
 fn d25_bad_ports_drop_the_section() {
     for port in ["0", "65536", "-1", "99a", "", "0x3e1", "+993", "9 93"] {
-        dropped_with(&imap("imap.example.net", port, "SSL"), AutoconfigIssue::InvalidPort);
+        dropped_with(
+            &imap("imap.example.net", port, "SSL"),
+            AutoconfigIssue::InvalidPort,
+        );
     }
     dropped_with(
         "<incomingServer type=\"imap\"><hostname>imap.example.net</hostname>\
@@ -332,7 +399,10 @@ fn d25_bad_ports_drop_the_section() {
 #[test]
 fn d25_bad_socket_types_drop_the_section_and_the_first_known_one_wins() {
     for socket in ["TLS", "ssl/tls", "", "implicit-tls"] {
-        dropped_with(&imap("imap.example.net", "993", socket), AutoconfigIssue::UnknownSocketType);
+        dropped_with(
+            &imap("imap.example.net", "993", socket),
+            AutoconfigIssue::UnknownSocketType,
+        );
     }
     dropped_with(
         "<incomingServer type=\"imap\"><hostname>imap.example.net</hostname><port>993</port>\
@@ -358,7 +428,9 @@ fn d25_unknown_authentication_is_skipped_and_a_section_with_none_known_is_droppe
         )
     };
     dropped_with(
-        &section("<authentication>magic</authentication><authentication system=\"x\">PLAIN</authentication>"),
+        &section(
+            "<authentication>magic</authentication><authentication system=\"x\">PLAIN</authentication>",
+        ),
         AutoconfigIssue::UnknownAuthentication,
     );
     let config = parse(&doc(&section(
@@ -396,7 +468,12 @@ fn d25_bad_host_names_drop_the_section() {
         "<incomingServer type=\"imap\"><port>993</port><socketType>SSL</socketType></incomingServer>",
         AutoconfigIssue::InvalidHost,
     );
-    for url in ["https://192.0.2.1/jmap", "ftp://jmap.example.net/", "https://u@jmap.example.net/", "jmap.example.net"] {
+    for url in [
+        "https://192.0.2.1/jmap",
+        "ftp://jmap.example.net/",
+        "https://u@jmap.example.net/",
+        "jmap.example.net",
+    ] {
         dropped_with(
             &format!("<incomingServer type=\"imap\"><url>{url}</url></incomingServer>"),
             AutoconfigIssue::InvalidUrl,
@@ -427,10 +504,19 @@ fn d24_a_local_part_cannot_choose_the_host() {
     // The local part holds a placeholder and host-name metacharacters.
     let evil = EmailAddress::parse("%EMAILDOMAIN%.evil.example#@example.net").unwrap();
     let parse_for = |xml: &str| Autoconfig::parse(xml.as_bytes(), &evil).unwrap();
-    for host in ["%EMAILLOCALPART%.example.net", "%EMAILLOCALPART%", "%EMAILADDRESS%", "x.%EMAILADDRESS%"] {
+    for host in [
+        "%EMAILLOCALPART%.example.net",
+        "%EMAILLOCALPART%",
+        "%EMAILADDRESS%",
+        "x.%EMAILADDRESS%",
+    ] {
         let config = parse_for(&doc(&format!("{}{GOOD_SMTP}", imap(host, "993", "SSL"))));
         assert!(config.incoming.is_empty(), "{host}: {config:?}");
-        assert_eq!(config.diagnostics[0].code, AutoconfigIssue::UnsafePlaceholder, "{host}");
+        assert_eq!(
+            config.diagnostics[0].code,
+            AutoconfigIssue::UnsafePlaceholder,
+            "{host}"
+        );
     }
     let jmap = |url: &str| {
         doc(&format!(
@@ -438,10 +524,17 @@ fn d24_a_local_part_cannot_choose_the_host() {
              </incomingServer>"
         ))
     };
-    for url in ["https://%EMAILLOCALPART%.example.net/", "https://jmap.example.net:%EMAILADDRESS%/"] {
+    for url in [
+        "https://%EMAILLOCALPART%.example.net/",
+        "https://jmap.example.net:%EMAILADDRESS%/",
+    ] {
         let config = parse_for(&jmap(url));
         assert!(config.incoming.is_empty(), "{url}");
-        assert_eq!(config.diagnostics[0].code, AutoconfigIssue::UnsafePlaceholder, "{url}");
+        assert_eq!(
+            config.diagnostics[0].code,
+            AutoconfigIssue::UnsafePlaceholder,
+            "{url}"
+        );
     }
     // In a path it is percent-encoded, so it cannot add a query, fragment or path segment.
     let config = parse_for(&jmap("https://jmap.%EMAILDOMAIN%/u/%EMAILLOCALPART%"));
@@ -463,8 +556,15 @@ fn d24_a_local_part_cannot_choose_the_host() {
 #[test]
 fn d24_xml_metacharacters_in_the_local_part_stay_text() {
     let odd = EmailAddress::parse("\"a<b>&c\"@example.net").unwrap();
-    let config = Autoconfig::parse(doc(&imap("imap.%EMAILDOMAIN%", "993", "SSL")).as_bytes(), &odd).unwrap();
-    assert_eq!(config.incoming[0].username.as_deref(), Some("\"a<b>&c\"@example.net"));
+    let config = Autoconfig::parse(
+        doc(&imap("imap.%EMAILDOMAIN%", "993", "SSL")).as_bytes(),
+        &odd,
+    )
+    .unwrap();
+    assert_eq!(
+        config.incoming[0].username.as_deref(),
+        Some("\"a<b>&c\"@example.net")
+    );
     assert_eq!(config.incoming[0].host, "imap.example.net");
 }
 
@@ -475,7 +575,10 @@ fn d24_a_stray_percent_in_a_username_is_kept_with_a_diagnostic() {
          <socketType>SSL</socketType><username>%EMAILADDRESS</username></incomingServer>",
     );
     let config = parse(&xml).unwrap();
-    assert_eq!(config.incoming[0].username.as_deref(), Some("%EMAILADDRESS"));
+    assert_eq!(
+        config.incoming[0].username.as_deref(),
+        Some("%EMAILADDRESS")
+    );
     assert_eq!(codes(&config), [AutoconfigIssue::UnknownPlaceholder]);
 }
 
@@ -496,7 +599,10 @@ fn d25_only_utf8_is_read() {
     let latin1 = xml.replace("UTF-8", "ISO-8859-1");
     assert_eq!(refused(latin1.as_bytes()), ErrorCode::AutoconfigEncoding);
     let mut invalid = doc("<displayName>Caf\u{e9}</displayName>").into_bytes();
-    let at = invalid.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    let at = invalid
+        .windows(2)
+        .position(|w| w == "é".as_bytes())
+        .unwrap();
     invalid.splice(at..at + 2, [0xE9]);
     assert_eq!(refused(&invalid), ErrorCode::AutoconfigEncoding);
     // A UTF-8 byte-order mark is skipped; no declaration means UTF-8.
@@ -513,12 +619,20 @@ fn d25_only_utf8_is_read() {
 #[test]
 fn d25_duplicates_are_dropped_with_a_diagnostic() {
     let same = imap("imap.example.net", "993", "SSL");
-    let config = parse(&doc(&format!("{same}{}{same}", imap("IMAP.example.net.", "993", "SSL")))).unwrap();
+    let config = parse(&doc(&format!(
+        "{same}{}{same}",
+        imap("IMAP.example.net.", "993", "SSL")
+    )))
+    .unwrap();
     assert_eq!(config.incoming.len(), 1);
     assert_eq!(codes(&config), [AutoconfigIssue::DuplicateServer; 2]);
     assert_eq!(config.diagnostics[1].section.unwrap().index, 3);
     // The same host on another port or security is another server.
-    let config = parse(&doc(&format!("{same}{}", imap("imap.example.net", "143", "STARTTLS")))).unwrap();
+    let config = parse(&doc(&format!(
+        "{same}{}",
+        imap("imap.example.net", "143", "STARTTLS")
+    )))
+    .unwrap();
     assert_eq!(config.incoming.len(), 2);
 
     dropped_with(
@@ -557,7 +671,10 @@ fn d25_oauth2_is_passed_through_only_when_well_formed() {
         <authURL>https://login.example.net/a</authURL><tokenURL>https://login.example.net/t</tokenURL></oAuth2>";
     let config = parse(&with(&format!("{good}{good}"))).unwrap();
     let o = config.oauth2.as_ref().unwrap();
-    assert_eq!((o.issuer.as_str(), o.scope.as_deref()), ("login.example.net", Some("a b")));
+    assert_eq!(
+        (o.issuer.as_str(), o.scope.as_deref()),
+        ("login.example.net", Some("a b"))
+    );
     assert_eq!(o.auth_url.as_deref(), Some("https://login.example.net/a"));
     assert_eq!(codes(&config), [AutoconfigIssue::DuplicateOAuth2]);
     for bad in [
@@ -584,7 +701,9 @@ fn d25_diagnostics_name_the_reason() {
         assert!(m.contains("still holds a placeholder"), "{m}");
         assert!(m.starts_with("incomingServer 1 (imap): "), "{m}");
     }
-    let m = message("<incomingServer type=\"jmap\"><url>https://u@jmap.example.net/</url></incomingServer>");
+    let m = message(
+        "<incomingServer type=\"jmap\"><url>https://u@jmap.example.net/</url></incomingServer>",
+    );
     assert!(m.contains("user information"), "{m}");
 }
 
@@ -602,7 +721,10 @@ fn d25_the_shared_fixture_parses_to_its_expected_json() {
     if std::env::var_os("MAILSRV_UPDATE_EXPECTED").is_some() {
         std::fs::write(dir.join("mixed.json"), &json).unwrap();
     }
-    assert_eq!(json, std::fs::read_to_string(dir.join("mixed.json")).unwrap());
+    assert_eq!(
+        json,
+        std::fs::read_to_string(dir.join("mixed.json")).unwrap()
+    );
     // What the fixture exists for, independently of the expected file.
     let hosts: Vec<_> = config.incoming.iter().map(|s| s.host.as_str()).collect();
     assert_eq!(hosts, ["imap.example.net", "jmap.example.net"]);

@@ -35,7 +35,8 @@ pub unsafe extern "C" fn mailsrv_autoconfig_parse(
             return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
         }
         // SAFETY: caller contracts for the two inputs.
-        let (document, email) = unsafe { (bytes(document, document_len)?, text(email, email_len)?) };
+        let (document, email) =
+            unsafe { (bytes(document, document_len)?, text(email, email_len)?) };
         let address = EmailAddress::parse(email)?;
         let inner = Autoconfig::parse(document, &address)?;
         // SAFETY: out checked non-NULL above.

@@ -69,7 +69,9 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
             let v: VerdictIn = from_js(result, "verdict")?;
             Ok(exit::verify(v.status))
         }
-        "autoconfig" => Ok(exit::autoconfig(!result.is_undefined() && !result.is_null())),
+        "autoconfig" => Ok(exit::autoconfig(
+            !result.is_undefined() && !result.is_null(),
+        )),
         _ => Err(bad_argument(
             "command must be plan, probe, verify, autoconfig, usage or broken-pipe",
         )),

@@ -18,7 +18,10 @@ use crate::identity::EmailAddress;
 use crate::limits::{AUTOCONFIG_MAX_DOMAINS, AUTOCONFIG_MAX_SERVERS};
 
 /// Reads a parsed XML tree as an autoconfig document for `address`.
-pub(super) fn read_document(doc: &Document<'_>, address: &EmailAddress) -> Result<Autoconfig, Error> {
+pub(super) fn read_document(
+    doc: &Document<'_>,
+    address: &EmailAddress,
+) -> Result<Autoconfig, Error> {
     let root = doc.root_element();
     let wrong_root = |why: String| Error::new(ErrorCode::AutoconfigWrongRoot, why);
     if root.tag_name().name() != "clientConfig" {
@@ -59,8 +62,8 @@ pub(super) fn read_document(doc: &Document<'_>, address: &EmailAddress) -> Resul
 
 /// Refuses a provider with more server sections or domains than the documented caps.
 fn check_counts(provider: Node<'_, '_>) -> Result<(), Error> {
-    let servers = children(provider, "incomingServer").count()
-        + children(provider, "outgoingServer").count();
+    let servers =
+        children(provider, "incomingServer").count() + children(provider, "outgoingServer").count();
     let domains = children(provider, "domain").count();
     let too_many = |what: &str, n: usize, max: usize| {
         Error::new(

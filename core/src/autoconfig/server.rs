@@ -4,9 +4,7 @@
 
 use roxmltree::Node;
 
-use super::model::{
-    Authentication, AutoconfigDiagnostic, AutoconfigIssue, SectionRef, Server,
-};
+use super::model::{Authentication, AutoconfigDiagnostic, AutoconfigIssue, SectionRef, Server};
 use super::placeholders::{Field, address_in_url_host, substitute};
 use super::url::check_url;
 use crate::dns::{canonical_host, host_problem};
@@ -252,10 +250,7 @@ fn read_socket_type(node: Node<'_, '_>, notes: &mut Notes<'_>) -> Option<Securit
 /// The `<authentication>` values the parser knows, in document order; unknown ones are noted
 /// and skipped. A section whose values are all unknown is dropped (draft §3.7.4); one with no
 /// `<authentication>` at all is kept with an empty list.
-fn read_authentication(
-    node: Node<'_, '_>,
-    notes: &mut Notes<'_>,
-) -> Option<Vec<Authentication>> {
+fn read_authentication(node: Node<'_, '_>, notes: &mut Notes<'_>) -> Option<Vec<Authentication>> {
     let mut methods = Vec::new();
     let mut seen = false;
     for element in children(node, "authentication") {
@@ -293,7 +288,9 @@ fn authentication(system: Option<&str>, value: &str) -> Option<Authentication> {
         .then(|| value.to_owned())
     };
     match system.map(str::trim) {
-        Some("sasl") => return token(MAX_SASL_NAME).map(|m| Authentication::Sasl(m.to_ascii_uppercase())),
+        Some("sasl") => {
+            return token(MAX_SASL_NAME).map(|m| Authentication::Sasl(m.to_ascii_uppercase()));
+        }
         Some("http") => return token(MAX_TYPE_LEN).map(Authentication::Http),
         Some(_) => return None,
         None => {}

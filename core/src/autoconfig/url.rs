@@ -23,12 +23,11 @@ pub(crate) fn check_url(url: &str, https_only: bool) -> Result<UrlServer, String
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || *c == '\\')
     {
-        return Err(format!(
-            "URL `{}` contains {bad:?}",
-            url.escape_debug()
-        ));
+        return Err(format!("URL `{}` contains {bad:?}", url.escape_debug()));
     }
-    let scheme_end = url.find("://").ok_or_else(|| format!("`{url}` is not an URL"))?;
+    let scheme_end = url
+        .find("://")
+        .ok_or_else(|| format!("`{url}` is not an URL"))?;
     let (security, default_port) = match url[..scheme_end].to_ascii_lowercase().as_str() {
         "https" => (Security::ImplicitTls, 443),
         "http" if !https_only => (Security::Cleartext, 80),

@@ -48,16 +48,15 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Document<'_>, Error> {
             e.valid_up_to()
         ))
     })?;
-    if let Some(declared) = declared_encoding(text) {
-        if !["utf-8", "utf8", "us-ascii"]
+    if let Some(declared) = declared_encoding(text)
+        && !["utf-8", "utf8", "us-ascii"]
             .iter()
             .any(|ok| declared.eq_ignore_ascii_case(ok))
-        {
-            return Err(encoding(format!(
-                "the document declares the encoding `{}`; only UTF-8 is read",
-                declared.escape_debug()
-            )));
-        }
+    {
+        return Err(encoding(format!(
+            "the document declares the encoding `{}`; only UTF-8 is read",
+            declared.escape_debug()
+        )));
     }
     refuse_declarations(text)?;
     let options = ParsingOptions {
@@ -149,7 +148,10 @@ mod tests {
             declared_encoding("<?xml version=\"1.0\" encoding = 'ISO-8859-1'?><a/>"),
             Some("ISO-8859-1")
         );
-        assert_eq!(declared_encoding("<?xml version=\"1.0\"?><a encoding='x'/>"), None);
+        assert_eq!(
+            declared_encoding("<?xml version=\"1.0\"?><a encoding='x'/>"),
+            None
+        );
         assert_eq!(declared_encoding("<a/>"), None);
     }
 }

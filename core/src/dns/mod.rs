@@ -9,12 +9,12 @@ mod response;
 mod srv;
 mod wire;
 
-#[cfg(feature = "zone")]
-pub(crate) use names::presentation_name;
 #[cfg(any(feature = "verify", feature = "autoconfig"))]
 pub(crate) use names::canonical_host;
 #[cfg(feature = "autoconfig")]
 pub(crate) use names::host_problem;
+#[cfg(feature = "zone")]
+pub(crate) use names::presentation_name;
 pub(crate) use names::{is_within, target_problem};
 pub use outcome::{DnssecStatus, Lookup, Outcome};
 pub(crate) use query::build_query;

@@ -113,6 +113,12 @@ mod tests {
     }
 
     #[test]
+    fn autoconfig_is_0_when_read_and_a_usage_error_when_refused() {
+        assert_eq!(autoconfig(true), 0);
+        assert_eq!(autoconfig(false), USAGE);
+    }
+
+    #[test]
     fn plan_is_usable_when_either_side_has_a_candidate() {
         let none = side(false, Status::NotPublished, false);
         let found = side(true, Status::Found, false);
