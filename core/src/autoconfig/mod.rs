@@ -4,7 +4,7 @@
 //! Depends on the error table, the service vocabulary, `identity` (the address) and `dns` (the
 //! host-name rule of SRV targets).
 //!
-//! A document is refused with a typed [`Error`](crate::Error) (`AUTOCONFIG_*`, 6xx) when it
+//! A document is refused with a typed [`Error`] (`AUTOCONFIG_*`, 6xx) when it
 //! cannot be read safely: over a cap ([`AUTOCONFIG_MAX_BYTES`] and the others), not UTF-8, any
 //! DOCTYPE, not well-formed, or not a `clientConfig` with an `emailProvider`. Within a readable
 //! document, a broken section is dropped with an [`AutoconfigDiagnostic`] and the rest is used
