@@ -198,6 +198,26 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_ALPN_MISMATCH = 503,
   /**
+   * The autoconfig document exceeds a size, depth or count limit.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE = 600,
+  /**
+   * The autoconfig document is not UTF-8.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_ENCODING = 601,
+  /**
+   * The autoconfig document has a DOCTYPE; DTDs and entities are refused.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_DOCTYPE = 602,
+  /**
+   * The autoconfig document is not well-formed XML.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_MALFORMED = 603,
+  /**
+   * The document is not a clientConfig with an emailProvider.
+   */
+  MAILSRV_RESULT_AUTOCONFIG_WRONG_ROOT = 604,
+  /**
    * An internal invariant was broken; please report it.
    */
   MAILSRV_RESULT_INTERNAL = 900,
@@ -885,6 +905,11 @@ typedef uint32_t mailsrv_tls_outcome;
 #endif // __cplusplus
 
 /**
+ * A parsed autoconfig document (opaque).
+ */
+typedef struct mailsrv_autoconfig mailsrv_autoconfig;
+
+/**
  * Decoded certificates (opaque), from `mailsrv_certificates_from_pem`.
  */
 typedef struct mailsrv_certificates mailsrv_certificates;
@@ -1251,6 +1276,42 @@ const char *mailsrv_result_message(uint32_t result);
  * (the panic is reported by the process's panic hook first).
  */
 mailsrv_result mailsrv_selftest(bool trigger_panic);
+
+/**
+ * Parses the autoconfig document `document` (`document_len` bytes, as fetched) for the UTF-8
+ * address `email` (`email_len` bytes). A document that can be read gives OK even when sections
+ * were dropped: they are listed in the JSON's `diagnostics`.
+ *
+ * Returns OK with `*out` set to a parsed document the caller owns (free it with
+ * `mailsrv_autoconfig_free`); NULL_PARAMETER for a NULL `out`, or a NULL pointer with a
+ * non-zero length; INVALID_ARGUMENT for an `email` that is not UTF-8; an address code (1xx) for
+ * an address the core refuses; AUTOCONFIG_TOO_LARGE, AUTOCONFIG_ENCODING, AUTOCONFIG_DOCTYPE,
+ * AUTOCONFIG_MALFORMED or AUTOCONFIG_WRONG_ROOT for a refused document.
+ */
+mailsrv_result mailsrv_autoconfig_parse(const uint8_t *document,
+                                        size_t document_len,
+                                        const uint8_t *email,
+                                        size_t email_len,
+                                        mailsrv_autoconfig **out);
+
+/**
+ * The parsed document as JSON (`incoming`, `outgoing`, `domains`, `oauth2`, `diagnostics`,
+ * ...; see docs/rust.md), pretty-printed when `pretty` is non-zero, into the caller's `buf` (as
+ * `mailsrv_plan_json` does).
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `config` or `out_n`.
+ */
+mailsrv_result mailsrv_autoconfig_json(const mailsrv_autoconfig *config,
+                                       uint8_t pretty,
+                                       uint8_t *buf,
+                                       size_t len,
+                                       size_t *out_n);
+
+/**
+ * Frees a parsed document (NULL is allowed).
+ */
+void mailsrv_autoconfig_free(mailsrv_autoconfig *config);
 
 /**
  * Writes the default options, `Options::default()` of the core (RFC 8314 §5.2 secure

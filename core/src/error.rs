@@ -14,7 +14,8 @@ macro_rules! error_codes {
         /// Stable numeric error codes, shared by the Rust, C and JavaScript surfaces.
         ///
         /// Values are grouped by range and never renumbered; retired values stay reserved:
-        /// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 5xx host, 9xx internal. The 5xx
+        /// 1xx input, 2xx DNS, 3xx certificate, 4xx protocol, 5xx host, 6xx autoconfig document,
+        /// 9xx internal. The 5xx
         /// codes are never returned by the core: they are the one spelling of the errors hosts
         /// raise around it (a timeout, a failed connection or TLS handshake), so that every
         /// surface reports errors in one SCREAMING_SNAKE vocabulary.
@@ -98,6 +99,16 @@ error_codes! {
     TlsFailed = 502, "TLS_FAILED", "the TLS handshake failed";
     /// Host: the server selected an ALPN protocol that is not the candidate's (ALPACA).
     AlpnMismatch = 503, "ALPN_MISMATCH", "the server selected an ALPN protocol that is not a mail protocol";
+    /// The autoconfig document exceeds a documented size, depth, node, section or domain cap.
+    AutoconfigTooLarge = 600, "AUTOCONFIG_TOO_LARGE", "the autoconfig document exceeds a size, depth or count limit";
+    /// The autoconfig document is not UTF-8 (invalid bytes, UTF-16, another declared encoding).
+    AutoconfigEncoding = 601, "AUTOCONFIG_ENCODING", "the autoconfig document is not UTF-8";
+    /// The autoconfig document has a DOCTYPE or an entity declaration (never read or expanded).
+    AutoconfigDoctype = 602, "AUTOCONFIG_DOCTYPE", "the autoconfig document has a DOCTYPE; DTDs and entities are refused";
+    /// The autoconfig document is not well-formed XML.
+    AutoconfigMalformed = 603, "AUTOCONFIG_MALFORMED", "the autoconfig document is not well-formed XML";
+    /// The document's root is not `clientConfig`, or it has no `emailProvider`.
+    AutoconfigWrongRoot = 604, "AUTOCONFIG_WRONG_ROOT", "the document is not a clientConfig with an emailProvider";
     /// An internal invariant was broken; please report it.
     Internal = 900, "INTERNAL", "an internal invariant was broken; please report it";
 }
@@ -189,7 +200,7 @@ mod tests {
     }
 
     /// Each code's position in [`ErrorCode::ALL`] and its documented range (1xx input, 2xx DNS,
-    /// 3xx certificate, 4xx protocol, 5xx host, 9xx internal). The match has no wildcard arm, so a new code
+    /// 3xx certificate, 4xx protocol, 5xx host, 6xx autoconfig document, 9xx internal). The match has no wildcard arm, so a new code
     /// does not compile until it is placed here, and then the test below fails until `ALL` lists it.
     fn documented(code: ErrorCode) -> (usize, u32) {
         use ErrorCode::*;
@@ -219,13 +230,18 @@ mod tests {
             NetworkError => (22, 5),
             TlsFailed => (23, 5),
             AlpnMismatch => (24, 5),
-            Internal => (25, 9),
+            AutoconfigTooLarge => (25, 6),
+            AutoconfigEncoding => (26, 6),
+            AutoconfigDoctype => (27, 6),
+            AutoconfigMalformed => (28, 6),
+            AutoconfigWrongRoot => (29, 6),
+            Internal => (30, 9),
         }
     }
 
     #[test]
     fn every_code_is_listed_once_in_numeric_order_and_in_its_documented_range() {
-        assert_eq!(ErrorCode::ALL.len(), 26, "ALL lists every code once");
+        assert_eq!(ErrorCode::ALL.len(), 31, "ALL lists every code once");
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             let (position, range) = documented(*code);
             assert_eq!(position, i, "{code:?} is out of place in ALL");

@@ -38,14 +38,17 @@
 //! | `error`, `service`, `diagnostic`, `limits` | the error table, the service vocabulary, diagnostics and shared caps |
 //! | `identity` | the email address, the user's domain, reference identities |
 //! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
+//! | `autoconfig` | provider autoconfig and ISPDB documents, read safely for one address (feature `autoconfig`) |
 //! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
 //! | `negotiate` | the IMAP/POP3/SMTP negotiator up to TLS and the login |
 //! | `verify` | certificate chains and server identity (feature `verify`) |
 //! | `host` | what command-line hosts share: exit statuses, the zone-file answerer |
 //!
-//! Everything public is re-exported here; `negotiate`, `exit`, `explain` and `zone` are also
+//! Everything public is re-exported here; `autoconfig`, `negotiate`, `exit`, `explain` and `zone` are also
 //! public modules, for their own vocabularies.
 
+#[cfg(feature = "autoconfig")]
+pub mod autoconfig;
 mod diagnostic;
 mod dns;
 mod error;
@@ -58,6 +61,8 @@ mod service;
 #[cfg(feature = "verify")]
 mod verify;
 
+#[cfg(feature = "autoconfig")]
+pub use autoconfig::Autoconfig;
 pub use diagnostic::{Diagnostic, DiagnosticCode};
 pub use dns::{
     DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,

@@ -4,3 +4,28 @@
 /// certificate than this from the TLS stack, so that the core, not the host, refuses a longer
 /// chain (`CHAIN_TOO_LONG`).
 pub const MAX_CHAIN: usize = 16;
+
+/// The largest autoconfig document read, in bytes (the largest ISPDB file is 8.7 KB). A host
+/// fetching one stops reading the body beyond this; the parser refuses a longer document
+/// (`AUTOCONFIG_TOO_LARGE`).
+#[cfg(feature = "autoconfig")]
+pub const AUTOCONFIG_MAX_BYTES: usize = 64 * 1024;
+
+/// The deepest element nesting accepted in an autoconfig document (`clientConfig` is depth 1; the
+/// formats need 4).
+#[cfg(feature = "autoconfig")]
+pub const AUTOCONFIG_MAX_DEPTH: usize = 16;
+
+/// The most XML nodes (elements, text runs, comments, processing instructions) an autoconfig
+/// document may have; the XML reader stops at this many (`AUTOCONFIG_TOO_LARGE`).
+#[cfg(feature = "autoconfig")]
+pub const AUTOCONFIG_MAX_NODES: u32 = 16 * 1024;
+
+/// The most `incomingServer` and `outgoingServer` sections, together, in one document (the ISPDB
+/// has at most 6 of one kind).
+#[cfg(feature = "autoconfig")]
+pub const AUTOCONFIG_MAX_SERVERS: usize = 32;
+
+/// The most `domain` elements in one document (the ISPDB has at most 191).
+#[cfg(feature = "autoconfig")]
+pub const AUTOCONFIG_MAX_DOMAINS: usize = 1024;

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "service", "diagnostic", "limits"],
     &["identity"],
     &["dns"],
+    &["autoconfig"],
     &["plan"],
     &["negotiate"],
     &["verify"],

@@ -22,6 +22,7 @@
     reason = "the safety contract is stated once in the header"
 )]
 
+mod autoconfig;
 mod cenum;
 mod discovery;
 mod enums;
@@ -32,6 +33,7 @@ mod result;
 mod verify;
 mod zone;
 
+pub use autoconfig::*;
 pub use discovery::*;
 pub use enums::*;
 pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};

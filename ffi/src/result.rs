@@ -68,6 +68,16 @@ pub enum mailsrv_result {
     MAILSRV_RESULT_TLS_FAILED = 502,
     /// The server selected an ALPN protocol that is not a mail protocol.
     MAILSRV_RESULT_ALPN_MISMATCH = 503,
+    /// The autoconfig document exceeds a size, depth or count limit.
+    MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE = 600,
+    /// The autoconfig document is not UTF-8.
+    MAILSRV_RESULT_AUTOCONFIG_ENCODING = 601,
+    /// The autoconfig document has a DOCTYPE; DTDs and entities are refused.
+    MAILSRV_RESULT_AUTOCONFIG_DOCTYPE = 602,
+    /// The autoconfig document is not well-formed XML.
+    MAILSRV_RESULT_AUTOCONFIG_MALFORMED = 603,
+    /// The document is not a clientConfig with an emailProvider.
+    MAILSRV_RESULT_AUTOCONFIG_WRONG_ROOT = 604,
     /// An internal invariant was broken; please report it.
     MAILSRV_RESULT_INTERNAL = 900,
 }
@@ -105,6 +115,11 @@ impl mailsrv_result {
         mailsrv_result::MAILSRV_RESULT_NETWORK_ERROR,
         mailsrv_result::MAILSRV_RESULT_TLS_FAILED,
         mailsrv_result::MAILSRV_RESULT_ALPN_MISMATCH,
+        mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE,
+        mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_ENCODING,
+        mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_DOCTYPE,
+        mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_MALFORMED,
+        mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_WRONG_ROOT,
         mailsrv_result::MAILSRV_RESULT_INTERNAL,
     ];
 }
@@ -142,6 +157,11 @@ pub(crate) fn result_name(code: u32) -> &'static CStr {
         501 => c"NETWORK_ERROR",
         502 => c"TLS_FAILED",
         503 => c"ALPN_MISMATCH",
+        600 => c"AUTOCONFIG_TOO_LARGE",
+        601 => c"AUTOCONFIG_ENCODING",
+        602 => c"AUTOCONFIG_DOCTYPE",
+        603 => c"AUTOCONFIG_MALFORMED",
+        604 => c"AUTOCONFIG_WRONG_ROOT",
         900 => c"INTERNAL",
         _ => c"UNKNOWN",
     }
@@ -180,6 +200,11 @@ pub(crate) fn result_message(code: u32) -> &'static CStr {
         501 => c"the query could not be sent or the connection failed",
         502 => c"the TLS handshake failed",
         503 => c"the server selected an ALPN protocol that is not a mail protocol",
+        600 => c"the autoconfig document exceeds a size, depth or count limit",
+        601 => c"the autoconfig document is not UTF-8",
+        602 => c"the autoconfig document has a DOCTYPE; DTDs and entities are refused",
+        603 => c"the autoconfig document is not well-formed XML",
+        604 => c"the document is not a clientConfig with an emailProvider",
         900 => c"an internal invariant was broken; please report it",
         _ => c"unknown result code",
     }

@@ -8,7 +8,7 @@ use mailsrv_core::host_rules;
 use mailsrv_core::{MinimumSecurity, Security};
 use wasm_bindgen::prelude::*;
 
-use crate::{core_error, from_js, to_js};
+use crate::{core_error, from_js, platform_to_ascii, to_js};
 
 /// `proberSkips(security)`: whether a prober skips a candidate with this `security` (it never
 /// connects in cleartext).
@@ -91,4 +91,15 @@ pub fn addresses_in(response: &[u8], host: &str) -> Vec<String> {
         .iter()
         .map(|a| a.to_string())
         .collect()
+}
+
+/// `parseAutoconfig(document, email)`: the autoconfig document (a `Uint8Array`, as read) parsed
+/// by the core for `email` — `incoming`, `outgoing`, `domains`, `oauth2`, `diagnostics`, ... as
+/// in the Rust and C JSON. A refused document throws with the core's `AUTOCONFIG_*` code.
+#[wasm_bindgen(js_name = parseAutoconfig)]
+pub fn parse_autoconfig(document: &[u8], email: &str) -> Result<JsValue, JsValue> {
+    let address =
+        mailsrv_core::EmailAddress::parse_with(email, platform_to_ascii).map_err(core_error)?;
+    let config = mailsrv_core::Autoconfig::parse(document, &address).map_err(core_error)?;
+    to_js(&config)
 }

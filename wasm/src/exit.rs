@@ -43,7 +43,7 @@ fn side(s: &SideIn, works: bool) -> SideOutcome {
 }
 
 /// `exitStatus("plan", plan)`, `exitStatus("probe", plan, report)`, `exitStatus("verify",
-/// verdict)`, `exitStatus("usage")` or `exitStatus("broken-pipe")`: the exit status the core's policy gives (see the core's
+/// verdict)`, `exitStatus("autoconfig", parsed)`, `exitStatus("usage")` or `exitStatus("broken-pipe")`: the exit status the core's policy gives (see the core's
 /// `exit` module).
 #[wasm_bindgen(js_name = exitStatus)]
 pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8, JsValue> {
@@ -69,8 +69,11 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
             let v: VerdictIn = from_js(result, "verdict")?;
             Ok(exit::verify(v.status))
         }
+        "autoconfig" => Ok(exit::autoconfig(
+            !result.is_undefined() && !result.is_null(),
+        )),
         _ => Err(bad_argument(
-            "command must be plan, probe, verify, usage or broken-pipe",
+            "command must be plan, probe, verify, autoconfig, usage or broken-pipe",
         )),
     }
 }

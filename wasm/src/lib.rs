@@ -32,7 +32,7 @@ pub mod planner;
 #[cfg(feature = "verify")]
 pub mod verify;
 
-#[cfg(any(feature = "planner", feature = "verify"))]
+#[cfg(any(feature = "planner", feature = "verify", feature = "host"))]
 #[wasm_bindgen]
 extern "C" {
     /// The platform's WHATWG `URL` class (browsers, Node ≥ 10).
@@ -47,7 +47,7 @@ extern "C" {
 /// UTS #46 ToASCII by the platform's URL host parser (non-transitional, with the Bidi and
 /// ContextJ checks). The core calls it only for a domain whose ASCII characters are all letters,
 /// digits, hyphens and dots, so nothing in it is URL syntax, and checks the answer again.
-#[cfg(any(feature = "planner", feature = "verify"))]
+#[cfg(any(feature = "planner", feature = "verify", feature = "host"))]
 fn platform_to_ascii(domain: &str) -> Option<String> {
     Url::new(&format!("http://{domain}/"))
         .ok()

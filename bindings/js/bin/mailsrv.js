@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail } from '../src/index.js';
-import { exitStatus, explain, optionValue, minimumSecurity } from '../src/host.js';
+import { exitStatus, explain, optionValue, minimumSecurity, parseAutoconfig } from '../src/host.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -17,12 +17,15 @@ const USAGE = `usage:
                      60 s; credentials only with --password-env, only over verified TLS)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
+  mailsrv autoconfig FILE --email EMAIL [--json]
+                 (an autoconfig or ISPDB document, parsed for EMAIL)
   mailsrv --version
 
 exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed
             probe  0 a working server on every side that has candidates, 1 otherwise, 2 usage or
                    input error, 3 lookups failed
             verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation
+            autoconfig 0 the document was read, 2 usage error or the document was refused
 
 every command also takes -h/--help; write an option's value as --opt VALUE or --opt=VALUE`;
 
@@ -240,6 +243,38 @@ async function verify(o) {
   return exitStatus('verify', verdict);
 }
 
+const AUTOCONFIG_OPTIONS = { email: 'value', json: 'flag' };
+
+/** `mailsrv autoconfig FILE --email EMAIL [--json]`: the core's reading of the document. */
+async function autoconfig(o) {
+  if (o._.length !== 1) throw new UsageError('autoconfig needs exactly one FILE');
+  if (!o.email) throw new UsageError('autoconfig needs --email');
+  let bytes;
+  try {
+    bytes = readFileSync(o._[0]);
+  } catch (e) {
+    throw new UsageError(`cannot read autoconfig file "${o._[0]}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  }
+  const parsed = parseAutoconfig(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), o.email);
+  if (o.json) {
+    console.log(JSON.stringify(parsed, null, 2));
+  } else {
+    for (const side of ['incoming', 'outgoing']) {
+      console.log(`${side}:`);
+      if (parsed[side].length === 0) console.log('  (none)');
+      for (const s of parsed[side]) {
+        const auth = s.authentication.length ? `  auth ${s.authentication.join(', ')}` : '';
+        const user = s.username === null ? '' : `  user ${s.username}`;
+        console.log(`  ${pad(s.protocol, 5)} ${pad(`${s.host}:${s.port}`, 30)} ${pad(s.security, 12)}${user}${auth}${s.url ? `  url ${s.url}` : ''}`);
+      }
+    }
+    console.log(`domains: ${parsed.domains.join(', ') || '(none)'}`);
+    if (parsed.oauth2) console.log(`oauth2: issuer ${parsed.oauth2.issuer}`);
+    for (const d of parsed.diagnostics) console.log(`diagnostic ${d.code}: ${d.message}`);
+  }
+  return exitStatus('autoconfig', parsed);
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   if (command === '--version' || command === 'version') { console.log(version()); return 0; }
@@ -255,6 +290,7 @@ const COMMANDS = {
   plan: { options: PLAN_OPTIONS, command: plan },
   probe: { options: PROBE_OPTIONS, command: probe },
   verify: { options: VERIFY_OPTIONS, command: verify },
+  autoconfig: { options: AUTOCONFIG_OPTIONS, command: autoconfig },
 };
 
 // A reader that goes away (`mailsrv plan … | head -1`) makes writes to stdout fail with EPIPE.

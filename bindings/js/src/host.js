@@ -14,6 +14,7 @@ import init, {
   addressQueries,
   addressesIn,
   alpnAcceptable,
+  parseAutoconfig,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
@@ -22,3 +23,6 @@ await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.me
 export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, optionValue, minimumSecurity };
 // The prober's address lookups and ALPN check.
 export { addressQueries, addressesIn, alpnAcceptable };
+// The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it
+// would exceed (docs/decisions.md).
+export { parseAutoconfig };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, expected, root, runCli } from './helpers.js';
@@ -45,6 +45,33 @@ test('exit codes: nothing usable is 1, usage errors 2 with one line on stderr', 
   assert.match(r.stderr, /unknown option --bogus/);
   r = await runCli(['frobnicate']);
   assert.equal(r.code, 2);
+});
+
+// D24, D25: the parser is the core's; the CLI prints its JSON (byte for byte the Rust and C
+// output for testdata/autoconfig/) or a readable list, and refuses a hostile document in one line.
+test('autoconfig prints the parsed document, exit 0; a refused document is one line and 2', async () => {
+  let r = await runCli(['autoconfig', 'testdata/autoconfig/mixed.xml', '--email', 'alice@example.net', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(path.join(root, 'testdata/autoconfig/mixed.json'), 'utf8'));
+  r = await runCli(['autoconfig', 'testdata/autoconfig/mixed.xml', '--email', 'alice@example.net']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^incoming:\n {2}imap +imap\.example\.net:993 +implicit-tls +user alice@example\.net {2}auth OAuth2, password-cleartext\n/);
+  assert.match(r.stdout, /diagnostic unsafe-placeholder: incomingServer 2 \(pop3\)/);
+  const dir = mkdtempSync(path.join(tmpdir(), 'mailsrv-autoconfig-'));
+  try {
+    const hostile = path.join(dir, 'xxe.xml');
+    writeFileSync(hostile, '<!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]><clientConfig>&x;</clientConfig>');
+    r = await runCli(['autoconfig', hostile, '--email', 'alice@example.net']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /^mailsrv: AUTOCONFIG_DOCTYPE: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  r = await runCli(['autoconfig', 'testdata/autoconfig/mixed.xml']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'mailsrv: autoconfig needs --email\n');
 });
 
 test('verify prints verdicts with exit codes 0, 4 and 1', async () => {

@@ -5,10 +5,11 @@ import type { Candidate, Plan, Security, Verdict } from './index.js';
 export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
 /** Why each candidate of one side of a plan is where it is (the core's text), in order. */
 export function explain(candidates: Candidate[]): string[];
-/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, usage 2, broken pipe 141. */
+/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, autoconfig 0, usage 2, broken pipe 141. */
 export function exitStatus(command: 'plan', plan: Plan): number;
 export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
 export function exitStatus(command: 'verify', verdict: Verdict): number;
+export function exitStatus(command: 'autoconfig', parsed: Autoconfig): number;
 export function exitStatus(command: 'usage' | 'broken-pipe'): number;
 /** Whether a prober skips a candidate with this security (it never connects in cleartext). */
 export function proberSkips(security: Security): boolean;
@@ -24,3 +25,39 @@ export function addressQueries(host: string, messageId?: number): Uint8Array[];
 export function addressesIn(response: Uint8Array, host: string): string[];
 /** Whether the ALPN protocol a server selected (`null` when none) is acceptable for a candidate that offered `offered`. */
 export function alpnAcceptable(offered: string[], selected: string | null): boolean;
+
+/** One usable server section of an autoconfig document. */
+export interface AutoconfigServer {
+  /** The section's type, lower case: `imap`, `pop3`, `smtp`, `jmap`, `ews`, ... */
+  protocol: string;
+  host: string;
+  port: number;
+  security: Security;
+  /** The URL of an URL-based type. */
+  url?: string;
+  username: string | null;
+  /** In the document's spelling: `password-cleartext`, `OAuth2`, `sasl:PLAIN`, ... */
+  authentication: string[];
+  /** 1-based position among the document's sections of its kind. */
+  section: number;
+}
+/** A finding about an autoconfig document (something dropped, ignored or doubtful). */
+export interface AutoconfigDiagnostic {
+  code: string;
+  section?: { direction: 'incoming' | 'outgoing'; index: number };
+  message: string;
+}
+/** A parsed autoconfig or ISPDB document (the core's `Autoconfig`). */
+export interface Autoconfig {
+  version: string | null;
+  providerId: string | null;
+  displayName: string | null;
+  domains: string[];
+  mxDomains: string[];
+  incoming: AutoconfigServer[];
+  outgoing: AutoconfigServer[];
+  oauth2: { issuer: string; scope: string | null; authUrl: string | null; tokenUrl: string | null; clientId?: string | null } | null;
+  diagnostics: AutoconfigDiagnostic[];
+}
+/** Parses an autoconfig document (the bytes as fetched) for `email`; throws with an `AUTOCONFIG_*` code when it is refused. */
+export function parseAutoconfig(document: Uint8Array, email: string): Autoconfig;

@@ -9,8 +9,10 @@ mod response;
 mod srv;
 mod wire;
 
-#[cfg(feature = "verify")]
+#[cfg(any(feature = "verify", feature = "autoconfig"))]
 pub(crate) use names::canonical_host;
+#[cfg(feature = "autoconfig")]
+pub(crate) use names::host_problem;
 #[cfg(feature = "zone")]
 pub(crate) use names::presentation_name;
 pub(crate) use names::{is_within, target_problem};

@@ -71,6 +71,49 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
     None
 }
 
+/// Longest host name in presentation form without the trailing dot (RFC 1035 §2.3.4).
+#[cfg(feature = "autoconfig")]
+const MAX_HOST_LEN: usize = 253;
+/// Longest label (RFC 1035 §2.3.4).
+#[cfg(feature = "autoconfig")]
+const MAX_LABEL_LEN: usize = 63;
+
+/// Why a host name named by a document rather than by DNS (an autoconfig `<hostname>`, an URL's
+/// host) is unusable, if it is. `host` is in canonical form ([`canonical_host`]). The SRV-target
+/// rule ([`target_problem`]) first — which already refuses spaces, URLs, `%`, `[`, `:` and `@` —
+/// then what DNS itself would refuse (labels over 63 octets, names over 253) and IP literals: a
+/// name whose last label is all digits (`192.0.2.1`) is an address, not a host name.
+#[cfg(feature = "autoconfig")]
+pub(crate) fn host_problem(host: &str) -> Option<String> {
+    if host.is_empty() {
+        return Some("the host name is empty".to_owned());
+    }
+    if let Some(problem) = target_problem(host) {
+        return Some(problem);
+    }
+    if host.len() > MAX_HOST_LEN {
+        return Some(format!(
+            "host `{host}` is {} octets long; at most {MAX_HOST_LEN} are allowed",
+            host.len()
+        ));
+    }
+    if let Some(label) = host.split('.').find(|l| l.len() > MAX_LABEL_LEN) {
+        return Some(format!(
+            "host `{host}` has the label `{label}`, longer than {MAX_LABEL_LEN} octets"
+        ));
+    }
+    if host
+        .rsplit('.')
+        .next()
+        .is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(format!(
+            "`{host}` ends in an all-digit label: an IP address, not a host name"
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +142,29 @@ mod tests {
         }
         assert_eq!(name(&[b"a.b", b"example"]), "a\\046b.example");
         assert!(target_problem("a..example").is_some());
+    }
+
+    #[cfg(feature = "autoconfig")]
+    #[test]
+    fn document_hosts_follow_the_target_rule_and_refuse_ip_literals_and_overlong_names() {
+        assert!(host_problem("imap.example.net").is_none());
+        assert!(host_problem("_x.example-1.net").is_none());
+        for bad in [
+            "",
+            "192.0.2.1",
+            "10",
+            "[::1]",
+            "::1",
+            "mail example.net",
+            "https://mail.example.net/",
+            "mail.example.net:993",
+            "user@mail.example.net",
+            "mail.%emaildomain%",
+            "a..b",
+        ] {
+            assert!(host_problem(bad).is_some(), "{bad}");
+        }
+        assert!(host_problem(&format!("{}.example", "a".repeat(64))).is_some());
+        assert!(host_problem(&["abcdefghi"; 26].join(".")).is_some());
     }
 }

@@ -1,14 +1,14 @@
 //! The exit status of the command-line hosts (the `mailsrv` CLI, the Rust examples, the
 //! reference C host): one policy, so that a script sees the same number from each.
 //!
-//! | status | `plan` | `probe` | `verify` |
-//! |---|---|---|---|
-//! | 0 | a usable plan | a working server on every side that has candidates | verified |
-//! | 1 | nothing usable | a side with candidates has no working server, or nothing usable | rejected |
-//! | 2 | usage or input error | usage or input error | usage or input error |
-//! | 3 | lookups failed and nothing usable | as `plan` when nothing is usable | — |
-//! | 4 | — | — | needs the user's confirmation |
-//! | 141 | the reader of standard output went away | the same | the same |
+//! | status | `plan` | `probe` | `verify` | `autoconfig` |
+//! |---|---|---|---|---|
+//! | 0 | a usable plan | a working server on every side that has candidates | verified | the document was read (dropped sections are diagnostics) |
+//! | 1 | nothing usable | a side with candidates has no working server, or nothing usable | rejected | — |
+//! | 2 | usage or input error | usage or input error | usage or input error | usage error, or the document was refused |
+//! | 3 | lookups failed and nothing usable | as `plan` when nothing is usable | — | — |
+//! | 4 | — | — | needs the user's confirmation | — |
+//! | 141 | the reader of standard output went away | the same | the same | the same |
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +87,12 @@ pub fn verify(status: crate::verify::VerdictStatus) -> u8 {
     }
 }
 
+/// `autoconfig` (parse one document): 0 when it was read, whatever sections were dropped (they
+/// are in its diagnostics); a refused document is an input error, [`USAGE`].
+pub fn autoconfig(read: bool) -> u8 {
+    if read { 0 } else { USAGE }
+}
+
 impl Plan {
     /// The exit status of a `plan` command for this plan (see [`plan`]).
     pub fn exit_status(&self) -> u8 {
@@ -104,6 +110,12 @@ mod tests {
             status,
             works,
         }
+    }
+
+    #[test]
+    fn autoconfig_is_0_when_read_and_a_usage_error_when_refused() {
+        assert_eq!(autoconfig(true), 0);
+        assert_eq!(autoconfig(false), USAGE);
     }
 
     #[test]
