@@ -198,6 +198,10 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_ALPN_MISMATCH = 503,
   /**
+   * The server sent more than the host reads on one connection.
+   */
+  MAILSRV_RESULT_TOO_MUCH_DATA = 504,
+  /**
    * An internal invariant was broken; please report it.
    */
   MAILSRV_RESULT_INTERNAL = 900,
@@ -1245,6 +1249,22 @@ const char *mailsrv_result_name(uint32_t result);
  * none). Static and NUL-terminated, never to be freed. Returns no result code.
  */
 const char *mailsrv_result_message(uint32_t result);
+
+/**
+ * The most bytes a host reads from one mail server connection (the core's
+ * `host_rules::MAX_CONNECTION_BYTES`, 1 MiB): past it, close the connection and report the
+ * candidate failed with `MAILSRV_RESULT_TOO_MUCH_DATA`. Returns the cap (never an error; 0 only
+ * if the library panicked).
+ */
+size_t mailsrv_max_connection_bytes(void);
+
+/**
+ * The whole-operation deadline a host uses when the user gives none, in milliseconds (the
+ * core's `host_rules::DEFAULT_TOTAL_TIMEOUT_MS`, 60 s): for a plan, every question with its TCP
+ * retry; for a probe, the plan and every candidate. Returns it (never an error; 0 only if the
+ * library panicked).
+ */
+uint32_t mailsrv_default_total_timeout_ms(void);
 
 /**
  * Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true

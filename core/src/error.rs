@@ -98,6 +98,9 @@ error_codes! {
     TlsFailed = 502, "TLS_FAILED", "the TLS handshake failed";
     /// Host: the server selected an ALPN protocol that is not the candidate's (ALPACA).
     AlpnMismatch = 503, "ALPN_MISMATCH", "the server selected an ALPN protocol that is not a mail protocol";
+    /// Host: the server sent more than a host reads on one connection
+    /// (`host_rules::MAX_CONNECTION_BYTES`).
+    TooMuchData = 504, "TOO_MUCH_DATA", "the server sent more than the host reads on one connection";
     /// An internal invariant was broken; please report it.
     Internal = 900, "INTERNAL", "an internal invariant was broken; please report it";
 }
@@ -219,13 +222,14 @@ mod tests {
             NetworkError => (22, 5),
             TlsFailed => (23, 5),
             AlpnMismatch => (24, 5),
-            Internal => (25, 9),
+            TooMuchData => (25, 5),
+            Internal => (26, 9),
         }
     }
 
     #[test]
     fn every_code_is_listed_once_in_numeric_order_and_in_its_documented_range() {
-        assert_eq!(ErrorCode::ALL.len(), 26, "ALL lists every code once");
+        assert_eq!(ErrorCode::ALL.len(), 27, "ALL lists every code once");
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             let (position, range) = documented(*code);
             assert_eq!(position, i, "{code:?} is out of place in ALL");

@@ -68,6 +68,8 @@ pub enum mailsrv_result {
     MAILSRV_RESULT_TLS_FAILED = 502,
     /// The server selected an ALPN protocol that is not a mail protocol.
     MAILSRV_RESULT_ALPN_MISMATCH = 503,
+    /// The server sent more than the host reads on one connection.
+    MAILSRV_RESULT_TOO_MUCH_DATA = 504,
     /// An internal invariant was broken; please report it.
     MAILSRV_RESULT_INTERNAL = 900,
 }
@@ -105,6 +107,7 @@ impl mailsrv_result {
         mailsrv_result::MAILSRV_RESULT_NETWORK_ERROR,
         mailsrv_result::MAILSRV_RESULT_TLS_FAILED,
         mailsrv_result::MAILSRV_RESULT_ALPN_MISMATCH,
+        mailsrv_result::MAILSRV_RESULT_TOO_MUCH_DATA,
         mailsrv_result::MAILSRV_RESULT_INTERNAL,
     ];
 }
@@ -142,6 +145,7 @@ pub(crate) fn result_name(code: u32) -> &'static CStr {
         501 => c"NETWORK_ERROR",
         502 => c"TLS_FAILED",
         503 => c"ALPN_MISMATCH",
+        504 => c"TOO_MUCH_DATA",
         900 => c"INTERNAL",
         _ => c"UNKNOWN",
     }
@@ -180,6 +184,7 @@ pub(crate) fn result_message(code: u32) -> &'static CStr {
         501 => c"the query could not be sent or the connection failed",
         502 => c"the TLS handshake failed",
         503 => c"the server selected an ALPN protocol that is not a mail protocol",
+        504 => c"the server sent more than the host reads on one connection",
         900 => c"an internal invariant was broken; please report it",
         _ => c"unknown result code",
     }
