@@ -140,20 +140,30 @@ export async function startHostileDnsServer(mode) {
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
     let buf = Buffer.alloc(0);
+    let dripping = false;
+    // Several queries may come on one connection (c-ares sends them so): each gets its answer.
     socket.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
-      if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
-      state.tcpQueries++;
-      const answer = hostileAnswer(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      const framed = Buffer.concat([Buffer.from([answer.length >> 8, answer.length & 0xff]), answer]);
-      if (mode !== 'drip') { socket.end(framed); return; }
-      let i = 0;
-      const t = setInterval(() => {
-        if (i >= 300 || socket.destroyed) { clearInterval(t); timers.delete(t); socket.destroy(); return; }
-        socket.write(framed.subarray(i, i + 1));
-        i++;
-      }, 1000);
-      timers.add(t);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const query = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + query.length);
+        state.tcpQueries++;
+        const answer = hostileAnswer(query);
+        const framed = Buffer.concat([Buffer.from([answer.length >> 8, answer.length & 0xff]), answer]);
+        if (mode !== 'drip') {
+          socket.write(framed);
+          continue;
+        }
+        if (dripping) continue;
+        dripping = true;
+        let i = 0;
+        const t = setInterval(() => {
+          if (i >= 300 || socket.destroyed) { clearInterval(t); timers.delete(t); socket.destroy(); return; }
+          socket.write(framed.subarray(i, i + 1));
+          i++;
+        }, 1000);
+        timers.add(t);
+      }
     });
   });
   await new Promise((r) => tcp.listen(port, '127.0.0.1', r));
