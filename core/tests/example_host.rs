@@ -334,3 +334,103 @@ fn verify_and_zone_server_end_quietly_without_a_reader() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(READER_GONE));
 }
+
+/// Runs `cmd` and returns its output and peak resident set size in KB (`VmHWM`, read from
+/// `/proc/<pid>/status` every 20 ms while it runs, so the last reading is from just before it
+/// exits); the command is killed, and the test fails, if it runs past `guard`.
+fn measured(cmd: &mut Command, guard: std::time::Duration) -> (Output, u64) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    // Drained while it runs, so that a full pipe cannot stop it.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        stdout.read_to_end(&mut v).unwrap();
+        v
+    });
+    let started = std::time::Instant::now();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = peak.max(kb);
+        }
+        if started.elapsed() > guard {
+            child.kill().unwrap();
+            panic!("still running after {guard:?}: the whole deadline was not respected");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = reader.join().unwrap();
+    (out, peak)
+}
+
+/// Issue 12: a DNS server whose UDP answers are truncated and whose TCP answers drip one byte a
+/// second. The example host's `--timeout` (60 s) would let it wait; `--total-timeout` ends it:
+/// every lookup is a timeout (the core's failure for `TIMEOUT`), exit status 3 (the core's for
+/// failed lookups), memory bounded. The guard is what fails the test if the deadline is not kept.
+#[test]
+fn a_tcp_server_dripping_bytes_is_cut_off_by_the_total_timeout() {
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = udp.local_addr().unwrap();
+    let tcp = TcpListener::bind(addr).unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = udp.recv_from(&mut buf) {
+            // The query itself, turned into a truncated response (QR and TC set, no records).
+            let mut reply = buf[..n].to_vec();
+            reply[2] |= 0x82;
+            reply[3] = 0;
+            let _ = udp.send_to(&reply, from);
+        }
+    });
+    std::thread::spawn(move || {
+        for stream in tcp.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                // A length of 512, then one byte a second, at most 120 of them.
+                let _ = s.write_all(&[0x02]);
+                for _ in 0..120 {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if s.write_all(&[0]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let (out, rss_kb) = measured(
+        Command::new(example()).args([
+            "--server",
+            &addr.to_string(),
+            "--timeout",
+            "60000",
+            "--total-timeout",
+            "1500",
+            "--json",
+            "a@example.net",
+        ]),
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lookups = plan["lookups"].as_array().unwrap();
+    assert!(!lookups.is_empty());
+    for l in lookups {
+        assert_eq!(l["outcome"], "timeout", "{l}");
+    }
+    assert!(rss_kb > 0 && rss_kb < 64 * 1024, "peak RSS {rss_kb} KB");
+}

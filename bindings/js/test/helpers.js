@@ -42,21 +42,21 @@ export function startZoneServer(zones) {
 }
 
 /**
- * Runs the CLI under `/usr/bin/time` (Debian's `time`, see scripts/deps.sh), with a test-level
- * guard: resolves to { code, stdout, stderr, maxRssKb }, the child's peak resident set size.
+ * Runs the CLI under `/usr/bin/time` (GNU time, see scripts/deps.sh) and a guard (`timeout -s
+ * KILL`, which kills the CLI itself after `killAfterMs`; the status is then 137): resolves to
+ * { code, stdout, stderr, maxRssKb }, the CLI's peak resident set size.
  */
 export function runCliMeasured(args, { killAfterMs = 120000 } = {}) {
   const out = path.join(root, 'target', `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
   mkdirSync(path.dirname(out), { recursive: true });
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', out, process.execPath, cli, ...args], { cwd: root });
+    const guard = ['timeout', '-s', 'KILL', `${Math.ceil(killAfterMs / 1000)}`];
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', out, ...guard, process.execPath, cli, ...args], { cwd: root });
     let stdout = '';
     let stderr = '';
-    const guard = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('close', (code) => {
-      clearTimeout(guard);
       const text = readFileSync(out, 'utf8').trim().split('\n').pop();
       rmSync(out, { force: true });
       resolve({ code, stdout, stderr, maxRssKb: Number(text) });
