@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
-    Candidate, Discovery, ErrorCode, Failure, IncomingPreference, MinimumSecurity, Options, Outcome, Plan,
-    Status, TlsOrder,
+    Candidate, Discovery, ErrorCode, Failure, IncomingPreference, MinimumSecurity, Options,
+    Outcome, Plan, Status, TlsOrder,
 };
 
 const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
@@ -322,7 +322,11 @@ fn left_until(deadline: Instant) -> std::io::Result<Duration> {
 
 /// Fills `buf` from `stream` before `deadline`: every read waits only for what is left, so a
 /// server dripping a byte at a time cannot stretch the exchange (a timeout per read would let it).
-fn read_all_before(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> std::io::Result<()> {
+fn read_all_before(
+    stream: &mut TcpStream,
+    buf: &mut [u8],
+    deadline: Instant,
+) -> std::io::Result<()> {
     let mut filled = 0;
     while filled < buf.len() {
         stream.set_read_timeout(Some(left_until(deadline)?))?;

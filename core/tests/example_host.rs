@@ -338,6 +338,10 @@ fn verify_and_zone_server_end_quietly_without_a_reader() {
 /// Runs `cmd` and returns its output and peak resident set size in KB (`VmHWM`, read from
 /// `/proc/<pid>/status` every 20 ms while it runs, so the last reading is from just before it
 /// exits); the command is killed, and the test fails, if it runs past `guard`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the guard that keeps a broken host from hanging the test needs the clock"
+)]
 fn measured(cmd: &mut Command, guard: std::time::Duration) -> (Output, u64) {
     let mut child = cmd
         .stdout(Stdio::piped())
