@@ -1386,6 +1386,14 @@ mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
                                       mailsrv_plan **out);
 
 /**
+ * The failure to give `mailsrv_discovery_fail` for a query that the host could not complete
+ * with the host code `result` (a `mailsrv_result`): the core's rule, `MAILSRV_RESULT_TIMEOUT`
+ * gives `MAILSRV_FAILURE_TIMEOUT` and anything else `MAILSRV_FAILURE_NETWORK_ERROR`. Returns the
+ * `mailsrv_failure` (no result code).
+ */
+uint32_t mailsrv_lookup_failure(uint32_t result);
+
+/**
  * The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.

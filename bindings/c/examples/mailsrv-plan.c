@@ -148,9 +148,9 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         free(copy);
         return;
     }
-    uint32_t failure = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time)
-                           ? MAILSRV_FAILURE_TIMEOUT
-                           : MAILSRV_FAILURE_NETWORK_ERROR;
+    /* c-ares's status as a host code; the core says which lookup failure that is. */
+    int timed_out = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time);
+    uint32_t failure = mailsrv_lookup_failure(timed_out ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
     mailsrv_result r = mailsrv_discovery_fail(l->discovery, l->id, failure);
     if (r != MAILSRV_RESULT_OK)
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
