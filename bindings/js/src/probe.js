@@ -166,6 +166,7 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
     const outcome = tlsOutcome(verdict, confirmed);
     return { socket, outcome };
   }
+  /** The candidate's outcome fields (`outcome`, `capabilities`, `verdict`, `abort`, `login`). */
   async function run() {
     const address = await addressOf(candidate, resolver, controller.signal);
     if (closed) throw fail('TIMEOUT', 'the candidate did not finish within its time limit');
@@ -186,11 +187,13 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
       step = negotiator.start();
     }
     const end = await drive(negotiator, socket, step, { startTls: (s) => startTls(s, address), budget });
-    Object.assign(result, outcomeOf(end.step, verdict));
-    if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, end.socket, candidate, password, budget));
+    const found = outcomeOf(end.step, verdict);
+    if (found.outcome === 'ok' && password !== undefined) Object.assign(found, await loginWith(negotiator, end.socket, candidate, password, budget));
+    return found;
   }
   try {
-    await Promise.race([run(), expired]);
+    // What a run still going after the deadline finds is never added to this result.
+    Object.assign(result, await Promise.race([run(), expired]));
   } catch (e) {
     Object.assign(result, { outcome: 'error', error: { code: codeOf(e), message: e?.message ?? String(e) } }, verdict ? { verdict } : {});
   } finally {
