@@ -198,6 +198,10 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_ALPN_MISMATCH = 503,
   /**
+   * The server sent more than the host reads on one connection.
+   */
+  MAILSRV_RESULT_TOO_MUCH_DATA = 504,
+  /**
    * The autoconfig document exceeds a size, depth or count limit.
    */
   MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE = 600,
@@ -1272,6 +1276,22 @@ const char *mailsrv_result_name(uint32_t result);
 const char *mailsrv_result_message(uint32_t result);
 
 /**
+ * The most bytes a host reads from one mail server connection (the core's
+ * `host_rules::MAX_CONNECTION_BYTES`, 1 MiB): past it, close the connection and report the
+ * candidate failed with `MAILSRV_RESULT_TOO_MUCH_DATA`. Returns the cap (never an error; 0 only
+ * if the library panicked).
+ */
+size_t mailsrv_max_connection_bytes(void);
+
+/**
+ * The whole-operation deadline a host uses when the user gives none, in milliseconds (the
+ * core's `host_rules::DEFAULT_TOTAL_TIMEOUT_MS`, 60 s): for a plan, every question with its TCP
+ * retry; for a probe, the plan and every candidate. Returns it (never an error; 0 only if the
+ * library panicked).
+ */
+uint32_t mailsrv_default_total_timeout_ms(void);
+
+/**
  * Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
  * (the panic is reported by the process's panic hook first).
  */
@@ -1425,6 +1445,14 @@ bool mailsrv_discovery_is_complete(const mailsrv_discovery *discovery);
 mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
                                       uint64_t seed,
                                       mailsrv_plan **out);
+
+/**
+ * The failure to give `mailsrv_discovery_fail` for a query that the host could not complete
+ * with the host code `result` (a `mailsrv_result`): the core's rule, `MAILSRV_RESULT_TIMEOUT`
+ * gives `MAILSRV_FAILURE_TIMEOUT` and anything else `MAILSRV_FAILURE_NETWORK_ERROR`. Returns the
+ * `mailsrv_failure` (no result code).
+ */
+uint32_t mailsrv_lookup_failure(uint32_t result);
 
 /**
  * The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):

@@ -2,11 +2,17 @@
 //!
 //! ```text
 //! cargo run -p mailsrv --example plan -- [--zone FILE]... [--secure-zone FILE]...
-//!     [--server IP:PORT] [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority]
-//!     [--allow-cleartext] [--implicit-tls-only] [--prefer imap|pop3] EMAIL
+//!     [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--trust-ad] [--seed N] [--json]
+//!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
+//!     [--prefer imap|pop3] EMAIL
 //! ```
 //! With `--zone` it answers from master files; with `--server` it sends every question at once
 //! over UDP (TCP after truncation) to that server. This file is the only place that does I/O.
+//!
+//! Time is bounded as a whole, not per read: `--timeout` (default 3 s) is the wait for the UDP
+//! answers and for each TCP retry, from connect to the last byte; `--total-timeout` (default: the
+//! core's `host_rules::DEFAULT_TOTAL_TIMEOUT_MS`, 60 s) bounds everything. A question still open
+//! at a deadline is reported with the core's lookup failure for `TIMEOUT`.
 //!
 //! Exit codes: 0 something usable, 1 nothing usable, 2 usage or input error, 3 nothing usable and
 //! lookups failed, 141 stdout was closed before the output was written (see `output_failed`).
@@ -23,13 +29,13 @@ use std::time::{Duration, Instant};
 
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
-    Candidate, Discovery, Failure, IncomingPreference, MinimumSecurity, Options, Outcome, Plan,
-    Status, TlsOrder,
+    Candidate, Discovery, ErrorCode, Failure, IncomingPreference, MinimumSecurity, Options,
+    Outcome, Plan, Status, TlsOrder,
 };
 
 const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
 [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
-[--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] EMAIL";
+[--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] EMAIL";
 
 struct Args {
     zones: Vec<(String, bool)>,
@@ -37,6 +43,7 @@ struct Args {
     seed: Option<u64>,
     json: bool,
     timeout: Duration,
+    total_timeout: Duration,
     options: Options,
     email: String,
 }
@@ -49,6 +56,9 @@ fn parse_args() -> Result<Args, String> {
         seed: None,
         json: false,
         timeout: Duration::from_millis(3000),
+        total_timeout: Duration::from_millis(u64::from(
+            mailsrv::host_rules::DEFAULT_TOTAL_TIMEOUT_MS,
+        )),
         options: Options::default(),
         email: String::new(),
     };
@@ -79,6 +89,15 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| format!("--timeout `{v}` is not a number"))?;
                 out.timeout = Duration::from_millis(ms);
+            }
+            "--total-timeout" => {
+                let v = value("--total-timeout")?;
+                let ms: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|ms| *ms > 0)
+                    .ok_or_else(|| format!("--total-timeout `{v}` is not a positive number"))?;
+                out.total_timeout = Duration::from_millis(ms);
             }
             "--json" => out.json = true,
             "--trust-ad" => out.options.trust_ad = true,
@@ -145,6 +164,7 @@ fn entropy() -> u64 {
 }
 
 fn run(mut args: Args) -> Result<ExitCode, String> {
+    let deadline = Instant::now() + args.total_timeout;
     let seed = args.seed.unwrap_or_else(entropy);
     if args.server.is_some() {
         args.options.message_id_base = (entropy() >> 16) as u16;
@@ -152,7 +172,7 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
     let mut discovery =
         Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
     if let Some(server) = args.server {
-        resolve_over_network(&mut discovery, server, args.timeout)?;
+        resolve_over_network(&mut discovery, server, args.timeout, deadline)?;
     } else {
         let mut host = ZoneHost::new();
         for (path, secure) in &args.zones {
@@ -194,12 +214,24 @@ fn exit_code(plan: &Plan) -> ExitCode {
     ExitCode::from(plan.exit_status())
 }
 
-/// Sends every question at once over UDP, then collects answers until all are in or time is up;
-/// truncated answers are asked again over TCP.
+/// The lookup failure for a query that ended with the I/O error `e`: the core's rule for the host
+/// code it stands for (`TIMEOUT` when time ran out, else `NETWORK_ERROR`).
+fn failure_of(e: &std::io::Error) -> Failure {
+    let code = match e.kind() {
+        ErrorKind::TimedOut | ErrorKind::WouldBlock => ErrorCode::Timeout,
+        _ => ErrorCode::NetworkError,
+    };
+    mailsrv::host_rules::lookup_failure(Some(code))
+}
+
+/// Sends every question at once over UDP, then collects answers until all are in or `timeout`
+/// is up; truncated answers are asked again over TCP, each within `timeout`. Nothing waits past
+/// `deadline`, the whole operation's.
 fn resolve_over_network(
     d: &mut Discovery,
     server: SocketAddr,
     timeout: Duration,
+    deadline: Instant,
 ) -> Result<(), String> {
     let bind = if server.is_ipv4() {
         "0.0.0.0:0"
@@ -216,12 +248,12 @@ fn resolve_over_network(
             .send(&q.wire)
             .map_err(|e| format!("cannot send to {server}: {e}"))?;
     }
-    let deadline = Instant::now() + timeout;
+    let udp_deadline = deadline.min(Instant::now() + timeout);
     let mut buf = vec![0u8; 65535];
     let mut truncated = Vec::new();
     let mut waiting: Vec<u16> = questions.iter().map(|q| q.id).collect();
     while !waiting.is_empty() {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = udp_deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
         }
@@ -264,32 +296,62 @@ fn resolve_over_network(
             }
         }
     }
+    let timed_out = mailsrv::host_rules::lookup_failure(Some(ErrorCode::Timeout));
     for id in waiting {
-        d.fail(id, Failure::Timeout).map_err(|e| e.to_string())?;
+        d.fail(id, timed_out).map_err(|e| e.to_string())?;
     }
     for q in truncated {
-        match query_tcp(server, &q.wire, timeout) {
+        match query_tcp(server, &q.wire, deadline.min(Instant::now() + timeout)) {
             Ok(bytes) => {
                 let _ = d.receive(q.id, &bytes, None);
             }
-            Err(_) => d
-                .fail(q.id, Failure::NetworkError)
-                .map_err(|e| e.to_string())?,
+            Err(e) => d.fail(q.id, failure_of(&e)).map_err(|e| e.to_string())?,
         }
     }
     Ok(())
 }
 
-fn query_tcp(server: SocketAddr, wire: &[u8], timeout: Duration) -> std::io::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect_timeout(&server, timeout)?;
-    stream.set_read_timeout(Some(timeout))?;
-    let len = u16::try_from(wire.len()).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+/// What is left until `deadline`, or a `TimedOut` error when nothing is.
+fn left_until(deadline: Instant) -> std::io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(ErrorKind::TimedOut.into());
+    }
+    Ok(left)
+}
+
+/// Fills `buf` from `stream` before `deadline`: every read waits only for what is left, so a
+/// server dripping a byte at a time cannot stretch the exchange (a timeout per read would let it).
+fn read_all_before(
+    stream: &mut TcpStream,
+    buf: &mut [u8],
+    deadline: Instant,
+) -> std::io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        stream.set_read_timeout(Some(left_until(deadline)?))?;
+        match stream.read(&mut buf[filled..]) {
+            Ok(0) => return Err(ErrorKind::UnexpectedEof.into()),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// One query over TCP (RFC 7766), all of it before `deadline`: connect, send, the 2-byte length
+/// and the answer (at most 65,535 bytes, as the length says).
+fn query_tcp(server: SocketAddr, wire: &[u8], deadline: Instant) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect_timeout(&server, left_until(deadline)?)?;
+    stream.set_write_timeout(Some(left_until(deadline)?))?;
+    let len = u16::try_from(wire.len()).map_err(|_| ErrorKind::InvalidInput)?;
     stream.write_all(&len.to_be_bytes())?;
     stream.write_all(wire)?;
     let mut len = [0u8; 2];
-    stream.read_exact(&mut len)?;
+    read_all_before(&mut stream, &mut len, deadline)?;
     let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
-    stream.read_exact(&mut body)?;
+    read_all_before(&mut stream, &mut body, deadline)?;
     Ok(body)
 }
 

@@ -99,6 +99,9 @@ error_codes! {
     TlsFailed = 502, "TLS_FAILED", "the TLS handshake failed";
     /// Host: the server selected an ALPN protocol that is not the candidate's (ALPACA).
     AlpnMismatch = 503, "ALPN_MISMATCH", "the server selected an ALPN protocol that is not a mail protocol";
+    /// Host: the server sent more than a host reads on one connection
+    /// (`host_rules::MAX_CONNECTION_BYTES`).
+    TooMuchData = 504, "TOO_MUCH_DATA", "the server sent more than the host reads on one connection";
     /// The autoconfig document exceeds a documented size, depth, node, section or domain cap.
     AutoconfigTooLarge = 600, "AUTOCONFIG_TOO_LARGE", "the autoconfig document exceeds a size, depth or count limit";
     /// The autoconfig document is not UTF-8 (invalid bytes, UTF-16, another declared encoding).
@@ -230,18 +233,19 @@ mod tests {
             NetworkError => (22, 5),
             TlsFailed => (23, 5),
             AlpnMismatch => (24, 5),
-            AutoconfigTooLarge => (25, 6),
-            AutoconfigEncoding => (26, 6),
-            AutoconfigDoctype => (27, 6),
-            AutoconfigMalformed => (28, 6),
-            AutoconfigWrongRoot => (29, 6),
-            Internal => (30, 9),
+            TooMuchData => (25, 5),
+            AutoconfigTooLarge => (26, 6),
+            AutoconfigEncoding => (27, 6),
+            AutoconfigDoctype => (28, 6),
+            AutoconfigMalformed => (29, 6),
+            AutoconfigWrongRoot => (30, 6),
+            Internal => (31, 9),
         }
     }
 
     #[test]
     fn every_code_is_listed_once_in_numeric_order_and_in_its_documented_range() {
-        assert_eq!(ErrorCode::ALL.len(), 31, "ALL lists every code once");
+        assert_eq!(ErrorCode::ALL.len(), 32, "ALL lists every code once");
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             let (position, range) = documented(*code);
             assert_eq!(position, i, "{code:?} is out of place in ALL");

@@ -5,6 +5,19 @@
 /// chain (`CHAIN_TOO_LONG`).
 pub const MAX_CHAIN: usize = 16;
 
+/// The most bytes a host reads from one mail server connection (1 MiB): the greeting, the
+/// capabilities, the STARTTLS exchange and a login all fit in a few kilobytes, so a server that
+/// sends more is flooding. A host that reaches the cap closes the connection and reports the
+/// candidate failed with `TOO_MUCH_DATA`, whatever the negotiator's own caps would have said.
+pub const MAX_CONNECTION_BYTES: usize = 1 << 20;
+
+/// The whole-operation deadline a host uses when the user gives none, in milliseconds (60 s):
+/// for a plan, every DNS question with its TCP retry; for a probe, the plan and every candidate
+/// tried. It is a deadline for the whole operation, not a timeout per read, so a server that
+/// drips a byte at a time cannot keep a host waiting; what has not arrived by then is reported
+/// as `TIMEOUT`.
+pub const DEFAULT_TOTAL_TIMEOUT_MS: u32 = 60_000;
+
 /// The largest autoconfig document read, in bytes (the largest ISPDB file is 8.7 KB). A host
 /// fetching one stops reading the body beyond this; the parser refuses a longer document
 /// (`AUTOCONFIG_TOO_LARGE`).

@@ -334,3 +334,206 @@ fn verify_and_zone_server_end_quietly_without_a_reader() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(READER_GONE));
 }
+
+/// Runs `cmd` and returns its output and peak resident set size in KB (`VmHWM`, read from
+/// `/proc/<pid>/status` every 20 ms while it runs, so the last reading is from just before it
+/// exits); the command is killed, and the test fails, if it runs past `guard`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the guard that keeps a broken host from hanging the test needs the clock"
+)]
+fn measured(cmd: &mut Command, guard: std::time::Duration) -> (Output, u64) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    // Drained while it runs, so that a full pipe cannot stop it.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        stdout.read_to_end(&mut v).unwrap();
+        v
+    });
+    let started = std::time::Instant::now();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = peak.max(kb);
+        }
+        if started.elapsed() > guard {
+            child.kill().unwrap();
+            panic!("still running after {guard:?}: the whole deadline was not respected");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = reader.join().unwrap();
+    (out, peak)
+}
+
+/// Issue 12: a DNS server whose UDP answers are truncated and whose TCP answers drip one byte a
+/// second. The example host's `--timeout` (60 s) would let it wait; `--total-timeout` ends it:
+/// every lookup is a timeout (the core's failure for `TIMEOUT`), exit status 3 (the core's for
+/// failed lookups), memory bounded. The guard is what fails the test if the deadline is not kept.
+#[test]
+fn a_tcp_server_dripping_bytes_is_cut_off_by_the_total_timeout() {
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = udp.local_addr().unwrap();
+    let tcp = TcpListener::bind(addr).unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = udp.recv_from(&mut buf) {
+            // The query itself, turned into a truncated response (QR and TC set, no records).
+            let mut reply = buf[..n].to_vec();
+            reply[2] |= 0x82;
+            reply[3] = 0;
+            let _ = udp.send_to(&reply, from);
+        }
+    });
+    std::thread::spawn(move || {
+        for stream in tcp.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                // A length of 512, then one byte a second, at most 120 of them.
+                let _ = s.write_all(&[0x02]);
+                for _ in 0..120 {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if s.write_all(&[0]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let (out, rss_kb) = measured(
+        Command::new(example()).args([
+            "--server",
+            &addr.to_string(),
+            "--timeout",
+            "60000",
+            "--total-timeout",
+            "1500",
+            "--json",
+            "a@example.net",
+        ]),
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lookups = plan["lookups"].as_array().unwrap();
+    assert!(!lookups.is_empty());
+    for l in lookups {
+        assert_eq!(l["outcome"], "timeout", "{l}");
+    }
+    assert!(rss_kb > 0 && rss_kb < 64 * 1024, "peak RSS {rss_kb} KB");
+}
+
+/// The issue-12 answer to `query`: 1,600 SRV records naming one target (`mail.` + the domain
+/// of the question, compressed) and 2,000 A records for it in the additional section, about 61 KB.
+fn hostile_answer(query: &[u8]) -> Vec<u8> {
+    let mut end = 12;
+    while query[end] != 0 {
+        end += usize::from(query[end]) + 1;
+    }
+    // The domain: the QNAME without its two service labels (`_imaps._tcp.`).
+    let mut at = 12;
+    for _ in 0..2 {
+        at += usize::from(query[at]) + 1;
+    }
+    let mut out = Vec::with_capacity(64 * 1024);
+    out.extend_from_slice(&query[..2]);
+    out.extend_from_slice(&[0x84, 0x00, 0, 1]); // QR AA, one question
+    out.extend_from_slice(&1600u16.to_be_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(&2000u16.to_be_bytes());
+    out.extend_from_slice(&query[12..end + 5]);
+    let mut target_at = 0;
+    for i in 0..1600u16 {
+        out.extend_from_slice(&[0xc0, 0x0c, 0, 33, 0, 1, 0, 0, 1, 44]);
+        if i == 0 {
+            let target = [&b"\x04mail"[..], &query[at..=end]].concat();
+            out.extend_from_slice(&(6 + target.len() as u16).to_be_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&i.to_be_bytes());
+            out.extend_from_slice(&993u16.to_be_bytes());
+            target_at = out.len() as u16;
+            out.extend_from_slice(&target);
+        } else {
+            out.extend_from_slice(&8u16.to_be_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&i.to_be_bytes());
+            out.extend_from_slice(&993u16.to_be_bytes());
+            out.extend_from_slice(&(0xc000 | target_at).to_be_bytes());
+        }
+    }
+    for i in 0..2000u16 {
+        out.extend_from_slice(&(0xc000 | target_at).to_be_bytes());
+        out.extend_from_slice(&[0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 127, 1]);
+        out.extend_from_slice(&i.to_be_bytes());
+    }
+    out
+}
+
+/// Issue 12: a DNS server answering every question with 1,600 SRV records for one target and
+/// 2,000 addresses. The example host's plan is bounded (the core's caps per answer and per host)
+/// and so is its memory; with cleartext fallbacks, the most candidates.
+#[test]
+fn hostile_64_kb_answers_give_a_bounded_plan_and_memory() {
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = udp.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = udp.recv_from(&mut buf) {
+            let _ = udp.send_to(&hostile_answer(&buf[..n]), from);
+        }
+    });
+    let (out, rss_kb) = measured(
+        Command::new(example()).args([
+            "--server",
+            &addr.to_string(),
+            "--json",
+            "--seed",
+            "1",
+            "--allow-cleartext",
+            "alice@example.net",
+        ]),
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Six 61 KB datagrams at once can overflow the host's UDP receive buffer while it plans from
+    // the first ones: a lost answer is a lookup timeout, typed like any other.
+    let lookups = plan["lookups"].as_array().unwrap();
+    assert!(
+        lookups
+            .iter()
+            .all(|l| l["outcome"] == "records" || l["outcome"] == "timeout"),
+        "{lookups:?}"
+    );
+    assert!(lookups.iter().any(|l| l["outcome"] == "records"));
+    let candidates: Vec<_> = ["incoming", "outgoing"]
+        .iter()
+        .flat_map(|side| plan[side]["candidates"].as_array().unwrap())
+        .collect();
+    assert!(!candidates.is_empty());
+    for c in candidates {
+        assert!(c["addresses"].as_array().unwrap().len() <= 16, "{c}");
+    }
+    assert!(rss_kb > 0 && rss_kb < 64 * 1024, "peak RSS {rss_kb} KB");
+}

@@ -378,9 +378,38 @@ pub unsafe extern "C" fn mailsrv_discovery_plan(
     })
 }
 
+/// The failure to give `mailsrv_discovery_fail` for a query that the host could not complete
+/// with the host code `result` (a `mailsrv_result`): the core's rule, `MAILSRV_RESULT_TIMEOUT`
+/// gives `MAILSRV_FAILURE_TIMEOUT` and anything else `MAILSRV_FAILURE_NETWORK_ERROR`. Returns the
+/// `mailsrv_failure` (no result code).
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_lookup_failure(result: u32) -> u32 {
+    guard_value(to_c(Failure::NetworkError), || {
+        to_c(mailsrv_core::host_rules::lookup_failure(
+            mailsrv_core::ErrorCode::from_u32(result),
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_timeout_is_the_cores_lookup_timeout() {
+        use mailsrv_core::ErrorCode;
+        assert_eq!(
+            mailsrv_lookup_failure(ErrorCode::Timeout as u32),
+            to_c(Failure::Timeout)
+        );
+        for other in [
+            ErrorCode::NetworkError as u32,
+            ErrorCode::TooMuchData as u32,
+            7,
+        ] {
+            assert_eq!(mailsrv_lookup_failure(other), to_c(Failure::NetworkError));
+        }
+    }
 
     #[test]
     fn the_c_defaults_are_the_cores_defaults() {

@@ -81,6 +81,24 @@ pub extern "C" fn mailsrv_result_message(result: u32) -> *const core::ffi::c_cha
     guard_value(c"".as_ptr(), || result::result_message(result).as_ptr())
 }
 
+/// The most bytes a host reads from one mail server connection (the core's
+/// `host_rules::MAX_CONNECTION_BYTES`, 1 MiB): past it, close the connection and report the
+/// candidate failed with `MAILSRV_RESULT_TOO_MUCH_DATA`. Returns the cap (never an error; 0 only
+/// if the library panicked).
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_max_connection_bytes() -> usize {
+    guard_value(0, || mailsrv_core::host_rules::MAX_CONNECTION_BYTES)
+}
+
+/// The whole-operation deadline a host uses when the user gives none, in milliseconds (the
+/// core's `host_rules::DEFAULT_TOTAL_TIMEOUT_MS`, 60 s): for a plan, every question with its TCP
+/// retry; for a probe, the plan and every candidate. Returns it (never an error; 0 only if the
+/// library panicked).
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_default_total_timeout_ms() -> u32 {
+    guard_value(0, || mailsrv_core::host_rules::DEFAULT_TOTAL_TIMEOUT_MS)
+}
+
 /// Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
 /// (the panic is reported by the process's panic hook first).
 #[unsafe(no_mangle)]
@@ -96,6 +114,18 @@ pub extern "C" fn mailsrv_selftest(trigger_panic: bool) -> mailsrv_result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_caps_are_the_cores() {
+        assert_eq!(
+            mailsrv_max_connection_bytes(),
+            mailsrv_core::host_rules::MAX_CONNECTION_BYTES
+        );
+        assert_eq!(
+            mailsrv_default_total_timeout_ms(),
+            mailsrv_core::host_rules::DEFAULT_TOTAL_TIMEOUT_MS
+        );
+    }
 
     #[test]
     fn the_usage_exit_status_is_the_cores() {

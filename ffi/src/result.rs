@@ -68,6 +68,8 @@ pub enum mailsrv_result {
     MAILSRV_RESULT_TLS_FAILED = 502,
     /// The server selected an ALPN protocol that is not a mail protocol.
     MAILSRV_RESULT_ALPN_MISMATCH = 503,
+    /// The server sent more than the host reads on one connection.
+    MAILSRV_RESULT_TOO_MUCH_DATA = 504,
     /// The autoconfig document exceeds a size, depth or count limit.
     MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE = 600,
     /// The autoconfig document is not UTF-8.
@@ -115,6 +117,7 @@ impl mailsrv_result {
         mailsrv_result::MAILSRV_RESULT_NETWORK_ERROR,
         mailsrv_result::MAILSRV_RESULT_TLS_FAILED,
         mailsrv_result::MAILSRV_RESULT_ALPN_MISMATCH,
+        mailsrv_result::MAILSRV_RESULT_TOO_MUCH_DATA,
         mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_TOO_LARGE,
         mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_ENCODING,
         mailsrv_result::MAILSRV_RESULT_AUTOCONFIG_DOCTYPE,
@@ -157,6 +160,7 @@ pub(crate) fn result_name(code: u32) -> &'static CStr {
         501 => c"NETWORK_ERROR",
         502 => c"TLS_FAILED",
         503 => c"ALPN_MISMATCH",
+        504 => c"TOO_MUCH_DATA",
         600 => c"AUTOCONFIG_TOO_LARGE",
         601 => c"AUTOCONFIG_ENCODING",
         602 => c"AUTOCONFIG_DOCTYPE",
@@ -200,6 +204,7 @@ pub(crate) fn result_message(code: u32) -> &'static CStr {
         501 => c"the query could not be sent or the connection failed",
         502 => c"the TLS handshake failed",
         503 => c"the server selected an ALPN protocol that is not a mail protocol",
+        504 => c"the server sent more than the host reads on one connection",
         600 => c"the autoconfig document exceeds a size, depth or count limit",
         601 => c"the autoconfig document is not UTF-8",
         602 => c"the autoconfig document has a DOCTYPE; DTDs and entities are refused",

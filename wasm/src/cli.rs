@@ -25,6 +25,13 @@ pub fn max_chain_length() -> usize {
     host_rules::MAX_CHAIN
 }
 
+/// `maxConnectionBytes()`: the most bytes a host reads from one mail server connection (1 MiB);
+/// past it the probe closes the connection and reports `TOO_MUCH_DATA`.
+#[wasm_bindgen(js_name = maxConnectionBytes)]
+pub fn max_connection_bytes() -> usize {
+    host_rules::MAX_CONNECTION_BYTES
+}
+
 /// `tlsOutcome(verdict, userConfirmed)`: what to report to the negotiator's `tlsEstablished`
 /// for a verdict (or its `status`), given whether the user confirmed this server: the core's
 /// rule (`"verified"`, `"user-confirmed"` or `"not-verified"`).

@@ -1,5 +1,6 @@
 //! The core's host rules that `discover` needs (it runs in browsers too): which errors mean an
-//! answer to another question, error numbers by name, host error → lookup failure.
+//! answer to another question, error numbers by name, host error → lookup failure, and the
+//! default whole-operation deadline.
 
 use mailsrv_core::ErrorCode;
 use mailsrv_core::host_rules;
@@ -27,4 +28,11 @@ pub fn error_code(name: &str) -> Option<u32> {
 pub fn lookup_failure(code: Option<String>) -> Result<JsValue, JsValue> {
     let code = code.as_deref().and_then(ErrorCode::from_name);
     to_js(&host_rules::lookup_failure(code))
+}
+
+/// `defaultTotalTimeout()`: the whole-operation deadline in ms that `discover` and `probe` use
+/// when the caller gives no `totalTimeout` (60 000).
+#[wasm_bindgen(js_name = defaultTotalTimeout)]
+pub fn default_total_timeout() -> u32 {
+    host_rules::DEFAULT_TOTAL_TIMEOUT_MS
 }

@@ -1,7 +1,7 @@
 /* mailsrv-plan — the reference C host: discovery I/O the way a C mail client does it.
  *
  *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
- *                [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
+ *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
  *                [--verify [--anchors CA.pem] [--now SECONDS]]
  *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
@@ -15,6 +15,14 @@
  * --password-env (the password from that environment variable), only over TLS with a verified
  * certificate (the negotiator refuses otherwise), with the candidate's usernames in order.
  *
+ * Time and bytes are bounded as a whole, not per read: --total-timeout (default: the core's
+ * mailsrv_default_total_timeout_ms(), 60 s) is a deadline on the monotonic clock for everything,
+ * the DNS questions and every candidate; --timeout is the DNS time per try and, with --probe, the
+ * deadline of each candidate (connect, TLS, negotiation, login), never past the total one. Every
+ * poll() waits only for what is left; a candidate out of time fails as TIMEOUT, a question as a
+ * lookup timeout. A probe reads at most mailsrv_max_connection_bytes() (1 MiB) from one
+ * connection and fails the candidate as TOO_MUCH_DATA past it.
+ *
  * Exit codes: 0 usable plan (or verified, or a working server on every side probed), 1 nothing
  * usable (or rejected, or no working server), 2 usage or input error, 3 lookups failed, 4 the
  * certificate needs the user's confirmation, 141 the reader of stdout went away (see say()).
@@ -24,7 +32,9 @@
 #include <ares.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -45,7 +55,39 @@ struct lookup {
     mailsrv_discovery *discovery;
     uint16_t id;
     uint16_t message_id;
+    const int *out_of_time; /* set when the total deadline cancelled the question */
 };
+
+/* ---- deadlines: milliseconds on the monotonic clock -------------------------------------------- */
+
+static int64_t now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* What is left until deadline, in ms, for poll(): 0 when it has passed. */
+static int ms_left(int64_t deadline) {
+    int64_t left = deadline - now_ms();
+    if (left <= 0) return 0;
+    return left > 60 * 60 * 1000 ? 60 * 60 * 1000 : (int)left;
+}
+
+/* The deadline of the whole run (--total-timeout), set by main() before any I/O. */
+static int64_t total_deadline;
+
+/* Waits until fd is ready for events or deadline passes: 1 ready, 0 out of time, -1 error. */
+static int wait_fd(int fd, short events, int64_t deadline) {
+    for (;;) {
+        int left = ms_left(deadline);
+        if (left == 0) return 0;
+        struct pollfd p = {fd, events, 0};
+        int n = poll(&p, 1, left);
+        if (n > 0) return 1;
+        if (n == 0) continue; /* re-check the clock: the deadline decides, not poll */
+        if (errno != EINTR) return -1;
+    }
+}
 
 static void die(const char *what) {
     fprintf(stderr, "mailsrv-plan: %s\n", what);
@@ -106,23 +148,51 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         free(copy);
         return;
     }
-    uint32_t failure = status == ARES_ETIMEOUT ? MAILSRV_FAILURE_TIMEOUT : MAILSRV_FAILURE_NETWORK_ERROR;
+    /* c-ares's status as a host code; the core says which lookup failure that is. */
+    int timed_out = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time);
+    uint32_t failure = mailsrv_lookup_failure(timed_out ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
     mailsrv_result r = mailsrv_discovery_fail(l->discovery, l->id, failure);
     if (r != MAILSRV_RESULT_OK)
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }
 
-/* Runs c-ares until every pending request has completed or timed out. */
-static void cares_loop(ares_channel channel) {
+/* Runs c-ares until every pending request has completed or timed out, or until the total
+ * deadline: then every request still pending is cancelled (its callback runs with
+ * ARES_ECANCELLED) and *out_of_time is set first, so that it is reported as a timeout. c-ares's
+ * own timeouts are per try; this deadline is for all of them. */
+static void cares_loop(ares_channel channel, int *out_of_time) {
     for (;;) {
-        fd_set readers, writers;
-        FD_ZERO(&readers);
-        FD_ZERO(&writers);
-        int nfds = ares_fds(channel, &readers, &writers);
-        if (nfds == 0) break;
-        struct timeval tv, *tvp = ares_timeout(channel, NULL, &tv);
-        select(nfds, &readers, &writers, NULL, tvp);
-        ares_process(channel, &readers, &writers);
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        int bits = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
+        struct pollfd fds[ARES_GETSOCK_MAXNUM];
+        nfds_t n = 0;
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) | (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+            if (ev) fds[n++] = (struct pollfd){socks[i], ev, 0};
+        }
+        if (n == 0) break;
+        int left = ms_left(total_deadline);
+        if (left == 0) {
+            *out_of_time = 1;
+            ares_cancel(channel);
+            break;
+        }
+        struct timeval tv, max = {left / 1000, (left % 1000) * 1000};
+        struct timeval *tvp = ares_timeout(channel, &max, &tv);
+        int wait = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
+        if (poll(fds, n, wait) < 0 && errno != EINTR) {
+            ares_cancel(channel);
+            break;
+        }
+        int any = 0;
+        for (nfds_t i = 0; i < n; i++) {
+            if (!fds[i].revents) continue;
+            any = 1;
+            ares_socket_t r = fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD;
+            ares_socket_t w = fds[i].revents & (POLLOUT | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD;
+            ares_process_fd(channel, r, w);
+        }
+        if (!any) ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
     }
 }
 
@@ -142,19 +212,21 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
     size_t n = mailsrv_discovery_question_count(d);
     struct lookup *lookups = calloc(n, sizeof *lookups);
     if (!lookups) die("out of memory");
+    int out_of_time = 0;
     for (size_t i = 0; i < n; i++) {
         mailsrv_question q;
         if (mailsrv_discovery_question(d, i, &q) != MAILSRV_RESULT_OK) die("cannot read a question");
-        lookups[i] = (struct lookup){d, q.id, q.message_id};
+        lookups[i] = (struct lookup){d, q.id, q.message_id, &out_of_time};
         ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
     }
-    cares_loop(channel);
+    cares_loop(channel, &out_of_time);
     ares_destroy(channel);
     ares_library_cleanup();
     free(lookups);
 }
 
-static int connect_to(const char *host, const char *address, uint16_t port) {
+/* A non-blocking TCP connection to address (or host) and port, made before deadline; -1 if none. */
+static int connect_to(const char *host, const char *address, uint16_t port, int64_t deadline) {
     char service[8];
     snprintf(service, sizeof service, "%u", (unsigned)port);
     struct addrinfo hints, *res = NULL;
@@ -164,7 +236,17 @@ static int connect_to(const char *host, const char *address, uint16_t port) {
     int fd = -1;
     for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) { close(fd); fd = -1; }
+        if (fd < 0) continue;
+        int flags = fcntl(fd, F_GETFL, 0);
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 ||
+            (connect(fd, a->ai_addr, a->ai_addrlen) != 0 &&
+             (errno != EINPROGRESS || wait_fd(fd, POLLOUT, deadline) != 1 ||
+              getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0))) {
+            close(fd);
+            fd = -1;
+        }
     }
     freeaddrinfo(res);
     return fd;
@@ -186,9 +268,19 @@ static mailsrv_certificates *load_anchors(const char *path) {
  * verifies the peer chain. Returns 0 with *out_ssl and *out_verdict set, 2 when mailsrv could
  * not verify (*out_ssl set, no verdict), 1 when the ALPN was dropped and 3 when the handshake
  * failed (neither set). The caller frees what is set. */
+/* Waits for what the last SSL call on ssl (which returned ret) needs, until deadline: 1 when the
+ * call should be repeated, 0 when it failed for good or time is up. */
+static int ssl_again(SSL *ssl, int ret, int64_t deadline) {
+    switch (SSL_get_error(ssl, ret)) {
+    case SSL_ERROR_WANT_READ: return wait_fd(SSL_get_fd(ssl), POLLIN, deadline) == 1;
+    case SSL_ERROR_WANT_WRITE: return wait_fd(SSL_get_fd(ssl), POLLOUT, deadline) == 1;
+    default: return 0;
+    }
+}
+
 static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now,
-                      SSL **out_ssl, mailsrv_verdict **out_verdict) {
+                      int64_t deadline, SSL **out_ssl, mailsrv_verdict **out_verdict) {
     *out_ssl = NULL;
     *out_verdict = NULL;
     SSL *ssl = SSL_new(ctx);
@@ -201,7 +293,10 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
         memcpy(protos + 1, c->alpn.data, c->alpn.len);
         SSL_set_alpn_protos(ssl, protos, (unsigned)c->alpn.len + 1);
     }
-    if (SSL_connect(ssl) != 1) {
+    int ret;
+    while ((ret = SSL_connect(ssl)) != 1 && ssl_again(ssl, ret, deadline)) {
+    }
+    if (ret != 1) {
         fprintf(stderr, "mailsrv-plan: TLS handshake with %s:%u failed\n", c->host.data, (unsigned)c->port);
         SSL_free(ssl);
         return 3;
@@ -298,13 +393,13 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
     if (c.address_count > 0 && host_check("mailsrv_plan_candidate_address", mailsrv_plan_candidate_address(plan, side, index, 0, &address)) != 0)
         return 2;
     mailsrv_certificates *anchors = load_anchors(anchors_path);
-    int fd = connect_to(c.host.data, address.data, c.port);
+    int fd = connect_to(c.host.data, address.data, c.port, total_deadline);
     if (fd < 0) { fprintf(stderr, "mailsrv-plan: cannot connect to %s:%u\n", c.host.data, (unsigned)c.port); mailsrv_certificates_free(anchors); return 3; }
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL *ssl = NULL;
     mailsrv_verdict *v = NULL;
-    int rc = tls_verify(ctx, fd, plan, side, index, &c, anchors, now, &ssl, &v);
+    int rc = tls_verify(ctx, fd, plan, side, index, &c, anchors, now, total_deadline, &ssl, &v);
     if (rc == 0) rc = print_verdict(v, &c, json);
     mailsrv_verdict_free(v);
     if (ssl) { SSL_shutdown(ssl); SSL_free(ssl); }
@@ -343,8 +438,9 @@ static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, co
     if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) return;
     struct hostent_result r = {""};
     if (ares_set_servers_ports_csv(channel, server) == ARES_SUCCESS) {
+        int out_of_time = 0;
         ares_gethostbyname(channel, c->host.data, AF_INET, on_host, &r);
-        cares_loop(channel);
+        cares_loop(channel, &out_of_time);
     }
     ares_destroy(channel);
     if (r.address[0]) snprintf(out, cap, "%s", r.address);
@@ -362,10 +458,11 @@ static uint8_t accepted_target(const char *host) {
 
 /* TLS on fd for the probe; writes the mailsrv_tls_outcome the negotiator needs. */
 static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
-                      const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now, uint32_t *outcome) {
+                      const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now, int64_t deadline,
+                      uint32_t *outcome) {
     SSL *ssl = NULL;
     mailsrv_verdict *v = NULL;
-    tls_verify(ctx, fd, plan, side, index, c, anchors, now, &ssl, &v);
+    tls_verify(ctx, fd, plan, side, index, c, anchors, now, deadline, &ssl, &v);
     /* The verdict -> negotiator rule is the core's: VERIFIED, USER_CONFIRMED (a needs-confirmation
      * verdict for a host the user accepted with --accept-target) or NOT_VERIFIED. */
     *outcome = MAILSRV_TLS_NOT_VERIFIED;
@@ -378,31 +475,90 @@ static SSL *start_tls(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     return ssl;
 }
 
-/* The probe's connection: TLS once it is up, else the plain socket. */
+/* The probe's connection (a non-blocking socket): TLS once it is up, else the plain socket; the
+ * candidate's deadline, the bytes it may still read (mailsrv_max_connection_bytes() at first)
+ * and, once an I/O call failed, why (a host code of the core's table: TIMEOUT, TOO_MUCH_DATA,
+ * NETWORK_ERROR). */
 struct conn {
     int fd;
     SSL *ssl;
+    int64_t deadline;
+    size_t left;
+    mailsrv_result error;
 };
+
+/* Records why the connection failed (the first reason wins); returns 0 for the callers. */
+static int conn_failed(struct conn *c, mailsrv_result why) {
+    if (c->error == MAILSRV_RESULT_OK) c->error = why;
+    return 0;
+}
+
+/* Waits for the socket until the deadline; 0 (with the reason recorded) when it cannot. */
+static int conn_wait(struct conn *c, short events) {
+    int r = wait_fd(c->fd, events, c->deadline);
+    return r == 1 ? 1 : conn_failed(c, r == 0 ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
+}
 
 static int conn_write(void *ctx, const uint8_t *bytes, size_t n) {
     struct conn *c = ctx;
-    return c->ssl ? SSL_write(c->ssl, bytes, (int)n) > 0 : send(c->fd, bytes, n, 0) == (ssize_t)n;
+    while (n > 0) {
+        if (c->ssl) {
+            int w = SSL_write(c->ssl, bytes, (int)n);
+            if (w > 0) { bytes += w; n -= (size_t)w; continue; }
+            if (!ssl_again(c->ssl, w, c->deadline))
+                return conn_failed(c, ms_left(c->deadline) == 0 ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
+        } else {
+            ssize_t w = send(c->fd, bytes, n, 0);
+            if (w > 0) { bytes += w; n -= (size_t)w; continue; }
+            if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return conn_failed(c, MAILSRV_RESULT_NETWORK_ERROR);
+            if (!conn_wait(c, POLLOUT)) return 0;
+        }
+    }
+    return 1;
 }
 
+/* Reads what is there (waiting until the deadline for something); counts it against the cap. */
 static int conn_read(void *ctx, uint8_t *buf, size_t cap) {
     struct conn *c = ctx;
-    return c->ssl ? SSL_read(c->ssl, buf, (int)cap) : (int)recv(c->fd, buf, cap, 0);
+    for (;;) {
+        int got;
+        if (c->ssl) {
+            got = SSL_read(c->ssl, buf, (int)cap);
+            if (got <= 0) {
+                int e = SSL_get_error(c->ssl, got);
+                if (e == SSL_ERROR_ZERO_RETURN) return conn_failed(c, MAILSRV_RESULT_NETWORK_ERROR) - 1;
+                if (!ssl_again(c->ssl, got, c->deadline))
+                    return conn_failed(c, ms_left(c->deadline) == 0 ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR) - 1;
+                continue;
+            }
+        } else {
+            ssize_t r = recv(c->fd, buf, cap, 0);
+            if (r == 0) return conn_failed(c, MAILSRV_RESULT_NETWORK_ERROR) - 1;
+            if (r < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return conn_failed(c, MAILSRV_RESULT_NETWORK_ERROR) - 1;
+                if (!conn_wait(c, POLLIN)) return -1;
+                continue;
+            }
+            got = (int)r;
+        }
+        if ((size_t)got > c->left) return conn_failed(c, MAILSRV_RESULT_TOO_MUCH_DATA) - 1;
+        c->left -= (size_t)got;
+        return got;
+    }
 }
 
 /* Carries out SEND and NEED_MORE steps (host_exchange.h) until the negotiator asks for something
- * else; returns 0 when the connection or a mailsrv call fails (said on stdout, and on stderr for
- * a call). */
-static int exchange(mailsrv_negotiator *n, int fd, SSL *ssl, mailsrv_step *s) {
-    struct conn c = {fd, ssl};
-    struct host_io io = {&c, conn_write, conn_read};
+ * else; returns 0 when the connection or a mailsrv call fails (said on stdout with the core's
+ * name and text for the reason, and on stderr for a call). */
+static int exchange(mailsrv_negotiator *n, struct conn *c, mailsrv_step *s) {
+    struct host_io io = {c, conn_write, conn_read};
     switch (host_exchange(n, &io, s)) {
     case HOST_EXCHANGE_STEP: return 1;
-    case HOST_EXCHANGE_IO_FAILED: say("    the connection failed, or the server did not answer in time\n"); return 0;
+    case HOST_EXCHANGE_IO_FAILED: {
+        mailsrv_result why = c->error != MAILSRV_RESULT_OK ? c->error : MAILSRV_RESULT_NETWORK_ERROR;
+        say("    error %s: %s\n", mailsrv_result_name(why), mailsrv_result_message(why));
+        return 0;
+    }
     default: say("    stopped: a mailsrv call failed\n"); return 0;
     }
 }
@@ -410,7 +566,7 @@ static int exchange(mailsrv_negotiator *n, int fd, SSL *ssl, mailsrv_step *s) {
 /* Logs in over ssl with the candidate's usernames in order (the full address, then the local
  * part; RFC 6186 §4); returns 1 when one is accepted. The negotiator refuses (ABORT) unless TLS
  * is up with a verified certificate, and then nothing is sent. */
-static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_plan *plan, uint32_t side, size_t index,
+static int login_with(mailsrv_negotiator *n, struct conn *conn, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, const char *password) {
     for (size_t u = 0; u < c->username_count; u++) {
         mailsrv_str user;
@@ -419,7 +575,7 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
             host_check("mailsrv_negotiator_login",
                        mailsrv_negotiator_login(n, (const uint8_t *)user.data, user.len, (const uint8_t *)password,
                                                 strlen(password), &s)) != 0 ||
-            !exchange(n, fd, ssl, &s))
+            !exchange(n, conn, &s))
             return 0;
         if (s.kind == MAILSRV_STEP_LOGGED_IN) {
             say("    login ok as %s\n", user.data);
@@ -437,16 +593,21 @@ static int login_with(mailsrv_negotiator *n, int fd, SSL *ssl, const mailsrv_pla
 /* Probes one candidate (and logs in when password is not NULL); returns 1 when it works. */
 static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mailsrv_certificates *anchors,
                      uint64_t now, const char *server, int timeout_ms, const char *password) {
+    /* The candidate's deadline: --timeout from now, never past the total one. */
+    int64_t deadline = now_ms() + timeout_ms;
+    if (deadline > total_deadline) deadline = total_deadline;
     mailsrv_candidate c;
     if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, index, &c)) != 0 || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
     char address[256];
     address_of(plan, side, index, &c, server, address, sizeof address);
     say("  %s:%u %s\n", c.host.data, (unsigned)c.port, mailsrv_security_name(c.security));
-    int fd = connect_to(c.host.data, address, c.port);
+    if (ms_left(deadline) == 0) {
+        say("    error %s: %s\n", mailsrv_result_name(MAILSRV_RESULT_TIMEOUT), mailsrv_result_message(MAILSRV_RESULT_TIMEOUT));
+        return 0;
+    }
+    int fd = connect_to(c.host.data, address, c.port, deadline);
     if (fd < 0) { say("    cannot connect\n"); return 0; }
-    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    struct conn conn = {fd, NULL, deadline, mailsrv_max_connection_bytes(), MAILSRV_RESULT_OK};
     mailsrv_negotiator *n = NULL;
     if (host_check("mailsrv_negotiator_new", mailsrv_negotiator_new(c.protocol, c.security, (const uint8_t *)"localhost", 9, &n)) != 0) {
         close(fd);
@@ -459,11 +620,16 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     int works = 0;
     int started = host_check("mailsrv_negotiator_start", mailsrv_negotiator_start(n, &s)) == 0;
     if (!started) say("    stopped: a mailsrv call failed\n");
-    while (started && exchange(n, fd, ssl, &s)) {
+    while (started && exchange(n, &conn, &s)) {
         if (s.kind == MAILSRV_STEP_START_TLS || s.kind == MAILSRV_STEP_AWAIT_TLS) {
             uint32_t outcome;
-            ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, &outcome);
-            if (!ssl) { say("    TLS handshake failed\n"); break; }
+            ssl = start_tls(ctx, fd, plan, side, index, &c, anchors, now, deadline, &outcome);
+            conn.ssl = ssl;
+            if (!ssl) {
+                mailsrv_result why = ms_left(deadline) == 0 ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_TLS_FAILED;
+                say("    error %s: %s\n", mailsrv_result_name(why), mailsrv_result_message(why));
+                break;
+            }
             if (host_check("mailsrv_negotiator_tls_established", mailsrv_negotiator_tls_established(n, outcome, &s)) != 0) {
                 say("    stopped: a mailsrv call failed\n");
                 break;
@@ -478,7 +644,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
             }
             caps[len] = '\0';
             say("    ok: %s\n", caps);
-            works = password ? login_with(n, fd, ssl, plan, side, index, &c, password) : 1;
+            works = password ? login_with(n, &conn, plan, side, index, &c, password) : 1;
             break;
         } else {
             say("    aborted (%s)%s%s\n", mailsrv_abort_reason_name(s.abort_reason), s.text.len ? ": untrusted server text: " : "", s.text.data);
@@ -530,7 +696,7 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
 struct args {
     const char *zones[32];
     int secure[32];
-    int nzones, json, verify, probe, timeout_ms;
+    int nzones, json, verify, probe, timeout_ms, total_timeout_ms;
     const char *server, *email, *anchors, *password;
     unsigned long long seed;
     uint64_t now;
@@ -542,6 +708,7 @@ struct args {
 static void parse_args(int argc, char **argv, struct args *a) {
     memset(a, 0, sizeof *a);
     a->timeout_ms = 3000;
+    a->total_timeout_ms = (int)mailsrv_default_total_timeout_ms();
     a->anchors = "/etc/ssl/certs/ca-certificates.crt";
     a->seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     a->now = (uint64_t)time(NULL);
@@ -556,6 +723,11 @@ static void parse_args(int argc, char **argv, struct args *a) {
             i++;
         } else if (!strcmp(arg, "--server") && next) { a->server = next; i++; }
         else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = atoi(next); i++; }
+        else if (!strcmp(arg, "--total-timeout") && next) {
+            a->total_timeout_ms = atoi(next);
+            if (a->total_timeout_ms <= 0) die("--total-timeout must be a positive number of milliseconds");
+            i++;
+        }
         else if (!strcmp(arg, "--seed") && next) { a->seed = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(arg, "--anchors") && next) { a->anchors = next; i++; }
         else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
@@ -576,7 +748,7 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
     if (password_env) {
@@ -654,6 +826,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* write errors are checked instead: see stdout_failed() */
     struct args a;
     parse_args(argc, argv, &a);
+    total_deadline = now_ms() + a.total_timeout_ms;
     mailsrv_plan *plan = discover(&a);
     int rc;
     if (a.probe) {

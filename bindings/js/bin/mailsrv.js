@@ -7,14 +7,17 @@ import { exitStatus, explain, optionValue, minimumSecurity, parseAutoconfig } fr
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
-                     [--doh URL] [--trust-ad] [--seed N] [--timeout MS]
+                     [--doh URL] [--trust-ad] [--seed N] [--timeout MS] [--total-timeout MS]
                      [--tls-order implicit-first|domain-priority] [--allow-cleartext]
                      [--implicit-tls-only] [--prefer imap|pop3]
+                     (--timeout per DNS query, default 3 s; --total-timeout for the whole
+                     plan, TCP retries included, default 60 s)
   mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
                      [--timeout MS] [--total-timeout MS] [--password-env VAR]
-                     (--timeout per candidate, default 10 s; --total-timeout for all, default
-                     60 s; credentials only with --password-env, only over verified TLS)
+                     (--timeout per candidate, default 10 s; --total-timeout for all, planning
+                     included, default 60 s; credentials only with --password-env, only over
+                     verified TLS)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
   mailsrv autoconfig FILE --email EMAIL [--json]
@@ -124,7 +127,7 @@ function printPlan(plan) {
 
 const PLAN_OPTIONS = {
   json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
-  timeout: 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
+  timeout: 'value', 'total-timeout': 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
 };
 
 async function plan(o) {
@@ -141,6 +144,9 @@ async function discoverOptions(o) {
   if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
   const timeout = o.timeout === undefined ? 3000 : Number(o.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  // Absent: the library's default, which is the core's (DEFAULT_TOTAL_TIMEOUT_MS).
+  const totalTimeout = o['total-timeout'] === undefined ? undefined : Number(o['total-timeout']);
+  if (totalTimeout !== undefined && (!Number.isInteger(totalTimeout) || totalTimeout <= 0)) throw new UsageError('--total-timeout must be a positive number of milliseconds');
   let resolver;
   if (o.zone || o['secure-zone']) {
     resolver = await zoneResolver([
@@ -164,7 +170,7 @@ async function discoverOptions(o) {
     if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
     seed = BigInt(o.seed);
   }
-  return { resolver, seed, ...options };
+  return { resolver, seed, totalTimeout, ...options };
 }
 
 /** The password from the environment variable named by --password-env (never from argv). */
@@ -175,18 +181,18 @@ function passwordFrom(name) {
   return value;
 }
 
-const PROBE_OPTIONS = { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value', 'total-timeout': 'value' };
+const PROBE_OPTIONS = { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value' };
 
 async function probe(o) {
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
   const timeout = o.timeout === undefined ? 10000 : Number(o.timeout);
-  const totalTimeout = o['total-timeout'] === undefined ? 60000 : Number(o['total-timeout']);
-  if (![timeout, totalTimeout].every((t) => Number.isInteger(t) && t > 0)) throw new UsageError('--timeout and --total-timeout must be positive numbers of milliseconds');
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  // --total-timeout (checked by discoverOptions) bounds the plan and every candidate.
   const { plan: p, report } = await probeEmail(o._[0], {
     ...(await discoverOptions({ ...o, timeout: undefined })),
-    anchors, now, timeout, totalTimeout, acceptTargets: o['accept-target'] ?? [],
+    anchors, now, timeout, acceptTargets: o['accept-target'] ?? [],
     password: passwordFrom(o['password-env']),
     onProgress: (m) => process.stderr.write(`${m}\n`),
   });

@@ -6,9 +6,52 @@ function base64url(bytes) {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** A DNS message is at most 65,535 bytes (RFC 1035 §4.2.2, RFC 8484 §6): a longer body is refused. */
+const MAX_DNS_MESSAGE = 65535;
+
+const tooMuch = () => Object.assign(new Error(`the DoH answer is longer than a DNS message (${MAX_DNS_MESSAGE} bytes)`), { code: 'TOO_MUCH_DATA' });
+
+/**
+ * The body of `response`, refused past MAX_DNS_MESSAGE bytes without reading the rest. With a
+ * Content-Length (which fetch enforces) the body is read whole: an honest server's answer is read
+ * the plain way (headless Chromium's virtual time, which the end-to-end test uses, lets timers
+ * run while a body is read chunk by chunk); without one it is read chunk by chunk, counted.
+ */
+async function bodyOf(response) {
+  const declared = response.headers?.get?.('content-length');
+  if (declared != null && /^\d+$/.test(declared) && Number(declared) > MAX_DNS_MESSAGE) throw tooMuch();
+  const reader = declared == null ? response.body?.getReader?.() : undefined;
+  if (!reader) {
+    const all = new Uint8Array(await response.arrayBuffer());
+    if (all.length > MAX_DNS_MESSAGE) throw tooMuch();
+    return all;
+  }
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > MAX_DNS_MESSAGE) {
+      reader.cancel().catch(() => {});
+      throw tooMuch();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
 /**
  * A resolver that sends each query to the DoH endpoint `url`. Options: `method` (`"POST"`,
- * the default, or `"GET"`), `fetch` (default: globalThis.fetch), `timeout` in ms (default 5000).
+ * the default, or `"GET"`), `fetch` (default: globalThis.fetch), `timeout` in ms (default 5000)
+ * for each query as a whole (the body included); `discover()`'s `signal` aborts a query still
+ * open when the discovery is out of time. A body longer than a DNS message is `TOO_MUCH_DATA`.
  * The message ID stays 0 for HTTP caches (RFC 8484 §4.1). Errors carry the core's host codes
  * `TIMEOUT` and `NETWORK_ERROR`.
  */
@@ -16,9 +59,12 @@ export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.
   if (method !== 'GET' && method !== 'POST') throw Object.assign(new Error('method must be GET or POST'), { code: 'INVALID_ARGUMENT' });
   return {
     randomIds: false,
-    async query(wire) {
+    async query(wire, _question, { signal } = {}) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeout);
+      const abort = () => controller.abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      if (signal?.aborted) controller.abort();
       try {
         const headers = { accept: 'application/dns-message' };
         const response =
@@ -31,13 +77,14 @@ export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.
                 signal: controller.signal,
               });
         if (!response.ok) throw Object.assign(new Error(`DoH server answered HTTP ${response.status}`), { code: 'NETWORK_ERROR' });
-        return new Uint8Array(await response.arrayBuffer());
+        return await bodyOf(response);
       } catch (e) {
-        if (e?.name === 'AbortError') throw Object.assign(new Error(`no DoH answer within ${timeout} ms`), { code: 'TIMEOUT' });
-        if (e?.code === 'NETWORK_ERROR') throw e;
+        if (e?.name === 'AbortError' || controller.signal.aborted) throw Object.assign(new Error(`no DoH answer within ${timeout} ms`), { code: 'TIMEOUT' });
+        if (e?.code === 'NETWORK_ERROR' || e?.code === 'TOO_MUCH_DATA') throw e;
         throw Object.assign(new Error(e?.message ?? String(e), { cause: e }), { code: 'NETWORK_ERROR' });
       } finally {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
       }
     },
   };

@@ -9,6 +9,7 @@ import init, {
   tlsOutcome,
   proberSkips,
   maxChainLength,
+  maxConnectionBytes,
   optionValue,
   minimumSecurity,
   addressQueries,
@@ -20,7 +21,7 @@ import { loadWasm } from './load.js';
 
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.meta.url));
 
-export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, optionValue, minimumSecurity };
+export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity };
 // The prober's address lookups and ALPN check.
 export { addressQueries, addressesIn, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it

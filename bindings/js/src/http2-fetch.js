@@ -2,7 +2,13 @@
 // them) speak only HTTP/2, which Node's built-in fetch does not negotiate.
 import http2 from 'node:http2';
 
-/** `fetch(url, {method, headers, body, signal})` → `{ok, status, arrayBuffer()}` over HTTP/2. */
+/** The longest body kept: a DNS message is at most 65,535 bytes; past it the request fails. */
+const MAX_BODY = 65535;
+
+/**
+ * `fetch(url, {method, headers, body, signal})` → `{ok, status, arrayBuffer()}` over HTTP/2; a
+ * body longer than MAX_BODY rejects with `TOO_MUCH_DATA` and closes the session.
+ */
 export function http2Fetch(url, { method = 'GET', headers = {}, body, signal } = {}) {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -15,7 +21,17 @@ export function http2Fetch(url, { method = 'GET', headers = {}, body, signal } =
     const chunks = [];
     let status = 0;
     request.on('response', (h) => { status = h[':status']; });
-    request.on('data', (c) => chunks.push(c));
+    let length = 0;
+    request.on('data', (c) => {
+      length += c.length;
+      if (length > MAX_BODY) {
+        request.close(http2.constants.NGHTTP2_CANCEL);
+        close();
+        reject(Object.assign(new Error(`the answer is longer than a DNS message (${MAX_BODY} bytes)`), { code: 'TOO_MUCH_DATA' }));
+        return;
+      }
+      chunks.push(c);
+    });
     request.on('error', (e) => { close(); reject(e); });
     request.on('end', () => {
       signal?.removeEventListener('abort', abort);

@@ -3,15 +3,23 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { verifyChain, errorCode } from '../wasm/mailsrv_wasm.js';
-import { tlsOutcome, proberSkips, maxChainLength, addressQueries, addressesIn, alpnAcceptable } from './host.js';
+import { tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, addressQueries, addressesIn, alpnAcceptable } from './host.js';
 import { Negotiator } from './negotiator.js';
-import { discover } from './discover.js';
+import { discover, totalTimeoutOf } from './discover.js';
 
 // Errors carry codes of the core's error table: its host range (TIMEOUT, NETWORK_ERROR,
-// TLS_FAILED, ALPN_MISMATCH) or a code the core threw.
+// TLS_FAILED, ALPN_MISMATCH, TOO_MUCH_DATA) or a code the core threw.
 const fail = (code, message) => Object.assign(new Error(message), { code });
-/** The error's code if the core's table has it, else NETWORK_ERROR (Node's ECONNRESET and such). */
-const codeOf = (e) => (typeof e?.code === 'string' && errorCode(e.code) !== undefined ? e.code : 'NETWORK_ERROR');
+/**
+ * The error's code: its own if the core's table has it; INTERNAL for an error without a code
+ * (a trap in the WebAssembly, such as `RuntimeError: unreachable`, or a bug in this host); else
+ * NETWORK_ERROR (Node's ECONNRESET and such).
+ */
+const codeOf = (e) => {
+  if (typeof e?.code === 'string' && errorCode(e.code) !== undefined) return e.code;
+  if (e instanceof WebAssembly.RuntimeError || typeof e?.code !== 'string') return 'INTERNAL';
+  return 'NETWORK_ERROR';
+};
 
 /**
  * The DER chain the server sent, leaf first: at most one certificate more than the core accepts,
@@ -30,23 +38,29 @@ function peerChain(socket) {
   return chain;
 }
 
-/** Reads from `socket` into the negotiator until it finishes; resolves to the final step. */
-function drive(negotiator, socket, step, { startTls, deadline }) {
+/**
+ * Reads from `socket` into the negotiator until it finishes; resolves to the final step. Every
+ * byte received counts against `budget.left` (the core's `maxConnectionBytes()` for the whole
+ * connection): past it the connection is given up as TOO_MUCH_DATA. An exception in the
+ * negotiator (a trap in the WebAssembly) rejects, it does not escape the data callback. The time
+ * limit is the caller's (probeCandidate races the whole candidate against its deadline).
+ */
+function drive(negotiator, socket, step, { startTls, budget }) {
   return new Promise((resolve, reject) => {
     let current = socket;
     let finished = false;
-    const timer = setTimeout(() => done(null, fail('TIMEOUT', 'the server did not answer in time')), Math.max(0, deadline - Date.now()));
     function done(result, error) {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
       current.removeListener('data', onData);
       if (error) reject(error);
       else resolve(result);
     }
-    async function act(s) {
+    async function act(next) {
       try {
+        let s = next();
         for (;;) {
+          if (finished) return;
           if (s.type === 'send') {
             current.write(s.bytes);
             s = negotiator.poll();
@@ -69,29 +83,31 @@ function drive(negotiator, socket, step, { startTls, deadline }) {
       }
     }
     function onData(chunk) {
-      act(negotiator.receive(new Uint8Array(chunk)));
+      budget.left -= chunk.length;
+      if (budget.left < 0) {
+        done(null, fail('TOO_MUCH_DATA', `the server sent more than ${maxConnectionBytes()} bytes on one connection`));
+        return;
+      }
+      act(() => negotiator.receive(new Uint8Array(chunk)));
     }
     socket.on('data', onData);
     socket.on('error', (e) => done(null, fail('NETWORK_ERROR', e.message)));
     socket.on('close', () => done(null, fail('NETWORK_ERROR', 'the server closed the connection')));
-    act(step);
+    act(() => step);
   });
 }
 
 /**
- * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `now` (ms),
- * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch), `clientName`.
- */
-/**
  * An address for the candidate: from the plan (the additional section), else asked through the
  * same resolver, else the system's name resolution (e.g. `localhost`).
  */
-async function addressOf(candidate, resolver) {
+async function addressOf(candidate, resolver, signal) {
   if (candidate.addresses.length) return candidate.addresses[0];
   if (resolver) {
     for (const query of addressQueries(candidate.host)) {
+      if (signal.aborted) break;
       try {
-        const found = addressesIn(await resolver.query(query), candidate.host);
+        const found = addressesIn(await resolver.query(query, undefined, { signal }), candidate.host);
         if (found.length) return found[0];
       } catch {
         // fall through to the next query, then to the system
@@ -101,24 +117,45 @@ async function addressOf(candidate, resolver) {
   return candidate.host;
 }
 
+/**
+ * Probes one candidate. Options: `anchors` (DER Uint8Arrays), `now` (ms),
+ * `acceptTargets` (hosts the user confirmed), `deadline` (ms since the epoch) for everything —
+ * the address lookup, connect, TLS, the negotiation and the login —, `clientName`, `password`,
+ * `resolver`. Never throws: every failure, a trap in the negotiator included, is the result's
+ * `error` (`TIMEOUT` at the deadline, `TOO_MUCH_DATA` past the core's byte cap per connection).
+ */
 export async function probeCandidate(candidate, { anchors, now, acceptTargets = [], deadline, clientName = 'localhost', password, resolver }) {
   const result = { host: candidate.host, port: candidate.port, service: candidate.service, security: candidate.security };
-  const address = await addressOf(candidate, resolver);
-  const negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
   const confirmed = acceptTargets.includes(candidate.host);
+  const sockets = new Set();
+  let closed = false;
+  /** Keeps `socket` to be destroyed at the end (at once if the candidate is already over). */
+  const track = (socket) => {
+    sockets.add(socket);
+    if (closed) socket.destroy();
+    return socket;
+  };
+  const controller = new AbortController();
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(fail('TIMEOUT', 'the candidate did not finish within its time limit')), Math.max(0, deadline - Date.now()));
+  });
+  expired.catch(() => {});
+  let negotiator = null;
   let verdict = null;
-  async function startTls(plainSocket) {
+  async function startTls(plainSocket, address) {
     const options = {
       rejectUnauthorized: false, // mailsrv verifies the chain itself, with the SRV-ID rules
       servername: net.isIP(candidate.sni ?? '') ? undefined : candidate.sni ?? undefined,
       ALPNProtocols: candidate.alpn.length ? candidate.alpn : undefined,
     };
-    const socket = plainSocket
+    const socket = track(plainSocket
       ? tls.connect({ ...options, socket: plainSocket })
-      : tls.connect({ ...options, host: address, port: candidate.port });
+      : tls.connect({ ...options, host: address, port: candidate.port }));
     await new Promise((resolve, reject) => {
       socket.once('secureConnect', resolve);
       socket.once('error', (e) => reject(fail('TLS_FAILED', e.message)));
+      socket.once('close', () => reject(fail('TLS_FAILED', 'the connection closed during the TLS handshake')));
     });
     const selected = socket.alpnProtocol || null;
     if (!alpnAcceptable(candidate.alpn, selected)) {
@@ -129,33 +166,44 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
     const outcome = tlsOutcome(verdict, confirmed);
     return { socket, outcome };
   }
-  let socket;
-  try {
-    let first;
+  /** The candidate's outcome fields (`outcome`, `capabilities`, `verdict`, `abort`, `login`). */
+  async function run() {
+    const address = await addressOf(candidate, resolver, controller.signal);
+    if (closed) throw fail('TIMEOUT', 'the candidate did not finish within its time limit');
+    negotiator = new Negotiator(candidate.protocol, candidate.security, clientName);
+    const budget = { left: maxConnectionBytes() };
+    let socket;
+    let step;
     if (candidate.security === 'implicit-tls') {
-      first = await startTls(null);
+      const first = await startTls(null, address);
       socket = first.socket;
-      const step = negotiator.tlsEstablished(first.outcome);
-      const end = await drive(negotiator, socket, step, { startTls, deadline });
-      socket = end.socket;
-      Object.assign(result, outcomeOf(end.step, verdict));
-      if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, socket, candidate, password, deadline));
+      step = negotiator.tlsEstablished(first.outcome);
     } else {
-      socket = net.connect({ host: address, port: candidate.port });
+      socket = track(net.connect({ host: address, port: candidate.port }));
       await new Promise((resolve, reject) => {
         socket.once('connect', resolve);
         socket.once('error', (e) => reject(fail('NETWORK_ERROR', e.message)));
       });
-      const end = await drive(negotiator, socket, negotiator.start(), { startTls, deadline });
-      socket = end.socket;
-      Object.assign(result, outcomeOf(end.step, verdict));
-      if (result.outcome === 'ok' && password !== undefined) Object.assign(result, await loginWith(negotiator, socket, candidate, password, deadline));
+      step = negotiator.start();
     }
+    const end = await drive(negotiator, socket, step, { startTls: (s) => startTls(s, address), budget });
+    const found = outcomeOf(end.step, verdict);
+    if (found.outcome === 'ok' && password !== undefined) Object.assign(found, await loginWith(negotiator, end.socket, candidate, password, budget));
+    return found;
+  }
+  try {
+    // What a run still going after the deadline finds is never added to this result.
+    Object.assign(result, await Promise.race([run(), expired]));
   } catch (e) {
-    Object.assign(result, { outcome: 'error', error: { code: codeOf(e), message: e.message } }, verdict ? { verdict } : {});
+    Object.assign(result, { outcome: 'error', error: { code: codeOf(e), message: e?.message ?? String(e) } }, verdict ? { verdict } : {});
   } finally {
-    socket?.destroy();
-    negotiator.free();
+    closed = true;
+    clearTimeout(timer);
+    controller.abort();
+    for (const s of sockets) s.destroy();
+    // A run still going after the deadline finds its sockets destroyed and this negotiator
+    // freed: its next call fails, and that rejection is the race's, already handled.
+    negotiator?.free();
   }
   return result;
 }
@@ -164,11 +212,11 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
  * Logs in with the candidate's usernames in order (full address, then local part; RFC 6186 §4).
  * The negotiator refuses unless TLS is up and the certificate was verified or confirmed.
  */
-async function loginWith(negotiator, socket, candidate, password, deadline) {
+async function loginWith(negotiator, socket, candidate, password, budget) {
   for (const username of candidate.usernames) {
     let end;
     try {
-      end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, deadline });
+      end = await drive(negotiator, socket, negotiator.login(username, password), { startTls: null, budget });
     } catch (e) {
       return { login: { ok: false, username, reason: codeOf(e) } };
     }
@@ -190,12 +238,15 @@ function outcomeOf(step, verdict) {
  * Plans `email`, then probes candidates in order and reports the first working incoming and
  * outgoing server with the result for every candidate tried. Options: the `discover` options
  * (`resolver`, `seed`, planner options) plus `anchors`, `now`, `acceptTargets`, `timeout`
- * (per candidate, ms, default 10 s: connect, TLS, negotiation and login), `totalTimeout` (for the
- * whole probe after planning, default 60 s), `password`, `onProgress(message)`.
+ * (per candidate, ms, default 10 s: address lookup, connect, TLS, negotiation and login),
+ * `totalTimeout` (ms, default: the core's 60 s) for the whole probe, planning included,
+ * `password`, `onProgress(message)`. Candidates not tried before the total deadline are
+ * reported as `TIMEOUT`; nothing a server sends makes this throw.
  */
-export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, totalTimeout = 60000, onProgress = () => {}, clientName, password, ...discoverOptions }) {
-  const overall = Date.now() + totalTimeout;
-  const plan = await discover(email, discoverOptions);
+export async function probe(email, { anchors, now = Date.now(), acceptTargets = [], timeout = 10000, totalTimeout, onProgress = () => {}, clientName, password, ...discoverOptions }) {
+  const total = totalTimeoutOf(totalTimeout);
+  const overall = Date.now() + total;
+  const plan = await discover(email, { ...discoverOptions, totalTimeout: total });
   const report = { email: plan.email, domain: plan.domain, incoming: { server: null, tried: [] }, outgoing: { server: null, tried: [] } };
   for (const [side, list] of [['incoming', plan.incoming.candidates], ['outgoing', plan.outgoing.candidates]]) {
     for (const candidate of list) {

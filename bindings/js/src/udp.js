@@ -28,11 +28,43 @@ export function parseServer(text) {
 
 const fail = (code, message) => Object.assign(new Error(message), { code });
 
-function overTcp(server, wire, timeout) {
+/**
+ * Calls `onAbort` once when `signal` aborts (at once if it already has); returns the function
+ * that stops listening.
+ */
+function onAbort(signal, onAbort) {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    queueMicrotask(onAbort);
+    return () => {};
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+/**
+ * One query over TCP: the 2-byte length, then the message. `timeout` bounds the whole exchange
+ * (connect and every read), not each read, so a server dripping bytes cannot hold it longer;
+ * at most one DNS message (the length prefix allows 65,535 bytes) is kept.
+ */
+function overTcp(server, wire, timeout, signal) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: server.host, port: server.port });
     const chunks = [];
-    const timer = setTimeout(() => { socket.destroy(); reject(fail('TIMEOUT', 'no TCP answer in time')); }, timeout);
+    let received = 0;
+    let need = 0; // 2 + the length prefix, once two bytes are in
+    let open = true;
+    const end = (error, answer) => {
+      if (!open) return;
+      open = false;
+      clearTimeout(timer);
+      stop();
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(answer);
+    };
+    const timer = setTimeout(() => end(fail('TIMEOUT', 'no TCP answer in time')), timeout);
+    const stop = onAbort(signal, () => end(fail('TIMEOUT', 'out of time for this discovery')));
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(wire.length);
@@ -40,21 +72,21 @@ function overTcp(server, wire, timeout) {
     });
     socket.on('data', (d) => {
       chunks.push(d);
-      const all = Buffer.concat(chunks);
-      if (all.length >= 2 && all.length >= 2 + all.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.end();
-        resolve(new Uint8Array(all.subarray(2, 2 + all.readUInt16BE(0))));
-      }
+      received += d.length;
+      if (need === 0 && received >= 2) need = 2 + Buffer.concat(chunks).readUInt16BE(0);
+      if (need !== 0 && received >= need) end(null, new Uint8Array(Buffer.concat(chunks).subarray(2, need)));
     });
-    socket.on('error', (e) => { clearTimeout(timer); reject(fail('NETWORK_ERROR', e.message)); });
+    socket.on('error', (e) => end(fail('NETWORK_ERROR', e.message)));
+    socket.on('close', () => end(fail('NETWORK_ERROR', 'the server closed the connection before a whole answer')));
   });
 }
 
 /**
  * A resolver sending each query over UDP to `server` (`"IP[:PORT]"`, default: the system's
  * nameserver); `queryTcp` asks over TCP, which `discover()` does when the core reports an answer
- * truncated. `timeout` in ms (default 3000). UDP answers whose message ID differs are ignored,
+ * truncated. `timeout` in ms (default 3000) bounds each query as a whole (a TCP exchange
+ * included); `discover()`'s `totalTimeout` bounds them all, and its `signal` closes the socket
+ * of a query still open then. UDP answers whose message ID differs are ignored,
  * as a stub resolver must. Errors carry the core's host codes `TIMEOUT` and `NETWORK_ERROR`.
  */
 export function udpResolver({ server, timeout = 3000 } = {}) {
@@ -62,24 +94,33 @@ export function udpResolver({ server, timeout = 3000 } = {}) {
   return {
     randomIds: true,
     server: target,
-    query(wire) {
+    query(wire, _question, { signal } = {}) {
       return new Promise((resolve, reject) => {
         const socket = dgram.createSocket(net.isIPv6(target.host) ? 'udp6' : 'udp4');
-        const timer = setTimeout(() => { socket.close(); reject(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)); }, timeout);
-        socket.on('error', (e) => { clearTimeout(timer); socket.close(); reject(fail('NETWORK_ERROR', e.message)); });
+        let open = true;
+        const end = (error, answer) => {
+          if (!open) return;
+          open = false;
+          clearTimeout(timer);
+          stop();
+          socket.close();
+          if (error) reject(error);
+          else resolve(answer);
+        };
+        const timer = setTimeout(() => end(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)), timeout);
+        const stop = onAbort(signal, () => end(fail('TIMEOUT', 'out of time for this discovery')));
+        socket.on('error', (e) => end(fail('NETWORK_ERROR', e.message)));
         socket.on('message', (msg) => {
           if (msg.length < 12 || msg[0] !== wire[0] || msg[1] !== wire[1]) return; // not ours
-          clearTimeout(timer);
-          socket.close();
-          resolve(new Uint8Array(msg));
+          end(null, new Uint8Array(msg));
         });
         socket.send(wire, target.port, target.host, (e) => {
-          if (e) { clearTimeout(timer); socket.close(); reject(fail('NETWORK_ERROR', e.message)); }
+          if (e) end(fail('NETWORK_ERROR', e.message));
         });
       });
     },
-    queryTcp(wire) {
-      return overTcp(target, wire, timeout);
+    queryTcp(wire, _question, { signal } = {}) {
+      return overTcp(target, wire, timeout, signal);
     },
   };
 }

@@ -112,3 +112,65 @@ export function startMailServer(kind, behaviour = 'honest') {
     server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, received, stop: () => new Promise((r) => server.close(r)) }));
   });
 }
+
+/**
+ * A hostile plaintext server for the probe's STARTTLS candidates (issue 12): protocol "imap",
+ * "pop3" or "smtp". mode "flood": after the client's first command (IMAP `CAPABILITY`, POP3
+ * `CAPA`; SMTP right after connecting) it sends capability or continuation lines of about 4 KB,
+ * never the line that ends them, as fast as the client reads, at most 64 MiB per connection.
+ * mode "drip": the same, one short line a second, at most 300 lines. Resolves to
+ * { port, sent: () => bytes sent, stop }.
+ */
+export function startFloodServer(protocol, mode) {
+  const sockets = new Set();
+  const timers = new Set();
+  let sent = 0;
+  const greeting = { imap: '* OK ready\r\n', pop3: '+OK ready\r\n', smtp: '' }[protocol];
+  const line = (mode === 'flood'
+    ? { imap: `* CAPABILITY ${'x '.repeat(2000)}`, pop3: 'x '.repeat(2000), smtp: `220-${'x '.repeat(2000)}` }
+    : { imap: '* x', pop3: 'x', smtp: '220-x' })[protocol] + '\r\n';
+  const MAX = 64 << 20;
+  const serve = (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let total = 0;
+    const write = (text) => { total += text.length; sent += text.length; return socket.write(text); };
+    const start = () => {
+      if (protocol === 'pop3') write('+OK\r\n');
+      if (mode === 'drip') {
+        let n = 0;
+        const t = setInterval(() => {
+          if (n++ >= 300 || socket.destroyed) { clearInterval(t); timers.delete(t); socket.destroy(); return; }
+          write(line);
+        }, 1000);
+        timers.add(t);
+        return;
+      }
+      const pump = () => {
+        while (!socket.destroyed && total < MAX) if (!write(line)) return;
+        socket.end();
+      };
+      socket.on('drain', pump);
+      pump();
+    };
+    if (greeting) {
+      socket.write(greeting);
+      socket.once('data', start);
+    } else {
+      start();
+    }
+  };
+  const server = net.createServer(serve);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      port: server.address().port,
+      sent: () => sent,
+      stop: () => new Promise((r) => {
+        for (const t of timers) clearInterval(t);
+        for (const s of sockets) s.destroy();
+        server.close(r);
+      }),
+    }));
+  });
+}

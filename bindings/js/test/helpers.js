@@ -1,6 +1,8 @@
 // Shared helpers for the node:test suites: paths, the corpus, and servers started by the tests.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -37,4 +39,142 @@ export function startZoneServer(zones) {
     });
     child.on('exit', (code) => reject(new Error(`zone-server exited with ${code}`)));
   });
+}
+
+/**
+ * Runs the CLI under `/usr/bin/time` (GNU time, see scripts/deps.sh) and a guard (`timeout -s
+ * KILL`, which kills the CLI itself after `killAfterMs`; the status is then 137): resolves to
+ * { code, stdout, stderr, maxRssKb }, the CLI's peak resident set size.
+ */
+export function runCliMeasured(args, { killAfterMs = 120000 } = {}) {
+  const out = path.join(root, 'target', `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  return new Promise((resolve) => {
+    const guard = ['timeout', '-s', 'KILL', `${Math.ceil(killAfterMs / 1000)}`];
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', out, ...guard, process.execPath, cli, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => {
+      const text = readFileSync(out, 'utf8').trim().split('\n').pop();
+      rmSync(out, { force: true });
+      resolve({ code, stdout, stderr, maxRssKb: Number(text) });
+    });
+  });
+}
+
+/**
+ * A hostile answer to `query` (about 61 KB): `srv` SRV records that all name one target
+ * (`mail.<domain>`) and `addresses` A records for it in the additional section, the issue-12
+ * flood. With `truncated` only the header and question, with TC set.
+ */
+export function hostileAnswer(query, { srv = 1600, addresses = 2000, truncated = false } = {}) {
+  let end = 12;
+  while (query[end] !== 0) end += query[end] + 1;
+  const question = query.subarray(12, end + 5);
+  const header = Buffer.alloc(12);
+  query.copy(header, 0, 0, 2);
+  header.writeUInt16BE(truncated ? 0x8600 : 0x8400, 2); // QR AA (TC)
+  header.writeUInt16BE(1, 4);
+  if (truncated) return Buffer.concat([header, question]);
+  header.writeUInt16BE(srv, 6);
+  header.writeUInt16BE(addresses, 10);
+  // mail.<domain>: the QNAME without its two service labels (_imaps._tcp.), in wire form.
+  let at = 12;
+  for (let i = 0; i < 2; i++) at += query[at] + 1;
+  const target = Buffer.concat([Buffer.from('\x04mail', 'latin1'), query.subarray(at, end + 1)]);
+  const parts = [header, question];
+  let offset = 12 + question.length;
+  let targetAt = 0;
+  for (let i = 0; i < srv; i++) {
+    const rr = Buffer.alloc(18);
+    rr.writeUInt16BE(0xc00c, 0);
+    rr.writeUInt16BE(33, 2);
+    rr.writeUInt16BE(1, 4);
+    rr.writeUInt32BE(300, 6);
+    rr.writeUInt16BE(i === 0 ? 6 + target.length : 8, 10);
+    rr.writeUInt16BE(0, 12);
+    rr.writeUInt16BE(i % 65536, 14);
+    rr.writeUInt16BE(993, 16);
+    if (i === 0) {
+      targetAt = offset + 18;
+      parts.push(rr, target);
+      offset += 18 + target.length;
+    } else {
+      parts.push(rr, Buffer.from([0xc0 | (targetAt >> 8), targetAt & 0xff]));
+      offset += 20;
+    }
+  }
+  for (let i = 0; i < addresses; i++) {
+    const rr = Buffer.alloc(16);
+    rr.writeUInt16BE(0xc000 | targetAt, 0);
+    rr.writeUInt16BE(1, 2);
+    rr.writeUInt16BE(1, 4);
+    rr.writeUInt32BE(300, 6);
+    rr.writeUInt16BE(4, 10);
+    rr.writeUInt32BE((127 << 24) | (1 << 16) | i, 12);
+    parts.push(rr);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * A hostile DNS server on 127.0.0.1 (UDP and TCP on one port). mode: "udp" (every UDP answer is
+ * the ~61 KB `hostileAnswer`), "tcp" (UDP answers are truncated, TCP gives the hostile answer)
+ * or "drip" (UDP truncated, TCP sends one byte a second, at most 300 bytes, then closes).
+ * Resolves to { address, tcpQueries, stop }.
+ */
+export async function startHostileDnsServer(mode) {
+  const udp = dgram.createSocket('udp4');
+  await new Promise((r) => udp.bind(0, '127.0.0.1', r));
+  const port = udp.address().port;
+  const state = { tcpQueries: 0 };
+  udp.on('message', (msg, from) => {
+    udp.send(hostileAnswer(msg, { truncated: mode !== 'udp' }), from.port, from.address);
+  });
+  const timers = new Set();
+  const sockets = new Set();
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let buf = Buffer.alloc(0);
+    let dripping = false;
+    // Several queries may come on one connection (c-ares sends them so): each gets its answer.
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const query = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + query.length);
+        state.tcpQueries++;
+        const answer = hostileAnswer(query);
+        const framed = Buffer.concat([Buffer.from([answer.length >> 8, answer.length & 0xff]), answer]);
+        if (mode !== 'drip') {
+          socket.write(framed);
+          continue;
+        }
+        if (dripping) continue;
+        dripping = true;
+        let i = 0;
+        const t = setInterval(() => {
+          if (i >= 300 || socket.destroyed) { clearInterval(t); timers.delete(t); socket.destroy(); return; }
+          socket.write(framed.subarray(i, i + 1));
+          i++;
+        }, 1000);
+        timers.add(t);
+      }
+    });
+  });
+  await new Promise((r) => tcp.listen(port, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${port}`,
+    get tcpQueries() { return state.tcpQueries; },
+    stop: () => new Promise((r) => {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+      udp.close();
+      tcp.close(r);
+    }),
+  };
 }

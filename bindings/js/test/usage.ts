@@ -14,7 +14,7 @@ async function example(): Promise<string> {
   const host = new ZoneHost();
   host.addZone(zoneText, false);
   const sync: Plan = await discover('alice@example.net', { resolver: zoneResolverNow([zoneText]) });
-  const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }) });
+  const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }), totalTimeout: 5000 });
   try {
     new Discovery('bad');
   } catch (e) {
@@ -36,12 +36,12 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 void probeExample;
 
 import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
-import { proberSkips, maxChainLength, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain } from 'mailsrv/host';
+import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain } from 'mailsrv/host';
 function hostRulesExample(step: NegotiationStep): string {
   const code: HostErrorCode = 'TIMEOUT';
   const text: UntrustedText | undefined = step.type === 'abort' || step.type === 'login-failed' ? step.untrustedText : undefined;
   const skip: boolean = proberSkips('cleartext') && isForeignResponse('NOT_A_RESPONSE');
-  return `${code} ${errorCode(code) ?? 0} ${lookupFailure(code)} ${optionValue('prefer', 'imap')} ${minimumSecurity(false, true)} ${maxChainLength()} ${skip} ${text ?? ''}`;
+  return `${code} ${errorCode(code) ?? 0} ${lookupFailure(code)} ${optionValue('prefer', 'imap')} ${minimumSecurity(false, true)} ${maxChainLength()} ${maxConnectionBytes()} ${skip} ${text ?? ''}`;
 }
 void hostRulesExample;
 

@@ -15,6 +15,8 @@ export function exitStatus(command: 'usage' | 'broken-pipe'): number;
 export function proberSkips(security: Security): boolean;
 /** The longest chain `verifyChain` accepts, leaf included (16); collect at most one more. */
 export function maxChainLength(): number;
+/** The most bytes a host reads from one mail server connection (1 MiB); past it `probe` reports `TOO_MUCH_DATA`. */
+export function maxConnectionBytes(): number;
 /** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
 export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
 /** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */

@@ -83,7 +83,7 @@ export interface Query { id: number; service: Service; name: string; messageId: 
  * The host-side codes of the core's error table (range 5xx): the JS helpers (resolvers, `probe`)
  * raise these, never lower-case variants.
  */
-export type HostErrorCode = 'TIMEOUT' | 'NETWORK_ERROR' | 'TLS_FAILED' | 'ALPN_MISMATCH';
+export type HostErrorCode = 'TIMEOUT' | 'NETWORK_ERROR' | 'TLS_FAILED' | 'ALPN_MISMATCH' | 'TOO_MUCH_DATA';
 
 /**
  * Errors thrown by mailsrv: `code` is a name from the core's one error table in SCREAMING_SNAKE
@@ -116,12 +116,13 @@ export function version(): string;
 /**
  * Sends a wire query and resolves to the wire answer, or rejects with a `MailsrvError` whose code
  * is a `HostErrorCode`. `queryTcp`, when present, asks over TCP: `discover` calls it for a
- * question whose answer the core reports `truncated`.
+ * question whose answer the core reports `truncated`. `signal` aborts when the discovery is out
+ * of time (its `totalTimeout`): close what the query holds open.
  */
 export interface Resolver {
   randomIds?: boolean;
-  query(wire: Uint8Array, question?: Query): Promise<Uint8Array>;
-  queryTcp?(wire: Uint8Array, question?: Query): Promise<Uint8Array>;
+  query(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  queryTcp?(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }
 
 // The core's host rules that `discover` needs (browsers too); the Node tools' rules are in
@@ -133,7 +134,11 @@ export function errorCode(name: string): number | undefined;
 /** The `Discovery.fail` reason for a query that ended with this host error code. */
 export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
 
-export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus }): Promise<Plan>;
+/**
+ * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
+ * whole discovery, TCP retries included: a question still open then fails as `timeout`.
+ */
+export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
 /** Loads the zone host (`mailsrv/zone`) on first use; see `zoneResolver` there. */
@@ -173,7 +178,10 @@ export interface ProbeResult {
   capabilities?: Capabilities;
   verdict?: Verdict | null;
   abort?: { reason: AbortReason; untrustedText: UntrustedText | null };
-  /** `code`: a `HostErrorCode`, or a core code such as `CHAIN_TOO_LONG`. */
+  /**
+   * `code`: a `HostErrorCode` (`TIMEOUT` at the deadline, `TOO_MUCH_DATA` past the byte cap per
+   * connection), `INTERNAL` for a trap in the WebAssembly, or a core code such as `CHAIN_TOO_LONG`.
+   */
   error?: { code: string; message: string };
   login?: { ok: boolean; username?: string; reason?: string };
 }
@@ -185,5 +193,9 @@ export interface ProbeReport {
   outgoing: { server: { host: string; port: number; service: Service; security: Security } | null; tried: ProbeResult[] };
 }
 
-/** Plans, then connects to candidates in order (Node only); never sends credentials. */
+/**
+ * Plans, then connects to candidates in order (Node only); sends credentials only with
+ * `password`, only over verified TLS. `timeout` (ms, default 10 s) bounds each candidate,
+ * `totalTimeout` (ms, default: the core's 60 s) the whole probe, planning included.
+ */
 export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; totalTimeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;

@@ -1,7 +1,8 @@
 //! Rules the hosts (the JS package, the C host, the Rust examples) apply around the core, decided
 //! here once so that no host restates them: which candidates a prober skips, how long a chain a
 //! host collects, which errors mean "a response to another question", which lookup failure a host
-//! error stands for, and the command-line option values.
+//! error stands for, the command-line option values, and the hosts' caps and deadline
+//! ([`MAX_CONNECTION_BYTES`], [`DEFAULT_TOTAL_TIMEOUT_MS`]).
 
 use core::str::FromStr;
 
@@ -10,7 +11,7 @@ use serde::de::IntoDeserializer;
 use serde::de::value::{Error as DeError, StrDeserializer};
 
 use crate::error::{Error, ErrorCode};
-pub use crate::limits::MAX_CHAIN;
+pub use crate::limits::{DEFAULT_TOTAL_TIMEOUT_MS, MAX_CHAIN, MAX_CONNECTION_BYTES};
 use crate::plan::{Failure, IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use crate::service::{Security, Service};
 
