@@ -15,6 +15,9 @@ pub(crate) struct LineReader {
     start: usize,
     /// Bytes from `start` up to here hold no LF (already scanned).
     scanned: usize,
+    /// Bytes scanned for LF and bytes moved by compaction (what linearity is tested on).
+    #[cfg(test)]
+    work: usize,
 }
 
 impl LineReader {
@@ -25,6 +28,10 @@ impl LineReader {
             return;
         }
         if self.start > 0 && self.start >= self.buf.len() / 2 {
+            #[cfg(test)]
+            {
+                self.work += self.buf.len() - self.start;
+            }
             self.buf.drain(..self.start);
             self.scanned -= self.start;
             self.start = 0;
@@ -37,7 +44,12 @@ impl LineReader {
     /// complete or not. Lines that are not UTF-8 are returned lossily; the dialects compare
     /// ASCII keywords only.
     pub(crate) fn next_line(&mut self) -> Result<Option<String>, Abort> {
-        let Some(at) = self.buf[self.scanned..].iter().position(|b| *b == b'\n') else {
+        let found = self.buf[self.scanned..].iter().position(|b| *b == b'\n');
+        #[cfg(test)]
+        {
+            self.work += found.map_or(self.buf.len() - self.scanned, |at| at + 1);
+        }
+        let Some(at) = found else {
             self.scanned = self.buf.len();
             // An unterminated line this long can only end too long.
             if self.buf.len() - self.start >= MAX_LINE {
@@ -67,5 +79,11 @@ impl LineReader {
     /// Whether bytes are waiting (a partial line or further lines).
     pub(crate) fn is_empty(&self) -> bool {
         self.start == self.buf.len()
+    }
+
+    /// Bytes scanned and moved so far.
+    #[cfg(test)]
+    pub(crate) fn work(&self) -> usize {
+        self.work
     }
 }

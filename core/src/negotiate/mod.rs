@@ -36,11 +36,11 @@ use serde::Serialize;
 
 use crate::service::{Protocol, Security};
 
-pub use kinds::{AbortReason, StepKind};
 pub use budget::{
     MAX_BYTES_BEFORE_TLS, MAX_CAPABILITIES, MAX_CHALLENGE, MAX_LINE, MAX_LINES_BEFORE_TLS,
     MAX_REPLY_LINES, MAX_RESPONSE_LINES,
 };
+pub use kinds::{AbortReason, StepKind};
 
 /// What the host must do next. Serialized (for the WebAssembly and JSON hosts) as an object
 /// tagged by `type`; see `serialize.rs`.

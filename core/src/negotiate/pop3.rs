@@ -162,8 +162,7 @@ impl Pop3 {
                     let (keyword, args) = split_word(line);
                     if keyword.eq_ignore_ascii_case("SASL") {
                         for m in args.split_ascii_whitespace() {
-                            if let Err(abort) = keep(&mut self.mechanisms, m.to_ascii_uppercase())
-                            {
+                            if let Err(abort) = keep(&mut self.mechanisms, m.to_ascii_uppercase()) {
                                 return Step::Abort(abort);
                             }
                         }
