@@ -12,13 +12,27 @@ use mailsrv::negotiate::{Negotiator, Secret, Step, TlsOutcome};
 use mailsrv::{Protocol, Security};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, mut rest)) = data.split_first() else { return };
-    let protocol = [Protocol::Imap, Protocol::Pop3, Protocol::Submission, Protocol::Imap]
-        [usize::from(flags & 3)];
-    let security = [Security::ImplicitTls, Security::Starttls, Security::Cleartext, Security::Starttls]
-        [usize::from((flags >> 2) & 3)];
-    let outcome = [TlsOutcome::Verified, TlsOutcome::UserConfirmed, TlsOutcome::NotVerified, TlsOutcome::Verified]
-        [usize::from((flags >> 4) & 3)];
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
+    let protocol = [
+        Protocol::Imap,
+        Protocol::Pop3,
+        Protocol::Submission,
+        Protocol::Imap,
+    ][usize::from(flags & 3)];
+    let security = [
+        Security::ImplicitTls,
+        Security::Starttls,
+        Security::Cleartext,
+        Security::Starttls,
+    ][usize::from((flags >> 2) & 3)];
+    let outcome = [
+        TlsOutcome::Verified,
+        TlsOutcome::UserConfirmed,
+        TlsOutcome::NotVerified,
+        TlsOutcome::Verified,
+    ][usize::from((flags >> 4) & 3)];
     let login = flags & 0x40 != 0;
     let mut n = Negotiator::new(protocol, security, "client.example");
     let mut step = n.start();
@@ -30,11 +44,17 @@ fuzz_target!(|data: &[u8]| {
             Step::StartTls | Step::AwaitTls => n.tls_established(outcome),
             Step::Done(_) | Step::LoginFailed(_) if login && logins < 2 => {
                 logins += 1;
-                let user = if logins == 1 { "alice@example.net" } else { "alice" };
+                let user = if logins == 1 {
+                    "alice@example.net"
+                } else {
+                    "alice"
+                };
                 n.login(user, &Secret::new("s3cret"))
             }
             Step::NeedMore => {
-                let Some((&len, after)) = rest.split_first() else { break };
+                let Some((&len, after)) = rest.split_first() else {
+                    break;
+                };
                 let len = usize::from(len).min(after.len());
                 let (chunk, after) = after.split_at(len);
                 rest = after;

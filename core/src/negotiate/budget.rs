@@ -29,7 +29,8 @@ pub const MAX_LINES_BEFORE_TLS: usize = 512;
 /// Capabilities kept per list (IMAP CAPABILITY atoms, POP3 CAPA lines, SMTP EHLO keywords, and
 /// each protocol's SASL mechanisms): 256, four times Cyrus IMAP's 60-odd atoms. One more aborts
 /// with [`Abort::TooManyCapabilities`]; no list ever holds more. A POP3 CAPA response has one
-/// capability per line, so this also bounds its lines.
+/// capability per line, so this also bounds its lines; SMTP AUTH mechanisms are counted as
+/// listed, repeats included (real servers list 2 to 8, on one or two lines).
 pub const MAX_CAPABILITIES: usize = 256;
 
 /// Lines in one SMTP reply (`250-…` or `220-…` continuations and the last line): 128, about ten

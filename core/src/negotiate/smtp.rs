@@ -1,6 +1,6 @@
 //! SMTP submission: greeting, EHLO, STARTTLS, EHLO again after TLS (RFC 5321, RFC 3207).
 
-use super::budget::{MAX_CHALLENGE, MAX_REPLY_LINES, keep};
+use super::budget::{MAX_CAPABILITIES, MAX_CHALLENGE, MAX_REPLY_LINES, keep};
 use super::{
     Abort, Capabilities, Core, Secret, Step, Untrusted, base64, sasl_plain, secret_line, split_word,
 };
@@ -200,9 +200,10 @@ impl Smtp {
     /// RFC 5321 §4.1.1.1); then STARTTLS, or done.
     fn ehlo_reply(&mut self, core: &mut Core, texts: &[String]) -> Step {
         let mut keywords = Vec::new();
-        let mut mechanisms = Vec::new();
-        // Mechanisms already listed (a set, so that repeats cost a lookup, not a scan).
-        let mut seen = std::collections::BTreeSet::new();
+        let mut mechanisms: Vec<String> = Vec::new();
+        // Mechanisms are counted as listed, repeats included, so that the scan for repeats
+        // stays within the cap squared.
+        let mut listed = 0;
         for t in texts.iter().skip(1) {
             let (keyword, args) = split_word(t);
             let (keyword, legacy) = match keyword.split_once('=') {
@@ -212,11 +213,13 @@ impl Smtp {
             if keyword.eq_ignore_ascii_case("AUTH") {
                 let list = legacy.map_or_else(|| args.to_owned(), |v| format!("{v} {args}"));
                 for m in list.split_ascii_whitespace() {
+                    listed += 1;
+                    if listed > MAX_CAPABILITIES {
+                        return Step::Abort(Abort::TooManyCapabilities);
+                    }
                     let m = m.to_ascii_uppercase();
-                    if seen.insert(m.clone())
-                        && let Err(abort) = keep(&mut mechanisms, m)
-                    {
-                        return Step::Abort(abort);
+                    if !mechanisms.contains(&m) {
+                        mechanisms.push(m);
                     }
                 }
             }

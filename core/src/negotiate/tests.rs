@@ -1090,6 +1090,20 @@ fn security_scenario_29_smtp_continuation_floods_abort_with_reply_too_long() {
         &auth,
     );
     assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    // Repeats count as listed (the scan for repeats stays bounded).
+    let repeats = [
+        b"250-mail\r\n250 AUTH".as_slice(),
+        &repeat(b" PLAIN", MAX_CAPABILITIES + 1),
+        b"\r\n",
+    ]
+    .concat();
+    let step = flooded(
+        Protocol::Submission,
+        Security::Starttls,
+        SMTP_AFTER_TLS,
+        &repeats,
+    );
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
 }
 
 #[test]
