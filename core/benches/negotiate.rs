@@ -12,6 +12,9 @@ use mailsrv::{Protocol, Security};
 
 const MIB: usize = 1 << 20;
 
+/// A flood: its name, protocol, whether it comes after TLS, the greeting, and 1 MiB of data.
+type Case = (&'static str, Protocol, bool, &'static [u8], Vec<u8>);
+
 /// `unit` repeated to 1 MiB (whole units).
 fn flood(unit: &[u8]) -> Vec<u8> {
     unit.repeat(MIB / unit.len())
@@ -51,7 +54,7 @@ fn bench(c: &mut Criterion) {
     let mut keywords = b"* CAPABILITY".to_vec();
     keywords.extend(b" x".repeat(3990));
     keywords.extend_from_slice(b"\r\n");
-    let cases: [(&str, Protocol, bool, &[u8], Vec<u8>); 5] = [
+    let cases: [Case; 5] = [
         (
             "imap-untagged-lines",
             Protocol::Imap,
