@@ -141,9 +141,16 @@ bench: wasm
 	$(CARGO) bench --locked -p mailsrv
 	cd $(JS) && npm run bench
 
-## Fuzz the answer parser and planner (needs the nightly toolchain and cargo-fuzz).
+## Fuzz a target (needs the nightly toolchain and cargo-fuzz): `answers` (DNS answers and the
+## planner), `certs` (the verifier) or `negotiate` (the IMAP/POP3/SMTP negotiator). An input that
+## runs longer than FUZZ_TIMEOUT seconds, or makes the process pass FUZZ_RSS_MB of RSS (certs
+## peaked at 468 MB over 300 s) or allocate more than FUZZ_MALLOC_MB at once, is a finding.
+FUZZ_TIMEOUT ?= 10
+FUZZ_RSS_MB ?= 1024
+FUZZ_MALLOC_MB ?= 256
 fuzz:
-	cd core/fuzz && $(CARGO) +nightly fuzz run $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048
+	cd core/fuzz && $(CARGO) +nightly fuzz run $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECS) \
+	  -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_MALLOC_MB)
 
 clean:
 	$(CARGO) clean

@@ -855,7 +855,7 @@ enum mailsrv_abort_reason
    */
   MAILSRV_ABORT_PROTOCOL_VIOLATION = 6,
   /**
-   * A line was too long.
+   * A line of 8192 bytes or more, CRLF included (`MAX_LINE`).
    */
   MAILSRV_ABORT_LINE_TOO_LONG = 7,
   /**
@@ -870,6 +870,26 @@ enum mailsrv_abort_reason
    * The host called a function out of order (e.g. login before a verified TLS session).
    */
   MAILSRV_ABORT_MISUSE = 10,
+  /**
+   * More than 65536 bytes before TLS (`MAX_BYTES_BEFORE_TLS`).
+   */
+  MAILSRV_ABORT_TOO_MUCH_BEFORE_TLS = 11,
+  /**
+   * More than 512 lines before TLS (`MAX_LINES_BEFORE_TLS`) or in one IMAP response (`MAX_RESPONSE_LINES`).
+   */
+  MAILSRV_ABORT_TOO_MANY_LINES = 12,
+  /**
+   * More than 256 capabilities or SASL mechanisms in one list (`MAX_CAPABILITIES`).
+   */
+  MAILSRV_ABORT_TOO_MANY_CAPABILITIES = 13,
+  /**
+   * More than 128 lines in one SMTP reply (`MAX_REPLY_LINES`).
+   */
+  MAILSRV_ABORT_REPLY_TOO_LONG = 14,
+  /**
+   * A SASL challenge over 2048 bytes (`MAX_CHALLENGE`).
+   */
+  MAILSRV_ABORT_CHALLENGE_TOO_LARGE = 15,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1553,7 +1573,7 @@ const char *mailsrv_reject_reason_name(uint32_t value);
 const char *mailsrv_step_kind_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"misuse"`):
+ * The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"challenge-too-large"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */

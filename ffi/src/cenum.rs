@@ -380,7 +380,10 @@ pub(crate) mod generate {
                     ("preauth-without-tls", "IMAP PREAUTH over plaintext."),
                     ("server-refused", "The server refused the session."),
                     ("protocol-violation", "The server broke the protocol."),
-                    ("line-too-long", "A line was too long."),
+                    (
+                        "line-too-long",
+                        "A line of 8192 bytes or more, CRLF included (`MAX_LINE`).",
+                    ),
                     (
                         "certificate-not-verified",
                         "The certificate was not verified (or confirmed).",
@@ -389,6 +392,26 @@ pub(crate) mod generate {
                     (
                         "misuse",
                         "The host called a function out of order (e.g. login before a verified TLS session).",
+                    ),
+                    (
+                        "too-much-before-tls",
+                        "More than 65536 bytes before TLS (`MAX_BYTES_BEFORE_TLS`).",
+                    ),
+                    (
+                        "too-many-lines",
+                        "More than 512 lines before TLS (`MAX_LINES_BEFORE_TLS`) or in one IMAP response (`MAX_RESPONSE_LINES`).",
+                    ),
+                    (
+                        "too-many-capabilities",
+                        "More than 256 capabilities or SASL mechanisms in one list (`MAX_CAPABILITIES`).",
+                    ),
+                    (
+                        "reply-too-long",
+                        "More than 128 lines in one SMTP reply (`MAX_REPLY_LINES`).",
+                    ),
+                    (
+                        "challenge-too-large",
+                        "A SASL challenge over 2048 bytes (`MAX_CHALLENGE`).",
                     ),
                 ],
             ),
@@ -407,6 +430,47 @@ pub(crate) mod generate {
                 ],
             ),
         ]
+    }
+
+    /// The abort reasons that a cap gives name the cap and its value (the core's constant).
+    #[test]
+    fn cap_reasons_name_their_cap_and_value() {
+        use mailsrv_core::negotiate as n;
+        let spec = specs();
+        let Some(aborts) = spec.iter().find(|s| s.c_type == "mailsrv_abort_reason") else {
+            panic!("no abort reasons");
+        };
+        for (json, caps) in [
+            ("line-too-long", &[("MAX_LINE", n::MAX_LINE)][..]),
+            (
+                "too-much-before-tls",
+                &[("MAX_BYTES_BEFORE_TLS", n::MAX_BYTES_BEFORE_TLS)],
+            ),
+            (
+                "too-many-lines",
+                &[
+                    ("MAX_LINES_BEFORE_TLS", n::MAX_LINES_BEFORE_TLS),
+                    ("MAX_RESPONSE_LINES", n::MAX_RESPONSE_LINES),
+                ],
+            ),
+            (
+                "too-many-capabilities",
+                &[("MAX_CAPABILITIES", n::MAX_CAPABILITIES)],
+            ),
+            ("reply-too-long", &[("MAX_REPLY_LINES", n::MAX_REPLY_LINES)]),
+            (
+                "challenge-too-large",
+                &[("MAX_CHALLENGE", n::MAX_CHALLENGE)],
+            ),
+        ] {
+            let Some(row) = aborts.rows.iter().find(|r| r.3 == json) else {
+                panic!("no row {json}");
+            };
+            for (name, value) in caps {
+                assert!(row.2.contains(name), "{json}: {}", row.2);
+                assert!(row.2.contains(&value.to_string()), "{json}: {}", row.2);
+            }
+        }
     }
 
     /// Renders enums.rs.

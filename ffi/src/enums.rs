@@ -508,7 +508,7 @@ pub enum mailsrv_abort_reason {
     MAILSRV_ABORT_SERVER_REFUSED = 5,
     /// The server broke the protocol.
     MAILSRV_ABORT_PROTOCOL_VIOLATION = 6,
-    /// A line was too long.
+    /// A line of 8192 bytes or more, CRLF included (`MAX_LINE`).
     MAILSRV_ABORT_LINE_TOO_LONG = 7,
     /// The certificate was not verified (or confirmed).
     MAILSRV_ABORT_CERTIFICATE_NOT_VERIFIED = 8,
@@ -516,9 +516,19 @@ pub enum mailsrv_abort_reason {
     MAILSRV_ABORT_NO_AUTHENTICATION = 9,
     /// The host called a function out of order (e.g. login before a verified TLS session).
     MAILSRV_ABORT_MISUSE = 10,
+    /// More than 65536 bytes before TLS (`MAX_BYTES_BEFORE_TLS`).
+    MAILSRV_ABORT_TOO_MUCH_BEFORE_TLS = 11,
+    /// More than 512 lines before TLS (`MAX_LINES_BEFORE_TLS`) or in one IMAP response (`MAX_RESPONSE_LINES`).
+    MAILSRV_ABORT_TOO_MANY_LINES = 12,
+    /// More than 256 capabilities or SASL mechanisms in one list (`MAX_CAPABILITIES`).
+    MAILSRV_ABORT_TOO_MANY_CAPABILITIES = 13,
+    /// More than 128 lines in one SMTP reply (`MAX_REPLY_LINES`).
+    MAILSRV_ABORT_REPLY_TOO_LONG = 14,
+    /// A SASL challenge over 2048 bytes (`MAX_CHALLENGE`).
+    MAILSRV_ABORT_CHALLENGE_TOO_LARGE = 15,
 }
 
-/// The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"misuse"`):
+/// The name of a `mailsrv_abort_reason` value, as JSON spells it (e.g. `"challenge-too-large"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -536,6 +546,11 @@ pub extern "C" fn mailsrv_abort_reason_name(value: u32) -> *const c_char {
             8 => c"certificate-not-verified",
             9 => c"no-authentication",
             10 => c"misuse",
+            11 => c"too-much-before-tls",
+            12 => c"too-many-lines",
+            13 => c"too-many-capabilities",
+            14 => c"reply-too-long",
+            15 => c"challenge-too-large",
             _ => c"",
         }
         .as_ptr()

@@ -1,5 +1,5 @@
 /* The negotiator through the C ABI: a scripted IMAP STARTTLS session with a login, response
- * injection, a login before TLS, and misuse. */
+ * injection, a login before TLS, a capped flood, and misuse. */
 #include "util.h"
 
 static mailsrv_step feed(mailsrv_negotiator *n, const char *server, char *sent, size_t cap) {
@@ -64,6 +64,15 @@ int main(void) {
     s = feed(n, "-ERR not now\r\n", sent, sizeof sent);
     CHECK(s.kind == MAILSRV_STEP_ABORT && s.abort_reason == MAILSRV_ABORT_STARTTLS_REFUSED);
     CHECK(s.text.len == 7 && strcmp(s.text.data, "not now") == 0);
+    mailsrv_negotiator_free(n);
+
+    /* A flood of EHLO continuation lines ends at the reply cap (issue 12), with its own reason. */
+    CHECK_RESULT(mailsrv_negotiator_new(MAILSRV_PROTOCOL_SUBMISSION, MAILSRV_SECURITY_STARTTLS, NULL, 0, &n), MAILSRV_RESULT_OK);
+    s = feed(n, "220 hi\r\n", sent, sizeof sent);
+    CHECK(s.kind == MAILSRV_STEP_NEED_MORE);
+    for (int i = 0; i < 1000 && s.kind != MAILSRV_STEP_ABORT; i++) s = feed(n, "250-x\r\n250-x\r\n", sent, sizeof sent);
+    CHECK(s.kind == MAILSRV_STEP_ABORT && s.abort_reason == MAILSRV_ABORT_REPLY_TOO_LONG);
+    CHECK(strcmp(mailsrv_abort_reason_name(s.abort_reason), "reply-too-long") == 0);
     mailsrv_negotiator_free(n);
 
     /* Misuse. */

@@ -164,10 +164,17 @@ export type NegotiationStep =
   | { type: 'logged-in' }
   | { type: 'login-failed'; untrustedText: UntrustedText };
 
-/** Why a negotiation was aborted (the core's `Abort`). */
+/**
+ * Why a negotiation was aborted (the core's `Abort`). The last five are the caps on what a
+ * server may send (`mailsrv::negotiate`'s constants, docs/security.md): more than 65536 bytes
+ * before TLS, more than 512 lines before TLS or in one IMAP response, more than 256
+ * capabilities in one list, more than 128 lines in one SMTP reply, a SASL challenge over 2048
+ * bytes.
+ */
 export type AbortReason =
   | 'injected-after-upgrade' | 'starttls-not-offered' | 'starttls-refused' | 'preauth-without-tls' | 'server-refused'
-  | 'protocol-violation' | 'line-too-long' | 'certificate-not-verified' | 'no-authentication' | 'misuse';
+  | 'protocol-violation' | 'line-too-long' | 'certificate-not-verified' | 'no-authentication' | 'misuse'
+  | 'too-much-before-tls' | 'too-many-lines' | 'too-many-capabilities' | 'reply-too-long' | 'challenge-too-large';
 
 export interface ProbeResult {
   host: string;

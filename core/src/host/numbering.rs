@@ -73,7 +73,9 @@ numbered! {
     AbortReason => [AbortReason::InjectedAfterUpgrade, AbortReason::StarttlsNotOffered,
         AbortReason::StarttlsRefused, AbortReason::PreauthWithoutTls, AbortReason::ServerRefused,
         AbortReason::ProtocolViolation, AbortReason::LineTooLong,
-        AbortReason::CertificateNotVerified, AbortReason::NoAuthentication, AbortReason::Misuse];
+        AbortReason::CertificateNotVerified, AbortReason::NoAuthentication, AbortReason::Misuse,
+        AbortReason::TooMuchBeforeTls, AbortReason::TooManyLines, AbortReason::TooManyCapabilities,
+        AbortReason::ReplyTooLong, AbortReason::ChallengeTooLarge];
     #[cfg(feature = "verify")]
     crate::verify::VerdictStatus => [crate::verify::VerdictStatus::Verified,
         crate::verify::VerdictStatus::NeedsConfirmation, crate::verify::VerdictStatus::Rejected];

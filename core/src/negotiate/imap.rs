@@ -1,5 +1,6 @@
 //! IMAP: greeting, CAPABILITY, STARTTLS, CAPABILITY again after TLS (RFC 9051, RFC 2595 §3).
 
+use super::budget::{MAX_CHALLENGE, MAX_RESPONSE_LINES, keep};
 use super::{
     Abort, Capabilities, Core, Secret, Step, Untrusted, sasl_plain, secret_line, split_word,
 };
@@ -21,6 +22,8 @@ pub(crate) struct Imap {
     state: State,
     implicit: bool,
     tag: u32,
+    /// Lines read since the last command was sent (bounded by [`MAX_RESPONSE_LINES`]).
+    response_lines: usize,
     keywords: Vec<String>,
     greeting: String,
     preauth: bool,
@@ -51,6 +54,7 @@ impl Imap {
             },
             implicit,
             tag: 0,
+            response_lines: 0,
             keywords: Vec::new(),
             greeting: String::new(),
             preauth: false,
@@ -65,6 +69,7 @@ impl Imap {
     fn command(&mut self, verb: &str, next: State) -> Step {
         self.tag += 1;
         self.state = next;
+        self.response_lines = 0;
         Step::Send(format!("A{} {verb}\r\n", self.tag).into_bytes())
     }
 
@@ -107,6 +112,7 @@ impl Imap {
 
     /// Starts authentication (SASL PLAIN, with SASL-IR when offered; else LOGIN).
     pub(crate) fn login(&mut self, caps: &Capabilities, username: &str, password: &Secret) -> Step {
+        self.response_lines = 0;
         let plain = sasl_plain(username, password);
         if caps.auth_mechanisms.iter().any(|m| m == "PLAIN") {
             self.tag += 1;
@@ -145,6 +151,9 @@ impl Imap {
         }
         if first == "+" {
             return Some(match (self.state, self.pending.take()) {
+                (State::AuthContinue, Some(_)) if rest.len() > MAX_CHALLENGE => {
+                    Step::Abort(Abort::ChallengeTooLarge)
+                }
                 (State::AuthContinue, Some(plain)) => {
                     self.state = State::AuthWait;
                     secret_line(plain.0)
@@ -170,7 +179,18 @@ impl Imap {
     }
 
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
-        while let Some(line) = core.lines.next_line() {
+        loop {
+            let line = match core.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => return Step::NeedMore,
+                Err(abort) => return Step::Abort(abort),
+            };
+            if self.state != State::Greeting {
+                self.response_lines += 1;
+                if self.response_lines > MAX_RESPONSE_LINES {
+                    return Step::Abort(Abort::TooManyLines);
+                }
+            }
             if !core.tls && ends_with_literal(&line) {
                 return violation("a literal before TLS");
             }
@@ -185,7 +205,6 @@ impl Imap {
                 return step;
             }
         }
-        Step::NeedMore
     }
 
     /// The server's greeting: OK, PREAUTH (refused before TLS when TLS is required), or a
@@ -223,8 +242,11 @@ impl Imap {
         if first == "*" {
             let (kind, atoms) = split_word(rest);
             if self.state == State::Capability && kind.eq_ignore_ascii_case("CAPABILITY") {
-                self.keywords
-                    .extend(atoms.split_ascii_whitespace().map(str::to_owned));
+                for atom in atoms.split_ascii_whitespace() {
+                    if let Err(abort) = keep(&mut self.keywords, atom.to_owned()) {
+                        return Some(Step::Abort(abort));
+                    }
+                }
             }
             return None;
         }

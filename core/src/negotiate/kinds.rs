@@ -48,6 +48,16 @@ pub enum AbortReason {
     ProtocolViolation,
     /// [`Abort::LineTooLong`].
     LineTooLong,
+    /// [`Abort::TooMuchBeforeTls`].
+    TooMuchBeforeTls,
+    /// [`Abort::TooManyLines`].
+    TooManyLines,
+    /// [`Abort::TooManyCapabilities`].
+    TooManyCapabilities,
+    /// [`Abort::ReplyTooLong`].
+    ReplyTooLong,
+    /// [`Abort::ChallengeTooLarge`].
+    ChallengeTooLarge,
     /// [`Abort::CertificateNotVerified`].
     CertificateNotVerified,
     /// [`Abort::NoAuthentication`].
@@ -84,6 +94,11 @@ impl Abort {
             Abort::ServerRefused(_) => AbortReason::ServerRefused,
             Abort::ProtocolViolation(_) => AbortReason::ProtocolViolation,
             Abort::LineTooLong => AbortReason::LineTooLong,
+            Abort::TooMuchBeforeTls => AbortReason::TooMuchBeforeTls,
+            Abort::TooManyLines => AbortReason::TooManyLines,
+            Abort::TooManyCapabilities => AbortReason::TooManyCapabilities,
+            Abort::ReplyTooLong => AbortReason::ReplyTooLong,
+            Abort::ChallengeTooLarge => AbortReason::ChallengeTooLarge,
             Abort::CertificateNotVerified => AbortReason::CertificateNotVerified,
             Abort::NoAuthentication => AbortReason::NoAuthentication,
             Abort::Misuse(_) => AbortReason::Misuse,
@@ -118,6 +133,11 @@ mod tests {
             Abort::ServerRefused(Untrusted("bye".into())),
             Abort::ProtocolViolation(Untrusted("x".into())),
             Abort::LineTooLong,
+            Abort::TooMuchBeforeTls,
+            Abort::TooManyLines,
+            Abort::TooManyCapabilities,
+            Abort::ReplyTooLong,
+            Abort::ChallengeTooLarge,
             Abort::CertificateNotVerified,
             Abort::NoAuthentication,
             Abort::Misuse("m".into()),

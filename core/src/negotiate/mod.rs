@@ -15,12 +15,16 @@
 //!   authentication;
 //! - [`Step::Abort`]: close the connection; send nothing, not even credentials.
 //!
-//! The verdict is the same for any fragmentation of the same bytes.
+//! The verdict is the same for any fragmentation of the same bytes, and what a server may send
+//! is capped (see [`budget`]'s constants: bytes and lines before TLS, capabilities, reply
+//! lines, challenge size), each cap aborting with its own reason; memory stays proportional to
+//! the caps, not to what was received.
 //!
 //! After `Done`, [`Negotiator::login`] may authenticate — only over TLS with a verified (or
 //! user-confirmed) certificate; any other call is refused by state. Credential-bearing bytes
 //! come as [`Step::SendSecret`], whose `Debug` output never shows them.
 
+mod budget;
 mod imap;
 mod kinds;
 mod lines;
@@ -32,8 +36,11 @@ use serde::Serialize;
 
 use crate::service::{Protocol, Security};
 
+pub use budget::{
+    MAX_BYTES_BEFORE_TLS, MAX_CAPABILITIES, MAX_CHALLENGE, MAX_LINE, MAX_LINES_BEFORE_TLS,
+    MAX_REPLY_LINES, MAX_RESPONSE_LINES,
+};
 pub use kinds::{AbortReason, StepKind};
-pub use lines::MAX_LINE;
 
 /// What the host must do next. Serialized (for the WebAssembly and JSON hosts) as an object
 /// tagged by `type`; see `serialize.rs`.
@@ -170,6 +177,17 @@ pub enum Abort {
     ProtocolViolation(Untrusted),
     /// A line longer than [`MAX_LINE`] bytes.
     LineTooLong,
+    /// More than [`MAX_BYTES_BEFORE_TLS`] bytes before TLS.
+    TooMuchBeforeTls,
+    /// More than [`MAX_LINES_BEFORE_TLS`] lines before TLS, or more than
+    /// [`MAX_RESPONSE_LINES`] lines in one IMAP response.
+    TooManyLines,
+    /// More than [`MAX_CAPABILITIES`] capabilities (or SASL mechanisms) in one list.
+    TooManyCapabilities,
+    /// More than [`MAX_REPLY_LINES`] lines in one SMTP reply.
+    ReplyTooLong,
+    /// A SASL challenge longer than [`MAX_CHALLENGE`] bytes.
+    ChallengeTooLarge,
     /// The certificate was not verified and the user did not confirm the server.
     CertificateNotVerified,
     /// The server leaves no way to authenticate after TLS.
@@ -195,6 +213,8 @@ pub enum TlsOutcome {
 #[derive(Debug)]
 pub(crate) struct Core {
     pub lines: lines::LineReader,
+    /// What was received before TLS (bytes and lines against their caps).
+    pub before_tls: budget::BeforeTls,
     pub tls: bool,
     pub require_tls: bool,
     pub finished: Option<Step>,
@@ -202,6 +222,35 @@ pub(crate) struct Core {
     pub trusted: bool,
     pub login: Option<Login>,
     pub capabilities: Option<Capabilities>,
+}
+
+/// The most bytes of one `receive` call buffered before its lines are read.
+const PIECE: usize = 16 * 1024;
+
+impl Core {
+    /// Buffers received bytes; before TLS only up to [`MAX_BYTES_BEFORE_TLS`] (what arrives past
+    /// it is counted, not kept).
+    fn accept(&mut self, bytes: &[u8]) {
+        let take = if self.tls {
+            bytes.len()
+        } else {
+            self.before_tls.admit(bytes.len())
+        };
+        self.lines.push(&bytes[..take]);
+    }
+
+    /// The next complete line, `None` when more bytes are needed; refuses a line too long, a
+    /// line past [`MAX_LINES_BEFORE_TLS`], and needing more once [`MAX_BYTES_BEFORE_TLS`] is
+    /// spent.
+    pub(crate) fn next_line(&mut self) -> Result<Option<String>, Abort> {
+        let line = self.lines.next_line()?;
+        match line {
+            Some(_) if !self.tls => self.before_tls.line()?,
+            None if !self.tls && self.before_tls.over() => return Err(Abort::TooMuchBeforeTls),
+            _ => {}
+        }
+        Ok(line)
+    }
 }
 
 /// One negotiation on one connection.
@@ -226,6 +275,7 @@ impl Negotiator {
     pub fn new(protocol: Protocol, security: Security, client_name: &str) -> Self {
         let core = Core {
             lines: lines::LineReader::default(),
+            before_tls: budget::BeforeTls::default(),
             tls: false,
             require_tls: security != Security::Cleartext,
             finished: None,
@@ -275,15 +325,26 @@ impl Negotiator {
             // Bytes between the upgrade reply and the handshake (scenario 5).
             return self.finish(Step::Abort(Abort::InjectedAfterUpgrade));
         }
-        if let Err(e) = self.core.lines.push(bytes) {
-            return self.finish(Step::Abort(e));
+        // Fed in pieces, so that a flood in one large chunk is read (and refused) without first
+        // being copied whole; the rest is kept only when the dialect stops to send or finish.
+        let mut rest = bytes;
+        loop {
+            let (piece, after) = rest.split_at(rest.len().min(PIECE));
+            self.core.accept(piece);
+            rest = after;
+            let step = match &mut self.dialect {
+                Dialect::Imap(d) => d.advance(&mut self.core),
+                Dialect::Pop3(d) => d.advance(&mut self.core),
+                Dialect::Smtp(d) => d.advance(&mut self.core),
+            };
+            if step == Step::NeedMore && !rest.is_empty() {
+                continue;
+            }
+            if !matches!(step, Step::Abort(_)) {
+                self.core.accept(rest);
+            }
+            return self.settle(step);
         }
-        let step = match &mut self.dialect {
-            Dialect::Imap(d) => d.advance(&mut self.core),
-            Dialect::Pop3(d) => d.advance(&mut self.core),
-            Dialect::Smtp(d) => d.advance(&mut self.core),
-        };
-        self.settle(step)
     }
 
     /// Processes bytes already received but not yet read; call it after acting on a
@@ -367,7 +428,7 @@ impl Negotiator {
                 self.finish(step)
             }
             Step::Abort(_) => self.finish(step),
-            Step::StartTls if !self.core.lines.is_empty() => {
+            Step::StartTls if !self.core.lines.is_empty() || self.core.before_tls.over() => {
                 self.finish(Step::Abort(Abort::InjectedAfterUpgrade))
             }
             other => other,

@@ -1,5 +1,6 @@
 //! POP3: greeting, CAPA, STLS, CAPA again after TLS (RFC 1939, RFC 2449, RFC 2595 §4).
 
+use super::budget::keep;
 use super::{
     Abort, Capabilities, Core, Secret, Step, Untrusted, sasl_plain, secret_line, split_word,
 };
@@ -114,7 +115,12 @@ impl Pop3 {
     }
 
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
-        while let Some(line) = core.lines.next_line() {
+        loop {
+            let line = match core.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => return Step::NeedMore,
+                Err(abort) => return Step::Abort(abort),
+            };
             match self.state {
                 State::AwaitTls => return violation("data while waiting for TLS"),
                 State::User => match (status(&line), self.pass.take()) {
@@ -155,10 +161,16 @@ impl Pop3 {
                     let line = line.strip_prefix('.').unwrap_or(&line);
                     let (keyword, args) = split_word(line);
                     if keyword.eq_ignore_ascii_case("SASL") {
-                        self.mechanisms
-                            .extend(args.split_ascii_whitespace().map(str::to_ascii_uppercase));
+                        for m in args.split_ascii_whitespace() {
+                            if let Err(abort) = keep(&mut self.mechanisms, m.to_ascii_uppercase()) {
+                                return Step::Abort(abort);
+                            }
+                        }
                     }
-                    self.keywords.push(keyword.to_owned());
+                    // One capability per line: this cap bounds the CAPA response's lines too.
+                    if let Err(abort) = keep(&mut self.keywords, keyword.to_owned()) {
+                        return Step::Abort(abort);
+                    }
                 }
                 State::Stls => match status(&line) {
                     // The text of a +OK is never shown (scenario 34).
@@ -173,6 +185,5 @@ impl Pop3 {
                 },
             }
         }
-        Step::NeedMore
     }
 }

@@ -110,6 +110,26 @@ mod tests {
                 Step::Abort(Abort::LineTooLong),
                 json!({"type": "abort", "reason": "line-too-long"}),
             ),
+            (
+                Step::Abort(Abort::TooMuchBeforeTls),
+                json!({"type": "abort", "reason": "too-much-before-tls"}),
+            ),
+            (
+                Step::Abort(Abort::TooManyLines),
+                json!({"type": "abort", "reason": "too-many-lines"}),
+            ),
+            (
+                Step::Abort(Abort::TooManyCapabilities),
+                json!({"type": "abort", "reason": "too-many-capabilities"}),
+            ),
+            (
+                Step::Abort(Abort::ReplyTooLong),
+                json!({"type": "abort", "reason": "reply-too-long"}),
+            ),
+            (
+                Step::Abort(Abort::ChallengeTooLarge),
+                json!({"type": "abort", "reason": "challenge-too-large"}),
+            ),
         ];
         for (step, want) in cases {
             assert_eq!(serde_json::to_value(&step).unwrap(), want, "{step:?}");

@@ -1,5 +1,6 @@
 //! SMTP submission: greeting, EHLO, STARTTLS, EHLO again after TLS (RFC 5321, RFC 3207).
 
+use super::budget::{MAX_CAPABILITIES, MAX_CHALLENGE, MAX_REPLY_LINES, keep};
 use super::{
     Abort, Capabilities, Core, Secret, Step, Untrusted, base64, sasl_plain, secret_line, split_word,
 };
@@ -22,7 +23,7 @@ pub(crate) struct Smtp {
     state: State,
     implicit: bool,
     client_name: String,
-    /// The reply being read: its code and its lines' texts.
+    /// The reply being read: its code and its lines' texts (at most [`MAX_REPLY_LINES`]).
     reply: Option<(u16, Vec<String>)>,
     greeting: String,
     pending: Vec<Secret>,
@@ -95,7 +96,20 @@ impl Smtp {
         if entry.0 != code {
             return Err(violation("a multi-line reply with mixed codes"));
         }
+        if entry.1.len() >= MAX_REPLY_LINES {
+            return Err(Step::Abort(Abort::ReplyTooLong));
+        }
         entry.1.push(text.to_owned());
+        let authenticating = matches!(
+            self.state,
+            State::AuthLoginUser | State::AuthLoginPass | State::AuthWait
+        );
+        if authenticating && code == 334 {
+            let size: usize = entry.1.iter().map(String::len).sum();
+            if size > MAX_CHALLENGE {
+                return Err(Step::Abort(Abort::ChallengeTooLarge));
+            }
+        }
         Ok(if last { self.reply.take() } else { None })
     }
 
@@ -119,7 +133,12 @@ impl Smtp {
     }
 
     pub(crate) fn advance(&mut self, core: &mut Core) -> Step {
-        while let Some(line) = core.lines.next_line() {
+        loop {
+            let line = match core.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => return Step::NeedMore,
+                Err(abort) => return Step::Abort(abort),
+            };
             if self.state == State::AwaitTls {
                 return violation("data while waiting for TLS");
             }
@@ -130,7 +149,6 @@ impl Smtp {
             };
             return self.reply(core, code, &texts);
         }
-        Step::NeedMore
     }
 
     /// One complete reply (all its lines) in the current state.
@@ -182,7 +200,10 @@ impl Smtp {
     /// RFC 5321 §4.1.1.1); then STARTTLS, or done.
     fn ehlo_reply(&mut self, core: &mut Core, texts: &[String]) -> Step {
         let mut keywords = Vec::new();
-        let mut mechanisms = Vec::new();
+        let mut mechanisms: Vec<String> = Vec::new();
+        // Mechanisms are counted as listed, repeats included, so that the scan for repeats
+        // stays within the cap squared.
+        let mut listed = 0;
         for t in texts.iter().skip(1) {
             let (keyword, args) = split_word(t);
             let (keyword, legacy) = match keyword.split_once('=') {
@@ -192,13 +213,19 @@ impl Smtp {
             if keyword.eq_ignore_ascii_case("AUTH") {
                 let list = legacy.map_or_else(|| args.to_owned(), |v| format!("{v} {args}"));
                 for m in list.split_ascii_whitespace() {
+                    listed += 1;
+                    if listed > MAX_CAPABILITIES {
+                        return Step::Abort(Abort::TooManyCapabilities);
+                    }
                     let m = m.to_ascii_uppercase();
                     if !mechanisms.contains(&m) {
                         mechanisms.push(m);
                     }
                 }
             }
-            keywords.push(keyword.to_owned());
+            if let Err(abort) = keep(&mut keywords, keyword.to_owned()) {
+                return Step::Abort(abort);
+            }
         }
         if !core.tls && keywords.iter().any(|k| k.eq_ignore_ascii_case("STARTTLS")) {
             return self.command("STARTTLS".into(), State::Starttls);

@@ -858,3 +858,320 @@ fn passwords_never_appear_in_debug_output() {
         "{shown}"
     );
 }
+
+// ---- Budgets: what a server may send is capped (issue 12) ----------------------------------------
+// Security scenario 29 asks for a bounded error and no unbounded buffering; these extend it from
+// one line to whole floods: each cap aborts with its own reason, before and after TLS, with the
+// same verdict however the flood is chunked.
+
+/// `unit` repeated `n` times.
+fn repeat(unit: &[u8], n: usize) -> Vec<u8> {
+    unit.repeat(n)
+}
+
+/// Runs `events`, then `flood` cut into chunks of several sizes (whole, 16 KiB + 1, 4096, 7 and
+/// 1 byte); asserts that every chunking ends in the same step, and returns it.
+fn flooded(protocol: Protocol, security: Security, events: &[Ev<'_>], flood: &[u8]) -> Step {
+    let mut outcome = None;
+    for size in [flood.len().max(1), 16 * 1024 + 1, 4096, 7, 1] {
+        let mut all = events.to_vec();
+        all.extend(flood.chunks(size).map(S));
+        let (step, _) = run_once(protocol, security, &all);
+        match &outcome {
+            None => outcome = Some(step),
+            Some(first) => assert_eq!(&step, first, "chunks of {size} bytes"),
+        }
+    }
+    outcome.unwrap_or(Step::NeedMore)
+}
+
+const IMAP_AFTER_TLS: &[Ev<'static>] = &[S(IMAP_GREET), S(IMAP_CAPS), S(b"A2 OK go\r\n"), OK];
+const POP_AFTER_TLS: &[Ev<'static>] = &[S(POP_GREET), S(POP_CAPA), S(b"+OK go\r\n"), OK];
+const SMTP_AFTER_TLS: &[Ev<'static>] = &[S(SMTP_GREET), S(SMTP_EHLO), S(b"220 go\r\n"), OK];
+
+/// An IMAP CAPABILITY line with `first` and then `n - 1` more atoms.
+fn capability_line(first: &str, n: usize) -> Vec<u8> {
+    let mut line = format!("* CAPABILITY {first}").into_bytes();
+    line.extend(repeat(b" x", n - 1));
+    line.extend_from_slice(b"\r\n");
+    line
+}
+
+#[test]
+fn security_scenario_29_imap_capability_flood_on_one_line_aborts_past_the_cap() {
+    // Exactly the cap is accepted (STARTTLS among the atoms)...
+    let mut reply = capability_line("STARTTLS", MAX_CAPABILITIES);
+    reply.extend_from_slice(b"A1 OK done\r\n");
+    let (step, sent) = imap(&[S(IMAP_GREET), S(&reply)]);
+    assert_eq!(step, Step::NeedMore);
+    assert_eq!(sent.last().map(String::as_str), Some("A2 STARTTLS\r\n"));
+    // ...one more atom is not, and neither is a line full of them.
+    let over = capability_line("STARTTLS", MAX_CAPABILITIES + 1);
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &over);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    let full = capability_line("x", (MAX_LINE - 20) / 2);
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &full);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    // After TLS too.
+    let step = flooded(Protocol::Imap, Security::Starttls, IMAP_AFTER_TLS, &full);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+}
+
+#[test]
+fn security_scenario_29_imap_capability_flood_over_many_lines_aborts_past_the_cap() {
+    let flood = repeat(b"* CAPABILITY a b c d\r\n", MAX_CAPABILITIES / 4 + 1);
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    let step = flooded(Protocol::Imap, Security::Starttls, IMAP_AFTER_TLS, &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+}
+
+#[test]
+fn security_scenario_29_untagged_line_floods_abort_with_too_many_lines() {
+    // Before TLS: the lines-before-TLS cap (the greeting counts).
+    let flood = repeat(b"* x\r\n", MAX_LINES_BEFORE_TLS);
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyLines);
+    // After TLS: the lines of one response; exactly the cap (the completion included) is fine.
+    let mut reply = repeat(b"* x\r\n", MAX_RESPONSE_LINES - 2);
+    reply.extend_from_slice(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA3 OK done\r\n");
+    let (step, _) = run_once(
+        Protocol::Imap,
+        Security::Starttls,
+        &[IMAP_AFTER_TLS, &[S(&reply)]].concat(),
+    );
+    assert_eq!(done(&step).auth_mechanisms, ["PLAIN"]);
+    let flood = repeat(b"* x\r\n", MAX_RESPONSE_LINES + 1);
+    let step = flooded(Protocol::Imap, Security::Starttls, IMAP_AFTER_TLS, &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyLines);
+    // While a login is outstanding, too.
+    let mut login = IMAP_AFTER_TLS.to_vec();
+    login.extend([
+        S(b"* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\nA3 OK done\r\n"),
+        Login("alice", "s3cret"),
+    ]);
+    let step = flooded(Protocol::Imap, Security::Starttls, &login, &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyLines);
+}
+
+/// Lines `prefix` + filler + CRLF totalling exactly `total` bytes, each at most [`MAX_LINE`].
+fn long_lines(prefix: &[u8], total: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < total {
+        let left = total - out.len();
+        let len = if left < MAX_LINE {
+            left
+        } else if left > 2 * MAX_LINE {
+            MAX_LINE - 1
+        } else {
+            left / 2
+        };
+        out.extend_from_slice(prefix);
+        out.extend(repeat(b"y", len - prefix.len() - 2));
+        out.extend_from_slice(b"\r\n");
+    }
+    assert_eq!(out.len(), total);
+    out
+}
+
+#[test]
+fn security_scenario_29_bytes_before_tls_are_capped_as_they_arrive() {
+    // Up to the cap, the negotiator waits for the completion; the byte after it aborts.
+    let exact = long_lines(b"* OK ", MAX_BYTES_BEFORE_TLS - IMAP_GREET.len());
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &exact);
+    assert_eq!(step, Step::NeedMore);
+    let mut past = exact.clone();
+    past.push(b'A');
+    let step = flooded(Protocol::Imap, Security::Starttls, &[S(IMAP_GREET)], &past);
+    assert_eq!(aborted(&step), &Abort::TooMuchBeforeTls);
+    // Whatever the protocol: long lines stay under the line caps but not under the byte cap.
+    for (protocol, events, prefix) in [
+        (Protocol::Imap, &[S(IMAP_GREET)][..], &b"* OK "[..]),
+        (Protocol::Pop3, &[S(POP_GREET), S(b"+OK\r\n")][..], b""),
+        (Protocol::Submission, &[S(SMTP_GREET)][..], b"250-"),
+    ] {
+        let flood = long_lines(prefix, 4 * MAX_BYTES_BEFORE_TLS);
+        let step = flooded(protocol, Security::Starttls, events, &flood);
+        assert_eq!(aborted(&step), &Abort::TooMuchBeforeTls, "{protocol:?}");
+    }
+    // The cap counts what arrives: bytes past it after the upgrade reply are an injection, as
+    // they would be one by one.
+    let mut reply = b"* CAPABILITY IMAP4rev1 STARTTLS\r\nA1 OK done\r\n".to_vec();
+    reply.extend(long_lines(
+        b"* OK ",
+        MAX_BYTES_BEFORE_TLS - IMAP_GREET.len() - reply.len() - 17,
+    ));
+    let mut upgrade = b"A2 OK Begin TLS\r\n".to_vec();
+    upgrade.extend_from_slice(b"* OK injected\r\n");
+    let step = flooded(
+        Protocol::Imap,
+        Security::Starttls,
+        &[S(IMAP_GREET), S(&reply)],
+        &upgrade,
+    );
+    assert_eq!(aborted(&step), &Abort::InjectedAfterUpgrade);
+}
+
+#[test]
+fn security_scenario_29_pop3_capa_floods_abort_with_too_many_capabilities() {
+    let mut list = b"+OK\r\nSTLS\r\n".to_vec();
+    list.extend(repeat(b"x\r\n", MAX_CAPABILITIES - 1));
+    list.extend_from_slice(b".\r\n");
+    let (_, sent) = run_once(
+        Protocol::Pop3,
+        Security::Starttls,
+        &[S(POP_GREET), S(&list)],
+    );
+    assert_eq!(sent.last().map(String::as_str), Some("STLS\r\n"));
+    let flood = [
+        b"+OK\r\n".as_slice(),
+        &repeat(b"x\r\n", MAX_CAPABILITIES + 1),
+    ]
+    .concat();
+    let step = flooded(Protocol::Pop3, Security::Starttls, &[S(POP_GREET)], &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    let step = flooded(Protocol::Pop3, Security::Starttls, POP_AFTER_TLS, &flood);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    // SASL mechanisms are a list of their own.
+    let mut sasl = b"+OK\r\nSASL".to_vec();
+    sasl.extend(repeat(b" M", MAX_CAPABILITIES + 1));
+    sasl.extend_from_slice(b"\r\n.\r\n");
+    let step = flooded(Protocol::Pop3, Security::Starttls, POP_AFTER_TLS, &sasl);
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+}
+
+#[test]
+fn security_scenario_29_smtp_continuation_floods_abort_with_reply_too_long() {
+    // Exactly the cap is one reply...
+    let mut ehlo = repeat(b"250-x\r\n", MAX_REPLY_LINES - 2);
+    ehlo.extend_from_slice(b"250-STARTTLS\r\n250 SIZE 1\r\n");
+    let (_, sent) = run_once(
+        Protocol::Submission,
+        Security::Starttls,
+        &[S(SMTP_GREET), S(&ehlo)],
+    );
+    assert_eq!(sent.last().map(String::as_str), Some("STARTTLS\r\n"));
+    // ...one more line is not: EHLO replies and greetings, before and after TLS.
+    let flood = repeat(b"250-x\r\n", MAX_REPLY_LINES + 1);
+    let step = flooded(
+        Protocol::Submission,
+        Security::Starttls,
+        &[S(SMTP_GREET)],
+        &flood,
+    );
+    assert_eq!(aborted(&step), &Abort::ReplyTooLong);
+    let step = flooded(
+        Protocol::Submission,
+        Security::Starttls,
+        SMTP_AFTER_TLS,
+        &flood,
+    );
+    assert_eq!(aborted(&step), &Abort::ReplyTooLong);
+    let greeting = repeat(b"220-x\r\n", MAX_REPLY_LINES + 1);
+    let step = flooded(Protocol::Submission, Security::Starttls, &[], &greeting);
+    assert_eq!(aborted(&step), &Abort::ReplyTooLong);
+    let step = flooded(
+        Protocol::Submission,
+        Security::ImplicitTls,
+        &[OK],
+        &greeting,
+    );
+    assert_eq!(aborted(&step), &Abort::ReplyTooLong);
+    // AUTH mechanisms on one line are a capability list.
+    let mut auth = b"250-mail\r\n250 AUTH".to_vec();
+    for i in 0..=MAX_CAPABILITIES {
+        auth.extend(format!(" M{i}").into_bytes());
+    }
+    auth.extend_from_slice(b"\r\n");
+    let step = flooded(
+        Protocol::Submission,
+        Security::Starttls,
+        SMTP_AFTER_TLS,
+        &auth,
+    );
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+    // Repeats count as listed (the scan for repeats stays bounded).
+    let repeats = [
+        b"250-mail\r\n250 AUTH".as_slice(),
+        &repeat(b" PLAIN", MAX_CAPABILITIES + 1),
+        b"\r\n",
+    ]
+    .concat();
+    let step = flooded(
+        Protocol::Submission,
+        Security::Starttls,
+        SMTP_AFTER_TLS,
+        &repeats,
+    );
+    assert_eq!(aborted(&step), &Abort::TooManyCapabilities);
+}
+
+#[test]
+fn security_scenario_29_oversized_sasl_challenges_abort() {
+    let b64 = |n: usize| repeat(b"A", n);
+    // IMAP `+ <challenge>` to AUTHENTICATE PLAIN.
+    let mut login = IMAP_AFTER_TLS.to_vec();
+    login.extend([
+        S(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA3 OK done\r\n"),
+        Login("alice", "s3cret"),
+    ]);
+    let challenge = |n: usize| [b"+ ".as_slice(), &b64(n), b"\r\n"].concat();
+    let (step, sent) = run_once(
+        Protocol::Imap,
+        Security::Starttls,
+        &[login.as_slice(), &[S(&challenge(MAX_CHALLENGE))]].concat(),
+    );
+    assert_eq!(step, Step::NeedMore);
+    assert_eq!(
+        sent.last().map(String::as_str),
+        Some("AGFsaWNlAHMzY3JldA==\r\n")
+    );
+    let over = challenge(MAX_CHALLENGE + 1);
+    let step = flooded(Protocol::Imap, Security::Starttls, &login, &over);
+    assert_eq!(aborted(&step), &Abort::ChallengeTooLarge);
+    // SMTP `334 <challenge>` to AUTH LOGIN, on one line or over several.
+    let mut login = SMTP_AFTER_TLS.to_vec();
+    login.extend([
+        S(b"250-mail\r\n250 AUTH LOGIN\r\n"),
+        Login("alice", "s3cret"),
+    ]);
+    let one = [b"334 ".as_slice(), &b64(MAX_CHALLENGE + 1), b"\r\n"].concat();
+    let step = flooded(Protocol::Submission, Security::Starttls, &login, &one);
+    assert_eq!(aborted(&step), &Abort::ChallengeTooLarge);
+    let mut several = repeat(&[b"334-".as_slice(), &b64(500), b"\r\n"].concat(), 4);
+    several.extend_from_slice(b"334 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n");
+    let step = flooded(Protocol::Submission, Security::Starttls, &login, &several);
+    assert_eq!(aborted(&step), &Abort::ChallengeTooLarge);
+    let fits = [b"334 ".as_slice(), &b64(MAX_CHALLENGE), b"\r\n"].concat();
+    let (_, sent) = run_once(
+        Protocol::Submission,
+        Security::Starttls,
+        &[login.as_slice(), &[S(&fits)]].concat(),
+    );
+    assert_eq!(sent.last().map(String::as_str), Some("YWxpY2U=\r\n"));
+}
+
+#[test]
+fn security_scenario_29_the_line_reader_is_linear_whatever_the_chunking() {
+    let data = repeat(b"* x\r\n", (1 << 20) / 5);
+    for size in [data.len(), 64 * 1024, 4096, 7, 1] {
+        let mut reader = lines::LineReader::default();
+        let mut lines = 0;
+        for chunk in data.chunks(size) {
+            reader.push(chunk);
+            while let Some(line) = reader.next_line().unwrap_or(None) {
+                assert_eq!(line, "* x");
+                lines += 1;
+            }
+        }
+        assert_eq!(lines, data.len() / 5, "chunks of {size}");
+        assert!(reader.is_empty());
+        // Each byte is scanned once and moved at most about once.
+        assert!(
+            reader.work() <= 2 * data.len(),
+            "chunks of {size}: {} byte operations for {} bytes",
+            reader.work(),
+            data.len()
+        );
+    }
+}
