@@ -4,7 +4,7 @@
 //! an `Err`: the host should keep waiting for the real answer, as a UDP client would. Everything
 //! else, including a message that does not parse, becomes an [`Answer`] with an [`Outcome`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use hickory_proto::op::ResponseCode;
@@ -166,8 +166,8 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
         .map(|r| name_string(&r.name))
         .collect();
     let (owner, used) = follow_owner_aliases(message, &owners, qname, answer);
-    read_srv_records(message, &owners, &owner, &used, answer);
-    read_addresses(message, answer);
+    let targets = read_srv_records(message, &owners, &owner, &used, answer);
+    read_addresses(message, targets, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
@@ -218,14 +218,15 @@ fn follow_owner_aliases(
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
-/// not DNSSEC records are counted and noted as ignored.
-fn read_srv_records(
-    message: &Response,
+/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
+fn read_srv_records<'m>(
+    message: &'m Response,
     owners: &[String],
     owner: &str,
     used: &[bool],
     answer: &mut Answer,
-) {
+) -> BTreeSet<&'m Name> {
+    let mut targets = BTreeSet::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
     for ((r, rname), used) in message.answers.iter().zip(owners).zip(used) {
@@ -238,6 +239,7 @@ fn read_srv_records(
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
+                    targets.insert(&srv.target);
                     name_string(&srv.target)
                 };
                 answer.records.push(SrvRecord {
@@ -272,30 +274,58 @@ fn read_srv_records(
             ),
         ));
     }
+    targets
 }
 
 /// Addresses (A, AAAA) from the answer and additional sections, at most
 /// [`MAX_ADDRESSES_PER_HOST`] per name, and aliases (CNAME) from the additional section, by
-/// owner name.
-fn read_addresses(message: &Response, answer: &mut Answer) {
-    let additional = message.additionals.iter().map(|r| (r, true));
+/// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
+/// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
+/// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
+fn read_addresses<'m>(message: &'m Response, targets: BTreeSet<&'m Name>, answer: &mut Answer) {
+    let mut wanted = targets.clone();
+    let mut frontier = targets;
+    for _ in 0..MAX_CHAIN {
+        if frontier.is_empty() {
+            break;
+        }
+        let mut next = BTreeSet::new();
+        for r in &message.additionals {
+            if let Data::Cname(c) = &r.data
+                && frontier.contains(&r.name)
+            {
+                answer.aliases.insert(name_string(&r.name), name_string(c));
+                if wanted.insert(c) {
+                    next.insert(c);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut found: BTreeMap<&Name, Vec<IpAddr>> = BTreeMap::new();
     let mut over_cap = 0usize;
-    for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
+    for r in message.answers.iter().chain(&message.additionals) {
         let address = match &r.data {
             Data::A(a) => IpAddr::V4(*a),
             Data::Aaaa(a) => IpAddr::V6(*a),
-            Data::Cname(c) if in_additional => {
-                answer.aliases.insert(name_string(&r.name), name_string(c));
-                continue;
-            }
             _ => continue,
         };
-        let list = answer.addresses.entry(name_string(&r.name)).or_default();
+        let Some(name) = wanted.get(&r.name) else {
+            continue;
+        };
+        let list = found.entry(name).or_default();
         if list.len() < MAX_ADDRESSES_PER_HOST {
             list.push(address);
         } else {
             over_cap += 1;
         }
+    }
+    for (name, list) in found {
+        answer
+            .addresses
+            .entry(name_string(name))
+            .or_default()
+            .extend(list);
     }
     if over_cap > 0 {
         answer.notes.push((
