@@ -159,14 +159,10 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 }
 
 fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
-    // Each owner name is rendered once (a chain step must not re-render every name).
-    let owners: Vec<String> = message
-        .answers
-        .iter()
-        .map(|r| name_string(&r.name))
-        .collect();
-    let (owner, used) = follow_owner_aliases(message, &owners, qname, answer);
-    let targets = read_srv_records(message, &owners, &owner, &used, answer);
+    // Owner names are compared as wire names: only the names a candidate or a note uses are
+    // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
+    let (owner, owner_name, used) = follow_owner_aliases(message, qname, answer);
+    let targets = read_srv_records(message, &owner, &owner_name, &used, answer);
     read_addresses(message, targets, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
@@ -179,62 +175,76 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
 }
 
 /// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
-/// record used once; gives the final owner and which answer records the chain used.
+/// record used once; gives the final owner (as a wire name and rendered) and which answer
+/// records the chain used. Names compare label by label, ASCII case-insensitively, as their
+/// rendered forms would; a DNAME applies strictly below its owner, and a substitution that
+/// would make a name longer than 255 octets ends the chain.
 fn follow_owner_aliases(
     message: &Response,
-    owners: &[String],
     qname: &str,
     answer: &mut Answer,
-) -> (String, Vec<bool>) {
+) -> (String, Name, Vec<bool>) {
+    let mut owner_name = match message.queries.first() {
+        Some(q) => q.name().clone(),
+        None => Name::root(),
+    };
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
     for _ in 0..MAX_CHAIN {
         let next = message
             .answers
             .iter()
-            .zip(owners)
             .enumerate()
-            .find_map(|(i, (r, rname))| match &r.data {
-                Data::Cname(c) if *rname == owner => Some((i, name_string(c))),
-                Data::Dname(target) => owner
-                    .strip_suffix(rname.as_str())
-                    .and_then(|p| p.strip_suffix('.'))
-                    .map(|prefix| (i, format!("{prefix}.{}", name_string(target)))),
+            .find_map(|(i, r)| match &r.data {
+                Data::Cname(c) if r.name == owner_name => Some((i, Some(c.clone()))),
+                Data::Dname(target)
+                    if !r.name.is_root()
+                        && r.name.iter().count() < owner_name.iter().count()
+                        && r.name.zone_of(&owner_name) =>
+                {
+                    let keep = owner_name.iter().count() - r.name.iter().count();
+                    let substituted = Name::from_labels(owner_name.iter().take(keep))
+                        .and_then(|prefix| prefix.append_name(target));
+                    Some((i, substituted.ok()))
+                }
                 _ => None,
             });
-        let Some((i, target)) = next else { break };
+        let Some((i, Some(target_name))) = next else {
+            break;
+        };
         if used[i] {
             break;
         }
         used[i] = true;
+        let target = name_string(&target_name);
         answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
         ));
         owner = target;
+        owner_name = target_name;
     }
-    (owner, used)
+    (owner, owner_name, used)
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
 /// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
 fn read_srv_records<'m>(
     message: &'m Response,
-    owners: &[String],
     owner: &str,
+    owner_name: &Name,
     used: &[bool],
     answer: &mut Answer,
 ) -> BTreeSet<&'m Name> {
     let mut targets = BTreeSet::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for ((r, rname), used) in message.answers.iter().zip(owners).zip(used) {
+    for (r, used) in message.answers.iter().zip(used) {
+        let mine = r.class_in && r.name == *owner_name;
         match &r.data {
-            Data::Srv(_) if r.class_in && rname == owner && answer.records.len() >= MAX_RECORDS => {
-                over_cap += 1;
-            }
-            Data::Srv(srv) if r.class_in && rname == owner => {
+            Data::Srv(_) if mine && answer.records.len() >= MAX_RECORDS => over_cap += 1,
+            Data::Srv(srv) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
                     ".".to_owned()
@@ -355,24 +365,25 @@ impl Answer {
 }
 
 /// The addresses of `host` in a wire response to an A or AAAA query, following a CNAME chain
-/// in the answer (bounded). A response that does not parse, or is not for `host`, gives none.
+/// in the answer (bounded), at most [`MAX_ADDRESSES_PER_HOST`]. A response that does not
+/// parse, or is not for `host`, gives none.
 pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Ok(message) = read_response(bytes) else {
         return Vec::new();
     };
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if !message
+    let Some(question) = message
         .queries
         .iter()
-        .any(|q| name_string(q.name()) == host)
-    {
+        .find(|q| name_string(q.name()) == host)
+    else {
         return Vec::new();
-    }
-    let mut answer = Answer::default();
-    let mut name = host;
+    };
+    // Names are compared on the wire (no rendering per record and chain step).
+    let mut name = question.name();
     for _ in 0..MAX_CHAIN {
         let next = message.answers.iter().find_map(|r| match &r.data {
-            Data::Cname(c) if name_string(&r.name) == name => Some(name_string(c)),
+            Data::Cname(c) if r.name == *name => Some(c),
             _ => None,
         });
         match next {
@@ -380,23 +391,17 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
             None => break,
         }
     }
-    for r in &message.answers {
-        let owner = name_string(&r.name);
-        match &r.data {
-            Data::A(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V4(*a)),
-            Data::Aaaa(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V6(*a)),
-            _ => {}
-        }
-    }
-    answer.addresses.remove(&name).unwrap_or_default()
+    message
+        .answers
+        .iter()
+        .filter(|r| r.name == *name)
+        .filter_map(|r| match &r.data {
+            Data::A(a) => Some(IpAddr::V4(*a)),
+            Data::Aaaa(a) => Some(IpAddr::V6(*a)),
+            _ => None,
+        })
+        .take(MAX_ADDRESSES_PER_HOST)
+        .collect()
 }
 
 #[cfg(test)]
