@@ -297,7 +297,10 @@ fn the_largest_plan_the_caps_allow_is_bounded() {
             // and a pointer to it (252 characters in presentation form).
             let suffix = m.len() + 2 + 10 + 6;
             let mut first = vec![0, 1, 0, 1, 0x03, 0xE1];
-            labels(&mut first, &format!("{}.{}", "a".repeat(60), vec!["b".repeat(59); 3].join(".")));
+            labels(
+                &mut first,
+                &format!("{}.{}", "a".repeat(60), vec!["b".repeat(59); 3].join(".")),
+            );
             record(&mut m, &pointer(12), 33, &first);
             let mut count = 1u16;
             let mut targets = Vec::new();

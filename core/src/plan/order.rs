@@ -101,7 +101,11 @@ fn order_level<T>(
         }
         // With a draw above 0, the first position whose running sum reaches it has a
         // non-zero weight, so it is a record still left.
-        let pick = if draw == 0 { first } else { sums.first_reaching(draw) };
+        let pick = if draw == 0 {
+            first
+        } else {
+            sums.first_reaching(draw)
+        };
         sums.remove(pick, weights[pick]);
         out.extend(slots[pick].take());
     }
