@@ -403,7 +403,7 @@ fn thousands_of_escaped_owner_names_and_an_alias_chain_cost_bounded_heap() {
             .any(|m| m.contains(&format!("{} answer record(s)", count - 8))),
         "{ignored:?}"
     );
-    assert!(peak < 12 * MB, "peak heap: {peak} bytes");
+    assert!(peak < 6 * MB, "peak heap: {peak} bytes");
 }
 
 // Issue 12 row 2, varied: addresses of thousands of names that no SRV record points to.

@@ -47,6 +47,15 @@ fn name_string(name: &Name) -> String {
     presentation_name(name.iter())
 }
 
+/// Whether two wire names are the same name: label by label, ASCII case-insensitively (what
+/// comparing their rendered forms would say, without rendering them).
+fn same_name(a: &Name, b: &Name) -> bool {
+    a.iter().len() == b.iter().len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
 fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
     Some(a.map_or(b, |a| a.min(b)))
 }
@@ -196,7 +205,7 @@ fn follow_owner_aliases(
             .iter()
             .enumerate()
             .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if r.name == owner_name => Some((i, Some(c.clone()))),
+                Data::Cname(c) if same_name(&r.name, &owner_name) => Some((i, Some(c.clone()))),
                 Data::Dname(target)
                     if !r.name.is_root()
                         && r.name.iter().count() < owner_name.iter().count()
@@ -241,7 +250,7 @@ fn read_srv_records<'m>(
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
     for (r, used) in message.answers.iter().zip(used) {
-        let mine = r.class_in && r.name == *owner_name;
+        let mine = r.class_in && same_name(&r.name, owner_name);
         match &r.data {
             Data::Srv(_) if mine && answer.records.len() >= MAX_RECORDS => over_cap += 1,
             Data::Srv(srv) if mine => {
@@ -383,7 +392,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let mut name = question.name();
     for _ in 0..MAX_CHAIN {
         let next = message.answers.iter().find_map(|r| match &r.data {
-            Data::Cname(c) if r.name == *name => Some(c),
+            Data::Cname(c) if same_name(&r.name, name) => Some(c),
             _ => None,
         });
         match next {
@@ -394,7 +403,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     message
         .answers
         .iter()
-        .filter(|r| r.name == *name)
+        .filter(|r| same_name(&r.name, name))
         .filter_map(|r| match &r.data {
             Data::A(a) => Some(IpAddr::V4(*a)),
             Data::Aaaa(a) => Some(IpAddr::V6(*a)),

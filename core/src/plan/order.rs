@@ -89,6 +89,13 @@ fn order_level<T>(
     }
     // Stable partition: weight-0 records first.
     level.sort_by_key(|t| weight(t) != 0);
+    if let [only] = level.as_slice() {
+        // One record (the common case): its draw is still made, so that the generator moves on
+        // exactly as it does for a longer level.
+        rng.uniform_inclusive(u64::from(weight(only)));
+        out.extend(level);
+        return;
+    }
     let weights: Vec<u64> = level.iter().map(|t| u64::from(weight(t))).collect();
     let mut sums = RunningSums::new(&weights);
     let mut slots: Vec<Option<T>> = level.into_iter().map(Some).collect();
