@@ -374,8 +374,8 @@ impl Answer {
 }
 
 /// The addresses of `host` in a wire response to an A or AAAA query, following a CNAME chain
-/// in the answer (bounded), at most [`MAX_ADDRESSES_PER_HOST`]. A response that does not
-/// parse, or is not for `host`, gives none.
+/// in the answer (bounded), at most 16 (the planner's cap per host). A response that does
+/// not parse, or is not for `host`, gives none.
 pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Ok(message) = read_response(bytes) else {
         return Vec::new();

@@ -50,6 +50,9 @@ impl SeededRng {
 /// a step with probability 1/(sum+1), and when all weights are 0 the order is uniform. As in the
 /// RFC's literal algorithm, with no weight-0 records the first record has a slight edge
 /// ((w₁+1)/(S+1)); we keep the literal algorithm for conformance.
+///
+/// Cost: O(n log n). Every path gives it at most [`crate::dns::MAX_RECORDS`] records per label
+/// (`receive` and the zone host through the wire reader, `receive_records` by its own cap).
 pub(crate) fn rfc2782_order<T>(
     mut items: Vec<T>,
     priority: impl Fn(&T) -> u16,
