@@ -455,6 +455,61 @@ fn addresses_of_names_no_candidate_uses_are_not_kept() {
     assert!(peak < 8 * MB, "peak heap: {peak} bytes");
 }
 
+// Issue 12 row 2, varied: thousands of CNAMEs in the additional section, all owned by the
+// target, each to a distinct long name with an address: one alias per name is followed.
+#[test]
+fn cname_floods_at_a_target_keep_one_alias_per_name() {
+    let d = Discovery::new("user@example.net", Options::default()).unwrap();
+    let q = d.questions()[2].clone();
+    let mut m = head(&q, [0; 3]);
+    let first = q.name.split('.').next().unwrap().len();
+    let domain = 12 + 1 + first + 1 + 4;
+    let mut data = vec![0, 1, 0, 1, 0x03, 0xE1];
+    data.extend_from_slice(&pointer(domain));
+    record(&mut m, &pointer(12), 33, &data);
+    let long = m.len() + 2 + 10;
+    let mut data = Vec::new();
+    for len in [63u8, 63, 63, 57] {
+        data.push(len);
+        data.extend(std::iter::repeat_n(b'.', usize::from(len)));
+    }
+    data.push(0);
+    record(&mut m, &pointer(12), 0xFF00, &data);
+    // The first alias has an address; thousands more follow (a pointer reaches only the first
+    // 16 KB, so the others have none).
+    let mut additional = 0u16;
+    while m.len() + 17 <= 65_535 {
+        let mut alias = vec![2];
+        alias.extend_from_slice(&additional.to_be_bytes());
+        alias.extend_from_slice(&pointer(long));
+        let at = m.len() + 2 + 10;
+        record(&mut m, &pointer(domain), 5, &alias);
+        if additional == 0 {
+            record(&mut m, &pointer(at), 1, &[198, 51, 100, 1]);
+            additional += 1;
+        }
+        additional += 1;
+    }
+    set_counts(&mut m, [2, 0, additional]);
+    assert!(additional > 3_000, "{additional} records");
+    let (d, peak, held) = measure_held(|| {
+        let mut d = d.clone();
+        assert_eq!(d.receive(q.id, &m, None).unwrap(), Outcome::Records);
+        d
+    });
+    let plan = d.plan(1);
+    let candidate = &plan.incoming.candidates[0];
+    assert_eq!(candidate.addresses.len(), 1, "the first alias's address");
+    assert!(
+        notes(&plan, DiagnosticCode::TargetIsAlias).len() == 1,
+        "{:?}",
+        plan.diagnostics
+    );
+    // One alias (two names of about 1,000 characters) is kept, not 1,500.
+    assert!(held < 64 * 1024, "held: {held} bytes");
+    assert!(peak < 8 * MB, "peak heap: {peak} bytes");
+}
+
 /// A response for `q` whose answer hides a chain of `hops` pointers (each to the one before,
 /// the first to the question name) in an unknown-type record, followed by as many SRV records
 /// owned by the chain's end as fit in 64 KB.

@@ -4,7 +4,7 @@
 //! an `Err`: the host should keep waiting for the real answer, as a UDP client would. Everything
 //! else, including a message that does not parse, becomes an [`Answer`] with an [`Outcome`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use hickory_proto::op::ResponseCode;
@@ -54,6 +54,41 @@ fn same_name(a: &Name, b: &Name) -> bool {
         && a.iter()
             .zip(b.iter())
             .all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// Writes `name` into `key` as lower-case, length-prefixed labels without the root: two names
+/// have equal keys exactly when their rendered forms are equal, and a key costs no escaping.
+fn name_key(name: &Name, key: &mut Vec<u8>) {
+    key.clear();
+    for label in name.iter() {
+        key.push(label.len() as u8);
+        key.extend(label.iter().map(u8::to_ascii_lowercase));
+    }
+}
+
+/// [`name_key`] in a new vector.
+fn key_of(name: &Name) -> Vec<u8> {
+    let mut key = Vec::new();
+    name_key(name, &mut key);
+    key
+}
+
+/// The labels of a key.
+fn key_labels(mut key: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let (&len, rest) = key.split_first()?;
+        let (label, rest) = rest.split_at(usize::from(len).min(rest.len()));
+        key = rest;
+        Some(label)
+    })
+}
+
+/// Whether `name` is the name of `key`, without building its key.
+fn is_key(name: &Name, key: &[u8]) -> bool {
+    let mut labels = key_labels(key);
+    name.iter()
+        .all(|label| labels.next().is_some_and(|k| k.eq_ignore_ascii_case(label)))
+        && labels.next().is_none()
 }
 
 fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
@@ -168,10 +203,10 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 }
 
 fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
-    // Owner names are compared as wire names: only the names a candidate or a note uses are
+    // Owner names are compared as keys: only the names a candidate or a note uses are
     // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
-    let (owner, owner_name, used) = follow_owner_aliases(message, qname, answer);
-    let targets = read_srv_records(message, &owner, &owner_name, &used, answer);
+    let (owner, owner_key, used) = follow_owner_aliases(message, qname, answer);
+    let targets = read_srv_records(message, &owner, &owner_key, &used, answer);
     read_addresses(message, targets, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
@@ -184,19 +219,19 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
 }
 
 /// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
-/// record used once; gives the final owner (as a wire name and rendered) and which answer
-/// records the chain used. Names compare label by label, ASCII case-insensitively, as their
-/// rendered forms would; a DNAME applies strictly below its owner, and a substitution that
-/// would make a name longer than 255 octets ends the chain.
+/// record used once; gives the final owner (rendered and as a [`name_key`]) and which answer
+/// records the chain used. A DNAME applies strictly below its owner; a substitution that would
+/// make a name longer than 255 octets ends the chain.
 fn follow_owner_aliases(
     message: &Response,
     qname: &str,
     answer: &mut Answer,
-) -> (String, Name, Vec<bool>) {
-    let mut owner_name = match message.queries.first() {
-        Some(q) => q.name().clone(),
-        None => Name::root(),
-    };
+) -> (String, Vec<u8>, Vec<bool>) {
+    let mut owner_key = message
+        .queries
+        .first()
+        .map(|q| key_of(q.name()))
+        .unwrap_or_default();
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
     for _ in 0..MAX_CHAIN {
@@ -205,52 +240,55 @@ fn follow_owner_aliases(
             .iter()
             .enumerate()
             .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if same_name(&r.name, &owner_name) => Some((i, Some(c.clone()))),
-                Data::Dname(target)
-                    if !r.name.is_root()
-                        && r.name.iter().count() < owner_name.iter().count()
-                        && r.name.zone_of(&owner_name) =>
-                {
-                    let keep = owner_name.iter().count() - r.name.iter().count();
-                    let substituted = Name::from_labels(owner_name.iter().take(keep))
-                        .and_then(|prefix| prefix.append_name(target));
-                    Some((i, substituted.ok()))
+                Data::Cname(c) if is_key(&r.name, &owner_key) => Some((i, Some(key_of(c)))),
+                Data::Dname(target) if !r.name.is_root() => {
+                    let below = key_of(&r.name);
+                    // The label boundaries of the owner, after its first label.
+                    let mut at = 0;
+                    let start = std::iter::from_fn(|| {
+                        at += 1 + usize::from(*owner_key.get(at)?);
+                        (at < owner_key.len()).then_some(at)
+                    })
+                    .find(|&start| owner_key[start..] == below[..])?;
+                    let mut substituted = owner_key[..start].to_vec();
+                    substituted.extend(key_of(target));
+                    Some((i, (substituted.len() < 255).then_some(substituted)))
                 }
                 _ => None,
             });
-        let Some((i, Some(target_name))) = next else {
+        let Some((i, Some(target_key))) = next else {
             break;
         };
         if used[i] {
             break;
         }
         used[i] = true;
-        let target = name_string(&target_name);
+        let target = presentation_name(key_labels(&target_key));
         answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
         ));
         owner = target;
-        owner_name = target_name;
+        owner_key = target_key;
     }
-    (owner, owner_name, used)
+    (owner, owner_key, used)
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
 /// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
-fn read_srv_records<'m>(
-    message: &'m Response,
+fn read_srv_records(
+    message: &Response,
     owner: &str,
-    owner_name: &Name,
+    owner_key: &[u8],
     used: &[bool],
     answer: &mut Answer,
-) -> BTreeSet<&'m Name> {
-    let mut targets = BTreeSet::new();
+) -> Vec<Vec<u8>> {
+    let mut targets = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
     for (r, used) in message.answers.iter().zip(used) {
-        let mine = r.class_in && same_name(&r.name, owner_name);
+        let mine = r.class_in && is_key(&r.name, owner_key);
         match &r.data {
             Data::Srv(_) if mine && answer.records.len() >= MAX_RECORDS => over_cap += 1,
             Data::Srv(srv) if mine => {
@@ -258,7 +296,7 @@ fn read_srv_records<'m>(
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
-                    targets.insert(&srv.target);
+                    targets.push(key_of(&srv.target));
                     name_string(&srv.target)
                 };
                 answer.records.push(SrvRecord {
@@ -301,27 +339,39 @@ fn read_srv_records<'m>(
 /// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
 /// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
 /// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
-fn read_addresses<'m>(message: &'m Response, targets: BTreeSet<&'m Name>, answer: &mut Answer) {
+fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut Answer) {
+    // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
+    // WebAssembly module.
+    targets.sort_unstable();
+    targets.dedup();
+    let mut key = Vec::new();
     let mut wanted = targets.clone();
     let mut frontier = targets;
     for _ in 0..MAX_CHAIN {
         if frontier.is_empty() {
             break;
         }
-        let mut next = BTreeSet::new();
+        let mut next = Vec::new();
+        // A name has one CNAME (RFC 1034 §3.6.2): the first one found for it is used.
+        let mut aliased = vec![false; frontier.len()];
         for r in &message.additionals {
-            if let Data::Cname(c) = &r.data
-                && frontier.contains(&r.name)
+            let Data::Cname(c) = &r.data else { continue };
+            name_key(&r.name, &mut key);
+            if let Ok(i) = frontier.binary_search(&key)
+                && !std::mem::replace(&mut aliased[i], true)
             {
                 answer.aliases.insert(name_string(&r.name), name_string(c));
-                if wanted.insert(c) {
-                    next.insert(c);
-                }
+                next.push(key_of(c));
             }
         }
+        next.sort_unstable();
+        next.dedup();
+        next.retain(|k| wanted.binary_search(k).is_err());
+        wanted.extend(next.iter().cloned());
+        wanted.sort_unstable();
         frontier = next;
     }
-    let mut found: BTreeMap<&Name, Vec<IpAddr>> = BTreeMap::new();
+    let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
     let mut over_cap = 0usize;
     for r in message.answers.iter().chain(&message.additionals) {
         let address = match &r.data {
@@ -329,20 +379,25 @@ fn read_addresses<'m>(message: &'m Response, targets: BTreeSet<&'m Name>, answer
             Data::Aaaa(a) => IpAddr::V6(*a),
             _ => continue,
         };
-        let Some(name) = wanted.get(&r.name) else {
+        name_key(&r.name, &mut key);
+        let Ok(i) = wanted.binary_search(&key) else {
             continue;
         };
-        let list = found.entry(name).or_default();
+        let list = &mut found[i];
         if list.len() < MAX_ADDRESSES_PER_HOST {
             list.push(address);
         } else {
             over_cap += 1;
         }
     }
-    for (name, list) in found {
+    for (key, list) in wanted
+        .iter()
+        .zip(found)
+        .filter(|(_, list)| !list.is_empty())
+    {
         answer
             .addresses
-            .entry(name_string(name))
+            .entry(presentation_name(key_labels(key)))
             .or_default()
             .extend(list);
     }
