@@ -62,13 +62,14 @@ fn name_key(name: &Name, key: &mut Vec<u8>) {
     key.clear();
     for label in name.iter() {
         key.push(label.len() as u8);
-        key.extend(label.iter().map(u8::to_ascii_lowercase));
+        key.extend_from_slice(label);
     }
+    key.make_ascii_lowercase();
 }
 
 /// [`name_key`] in a new vector.
 fn key_of(name: &Name) -> Vec<u8> {
-    let mut key = Vec::new();
+    let mut key = Vec::with_capacity(255);
     name_key(name, &mut key);
     key
 }
@@ -345,8 +346,16 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
     targets.sort_unstable();
     targets.dedup();
     let mut key = Vec::new();
-    let mut wanted = targets.clone();
-    let mut frontier = targets;
+    let mut wanted = targets;
+    let has_aliases = message
+        .additionals
+        .iter()
+        .any(|r| matches!(r.data, Data::Cname(_)));
+    let mut frontier = if has_aliases {
+        wanted.clone()
+    } else {
+        Vec::new()
+    };
     for _ in 0..MAX_CHAIN {
         if frontier.is_empty() {
             break;
