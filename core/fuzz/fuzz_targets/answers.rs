@@ -2,7 +2,9 @@
 //!
 //! Input layout: byte 0 picks the options, then chunks of `len_hi len_lo bytes...`, one per
 //! question in turn. Each chunk is fed once with the real message ID patched in (to reach the
-//! parser behind the header checks) and once as given.
+//! parser behind the header checks) and once as given, and is read as an address answer
+//! (`addresses_in_response`), which runs the whole reader — the compression-pointer pre-pass,
+//! then hickory's decoder — on the raw bytes with no header check before it.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = discovery.receive(q.id, &patched, None);
         let _ = discovery.receive(q.id, chunk, None);
+        let _ = mailsrv::addresses_in_response(chunk, &q.name);
     }
     let plan = discovery.plan(u64::from(flags));
     let _ = serde_json_len(&plan);

@@ -6,6 +6,7 @@ mod names;
 mod outcome;
 mod query;
 mod response;
+mod scan;
 mod srv;
 mod wire;
 

@@ -47,6 +47,51 @@ fn name_string(name: &Name) -> String {
     presentation_name(name.iter())
 }
 
+/// Whether two wire names are the same name: label by label, ASCII case-insensitively (what
+/// comparing their rendered forms would say, without rendering them).
+fn same_name(a: &Name, b: &Name) -> bool {
+    a.iter().len() == b.iter().len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+/// Writes `name` into `key` as lower-case, length-prefixed labels without the root: two names
+/// have equal keys exactly when their rendered forms are equal, and a key costs no escaping.
+fn name_key(name: &Name, key: &mut Vec<u8>) {
+    key.clear();
+    for label in name.iter() {
+        key.push(label.len() as u8);
+        key.extend_from_slice(label);
+    }
+    key.make_ascii_lowercase();
+}
+
+/// [`name_key`] in a new vector.
+fn key_of(name: &Name) -> Vec<u8> {
+    let mut key = Vec::with_capacity(255);
+    name_key(name, &mut key);
+    key
+}
+
+/// The labels of a key.
+fn key_labels(mut key: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let (&len, rest) = key.split_first()?;
+        let (label, rest) = rest.split_at(usize::from(len).min(rest.len()));
+        key = rest;
+        Some(label)
+    })
+}
+
+/// Whether `name` is the name of `key`, without building its key.
+fn is_key(name: &Name, key: &[u8]) -> bool {
+    let mut labels = key_labels(key);
+    name.iter()
+        .all(|label| labels.next().is_some_and(|k| k.eq_ignore_ascii_case(label)))
+        && labels.next().is_none()
+}
+
 fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
     Some(a.map_or(b, |a| a.min(b)))
 }
@@ -159,15 +204,11 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 }
 
 fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
-    // Each owner name is rendered once (a chain step must not re-render every name).
-    let owners: Vec<String> = message
-        .answers
-        .iter()
-        .map(|r| name_string(&r.name))
-        .collect();
-    let (owner, used) = follow_owner_aliases(message, &owners, qname, answer);
-    read_srv_records(message, &owners, &owner, &used, answer);
-    read_addresses(message, answer);
+    // Owner names are compared as keys: only the names a candidate or a note uses are
+    // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
+    let (owner, owner_key, used) = follow_owner_aliases(message, qname, answer);
+    let targets = read_srv_records(message, &owner, &owner_key, &used, answer);
+    read_addresses(message, targets, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
@@ -179,65 +220,84 @@ fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
 }
 
 /// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
-/// record used once; gives the final owner and which answer records the chain used.
+/// record used once; gives the final owner (rendered and as a [`name_key`]) and which answer
+/// records the chain used. A DNAME applies strictly below its owner; a substitution that would
+/// make a name longer than 255 octets ends the chain.
 fn follow_owner_aliases(
     message: &Response,
-    owners: &[String],
     qname: &str,
     answer: &mut Answer,
-) -> (String, Vec<bool>) {
+) -> (String, Vec<u8>, Vec<bool>) {
+    let mut owner_key = message
+        .queries
+        .first()
+        .map(|q| key_of(q.name()))
+        .unwrap_or_default();
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
     for _ in 0..MAX_CHAIN {
         let next = message
             .answers
             .iter()
-            .zip(owners)
             .enumerate()
-            .find_map(|(i, (r, rname))| match &r.data {
-                Data::Cname(c) if *rname == owner => Some((i, name_string(c))),
-                Data::Dname(target) => owner
-                    .strip_suffix(rname.as_str())
-                    .and_then(|p| p.strip_suffix('.'))
-                    .map(|prefix| (i, format!("{prefix}.{}", name_string(target)))),
+            .find_map(|(i, r)| match &r.data {
+                Data::Cname(c) if is_key(&r.name, &owner_key) => Some((i, Some(key_of(c)))),
+                Data::Dname(target) if !r.name.is_root() => {
+                    let below = key_of(&r.name);
+                    // The label boundaries of the owner, after its first label.
+                    let mut at = 0;
+                    let start = std::iter::from_fn(|| {
+                        at += 1 + usize::from(*owner_key.get(at)?);
+                        (at < owner_key.len()).then_some(at)
+                    })
+                    .find(|&start| owner_key[start..] == below[..])?;
+                    let mut substituted = owner_key[..start].to_vec();
+                    substituted.extend(key_of(target));
+                    Some((i, (substituted.len() < 255).then_some(substituted)))
+                }
                 _ => None,
             });
-        let Some((i, target)) = next else { break };
+        let Some((i, Some(target_key))) = next else {
+            break;
+        };
         if used[i] {
             break;
         }
         used[i] = true;
+        let target = presentation_name(key_labels(&target_key));
         answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
         ));
         owner = target;
+        owner_key = target_key;
     }
-    (owner, used)
+    (owner, owner_key, used)
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
-/// not DNSSEC records are counted and noted as ignored.
+/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
 fn read_srv_records(
     message: &Response,
-    owners: &[String],
     owner: &str,
+    owner_key: &[u8],
     used: &[bool],
     answer: &mut Answer,
-) {
+) -> Vec<Vec<u8>> {
+    let mut targets = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for ((r, rname), used) in message.answers.iter().zip(owners).zip(used) {
+    for (r, used) in message.answers.iter().zip(used) {
+        let mine = r.class_in && is_key(&r.name, owner_key);
         match &r.data {
-            Data::Srv(_) if r.class_in && rname == owner && answer.records.len() >= MAX_RECORDS => {
-                over_cap += 1;
-            }
-            Data::Srv(srv) if r.class_in && rname == owner => {
+            Data::Srv(_) if mine && answer.records.len() >= MAX_RECORDS => over_cap += 1,
+            Data::Srv(srv) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
+                    targets.push(key_of(&srv.target));
                     name_string(&srv.target)
                 };
                 answer.records.push(SrvRecord {
@@ -272,30 +332,83 @@ fn read_srv_records(
             ),
         ));
     }
+    targets
 }
 
 /// Addresses (A, AAAA) from the answer and additional sections, at most
 /// [`MAX_ADDRESSES_PER_HOST`] per name, and aliases (CNAME) from the additional section, by
-/// owner name.
-fn read_addresses(message: &Response, answer: &mut Answer) {
-    let additional = message.additionals.iter().map(|r| (r, true));
+/// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
+/// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
+/// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
+fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut Answer) {
+    // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
+    // WebAssembly module.
+    targets.sort_unstable();
+    targets.dedup();
+    let mut key = Vec::new();
+    let mut wanted = targets;
+    let has_aliases = message
+        .additionals
+        .iter()
+        .any(|r| matches!(r.data, Data::Cname(_)));
+    let mut frontier = if has_aliases {
+        wanted.clone()
+    } else {
+        Vec::new()
+    };
+    for _ in 0..MAX_CHAIN {
+        if frontier.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        // A name has one CNAME (RFC 1034 §3.6.2): the first one found for it is used.
+        let mut aliased = vec![false; frontier.len()];
+        for r in &message.additionals {
+            let Data::Cname(c) = &r.data else { continue };
+            name_key(&r.name, &mut key);
+            if let Ok(i) = frontier.binary_search(&key)
+                && !std::mem::replace(&mut aliased[i], true)
+            {
+                answer.aliases.insert(name_string(&r.name), name_string(c));
+                next.push(key_of(c));
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        next.retain(|k| wanted.binary_search(k).is_err());
+        wanted.extend(next.iter().cloned());
+        wanted.sort_unstable();
+        frontier = next;
+    }
+    let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
     let mut over_cap = 0usize;
-    for (r, in_additional) in message.answers.iter().map(|r| (r, false)).chain(additional) {
+    for r in message.answers.iter().chain(&message.additionals) {
         let address = match &r.data {
             Data::A(a) => IpAddr::V4(*a),
             Data::Aaaa(a) => IpAddr::V6(*a),
-            Data::Cname(c) if in_additional => {
-                answer.aliases.insert(name_string(&r.name), name_string(c));
-                continue;
-            }
             _ => continue,
         };
-        let list = answer.addresses.entry(name_string(&r.name)).or_default();
+        name_key(&r.name, &mut key);
+        let Ok(i) = wanted.binary_search(&key) else {
+            continue;
+        };
+        let list = &mut found[i];
         if list.len() < MAX_ADDRESSES_PER_HOST {
             list.push(address);
         } else {
             over_cap += 1;
         }
+    }
+    for (key, list) in wanted
+        .iter()
+        .zip(found)
+        .filter(|(_, list)| !list.is_empty())
+    {
+        answer
+            .addresses
+            .entry(presentation_name(key_labels(key)))
+            .or_default()
+            .extend(list);
     }
     if over_cap > 0 {
         answer.notes.push((
@@ -325,24 +438,25 @@ impl Answer {
 }
 
 /// The addresses of `host` in a wire response to an A or AAAA query, following a CNAME chain
-/// in the answer (bounded). A response that does not parse, or is not for `host`, gives none.
+/// in the answer (bounded), at most 16 (the planner's cap per host). A response that does
+/// not parse, or is not for `host`, gives none.
 pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Ok(message) = read_response(bytes) else {
         return Vec::new();
     };
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if !message
+    let Some(question) = message
         .queries
         .iter()
-        .any(|q| name_string(q.name()) == host)
-    {
+        .find(|q| name_string(q.name()) == host)
+    else {
         return Vec::new();
-    }
-    let mut answer = Answer::default();
-    let mut name = host;
+    };
+    // Names are compared on the wire (no rendering per record and chain step).
+    let mut name = question.name();
     for _ in 0..MAX_CHAIN {
         let next = message.answers.iter().find_map(|r| match &r.data {
-            Data::Cname(c) if name_string(&r.name) == name => Some(name_string(c)),
+            Data::Cname(c) if same_name(&r.name, name) => Some(c),
             _ => None,
         });
         match next {
@@ -350,23 +464,17 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
             None => break,
         }
     }
-    for r in &message.answers {
-        let owner = name_string(&r.name);
-        match &r.data {
-            Data::A(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V4(*a)),
-            Data::Aaaa(a) => answer
-                .addresses
-                .entry(owner)
-                .or_default()
-                .push(IpAddr::V6(*a)),
-            _ => {}
-        }
-    }
-    answer.addresses.remove(&name).unwrap_or_default()
+    message
+        .answers
+        .iter()
+        .filter(|r| same_name(&r.name, name))
+        .filter_map(|r| match &r.data {
+            Data::A(a) => Some(IpAddr::V4(*a)),
+            Data::Aaaa(a) => Some(IpAddr::V6(*a)),
+            _ => None,
+        })
+        .take(MAX_ADDRESSES_PER_HOST)
+        .collect()
 }
 
 #[cfg(test)]

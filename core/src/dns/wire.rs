@@ -16,6 +16,8 @@ use hickory_proto::serialize::binary::{
     BinDecodable, BinDecoder, BinEncodable, BinEncoder, DecodeError,
 };
 
+use super::scan::Scan;
+
 /// DNS class IN.
 const CLASS_IN: u16 = 1;
 /// The DO bit in the OPT record's TTL field (RFC 3225).
@@ -82,12 +84,19 @@ pub(crate) struct Head<'a> {
     pub queries: Vec<Query>,
     counts: [u16; 3],
     decoder: BinDecoder<'a>,
+    /// The pre-pass, with what is left of the message's pointer budget.
+    scan: Scan<'a>,
+    /// Where the question section ends.
+    records_at: usize,
 }
 
-/// Reads the header and the question section of a DNS message (RFC 1035 §4.1.1, §4.1.2).
+/// Reads the header and the question section of a DNS message (RFC 1035 §4.1.1, §4.1.2). The
+/// question's names go through the pointer pre-pass ([`Scan`]) before hickory reads them.
 pub(crate) fn read_head(bytes: &[u8]) -> Result<Head<'_>, String> {
     let mut decoder = BinDecoder::new(bytes);
     let Header { metadata, counts } = Header::read(&mut decoder).map_err(decode_error)?;
+    let mut scan = Scan::new(bytes);
+    let records_at = scan.questions(counts.queries)?;
     let mut queries = Vec::new();
     for _ in 0..counts.queries {
         queries.push(Query::read(&mut decoder).map_err(decode_error)?);
@@ -97,20 +106,26 @@ pub(crate) fn read_head(bytes: &[u8]) -> Result<Head<'_>, String> {
         queries,
         counts: [counts.answers, counts.authorities, counts.additionals],
         decoder,
+        scan,
+        records_at,
     })
 }
 
 impl Head<'_> {
-    /// Reads the record sections. The response code includes the upper bits from the OPT
-    /// record (RFC 6891 §6.1.3). Like hickory's own reader it refuses an empty non-OPT record,
-    /// OPT outside the additional section, a second OPT and an OPT not owned by the root.
+    /// Reads the record sections, after the pointer pre-pass has checked all of them. The
+    /// response code includes the upper bits from the OPT record (RFC 6891 §6.1.3). Like
+    /// hickory's own reader it refuses an empty non-OPT record, OPT outside the additional
+    /// section, a second OPT and an OPT not owned by the root.
     pub(crate) fn read_rest(self) -> Result<Response, String> {
         let Head {
             mut metadata,
             queries,
             counts,
             mut decoder,
+            mut scan,
+            records_at,
         } = self;
+        scan.records(records_at, counts.iter().map(|&c| usize::from(c)).sum())?;
         let mut sections = [Vec::new(), Vec::new(), Vec::new()];
         let mut rcode_high = None;
         for (section, (records, count)) in sections.iter_mut().zip(counts).enumerate() {

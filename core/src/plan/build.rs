@@ -13,6 +13,18 @@ use crate::dns::{
 use crate::identity::{EmailAddress, reference_identities};
 use crate::service::{Protocol, Security, Service};
 
+/// Most candidates in one list of a plan (incoming, the alternative protocol, outgoing); the
+/// rest, the least preferred, are left out with a diagnostic. Each label gives at most
+/// [`crate::dns::MAX_RECORDS`] records, and a list merges two labels and their cleartext
+/// fallbacks; no host tries that many servers (issue 12).
+pub(crate) const MAX_CANDIDATES_PER_LIST: usize = 128;
+
+/// Most addresses listed in one plan, over all its candidates, each of which lists at most 16
+/// (per host, from the answer). Candidates after the budget is spent list none — the host
+/// resolves their host name, as it does when the answer had no addresses — and a diagnostic
+/// says so (issue 12).
+pub(crate) const MAX_PLAN_ADDRESSES: usize = 512;
+
 /// What one label contributed after filtering.
 #[derive(Default)]
 struct LabelResult {
@@ -317,8 +329,13 @@ pub(crate) fn build(
         diagnostics: Vec::new(),
     };
     let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
-    let outgoing = planner.outgoing(&labels);
-    let (incoming, incoming_alternatives) = planner.incoming(&labels);
+    let mut outgoing = planner.outgoing(&labels);
+    let (mut incoming, mut incoming_alternatives) = planner.incoming(&labels);
+    planner.cap_addresses(
+        std::iter::once(&mut incoming.candidates)
+            .chain(Some(&mut outgoing.candidates))
+            .chain(incoming_alternatives.iter_mut().map(|a| &mut a.candidates)),
+    );
     planner.note_side_findings(&incoming, &outgoing);
     Plan {
         email: address.to_string(),
@@ -371,9 +388,38 @@ impl Planner<'_> {
         (labels, lookups, expires)
     }
 
+    /// Keeps the first [`MAX_PLAN_ADDRESSES`] addresses of the plan, in the order the lists are
+    /// given (incoming, outgoing, the alternative); later candidates list none.
+    fn cap_addresses<'c>(&mut self, lists: impl Iterator<Item = &'c mut Vec<Candidate>>) {
+        let mut left = MAX_PLAN_ADDRESSES;
+        let (mut emptied, mut dropped) = (0usize, 0usize);
+        for candidate in lists.flatten() {
+            let n = candidate.addresses.len();
+            if n > left {
+                emptied += 1;
+                dropped += n;
+                candidate.addresses = Vec::new();
+            } else {
+                left -= n;
+            }
+        }
+        if emptied > 0 {
+            self.note(
+                DiagnosticCode::IgnoredRecords,
+                None,
+                format!(
+                    "the plan lists at most {MAX_PLAN_ADDRESSES} addresses: {emptied} \
+                     candidate(s) list none ({dropped} address(es) left out); the host resolves \
+                     their host names"
+                ),
+            );
+        }
+    }
+
     /// The candidates of one protocol: implicit TLS and STARTTLS merged as the options say,
-    /// then the cleartext fallbacks when the host allowed them.
-    fn candidates_for(&self, labels: &Labels<'_>, protocol: Protocol) -> Vec<Candidate> {
+    /// then the cleartext fallbacks when the host allowed them; at most
+    /// [`MAX_CANDIDATES_PER_LIST`], with a diagnostic for the rest.
+    fn candidates_for(&mut self, labels: &Labels<'_>, protocol: Protocol) -> Vec<Candidate> {
         let mut implicit = Vec::new();
         let mut starttls = Vec::new();
         let mut cleartext = Vec::new();
@@ -403,11 +449,24 @@ impl Planner<'_> {
             TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
         };
         merged.extend(cleartext);
+        if merged.len() > MAX_CANDIDATES_PER_LIST {
+            self.note(
+                DiagnosticCode::IgnoredRecords,
+                None,
+                format!(
+                    "{protocol} has {} candidates; the {} after the first \
+                     {MAX_CANDIDATES_PER_LIST} were left out of the plan",
+                    merged.len(),
+                    merged.len() - MAX_CANDIDATES_PER_LIST
+                ),
+            );
+            merged.truncate(MAX_CANDIDATES_PER_LIST);
+        }
         merged
     }
 
     /// The outgoing (submission) side.
-    fn outgoing(&self, labels: &Labels<'_>) -> Outgoing {
+    fn outgoing(&mut self, labels: &Labels<'_>) -> Outgoing {
         if !self.options.submission {
             return Outgoing {
                 status: Status::NotRequested,

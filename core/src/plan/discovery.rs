@@ -203,11 +203,13 @@ impl Discovery {
     ) -> Result<(), Error> {
         let (q, state) = self.slot(id)?;
         let given = records.len();
-        let records: Vec<SrvRecord> = records
+        let mut records: Vec<SrvRecord> = records
             .into_iter()
             .take(MAX_RECORDS)
             .map(SrvRecord::normalized)
             .collect();
+        // The collection may reuse the host's vector: keep room only for what was kept.
+        records.shrink_to_fit();
         let ttl = records.iter().filter_map(|r| r.ttl).min();
         let outcome = if records.is_empty() {
             Outcome::NoData

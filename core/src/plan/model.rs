@@ -120,7 +120,8 @@ pub struct Candidate {
     pub alpn: Vec<String>,
     /// Login names to try in order: the full address, then the local part (RFC 6186 §4).
     pub usernames: Vec<String>,
-    /// Addresses of `host` found in the additional section; empty means the host resolves them.
+    /// Addresses of `host` found in the additional section, at most 16; empty means the host
+    /// resolves them (also when the plan already lists its 512 addresses, with a diagnostic).
     pub addresses: Vec<IpAddr>,
 }
 

@@ -50,6 +50,9 @@ impl SeededRng {
 /// a step with probability 1/(sum+1), and when all weights are 0 the order is uniform. As in the
 /// RFC's literal algorithm, with no weight-0 records the first record has a slight edge
 /// ((w₁+1)/(S+1)); we keep the literal algorithm for conformance.
+///
+/// Cost: O(n log n). Every path gives it at most [`crate::dns::MAX_RECORDS`] records per label
+/// (`receive` and the zone host through the wire reader, `receive_records` by its own cap).
 pub(crate) fn rfc2782_order<T>(
     mut items: Vec<T>,
     priority: impl Fn(&T) -> u16,
@@ -70,6 +73,12 @@ pub(crate) fn rfc2782_order<T>(
     out
 }
 
+/// One priority level in RFC 2782 order. Each step draws a uniform integer in `[0, sum]` over
+/// the records left and takes the first whose running weight sum reaches it. The running sums
+/// live in a Fenwick tree, so a step costs O(log n) and a level O(n log n) (the literal
+/// algorithm, rescanning the level per step, is quadratic); the draws and the picks are the
+/// literal algorithm's, so a seed gives the same order (the test `matches_the_literal_algorithm`
+/// compares them).
 fn order_level<T>(
     mut level: Vec<T>,
     weight: &impl Fn(&T) -> u16,
@@ -83,19 +92,81 @@ fn order_level<T>(
     }
     // Stable partition: weight-0 records first.
     level.sort_by_key(|t| weight(t) != 0);
-    while !level.is_empty() {
-        let sum: u64 = level.iter().map(|t| u64::from(weight(t))).sum();
-        let draw = rng.uniform_inclusive(sum);
-        let mut running = 0u64;
-        let mut pick = level.len() - 1;
-        for (i, t) in level.iter().enumerate() {
-            running += u64::from(weight(t));
-            if running >= draw {
-                pick = i;
-                break;
+    if let [only] = level.as_slice() {
+        // One record (the common case): its draw is still made, so that the generator moves on
+        // exactly as it does for a longer level.
+        rng.uniform_inclusive(u64::from(weight(only)));
+        out.extend(level);
+        return;
+    }
+    let weights: Vec<u64> = level.iter().map(|t| u64::from(weight(t))).collect();
+    let mut sums = RunningSums::new(&weights);
+    let mut slots: Vec<Option<T>> = level.into_iter().map(Some).collect();
+    // The first record left: a draw of 0 picks it, whatever its weight.
+    let mut first = 0;
+    for _ in 0..slots.len() {
+        let draw = rng.uniform_inclusive(sums.total);
+        while slots[first].is_none() {
+            first += 1;
+        }
+        // With a draw above 0, the first position whose running sum reaches it has a
+        // non-zero weight, so it is a record still left.
+        let pick = if draw == 0 {
+            first
+        } else {
+            sums.first_reaching(draw)
+        };
+        sums.remove(pick, weights[pick]);
+        out.extend(slots[pick].take());
+    }
+}
+
+/// Running weight sums over positions (a Fenwick tree): removal and "first position whose
+/// running sum reaches x" in O(log n).
+struct RunningSums {
+    tree: Vec<u64>,
+    total: u64,
+}
+
+impl RunningSums {
+    fn new(weights: &[u64]) -> Self {
+        let mut tree = vec![0; weights.len() + 1];
+        for (i, w) in weights.iter().enumerate() {
+            tree[i + 1] += w;
+            let parent = (i + 1) + ((i + 1) & (i + 1).wrapping_neg());
+            if parent < tree.len() {
+                tree[parent] += tree[i + 1];
             }
         }
-        out.push(level.remove(pick));
+        Self {
+            tree,
+            total: weights.iter().sum(),
+        }
+    }
+
+    fn remove(&mut self, position: usize, weight: u64) {
+        self.total -= weight;
+        let mut i = position + 1;
+        while i < self.tree.len() {
+            self.tree[i] -= weight;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The first position whose running sum is at least `x` (`1 <= x <= total`).
+    fn first_reaching(&self, x: u64) -> usize {
+        let mut position = 0;
+        let mut left = x;
+        let mut step = (self.tree.len() - 1).checked_ilog2().map_or(0, |b| 1 << b);
+        while step > 0 {
+            let next = position + step;
+            if next < self.tree.len() && self.tree[next] < left {
+                position = next;
+                left -= self.tree[next];
+            }
+            step >>= 1;
+        }
+        position
     }
 }
 
@@ -200,6 +271,59 @@ mod tests {
         let rrs = [(0, 0, "a"), (0, 0, "b"), (0, 0, "c")];
         let seen: std::collections::HashSet<_> = (0..300).map(|s| order(&rrs, s)).collect();
         assert_eq!(seen.len(), 6, "{seen:?}");
+    }
+
+    /// The RFC's literal algorithm, rescanning the level at every step: the model the
+    /// O(n log n) [`order_level`] must agree with.
+    fn literal<T>(items: Vec<T>, weight: impl Fn(&T) -> u16, seed: u64) -> Vec<T> {
+        let mut rng = SeededRng::new(seed);
+        let mut level = items;
+        for i in (1..level.len()).rev() {
+            let j = rng.uniform_inclusive(i as u64) as usize;
+            level.swap(i, j);
+        }
+        level.sort_by_key(|t| weight(t) != 0);
+        let mut out = Vec::new();
+        while !level.is_empty() {
+            let sum: u64 = level.iter().map(|t| u64::from(weight(t))).sum();
+            let draw = rng.uniform_inclusive(sum);
+            let mut running = 0u64;
+            let mut pick = level.len() - 1;
+            for (i, t) in level.iter().enumerate() {
+                running += u64::from(weight(t));
+                if running >= draw {
+                    pick = i;
+                    break;
+                }
+            }
+            out.push(level.remove(pick));
+        }
+        out
+    }
+
+    // Requirements: S2782-wt2, D5.
+    #[test]
+    fn matches_the_literal_algorithm() {
+        let mut input = SeededRng::new(99);
+        for seed in 0..2_000u64 {
+            let n = input.uniform_inclusive(40) as usize;
+            let zeros = input.uniform_inclusive(3);
+            let items: Vec<(u16, usize)> = (0..n)
+                .map(|i| {
+                    let w = match input.uniform_inclusive(3) {
+                        0 if zeros > 0 => 0,
+                        1 => input.uniform_inclusive(3) as u16,
+                        2 => u16::MAX - input.uniform_inclusive(2) as u16,
+                        _ => input.uniform_inclusive(1000) as u16,
+                    };
+                    (w, i)
+                })
+                .collect();
+            let mut rng = SeededRng::new(seed);
+            let mut fast = Vec::new();
+            order_level(items.clone(), &|t: &(u16, usize)| t.0, &mut rng, &mut fast);
+            assert_eq!(fast, literal(items, |t| t.0, seed), "seed {seed}");
+        }
     }
 
     #[test]
