@@ -16,9 +16,9 @@
 //! - [`Step::Abort`]: close the connection; send nothing, not even credentials.
 //!
 //! The verdict is the same for any fragmentation of the same bytes, and what a server may send
-//! is capped (see [`budget`]'s constants: bytes and lines before TLS, capabilities, reply
-//! lines, challenge size), each cap aborting with its own reason; memory stays proportional to
-//! the caps, not to what was received.
+//! is capped ([`MAX_BYTES_BEFORE_TLS`], [`MAX_LINES_BEFORE_TLS`], [`MAX_RESPONSE_LINES`],
+//! [`MAX_CAPABILITIES`], [`MAX_REPLY_LINES`], [`MAX_CHALLENGE`], [`MAX_LINE`]), each cap aborting
+//! with its own reason; memory stays proportional to the caps, not to what was received.
 //!
 //! After `Done`, [`Negotiator::login`] may authenticate — only over TLS with a verified (or
 //! user-confirmed) certificate; any other call is refused by state. Credential-bearing bytes
