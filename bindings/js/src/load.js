@@ -21,7 +21,7 @@ export class WasmLoadError extends Error {
 function nodeFs() {
   const p = globalThis.process;
   if (!p?.versions?.node || typeof p.getBuiltinModule !== 'function') return undefined;
-  return p.getBuiltinModule('node:fs');
+  return p.getBuiltinModule('fs');
 }
 
 /**
