@@ -22,6 +22,7 @@ const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'fa
 let work;
 let app;
 const servers = [];
+const devServers = [];
 
 /** `npm pack` of the package, installed (from the tarball, offline) into a fresh app. */
 before(() => {
@@ -37,6 +38,7 @@ before(() => {
 });
 
 after(async () => {
+  await Promise.all(devServers.map((s) => s.close()));
   await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -164,11 +166,26 @@ for (const [name, bundle] of Object.entries(bundlers)) {
   });
 }
 
-test('headless Chromium runs every bundled page: it plans, with and without a CSP that allows WebAssembly, and reports a typed load failure under a CSP that does not', async (t) => {
+test('headless Chromium runs every bundled page (and the Vite dev servers): it plans, with and without a CSP that allows WebAssembly, and reports a typed load failure under a CSP that does not', async (t) => {
   assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (scripts/deps.sh does)');
   const names = Object.keys(bundlers);
   for (const n of names) assert.ok(built[n], `${n} did not build`);
   const pages = [];
+  // Vite's dev server too, which serves the package through its dependency optimizer: Vite 8's
+  // follows `new URL(..., import.meta.url)` with no configuration; Vite 7's moves the code away
+  // from its `.wasm` (node_modules/.vite/deps/), so the README tells Vite 7 users to exclude the
+  // package from it (`optimizeDeps.exclude`), and that is what runs here.
+  const dev = [
+    ['vite8-dev', 'vite', {}],
+    ['vite7-dev', 'vite7', { optimizeDeps: { exclude: ['mailsrv'] } }],
+  ];
+  for (const [n, module, config] of dev) {
+    const { createServer } = await import(module);
+    const server = await createServer({ root: app, configFile: false, logLevel: 'warn', cacheDir: `node_modules/.${n}`, server: { host: '127.0.0.1', port: 0 }, ...config });
+    devServers.push(server);
+    await server.listen();
+    pages.push({ key: `${n} none`, url: `${server.resolvedUrls.local[0].replace(/\/$/, '')}/index.html?csp=none` });
+  }
   for (const n of names) {
     const origin = await serve(built[n]);
     for (const csp of ['none', 'wasm', 'strict']) pages.push({ key: `${n} ${csp}`, url: `${origin}/index.html?csp=${csp}` });
