@@ -90,7 +90,8 @@ export type HostErrorCode = 'TIMEOUT' | 'NETWORK_ERROR' | 'TLS_FAILED' | 'ALPN_M
 /**
  * Errors thrown by mailsrv: `code` is a name from the core's one error table in SCREAMING_SNAKE
  * case (`INVALID_DOMAIN`, `CHAIN_TOO_LONG`, a `HostErrorCode`, ...; `errorCode(name)` gives its
- * number), or `INVALID_ARGUMENT` for a JS value that does not convert.
+ * number), `INVALID_ARGUMENT` for a JS value that does not convert, or `WASM_LOAD_FAILED`
+ * (a `WasmLoadError` from `init()`).
  */
 export interface MailsrvError extends Error { code: string }
 
