@@ -7,7 +7,7 @@ DEMO_EMAIL ?= alice@example.net
 ## ../shared/data when it exists, else none (each corpus is then reported as skipped).
 CORPUS ?= $(wildcard ../shared/data)
 
-.PHONY: all deps deps-demo demo wasm test fmt-check clippy doc unit deps-check c-test js-test e2e conformance latency world-up world-down bench fuzz clean
+.PHONY: all deps deps-demo demo wasm test fmt-check clippy doc unit deps-check c-test js-test js-bundlers e2e conformance latency world-up world-down bench fuzz clean
 
 all: test
 
@@ -66,7 +66,7 @@ $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 
 ## Everything CI checks: formatting, clippy, docs, the sans-IO dependency rule, all Rust tests,
 ## then the C ABI: C tests under ASan+UBSan and valgrind, C++, install, the reference C host.
-test: deps fmt-check clippy doc deps-check unit c-test js-test e2e
+test: deps fmt-check clippy doc deps-check unit c-test js-test js-bundlers e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -110,6 +110,16 @@ c-test: deps
 js-test: deps wasm
 	cargo build --locked -q -p mailsrv --examples
 	cd $(JS) && npm run typecheck && npm test
+
+## The packed package built for the browser by Vite 8 and 7, webpack 5 and esbuild, each page run in
+## headless Chromium (bindings/js/test/bundlers/bundlers.test.js). The bundlers are that test's
+## own dependencies, installed from its package-lock.json.
+js-bundlers: deps wasm $(JS)/test/bundlers/node_modules/.installed
+	cd $(JS)/test/bundlers && npm test
+
+$(JS)/test/bundlers/node_modules/.installed: $(JS)/test/bundlers/package.json $(JS)/test/bundlers/package-lock.json
+	cd $(JS)/test/bundlers && npm ci --no-audit --no-fund
+	touch $@
 
 ## End to end through the test world (Knot, Unbound with DNSSEC and DoH, Dovecot) started on
 ## loopback by testenv/world.sh and stopped afterwards, also on failure.

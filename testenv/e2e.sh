@@ -221,7 +221,7 @@ spki=$(openssl x509 -in "$WORLD_DIR/pki/resolver.pem" -pubkey -noout | openssl p
   | openssl dgst -sha256 -binary | base64)
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $web_port), 0.1)" 2>/dev/null && break; sleep 0.1; done
 profile=$(mktemp -d)
-url="http://127.0.0.1:$web_port/test/browser/index.html?pkg=/src/index.js&email=alice@example.net&doh=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$DOH")"
+url="http://127.0.0.1:$web_port/test/browser/index.html?pkg=/src/browser.js&email=alice@example.net&doh=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$DOH")"
 # The page and the resolver are different origins, and Unbound sends no CORS headers: this
 # browser instance runs without web security, and trusts the resolver's key (SPKI pin) only.
 flush

@@ -1,5 +1,6 @@
 // discover(): the whole flow with every question in flight at once.
 import { Discovery, isForeignResponse, lookupFailure, defaultTotalTimeout } from '../wasm/mailsrv_wasm.js';
+import { init } from './init.js';
 
 /** Picks a random 16-bit message-ID base for UDP (DoH keeps 0, RFC 8484 §4.1). */
 function randomIdBase() {
@@ -41,6 +42,7 @@ export function totalTimeoutOf(value) {
  * arrived.
  */
 export async function discover(email, { resolver, seed, dnssec, totalTimeout, ...options } = {}) {
+  await init(); // loads the planner's WebAssembly if the page has not (browser entry)
   if (!resolver || typeof resolver.query !== 'function') {
     throw Object.assign(new Error('discover() needs a resolver with a query(wire) method'), { code: 'INVALID_ARGUMENT' });
   }

@@ -51,3 +51,11 @@ function cliRulesExample(plan: Plan, verdict: Verdict): number {
   return exitStatus('plan', plan) + exitStatus('verify', verdict) + exitStatus('usage') + why.length + outcome.length;
 }
 void cliRulesExample;
+
+// The Node entry has `init` too (already settled) and the typed load error.
+import { init, WasmLoadError } from 'mailsrv';
+async function nodeInit(): Promise<string> {
+  await init();
+  return WasmLoadError.name;
+}
+void nodeInit;

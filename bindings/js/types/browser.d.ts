@@ -1,0 +1,223 @@
+// TypeScript declarations for the `mailsrv` package's browser entry (the `browser` and `default`
+// export conditions; checked by `npm run typecheck`). The Node entry (types/index.d.ts) adds
+// `udpResolver`, `zoneResolver` and `probe`.
+
+export type Service = 'submissions' | 'submission' | 'imaps' | 'imap' | 'pop3s' | 'pop3';
+export type Protocol = 'imap' | 'pop3' | 'submission';
+export type Security = 'implicit-tls' | 'starttls' | 'cleartext';
+export type Trust = 'dnssec-secure' | 'in-domain' | 'needs-confirmation';
+export type Status = 'found' | 'not-offered' | 'not-published' | 'lookup-failed' | 'no-usable-records' | 'not-requested';
+export type Outcome = 'pending' | 'records' | 'no-data' | 'nx-domain' | 'serv-fail' | 'refused' | 'other-error' | 'truncated' | 'malformed' | 'timeout' | 'network-error';
+export type DnssecStatus = 'secure' | 'insecure' | 'bogus' | 'indeterminate';
+export type FailureReason = 'timeout' | 'network-error' | 'nx-domain' | 'no-data' | 'serv-fail' | 'refused';
+
+/** Planner options (all optional; secure defaults per RFC 8314 §5.2). */
+export interface Options {
+  imap?: boolean;
+  pop3?: boolean;
+  submission?: boolean;
+  minimumSecurity?: 'implicit-tls' | 'starttls' | 'cleartext';
+  tlsOrder?: 'implicit-first' | 'domain-priority';
+  prefer?: 'imap' | 'pop3';
+  trustAd?: boolean;
+  messageIdBase?: number;
+}
+
+export interface ReferenceIdentity { type: 'srv-id' | 'dns-id'; value: string }
+
+export interface Candidate {
+  service: Service;
+  protocol: Protocol;
+  host: string;
+  port: number;
+  security: Security;
+  priority: number;
+  weight: number;
+  trust: Trust;
+  referenceIdentities: ReferenceIdentity[];
+  sni: string | null;
+  sniAlternative: string | null;
+  alpn: ('imap' | 'pop3')[];
+  usernames: string[];
+  addresses: string[];
+}
+
+export interface Lookup {
+  id: number;
+  service: Service;
+  name: string;
+  outcome: Outcome;
+  dnssec: DnssecStatus;
+  records: number;
+}
+
+export interface Diagnostic { code: string; service?: Service; message: string }
+
+/** The plan; `schema/plan.schema.json` in the repository describes it. */
+export interface Plan {
+  email: string;
+  domain: string;
+  domainUnicode: string;
+  incoming: { status: Status; protocol: 'imap' | 'pop3' | null; candidates: Candidate[] };
+  incomingAlternatives: { protocol: 'imap' | 'pop3'; candidates: Candidate[] }[];
+  outgoing: { status: Status; candidates: Candidate[] };
+  lookups: Lookup[];
+  diagnostics: Diagnostic[];
+  expiresInSecs: number | null;
+}
+
+export interface PresentedIdentity { type: 'dns-id' | 'srv-id' | 'uri-id' | 'cn-id'; value: string; invalid?: string }
+
+/** A certificate verdict; `schema/verdict.schema.json` describes it. */
+export interface Verdict {
+  status: 'verified' | 'needs-confirmation' | 'rejected';
+  matched: ReferenceIdentity | null;
+  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other';
+  message: string;
+  referenceIdentities: ReferenceIdentity[];
+  presented: PresentedIdentity[];
+  notes: string[];
+}
+
+export interface Query { id: number; service: Service; name: string; messageId: number; wire: Uint8Array }
+
+/**
+ * The host-side codes of the core's error table (range 5xx): the JS helpers (resolvers, `probe`)
+ * raise these, never lower-case variants.
+ */
+export type HostErrorCode = 'TIMEOUT' | 'NETWORK_ERROR' | 'TLS_FAILED' | 'ALPN_MISMATCH' | 'TOO_MUCH_DATA';
+
+/**
+ * Errors thrown by mailsrv: `code` is a name from the core's one error table in SCREAMING_SNAKE
+ * case (`INVALID_DOMAIN`, `CHAIN_TOO_LONG`, a `HostErrorCode`, ...; `errorCode(name)` gives its
+ * number), `INVALID_ARGUMENT` for a JS value that does not convert, or `WASM_LOAD_FAILED`
+ * (a `WasmLoadError` from `init()`).
+ */
+export interface MailsrvError extends Error { code: string }
+
+/**
+ * Text that came from the server (a greeting, a refusal, a protocol violation quoting the
+ * server): not authenticated. Never show it as mailsrv's or the application's own message.
+ */
+export type UntrustedText = string;
+
+export class Discovery {
+  constructor(email: string, options?: Options);
+  queries(): Query[];
+  receive(id: number, response: Uint8Array, options?: { dnssec?: DnssecStatus }): Outcome;
+  receiveRecords(id: number, records: { priority: number; weight: number; port: number; target?: string; name?: string; ttl?: number }[], dnssec?: DnssecStatus): void;
+  fail(id: number, reason: FailureReason): void;
+  pending(): Uint16Array;
+  plan(options?: { seed?: number | bigint }): Plan;
+  free(): void;
+}
+
+export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
+export function certificatesFromPem(pem: string): Uint8Array[];
+export function version(): string;
+
+/**
+ * Sends a wire query and resolves to the wire answer, or rejects with a `MailsrvError` whose code
+ * is a `HostErrorCode`. `queryTcp`, when present, asks over TCP: `discover` calls it for a
+ * question whose answer the core reports `truncated`. `signal` aborts when the discovery is out
+ * of time (its `totalTimeout`): close what the query holds open.
+ */
+export interface Resolver {
+  randomIds?: boolean;
+  query(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  queryTcp?(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+}
+
+// The core's host rules that `discover` needs (browsers too); the Node tools' rules are in
+// `mailsrv/host` (types/host.d.ts).
+/** Whether an error code thrown by `Discovery.receive` means a response to another question. */
+export function isForeignResponse(code: string): boolean;
+/** The number of a code in the core's error table (`errorCode('TIMEOUT')` is 500), else `undefined`. */
+export function errorCode(name: string): number | undefined;
+/** The `Discovery.fail` reason for a query that ended with this host error code. */
+export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
+
+/**
+ * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
+ * whole discovery, TCP retries included: a question still open then fails as `timeout`.
+ */
+export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number }): Promise<Plan>;
+export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
+
+export interface Capabilities {
+  tls: boolean;
+  keywords: string[];
+  authMechanisms: string[];
+  loginDisabled: boolean;
+  preauthenticated: boolean;
+  /** Server text: never show it as trusted. */
+  greeting: UntrustedText;
+}
+
+export type NegotiationStep =
+  | { type: 'send'; bytes: Uint8Array; secret?: true }
+  | { type: 'need-more' }
+  | { type: 'start-tls' }
+  | { type: 'await-tls' }
+  | { type: 'done'; capabilities: Capabilities }
+  | { type: 'abort'; reason: AbortReason; untrustedText?: UntrustedText }
+  | { type: 'logged-in' }
+  | { type: 'login-failed'; untrustedText: UntrustedText };
+
+/**
+ * Why a negotiation was aborted (the core's `Abort`). The last five are the caps on what a
+ * server may send (`mailsrv::negotiate`'s constants, docs/security.md): more than 65536 bytes
+ * before TLS, more than 512 lines before TLS or in one IMAP response, more than 256
+ * capabilities in one list, more than 128 lines in one SMTP reply, a SASL challenge over 2048
+ * bytes.
+ */
+export type AbortReason =
+  | 'injected-after-upgrade' | 'starttls-not-offered' | 'starttls-refused' | 'preauth-without-tls' | 'server-refused'
+  | 'protocol-violation' | 'line-too-long' | 'certificate-not-verified' | 'no-authentication' | 'misuse'
+  | 'too-much-before-tls' | 'too-many-lines' | 'too-many-capabilities' | 'reply-too-long' | 'challenge-too-large';
+
+export interface ProbeResult {
+  host: string;
+  port: number;
+  service: Service;
+  security: Security;
+  outcome: 'ok' | 'aborted' | 'rejected' | 'needs-confirmation' | 'error';
+  capabilities?: Capabilities;
+  verdict?: Verdict | null;
+  abort?: { reason: AbortReason; untrustedText: UntrustedText | null };
+  /**
+   * `code`: a `HostErrorCode` (`TIMEOUT` at the deadline, `TOO_MUCH_DATA` past the byte cap per
+   * connection), `INTERNAL` for a trap in the WebAssembly, or a core code such as `CHAIN_TOO_LONG`.
+   */
+  error?: { code: string; message: string };
+  login?: { ok: boolean; username?: string; reason?: string };
+}
+
+export interface ProbeReport {
+  email: string;
+  domain: string;
+  incoming: { server: { host: string; port: number; service: Service; security: Security } | null; tried: ProbeResult[] };
+  outgoing: { server: { host: string; port: number; service: Service; security: Security } | null; tried: ProbeResult[] };
+}
+
+/**
+ * Loads the planner's WebAssembly (once; a failed load is retried by the next call). In the
+ * browser entry, call it before the synchronous API (`Discovery`, `verifyChain`,
+ * `certificatesFromPem`, `version`); `discover` calls it itself. In Node it has already settled.
+ * `wasm`: where the `.wasm` file is served from, for bundlers that do not follow
+ * `new URL(..., import.meta.url)` (esbuild with `--loader:.wasm=file`).
+ * Rejects with a `WasmLoadError`.
+ */
+export function init(options?: { wasm?: string | URL }): Promise<void>;
+
+/**
+ * The WebAssembly could not be fetched, compiled or instantiated: a 404, a network error, a
+ * Content-Security-Policy without `'wasm-unsafe-eval'`, a file that is not WebAssembly.
+ */
+export class WasmLoadError extends Error {
+  readonly name: 'WasmLoadError';
+  readonly code: 'WASM_LOAD_FAILED';
+  /** The module's URL. */
+  readonly url: string;
+  readonly cause: unknown;
+}
