@@ -64,6 +64,7 @@ mod verify;
 #[cfg(feature = "autoconfig")]
 pub use autoconfig::Autoconfig;
 pub use diagnostic::{Diagnostic, DiagnosticCode};
+pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use dns::{
     DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
 };
@@ -73,14 +74,17 @@ pub use host::zone;
 pub use host::{exit, numbering, rules as host_rules};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
-    normalize_domain_with, reference_identities,
+    normalize_domain_with, reference_identities, registrable_domain,
 };
 pub use plan::explain;
 pub use plan::{
-    Alternative, Candidate, Discovery, Failure, Incoming, IncomingPreference, MinimumSecurity,
-    Options, Outgoing, Plan, SeededRng, Status, TlsOrder, Trust, alpn_acceptable,
-    plan_from_responses,
+    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, Failure, Incoming,
+    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan,
+    Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust,
+    alpn_acceptable, plan_from_responses,
 };
+#[cfg(feature = "autoconfig")]
+pub use plan::{HttpFailure, HttpRequest, MxRecord};
 pub use service::{Protocol, Security, Service};
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;
