@@ -61,13 +61,15 @@ pub struct MxRecord {
 #[derive(Clone, Debug)]
 pub(crate) enum Fetched {
     Document(Box<Autoconfig>),
-    Problem(RequestOutcome, Option<u16>, String),
+    Problem(RequestOutcome, String),
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct RequestState {
     pub request: HttpRequest,
     pub result: Option<Fetched>,
+    /// The HTTP status fed back, if any.
+    pub status: Option<u16>,
 }
 
 /// The MX lookup: `None` answer while pending.
@@ -166,6 +168,7 @@ impl Web {
         self.requests.push(RequestState {
             request: HttpRequest { id, url, source },
             result: None,
+            status: None,
         });
     }
 
@@ -267,7 +270,7 @@ impl Web {
     ) -> Result<RequestOutcome, Error> {
         let slot = self.slot(id)?;
         let url = slot.request.url.clone();
-        let problem = |outcome, text: String| Fetched::Problem(outcome, Some(status), text);
+        let problem = |outcome, text: String| Fetched::Problem(outcome, text);
         let result = if !(200..300).contains(&status) {
             problem(RequestOutcome::HttpStatus, format!("`{url}`: HTTP status {status}"))
         } else if let Some(ct) = content_type.filter(|ct| !acceptable_content_type(ct)) {
@@ -291,9 +294,10 @@ impl Web {
         };
         let outcome = match &result {
             Fetched::Document(_) => RequestOutcome::Document,
-            Fetched::Problem(o, _, _) => *o,
+            Fetched::Problem(o, _) => *o,
         };
         slot.result = Some(result);
+        slot.status = Some(status);
         Ok(outcome)
     }
 
@@ -301,7 +305,7 @@ impl Web {
     pub(crate) fn fail_http(&mut self, id: u16, failure: HttpFailure) -> Result<(), Error> {
         let slot = self.slot(id)?;
         let text = format!("`{}`: {:?}", slot.request.url, failure);
-        slot.result = Some(Fetched::Problem(RequestOutcome::Failed, None, text));
+        slot.result = Some(Fetched::Problem(RequestOutcome::Failed, text));
         Ok(())
     }
 
@@ -316,17 +320,17 @@ impl Web {
         self.requests
             .iter()
             .map(|r| {
-                let (outcome, status) = match &r.result {
-                    None => (RequestOutcome::Pending, None),
-                    Some(Fetched::Document(_)) => (RequestOutcome::Document, None),
-                    Some(Fetched::Problem(o, s, _)) => (*o, *s),
+                let outcome = match &r.result {
+                    None => RequestOutcome::Pending,
+                    Some(Fetched::Document(_)) => RequestOutcome::Document,
+                    Some(Fetched::Problem(o, _)) => *o,
                 };
                 RequestReport {
                     id: r.request.id,
                     url: r.request.url.clone(),
                     source: r.request.source,
                     outcome,
-                    status,
+                    status: r.status,
                 }
             })
             .collect()
@@ -359,7 +363,7 @@ impl Web {
         }
         for r in &self.requests {
             match &r.result {
-                Some(Fetched::Problem(outcome, _, text)) => {
+                Some(Fetched::Problem(outcome, text)) => {
                     let code = match outcome {
                         RequestOutcome::HttpStatus => DiagnosticCode::HttpStatus,
                         RequestOutcome::ContentType => DiagnosticCode::HttpContentType,
