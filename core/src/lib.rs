@@ -64,7 +64,6 @@ mod verify;
 #[cfg(feature = "autoconfig")]
 pub use autoconfig::Autoconfig;
 pub use diagnostic::{Diagnostic, DiagnosticCode};
-pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use dns::{
     DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
 };
@@ -76,12 +75,13 @@ pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities, registrable_domain,
 };
+pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use plan::explain;
 pub use plan::{
     Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, Failure, Incoming,
-    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan,
-    Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust,
-    alpn_acceptable, plan_from_responses,
+    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan, Provenance,
+    RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust, alpn_acceptable,
+    plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxRecord};

@@ -10,13 +10,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use mailsrv::autoconfig::AUTOCONFIG_MAX_BYTES;
 use mailsrv::zone::{Transport, ZoneHost};
 use mailsrv::{
-    Candidate, DiagnosticCode, Discovery, DnssecStatus, Failure,
-    HttpFailure, MAX_MX_RECORDS, MxRecord, Options, Outcome, Plan, Protocol, RequestOutcome,
-    Security, Source, SrvRecord, Trust,
+    Candidate, DiagnosticCode, Discovery, DnssecStatus, Failure, HttpFailure, MAX_MX_RECORDS,
+    MxRecord, Options, Outcome, Plan, Protocol, RequestOutcome, Security, Source, SrvRecord, Trust,
 };
-use mailsrv::autoconfig::AUTOCONFIG_MAX_BYTES;
 use serde::Deserialize;
 
 const ISPDB: &str = "https://autoconfig.thunderbird.net/v1.1/";
@@ -42,11 +41,25 @@ fn server(kind: &str, ty: &str, host: &str, port: u16, socket: &str, user: &str)
 }
 
 fn imap(host: &str, port: u16, socket: &str) -> String {
-    server("incomingServer", "imap", host, port, socket, "%EMAILADDRESS%")
+    server(
+        "incomingServer",
+        "imap",
+        host,
+        port,
+        socket,
+        "%EMAILADDRESS%",
+    )
 }
 
 fn smtp(host: &str, port: u16, socket: &str) -> String {
-    server("outgoingServer", "smtp", host, port, socket, "%EMAILADDRESS%")
+    server(
+        "outgoingServer",
+        "smtp",
+        host,
+        port,
+        socket,
+        "%EMAILADDRESS%",
+    )
 }
 
 /// Answers every SRV question with NXDOMAIN except those in `srv` (label, records).
@@ -229,7 +242,11 @@ fn d26_the_same_server_from_srv_autoconfig_and_the_ispdb_is_one_candidate() {
     );
     d.fail_mx(Failure::NoData).unwrap();
     let body = doc(&imap("imap.example.net", 993, "SSL"));
-    serve(&mut d, &autoconfig_url("example.net", "alice%40example.net"), &body);
+    serve(
+        &mut d,
+        &autoconfig_url("example.net", "alice%40example.net"),
+        &body,
+    );
     serve(&mut d, &format!("{ISPDB}example.net"), &body);
     not_found_rest(&mut d);
     let plan = d.plan(1);
@@ -238,7 +255,10 @@ fn d26_the_same_server_from_srv_autoconfig_and_the_ispdb_is_one_candidate() {
     assert_eq!(c.source, Source::Srv);
     assert_eq!(c.origin, "_imaps._tcp.example.net");
     let sources: Vec<Source> = c.sources.iter().map(|p| p.source).collect();
-    assert_eq!(sources, vec![Source::Srv, Source::Autoconfig, Source::Ispdb]);
+    assert_eq!(
+        sources,
+        vec![Source::Srv, Source::Autoconfig, Source::Ispdb]
+    );
     assert!(plan.is_final);
 }
 
@@ -359,7 +379,10 @@ fn d28_out_of_domain_srv_without_dnssec_names_its_registrable_domain() {
     let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
     answer_srv(
         &mut d,
-        &[("_imaps._tcp.example.net", srv(993, "imap.a.provider.example"))],
+        &[(
+            "_imaps._tcp.example.net",
+            srv(993, "imap.a.provider.example"),
+        )],
         DnssecStatus::Insecure,
     );
     let plan = d.plan(1);
@@ -370,7 +393,10 @@ fn d28_out_of_domain_srv_without_dnssec_names_its_registrable_domain() {
     let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
     answer_srv(
         &mut d,
-        &[("_imaps._tcp.example.net", srv(993, "imap.a.provider.example"))],
+        &[(
+            "_imaps._tcp.example.net",
+            srv(993, "imap.a.provider.example"),
+        )],
         DnssecStatus::Secure,
     );
     let c = d.plan(1).incoming.candidates[0].clone();
@@ -419,7 +445,12 @@ fn d22_d29_confirmation_free_first_then_implicit_tls_then_own_publications() {
         hosts(&plan.incoming.candidates),
         vec![
             // No confirmation needed, implicit TLS: own publication, then the ISPDB.
-            ("imap.example.org".into(), 993, Source::Autoconfig, Trust::InDomain),
+            (
+                "imap.example.org".into(),
+                993,
+                Source::Autoconfig,
+                Trust::InDomain
+            ),
             (
                 "imap.ispdb-host.example".into(),
                 993,
@@ -427,7 +458,12 @@ fn d22_d29_confirmation_free_first_then_implicit_tls_then_own_publications() {
                 Trust::Authenticated
             ),
             // No confirmation needed, STARTTLS.
-            ("imap.example.org".into(), 143, Source::Autoconfig, Trust::InDomain),
+            (
+                "imap.example.org".into(),
+                143,
+                Source::Autoconfig,
+                Trust::InDomain
+            ),
             // Needs confirmation: implicit TLS (MX-derived) before STARTTLS (SRV).
             (
                 "imap.hoster.example".into(),
@@ -454,20 +490,38 @@ fn d29_the_srv_protocol_is_kept_and_the_other_is_an_alternative() {
         DnssecStatus::Insecure,
     );
     d.fail_mx(Failure::NoData).unwrap();
-    let pop = server("incomingServer", "pop3", "pop.example.net", 995, "SSL", "%EMAILLOCALPART%");
-    serve(&mut d, &autoconfig_url("example.net", "alice%40example.net"), &doc(&pop));
+    let pop = server(
+        "incomingServer",
+        "pop3",
+        "pop.example.net",
+        995,
+        "SSL",
+        "%EMAILLOCALPART%",
+    );
+    serve(
+        &mut d,
+        &autoconfig_url("example.net", "alice%40example.net"),
+        &doc(&pop),
+    );
     not_found_rest(&mut d);
     let plan = d.plan(1);
     assert_eq!(plan.incoming.protocol, Some(Protocol::Imap));
     assert_eq!(plan.incoming_alternatives[0].protocol, Protocol::Pop3);
-    assert_eq!(plan.incoming_alternatives[0].candidates[0].host, "pop.example.net");
+    assert_eq!(
+        plan.incoming_alternatives[0].candidates[0].host,
+        "pop.example.net"
+    );
     assert!(codes(&plan).contains(&DiagnosticCode::AlternativeProtocol));
     // Without SRV, the document's first usable incoming server decides.
     let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
     answer_srv(&mut d, &[], DnssecStatus::Insecure);
     d.fail_mx(Failure::NoData).unwrap();
     let both = format!("{pop}{}", imap("imap.example.net", 993, "SSL"));
-    serve(&mut d, &autoconfig_url("example.net", "alice%40example.net"), &doc(&both));
+    serve(
+        &mut d,
+        &autoconfig_url("example.net", "alice%40example.net"),
+        &doc(&both),
+    );
     not_found_rest(&mut d);
     let plan = d.plan(1);
     assert_eq!(plan.incoming.protocol, Some(Protocol::Pop3));
@@ -484,7 +538,11 @@ fn d29_plain_sockets_below_the_minimum_are_dropped_with_a_diagnostic() {
         imap("imap.example.net", 143, "plain"),
         imap("imap.example.net", 993, "SSL")
     ));
-    serve(&mut d, &autoconfig_url("example.net", "alice%40example.net"), &body);
+    serve(
+        &mut d,
+        &autoconfig_url("example.net", "alice%40example.net"),
+        &body,
+    );
     not_found_rest(&mut d);
     let plan = d.plan(1);
     assert_eq!(plan.incoming.candidates.len(), 1);
@@ -501,15 +559,13 @@ fn d31_autoconfig_usernames_authentication_and_oauth2_are_on_the_candidate() {
         DnssecStatus::Insecure,
     );
     d.fail_mx(Failure::NoData).unwrap();
-    let body = format!(
-        r#"<clientConfig version="1.1"><emailProvider id="p"><domain>example.net</domain>
+    let body = r#"<clientConfig version="1.1"><emailProvider id="p"><domain>example.net</domain>
         <incomingServer type="imap"><hostname>imap.example.net</hostname><port>993</port>
         <socketType>SSL</socketType><username>%EMAILLOCALPART%-mail</username>
         <authentication>OAuth2</authentication><authentication>password-cleartext</authentication>
         </incomingServer></emailProvider><oAuth2><issuer>login.example.net</issuer>
         <scope>mail</scope><authURL>https://login.example.net/a</authURL>
-        <tokenURL>https://login.example.net/t</tokenURL></oAuth2></clientConfig>"#
-    );
+        <tokenURL>https://login.example.net/t</tokenURL></oAuth2></clientConfig>"#;
     serve(
         &mut d,
         &autoconfig_url("example.net", "alice%40example.net"),
@@ -562,20 +618,27 @@ fn d30_hostile_responses_are_diagnostics_and_the_other_sources_still_plan() {
     );
     let ispdb = id(&format!("{ISPDB}example.net"));
     assert_eq!(
-        d.receive_http(ispdb, 200, Some("text/html; charset=utf-8"), &doc(&imap("x.example.net", 993, "SSL")))
-            .unwrap(),
+        d.receive_http(
+            ispdb,
+            200,
+            Some("text/html; charset=utf-8"),
+            &doc(&imap("x.example.net", 993, "SSL"))
+        )
+        .unwrap(),
         RequestOutcome::ContentType
     );
     // A body over the cap.
     let big = vec![b' '; AUTOCONFIG_MAX_BYTES + 1];
     let mx_full = id("https://autoconfig.hoster.example/mail/config-v1.1.xml");
     assert_eq!(
-        d.receive_http(mx_full, 200, Some("text/xml"), &big).unwrap(),
+        d.receive_http(mx_full, 200, Some("text/xml"), &big)
+            .unwrap(),
         RequestOutcome::Refused
     );
     // A failure reported by the host, and one usable source.
     let mx_ispdb = id(&format!("{ISPDB}hoster.example"));
-    d.fail_http(mx_ispdb, HttpFailure::InsecureRedirect).unwrap();
+    d.fail_http(mx_ispdb, HttpFailure::InsecureRedirect)
+        .unwrap();
     let plan = d.plan(1);
     assert!(plan.is_final, "every request has a result");
     let found = codes(&plan);
@@ -598,7 +661,10 @@ fn d30_hostile_responses_are_diagnostics_and_the_other_sources_still_plan() {
     let mx = plan.mx.unwrap();
     // The cap kept the first MAX_MX_RECORDS records; the lowest preference among them wins.
     let first_kept = 10_000 - (MAX_MX_RECORDS as u16 - 1);
-    assert_eq!(mx.host, Some(format!("mx{}.hoster.example", MAX_MX_RECORDS - 1)));
+    assert_eq!(
+        mx.host,
+        Some(format!("mx{}.hoster.example", MAX_MX_RECORDS - 1))
+    );
     assert!(first_kept > 0);
     assert!(plan.incoming.candidates.is_empty());
 }
@@ -787,7 +853,11 @@ fn every_fixture_case_matches_its_expected_plan() {
         let plan = replay(case);
         let value = serde_json::to_value(&plan).unwrap();
         for e in validator.iter_errors(&value) {
-            failures.push(format!("{}: schema: {e} at {}", case.name, e.instance_path()));
+            failures.push(format!(
+                "{}: schema: {e} at {}",
+                case.name,
+                e.instance_path()
+            ));
         }
         let text = serde_json::to_string_pretty(&plan).unwrap() + "\n";
         let path = fixtures().join(&case.name).join("expected.json");
@@ -797,7 +867,11 @@ fn every_fixture_case_matches_its_expected_plan() {
         }
         match std::fs::read_to_string(&path) {
             Ok(expected) if expected == text => {}
-            Ok(_) => failures.push(format!("{}: plan differs from {}\n{text}", case.name, path.display())),
+            Ok(_) => failures.push(format!(
+                "{}: plan differs from {}\n{text}",
+                case.name,
+                path.display()
+            )),
             Err(e) => failures.push(format!("{}: {e}", path.display())),
         }
     }
@@ -827,14 +901,64 @@ fn d26_d27_d28_the_fixture_cases_show_each_rule() {
     // hostile: the provider's DOCTYPE and the HTML page are diagnostics; the ISPDB's implicit
     // TLS server is used, its plain one dropped.
     let hostile = plan("hostile");
-    assert_eq!(hosts(&hostile.incoming.candidates), vec![(
-        "imap.mailcorp.example".into(),
-        993,
-        Source::Ispdb,
-        Trust::Authenticated
-    )]);
+    assert_eq!(
+        hosts(&hostile.incoming.candidates),
+        vec![(
+            "imap.mailcorp.example".into(),
+            993,
+            Source::Ispdb,
+            Trust::Authenticated
+        )]
+    );
     let found = codes(&hostile);
     assert!(found.contains(&DiagnosticCode::AutoconfigRefused));
     assert!(found.contains(&DiagnosticCode::HttpContentType));
     assert!(found.contains(&DiagnosticCode::BelowMinimumSecurity));
+}
+
+#[test]
+fn d29_srv_targets_needing_confirmation_follow_those_that_do_not() {
+    // `_imaps`: an out-of-domain target at priority 0, an in-domain one at priority 10. The
+    // in-domain one needs no confirmation and comes first; within each group the RFC 2782
+    // order stands.
+    let records = vec![
+        SrvRecord {
+            priority: 0,
+            weight: 1,
+            port: 993,
+            target: "imap.provider.example".into(),
+            ttl: None,
+        },
+        SrvRecord {
+            priority: 10,
+            weight: 1,
+            port: 993,
+            target: "imap.example.net".into(),
+            ttl: None,
+        },
+    ];
+    let srv_only = Options {
+        sources: vec![Source::Srv],
+        ..Options::default()
+    };
+    let mut d = Discovery::new("alice@example.net", srv_only).unwrap();
+    answer_srv(
+        &mut d,
+        &[("_imaps._tcp.example.net", records)],
+        DnssecStatus::Insecure,
+    );
+    let plan = d.plan(1);
+    let order: Vec<(&str, Trust)> = plan
+        .incoming
+        .candidates
+        .iter()
+        .map(|c| (c.host.as_str(), c.trust))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            ("imap.example.net", Trust::InDomain),
+            ("imap.provider.example", Trust::NeedsConfirmation)
+        ]
+    );
 }

@@ -407,18 +407,27 @@ fn confirmations<'c>(lists: impl Iterator<Item = &'c Vec<Candidate>>) -> Vec<Con
     out
 }
 
-/// Where a candidate ranks in its list (D29): no confirmation needed first, then implicit TLS
-/// (unless the host asked for the domain's priority order, D3), then the domain's own
-/// publications before third parties. Sorting is stable, so SRV keeps its RFC 2782 order and
-/// a document its own order within each group.
-fn rank_key(c: &Candidate, tls_order: TlsOrder) -> (bool, bool, bool) {
-    (
-        c.trust == Trust::NeedsConfirmation,
-        tls_order == TlsOrder::ImplicitFirst && c.security != Security::ImplicitTls,
-        c.source.is_third_party(),
-    )
+/// Where a candidate ranks in its list (D29), 0 first: no confirmation needed first, then
+/// implicit TLS (unless the host asked for the domain's priority order, D3), then the domain's
+/// own publications before third parties.
+fn rank_key(c: &Candidate, tls_order: TlsOrder) -> usize {
+    usize::from(c.trust == Trust::NeedsConfirmation) * 4
+        + usize::from(tls_order == TlsOrder::ImplicitFirst && c.security != Security::ImplicitTls)
+            * 2
+        + usize::from(c.source.is_third_party())
 }
 
+/// Orders `list` by [`rank_key`], keeping the order within each rank (so SRV keeps its RFC 2782
+/// order and a document its own): a stable partition into the eight ranks.
+fn rank(list: &mut Vec<Candidate>, tls_order: TlsOrder) {
+    let mut ranks: [Vec<Candidate>; 8] = Default::default();
+    for c in list.drain(..) {
+        ranks[rank_key(&c, tls_order)].push(c);
+    }
+    list.extend(ranks.into_iter().flatten());
+}
+
+#[cfg(feature = "autoconfig")]
 /// Merges `c` into `list`: the same host, port and security is one candidate, which lists
 /// every source (D26), takes the best trust class any of them gives (D27), and autoconfig's
 /// username, authentication methods and OAuth2 data (D31). Returns whether it was merged.
@@ -435,7 +444,11 @@ fn merge_into(list: &mut [Candidate], c: &Candidate) -> bool {
             origin: kept.origin.clone(),
         });
     }
-    if !kept.sources.iter().any(|p| p.source == c.source && p.origin == c.origin) {
+    if !kept
+        .sources
+        .iter()
+        .any(|p| p.source == c.source && p.origin == c.origin)
+    {
         kept.sources.push(super::model::Provenance {
             source: c.source,
             origin: c.origin.clone(),
@@ -557,7 +570,10 @@ impl Planner<'_> {
             }
             TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
         };
+        #[cfg(feature = "autoconfig")]
         self.merge_extra(protocol, &mut merged, &mut cleartext);
+        rank(&mut merged, self.options.tls_order);
+        rank(&mut cleartext, self.options.tls_order);
         merged.extend(cleartext);
         if merged.len() > MAX_CANDIDATES_PER_LIST {
             self.note(
@@ -576,8 +592,9 @@ impl Planner<'_> {
     }
 
     /// Adds the other sources' candidates of `protocol` to the SRV ones: below the minimum
-    /// security dropped with a diagnostic (as for SRV), duplicates merged (D26), then ranked
-    /// (D29).
+    /// security dropped with a diagnostic (as for SRV), duplicates merged (D26); the caller
+    /// ranks the result (D29).
+    #[cfg(feature = "autoconfig")]
     fn merge_extra(
         &mut self,
         protocol: Protocol,
@@ -605,14 +622,14 @@ impl Planner<'_> {
                 list.push(c.clone());
             }
         }
-        let order = self.options.tls_order;
-        tls.sort_by_key(|c| rank_key(c, order));
-        cleartext.sort_by_key(|c| rank_key(c, order));
     }
 
     /// The incoming protocol the other sources point to when SRV decides nothing: the protocol
     /// of their best-ranked admitted incoming candidate (a document's order is its preference).
     fn extra_protocol(&self) -> Option<Protocol> {
+        if !cfg!(feature = "autoconfig") {
+            return None;
+        }
         let order = self.options.tls_order;
         self.extra
             .iter()

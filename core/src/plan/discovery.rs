@@ -296,7 +296,11 @@ impl Discovery {
     /// are numbered from 0, apart from the DNS question ids. A redirect chain counts as the
     /// source of its first URL; the host follows redirects only from https to https.
     pub fn requests(&self) -> Vec<super::web::HttpRequest> {
-        self.web.requests.iter().map(|r| r.request.clone()).collect()
+        self.web
+            .requests
+            .iter()
+            .map(|r| r.request.clone())
+            .collect()
     }
 
     /// The requests that have no result yet.

@@ -67,11 +67,13 @@ pub fn why(side: &[Ranked], index: usize) -> String {
         Trust::Authenticated => "named over https",
     };
     let from = match c.source {
-        Source::Srv => return format!(
-            "{security}, _{} priority {}{draw}; {trust}",
-            c.service.label(),
-            c.priority
-        ),
+        Source::Srv => {
+            return format!(
+                "{security}, _{} priority {}{draw}; {trust}",
+                c.service.label(),
+                c.priority
+            );
+        }
         Source::Autoconfig => "your provider's autoconfig",
         Source::WellKnown => "your domain's well-known autoconfig",
         Source::Ispdb => "the ISPDB",

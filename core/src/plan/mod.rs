@@ -17,7 +17,7 @@ pub use model::{
     Provenance, RequestOutcome, RequestReport, Source, Status, Trust, alpn_acceptable,
 };
 pub use options::DEFAULT_ISPDB_URL;
-#[cfg(feature = "autoconfig")]
-pub use web::{HttpFailure, HttpRequest, MxRecord};
 pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use order::SeededRng;
+#[cfg(feature = "autoconfig")]
+pub use web::{HttpFailure, HttpRequest, MxRecord};

@@ -110,7 +110,9 @@ pub struct MxReport {
 }
 
 /// Where a candidate came from (decision D26).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// RFC 6186 SRV records of the email domain.
@@ -163,7 +165,10 @@ impl Source {
     /// Where it ranks among sources (D29): SRV, the domain's autoconfig, then third parties.
     #[cfg_attr(not(feature = "autoconfig"), allow(dead_code))]
     pub(crate) fn rank(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(usize::MAX)
+        Self::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(usize::MAX)
     }
 }
 

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ErrorCode};
 use super::model::Source;
+use crate::error::{Error, ErrorCode};
 use crate::service::{Security, Service};
 
 /// The default [`Options::sources`]: every source but plain HTTP with the `autoconfig`
@@ -94,16 +94,15 @@ impl Options {
 
     /// Rejects option sets that cannot produce a plan.
     pub fn validate(&self) -> Result<(), Error> {
-        if let Some(s) = self.sources.iter().find(|s| **s != Source::Srv) {
-            if !cfg!(feature = "autoconfig") {
-                return Err(Error::new(
-                    ErrorCode::InvalidOption,
-                    format!(
-                        "source `{}` needs the `autoconfig` feature, which this build leaves out",
-                        s.as_str()
-                    ),
-                ));
-            }
+        let needs_feature = self.sources.iter().find(|s| **s != Source::Srv);
+        if let Some(s) = needs_feature.filter(|_| !cfg!(feature = "autoconfig")) {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "source `{}` needs the `autoconfig` feature, which this build leaves out",
+                    s.as_str()
+                ),
+            ));
         }
         if !self.ispdb_url.starts_with("https://") || self.ispdb_url.len() > 512 {
             return Err(Error::new(

@@ -2,9 +2,7 @@
 //! autoconfig, the well-known location, the ISPDB and the MX-derived lookups, what came back,
 //! and the candidates the documents offer (decisions D26–D29).
 
-use super::model::{
-    Candidate, MxReport, OAuth2Info, RequestOutcome, RequestReport, Source, Trust,
-};
+use super::model::{Candidate, MxReport, OAuth2Info, RequestOutcome, RequestReport, Source, Trust};
 use super::options::Options;
 use crate::autoconfig::{AUTOCONFIG_MAX_BYTES, Autoconfig, Server};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
@@ -202,7 +200,12 @@ impl Web {
         mx.first = records
             .into_iter()
             .take(MAX_MX_RECORDS)
-            .map(|r| (r.preference, r.exchange.trim_end_matches('.').to_ascii_lowercase()))
+            .map(|r| {
+                (
+                    r.preference,
+                    r.exchange.trim_end_matches('.').to_ascii_lowercase(),
+                )
+            })
             .filter(|(_, h)| crate::dns::target_problem(h).is_none())
             .min()
             .map(|(_, h)| h);
@@ -211,10 +214,11 @@ impl Web {
         };
         let base = registrable_domain(&host);
         let mut domains = Vec::new();
-        if let Some((_, full)) = host.split_once('.') {
-            if full.len() > base.len() && full.contains('.') {
-                domains.push(full.to_owned());
-            }
+        if let Some((_, full)) = host.split_once('.')
+            && full.len() > base.len()
+            && full.contains('.')
+        {
+            domains.push(full.to_owned());
         }
         domains.push(base);
         if options.uses(Source::MxAutoconfig) {
@@ -238,8 +242,14 @@ impl Web {
                 mx.outcome = outcome;
                 Ok(())
             }
-            Some(_) => Err(Error::new(ErrorCode::AlreadyAnswered, "the MX question already has an answer")),
-            None => Err(Error::new(ErrorCode::UnknownQuestion, "this discovery asks no MX question")),
+            Some(_) => Err(Error::new(
+                ErrorCode::AlreadyAnswered,
+                "the MX question already has an answer",
+            )),
+            None => Err(Error::new(
+                ErrorCode::UnknownQuestion,
+                "this discovery asks no MX question",
+            )),
         }
     }
 
@@ -272,23 +282,36 @@ impl Web {
         let url = slot.request.url.clone();
         let problem = |outcome, text: String| Fetched::Problem(outcome, text);
         let result = if !(200..300).contains(&status) {
-            problem(RequestOutcome::HttpStatus, format!("`{url}`: HTTP status {status}"))
+            problem(
+                RequestOutcome::HttpStatus,
+                format!("`{url}`: HTTP status {status}"),
+            )
         } else if let Some(ct) = content_type.filter(|ct| !acceptable_content_type(ct)) {
             problem(
                 RequestOutcome::ContentType,
-                format!("`{url}`: content type `{}` is not XML; the body was not read", ct.chars().take(64).collect::<String>()),
+                format!(
+                    "`{url}`: content type `{}` is not XML; the body was not read",
+                    ct.chars().take(64).collect::<String>()
+                ),
             )
         } else if body.len() > AUTOCONFIG_MAX_BYTES {
             problem(
                 RequestOutcome::Refused,
-                format!("`{url}`: the body has {} bytes, more than {AUTOCONFIG_MAX_BYTES}", body.len()),
+                format!(
+                    "`{url}`: the body has {} bytes, more than {AUTOCONFIG_MAX_BYTES}",
+                    body.len()
+                ),
             )
         } else {
             match Autoconfig::parse(body, address) {
                 Ok(doc) => Fetched::Document(Box::new(doc)),
                 Err(e) => problem(
                     RequestOutcome::Refused,
-                    format!("`{url}`: the document was refused ({}: {})", e.code().name(), e.message()),
+                    format!(
+                        "`{url}`: the document was refused ({}: {})",
+                        e.code().name(),
+                        e.message()
+                    ),
                 ),
             }
         };
@@ -311,7 +334,9 @@ impl Web {
 
     /// Whether nothing more can come: the MX answered and every request has a result.
     pub(crate) fn is_complete(&self) -> bool {
-        self.mx.as_ref().is_none_or(|m| m.outcome != Outcome::Pending)
+        self.mx
+            .as_ref()
+            .is_none_or(|m| m.outcome != Outcome::Pending)
             && self.requests.iter().all(|r| r.result.is_some())
     }
 
@@ -434,8 +459,10 @@ pub(crate) fn acceptable_content_type(content_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    matches!(essence.as_str(), "text/xml" | "application/xml" | "text/plain")
-        || (essence.starts_with("application/") && essence.ends_with("+xml"))
+    matches!(
+        essence.as_str(),
+        "text/xml" | "application/xml" | "text/plain"
+    ) || (essence.starts_with("application/") && essence.ends_with("+xml"))
 }
 
 /// The SRV label that speaks `protocol` with `security` (its candidates' SRV-ID).
