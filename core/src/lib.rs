@@ -84,7 +84,7 @@ pub use plan::{
     plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
-pub use plan::{HttpFailure, HttpRequest, MxRecord};
+pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};
 pub use service::{Protocol, Security, Service};
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;

@@ -123,7 +123,10 @@ fn d26_the_first_round_asks_everything_independent_at_once() {
     ]
     .into();
     assert_eq!(names, expected);
-    assert_eq!(d.mx_question(), Some("example.net"));
+    assert_eq!(
+        d.mx_question().map(|q| q.name.as_str()),
+        Some("example.net")
+    );
     let requests: Vec<(u16, String, Source)> = d
         .requests()
         .into_iter()
@@ -163,7 +166,7 @@ fn d26_plain_http_is_opt_in_and_the_ispdb_base_is_an_option() {
     };
     let d = Discovery::new("alice@example.net", options).unwrap();
     assert!(d.questions().is_empty(), "SRV is not among the sources");
-    assert_eq!(d.mx_question(), None);
+    assert!(d.mx_question().is_none());
     let urls: Vec<String> = d.requests().into_iter().map(|r| r.url).collect();
     assert_eq!(
         urls,
@@ -200,7 +203,7 @@ fn d26_mx_derived_requests_appear_only_after_the_mx_answer() {
         },
     ];
     d.receive_mx(records, DnssecStatus::Insecure).unwrap();
-    assert_eq!(d.mx_question(), None);
+    assert!(d.mx_question().is_none());
     let mx: Vec<(String, Source)> = d
         .requests()
         .into_iter()
@@ -960,5 +963,53 @@ fn d29_srv_targets_needing_confirmation_follow_those_that_do_not() {
             ("imap.example.net", Trust::InDomain),
             ("imap.provider.example", Trust::NeedsConfirmation)
         ]
+    );
+}
+
+#[test]
+fn d26_the_mx_question_is_answered_in_wire_format_like_srv() {
+    use hickory_proto::op::{Message, MessageType, OpCode};
+    use hickory_proto::rr::{Name, RData, Record, rdata::MX};
+    let options = Options {
+        message_id_base: 100,
+        ..Options::default()
+    };
+    let mut d = Discovery::new("bob@example.org", options).unwrap();
+    let q = d.mx_question().unwrap().clone();
+    assert_eq!(q.message_id, 106, "after the six SRV questions");
+    let query = Message::from_vec(&q.wire).unwrap();
+    assert_eq!(
+        query.queries[0].query_type(),
+        hickory_proto::rr::RecordType::MX
+    );
+    let reply = |id: u16| {
+        let mut m = Message::new(id, MessageType::Response, OpCode::Query);
+        m.metadata.recursion_desired = true;
+        m.add_queries(query.queries.clone());
+        for (pref, host) in [(20, "mx2.backup.example."), (5, "mx1.hoster.example.")] {
+            m.add_answer(Record::from_rdata(
+                Name::from_ascii("example.org.").unwrap(),
+                300,
+                RData::MX(MX::new(pref, Name::from_ascii(host).unwrap())),
+            ));
+        }
+        m.to_vec().unwrap()
+    };
+    // A response to another message changes nothing.
+    assert_eq!(
+        d.receive_mx_response(&reply(7), None).unwrap_err().code(),
+        mailsrv::ErrorCode::MessageIdMismatch
+    );
+    assert!(d.mx_question().is_some());
+    assert_eq!(
+        d.receive_mx_response(&reply(106), None).unwrap(),
+        Outcome::Records
+    );
+    assert!(d.mx_question().is_none());
+    let urls: Vec<String> = d.requests().into_iter().map(|r| r.url).collect();
+    assert!(urls.contains(&"https://autoconfig.hoster.example/mail/config-v1.1.xml".to_owned()));
+    assert_eq!(
+        d.plan(1).mx.unwrap().host.as_deref(),
+        Some("mx1.hoster.example")
     );
 }

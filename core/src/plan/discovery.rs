@@ -100,9 +100,15 @@ impl Discovery {
             });
         }
         let states = vec![LookupState::default(); questions.len()];
+        #[cfg(feature = "autoconfig")]
+        let web = {
+            let next = u16::try_from(questions.len()).unwrap_or(u16::MAX);
+            let mx_message_id = options.message_id_base.wrapping_add(next);
+            super::web::Web::start(&address, &options, mx_message_id)?
+        };
         Ok(Self {
             #[cfg(feature = "autoconfig")]
-            web: super::web::Web::start(&address, &options),
+            web,
             address,
             options,
             questions,
@@ -313,14 +319,25 @@ impl Discovery {
             .collect()
     }
 
-    /// The name to ask MX records of (the email domain), while an MX-derived source is in use
-    /// and the MX answer is not in. Ask it in the first round, beside the SRV questions.
-    pub fn mx_question(&self) -> Option<&str> {
+    /// The MX question (the email domain, with its wire query), while an MX-derived source is
+    /// in use and the MX answer is not in. Send it in the first round, beside the SRV questions.
+    pub fn mx_question(&self) -> Option<&super::web::MxQuestion> {
         self.web
             .mx
             .as_ref()
             .filter(|m| m.outcome == Outcome::Pending)
-            .map(|m| m.name.as_str())
+            .map(|m| &m.question)
+    }
+
+    /// Feeds the wire-format response to the MX question, as [`Discovery::receive`] does for
+    /// SRV (same checks, the same `dnssec` rule, D15). A truncated response leaves the question
+    /// open: feed the TCP answer the same way.
+    pub fn receive_mx_response(
+        &mut self,
+        response: &[u8],
+        dnssec: Option<DnssecStatus>,
+    ) -> Result<Outcome, Error> {
+        self.web.receive_mx_wire(response, dnssec, &self.options)
     }
 
     /// Feeds the MX records of the email domain, as parsed by the host's resolver (an empty

@@ -20,4 +20,4 @@ pub use options::DEFAULT_ISPDB_URL;
 pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use order::SeededRng;
 #[cfg(feature = "autoconfig")]
-pub use web::{HttpFailure, HttpRequest, MxRecord};
+pub use web::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

@@ -6,7 +6,7 @@ use super::model::{Candidate, MxReport, OAuth2Info, RequestOutcome, RequestRepor
 use super::options::Options;
 use crate::autoconfig::{AUTOCONFIG_MAX_BYTES, Autoconfig, Server};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::dns::{DnssecStatus, Outcome, is_within};
+use crate::dns::{DnssecStatus, Outcome, build_mx_query, is_within, parse_mx_response};
 use crate::error::{Error, ErrorCode};
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
@@ -55,6 +55,18 @@ pub struct MxRecord {
     pub exchange: String,
 }
 
+/// The MX question of a discovery: asked in the first round, beside the SRV questions.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MxQuestion {
+    /// The name asked for: the email domain.
+    pub name: String,
+    /// Its DNS message ID: `message_id_base` plus the number of SRV questions (wrapping).
+    pub message_id: u16,
+    /// The wire-format query (`name` MX IN; RD, EDNS0, DO when `trust_ad` is on).
+    pub wire: Vec<u8>,
+}
+
 /// What came of one request.
 #[derive(Clone, Debug)]
 pub(crate) enum Fetched {
@@ -73,6 +85,7 @@ pub(crate) struct RequestState {
 /// The MX lookup: `None` answer while pending.
 #[derive(Clone, Debug)]
 pub(crate) struct MxState {
+    pub question: MxQuestion,
     pub name: String,
     pub outcome: Outcome,
     pub dnssec: DnssecStatus,
@@ -118,7 +131,11 @@ fn provider_url(scheme: &str, domain: &str, address: &EmailAddress) -> String {
 
 impl Web {
     /// The first round: every request that depends on nothing (D26).
-    pub(crate) fn start(address: &EmailAddress, options: &Options) -> Self {
+    pub(crate) fn start(
+        address: &EmailAddress,
+        options: &Options,
+        mx_message_id: u16,
+    ) -> Result<Self, Error> {
         let d = address.domain();
         let mut web = Self::default();
         if options.uses(Source::Autoconfig) {
@@ -135,7 +152,13 @@ impl Web {
             web.push(Source::Ispdb, ispdb(&options.ispdb_url, d));
         }
         if options.uses(Source::MxAutoconfig) || options.uses(Source::MxIspdb) {
+            let wire = build_mx_query(d, mx_message_id, options.trust_ad)?;
             web.mx = Some(MxState {
+                question: MxQuestion {
+                    name: d.to_owned(),
+                    message_id: mx_message_id,
+                    wire,
+                },
                 name: d.to_owned(),
                 outcome: Outcome::Pending,
                 dnssec: DnssecStatus::Insecure,
@@ -143,7 +166,7 @@ impl Web {
                 ignored: 0,
             });
         }
-        web
+        Ok(web)
     }
 
     /// Adds a request unless the same URL is already asked for or the cap is reached.
@@ -233,6 +256,65 @@ impl Web {
             }
         }
         Ok(())
+    }
+
+    /// Takes the wire-format MX response: checked like an SRV response (a foreign one is an
+    /// `Err` and changes nothing); a truncated one leaves the question open for a TCP retry.
+    pub(crate) fn receive_mx_wire(
+        &mut self,
+        bytes: &[u8],
+        dnssec: Option<DnssecStatus>,
+        options: &Options,
+    ) -> Result<Outcome, Error> {
+        let Some(mx) = self.mx.as_ref() else {
+            return Err(Error::new(
+                ErrorCode::UnknownQuestion,
+                "this discovery asks no MX question (no MX-derived source is in use)",
+            ));
+        };
+        if mx.outcome != Outcome::Pending {
+            return Err(Error::new(
+                ErrorCode::AlreadyAnswered,
+                format!("the MX question for `{}` already has an answer", mx.name),
+            ));
+        }
+        let answer = parse_mx_response(bytes, mx.question.message_id, &mx.name)?;
+        let dnssec = match dnssec {
+            Some(status) => status,
+            None if options.trust_ad && answer.authentic_data => DnssecStatus::Secure,
+            None => DnssecStatus::Insecure,
+        };
+        match answer.outcome {
+            Outcome::Truncated => {}
+            Outcome::Records | Outcome::NoData => {
+                let over = answer
+                    .notes
+                    .iter()
+                    .any(|(c, _)| *c == DiagnosticCode::IgnoredRecords);
+                let records = answer
+                    .records
+                    .into_iter()
+                    .filter(|r| !r.is_null_target())
+                    .map(|r| MxRecord {
+                        preference: r.priority,
+                        exchange: r.target,
+                    })
+                    .collect();
+                self.receive_mx(records, dnssec, options)?;
+                if over {
+                    self.notes.push(Diagnostic {
+                        code: DiagnosticCode::IgnoredRecords,
+                        service: None,
+                        message: format!(
+                            "the MX answer for `{}` had more records than are read",
+                            self.mx.as_ref().map_or("", |m| m.name.as_str())
+                        ),
+                    });
+                }
+            }
+            other => self.fail_mx(other)?,
+        }
+        Ok(answer.outcome)
     }
 
     /// Reports that the MX lookup failed or found nothing.
