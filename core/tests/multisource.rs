@@ -638,6 +638,14 @@ fn d30_hostile_responses_are_diagnostics_and_the_other_sources_still_plan() {
             .unwrap(),
         RequestOutcome::Refused
     );
+    // The core's own size check (the parser's cap would refuse it too, with another text).
+    let over_cap = format!("more than {AUTOCONFIG_MAX_BYTES}");
+    assert!(
+        d.plan(1)
+            .diagnostics
+            .iter()
+            .any(|g| g.code == DiagnosticCode::AutoconfigRefused && g.message.contains(&over_cap))
+    );
     // A failure reported by the host, and one usable source.
     let mx_ispdb = id(&format!("{ISPDB}hoster.example"));
     d.fail_http(mx_ispdb, HttpFailure::InsecureRedirect)
@@ -1011,5 +1019,23 @@ fn d26_the_mx_question_is_answered_in_wire_format_like_srv() {
     assert_eq!(
         d.plan(1).mx.unwrap().host.as_deref(),
         Some("mx1.hoster.example")
+    );
+}
+
+#[test]
+fn d29_the_why_of_a_candidate_names_its_source() {
+    let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
+    answer_srv(&mut d, &[], DnssecStatus::Insecure);
+    d.fail_mx(Failure::NoData).unwrap();
+    serve(
+        &mut d,
+        &format!("{ISPDB}example.net"),
+        &doc(&imap("imap.provider.example", 993, "SSL")),
+    );
+    not_found_rest(&mut d);
+    let plan = d.plan(1);
+    assert_eq!(
+        mailsrv::explain::whys(&plan.incoming.candidates),
+        vec!["implicit TLS, from the ISPDB; named over https".to_owned()]
     );
 }
