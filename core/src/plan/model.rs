@@ -88,7 +88,7 @@ pub enum RequestOutcome {
     HttpStatus,
     /// A content type that is not XML or plain text.
     ContentType,
-    /// A body over [`crate::autoconfig::AUTOCONFIG_MAX_BYTES`], or one the parser refused.
+    /// A body over `AUTOCONFIG_MAX_BYTES` (64 KiB), or one the parser refused.
     Refused,
     /// The host reported a failure (timeout, network, TLS, a redirect out of https).
     Failed,
