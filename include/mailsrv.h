@@ -518,6 +518,10 @@ enum mailsrv_trust
    * Outside the domain without DNSSEC.
    */
   MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
+  /**
+   * Named by an authenticated mapping (https autoconfig, the ISPDB).
+   */
+  MAILSRV_TRUST_AUTHENTICATED = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1524,7 +1528,7 @@ const char *mailsrv_protocol_name(uint32_t value);
 const char *mailsrv_security_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"needs-confirmation"`):
+ * The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"authenticated"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */

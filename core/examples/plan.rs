@@ -59,7 +59,11 @@ fn parse_args() -> Result<Args, String> {
         total_timeout: Duration::from_millis(u64::from(
             mailsrv::host_rules::DEFAULT_TOTAL_TIMEOUT_MS,
         )),
-        options: Options::default(),
+        // This host asks DNS only: it performs no HTTP (the multi-source API is in docs/rust.md).
+        options: Options {
+            sources: vec![mailsrv::Source::Srv],
+            ..Options::default()
+        },
         email: String::new(),
     };
     let mut email = None;

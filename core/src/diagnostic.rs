@@ -59,4 +59,17 @@ pub enum DiagnosticCode {
     OutOfDomainTarget,
     /// The other incoming protocol is available as an alternative.
     AlternativeProtocol,
+    /// An HTTP request got a status other than 2xx; the plan uses the other sources.
+    HttpStatus,
+    /// An HTTP response had a content type that is not XML or plain text (decision D30).
+    HttpContentType,
+    /// An HTTP request failed (timeout, network, TLS, a redirect out of https).
+    HttpFailed,
+    /// An autoconfig body was refused: over the size cap, or refused by the parser.
+    AutoconfigRefused,
+    /// A finding of the autoconfig parser about a document it read (a dropped section, ...).
+    AutoconfigFinding,
+    /// Candidates reached through a mapping nobody authenticated: the user must confirm the
+    /// provider's registrable domain (decision D28).
+    ConfirmProvider,
 }

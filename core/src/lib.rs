@@ -73,14 +73,18 @@ pub use host::zone;
 pub use host::{exit, numbering, rules as host_rules};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
-    normalize_domain_with, reference_identities,
+    normalize_domain_with, reference_identities, registrable_domain,
 };
+pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use plan::explain;
 pub use plan::{
-    Alternative, Candidate, Discovery, Failure, Incoming, IncomingPreference, MinimumSecurity,
-    Options, Outgoing, Plan, SeededRng, Status, TlsOrder, Trust, alpn_acceptable,
+    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, Failure, Incoming,
+    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan, Provenance,
+    RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust, alpn_acceptable,
     plan_from_responses,
 };
+#[cfg(feature = "autoconfig")]
+pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};
 pub use service::{Protocol, Security, Service};
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;

@@ -42,3 +42,13 @@ pub const AUTOCONFIG_MAX_SERVERS: usize = 32;
 /// The most `domain` elements in one document (the ISPDB has at most 191).
 #[cfg(feature = "autoconfig")]
 pub const AUTOCONFIG_MAX_DOMAINS: usize = 1024;
+
+/// The most HTTP requests one discovery makes: provider autoconfig, well-known, plain-HTTP
+/// autoconfig and the ISPDB in the first round, then at most four MX-derived ones (draft
+/// steps 3.1–3.4). A request past the cap is not made, with a diagnostic (never reached by the
+/// built-in sources; it bounds the state if sources are added).
+pub const MAX_HTTP_REQUESTS: usize = 8;
+
+/// The most MX records read from one answer; the first (lowest preference) of them decides the
+/// MX-derived requests, and the rest are ignored with a diagnostic (`ignored-records`).
+pub const MAX_MX_RECORDS: usize = 64;

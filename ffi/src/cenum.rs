@@ -242,6 +242,10 @@ pub(crate) mod generate {
                     ("dnssec-secure", "DNSSEC-secure SRV answer."),
                     ("in-domain", "Target inside the email domain."),
                     ("needs-confirmation", "Outside the domain without DNSSEC."),
+                    (
+                        "authenticated",
+                        "Named by an authenticated mapping (https autoconfig, the ISPDB).",
+                    ),
                 ],
             ),
             spec::<Status>(

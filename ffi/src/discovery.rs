@@ -1,7 +1,8 @@
 //! `mailsrv_discovery`: questions out, answers in.
 
 use mailsrv_core::{
-    Discovery, DnssecStatus, Failure, IncomingPreference, Options, Outcome, Protocol, SrvRecord,
+    Discovery, DnssecStatus, Failure, IncomingPreference, Options, Outcome, Protocol, Source,
+    SrvRecord,
 };
 
 use crate::cenum::{from_c, option_from_c, to_c};
@@ -84,6 +85,15 @@ impl mailsrv_discovery {
     }
 }
 
+/// The core's default options with SRV as the only source: the C ABI has no HTTP entry points
+/// yet (issue 13 §4), so a C discovery asks DNS only and its plan is final once DNS is done.
+fn srv_only() -> Options {
+    Options {
+        sources: vec![Source::Srv],
+        ..Options::default()
+    }
+}
+
 fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
     Ok(Options {
         imap: o.imap != 0,
@@ -98,6 +108,7 @@ fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
             Protocol::Submission => return Err(R::MAILSRV_RESULT_INVALID_ARGUMENT),
         },
         message_id_base: o.message_id_base,
+        ..srv_only()
     })
 }
 
@@ -180,7 +191,7 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
         // SAFETY: options is NULL or a valid struct (caller contract).
         let options = match unsafe { options.as_ref() } {
             Some(o) => options_from_c(o)?,
-            None => Options::default(),
+            None => srv_only(),
         };
         let inner = Discovery::new(email, options)?;
         let names = inner
@@ -422,8 +433,8 @@ mod tests {
         let back = options_from_c(&c).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             back,
-            Options::default(),
-            "mailsrv_options_default maps Options::default()"
+            srv_only(),
+            "mailsrv_options_default maps Options::default() (SRV only)"
         );
         let mut bad = c;
         bad.prefer = to_c(Protocol::Submission);

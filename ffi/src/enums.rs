@@ -235,9 +235,11 @@ pub enum mailsrv_trust {
     MAILSRV_TRUST_IN_DOMAIN = 1,
     /// Outside the domain without DNSSEC.
     MAILSRV_TRUST_NEEDS_CONFIRMATION = 2,
+    /// Named by an authenticated mapping (https autoconfig, the ISPDB).
+    MAILSRV_TRUST_AUTHENTICATED = 3,
 }
 
-/// The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"needs-confirmation"`):
+/// The name of a `mailsrv_trust` value, as JSON spells it (e.g. `"authenticated"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -247,6 +249,7 @@ pub extern "C" fn mailsrv_trust_name(value: u32) -> *const c_char {
             0 => c"dnssec-secure",
             1 => c"in-domain",
             2 => c"needs-confirmation",
+            3 => c"authenticated",
             _ => c"",
         }
         .as_ptr()

@@ -63,7 +63,10 @@ pub fn verify_chain_js(
             &domain,
             c.service,
             &c.host,
-            c.trust == mailsrv_core::Trust::DnssecSecure,
+            matches!(
+                c.trust,
+                mailsrv_core::Trust::DnssecSecure | mailsrv_core::Trust::Authenticated
+            ),
             platform_to_ascii,
         )
         .map_err(core_error)?,

@@ -5,7 +5,9 @@
 export type Service = 'submissions' | 'submission' | 'imaps' | 'imap' | 'pop3s' | 'pop3';
 export type Protocol = 'imap' | 'pop3' | 'submission';
 export type Security = 'implicit-tls' | 'starttls' | 'cleartext';
-export type Trust = 'dnssec-secure' | 'in-domain' | 'needs-confirmation';
+export type Trust = 'dnssec-secure' | 'in-domain' | 'needs-confirmation' | 'authenticated';
+/** Where a candidate came from (decision D26). */
+export type Source = 'srv' | 'autoconfig' | 'well-known' | 'ispdb' | 'mx-autoconfig' | 'mx-ispdb' | 'autoconfig-http';
 export type Status = 'found' | 'not-offered' | 'not-published' | 'lookup-failed' | 'no-usable-records' | 'not-requested';
 export type Outcome = 'pending' | 'records' | 'no-data' | 'nx-domain' | 'serv-fail' | 'refused' | 'other-error' | 'truncated' | 'malformed' | 'timeout' | 'network-error';
 export type DnssecStatus = 'secure' | 'insecure' | 'bogus' | 'indeterminate';
@@ -21,6 +23,10 @@ export interface Options {
   prefer?: 'imap' | 'pop3';
   trustAd?: boolean;
   messageIdBase?: number;
+  /** The sources to use. The browser module has no autoconfig parser: only `['srv']` (its default) is accepted. */
+  sources?: Source[];
+  /** The ISPDB base URL (https). */
+  ispdbUrl?: string;
 }
 
 export interface ReferenceIdentity { type: 'srv-id' | 'dns-id'; value: string }
@@ -40,6 +46,23 @@ export interface Candidate {
   alpn: ('imap' | 'pop3')[];
   usernames: string[];
   addresses: string[];
+  source: Source;
+  /** The SRV owner name or the URL it came from. */
+  origin: string;
+  /** Every source that named the same server, when more than one did. */
+  sources?: { source: Source; origin: string }[];
+  /** For `needs-confirmation`: the registrable domain the user must confirm, in full. */
+  confirm?: string;
+  authentication?: string[];
+  oauth2?: { issuer: string; scope?: string; authUrl?: string; tokenUrl?: string };
+}
+
+export interface RequestReport {
+  id: number;
+  url: string;
+  source: Source;
+  outcome: 'pending' | 'document' | 'http-status' | 'content-type' | 'refused' | 'failed';
+  status?: number;
 }
 
 export interface Lookup {
@@ -64,6 +87,13 @@ export interface Plan {
   lookups: Lookup[];
   diagnostics: Diagnostic[];
   expiresInSecs: number | null;
+  /** HTTP requests (autoconfig, well-known, ISPDB, MX-derived); empty where the host asks DNS only. */
+  requests: RequestReport[];
+  mx?: { name: string; outcome: Outcome; dnssec: DnssecStatus; host?: string };
+  /** What the user must confirm: each provider's registrable domain, in full. */
+  confirm: { domain: string; hosts: string[]; sources: Source[] }[];
+  /** True when every question and request that could change the plan is done. */
+  final: boolean;
 }
 
 export interface PresentedIdentity { type: 'dns-id' | 'srv-id' | 'uri-id' | 'cn-id'; value: string; invalid?: string }

@@ -18,8 +18,12 @@ pub(crate) use names::host_problem;
 pub(crate) use names::presentation_name;
 pub(crate) use names::{is_within, target_problem};
 pub use outcome::{DnssecStatus, Lookup, Outcome};
+#[cfg(feature = "autoconfig")]
+pub(crate) use query::build_mx_query;
 pub(crate) use query::build_query;
 pub use query::{Question, address_queries};
 pub use response::addresses_in_response;
+#[cfg(feature = "autoconfig")]
+pub(crate) use response::parse_mx_response;
 pub(crate) use response::{Answer, MAX_RECORDS, parse_response};
 pub use srv::SrvRecord;

@@ -45,6 +45,16 @@ pub(crate) fn build_query(name: &str, message_id: u16, dnssec_ok: bool) -> Resul
     build_typed_query(name, RecordType::SRV, message_id, dnssec_ok)
 }
 
+/// Builds the wire query for `name` MX IN.
+#[cfg(feature = "autoconfig")]
+pub(crate) fn build_mx_query(
+    name: &str,
+    message_id: u16,
+    dnssec_ok: bool,
+) -> Result<Vec<u8>, Error> {
+    build_typed_query(name, RecordType::MX, message_id, dnssec_ok)
+}
+
 fn build_typed_query(
     name: &str,
     rtype: RecordType,

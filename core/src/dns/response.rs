@@ -98,6 +98,27 @@ fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
 
 /// Parses `bytes` as the response to `qname` SRV IN sent with `message_id`.
 pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Result<Answer, Error> {
+    parse_typed_response(bytes, message_id, qname, RecordType::SRV)
+}
+
+/// Parses `bytes` as the response to `qname` MX IN sent with `message_id`. Each MX record is
+/// given as an [`SrvRecord`] with the preference as `priority`, the exchange as `target`, and
+/// weight and port 0; the same checks, alias rules and caps as for SRV apply.
+#[cfg(feature = "autoconfig")]
+pub(crate) fn parse_mx_response(
+    bytes: &[u8],
+    message_id: u16,
+    qname: &str,
+) -> Result<Answer, Error> {
+    parse_typed_response(bytes, message_id, qname, RecordType::MX)
+}
+
+fn parse_typed_response(
+    bytes: &[u8],
+    message_id: u16,
+    qname: &str,
+    qtype: RecordType,
+) -> Result<Answer, Error> {
     if bytes.len() < HEADER_LEN {
         return Ok(malformed(format!(
             "the response is {} bytes long, shorter than a DNS header",
@@ -126,7 +147,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
         Err(e) => return Ok(unreadable(e)),
     };
     match head.queries.as_slice() {
-        [q] if q.query_type() == RecordType::SRV
+        [q] if q.query_type() == qtype
             && q.query_class() == DNSClass::IN
             && name_string(q.name()) == qname => {}
         // Servers may answer FORMERR and the like without a question section (the extended
@@ -140,7 +161,10 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
                 .collect();
             return Err(Error::new(
                 ErrorCode::QuestionMismatch,
-                format!("the response asks [{}], not `{qname} SRV`", got.join(", ")),
+                format!(
+                    "the response asks [{}], not `{qname} {qtype}`",
+                    got.join(", ")
+                ),
             ));
         }
     }
@@ -152,7 +176,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
     if message.queries.is_empty() && rcode == ResponseCode::NoError {
         return Err(Error::new(
             ErrorCode::QuestionMismatch,
-            format!("the response asks [], not `{qname} SRV`"),
+            format!("the response asks [], not `{qname} {qtype}`"),
         ));
     }
     let mut answer = Answer {
@@ -183,7 +207,7 @@ pub(crate) fn parse_response(bytes: &[u8], message_id: u16, qname: &str) -> Resu
         answer.outcome = outcome;
         return Ok(answer);
     }
-    read_answer(&message, qname, &mut answer);
+    read_answer(&message, qname, qtype, &mut answer);
     Ok(answer)
 }
 
@@ -203,11 +227,11 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
     })
 }
 
-fn read_answer(message: &Response, qname: &str, answer: &mut Answer) {
+fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut Answer) {
     // Owner names are compared as keys: only the names a candidate or a note uses are
     // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
     let (owner, owner_key, used) = follow_owner_aliases(message, qname, answer);
-    let targets = read_srv_records(message, &owner, &owner_key, &used, answer);
+    let targets = read_srv_records(message, (&owner, &owner_key, qtype), &used, answer);
     read_addresses(message, targets, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
@@ -280,8 +304,7 @@ fn follow_owner_aliases(
 /// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
 fn read_srv_records(
     message: &Response,
-    owner: &str,
-    owner_key: &[u8],
+    (owner, owner_key, qtype): (&str, &[u8], RecordType),
     used: &[bool],
     answer: &mut Answer,
 ) -> Vec<Vec<u8>> {
@@ -289,9 +312,26 @@ fn read_srv_records(
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
     for (r, used) in message.answers.iter().zip(used) {
-        let mine = r.class_in && is_key(&r.name, owner_key);
+        let mine = r.class_in && r.record_type() == qtype && is_key(&r.name, owner_key);
         match &r.data {
-            Data::Srv(_) if mine && answer.records.len() >= MAX_RECORDS => over_cap += 1,
+            Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
+                over_cap += 1;
+            }
+            Data::Mx(preference, exchange) if mine => {
+                answer.ttl = min_ttl(answer.ttl, r.ttl);
+                let target = if exchange.is_root() {
+                    ".".to_owned()
+                } else {
+                    name_string(exchange)
+                };
+                answer.records.push(SrvRecord {
+                    priority: *preference,
+                    weight: 0,
+                    port: 0,
+                    target,
+                    ttl: Some(r.ttl),
+                });
+            }
             Data::Srv(srv) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
@@ -320,14 +360,16 @@ fn read_srv_records(
     if ignored > 0 {
         answer.notes.push((
             DiagnosticCode::IgnoredRecords,
-            format!("{ignored} answer record(s) not owned by `{owner}` (or not SRV) were ignored"),
+            format!(
+                "{ignored} answer record(s) not owned by `{owner}` (or not {qtype}) were ignored"
+            ),
         ));
     }
     if over_cap > 0 {
         answer.notes.push((
             DiagnosticCode::IgnoredRecords,
             format!(
-                "`{owner}` has more than {MAX_RECORDS} SRV records; the {over_cap} after the \
+                "`{owner}` has more than {MAX_RECORDS} {qtype} records; the {over_cap} after the \
                  first {MAX_RECORDS} were ignored"
             ),
         ));

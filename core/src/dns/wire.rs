@@ -10,7 +10,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op::{Header, HeaderCounts, MessageType, Metadata, OpCode, Query, ResponseCode};
-use hickory_proto::rr::rdata::{A, AAAA, SOA, SRV};
+use hickory_proto::rr::rdata::{A, AAAA, MX, SOA, SRV};
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::{
     BinDecodable, BinDecoder, BinEncodable, BinEncoder, DecodeError,
@@ -27,6 +27,8 @@ const EDNS_DO: u32 = 0x8000;
 #[derive(Clone, Debug)]
 pub(crate) enum Data {
     Srv(SRV),
+    /// MX (RFC 1035 §3.3.9): preference and exchange.
+    Mx(u16, Name),
     A(Ipv4Addr),
     Aaaa(Ipv6Addr),
     Cname(Name),
@@ -52,6 +54,7 @@ impl Record {
     pub(crate) fn record_type(&self) -> RecordType {
         match &self.data {
             Data::Srv(_) => RecordType::SRV,
+            Data::Mx(..) => RecordType::MX,
             Data::A(_) => RecordType::A,
             Data::Aaaa(_) => RecordType::AAAA,
             Data::Cname(_) => RecordType::CNAME,
@@ -182,6 +185,10 @@ fn read_record(decoder: &mut BinDecoder<'_>) -> Result<(Record, Option<u32>), St
     let start = decoder.index();
     let data = match rtype {
         RecordType::SRV => Data::Srv(SRV::read(decoder).map_err(decode_error)?),
+        RecordType::MX => {
+            let mx = MX::read(decoder).map_err(decode_error)?;
+            Data::Mx(mx.preference, mx.exchange)
+        }
         RecordType::A => Data::A(A::read(decoder).map_err(decode_error)?.0),
         RecordType::AAAA => Data::Aaaa(AAAA::read(decoder).map_err(decode_error)?.0),
         RecordType::CNAME => Data::Cname(Name::read(decoder).map_err(decode_error)?),

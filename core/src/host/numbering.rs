@@ -52,7 +52,7 @@ numbered! {
         Service::Pop3s, Service::Pop3];
     Protocol => [Protocol::Imap, Protocol::Pop3, Protocol::Submission];
     Security => [Security::ImplicitTls, Security::Starttls, Security::Cleartext];
-    Trust => [Trust::DnssecSecure, Trust::InDomain, Trust::NeedsConfirmation];
+    Trust => [Trust::DnssecSecure, Trust::InDomain, Trust::NeedsConfirmation, Trust::Authenticated];
     Status => [Status::Found, Status::NotOffered, Status::NotPublished, Status::LookupFailed,
         Status::NoUsableRecords, Status::NotRequested];
     Outcome => [Outcome::Pending, Outcome::Records, Outcome::NoData, Outcome::NxDomain,

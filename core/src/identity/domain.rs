@@ -272,6 +272,33 @@ fn check_hyphens(label: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The registrable domain of `host` (A-labels, lower case): the name a user must confirm when a
+/// server is reached through a mapping nobody authenticated (decision D28).
+///
+/// With the `public-suffix-list` feature it is the Public Suffix List's "eTLD+1" (`mx1.mail.
+/// example.co.uk` → `example.co.uk`). Without it the list is not in the build, and the rule
+/// never shortens a name to something that could be a public suffix: `host` minus its first
+/// label when it has three labels or more, else `host` itself (`mx1.mail.example.co.uk` →
+/// `mail.example.co.uk`). The user then sees a longer name than the list would give, never a
+/// shorter one.
+pub fn registrable_domain(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    #[cfg(feature = "public-suffix-list")]
+    {
+        if let Some(d) = psl::domain_str(&host) {
+            return d.to_owned();
+        }
+        host
+    }
+    #[cfg(not(feature = "public-suffix-list"))]
+    {
+        match host.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => rest.to_owned(),
+            _ => host,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,5 +7,5 @@ mod domain;
 mod reference;
 
 pub use address::EmailAddress;
-pub use domain::{domain_to_unicode, normalize_domain, normalize_domain_with};
+pub use domain::{domain_to_unicode, normalize_domain, normalize_domain_with, registrable_domain};
 pub use reference::{IdentityKind, ReferenceIdentity, reference_identities};

@@ -3,14 +3,16 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::lookups::LookupState;
-use super::model::{Alternative, Candidate, Incoming, Outgoing, Plan, Status, Trust};
+use super::model::{
+    Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, Trust,
+};
 use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use super::order::{SeededRng, rfc2782_order};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::dns::{
     Answer, DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem,
 };
-use crate::identity::{EmailAddress, reference_identities};
+use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::service::{Protocol, Security, Service};
 
 /// Most candidates in one list of a plan (incoming, the alternative protocol, outgoing); the
@@ -28,6 +30,8 @@ pub(crate) const MAX_PLAN_ADDRESSES: usize = 512;
 /// What one label contributed after filtering.
 #[derive(Default)]
 struct LabelResult {
+    /// The SRV owner name asked for.
+    owner: String,
     /// Usable records, in RFC 2782 order.
     ordered: Vec<SrvRecord>,
     secure: bool,
@@ -40,6 +44,9 @@ struct Planner<'a> {
     address: &'a EmailAddress,
     options: &'a Options,
     diagnostics: Vec<Diagnostic>,
+    /// Candidates from the other sources (autoconfig, ISPDB, MX-derived), in source rank and
+    /// document order.
+    extra: &'a [Candidate],
 }
 
 impl Planner<'_> {
@@ -54,7 +61,10 @@ impl Planner<'_> {
     /// Filters one label's records (decisions D1, D17; RFC 8314 §5.1) into usable ones.
     fn filter(&mut self, q: &Question, state: &LookupState) -> (Vec<SrvRecord>, LabelResult) {
         let service = q.service;
-        let mut result = LabelResult::default();
+        let mut result = LabelResult {
+            owner: q.name.clone(),
+            ..LabelResult::default()
+        };
         if let Some(answer) = &state.answer {
             for (code, message) in &answer.notes {
                 self.note(*code, Some(service), message.clone());
@@ -260,7 +270,7 @@ impl Planner<'_> {
 
     fn candidate(
         &self,
-        service: Service,
+        (service, owner): (Service, &str),
         record: &SrvRecord,
         secure: bool,
         state: &LookupState,
@@ -307,6 +317,12 @@ impl Planner<'_> {
                 self.address.local_part().to_owned(),
             ],
             addresses,
+            source: Source::Srv,
+            origin: owner.to_owned(),
+            sources: Vec::new(),
+            confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
+            authentication: Vec::new(),
+            oauth2: None,
             host,
         }
     }
@@ -319,14 +335,15 @@ type Labels<'a> = Vec<(Service, LabelResult, &'a LookupState)>;
 pub(crate) fn build(
     address: &EmailAddress,
     options: &Options,
-    questions: &[Question],
-    states: &[LookupState],
+    (questions, states): (&[Question], &[LookupState]),
+    extra: &[Candidate],
     seed: u64,
 ) -> Plan {
     let mut planner = Planner {
         address,
         options,
         diagnostics: Vec::new(),
+        extra,
     };
     let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
     let mut outgoing = planner.outgoing(&labels);
@@ -337,6 +354,11 @@ pub(crate) fn build(
             .chain(incoming_alternatives.iter_mut().map(|a| &mut a.candidates)),
     );
     planner.note_side_findings(&incoming, &outgoing);
+    let confirm = confirmations(
+        std::iter::once(&incoming.candidates)
+            .chain(Some(&outgoing.candidates))
+            .chain(incoming_alternatives.iter().map(|a| &a.candidates)),
+    );
     Plan {
         email: address.to_string(),
         domain: address.domain().to_owned(),
@@ -347,7 +369,106 @@ pub(crate) fn build(
         lookups,
         diagnostics: planner.diagnostics,
         expires_in_secs: expires,
+        requests: Vec::new(),
+        mx: None,
+        confirm,
+        is_final: false,
     }
+}
+
+/// What the user must confirm: one entry per registrable domain of the `needs-confirmation`
+/// candidates, in the order first met (D28).
+fn confirmations<'c>(lists: impl Iterator<Item = &'c Vec<Candidate>>) -> Vec<Confirmation> {
+    let mut out: Vec<Confirmation> = Vec::new();
+    for c in lists.flatten() {
+        let Some(domain) = &c.confirm else { continue };
+        let i = match out.iter().position(|e| &e.domain == domain) {
+            Some(i) => i,
+            None => {
+                out.push(Confirmation {
+                    domain: domain.clone(),
+                    hosts: Vec::new(),
+                    sources: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let entry = &mut out[i];
+        if !entry.hosts.contains(&c.host) {
+            entry.hosts.push(c.host.clone());
+        }
+        let named = std::iter::once(c.source).chain(c.sources.iter().map(|p| p.source));
+        for s in named {
+            if !entry.sources.contains(&s) {
+                entry.sources.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Where a candidate ranks in its list (D29), 0 first: no confirmation needed first, then
+/// implicit TLS (unless the host asked for the domain's priority order, D3), then the domain's
+/// own publications before third parties.
+fn rank_key(c: &Candidate, tls_order: TlsOrder) -> usize {
+    usize::from(c.trust == Trust::NeedsConfirmation) * 4
+        + usize::from(tls_order == TlsOrder::ImplicitFirst && c.security != Security::ImplicitTls)
+            * 2
+        + usize::from(c.source.is_third_party())
+}
+
+/// Orders `list` by [`rank_key`], keeping the order within each rank (so SRV keeps its RFC 2782
+/// order and a document its own): a stable partition into the eight ranks.
+fn rank(list: &mut Vec<Candidate>, tls_order: TlsOrder) {
+    let mut ranks: [Vec<Candidate>; 8] = Default::default();
+    for c in list.drain(..) {
+        ranks[rank_key(&c, tls_order)].push(c);
+    }
+    list.extend(ranks.into_iter().flatten());
+}
+
+#[cfg(feature = "autoconfig")]
+/// Merges `c` into `list`: the same host, port and security is one candidate, which lists
+/// every source (D26), takes the best trust class any of them gives (D27), and autoconfig's
+/// username, authentication methods and OAuth2 data (D31). Returns whether it was merged.
+fn merge_into(list: &mut [Candidate], c: &Candidate) -> bool {
+    let Some(kept) = list
+        .iter_mut()
+        .find(|k| k.host == c.host && k.port == c.port && k.security == c.security)
+    else {
+        return false;
+    };
+    if kept.sources.is_empty() {
+        kept.sources.push(super::model::Provenance {
+            source: kept.source,
+            origin: kept.origin.clone(),
+        });
+    }
+    if !kept
+        .sources
+        .iter()
+        .any(|p| p.source == c.source && p.origin == c.origin)
+    {
+        kept.sources.push(super::model::Provenance {
+            source: c.source,
+            origin: c.origin.clone(),
+        });
+    }
+    if kept.trust == Trust::NeedsConfirmation && c.trust != Trust::NeedsConfirmation {
+        kept.trust = c.trust;
+        kept.reference_identities = c.reference_identities.clone();
+        kept.confirm = None;
+    }
+    if kept.source == Source::Srv && c.source != Source::Srv {
+        kept.usernames = c.usernames.clone();
+    }
+    if kept.authentication.is_empty() {
+        kept.authentication = c.authentication.clone();
+    }
+    if kept.oauth2.is_none() {
+        kept.oauth2 = c.oauth2.clone();
+    }
+    true
 }
 
 impl Planner<'_> {
@@ -429,7 +550,8 @@ impl Planner<'_> {
                 continue;
             }
             for r in &result.ordered {
-                let c = self.candidate(*service, r, result.secure, state, service.security());
+                let label = (*service, result.owner.as_str());
+                let c = self.candidate(label, r, result.secure, state, service.security());
                 if service.security() == Security::ImplicitTls {
                     implicit.push(c);
                     continue;
@@ -437,7 +559,7 @@ impl Planner<'_> {
                 starttls.push(c);
                 if allow_cleartext {
                     let clear = Security::Cleartext;
-                    cleartext.push(self.candidate(*service, r, result.secure, state, clear));
+                    cleartext.push(self.candidate(label, r, result.secure, state, clear));
                 }
             }
         }
@@ -448,6 +570,10 @@ impl Planner<'_> {
             }
             TlsOrder::DomainPriority => merge_by_priority(implicit, starttls),
         };
+        #[cfg(feature = "autoconfig")]
+        self.merge_extra(protocol, &mut merged, &mut cleartext);
+        rank(&mut merged, self.options.tls_order);
+        rank(&mut cleartext, self.options.tls_order);
         merged.extend(cleartext);
         if merged.len() > MAX_CANDIDATES_PER_LIST {
             self.note(
@@ -463,6 +589,61 @@ impl Planner<'_> {
             merged.truncate(MAX_CANDIDATES_PER_LIST);
         }
         merged
+    }
+
+    /// Adds the other sources' candidates of `protocol` to the SRV ones: below the minimum
+    /// security dropped with a diagnostic (as for SRV), duplicates merged (D26); the caller
+    /// ranks the result (D29).
+    #[cfg(feature = "autoconfig")]
+    fn merge_extra(
+        &mut self,
+        protocol: Protocol,
+        tls: &mut Vec<Candidate>,
+        cleartext: &mut Vec<Candidate>,
+    ) {
+        for c in self.extra.iter().filter(|c| c.protocol == protocol) {
+            if !self.options.minimum_security.admits(c.security) {
+                self.note(
+                    DiagnosticCode::BelowMinimumSecurity,
+                    Some(c.service),
+                    format!(
+                        "`{}`: {}:{} is {}, below the minimum security, and was dropped",
+                        c.origin, c.host, c.port, c.security
+                    ),
+                );
+                continue;
+            }
+            let list = if c.security == Security::Cleartext {
+                &mut *cleartext
+            } else {
+                &mut *tls
+            };
+            if !merge_into(list, c) {
+                list.push(c.clone());
+            }
+        }
+    }
+
+    /// The incoming protocol the other sources point to when SRV decides nothing: the protocol
+    /// of their best-ranked admitted incoming candidate (a document's order is its preference).
+    fn extra_protocol(&self) -> Option<Protocol> {
+        if !cfg!(feature = "autoconfig") {
+            return None;
+        }
+        let order = self.options.tls_order;
+        self.extra
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(c.protocol, Protocol::Imap | Protocol::Pop3)
+                    && self.options.minimum_security.admits(c.security)
+                    && match c.protocol {
+                        Protocol::Imap => self.options.imap,
+                        _ => self.options.pop3,
+                    }
+            })
+            .min_by_key(|(i, c)| (rank_key(c, order), c.security == Security::Cleartext, *i))
+            .map(|(_, c)| c.protocol)
     }
 
     /// The outgoing (submission) side.
@@ -508,7 +689,7 @@ impl Planner<'_> {
             }),
             (Some(_), None) => Some(Protocol::Imap),
             (None, Some(_)) => Some(Protocol::Pop3),
-            (None, None) => None,
+            (None, None) => self.extra_protocol(),
         };
         let mut alternatives = Vec::new();
         let candidates = chosen
@@ -526,7 +707,8 @@ impl Planner<'_> {
                         format!("equal priority {i}; preference decides")
                     }
                     (Some(i), Some(p)) => format!("best priorities: imap {i}, pop3 {p}"),
-                    _ => String::new(),
+                    (None, None) => "first in the documents' order".to_owned(),
+                    _ => format!("only {chosen} has SRV records"),
                 };
                 self.note(
                     DiagnosticCode::AlternativeProtocol,
@@ -562,9 +744,12 @@ impl Planner<'_> {
     fn note_side_findings(&mut self, incoming: &Incoming, outgoing: &Outgoing) {
         let mut confirm = BTreeSet::new();
         let mut cleartext = false;
+        let mut providers = BTreeSet::new();
         for c in incoming.candidates.iter().chain(&outgoing.candidates) {
-            if c.trust == Trust::NeedsConfirmation {
+            if c.trust == Trust::NeedsConfirmation && c.source == Source::Srv {
                 confirm.insert(c.host.clone());
+            } else if let Some(domain) = &c.confirm {
+                providers.insert((domain.clone(), c.source));
             }
             cleartext |= c.security == Security::Cleartext;
         }
@@ -577,6 +762,17 @@ impl Planner<'_> {
                     "`{host}` is outside `{domain}` and the answer was not DNSSEC-secure: use TLS \
                      and send no credentials until the certificate verifies for `{domain}`, or \
                      ask the user"
+                ),
+            );
+        }
+        for (domain, source) in providers {
+            self.note(
+                DiagnosticCode::ConfirmProvider,
+                None,
+                format!(
+                    "{} named servers of `{domain}` through a mapping nobody authenticated: ask \
+                     the user to confirm `{domain}` before sending credentials",
+                    source.as_str()
                 ),
             );
         }

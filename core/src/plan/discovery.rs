@@ -56,6 +56,9 @@ pub struct Discovery {
     options: Options,
     questions: Vec<Question>,
     states: Vec<LookupState>,
+    /// The HTTP requests and the MX lookup (feature `autoconfig`).
+    #[cfg(feature = "autoconfig")]
+    web: super::web::Web,
 }
 
 impl Discovery {
@@ -79,7 +82,12 @@ impl Discovery {
     /// The questions for `address`; `options` are already validated.
     fn start(address: EmailAddress, options: Options) -> Result<Self, Error> {
         let mut questions = Vec::new();
-        for (id, service) in (0u16..).zip(options.services()) {
+        let services = if options.uses(super::model::Source::Srv) {
+            options.services()
+        } else {
+            Vec::new()
+        };
+        for (id, service) in (0u16..).zip(services) {
             let name = service.owner(address.domain());
             let message_id = options.message_id_base.wrapping_add(id);
             let wire = build_query(&name, message_id, options.trust_ad)?;
@@ -92,7 +100,15 @@ impl Discovery {
             });
         }
         let states = vec![LookupState::default(); questions.len()];
+        #[cfg(feature = "autoconfig")]
+        let web = {
+            let next = u16::try_from(questions.len()).unwrap_or(u16::MAX);
+            let mx_message_id = options.message_id_base.wrapping_add(next);
+            super::web::Web::start(&address, &options, mx_message_id)?
+        };
         Ok(Self {
+            #[cfg(feature = "autoconfig")]
+            web,
             address,
             options,
             questions,
@@ -126,7 +142,8 @@ impl Discovery {
             .collect()
     }
 
-    /// True when every question has a final answer (records, NODATA or NXDOMAIN).
+    /// True when every DNS question has a final answer (records, NODATA or NXDOMAIN). With
+    /// the other sources, [`Plan::is_final`] also waits for the MX answer and every HTTP request.
     pub fn is_complete(&self) -> bool {
         self.states.iter().all(|s| !s.outcome().is_failure())
     }
@@ -254,14 +271,112 @@ impl Discovery {
     /// Builds the plan from what is known now. `seed` drives the RFC 2782 weighted order: the
     /// same inputs and seed always give the same plan. Hosts should draw a fresh seed per
     /// discovery so that load spreads as the domain's weights ask.
+    ///
+    /// The plan is [`Plan::is_final`] when every question and request that could change it is
+    /// done: each DNS question has a final answer (or a failure that a retry would not fix is
+    /// reported, see [`Discovery::pending`]), the MX question is answered and every HTTP
+    /// request, including those the MX answer adds, has a result.
     pub fn plan(&self, seed: u64) -> Plan {
-        build(
-            &self.address,
-            &self.options,
-            &self.questions,
-            &self.states,
-            seed,
-        )
+        #[cfg(feature = "autoconfig")]
+        let extra = self.web.candidates(&self.address);
+        #[cfg(not(feature = "autoconfig"))]
+        let extra = Vec::new();
+        let dns = (self.questions.as_slice(), self.states.as_slice());
+        let mut plan = build(&self.address, &self.options, dns, &extra, seed);
+        plan.is_final = self.states.iter().all(|s| s.outcome() != Outcome::Pending);
+        #[cfg(feature = "autoconfig")]
+        {
+            plan.is_final &= self.web.is_complete();
+            plan.requests = self.web.reports();
+            plan.mx = self.web.mx_report();
+            plan.diagnostics.extend(self.web.diagnostics());
+        }
+        plan
+    }
+}
+
+#[cfg(feature = "autoconfig")]
+impl Discovery {
+    /// Every HTTP request so far, to be sent all at once: the first round at once from
+    /// [`Discovery::new`], the MX-derived ones once the MX answer is in (decision D26). Ids
+    /// are numbered from 0, apart from the DNS question ids. A redirect chain counts as the
+    /// source of its first URL; the host follows redirects only from https to https.
+    pub fn requests(&self) -> Vec<super::web::HttpRequest> {
+        self.web
+            .requests
+            .iter()
+            .map(|r| r.request.clone())
+            .collect()
+    }
+
+    /// The requests that have no result yet.
+    pub fn pending_requests(&self) -> Vec<super::web::HttpRequest> {
+        self.web
+            .requests
+            .iter()
+            .filter(|r| r.result.is_none())
+            .map(|r| r.request.clone())
+            .collect()
+    }
+
+    /// The MX question (the email domain, with its wire query), while an MX-derived source is
+    /// in use and the MX answer is not in. Send it in the first round, beside the SRV questions.
+    pub fn mx_question(&self) -> Option<&super::web::MxQuestion> {
+        self.web
+            .mx
+            .as_ref()
+            .filter(|m| m.outcome == Outcome::Pending)
+            .map(|m| &m.question)
+    }
+
+    /// Feeds the wire-format response to the MX question, as [`Discovery::receive`] does for
+    /// SRV (same checks, the same `dnssec` rule, D15). A truncated response leaves the question
+    /// open: feed the TCP answer the same way.
+    pub fn receive_mx_response(
+        &mut self,
+        response: &[u8],
+        dnssec: Option<DnssecStatus>,
+    ) -> Result<Outcome, Error> {
+        self.web.receive_mx_wire(response, dnssec, &self.options)
+    }
+
+    /// Feeds the MX records of the email domain, as parsed by the host's resolver (an empty
+    /// list means NODATA), with the host's DNSSEC verdict. At most
+    /// [`crate::MAX_MX_RECORDS`] are read; the first (lowest preference) decides the
+    /// MX-derived requests, which [`Discovery::requests`] lists from now on.
+    pub fn receive_mx(
+        &mut self,
+        records: Vec<super::web::MxRecord>,
+        dnssec: DnssecStatus,
+    ) -> Result<(), Error> {
+        self.web.receive_mx(records, dnssec, &self.options)
+    }
+
+    /// Reports that the MX question got no usable answer.
+    pub fn fail_mx(&mut self, failure: Failure) -> Result<(), Error> {
+        self.web.fail_mx(failure.outcome())
+    }
+
+    /// Feeds the response to request `id`: the final status after redirects, the
+    /// `Content-Type` header if any, and the body (a host stops reading past
+    /// [`crate::autoconfig::AUTOCONFIG_MAX_BYTES`] and reports [`HttpFailure::TooLarge`](super::web::HttpFailure::TooLarge)).
+    /// A non-2xx status, a content type other than XML or plain text, and a refused document
+    /// are each a diagnostic on the plan, never an `Err` (decision D30); `Err` is for an
+    /// unknown or already answered id.
+    pub fn receive_http(
+        &mut self,
+        id: u16,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<super::model::RequestOutcome, Error> {
+        self.web
+            .receive_http(id, status, content_type, body, &self.address)
+    }
+
+    /// Reports that request `id` gave no response.
+    pub fn fail_http(&mut self, id: u16, failure: super::web::HttpFailure) -> Result<(), Error> {
+        self.web.fail_http(id, failure)
     }
 }
 

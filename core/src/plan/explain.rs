@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::plan::{Candidate, Trust};
+use crate::plan::{Candidate, Source, Trust};
 use crate::service::{Security, Service};
 
 /// What the explanation of a candidate is made from; a plan's candidate (or its JSON) gives it.
@@ -20,6 +20,9 @@ pub struct Ranked {
     pub security: Security,
     /// How far the target is trusted.
     pub trust: Trust,
+    /// Where it came from (`srv` when absent, as in plans from before D26).
+    #[serde(default)]
+    pub source: Source,
 }
 
 impl From<&Candidate> for Ranked {
@@ -30,6 +33,7 @@ impl From<&Candidate> for Ranked {
             weight: c.weight,
             security: c.security,
             trust: c.trust,
+            source: c.source,
         }
     }
 }
@@ -60,12 +64,24 @@ pub fn why(side: &[Ranked], index: usize) -> String {
         Trust::DnssecSecure => "DNSSEC-secure",
         Trust::InDomain => "in your domain",
         Trust::NeedsConfirmation => "outside your domain: confirm or verify",
+        Trust::Authenticated => "named over https",
     };
-    format!(
-        "{security}, _{} priority {}{draw}; {trust}",
-        c.service.label(),
-        c.priority
-    )
+    let from = match c.source {
+        Source::Srv => {
+            return format!(
+                "{security}, _{} priority {}{draw}; {trust}",
+                c.service.label(),
+                c.priority
+            );
+        }
+        Source::Autoconfig => "your provider's autoconfig",
+        Source::WellKnown => "your domain's well-known autoconfig",
+        Source::Ispdb => "the ISPDB",
+        Source::MxAutoconfig => "your mail exchanger's autoconfig",
+        Source::MxIspdb => "the ISPDB entry of your mail exchanger",
+        Source::AutoconfigHttp => "autoconfig over plain HTTP",
+    };
+    format!("{security}, from {from}; {trust}")
 }
 
 /// [`why`] for every candidate of one side of a plan.
@@ -90,6 +106,7 @@ mod tests {
             weight,
             security,
             trust,
+            source: Source::Srv,
         }
     }
 

@@ -34,6 +34,169 @@ pub struct Plan {
     pub diagnostics: Vec<Diagnostic>,
     /// How long the plan may be cached: the smallest TTL seen, `null` when nothing was answered.
     pub expires_in_secs: Option<u32>,
+    /// One entry per HTTP request (autoconfig, well-known, ISPDB, MX-derived), with its outcome.
+    pub requests: Vec<RequestReport>,
+    /// The MX lookup, when an MX-derived source is in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mx: Option<MxReport>,
+    /// What the user must confirm before candidates marked `needs-confirmation` are used: each
+    /// provider's registrable domain in full, with the hosts and sources behind it (D28).
+    pub confirm: Vec<Confirmation>,
+    /// True when every question and request that could change the plan is done.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+}
+
+/// What the user must confirm about one provider (decision D28).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Confirmation {
+    /// The provider's registrable domain, in full: show it without truncation.
+    pub domain: String,
+    /// The hosts of the plan under that domain that need the confirmation.
+    pub hosts: Vec<String>,
+    /// The sources that named them.
+    pub sources: Vec<Source>,
+}
+
+/// One HTTP request of a discovery and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestReport {
+    /// The request id.
+    pub id: u16,
+    /// The URL asked for (a redirect chain counts as this URL's source).
+    pub url: String,
+    /// What the request is for.
+    pub source: Source,
+    /// `pending`, `document`, or why nothing came of it.
+    pub outcome: RequestOutcome,
+    /// The HTTP status the host reported, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+}
+
+/// What became of one HTTP request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestOutcome {
+    /// Not answered yet.
+    Pending,
+    /// A document was read (it may still offer nothing usable).
+    Document,
+    /// A status other than 2xx.
+    HttpStatus,
+    /// A content type that is not XML or plain text.
+    ContentType,
+    /// A body over `AUTOCONFIG_MAX_BYTES` (64 KiB), or one the parser refused.
+    Refused,
+    /// The host reported a failure (timeout, network, TLS, a redirect out of https).
+    Failed,
+}
+
+/// The MX lookup of a discovery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MxReport {
+    /// The name asked for (the email domain).
+    pub name: String,
+    /// `pending`, `records`, or the failure.
+    pub outcome: crate::dns::Outcome,
+    /// Whether the answer was DNSSEC-secure.
+    pub dnssec: crate::dns::DnssecStatus,
+    /// The first (lowest-preference) MX host, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+/// Where a candidate came from (decision D26).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// RFC 6186 SRV records of the email domain.
+    #[default]
+    Srv,
+    /// Provider autoconfig over https: `https://autoconfig.<domain>/mail/config-v1.1.xml`.
+    Autoconfig,
+    /// `https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml`.
+    WellKnown,
+    /// Thunderbird's ISPDB (or the base URL in [`crate::Options::ispdb_url`]) over https.
+    Ispdb,
+    /// Provider autoconfig of the first MX host's domains (draft steps 3.1, 3.2).
+    MxAutoconfig,
+    /// The ISPDB for the first MX host's domains (draft steps 3.3, 3.4).
+    MxIspdb,
+    /// Provider autoconfig over plain HTTP (draft step 1.3): opt-in only.
+    AutoconfigHttp,
+}
+
+impl Source {
+    /// Every source, in rank order: the domain's own publications, then third parties.
+    pub const ALL: [Self; 7] = [
+        Self::Srv,
+        Self::Autoconfig,
+        Self::WellKnown,
+        Self::AutoconfigHttp,
+        Self::Ispdb,
+        Self::MxAutoconfig,
+        Self::MxIspdb,
+    ];
+
+    /// The kebab-case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Srv => "srv",
+            Self::Autoconfig => "autoconfig",
+            Self::WellKnown => "well-known",
+            Self::Ispdb => "ispdb",
+            Self::MxAutoconfig => "mx-autoconfig",
+            Self::MxIspdb => "mx-ispdb",
+            Self::AutoconfigHttp => "autoconfig-http",
+        }
+    }
+
+    /// Whether the source is a third party rather than the domain's own publication (D29).
+    pub fn is_third_party(self) -> bool {
+        matches!(self, Self::Ispdb | Self::MxAutoconfig | Self::MxIspdb)
+    }
+
+    /// Where it ranks among sources (D29): SRV, the domain's autoconfig, then third parties.
+    #[cfg_attr(not(feature = "autoconfig"), allow(dead_code))]
+    pub(crate) fn rank(self) -> usize {
+        Self::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// One source that named a candidate, with the URL or DNS name it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provenance {
+    /// The source.
+    pub source: Source,
+    /// The SRV owner name or the URL asked for.
+    pub origin: String,
+}
+
+/// The `<oAuth2>` data of the autoconfig document that named a candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuth2Info {
+    /// The authorisation server's host name.
+    pub issuer: String,
+    /// Space-separated scopes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The authorisation endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
+    /// The token endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
 }
 
 /// The incoming side of a plan.
@@ -123,6 +286,23 @@ pub struct Candidate {
     /// Addresses of `host` found in the additional section, at most 16; empty means the host
     /// resolves them (also when the plan already lists its 512 addresses, with a diagnostic).
     pub addresses: Vec<IpAddr>,
+    /// The source that named it first (decision D26).
+    pub source: Source,
+    /// The SRV owner name or the URL it came from.
+    pub origin: String,
+    /// Every source that named the same host, port, security and protocol, when more than one
+    /// did (empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Provenance>,
+    /// For `needs-confirmation`: the registrable domain the user must confirm, in full (D28).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<String>,
+    /// Autoconfig's authentication methods, in its order of preference (empty for SRV).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authentication: Vec<String>,
+    /// Autoconfig's OAuth2 data, when the document had it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<OAuth2Info>,
 }
 
 impl Candidate {
@@ -152,4 +332,8 @@ pub enum Trust {
     /// The target is outside the email domain and DNS was not secure: connect only with TLS and
     /// no credentials, and let the certificate verdict decide, or ask the user (RFC 6186 §6, D7).
     NeedsConfirmation,
+    /// The mapping came over an authenticated channel: autoconfig fetched over https from the
+    /// email domain, the ISPDB over https, or an MX-derived lookup after a DNSSEC-secure MX
+    /// answer (decision D27). The target host is a reference identity.
+    Authenticated,
 }

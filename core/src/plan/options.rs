@@ -2,8 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::model::Source;
 use crate::error::{Error, ErrorCode};
 use crate::service::{Security, Service};
+
+/// The default [`Options::sources`]: every source but plain HTTP with the `autoconfig`
+/// feature, SRV alone without it.
+fn default_sources() -> Vec<Source> {
+    if cfg!(feature = "autoconfig") {
+        Source::ALL
+            .into_iter()
+            .filter(|s| *s != Source::AutoconfigHttp)
+            .collect()
+    } else {
+        vec![Source::Srv]
+    }
+}
 
 /// Planner options. `Options::default()` is the secure default of RFC 8314 §5.2: every service,
 /// TLS required, STARTTLS allowed, cleartext refused, implicit TLS first, IMAP on a tie, and the
@@ -31,7 +45,17 @@ pub struct Options {
     /// DNS message ID of the first question; question *n* uses `message_id_base + n` (wrapping).
     /// Pick it at random for UDP; leave it 0 for DNS over HTTPS (RFC 8484 §4.1).
     pub message_id_base: u16,
+    /// The sources to use (decision D26). The default is every source but plain-HTTP autoconfig
+    /// (opt-in: `autoconfig-http`); a build without the `autoconfig` feature offers SRV only
+    /// and refuses any other source.
+    pub sources: Vec<Source>,
+    /// The ISPDB base URL: `<base>/<domain>` is asked for. Must be `https://`. The default is
+    /// Thunderbird's live service.
+    pub ispdb_url: String,
 }
+
+/// Thunderbird's live ISPDB service, the default [`Options::ispdb_url`].
+pub const DEFAULT_ISPDB_URL: &str = "https://autoconfig.thunderbird.net/v1.1/";
 
 impl Default for Options {
     fn default() -> Self {
@@ -44,6 +68,8 @@ impl Default for Options {
             prefer: IncomingPreference::Imap,
             trust_ad: false,
             message_id_base: 0,
+            sources: default_sources(),
+            ispdb_url: DEFAULT_ISPDB_URL.to_owned(),
         }
     }
 }
@@ -61,8 +87,29 @@ impl Options {
             .collect()
     }
 
+    /// Whether `source` is in use.
+    pub fn uses(&self, source: Source) -> bool {
+        self.sources.contains(&source)
+    }
+
     /// Rejects option sets that cannot produce a plan.
     pub fn validate(&self) -> Result<(), Error> {
+        let needs_feature = self.sources.iter().find(|s| **s != Source::Srv);
+        if let Some(s) = needs_feature.filter(|_| !cfg!(feature = "autoconfig")) {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "source `{}` needs the `autoconfig` feature, which this build leaves out",
+                    s.as_str()
+                ),
+            ));
+        }
+        if !self.ispdb_url.starts_with("https://") || self.ispdb_url.len() > 512 {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                "ispdbUrl must be an https:// URL of at most 512 bytes",
+            ));
+        }
         if !(self.imap || self.pop3 || self.submission) {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
