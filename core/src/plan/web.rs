@@ -201,18 +201,7 @@ impl Web {
         dnssec: DnssecStatus,
         options: &Options,
     ) -> Result<(), Error> {
-        let Some(mx) = self.mx.as_mut() else {
-            return Err(Error::new(
-                ErrorCode::UnknownQuestion,
-                "this discovery asks no MX question (no MX-derived source is in use)",
-            ));
-        };
-        if mx.outcome != Outcome::Pending {
-            return Err(Error::new(
-                ErrorCode::AlreadyAnswered,
-                format!("the MX question for `{}` already has an answer", mx.name),
-            ));
-        }
+        let mx = self.pending_mx()?;
         mx.ignored = records.len().saturating_sub(MAX_MX_RECORDS);
         mx.dnssec = dnssec;
         mx.outcome = if records.is_empty() {
@@ -266,18 +255,7 @@ impl Web {
         dnssec: Option<DnssecStatus>,
         options: &Options,
     ) -> Result<Outcome, Error> {
-        let Some(mx) = self.mx.as_ref() else {
-            return Err(Error::new(
-                ErrorCode::UnknownQuestion,
-                "this discovery asks no MX question (no MX-derived source is in use)",
-            ));
-        };
-        if mx.outcome != Outcome::Pending {
-            return Err(Error::new(
-                ErrorCode::AlreadyAnswered,
-                format!("the MX question for `{}` already has an answer", mx.name),
-            ));
-        }
+        let mx = self.pending_mx()?;
         let answer = parse_mx_response(bytes, mx.question.message_id, &mx.name)?;
         let dnssec = match dnssec {
             Some(status) => status,
@@ -319,20 +297,25 @@ impl Web {
 
     /// Reports that the MX lookup failed or found nothing.
     pub(crate) fn fail_mx(&mut self, outcome: Outcome) -> Result<(), Error> {
-        match self.mx.as_mut() {
-            Some(mx) if mx.outcome == Outcome::Pending => {
-                mx.outcome = outcome;
-                Ok(())
-            }
-            Some(_) => Err(Error::new(
-                ErrorCode::AlreadyAnswered,
-                "the MX question already has an answer",
-            )),
-            None => Err(Error::new(
+        self.pending_mx()?.outcome = outcome;
+        Ok(())
+    }
+
+    /// The MX question, if it is asked and still unanswered; otherwise the typed reason.
+    fn pending_mx(&mut self) -> Result<&mut MxState, Error> {
+        let Some(mx) = self.mx.as_mut() else {
+            return Err(Error::new(
                 ErrorCode::UnknownQuestion,
-                "this discovery asks no MX question",
-            )),
+                "this discovery asks no MX question (no MX-derived source is in use)",
+            ));
+        };
+        if mx.outcome != Outcome::Pending {
+            return Err(Error::new(
+                ErrorCode::AlreadyAnswered,
+                format!("the MX question for `{}` already has an answer", mx.name),
+            ));
         }
+        Ok(mx)
     }
 
     fn slot(&mut self, id: u16) -> Result<&mut RequestState, Error> {
