@@ -196,15 +196,19 @@ async function planMany(o) {
   const summary = new bulk.BulkSummary();
   const progress = progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
   let interrupted = false;
-  const stop = new Promise((resolve) => process.once('SIGINT', () => { interrupted = true; resolve(); }));
+  let wake = () => {};
+  process.once('SIGINT', () => { interrupted = true; wake(); });
+  // A fresh promise per wait: racing one long-lived promise would keep a reaction (and the
+  // result it settled with) per line, and memory would grow with the input.
+  const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
   const results = bulk.discoverMany(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
   try {
     for (;;) {
-      const next = await Promise.race([results.next(), stop]);
+      const next = await orStop(results.next());
       if (interrupted || next.done) break;
       summary.add(next.value);
       if (!process.stdout.write(`${JSON.stringify(next.value)}\n`)) {
-        await Promise.race([new Promise((r) => process.stdout.once('drain', r)), stop]);
+        await orStop(new Promise((r) => process.stdout.once('drain', r)));
       }
       progress.tick();
     }

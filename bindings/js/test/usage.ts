@@ -59,3 +59,19 @@ async function nodeInit(): Promise<string> {
   return WasmLoadError.name;
 }
 void nodeInit;
+
+// Bulk mode (Node entry).
+import { discoverMany, linesOf, udpPool, type BulkResult } from 'mailsrv';
+declare const input: AsyncIterable<Uint8Array>;
+async function bulk(): Promise<number> {
+  const pool = await udpPool({ server: '127.0.0.1:53', timeout: 2000 });
+  let planned = 0;
+  for await (const r of discoverMany(linesOf(input), { resolver: pool, concurrency: 8, ordered: false, totalTimeout: 5000 })) {
+    const result: BulkResult = r;
+    if (result.error) console.log(result.input, result.error.code);
+    else planned += result.plan.incoming.candidates.length;
+  }
+  pool.close();
+  return planned;
+}
+void bulk;
