@@ -201,13 +201,14 @@ function idSource() {
  * back in the answer before the core sees it), answers from another address or with an unknown
  * ID are ignored, and `queryTcp` asks over TCP after truncation. `timeout` (ms, default 3000)
  * bounds each query. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
+ * `ids` (tests) replaces the random source of candidate IDs.
  */
-export function udpPool({ server, timeout = 3000, sockets: count = 4 } = {}) {
+export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}) {
   const target = server ? parseServer(server) : systemNameserver();
   const family = net.isIPv6(target.host) ? 'udp6' : 'udp4';
   /** @type {Map<number, { resolve: Function, reject: Function, id0: number, id1: number }>} */
   const open = new Map();
-  const nextId = idSource();
+  const nextId = ids ?? idSource();
   const sockets = [];
   let turn = 0;
   const socketFor = () => {

@@ -202,7 +202,10 @@ async function fakeDns({ hold = 1, truncate = false, delayMs = 0 } = {}) {
 test('udpPool: the message IDs of the queries in flight at once are all different, and answers reach the core', async () => {
   const domains = 40;
   const server = await fakeDns({ hold: domains * 6 }); // every query is in flight when the first answer goes out
-  const pool = await udpPool({ server: server.address, timeout: 20000, sockets: 3 });
+  // Candidate IDs come twice each (0, 0, 1, 1, …): the pool must skip one already in flight.
+  let n = 0;
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, sockets: 3, ids: () => Math.floor(n++ / 2) % 0x10000 });
   try {
     const lines = Array.from({ length: domains }, (_, i) => `user@d${i}.example`);
     const results = [];
@@ -214,6 +217,27 @@ test('udpPool: the message IDs of the queries in flight at once are all differen
     assert.equal(pool.inFlight(), 0);
   } finally {
     pool.close();
+    server.close();
+  }
+});
+
+test('plan --input --rate: the fake server never sees more queries in a window than the ceiling allows', async () => {
+  const server = await fakeDns();
+  const times = [];
+  const record = server.udpIds.push.bind(server.udpIds);
+  server.udpIds.push = (id) => { times.push(performance.now()); return record(id); };
+  try {
+    const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--rate', '30', '--concurrency', '10'],
+      Array.from({ length: 10 }, (_, i) => `u@r${i}.example`).join('\n'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(times.length, 60);
+    // At most 1 + 30 × W in a window of W s; twice that leaves room for scheduling jitter, and
+    // without the ceiling all 60 arrive at once.
+    for (const t of times) {
+      const inWindow = times.filter((x) => x >= t && x < t + 500).length;
+      assert.ok(inWindow <= 2 * (1 + 15), `${inWindow} queries within 500 ms`);
+    }
+  } finally {
     server.close();
   }
 });
