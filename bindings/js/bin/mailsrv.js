@@ -162,8 +162,9 @@ function positive(o, name, fallback, what) {
  * comments skipped): `{"input", "plan"}` or `{"input", "error": {"code", "message"}}`; the plan
  * of a bare domain is that of `postmaster@DOMAIN`. `--server` (or the system's nameserver) goes
  * through one pool of UDP sockets shared by every domain; `--rate` is a token bucket on the
- * queries sent. Exit: 0 when every line was planned, 2 when some line was an error line, 130
- * after SIGINT (the lines written are complete). The summary goes to stderr.
+ * queries sent. Exit: the core's `exitStatus('bulk', errorLines)` (0 when every line was
+ * planned, else 2), `exitStatus('interrupted')` after SIGINT (the lines written are complete).
+ * The summary goes to stderr.
  */
 async function planMany(o) {
   if (o._.length !== 0) throw new UsageError('plan --input takes no address argument');
@@ -222,10 +223,14 @@ async function planMany(o) {
     writeFileSync(o['summary-json'], `${JSON.stringify(data, null, 2)}\n`);
   }
   // The lines written are whole (each one write); what is still in flight is dropped.
-  if (interrupted) { process.stdout.write('', () => process.exit(130)); return 130; }
+  if (interrupted) {
+    const status = exitStatus('interrupted');
+    process.stdout.write('', () => process.exit(status));
+    return status;
+  }
   pool?.close();
   input.destroy?.();
-  return data.errors === 0 ? 0 : exitStatus('usage');
+  return exitStatus('bulk', data.errors);
 }
 
 /** The summary of a bulk run, for people. */

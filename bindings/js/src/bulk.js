@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { discover } from './discover.js';
+import { bulkLine } from './host.js';
 import { overTcp, parseServer, systemNameserver } from './udp.js';
 
 const fail = (code, message) => Object.assign(new Error(message), { code });
@@ -43,14 +44,12 @@ export async function* linesOf(stream) {
 }
 
 /**
- * What a line of bulk input stands for: `null` for a blank line or a `#` comment, else the line
- * trimmed. A line without `@` is a bare domain, planned as `postmaster@DOMAIN` (RFC 5321
- * §4.5.1: every mail domain has a postmaster; the SRV lookups depend on the domain only).
+ * What a line of bulk input stands for, by the core's rule (`bulkLine` of `mailsrv/host`):
+ * `undefined` for a blank line or a `#` comment, else `{ input, address }` (the trimmed line, and
+ * the address to plan: a bare domain is planned as `postmaster@DOMAIN`).
  */
 export function addressOf(line) {
-  const text = String(line).trim();
-  if (text === '' || text.startsWith('#')) return null;
-  return { input: text, email: text.includes('@') ? text : `postmaster@${text}` };
+  return bulkLine(String(line));
 }
 
 /**
@@ -79,7 +78,7 @@ export async function* discoverMany(lines, { concurrency = 16, ordered = true, .
   const start = (line) => {
     const entry = { input: line.input, done: false, result: undefined };
     pending.push(entry);
-    discover(line.email, options).then(
+    discover(line.address, options).then(
       (plan) => ({ input: line.input, plan }),
       (e) => ({
         input: line.input,
@@ -120,10 +119,12 @@ export async function* discoverMany(lines, { concurrency = 16, ordered = true, .
     }
     if (readError) throw readError;
   } finally {
+    // The consumer stopped (or the input ended): start nothing more. A producer still waiting
+    // for a line (e.g. on a terminal) is not awaited; the source is closed once that read ends.
     stopped = true;
     bump();
-    if (!exhausted) await source.return?.();
-    await producer;
+    if (!exhausted) Promise.resolve().then(() => source.return?.()).catch(() => {});
+    producer.catch(() => {});
   }
 }
 
@@ -276,6 +277,11 @@ function sameAddress(a, b) {
   return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
 }
 
+/** The plan's diagnostics with this (kebab-case, plan JSON) diagnostic code. */
+function diagnosticsOf(plan, diagnostic) {
+  return plan.diagnostics.filter((d) => d.code === diagnostic);
+}
+
 /**
  * The summary of a bulk run, from the plans' own fields: how many domains publish SRV (any
  * lookup with records) and for which labels, how many say "." for a label (the core's
@@ -309,10 +315,10 @@ export class BulkSummary {
     const withRecords = plan.lookups.filter((l) => l.outcome === 'records');
     if (withRecords.length) this.publishSrv += 1;
     for (const l of withRecords) this.labels[l.service] = (this.labels[l.service] ?? 0) + 1;
-    const dots = plan.diagnostics.filter((d) => d.code === 'service-not-offered');
+    const dots = diagnosticsOf(plan, 'service-not-offered');
     if (dots.length) this.notOffered += 1;
     for (const d of dots) if (d.service) this.notOfferedLabels[d.service] = (this.notOfferedLabels[d.service] ?? 0) + 1;
-    if (plan.diagnostics.some((d) => d.code === 'lookup-failed')) this.lookupFailures += 1;
+    if (diagnosticsOf(plan, 'lookup-failed').length) this.lookupFailures += 1;
     const candidates = [plan.incoming, ...plan.incomingAlternatives, plan.outgoing].flatMap((s) => s.candidates);
     if (candidates.some((c) => c.trust === 'needs-confirmation')) this.needsConfirmation += 1;
   }

@@ -36,7 +36,9 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 void probeExample;
 
 import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
-import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain } from 'mailsrv/host';
+import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine } from 'mailsrv/host';
+const bulkStatus: number = exitStatus('bulk', 0) + exitStatus('interrupted') + (bulkLine('example.net')?.address.length ?? 0);
+void bulkStatus;
 function hostRulesExample(step: NegotiationStep): string {
   const code: HostErrorCode = 'TIMEOUT';
   const text: UntrustedText | undefined = step.type === 'abort' || step.type === 'login-failed' ? step.untrustedText : undefined;
