@@ -195,7 +195,7 @@ async function planMany(o) {
   });
 
   const summary = new bulk.BulkSummary();
-  const progress = progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
+  const progress = await progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
   let interrupted = false;
   let wake = () => {};
   process.once('SIGINT', () => { interrupted = true; wake(); });
@@ -247,19 +247,18 @@ function summaryText(s) {
 }
 
 /** The progress line on stderr (a terminal only): done/total, rate, ETA, errors. */
-function progressLine(file, bulk, summary) {
+async function progressLine(file, bulk, summary) {
   if (!process.stderr.isTTY) return { tick() {}, end() {} };
-  const started = Date.now();
   let total;
-  let last = 0;
   if (file !== undefined) {
-    (async () => {
-      let n = 0;
-      const { createReadStream } = await import('node:fs');
-      for await (const line of bulk.linesOf(createReadStream(file))) if (bulk.addressOf(line)) n += 1;
-      total = n;
-    })().catch(() => {});
+    // The total, counted first by streaming the file once (memory stays flat; stdin has none).
+    let n = 0;
+    const { createReadStream } = await import('node:fs');
+    for await (const line of bulk.linesOf(createReadStream(file))) if (bulk.addressOf(line)) n += 1;
+    total = n;
   }
+  const started = Date.now();
+  let last = 0;
   const draw = () => {
     const secs = (Date.now() - started) / 1000;
     const rate = secs > 0 ? summary.lines / secs : 0;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, root, runCli } from './helpers.js';
@@ -111,6 +111,23 @@ test('plan --input: usage errors are one line and 2', async () => {
   }
 });
 
+test('progress on stderr only when it is a terminal (util-linux script gives a pseudo-terminal)', { skip: !existsSync('/usr/bin/script') && 'no /usr/bin/script' }, async () => {
+  const input = file('progress.txt', 'alice@example.net\n# c\nexample.net\nbad@@x\n');
+  const command = [process.execPath, cli, 'plan', '--input', input, ...ZONES].map((a) => `'${a}'`).join(' ');
+  const r = await new Promise((resolve) => {
+    const child = spawn('/usr/bin/script', ['-qec', `${command} > /dev/null`, '/dev/null'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  assert.equal(r.code, 2, r.out);
+  assert.match(r.out, /\r3\/3 \d+\/s ETA 0 s errors 1/);
+  // Not a terminal: no progress line, only the summary.
+  const plain = await runCli(['plan', '--input', input, ...ZONES]);
+  assert.doesNotMatch(plain.stderr, /\r|ETA/);
+  assert.match(plain.stderr, /3 line\(s\): 2 planned, 1 error line/);
+});
+
 test('TokenBucket: with a virtual clock, no window of W s has more than burst + rate × W sends', async () => {
   let t = 0;
   const sleeps = [];
@@ -162,13 +179,14 @@ async function fakeDns({ hold = 1, truncate = false, delayMs = 0 } = {}) {
   const udpIds = [];
   let held = [];
   let tcpCount = 0;
+  let closed = false;
   udp.on('message', (msg, rinfo) => {
     udpIds.push(msg.readUInt16BE(0));
     held.push([msg, rinfo]);
     if (held.length >= hold) {
       const batch = held;
       held = [];
-      const send = () => { for (const [m, ri] of batch) udp.send(nxdomain(m, { tc: truncate }), ri.port, ri.address); };
+      const send = () => { if (!closed) for (const [m, ri] of batch) udp.send(nxdomain(m, { tc: truncate }), ri.port, ri.address); };
       if (delayMs) setTimeout(send, delayMs); else send();
     }
   });
@@ -195,7 +213,7 @@ async function fakeDns({ hold = 1, truncate = false, delayMs = 0 } = {}) {
     address: `127.0.0.1:${port}`,
     udpIds,
     tcpCount: () => tcpCount,
-    close: () => { udp.close(); tcp.close(); },
+    close: () => { closed = true; udp.close(); tcp.close(); },
   };
 }
 
