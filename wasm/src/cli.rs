@@ -110,3 +110,14 @@ pub fn parse_autoconfig(document: &[u8], email: &str) -> Result<JsValue, JsValue
     let config = mailsrv_core::Autoconfig::parse(document, &address).map_err(core_error)?;
     to_js(&config)
 }
+
+/// `bulkLine(line)`: how bulk mode plans one input line — `undefined` for a blank line or a `#`
+/// comment, else `{ input, address }` (the trimmed line, and the address to plan: a bare domain
+/// becomes `postmaster@DOMAIN`). The core's `host_rules::bulk_line`.
+#[wasm_bindgen(js_name = bulkLine)]
+pub fn bulk_line(line: &str) -> Result<JsValue, JsValue> {
+    match host_rules::bulk_line(line) {
+        None => Ok(JsValue::UNDEFINED),
+        Some(l) => to_js(&l),
+    }
+}

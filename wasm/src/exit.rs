@@ -43,13 +43,23 @@ fn side(s: &SideIn, works: bool) -> SideOutcome {
 }
 
 /// `exitStatus("plan", plan)`, `exitStatus("probe", plan, report)`, `exitStatus("verify",
-/// verdict)`, `exitStatus("autoconfig", parsed)`, `exitStatus("usage")` or `exitStatus("broken-pipe")`: the exit status the core's policy gives (see the core's
+/// verdict)`, `exitStatus("autoconfig", parsed)`, `exitStatus("bulk", errorLines)`, `exitStatus("usage")`, `exitStatus("broken-pipe")` or `exitStatus("interrupted")`: the exit status the core's policy gives (see the core's
 /// `exit` module).
 #[wasm_bindgen(js_name = exitStatus)]
 pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8, JsValue> {
     match command {
         "usage" => Ok(exit::USAGE),
         "broken-pipe" => Ok(exit::BROKEN_PIPE),
+        "interrupted" => Ok(exit::INTERRUPTED),
+        "bulk" => {
+            let errors = result
+                .as_f64()
+                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+                .ok_or_else(|| {
+                    bad_argument("exitStatus(\"bulk\", errorLines) needs the number of error lines")
+                })?;
+            Ok(exit::bulk(errors as u64))
+        }
         "plan" => {
             let p: PlanIn = from_js(result, "plan")?;
             Ok(exit::plan(&[
@@ -73,7 +83,7 @@ pub fn exit_status(command: &str, result: JsValue, report: JsValue) -> Result<u8
             !result.is_undefined() && !result.is_null(),
         )),
         _ => Err(bad_argument(
-            "command must be plan, probe, verify, autoconfig, usage or broken-pipe",
+            "command must be plan, probe, verify, autoconfig, bulk, usage, broken-pipe or interrupted",
         )),
     }
 }

@@ -12,6 +12,10 @@ const USAGE = `usage:
                      [--implicit-tls-only] [--prefer imap|pop3]
                      (--timeout per DNS query, default 3 s; --total-timeout for the whole
                      plan, TCP retries included, default 60 s)
+  mailsrv plan --input FILE|- [--unordered] [--concurrency N] [--rate Q] [--timeout MS]
+                     [--summary-json FILE] [the resolver and planner options of plan]
+                     (bulk: one address or bare domain per line, NDJSON out in input order;
+                     --timeout per domain, default 10 s; --concurrency default 16)
   mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
                      [--timeout MS] [--total-timeout MS] [--password-env VAR]
@@ -24,7 +28,9 @@ const USAGE = `usage:
                  (an autoconfig or ISPDB document, parsed for EMAIL)
   mailsrv --version
 
-exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed
+exit codes: plan   0 usable plan, 1 nothing usable, 2 usage or input error, 3 lookups failed;
+                   with --input: 0 every line planned, 2 a line was an error line or usage
+                   error, 130 interrupted (SIGINT)
             probe  0 a working server on every side that has candidates, 1 otherwise, 2 usage or
                    input error, 3 lookups failed
             verify 0 verified, 1 rejected, 2 usage or input error, 4 needs the user's confirmation
@@ -128,9 +134,14 @@ function printPlan(plan) {
 const PLAN_OPTIONS = {
   json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
   timeout: 'value', 'total-timeout': 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
+  input: 'value', unordered: 'flag', concurrency: 'value', rate: 'value', 'summary-json': 'value',
 };
 
+const BULK_ONLY = ['unordered', 'concurrency', 'rate', 'summary-json'];
+
 async function plan(o) {
+  if (o.input !== undefined) return planMany(o);
+  for (const k of BULK_ONLY) if (o[k] !== undefined) throw new UsageError(`--${k} needs --input`);
   if (o._.length !== 1) throw new UsageError('plan needs exactly one email address');
   const result = await discover(o._[0], await discoverOptions(o));
   if (o.json) console.log(JSON.stringify(result, null, 2));
@@ -138,8 +149,133 @@ async function plan(o) {
   return exitStatus('plan', result);
 }
 
-/** The resolver, seed and planner options given on the command line. */
-async function discoverOptions(o) {
+/** A positive integer option, or `fallback` when absent. */
+function positive(o, name, fallback, what) {
+  if (o[name] === undefined) return fallback;
+  const n = Number(o[name]);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be ${what}`);
+  return n;
+}
+
+/**
+ * `mailsrv plan --input FILE|-`: bulk mode. One NDJSON line per input line (blank lines and `#`
+ * comments skipped): `{"input", "plan"}` or `{"input", "error": {"code", "message"}}`; the plan
+ * of a bare domain is that of `postmaster@DOMAIN`. `--server` (or the system's nameserver) goes
+ * through one pool of UDP sockets shared by every domain; `--rate` is a token bucket on the
+ * queries sent. Exit: the core's `exitStatus('bulk', errorLines)` (0 when every line was
+ * planned, else 2), `exitStatus('interrupted')` after SIGINT (the lines written are complete).
+ * The summary goes to stderr.
+ */
+async function planMany(o) {
+  if (o._.length !== 0) throw new UsageError('plan --input takes no address argument');
+  if (o['total-timeout'] !== undefined) throw new UsageError('with --input, --timeout bounds each domain; --total-timeout does not apply');
+  const concurrency = positive(o, 'concurrency', 16, 'a positive number of domains');
+  if (concurrency > 4096) throw new UsageError('--concurrency must be at most 4096');
+  const domainTimeout = positive(o, 'timeout', 10000, 'a positive number of milliseconds');
+  let rate;
+  if (o.rate !== undefined) {
+    rate = Number(o.rate);
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new UsageError('--rate must be a positive number of queries per second');
+  }
+  const bulk = await import('../src/bulk.js');
+  let pool;
+  const options = await discoverOptions({ ...o, timeout: String(domainTimeout) }, (timeout) => {
+    pool = bulk.udpPool({ server: o.server, timeout });
+    return pool;
+  });
+  options.totalTimeout = domainTimeout;
+  if (rate !== undefined) options.resolver = bulk.rateLimited(options.resolver, new bulk.TokenBucket(rate));
+  const { createReadStream } = await import('node:fs');
+  const open = (p) => (p === '-' ? process.stdin : createReadStream(p));
+  const input = open(o.input);
+  await new Promise((resolve, reject) => {
+    if (o.input === '-') { resolve(); return; }
+    input.once('open', resolve);
+    input.once('error', (e) => reject(new UsageError(`cannot read input file "${o.input}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+  });
+
+  const summary = new bulk.BulkSummary();
+  const progress = await progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
+  let interrupted = false;
+  let wake = () => {};
+  process.once('SIGINT', () => { interrupted = true; wake(); });
+  // A fresh promise per wait: racing one long-lived promise would keep a reaction (and the
+  // result it settled with) per line, and memory would grow with the input.
+  const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
+  const results = bulk.discoverMany(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
+  try {
+    for (;;) {
+      const next = await orStop(results.next());
+      if (interrupted || next.done) break;
+      summary.add(next.value);
+      if (!process.stdout.write(`${JSON.stringify(next.value)}\n`)) {
+        await orStop(new Promise((r) => process.stdout.once('drain', r)));
+      }
+      progress.tick();
+    }
+  } finally {
+    progress.end();
+  }
+  const data = { ...summary.toJSON(), interrupted };
+  process.stderr.write(summaryText(data));
+  if (o['summary-json'] !== undefined) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(o['summary-json'], `${JSON.stringify(data, null, 2)}\n`);
+  }
+  // The lines written are whole (each one write); what is still in flight is dropped.
+  if (interrupted) {
+    const status = exitStatus('interrupted');
+    process.stdout.write('', () => process.exit(status));
+    return status;
+  }
+  pool?.close();
+  input.destroy?.();
+  return exitStatus('bulk', data.errors);
+}
+
+/** The summary of a bulk run, for people. */
+function summaryText(s) {
+  const list = (m) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return [
+    `mailsrv: ${s.lines} line(s)${s.interrupted ? ' (interrupted)' : ''}: ${s.planned} planned, ${s.errors} error line(s)${s.errors ? ` (${list(s.errorCodes)})` : ''}`,
+    `  publish SRV: ${s.publishSrv} (labels: ${list(s.labels)})`,
+    `  say "." for a label: ${s.notOffered} (labels: ${list(s.notOfferedLabels)})`,
+    `  a lookup failed: ${s.lookupFailures}`,
+    `  a candidate needs confirmation: ${s.needsConfirmation}`,
+    '',
+  ].join('\n');
+}
+
+/** The progress line on stderr (a terminal only): done/total, rate, ETA, errors. */
+async function progressLine(file, bulk, summary) {
+  if (!process.stderr.isTTY) return { tick() {}, end() {} };
+  let total;
+  if (file !== undefined) {
+    // The total, counted first by streaming the file once (memory stays flat; stdin has none).
+    let n = 0;
+    const { createReadStream } = await import('node:fs');
+    for await (const line of bulk.linesOf(createReadStream(file))) if (bulk.addressOf(line)) n += 1;
+    total = n;
+  }
+  const started = Date.now();
+  let last = 0;
+  const draw = () => {
+    const secs = (Date.now() - started) / 1000;
+    const rate = secs > 0 ? summary.lines / secs : 0;
+    const eta = total !== undefined && rate > 0 ? ` ETA ${Math.ceil((total - summary.lines) / rate)} s` : '';
+    process.stderr.write(`\r${summary.lines}/${total ?? '?'} ${rate.toFixed(0)}/s${eta} errors ${summary.errors}\x1b[K`);
+  };
+  return {
+    tick() { const t = Date.now(); if (t - last >= 200) { last = t; draw(); } },
+    end() { draw(); process.stderr.write('\n'); },
+  };
+}
+
+/**
+ * The resolver, seed and planner options given on the command line. `udp(timeout)` makes the
+ * UDP resolver (default: one `udpResolver` a query).
+ */
+async function discoverOptions(o, udp) {
   const sources = [o.zone || o['secure-zone'], o.server, o.doh].filter(Boolean).length;
   if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
   const timeout = o.timeout === undefined ? 3000 : Number(o.timeout);
@@ -158,7 +294,7 @@ async function discoverOptions(o) {
     const { http2Fetch } = await import('../src/http2-fetch.js');
     resolver = dohResolver(o.doh, { timeout, fetch: o.doh.startsWith('https:') ? http2Fetch : globalThis.fetch });
   } else {
-    resolver = await udpResolver({ server: o.server, timeout });
+    resolver = udp ? udp(timeout) : await udpResolver({ server: o.server, timeout });
   }
   const options = {};
   if (o['trust-ad']) options.trustAd = true;

@@ -16,6 +16,7 @@ import init, {
   addressesIn,
   alpnAcceptable,
   parseAutoconfig,
+  bulkLine,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
@@ -27,3 +28,5 @@ export { addressQueries, addressesIn, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it
 // would exceed (docs/decisions.md).
 export { parseAutoconfig };
+// How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input.
+export { bulkLine };

@@ -27,3 +27,25 @@ export async function udpResolver(options = {}) {
   const { udpResolver: make } = await import('./udp.js');
   return make(options);
 }
+
+/**
+ * Bulk mode: `discoverMany(lines, options)` is an async iterator of `{ input, plan }` or
+ * `{ input, error }`, with at most `concurrency` lines started and not yet consumed (see
+ * `src/bulk.js`); loaded on first use.
+ */
+export async function* discoverMany(lines, options) {
+  const { discoverMany: run } = await import('./bulk.js');
+  yield* run(lines, options);
+}
+
+/** The lines of a stream for `discoverMany`, at most 1,024 characters each kept. */
+export async function* linesOf(stream) {
+  const { linesOf: run } = await import('./bulk.js');
+  yield* run(stream);
+}
+
+/** One pool of UDP sockets shared by many discoveries, message IDs unique in flight. */
+export async function udpPool(options = {}) {
+  const { udpPool: make } = await import('./bulk.js');
+  return make(options);
+}

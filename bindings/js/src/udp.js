@@ -47,7 +47,7 @@ function onAbort(signal, onAbort) {
  * (connect and every read), not each read, so a server dripping bytes cannot hold it longer;
  * at most one DNS message (the length prefix allows 65,535 bytes) is kept.
  */
-function overTcp(server, wire, timeout, signal) {
+export function overTcp(server, wire, timeout, signal) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: server.host, port: server.port });
     const chunks = [];

@@ -36,7 +36,9 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 void probeExample;
 
 import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
-import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain } from 'mailsrv/host';
+import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine } from 'mailsrv/host';
+const bulkStatus: number = exitStatus('bulk', 0) + exitStatus('interrupted') + (bulkLine('example.net')?.address.length ?? 0);
+void bulkStatus;
 function hostRulesExample(step: NegotiationStep): string {
   const code: HostErrorCode = 'TIMEOUT';
   const text: UntrustedText | undefined = step.type === 'abort' || step.type === 'login-failed' ? step.untrustedText : undefined;
@@ -59,3 +61,19 @@ async function nodeInit(): Promise<string> {
   return WasmLoadError.name;
 }
 void nodeInit;
+
+// Bulk mode (Node entry).
+import { discoverMany, linesOf, udpPool, type BulkResult } from 'mailsrv';
+declare const input: AsyncIterable<Uint8Array>;
+async function bulk(): Promise<number> {
+  const pool = await udpPool({ server: '127.0.0.1:53', timeout: 2000 });
+  let planned = 0;
+  for await (const r of discoverMany(linesOf(input), { resolver: pool, concurrency: 8, ordered: false, totalTimeout: 5000 })) {
+    const result: BulkResult = r;
+    if (result.error) console.log(result.input, result.error.code);
+    else planned += result.plan.incoming.candidates.length;
+  }
+  pool.close();
+  return planned;
+}
+void bulk;

@@ -5,12 +5,15 @@ import type { Candidate, Plan, Security, Verdict } from './index.js';
 export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
 /** Why each candidate of one side of a plan is where it is (the core's text), in order. */
 export function explain(candidates: Candidate[]): string[];
-/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, autoconfig 0, usage 2, broken pipe 141. */
+/** The exit status of a command-line host by the core's policy: plan 0/1/3, probe 0/1/3, verify 0/1/4, autoconfig 0, bulk 0/2, usage 2, broken pipe 141, interrupted 130. */
 export function exitStatus(command: 'plan', plan: Plan): number;
 export function exitStatus(command: 'probe', plan: Plan, report: { incoming: { server: unknown }; outgoing: { server: unknown } }): number;
 export function exitStatus(command: 'verify', verdict: Verdict): number;
 export function exitStatus(command: 'autoconfig', parsed: Autoconfig): number;
-export function exitStatus(command: 'usage' | 'broken-pipe'): number;
+/** Bulk mode (`plan --input`): 0 when `errorLines` is 0, else 2. */
+export function exitStatus(command: 'bulk', errorLines: number): number;
+/** `interrupted` is a bulk run stopped by SIGINT (130). */
+export function exitStatus(command: 'usage' | 'broken-pipe' | 'interrupted'): number;
 /** Whether a prober skips a candidate with this security (it never connects in cleartext). */
 export function proberSkips(security: Security): boolean;
 /** The longest chain `verifyChain` accepts, leaf included (16); collect at most one more. */
@@ -63,3 +66,9 @@ export interface Autoconfig {
 }
 /** Parses an autoconfig document (the bytes as fetched) for `email`; throws with an `AUTOCONFIG_*` code when it is refused. */
 export function parseAutoconfig(document: Uint8Array, email: string): Autoconfig;
+
+/**
+ * How bulk mode reads one line of input (the core's rule): `undefined` for a blank line or a `#`
+ * comment, else the trimmed line and the address to plan (a bare domain as `postmaster@DOMAIN`).
+ */
+export function bulkLine(line: string): { input: string; address: string } | undefined;

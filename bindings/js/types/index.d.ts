@@ -2,7 +2,7 @@
 // checked by `npm run typecheck`): the browser entry's API (types/browser.d.ts) plus the
 // Node-only resolvers and prober.
 export * from './browser.js';
-import type { Options, Plan, ProbeReport, Resolver } from './browser.js';
+import type { DnssecStatus, Options, Plan, ProbeReport, Resolver } from './browser.js';
 
 export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
 /** Loads the zone host (`mailsrv/zone`) on first use; see `zoneResolver` there. */
@@ -14,3 +14,21 @@ export function zoneResolver(zones: (string | { text: string; secure?: boolean }
  * `totalTimeout` (ms, default: the core's 60 s) the whole probe, planning included.
  */
 export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; totalTimeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;
+
+/** One result of `discoverMany`: the plan of a line, or the core's error for it. */
+export type BulkResult = { input: string; plan: Plan; error?: undefined } | { input: string; plan?: undefined; error: { code: string; message: string } };
+
+/**
+ * Bulk mode (Node only): plans each line of `lines` that is not blank or a `#` comment (a line
+ * without `@` as `postmaster@DOMAIN`), at most `concurrency` (default 16) lines started and not
+ * yet consumed (back-pressure), in input order unless `ordered: false`. `totalTimeout` bounds
+ * each domain. A line that cannot be planned is a result with `error`, never a rejection.
+ */
+export function discoverMany(
+  lines: Iterable<string> | AsyncIterable<string>,
+  options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number; concurrency?: number; ordered?: boolean },
+): AsyncGenerator<BulkResult, void, undefined>;
+/** The lines of a stream (at most 1,024 characters of each kept), for `discoverMany`. */
+export function linesOf(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined>;
+/** One pool of UDP sockets shared by many discoveries; message IDs unique among queries in flight. */
+export function udpPool(options?: { server?: string; timeout?: number; sockets?: number }): Promise<Resolver & { close(): void; inFlight(): number }>;

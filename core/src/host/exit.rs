@@ -9,6 +9,10 @@
 //! | 3 | lookups failed and nothing usable | as `plan` when nothing is usable | — | — |
 //! | 4 | — | — | needs the user's confirmation | — |
 //! | 141 | the reader of standard output went away | the same | the same | the same |
+//!
+//! Bulk mode (`plan --input`, [`bulk`]): 0 when every line was planned (whatever each plan
+//! says: they are data, one per line), [`USAGE`] when a line was an error line, [`INTERRUPTED`]
+//! (130) when the run was stopped by SIGINT.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +24,16 @@ pub const USAGE: u8 = 2;
 /// The reader of standard output went away (`mailsrv plan … | head -1`): a quiet end, with the
 /// status a shell shows for a program killed by SIGPIPE (128 + 13).
 pub const BROKEN_PIPE: u8 = 141;
+
+/// A bulk run stopped by the user (Ctrl-C): the status a shell shows for a program killed by
+/// SIGINT (128 + 2), after the lines already written (each one whole) and the summary.
+pub const INTERRUPTED: u8 = 130;
+
+/// Bulk mode (`plan --input`): 0 when every line was planned, [`USAGE`] when `error_lines` of
+/// them could not be (each is an error line in the output; the run went on).
+pub fn bulk(error_lines: u64) -> u8 {
+    if error_lines == 0 { 0 } else { USAGE }
+}
 
 /// One side of a plan (incoming or outgoing) as the exit policy sees it: whether it has
 /// candidates, its status, and — for a probe — whether a server on it worked.
@@ -110,6 +124,14 @@ mod tests {
             status,
             works,
         }
+    }
+
+    #[test]
+    fn bulk_is_0_only_when_every_line_was_planned() {
+        assert_eq!(bulk(0), 0);
+        assert_eq!(bulk(1), USAGE);
+        assert_eq!(bulk(u64::MAX), USAGE);
+        assert_eq!(INTERRUPTED, 128 + 2);
     }
 
     #[test]

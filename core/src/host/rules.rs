@@ -22,6 +22,33 @@ pub fn prober_skips(security: Security) -> bool {
     security == Security::Cleartext
 }
 
+/// One line of bulk input (`mailsrv plan --input`), as a host should plan it: `None` for a blank
+/// line or a `#` comment (after trimming white space); else the trimmed line (`input`) and the
+/// address to plan. A line without `@` is a bare domain, planned as `postmaster@DOMAIN` (RFC 5321
+/// §4.5.1: every mail domain has a postmaster; the SRV lookups depend on the domain only). Any
+/// other line is planned as it is, and the planner refuses it with its own error if it must.
+pub fn bulk_line(line: &str) -> Option<BulkLine<'_>> {
+    let input = line.trim();
+    if input.is_empty() || input.starts_with('#') {
+        return None;
+    }
+    let address = if input.contains('@') {
+        std::borrow::Cow::Borrowed(input)
+    } else {
+        std::borrow::Cow::Owned(format!("postmaster@{input}"))
+    };
+    Some(BulkLine { input, address })
+}
+
+/// A line of bulk input to plan (see [`bulk_line`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BulkLine<'a> {
+    /// The line, trimmed: what the output names.
+    pub input: &'a str,
+    /// The address to plan.
+    pub address: std::borrow::Cow<'a, str>,
+}
+
 /// The lookup failure to report for a question whose query a host could not complete with the
 /// error `code` (a host code such as `TIMEOUT`; `None` when the error carried no known code).
 pub fn lookup_failure(code: Option<ErrorCode>) -> Failure {
@@ -269,5 +296,26 @@ mod tests {
             assert_eq!(e.code(), ErrorCode::InvalidOption, "{option}");
         }
         assert_eq!(o, before);
+    }
+
+    #[test]
+    fn bulk_lines_skip_blanks_and_comments_and_plan_a_bare_domain_as_postmaster() {
+        assert_eq!(bulk_line(""), None);
+        assert_eq!(bulk_line("  \t "), None);
+        assert_eq!(bulk_line("# alice@example.net"), None);
+        assert_eq!(bulk_line("  #x"), None);
+        let l = bulk_line("  alice@example.net \r").unwrap();
+        assert_eq!(
+            (l.input, &*l.address),
+            ("alice@example.net", "alice@example.net")
+        );
+        let l = bulk_line("example.net").unwrap();
+        assert_eq!(
+            (l.input, &*l.address),
+            ("example.net", "postmaster@example.net")
+        );
+        // Anything else goes to the planner as it is, which refuses it with its own code.
+        let l = bulk_line("bad@@x").unwrap();
+        assert_eq!(&*l.address, "bad@@x");
     }
 }

@@ -1,0 +1,329 @@
+// Bulk mode (Node only): `discoverMany` plans a stream of addresses or bare domains with a
+// bounded number in flight, and the shared UDP pool and rate ceiling that `mailsrv plan --input`
+// uses. The rules stay in the core: each line is planned by `discover()` (the core's Discovery),
+// and a line that cannot be planned carries the core's error code.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { discover } from './discover.js';
+import { bulkLine } from './host.js';
+import { overTcp, parseServer, systemNameserver } from './udp.js';
+
+const fail = (code, message) => Object.assign(new Error(message), { code });
+
+/** The longest line kept from the input; the rest of a longer line is dropped (the core then refuses it as `ADDRESS_TOO_LONG`). */
+export const MAX_LINE = 1024;
+
+/**
+ * The lines of a readable stream (or any async iterable of strings or bytes), one at a time, as
+ * they arrive: the stream's own back-pressure applies, and at most `MAX_LINE` characters of a
+ * line are kept, so memory does not grow with the input.
+ */
+export async function* linesOf(stream) {
+  const decoder = new TextDecoder();
+  let line = '';
+  let long = false;
+  for await (const chunk of stream) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const piece = text.slice(start, nl < 0 ? text.length : nl);
+      if (!long) {
+        line += piece;
+        if (line.length > MAX_LINE) { line = line.slice(0, MAX_LINE); long = true; }
+      }
+      if (nl < 0) break;
+      yield line;
+      line = '';
+      long = false;
+      start = nl + 1;
+    }
+  }
+  line += decoder.decode();
+  if (line !== '') yield line;
+}
+
+/**
+ * What a line of bulk input stands for, by the core's rule (`bulkLine` of `mailsrv/host`):
+ * `undefined` for a blank line or a `#` comment, else `{ input, address }` (the trimmed line, and
+ * the address to plan: a bare domain is planned as `postmaster@DOMAIN`).
+ */
+export function addressOf(line) {
+  return bulkLine(String(line));
+}
+
+/**
+ * `discoverMany(lines, options)`: an async iterator over `{ input, plan }` or `{ input, error: {
+ * code, message } }`, one per line that is not blank or a comment. `lines` is any iterable or
+ * async iterable of strings (e.g. `linesOf(stream)`). Options: those of `discover()` (the
+ * `resolver`, planner options, `seed`, `totalTimeout` per domain), plus `concurrency` (default
+ * 16): lines started but not yet handed to the consumer, so a slow consumer holds the producer
+ * (back-pressure) and memory stays bounded; `ordered` (default true): results in input order,
+ * else as they finish. A line that fails never stops the run.
+ */
+export async function* discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw fail('INVALID_ARGUMENT', 'concurrency must be a positive integer');
+  }
+  const source = lines[Symbol.asyncIterator] ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+  /** @type {{ input: string, done: boolean, result?: object }[]} started, not yet yielded */
+  const pending = [];
+  let exhausted = false;
+  let stopped = false;
+  let readError;
+  let wake = () => {};
+  let changed = new Promise((r) => { wake = r; });
+  const bump = () => { const w = wake; changed = new Promise((r) => { wake = r; }); w(); };
+
+  const start = (line) => {
+    const entry = { input: line.input, done: false, result: undefined };
+    pending.push(entry);
+    discover(line.address, options).then(
+      (plan) => ({ input: line.input, plan }),
+      (e) => ({
+        input: line.input,
+        error: { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: String(e?.message ?? e) },
+      }),
+    ).then((result) => { entry.result = result; entry.done = true; bump(); });
+  };
+
+  const produce = async () => {
+    try {
+      while (!stopped) {
+        if (pending.length >= concurrency) { await changed; continue; }
+        const next = await source.next();
+        if (next.done || stopped) break;
+        const line = addressOf(next.value);
+        if (line) { start(line); bump(); }
+      }
+    } catch (e) {
+      readError = e;
+    } finally {
+      exhausted = true;
+      bump();
+    }
+  };
+  const producer = produce();
+
+  try {
+    for (;;) {
+      const i = ordered ? (pending[0]?.done ? 0 : -1) : pending.findIndex((p) => p.done);
+      if (i >= 0) {
+        const [entry] = pending.splice(i, 1);
+        bump(); // a slot is free
+        yield entry.result;
+        continue;
+      }
+      if (exhausted && pending.length === 0) break;
+      await changed;
+    }
+    if (readError) throw readError;
+  } finally {
+    // The consumer stopped (or the input ended): start nothing more. A producer still waiting
+    // for a line (e.g. on a terminal) is not awaited; the source is closed once that read ends.
+    stopped = true;
+    bump();
+    if (!exhausted) Promise.resolve().then(() => source.return?.()).catch(() => {});
+    producer.catch(() => {});
+  }
+}
+
+/**
+ * A token bucket: `take()` resolves when a query may be sent, at most `rate` per second on
+ * average, with bursts of at most `burst` (default: 1 per 10 ms of rate, at least 1). In any
+ * window of W seconds at most `burst + rate × W` takes resolve. `now()` (ms) and `sleep(ms)` can
+ * be injected (tests use a virtual clock).
+ */
+export class TokenBucket {
+  constructor(rate, { burst = Math.max(1, Math.floor(rate / 100)), now = () => performance.now(), sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+    if (!(rate > 0)) throw fail('INVALID_ARGUMENT', 'rate must be a positive number of queries per second');
+    this.rate = rate;
+    this.burst = burst;
+    this.now = now;
+    this.sleep = sleep;
+    this.tokens = burst;
+    this.last = now();
+    this.tail = Promise.resolve();
+  }
+
+  #refill() {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) * this.rate) / 1000);
+    this.last = t;
+  }
+
+  /** Resolves when one token is taken; takes are served in call order. */
+  take() {
+    const turn = this.tail.then(async () => {
+      this.#refill();
+      while (this.tokens < 1) {
+        await this.sleep(((1 - this.tokens) * 1000) / this.rate);
+        this.#refill();
+      }
+      this.tokens -= 1;
+    });
+    this.tail = turn;
+    return turn;
+  }
+}
+
+/** `resolver` with every query (UDP and TCP) waiting for a token of `bucket` first. */
+export function rateLimited(resolver, bucket) {
+  const wrapped = {
+    ...resolver,
+    async query(wire, question, options) {
+      await bucket.take();
+      return resolver.query(wire, question, options);
+    },
+  };
+  if (typeof resolver.queryTcp === 'function') {
+    wrapped.queryTcp = async (wire, question, options) => {
+      await bucket.take();
+      return resolver.queryTcp(wire, question, options);
+    };
+  }
+  return wrapped;
+}
+
+/** Random 16-bit message IDs, drawn from the OS in batches. */
+function idSource() {
+  const batch = new Uint16Array(1024);
+  let used = batch.length;
+  return () => {
+    if (used === batch.length) { globalThis.crypto.getRandomValues(batch); used = 0; }
+    return batch[used++];
+  };
+}
+
+/**
+ * A resolver for many discoveries at once: a pool of `sockets` UDP sockets (default 4) to one
+ * `server` (`"IP[:PORT]"`, default: the system's nameserver), shared by every query. Each query
+ * is sent with a random message ID that no other query in flight has (the core's own ID is put
+ * back in the answer before the core sees it), answers from another address or with an unknown
+ * ID are ignored, and `queryTcp` asks over TCP after truncation. `timeout` (ms, default 3000)
+ * bounds each query. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
+ * `ids` (tests) replaces the random source of candidate IDs.
+ */
+export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}) {
+  const target = server ? parseServer(server) : systemNameserver();
+  const family = net.isIPv6(target.host) ? 'udp6' : 'udp4';
+  /** @type {Map<number, { resolve: Function, reject: Function, id0: number, id1: number }>} */
+  const open = new Map();
+  const nextId = ids ?? idSource();
+  const sockets = [];
+  let turn = 0;
+  const socketFor = () => {
+    if (sockets.length < count) {
+      const s = dgram.createSocket(family);
+      s.on('message', (msg, rinfo) => {
+        if (msg.length < 12 || rinfo.port !== target.port || !sameAddress(rinfo.address, target.host)) return;
+        const entry = open.get(msg.readUInt16BE(0));
+        if (!entry || entry.socket !== s) return; // not a query of ours in flight
+        entry.end(null, msg);
+      });
+      s.on('error', () => {}); // per-send errors are reported by send's callback
+      s.unref();
+      sockets.push(s);
+      return s;
+    }
+    turn = (turn + 1) % sockets.length;
+    return sockets[turn];
+  };
+  return {
+    randomIds: false,
+    server: target,
+    inFlight: () => open.size,
+    query(wire, _question, { signal } = {}) {
+      return new Promise((resolve, reject) => {
+        if (open.size >= 0x10000) { reject(fail('NETWORK_ERROR', 'every message ID is in flight')); return; }
+        let id;
+        do id = nextId(); while (open.has(id));
+        const socket = socketFor();
+        const entry = {
+          socket,
+          end(error, msg) {
+            if (open.get(id) !== entry) return;
+            open.delete(id);
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', aborted);
+            if (error) { reject(error); return; }
+            const answer = new Uint8Array(msg);
+            answer[0] = wire[0]; // the core's own message ID back
+            answer[1] = wire[1];
+            resolve(answer);
+          },
+        };
+        const aborted = () => entry.end(fail('TIMEOUT', 'out of time for this discovery'));
+        open.set(id, entry);
+        const timer = setTimeout(() => entry.end(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)), timeout);
+        if (signal?.aborted) { aborted(); return; }
+        signal?.addEventListener('abort', aborted, { once: true });
+        const out = Buffer.from(wire);
+        out.writeUInt16BE(id, 0);
+        socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+      });
+    },
+    queryTcp(wire, _question, { signal } = {}) {
+      return overTcp(target, wire, timeout, signal);
+    },
+    close() {
+      for (const s of sockets.splice(0)) s.close();
+      for (const entry of [...open.values()]) entry.end(fail('NETWORK_ERROR', 'the pool was closed'));
+    },
+  };
+}
+
+function sameAddress(a, b) {
+  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
+}
+
+/** The plan's diagnostics with this (kebab-case, plan JSON) diagnostic code. */
+function diagnosticsOf(plan, diagnostic) {
+  return plan.diagnostics.filter((d) => d.code === diagnostic);
+}
+
+/**
+ * The summary of a bulk run, from the plans' own fields: how many domains publish SRV (any
+ * lookup with records) and for which labels, how many say "." for a label (the core's
+ * `service-not-offered` diagnostic), how many had a lookup fail (`lookup-failed`), and how many
+ * plans have a candidate that needs the user's confirmation (`trust`). `add(result)` counts one
+ * result of `discoverMany`; `toJSON()` is the data.
+ */
+export class BulkSummary {
+  constructor() {
+    this.lines = 0;
+    this.planned = 0;
+    this.errors = 0;
+    this.errorCodes = {};
+    this.publishSrv = 0;
+    this.labels = {};
+    this.notOffered = 0;
+    this.notOfferedLabels = {};
+    this.lookupFailures = 0;
+    this.needsConfirmation = 0;
+  }
+
+  add(result) {
+    this.lines += 1;
+    if (result.error) {
+      this.errors += 1;
+      this.errorCodes[result.error.code] = (this.errorCodes[result.error.code] ?? 0) + 1;
+      return;
+    }
+    this.planned += 1;
+    const plan = result.plan;
+    const withRecords = plan.lookups.filter((l) => l.outcome === 'records');
+    if (withRecords.length) this.publishSrv += 1;
+    for (const l of withRecords) this.labels[l.service] = (this.labels[l.service] ?? 0) + 1;
+    const dots = diagnosticsOf(plan, 'service-not-offered');
+    if (dots.length) this.notOffered += 1;
+    for (const d of dots) if (d.service) this.notOfferedLabels[d.service] = (this.notOfferedLabels[d.service] ?? 0) + 1;
+    if (diagnosticsOf(plan, 'lookup-failed').length) this.lookupFailures += 1;
+    const candidates = [plan.incoming, ...plan.incomingAlternatives, plan.outgoing].flatMap((s) => s.candidates);
+    if (candidates.some((c) => c.trust === 'needs-confirmation')) this.needsConfirmation += 1;
+  }
+
+  toJSON() {
+    return { ...this };
+  }
+}

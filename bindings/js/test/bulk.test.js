@@ -1,0 +1,378 @@
+// Bulk mode (issue 16 §2): `mailsrv plan --input` and `discoverMany`. Ordering, error lines,
+// comments, stdin, the summary, the rate ceiling (virtual clock), message IDs unique in flight
+// and TCP after truncation (fake loopback DNS servers), back-pressure, SIGINT, and peak RSS
+// flat in the number of input lines. No test asserts a duration.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cli, root, runCli } from './helpers.js';
+import { discoverMany, udpPool } from '../src/index.js';
+import { TokenBucket, rateLimited, linesOf } from '../src/bulk.js';
+
+const ZONES = ['--zone', 'testdata/zones/demo.zone', '--zone', 'testdata/zones/implicit-only.zone', '--zone', 'testdata/zones/custom-domain.zone', '--zone', 'testdata/zones/provider.zone'];
+const INPUT = [
+  '# a comment',
+  'alice@example.net',
+  '',
+  '   ',
+  'example.net',
+  'bad@@x',
+  'alice@[192.0.2.1]',
+  'user@xn--a.example',
+  'foo@a..b',
+  'x'.repeat(5000),
+  '  ivan@implicit.example  ',
+  'dave@custom.example',
+].join('\n');
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mailsrv-bulk-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const file = (name, text) => { const p = path.join(dir, name); writeFileSync(p, text); return p; };
+
+/** Runs the CLI with `stdin` written to its standard input. */
+function runWithStdin(args, stdin) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const parseLines = (stdout) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+
+test('plan --input: NDJSON in input order, error lines with the core codes, comments and blank lines skipped', async () => {
+  const summaryFile = path.join(dir, 'summary.json');
+  const r = await runCli(['plan', '--input', file('in.txt', INPUT), ...ZONES, '--seed', '1', '--concurrency', '3', '--summary-json', summaryFile]);
+  const lines = parseLines(r.stdout);
+  assert.deepEqual(lines.map((l) => l.input), [
+    'alice@example.net', 'example.net', 'bad@@x', 'alice@[192.0.2.1]', 'user@xn--a.example', 'foo@a..b', 'x'.repeat(1024), 'ivan@implicit.example', 'dave@custom.example',
+  ]);
+  assert.deepEqual(lines.map((l) => l.error?.code ?? 'plan'), [
+    'plan', 'plan', 'INVALID_LOCAL_PART', 'ADDRESS_LITERAL', 'INVALID_DOMAIN', 'INVALID_DOMAIN', 'ADDRESS_TOO_LONG', 'plan', 'plan',
+  ]);
+  for (const l of lines.filter((x) => x.error)) assert.ok(l.error.message.length > 0);
+  // A bare domain is planned as postmaster@DOMAIN.
+  assert.equal(lines[1].plan.email, 'postmaster@example.net');
+  assert.equal(lines[0].plan.incoming.candidates[0].host, 'imap2.example.net');
+  // Exit: 2 when a line was an error line.
+  assert.equal(r.code, 2, r.stderr);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  assert.deepEqual(summary, {
+    lines: 9,
+    planned: 4,
+    errors: 5,
+    errorCodes: { INVALID_LOCAL_PART: 1, ADDRESS_LITERAL: 1, INVALID_DOMAIN: 2, ADDRESS_TOO_LONG: 1 },
+    publishSrv: 4,
+    // A "." record is a published record; the "." labels are counted apart too.
+    labels: { submissions: 4, submission: 3, imaps: 4, imap: 4, pop3s: 3, pop3: 1 },
+    notOffered: 1,
+    notOfferedLabels: { submission: 1, imap: 1, pop3: 1 },
+    lookupFailures: 0,
+    needsConfirmation: 1,
+    interrupted: false,
+  });
+  assert.match(r.stderr, /9 line\(s\): 4 planned, 5 error line\(s\)/);
+  assert.match(r.stderr, /publish SRV: 4 /);
+});
+
+test('plan --input -: stdin; --unordered gives the same set; every line planned exits 0', async () => {
+  const good = 'alice@example.net\nexample.net\n# c\nivan@implicit.example\ndave@custom.example\n';
+  const ordered = await runWithStdin(['plan', '--input', '-', ...ZONES, '--seed', '1'], good);
+  assert.equal(ordered.code, 0, ordered.stderr);
+  const unordered = await runWithStdin(['plan', '--input', '-', ...ZONES, '--seed', '1', '--unordered', '--concurrency', '4'], good);
+  assert.equal(unordered.code, 0, unordered.stderr);
+  const a = ordered.stdout.trimEnd().split('\n');
+  assert.deepEqual(parseLines(ordered.stdout).map((l) => l.input), ['alice@example.net', 'example.net', 'ivan@implicit.example', 'dave@custom.example']);
+  assert.deepEqual(unordered.stdout.trimEnd().split('\n').sort(), [...a].sort());
+});
+
+test('plan --input: usage errors are one line and 2', async () => {
+  for (const args of [
+    ['--input', 'no-such-file.txt', ...ZONES],
+    ['--input', '-', 'alice@example.net', ...ZONES],
+    ['--input', '-', '--concurrency', '0', ...ZONES],
+    ['--input', '-', '--rate', 'fast', ...ZONES],
+    ['--input', '-', '--total-timeout', '5', ...ZONES],
+    ['--unordered', 'alice@example.net', ...ZONES],
+  ]) {
+    const r = await runWithStdin(['plan', ...args], '');
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('progress on stderr only when it is a terminal (util-linux script gives a pseudo-terminal)', { skip: !existsSync('/usr/bin/script') && 'no /usr/bin/script' }, async () => {
+  const input = file('progress.txt', 'alice@example.net\n# c\nexample.net\nbad@@x\n');
+  const command = [process.execPath, cli, 'plan', '--input', input, ...ZONES].map((a) => `'${a}'`).join(' ');
+  const r = await new Promise((resolve) => {
+    const child = spawn('/usr/bin/script', ['-qec', `${command} > /dev/null`, '/dev/null'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  assert.equal(r.code, 2, r.out);
+  assert.match(r.out, /\r3\/3 \d+\/s ETA 0 s errors 1/);
+  // Not a terminal: no progress line, only the summary.
+  const plain = await runCli(['plan', '--input', input, ...ZONES]);
+  assert.doesNotMatch(plain.stderr, /\r|ETA/);
+  assert.match(plain.stderr, /3 line\(s\): 2 planned, 1 error line/);
+});
+
+test('TokenBucket: with a virtual clock, no window of W s has more than burst + rate × W sends', async () => {
+  let t = 0;
+  const sleeps = [];
+  const bucket = new TokenBucket(50, { burst: 2, now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; } });
+  const times = [];
+  await Promise.all(Array.from({ length: 300 }, () => bucket.take().then(() => times.push(t))));
+  assert.equal(times.length, 300);
+  for (let i = 0; i < times.length; i++) {
+    for (const w of [20, 100, 1000]) {
+      const inWindow = times.filter((x) => x >= times[i] && x < times[i] + w).length;
+      assert.ok(inWindow <= 2 + (50 * w) / 1000 + 1e-9, `${inWindow} sends in ${w} ms from ${times[i]}`);
+    }
+  }
+  // It does send at the rate, not slower: 300 sends at 50/s take about 6 s of virtual time.
+  assert.ok(t >= 5900 && t <= 6000, `virtual time ${t}`);
+  assert.ok(sleeps.length > 0);
+});
+
+test('rateLimited: every query of a resolver waits for a token', async () => {
+  let tokens = 0;
+  const bucket = { take: async () => { tokens += 1; } };
+  const resolver = rateLimited({ query: async () => new Uint8Array(0), queryTcp: async () => new Uint8Array(0) }, bucket);
+  await resolver.query(new Uint8Array(12));
+  await resolver.queryTcp(new Uint8Array(12));
+  assert.equal(tokens, 2);
+});
+
+/** An NXDOMAIN response to `query` (QR, RD/RA, RCODE 3, the question echoed), with TC if asked. */
+function nxdomain(query, { tc = false } = {}) {
+  const r = Buffer.from(query);
+  r[2] = 0x80 | (tc ? 0x02 : 0) | (query[2] & 0x01);
+  r[3] = 0x83;
+  r.writeUInt16BE(0, 6);
+  r.writeUInt16BE(0, 8);
+  r.writeUInt16BE(0, 10);
+  // Drop any additional section (EDNS OPT): keep the header and the first question.
+  let i = 12;
+  while (r[i] !== 0) i += r[i] + 1;
+  return r.subarray(0, i + 5);
+}
+
+/**
+ * A fake DNS server on loopback: UDP holds every query until `hold` have arrived (so that they
+ * are all in flight at once), records their IDs, and answers NXDOMAIN (TC set if `truncate`);
+ * TCP answers NXDOMAIN. Resolves to { address, udpIds, tcpCount, close }.
+ */
+async function fakeDns({ hold = 1, truncate = false, delayMs = 0 } = {}) {
+  const udp = dgram.createSocket('udp4');
+  const udpIds = [];
+  let held = [];
+  let tcpCount = 0;
+  let closed = false;
+  udp.on('message', (msg, rinfo) => {
+    udpIds.push(msg.readUInt16BE(0));
+    held.push([msg, rinfo]);
+    if (held.length >= hold) {
+      const batch = held;
+      held = [];
+      const send = () => { if (!closed) for (const [m, ri] of batch) udp.send(nxdomain(m, { tc: truncate }), ri.port, ri.address); };
+      if (delayMs) setTimeout(send, delayMs); else send();
+    }
+  });
+  await new Promise((r) => udp.bind(0, '127.0.0.1', r));
+  const port = udp.address().port;
+  const tcp = net.createServer((s) => {
+    let buf = Buffer.alloc(0);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const m = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + m.length);
+        tcpCount += 1;
+        const a = nxdomain(m);
+        const len = Buffer.alloc(2);
+        len.writeUInt16BE(a.length);
+        s.write(Buffer.concat([len, a]));
+      }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise((r) => tcp.listen(port, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${port}`,
+    udpIds,
+    tcpCount: () => tcpCount,
+    close: () => { closed = true; udp.close(); tcp.close(); },
+  };
+}
+
+test('udpPool: the message IDs of the queries in flight at once are all different, and answers reach the core', async () => {
+  const domains = 40;
+  const server = await fakeDns({ hold: domains * 6 }); // every query is in flight when the first answer goes out
+  // Candidate IDs come twice each (0, 0, 1, 1, …): the pool must skip one already in flight.
+  let n = 0;
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, sockets: 3, ids: () => Math.floor(n++ / 2) % 0x10000 });
+  try {
+    const lines = Array.from({ length: domains }, (_, i) => `user@d${i}.example`);
+    const results = [];
+    for await (const r of discoverMany(lines, { resolver: pool, concurrency: domains, seed: 1 })) results.push(r);
+    assert.equal(server.udpIds.length, domains * 6);
+    assert.equal(new Set(server.udpIds).size, domains * 6, 'a message ID was reused while in flight');
+    assert.deepEqual(results.map((r) => r.input), lines);
+    for (const r of results) assert.deepEqual(r.plan.lookups.map((l) => l.outcome), Array(6).fill('nx-domain'));
+    assert.equal(pool.inFlight(), 0);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('plan --input --rate: the fake server never sees more queries in a window than the ceiling allows', async () => {
+  const server = await fakeDns();
+  const times = [];
+  const record = server.udpIds.push.bind(server.udpIds);
+  server.udpIds.push = (id) => { times.push(performance.now()); return record(id); };
+  try {
+    const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--rate', '30', '--concurrency', '10'],
+      Array.from({ length: 10 }, (_, i) => `u@r${i}.example`).join('\n'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(times.length, 60);
+    // At most 1 + 30 × W in a window of W s; twice that leaves room for scheduling jitter, and
+    // without the ceiling all 60 arrive at once.
+    for (const t of times) {
+      const inWindow = times.filter((x) => x >= t && x < t + 500).length;
+      assert.ok(inWindow <= 2 * (1 + 15), `${inWindow} queries within 500 ms`);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('plan --input --server: a truncated UDP answer is asked again over TCP', async () => {
+  const server = await fakeDns({ truncate: true });
+  try {
+    const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--concurrency', '2'], 'a@one.example\ntwo.example\n');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = parseLines(r.stdout);
+    assert.equal(lines.length, 2);
+    for (const l of lines) assert.deepEqual(l.plan.lookups.map((x) => x.outcome), Array(6).fill('nx-domain'));
+    assert.equal(server.tcpCount(), 12);
+  } finally {
+    server.close();
+  }
+});
+
+test('discoverMany: back-pressure — a slow consumer holds the producer to `concurrency` lines', async () => {
+  const asked = new Set();
+  const resolver = {
+    async query(wire) {
+      // The first label of the question names the domain (_imaps._tcp.dN.example): count domains.
+      let i = 12;
+      const labels = [];
+      while (wire[i] !== 0) { labels.push(Buffer.from(wire.subarray(i + 1, i + 1 + wire[i])).toString()); i += wire[i] + 1; }
+      asked.add(labels[2]);
+      return nxdomain(wire);
+    },
+  };
+  let read = 0;
+  function* lines() { for (let i = 0; i < 1000; i++) { read += 1; yield `u@d${i}.example`; } }
+  const it = discoverMany(lines(), { resolver, concurrency: 5, seed: 1 });
+  const first = await it.next();
+  assert.equal(first.value.input, 'u@d0.example');
+  await new Promise((r) => setTimeout(r, 200)); // the consumer is slow; the producer must wait
+  assert.ok(asked.size <= 6, `${asked.size} domains started while one result was consumed`);
+  assert.ok(read <= 7, `${read} lines read`);
+  await it.return();
+  assert.ok(read <= 7);
+});
+
+test('discoverMany: a bad line is an error result, never a rejection; unordered gives the same set', async () => {
+  const resolver = { query: async (wire) => nxdomain(wire) };
+  const lines = ['a@x.example', '@', 'b@', 'c@y.example', '# c', '', 'z.example'];
+  const ordered = [];
+  for await (const r of discoverMany(lines, { resolver, seed: 1, concurrency: 2 })) ordered.push(r);
+  assert.deepEqual(ordered.map((r) => [r.input, r.error?.code ?? 'plan']), [
+    ['a@x.example', 'plan'], ['@', 'EMPTY_LOCAL_PART'], ['b@', 'EMPTY_DOMAIN'], ['c@y.example', 'plan'], ['z.example', 'plan'],
+  ]);
+  const unordered = [];
+  for await (const r of discoverMany(lines, { resolver, seed: 1, concurrency: 3, ordered: false })) unordered.push(r);
+  const key = (r) => JSON.stringify(r);
+  assert.deepEqual(unordered.map(key).sort(), ordered.map(key).sort());
+});
+
+test('linesOf: lines split across chunks, long lines cut at 1,024 characters', async () => {
+  async function* chunks() { yield Buffer.from('ab'); yield Buffer.from('c\nd'); yield 'x'.repeat(3000); yield '\n\nlast'; }
+  const out = [];
+  for await (const l of linesOf(chunks())) out.push(l);
+  assert.deepEqual(out, ['abc', `d${'x'.repeat(1023)}`, '', 'last']);
+});
+
+test('SIGINT mid-run: every stdout line is complete JSON, exit 130, the summary says interrupted', async () => {
+  const server = await fakeDns({ delayMs: 30 });
+  try {
+    const input = file('many.txt', Array.from({ length: 2000 }, (_, i) => `u@d${i}.example`).join('\n'));
+    const summaryFile = path.join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [cli, 'plan', '--input', input, '--server', server.address, '--concurrency', '8', '--summary-json', summaryFile], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!sent && stdout.split('\n').length > 5) { sent = true; child.kill('SIGINT'); }
+    });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const code = await new Promise((r) => child.on('close', r));
+    assert.ok(sent);
+    assert.equal(code, 130, stderr);
+    assert.ok(stdout.endsWith('\n'));
+    const lines = parseLines(stdout);
+    assert.ok(lines.length < 2000);
+    lines.forEach((l, i) => assert.equal(l.input, `u@d${i}.example`));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    assert.equal(summary.interrupted, true);
+    assert.equal(summary.lines, lines.length);
+  } finally {
+    server.close();
+  }
+});
+
+/**
+ * Runs the CLI under `/usr/bin/time -f %M` with its standard output thrown away (100,000 plans
+ * would not fit in this process): resolves to { code, stderr, maxRssKb }.
+ */
+function measured(args) {
+  const out = path.join(dir, `rss-${Math.random().toString(36).slice(2)}.txt`);
+  return new Promise((resolve) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', out, process.execPath, cli, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stderr, maxRssKb: Number(readFileSync(out, 'utf8').trim().split('\n').pop()) }));
+  });
+}
+
+test('peak RSS stays flat in the number of input lines (10,000 vs 100,000, --zone offline)', { timeout: 600000 }, async () => {
+  const mix = ['alice@example.net', 'dave@custom.example', 'implicit.example', 'bad@@x'];
+  const rss = {};
+  for (const n of [10000, 100000]) {
+    const input = file(`${n}.txt`, Array.from({ length: n }, (_, i) => mix[i % mix.length]).join('\n'));
+    const r = await measured(['plan', '--input', input, ...ZONES, '--concurrency', '64', '--summary-json', path.join(dir, `${n}.json`)]);
+    assert.equal(r.code, 2, r.stderr); // a quarter are error lines
+    assert.equal(JSON.parse(readFileSync(path.join(dir, `${n}.json`), 'utf8')).lines, n);
+    rss[n] = r.maxRssKb;
+  }
+  // Ten times the lines may not cost more than 25 % more memory (GC noise), nor exceed 250 MB.
+  assert.ok(rss[100000] < rss[10000] * 1.25, `peak RSS ${rss[10000]} KB for 10,000 lines, ${rss[100000]} KB for 100,000`);
+  assert.ok(rss[100000] < 250 * 1024, `peak RSS ${rss[100000]} KB`);
+});
