@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, root, runCli } from './helpers.js';
@@ -111,7 +111,7 @@ test('plan --input: usage errors are one line and 2', async () => {
   }
 });
 
-test('progress on stderr only when it is a terminal (util-linux script gives a pseudo-terminal)', { skip: !existsSync('/usr/bin/script') && 'no /usr/bin/script' }, async () => {
+test('progress on stderr only when it is a terminal (util-linux script gives a pseudo-terminal)', async () => {
   const input = file('progress.txt', 'alice@example.net\n# c\nexample.net\nbad@@x\n');
   const command = [process.execPath, cli, 'plan', '--input', input, ...ZONES].map((a) => `'${a}'`).join(' ');
   const r = await new Promise((resolve) => {
