@@ -6,9 +6,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { discover } from './discover.js';
 import { bulkLine } from './host.js';
-import { overTcp, parseServer, systemNameserver } from './udp.js';
+import { fail, overTcp, parseServer, settleOnce, systemNameserver } from './udp.js';
 
-const fail = (code, message) => Object.assign(new Error(message), { code });
 
 /** The longest line kept from the input; the rest of a longer line is dropped (the core then refuses it as `ADDRESS_TOO_LONG`). */
 export const MAX_LINE = 1024;
@@ -239,25 +238,21 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
         let id;
         do id = nextId(); while (open.has(id));
         const socket = socketFor();
+        const answered = (msg) => {
+          const answer = new Uint8Array(msg);
+          answer[0] = wire[0]; // the core's own message ID back
+          answer[1] = wire[1];
+          resolve(answer);
+        };
         const entry = {
           socket,
-          end(error, msg) {
-            if (open.get(id) !== entry) return;
-            open.delete(id);
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', aborted);
-            if (error) { reject(error); return; }
-            const answer = new Uint8Array(msg);
-            answer[0] = wire[0]; // the core's own message ID back
-            answer[1] = wire[1];
-            resolve(answer);
-          },
+          end: settleOnce({
+            resolve: answered, reject, timeout, signal, close: () => open.delete(id),
+            timeoutMessage: `no answer from ${target.host}:${target.port}`,
+          }),
         };
-        const aborted = () => entry.end(fail('TIMEOUT', 'out of time for this discovery'));
         open.set(id, entry);
-        const timer = setTimeout(() => entry.end(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)), timeout);
-        if (signal?.aborted) { aborted(); return; }
-        signal?.addEventListener('abort', aborted, { once: true });
+        if (signal?.aborted) return; // settled as out of time; nothing is sent
         const out = Buffer.from(wire);
         out.writeUInt16BE(id, 0);
         socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });

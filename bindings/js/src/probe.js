@@ -6,10 +6,10 @@ import { verifyChain, errorCode } from '../wasm/mailsrv_wasm.js';
 import { tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, addressQueries, addressesIn, alpnAcceptable } from './host.js';
 import { Negotiator } from './negotiator.js';
 import { discover, totalTimeoutOf } from './discover.js';
+import { fail } from './udp.js';
 
 // Errors carry codes of the core's error table: its host range (TIMEOUT, NETWORK_ERROR,
 // TLS_FAILED, ALPN_MISMATCH, TOO_MUCH_DATA) or a code the core threw.
-const fail = (code, message) => Object.assign(new Error(message), { code });
 /**
  * The error's code: its own if the core's table has it; INTERNAL for an error without a code
  * (a trap in the WebAssembly, such as `RuntimeError: unreachable`, or a bug in this host); else

@@ -26,7 +26,8 @@ export function parseServer(text) {
   return { host: m[1], port };
 }
 
-const fail = (code, message) => Object.assign(new Error(message), { code });
+/** An `Error` with a `code` (the core's host codes `TIMEOUT` and `NETWORK_ERROR`, or a usage code). */
+export const fail = (code, message) => Object.assign(new Error(message), { code });
 
 /**
  * Calls `onAbort` once when `signal` aborts (at once if it already has); returns the function
@@ -43,6 +44,27 @@ function onAbort(signal, onAbort) {
 }
 
 /**
+ * Settles one query's promise once: the first of `end(null, answer)`, `end(error)`, `timeout` ms
+ * passing (`TIMEOUT`, `timeoutMessage`) or `signal` aborting (the discovery's deadline) wins; the
+ * timer and the listener are dropped and `close` runs. Returns `end`.
+ */
+export function settleOnce({ resolve, reject, timeout, timeoutMessage, signal, close }) {
+  let open = true;
+  const end = (error, answer) => {
+    if (!open) return;
+    open = false;
+    clearTimeout(timer);
+    stop();
+    close();
+    if (error) reject(error);
+    else resolve(answer);
+  };
+  const timer = setTimeout(() => end(fail('TIMEOUT', timeoutMessage)), timeout);
+  const stop = onAbort(signal, () => end(fail('TIMEOUT', 'out of time for this discovery')));
+  return end;
+}
+
+/**
  * One query over TCP: the 2-byte length, then the message. `timeout` bounds the whole exchange
  * (connect and every read), not each read, so a server dripping bytes cannot hold it longer;
  * at most one DNS message (the length prefix allows 65,535 bytes) is kept.
@@ -53,18 +75,7 @@ export function overTcp(server, wire, timeout, signal) {
     const chunks = [];
     let received = 0;
     let need = 0; // 2 + the length prefix, once two bytes are in
-    let open = true;
-    const end = (error, answer) => {
-      if (!open) return;
-      open = false;
-      clearTimeout(timer);
-      stop();
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(answer);
-    };
-    const timer = setTimeout(() => end(fail('TIMEOUT', 'no TCP answer in time')), timeout);
-    const stop = onAbort(signal, () => end(fail('TIMEOUT', 'out of time for this discovery')));
+    const end = settleOnce({ resolve, reject, timeout, timeoutMessage: 'no TCP answer in time', signal, close: () => socket.destroy() });
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(wire.length);
@@ -97,18 +108,10 @@ export function udpResolver({ server, timeout = 3000 } = {}) {
     query(wire, _question, { signal } = {}) {
       return new Promise((resolve, reject) => {
         const socket = dgram.createSocket(net.isIPv6(target.host) ? 'udp6' : 'udp4');
-        let open = true;
-        const end = (error, answer) => {
-          if (!open) return;
-          open = false;
-          clearTimeout(timer);
-          stop();
-          socket.close();
-          if (error) reject(error);
-          else resolve(answer);
-        };
-        const timer = setTimeout(() => end(fail('TIMEOUT', `no answer from ${target.host}:${target.port}`)), timeout);
-        const stop = onAbort(signal, () => end(fail('TIMEOUT', 'out of time for this discovery')));
+        const end = settleOnce({
+          resolve, reject, timeout, signal, close: () => socket.close(),
+          timeoutMessage: `no answer from ${target.host}:${target.port}`,
+        });
         socket.on('error', (e) => end(fail('NETWORK_ERROR', e.message)));
         socket.on('message', (msg) => {
           if (msg.length < 12 || msg[0] !== wire[0] || msg[1] !== wire[1]) return; // not ours
