@@ -3,14 +3,10 @@
 // (relaying to a real DNS server on loopback), and the plan must equal the Rust plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { expected, readText, root, startZoneServer } from './helpers.js';
+import { chromium, dumpDom, expected, readText, root, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
 
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 let dns;
 let web;
 before(async () => {
@@ -26,33 +22,11 @@ after(async () => {
   await dns?.stop();
 });
 
-function dumpDom(url) {
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-chromium-'));
-  const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, '--virtual-time-budget=20000', '--dump-dom', url,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(chromium, args);
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      rmSync(profile, { recursive: true, force: true });
-      resolve({ out, err });
-    });
-  });
-}
 
 /** Loads `page` in headless Chromium; the page writes `<kind> <json>` (or `ERROR ...`) into #out. */
 async function pageResult(page, kind) {
   assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (.ci/run does)');
-  const { out, err } = await dumpDom(`${web.url}/page/${page}`);
+  const { out, err } = await dumpDom(`${web.url}/page/${page}`, { budgetMs: 20000, killAfterMs: 60000 });
   const m = /<pre id="out">([A-Z]+) ([^<]*)<\/pre>/.exec(out);
   assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
   assert.equal(m[1], kind, m[2]);

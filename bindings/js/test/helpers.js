@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -177,4 +178,34 @@ export async function startHostileDnsServer(mode) {
       tcp.close(r);
     }),
   };
+}
+
+/** Debian's chromium (never a downloaded browser), or undefined when it is not installed. */
+export const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+
+/**
+ * Runs headless Chromium once on `url` with a fresh profile and `budgetMs` of virtual time;
+ * returns the DOM it dumps and its stderr. It is killed after `killAfterMs`.
+ */
+export function dumpDom(url, { budgetMs, killAfterMs }) {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-chromium-'));
+  const args = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${profile}`, `--virtual-time-budget=${budgetMs}`, '--dump-dom', url,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(chromium, args);
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      rmSync(profile, { recursive: true, force: true });
+      resolve({ out, err });
+    });
+  });
 }

@@ -7,16 +7,16 @@
 // The bundlers are this directory's own dev dependencies (`npm ci` here; `make js-bundlers`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, dumpDom } from '../helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkgDir = path.resolve(here, '../..');
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
 let work;
@@ -123,30 +123,6 @@ function filesUnder(dir) {
   return readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f));
 }
 
-/** Runs headless Chromium once on `url`; returns the DOM it dumps. */
-function dumpDom(url) {
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-chromium-'));
-  const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, '--virtual-time-budget=30000', '--dump-dom', url,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(chromium, args);
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120000);
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      rmSync(profile, { recursive: true, force: true });
-      resolve({ out, err });
-    });
-  });
-}
-
 const built = {};
 
 for (const [name, bundle] of Object.entries(bundlers)) {
@@ -195,7 +171,7 @@ test('headless Chromium runs every bundled page (and the Vite dev servers): it p
     `const keys = ${JSON.stringify(Object.fromEntries(pages.map((p) => [p.url, p.key])))};\nconst results = {};\n` +
     "addEventListener('message', (e) => { results[keys[e.data.page]] = e.data.text; document.getElementById('out').textContent = 'RESULTS ' + JSON.stringify(results); });\n</script>\n";
   const origin = await serve(undefined, () => runner);
-  const { out, err } = await dumpDom(`${origin}/`);
+  const { out, err } = await dumpDom(`${origin}/`, { budgetMs: 30000, killAfterMs: 120000 });
   const m = /<pre id="out">RESULTS ([^<]*)<\/pre>/.exec(out);
   assert.ok(m, `no page reported:\n${out.slice(0, 2000)}\n${err.slice(-2000)}`);
   const results = JSON.parse(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
