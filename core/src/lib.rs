@@ -38,6 +38,7 @@
 //! | `error`, `service`, `diagnostic`, `limits` | the error table, the service vocabulary, diagnostics and shared caps |
 //! | `identity` | the email address, the user's domain, reference identities |
 //! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
+//! | `dnssec` | DNSSEC validation: canonical names, signatures, denial proofs, the chain of trust |
 //! | `autoconfig` | provider autoconfig and ISPDB documents, read safely for one address (feature `autoconfig`) |
 //! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
 //! | `negotiate` | the IMAP/POP3/SMTP negotiator up to TLS and the login |
@@ -51,6 +52,7 @@
 pub mod autoconfig;
 mod diagnostic;
 mod dns;
+pub mod dnssec;
 mod error;
 mod host;
 mod identity;

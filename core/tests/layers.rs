@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "service", "diagnostic", "limits"],
     &["identity"],
     &["dns"],
+    &["dnssec"],
     &["autoconfig"],
     &["plan"],
     &["negotiate"],
