@@ -87,7 +87,7 @@ deps-check:
 	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --prefix none | sed 's/ .*//' \
 	  | sort -u | grep -xE '$(FORBIDDEN)' || true); \
 	if [ -n "$$bad" ]; then echo "core (default features) depends on: $$bad"; exit 1; fi
-	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify,public-suffix-list --prefix none \
+	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify,public-suffix-list,dnssec --prefix none \
 	  | sed 's/ .*//' | sort -u | grep -xE '$(FORBIDDEN)' | grep -vxE 'getrandom|libc' || true); \
 	if [ -n "$$bad" ]; then echo "core (verify) depends on: $$bad"; exit 1; fi
 	@ver=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify --prefix none | grep '^getrandom ' \
