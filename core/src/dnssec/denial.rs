@@ -28,9 +28,10 @@ pub mod ede {
 /// at most 3 (NSEC3 name error: closest encloser, next closer, wildcard).
 pub const MAX_DENIAL_RECORDS: usize = 16;
 
-/// The most NSEC3 hashes one proof computes (CVE-2023-50868): one per ancestor of the name
-/// from the name up to the closest encloser, plus the wildcard, per parameter set. More is
-/// refused (EDE 6). With at most [`MAX_SECURE_NSEC3_ITERATIONS`] iterations each, a proof costs
+/// The most NSEC3 hashes one proof computes (CVE-2023-50868): one per name from the name asked
+/// about up to its closest encloser, plus the wildcard, and again for each further parameter
+/// set (salt, iterations) among the records. More is refused (EDE 6): a name more than 30
+/// labels below its zone gets no NSEC3 name error proof. With at most [`MAX_SECURE_NSEC3_ITERATIONS`] iterations each, a proof costs
 /// at most 32 × 101 SHA-1 digests.
 pub const MAX_NSEC3_HASHES: usize = 32;
 
@@ -174,7 +175,7 @@ pub fn prove_nodata(
 }
 
 /// Proves that a positive answer owned by `qname`, signed with RRSIG Labels `rrsig_labels`
-/// fewer than `qname`'s labels, was rightly expanded from the wildcard `*.<the rightmost
+/// fewer than [`Name::rrsig_labels`] of `qname` (else there is no expansion: an error), was rightly expanded from the wildcard `*.<the rightmost
 /// rrsig_labels labels of qname>`: the next closer name does not exist (RFC 4035 §5.3.4,
 /// RFC 5155 §8.8). An Opt-Out span covering it gives an insecure proof.
 pub fn prove_wildcard_answer(
@@ -184,12 +185,12 @@ pub fn prove_wildcard_answer(
     evidence: Evidence<'_>,
 ) -> Result<Proof, DenialError> {
     let labels = usize::from(rrsig_labels);
-    if labels >= qname.label_count() {
+    if labels >= qname.rrsig_labels() {
         return Err(DenialError::new(
             ede::DNSSEC_BOGUS,
             format!(
-                "RRSIG labels {labels} not fewer than the {} labels of {qname}: no wildcard expansion to prove",
-                qname.label_count()
+                "RRSIG labels {labels} not fewer than the {} labels of {qname} (a leading * not counted): no wildcard expansion to prove",
+                qname.rrsig_labels()
             ),
         ));
     }
@@ -307,9 +308,11 @@ struct NsecProver<'a> {
 impl<'a> NsecProver<'a> {
     fn new(zone: &Name, records: &'a [NsecRecord]) -> Self {
         // A record of another zone, or pointing out of this one, proves nothing here.
+        // The last record wraps to the apex; one wrapping elsewhere is malformed.
         let records = records
             .iter()
             .filter(|r| r.owner.is_at_or_below(zone) && r.next.is_at_or_below(zone))
+            .filter(|r| !r.is_last() || r.next == *zone)
             .collect();
         Self { records }
     }
@@ -1536,7 +1539,7 @@ mod tests {
         let (code, _) = err_code(prove_nxdomain(
             &n("example"),
             &n("x.example"),
-            with3(&[other.clone()]),
+            with3(std::slice::from_ref(&other)),
         ));
         assert_eq!(code, ede::NSEC_MISSING);
         let (code, reason) = err_code(prove_nxdomain(
@@ -1760,6 +1763,15 @@ mod tests {
         assert!(
             prove_wildcard_answer(&n("example"), &n("x.w.example"), 2, with(&records)).is_err()
         );
+        // The literal wildcard owner (RRSIG labels 2 for *.w.example) is no expansion.
+        let records = pick_nsec(&["*.w.example"]);
+        let (_, reason) = err_code(prove_wildcard_answer(
+            &n("example"),
+            &n("*.w.example"),
+            2,
+            with(&records),
+        ));
+        assert!(reason.contains("no wildcard expansion"), "{reason}");
         // A wildcard above the zone.
         assert!(
             prove_wildcard_answer(&n("w.example"), &n("a.z.w.example"), 1, with(&records)).is_err()
@@ -1809,6 +1821,12 @@ mod tests {
         // A record whose next name leaves the zone is not used either.
         let records = [
             nsec("b.example", "zzz.other", &[NS]),
+            nsec("example", "a.example", &[SOA]),
+        ];
+        assert!(prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).is_err());
+        // A record wrapping to a name other than the apex is malformed.
+        let records = [
+            nsec("b.example", "a.example", &[NS]),
             nsec("example", "a.example", &[SOA]),
         ];
         assert!(prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).is_err());
