@@ -1,22 +1,28 @@
-//! The validator's view of denial-of-existence proofs: an adapter over `denial` (NSEC and NSEC3,
-//! written separately), so that the engine depends on one small interface. The records given
-//! here have had their signatures checked by the engine already.
+//! The validator's view of the denial-of-existence proofs: a small adapter over
+//! [`super::denial`], so that the engine depends on one interface (what a DS denial means for
+//! the chain of trust, and statuses with their RFC 8914 codes). The records given here have had
+//! their signatures checked by the engine already.
 
+use super::denial::{self, DenialError, DenialStatus, Evidence, Proof};
 use super::name::Name;
+use super::nsec::NsecRecord;
+use super::nsec3::Nsec3Record;
 
 /// NSEC and NSEC3 records of one response, signatures already verified.
 #[derive(Clone, Debug, Default)]
 pub struct DenialRecords {
-    /// NSEC records: owner and data.
-    pub nsec: Vec<(Name, Vec<u8>)>,
-    /// NSEC3 records: owner and data.
-    pub nsec3: Vec<(Name, Vec<u8>)>,
+    /// NSEC records.
+    pub nsec: Vec<NsecRecord>,
+    /// NSEC3 records.
+    pub nsec3: Vec<Nsec3Record>,
 }
 
 impl DenialRecords {
-    /// Whether there is no record.
-    pub fn is_empty(&self) -> bool {
-        self.nsec.is_empty() && self.nsec3.is_empty()
+    fn evidence(&self) -> Evidence<'_> {
+        Evidence {
+            nsec: &self.nsec,
+            nsec3: &self.nsec3,
+        }
     }
 }
 
@@ -26,8 +32,19 @@ pub enum Proven {
     /// Proven securely.
     Secure,
     /// Proven only as far as an opt-out span or NSEC3 parameters allow: insecure (RFC 5155
-    /// §9.2, RFC 9276 §3.2).
-    Insecure(String),
+    /// §9.2, RFC 9276 §3.2), with an RFC 8914 code when there is one.
+    Insecure(Option<u16>, String),
+}
+
+/// A failed proof: RFC 8914 code and reason.
+pub type Failed = (u16, String);
+
+fn proven(r: Result<Proof, DenialError>) -> Result<Proven, Failed> {
+    match r {
+        Ok(p) if p.status == DenialStatus::Secure => Ok(Proven::Secure),
+        Ok(p) => Ok(Proven::Insecure(p.ede, p.reason)),
+        Err(e) => Err((e.code, e.reason)),
+    }
 }
 
 /// What the DS denial for a name shows.
@@ -39,42 +56,52 @@ pub enum NoDs {
     NotACut,
     /// The name does not exist.
     NoName,
-    /// Covered by an opt-out span (insecure).
-    OptOut,
+    /// Only insecurely proven (opt-out, NSEC3 parameters): treated as unsigned.
+    Insecure(Option<u16>, String),
 }
 
-/// Proves that `qname` does not exist in `zone` (name and wildcard, RFC 4035 §5.4,
-/// RFC 5155 §8.4).
-pub fn nxdomain(qname: &Name, zone: &Name, records: &DenialRecords) -> Result<Proven, String> {
-    let _ = (qname, zone, records);
-    Err("denial proofs are not available yet".into())
+/// Proves that `qname` does not exist in `zone` (name and wildcard).
+pub fn nxdomain(qname: &Name, zone: &Name, records: &DenialRecords) -> Result<Proven, Failed> {
+    proven(denial::prove_nxdomain(zone, qname, records.evidence()))
 }
 
-/// Proves that `qname` has no `qtype` records (RFC 4035 §5.4, RFC 5155 §8.5–8.7).
+/// Proves that `qname` has no `qtype` records.
 pub fn nodata(
     qname: &Name,
     qtype: u16,
     zone: &Name,
     records: &DenialRecords,
-) -> Result<Proven, String> {
-    let _ = (qname, qtype, zone, records);
-    Err("denial proofs are not available yet".into())
+) -> Result<Proven, Failed> {
+    proven(denial::prove_nodata(zone, qname, qtype, records.evidence()))
 }
 
-/// Proves that a wildcard expansion to `qname` from `*.<closest_encloser>` was right: no
-/// closer name exists (RFC 4035 §5.3.4, RFC 5155 §8.8).
+/// Proves a wildcard expansion to `qname` signed with RRSIG labels `labels`.
 pub fn wildcard(
     qname: &Name,
-    closest_encloser: &Name,
+    labels: u8,
     zone: &Name,
     records: &DenialRecords,
-) -> Result<Proven, String> {
-    let _ = (qname, closest_encloser, zone, records);
-    Err("denial proofs are not available yet".into())
+) -> Result<Proven, Failed> {
+    proven(denial::prove_wildcard_answer(
+        zone,
+        qname,
+        labels,
+        records.evidence(),
+    ))
 }
 
-/// What the denial records say about a DS at `name` (RFC 4035 §5.2, RFC 5155 §8.6, §8.9).
-pub fn no_ds(name: &Name, zone: &Name, records: &DenialRecords) -> Result<NoDs, String> {
-    let _ = (name, zone, records);
-    Err("denial proofs are not available yet".into())
+/// What the denial records of a DS answer say about `name` (a name below `zone`): an unsigned
+/// delegation, no cut, or no name at all.
+pub fn no_ds(name: &Name, zone: &Name, records: &DenialRecords) -> Result<NoDs, Failed> {
+    let ev = records.evidence();
+    match denial::prove_nodata(zone, name, super::rr::rtype::DS, ev) {
+        Ok(p) if p.status == DenialStatus::Insecure => Ok(NoDs::Insecure(p.ede, p.reason)),
+        Ok(p) if p.delegation => Ok(NoDs::InsecureDelegation),
+        Ok(_) => Ok(NoDs::NotACut),
+        Err(e) => match denial::prove_nxdomain(zone, name, ev) {
+            Ok(p) if p.status == DenialStatus::Secure => Ok(NoDs::NoName),
+            Ok(p) => Ok(NoDs::Insecure(p.ede, p.reason)),
+            Err(_) => Err((e.code, e.reason)),
+        },
+    }
 }

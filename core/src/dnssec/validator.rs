@@ -35,6 +35,8 @@ use std::rc::Rc;
 use super::anchor::{Anchor, TrustAnchors};
 use super::key::{Dnskey, Ds};
 use super::name::Name;
+use super::nsec::NsecRecord;
+use super::nsec3::Nsec3Record;
 use super::proof::{self, DenialRecords, NoDs, Proven};
 use super::rr::{self, Message, NOERROR, NXDOMAIN, RrSet, rtype};
 use super::signature::{self, Rrsig, SigError};
@@ -193,6 +195,20 @@ pub fn query_wire(name: &Name, qtype: u16, message_id: u16) -> Vec<u8> {
     // OPT: root owner, type 41, payload 1232, extended RCODE 0, version 0, DO, no options.
     w.extend_from_slice(&[0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0]);
     w
+}
+
+fn push_nsec(recs: &mut DenialRecords, owner: &Name, rdata: &[u8]) -> R<()> {
+    let r =
+        NsecRecord::from_rdata(owner.clone(), rdata).map_err(|e| Stop::Bogus(e.code, e.reason))?;
+    recs.nsec.push(r);
+    Ok(())
+}
+
+fn push_nsec3(recs: &mut DenialRecords, owner: &Name, rdata: &[u8]) -> R<()> {
+    let r =
+        Nsec3Record::from_rdata(owner.clone(), rdata).map_err(|e| Stop::Bogus(e.code, e.reason))?;
+    recs.nsec3.push(r);
+    Ok(())
 }
 
 fn find<'a>(sets: &'a [RrSet], owner: &Name, t: u16) -> Option<&'a RrSet> {
@@ -627,15 +643,16 @@ impl Validator {
             );
         }
         match proof::no_ds(zone, &parent, &recs) {
-            Ok(NoDs::InsecureDelegation) | Ok(NoDs::OptOut) => Err(Stop::Insecure(
+            Ok(NoDs::InsecureDelegation) => Err(Stop::Insecure(
                 None,
                 format!("{zone} is an unsigned delegation (no DS, proven)"),
             )),
+            Ok(NoDs::Insecure(code, why)) => Err(Stop::Insecure(code, why)),
             Ok(NoDs::NotACut) | Ok(NoDs::NoName) => bogus(
                 ede::DNSSEC_BOGUS,
                 format!("{zone} signs records but is not a zone cut"),
             ),
-            Err(e) => bogus(ede::NSEC_MISSING, format!("DS denial for {zone}: {e}")),
+            Err((code, e)) => bogus(code, format!("DS denial for {zone}: {e}")),
         }
     }
 
@@ -732,12 +749,12 @@ impl Validator {
             }
             self.verify_set(s, &zone, &keys)?;
             let list = if s.rtype == rtype::NSEC {
-                &mut recs.nsec
+                push_nsec
             } else {
-                &mut recs.nsec3
+                push_nsec3
             };
             for r in &s.rdatas {
-                list.push((s.owner.clone(), r.clone()));
+                list(&mut recs, &s.owner, r)?;
             }
         }
         Ok(Some((zone, recs)))
@@ -781,16 +798,17 @@ impl Validator {
             }
             match self.denial(&m, &a, 0)? {
                 Some((signer, recs)) if signer != a => match proof::no_ds(&a, &signer, &recs) {
-                    Ok(NoDs::InsecureDelegation) | Ok(NoDs::OptOut) => {
+                    Ok(NoDs::InsecureDelegation) => {
                         return Err(Stop::Insecure(
                             None,
                             format!("{a} is an unsigned delegation (no DS, proven)"),
                         ));
                     }
+                    Ok(NoDs::Insecure(code, why)) => return Err(Stop::Insecure(code, why)),
                     Ok(NoDs::NotACut) => {}
                     Ok(NoDs::NoName) => return Ok(()),
-                    Err(e) => {
-                        return bogus(ede::NSEC_MISSING, format!("DS denial for {a}: {e}"));
+                    Err((code, e)) => {
+                        return bogus(code, format!("DS denial for {a}: {e}"));
                     }
                 },
                 Some(_) => {
@@ -831,7 +849,6 @@ impl Validator {
         let labels = self.verify_set(set, &zone, &keys)?;
         if usize::from(labels) < set.owner.rrsig_labels() {
             // Wildcard expansion: the next closer name must be proven absent.
-            let encloser = set.owner.suffix(usize::from(labels));
             let recs = match self.denial(m, &set.owner, 0)? {
                 Some((z, recs)) if z == zone => recs,
                 _ => {
@@ -841,10 +858,10 @@ impl Validator {
                     );
                 }
             };
-            match proof::wildcard(&set.owner, &encloser, &zone, &recs) {
+            match proof::wildcard(&set.owner, labels, &zone, &recs) {
                 Ok(Proven::Secure) => {}
-                Ok(Proven::Insecure(why)) => return Err(Stop::Insecure(None, why)),
-                Err(e) => return bogus(ede::NSEC_MISSING, format!("wildcard proof: {e}")),
+                Ok(Proven::Insecure(code, why)) => return Err(Stop::Insecure(code, why)),
+                Err((code, e)) => return bogus(code, format!("wildcard proof: {e}")),
             }
         }
         Ok(())
@@ -866,8 +883,8 @@ impl Validator {
         };
         match proven {
             Ok(Proven::Secure) => Ok(()),
-            Ok(Proven::Insecure(why)) => Err(Stop::Insecure(None, why)),
-            Err(e) => bogus(ede::NSEC_MISSING, format!("denial of {name}: {e}")),
+            Ok(Proven::Insecure(code, why)) => Err(Stop::Insecure(code, why)),
+            Err((code, e)) => bogus(code, format!("denial of {name}: {e}")),
         }
     }
 
