@@ -10,7 +10,11 @@
 //!   of the parser with the same host, port and security — or be named, by its position, in a
 //!   diagnostic saying why it was dropped. Every `<domain>` must be claimed or named in a
 //!   diagnostic.
-//! - `dnssec-rpl/`, `dane/`: not replayed yet (later issues); said so, not counted as a pass.
+//! - `dnssec-rpl/`: NLnet Labs' and CZ.NIC's validator scenarios (`deckard/`, `domain/`), each
+//!   QUERY/CHECK_ANSWER pair replayed through the core's DNSSEC validator (see
+//!   `conformance/rpl.rs` for the harness and its simplifications). A summary line per folder;
+//!   every disagreement is listed, and one not in `rpl::KNOWN_DIFFERENCES` fails the run.
+//! - `dane/`: not replayed yet (a later issue); said so, not counted as a pass.
 //!
 //! A missing corpus (or no `CORPUS_DIR`) is reported as skipped. Exit status 0 when every
 //! replayed corpus passed, 1 otherwise, 2 on a usage error.
@@ -21,6 +25,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use mailsrv::autoconfig::{AutoconfigIssue, Direction};
+
+#[path = "conformance/rpl.rs"]
+mod rpl;
 use mailsrv::{Autoconfig, EmailAddress, Security};
 
 fn main() -> ExitCode {
@@ -37,7 +44,11 @@ fn main() -> ExitCode {
         Some(dir) => failed |= !replay_ispdb(&dir, &mut out),
         None => say(&mut out, "corpus ispdb absent: skipped".into()),
     }
-    for (name, issue) in [("dnssec-rpl", "DNSSEC"), ("dane", "DANE")] {
+    match present("dnssec-rpl") {
+        Some(dir) => failed |= !replay_rpl(&dir, &mut out),
+        None => say(&mut out, "corpus dnssec-rpl absent: skipped".into()),
+    }
+    for (name, issue) in [("dane", "DANE")] {
         match present(name) {
             Some(dir) => say(
                 &mut out,
@@ -56,6 +67,110 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Replays every `.rpl` file of `dir`'s subfolders; false when a disagreement is not a known
+/// difference.
+fn replay_rpl(dir: &Path, out: &mut impl Write) -> bool {
+    let mut ok = true;
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    subdirs.sort();
+    for sub in subdirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&sub)
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "rpl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        let label = format!(
+            "dnssec-rpl/{}",
+            sub.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        );
+        let (mut checks, mut agree, mut known) = (0, 0, 0);
+        let mut na: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut lines = Vec::new();
+        let mut unknown = 0;
+        for f in &files {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let text = match std::fs::read_to_string(f) {
+                Ok(t) => t,
+                Err(e) => {
+                    lines.push(format!("  {name}: unreadable: {e}"));
+                    unknown += 1;
+                    continue;
+                }
+            };
+            let sc = match rpl::parse(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    lines.push(format!("  {name}: does not parse: {e}"));
+                    unknown += 1;
+                    continue;
+                }
+            };
+            let legacy = sc.legacy_only();
+            for (i, c) in sc.checks.iter().enumerate() {
+                checks += 1;
+                match rpl::run(&sc, c, legacy) {
+                    rpl::Outcome::Agree => agree += 1,
+                    rpl::Outcome::NotApplicable(why) => *na.entry(why).or_default() += 1,
+                    rpl::Outcome::Disagree(want, got, detail) => {
+                        let listed = rpl::KNOWN_DIFFERENCES
+                            .iter()
+                            .find(|(f, n, _)| *f == name && *n == i + 1);
+                        match listed {
+                            Some((_, _, why)) => {
+                                known += 1;
+                                lines.push(format!(
+                                    "  known: {name} #{} (step {}): expected {want:?}, got {got:?} — {why}",
+                                    i + 1,
+                                    c.step
+                                ));
+                            }
+                            None => {
+                                unknown += 1;
+                                lines.push(format!(
+                                    "  DISAGREE: {name} #{} (step {}): expected {want:?}, got {got:?}: {detail}",
+                                    i + 1,
+                                    c.step
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let na_total: usize = na.values().sum();
+        let reasons: Vec<String> = na.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        say(
+            out,
+            format!(
+                "{label}: {} files, {checks} checks: {agree} agree, {na_total} not applicable ({}), \
+                 {} disagree ({known} known differences)",
+                files.len(),
+                reasons.join(", "),
+                known + unknown
+            ),
+        );
+        for l in lines {
+            say(out, l);
+        }
+        ok &= unknown == 0;
+    }
+    ok
 }
 
 fn say(out: &mut impl Write, line: String) {
