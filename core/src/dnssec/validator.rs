@@ -596,6 +596,8 @@ impl Validator {
                 format!("chain of trust to {zone} longer than {MAX_CHAIN_LENGTH} zones"),
             );
         }
+        // An anchor that is unusable (unsupported algorithm) or bogus decides everything below.
+        self.keys(&anchor, depth + 1)?;
         let Some(m) = self.resp(zone, rtype::DS)? else {
             return bogus(ede::DNSSEC_BOGUS, format!("no DS answer for {zone}"));
         };
@@ -876,6 +878,14 @@ impl Validator {
                 format!("no NSEC/NSEC3 proof for the negative answer at {name}"),
             );
         };
+        // The SOA of a negative answer must verify too (RFC 4035 §3.1.3: it comes signed).
+        let soa = rr::rrsets(&m.authority)
+            .into_iter()
+            .find(|s| s.rtype == rtype::SOA && s.owner == zone);
+        if let Some(soa) = soa {
+            let keys = self.keys(&zone, 0)?;
+            self.verify_set(&soa, &zone, &keys)?;
+        }
         let proven = if m.rcode == NXDOMAIN {
             proof::nxdomain(name, &zone, &recs)
         } else {
