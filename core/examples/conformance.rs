@@ -122,6 +122,9 @@ fn replay_rpl(dir: &Path, out: &mut impl Write) -> bool {
                 }
             };
             let legacy = sc.legacy_only();
+            if std::env::var_os("RPL_VERBOSE").is_some() {
+                eprintln!("  {name}");
+            }
             for (i, c) in sc.checks.iter().enumerate() {
                 checks += 1;
                 match rpl::run(&sc, c, legacy) {

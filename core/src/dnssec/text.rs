@@ -177,6 +177,33 @@ pub fn parse_time(tok: &str) -> Result<u64, String> {
     u64::try_from(days * 86_400 + h * 3600 + mi * 60 + s).map_err(|_| format!("time `{tok}`"))
 }
 
+/// An algorithm number or mnemonic (RFC 4034 Appendix A.1, IANA registry).
+fn algorithm(tok: Option<&String>) -> Result<u8, String> {
+    let tok = tok.ok_or("missing algorithm")?;
+    const NAMES: &[(&str, u8)] = &[
+        ("RSAMD5", 1),
+        ("DH", 2),
+        ("DSA", 3),
+        ("RSASHA1", 5),
+        ("DSA-NSEC3-SHA1", 6),
+        ("RSASHA1-NSEC3-SHA1", 7),
+        ("RSASHA256", 8),
+        ("RSASHA512", 10),
+        ("ECC-GOST", 12),
+        ("ECDSAP256SHA256", 13),
+        ("ECDSAP384SHA384", 14),
+        ("ED25519", 15),
+        ("ED448", 16),
+        ("PRIVATEDNS", 253),
+        ("PRIVATEOID", 254),
+    ];
+    NAMES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(tok))
+        .map(|(_, v)| *v)
+        .map_or_else(|| num(Some(tok), "algorithm"), Ok)
+}
+
 fn base64(parts: &[String]) -> Result<Vec<u8>, String> {
     use base64ct::{Base64, Encoding};
     let joined: String = parts.concat();
@@ -318,20 +345,20 @@ pub fn rdata(t: u16, f: &[String], origin: Option<&Name>) -> Result<Vec<u8>, Str
         }
         43 | 59 => {
             out.extend_from_slice(&num::<u16>(f.first(), "key tag")?.to_be_bytes());
-            out.push(num(f.get(1), "algorithm")?);
+            out.push(algorithm(f.get(1))?);
             out.push(num(f.get(2), "digest type")?);
             out.extend(hex(&f[3..].concat())?);
         }
         48 | 60 | 25 => {
             out.extend_from_slice(&num::<u16>(f.first(), "flags")?.to_be_bytes());
             out.push(num(f.get(1), "protocol")?);
-            out.push(num(f.get(2), "algorithm")?);
+            out.push(algorithm(f.get(2))?);
             out.extend(base64(&f[3.min(f.len())..])?);
         }
         46 | 24 => {
             let covered = type_from_str(g(0)?).ok_or("unknown covered type")?;
             out.extend_from_slice(&covered.to_be_bytes());
-            out.push(num(f.get(1), "algorithm")?);
+            out.push(algorithm(f.get(1))?);
             out.push(num(f.get(2), "labels")?);
             out.extend_from_slice(&num::<u32>(f.get(3), "original TTL")?.to_be_bytes());
             for i in [4, 5] {
