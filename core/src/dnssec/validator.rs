@@ -43,7 +43,7 @@ use super::signature::{self, Rrsig, SigError};
 
 /// Most signature verifications tried for one RRset (KeyTrap, CVE-2023-50387: colliding key
 /// tags times many RRSIGs).
-pub const MAX_VERIFICATIONS_PER_RRSET: usize = 8;
+pub const MAX_VERIFICATIONS_PER_RRSET: usize = 4;
 /// Most signature verifications in one validator (all its lookups together).
 pub const MAX_VERIFICATIONS: usize = 256;
 /// After this many failed verifications the validator stops verifying: every RRset still to
@@ -65,6 +65,46 @@ pub const MAX_CNAME_CHAIN: usize = 8;
 pub const MAX_QUESTIONS: usize = 256;
 /// Most lookups one validator takes.
 pub const MAX_LOOKUPS: usize = 64;
+
+/// The limits one validator works within (defaults: the constants above). A host may lower
+/// them; raising them gives up part of the protection they are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// [`MAX_VERIFICATIONS_PER_RRSET`].
+    pub verifications_per_rrset: usize,
+    /// [`MAX_VERIFICATIONS`].
+    pub verifications: usize,
+    /// [`MAX_FAILED_VERIFICATIONS`].
+    pub failed_verifications: usize,
+    /// [`MAX_DS_RECORDS`].
+    pub ds_records: usize,
+    /// [`MAX_DNSKEY_RECORDS`].
+    pub dnskey_records: usize,
+    /// [`MAX_RRSIGS_PER_RRSET`].
+    pub rrsigs_per_rrset: usize,
+    /// [`MAX_CHAIN_LENGTH`].
+    pub chain_length: usize,
+    /// [`MAX_CNAME_CHAIN`].
+    pub cname_chain: usize,
+    /// [`MAX_QUESTIONS`].
+    pub questions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            verifications_per_rrset: MAX_VERIFICATIONS_PER_RRSET,
+            verifications: MAX_VERIFICATIONS,
+            failed_verifications: MAX_FAILED_VERIFICATIONS,
+            ds_records: MAX_DS_RECORDS,
+            dnskey_records: MAX_DNSKEY_RECORDS,
+            rrsigs_per_rrset: MAX_RRSIGS_PER_RRSET,
+            chain_length: MAX_CHAIN_LENGTH,
+            cname_chain: MAX_CNAME_CHAIN,
+            questions: MAX_QUESTIONS,
+        }
+    }
+}
 
 /// RFC 8914 extended DNS error codes used here.
 pub mod ede {
@@ -170,6 +210,7 @@ struct Lookup {
 pub struct Validator {
     anchors: TrustAnchors,
     now: u64,
+    limits: Limits,
     lookups: Vec<Lookup>,
     /// Answers by question; `None` when the question failed.
     responses: HashMap<(Name, u16), Option<Rc<Message>>>,
@@ -225,9 +266,15 @@ fn sigs_of(set: &RrSet) -> Vec<Rrsig> {
 impl Validator {
     /// A validator with these anchors, at `now` (seconds since 1970, UTC).
     pub fn new(anchors: TrustAnchors, now: u64) -> Self {
+        Self::with_limits(anchors, now, Limits::default())
+    }
+
+    /// A validator with other [`Limits`].
+    pub fn with_limits(anchors: TrustAnchors, now: u64, limits: Limits) -> Self {
         Self {
             anchors,
             now,
+            limits,
             lookups: Vec::new(),
             responses: HashMap::new(),
             pending: HashMap::new(),
@@ -276,7 +323,7 @@ impl Validator {
         if self.asked.contains(&key) || self.responses.contains_key(&key) {
             return;
         }
-        if self.asked.len() >= MAX_QUESTIONS {
+        if self.asked.len() >= self.limits.questions {
             // Over budget: the question counts as failed.
             self.responses.insert(key, None);
             return;
@@ -438,12 +485,13 @@ impl Validator {
         if set.sigs.is_empty() {
             return bogus(ede::RRSIGS_MISSING, format!("no RRSIG over {what}"));
         }
-        if set.sigs.len() > MAX_RRSIGS_PER_RRSET {
+        if set.sigs.len() > self.limits.rrsigs_per_rrset {
             return bogus(
                 ede::DNSSEC_BOGUS,
                 format!(
-                    "{} RRSIGs over {what} (at most {MAX_RRSIGS_PER_RRSET})",
-                    set.sigs.len()
+                    "{} RRSIGs over {what} (at most {lim})",
+                    set.sigs.len(),
+                    lim = self.limits.rrsigs_per_rrset
                 ),
             );
         }
@@ -459,17 +507,18 @@ impl Validator {
             }
             let data = signature::signed_data(set, &sig);
             for key in keys.iter().filter(|k| signature::key_fits(&sig, zone, k)) {
-                if self.failures >= MAX_FAILED_VERIFICATIONS {
+                if self.failures >= self.limits.failed_verifications {
                     return bogus(
                         ede::DNSSEC_BOGUS,
                         format!(
-                            "verification stopped after {MAX_FAILED_VERIFICATIONS} failures \
-                             (checking {what})"
+                            "verification stopped after {lim} failures \
+                             (checking {what})",
+                            lim = self.limits.failed_verifications
                         ),
                     );
                 }
-                if attempts >= MAX_VERIFICATIONS_PER_RRSET
-                    || self.verifications >= MAX_VERIFICATIONS
+                if attempts >= self.limits.verifications_per_rrset
+                    || self.verifications >= self.limits.verifications
                 {
                     return bogus(
                         ede::DNSSEC_BOGUS,
@@ -521,12 +570,13 @@ impl Validator {
         let Some(set) = find(&sets, zone, rtype::DNSKEY) else {
             return bogus(ede::DNSKEY_MISSING, format!("no DNSKEY RRset at {zone}"));
         };
-        if set.rdatas.len() > MAX_DNSKEY_RECORDS {
+        if set.rdatas.len() > self.limits.dnskey_records {
             return bogus(
                 ede::DNSSEC_BOGUS,
                 format!(
-                    "{} DNSKEYs at {zone} (at most {MAX_DNSKEY_RECORDS})",
-                    set.rdatas.len()
+                    "{} DNSKEYs at {zone} (at most {lim})",
+                    set.rdatas.len(),
+                    lim = self.limits.dnskey_records
                 ),
             );
         }
@@ -590,10 +640,13 @@ impl Validator {
                 format!("no trust anchor covers {zone}"),
             ));
         };
-        if depth > MAX_CHAIN_LENGTH {
+        if depth > self.limits.chain_length {
             return bogus(
                 ede::DNSSEC_BOGUS,
-                format!("chain of trust to {zone} longer than {MAX_CHAIN_LENGTH} zones"),
+                format!(
+                    "chain of trust to {zone} longer than {lim} zones",
+                    lim = self.limits.chain_length
+                ),
             );
         }
         // An anchor that is unusable (unsupported algorithm) or bogus decides everything below.
@@ -603,12 +656,13 @@ impl Validator {
         };
         let sets = rr::rrsets(&m.answer);
         if let Some(ds_set) = find(&sets, zone, rtype::DS).cloned() {
-            if ds_set.rdatas.len() > MAX_DS_RECORDS {
+            if ds_set.rdatas.len() > self.limits.ds_records {
                 return bogus(
                     ede::DNSSEC_BOGUS,
                     format!(
-                        "{} DS at {zone} (at most {MAX_DS_RECORDS})",
-                        ds_set.rdatas.len()
+                        "{} DS at {zone} (at most {lim})",
+                        ds_set.rdatas.len(),
+                        lim = self.limits.ds_records
                     ),
                 );
             }
@@ -775,10 +829,13 @@ impl Validator {
         self.keys(&anchor, 0)?;
         let mut zone = anchor.clone();
         let steps = target.label_count() - anchor.label_count();
-        if steps > MAX_CHAIN_LENGTH {
+        if steps > self.limits.chain_length {
             return bogus(
                 ede::DNSSEC_BOGUS,
-                format!("{target} lies more than {MAX_CHAIN_LENGTH} labels below its anchor"),
+                format!(
+                    "{target} lies more than {lim} labels below its anchor",
+                    lim = self.limits.chain_length
+                ),
             );
         }
         for depth in anchor.label_count() + 1..=target.label_count() {
@@ -923,7 +980,7 @@ impl Validator {
                 Err(s) => Err(s),
             }
         };
-        for _ in 0..=MAX_CNAME_CHAIN + 1 {
+        for _ in 0..=self.limits.cname_chain + 1 {
             let Some(m) = self.resp(&asked, qtype)? else {
                 return Err(Stop::Indeterminate(
                     ede::NO_REACHABLE_AUTHORITY,
@@ -981,10 +1038,13 @@ impl Validator {
                 if chain.contains(&next) {
                     return bogus(ede::OTHER, format!("CNAME loop at {next}"));
                 }
-                if chain.len() > MAX_CNAME_CHAIN {
+                if chain.len() > self.limits.cname_chain {
                     return bogus(
                         ede::OTHER,
-                        format!("CNAME chain longer than {MAX_CNAME_CHAIN}"),
+                        format!(
+                            "CNAME chain longer than {lim}",
+                            lim = self.limits.cname_chain
+                        ),
                     );
                 }
                 chain.push(next.clone());
@@ -1025,7 +1085,10 @@ impl Validator {
         }
         bogus(
             ede::OTHER,
-            format!("CNAME chain longer than {MAX_CNAME_CHAIN}"),
+            format!(
+                "CNAME chain longer than {lim}",
+                lim = self.limits.cname_chain
+            ),
         )
     }
 }
