@@ -57,7 +57,8 @@ pub const MAX_DNSKEY_RECORDS: usize = 32;
 pub const MAX_RRSIGS_PER_RRSET: usize = 16;
 /// Most NSEC/NSEC3 RRsets read from one response.
 pub const MAX_DENIAL_RRSETS: usize = 16;
-/// Most zone cuts (or labels walked) between a trust anchor and a name.
+/// Most labels between a trust anchor and a zone whose keys are looked up, or a name whose
+/// zone cuts are walked (each label may be a zone cut: a DS question and a verification).
 pub const MAX_CHAIN_LENGTH: usize = 24;
 /// Most CNAME/DNAME links followed from one lookup name.
 pub const MAX_CNAME_CHAIN: usize = 8;
@@ -640,11 +641,13 @@ impl Validator {
                 format!("no trust anchor covers {zone}"),
             ));
         };
-        if depth > self.limits.chain_length {
+        if depth > self.limits.chain_length
+            || zone.label_count() - anchor.label_count() > self.limits.chain_length
+        {
             return bogus(
                 ede::DNSSEC_BOGUS,
                 format!(
-                    "chain of trust to {zone} longer than {lim} zones",
+                    "chain of trust to {zone} longer than {lim} labels below its anchor",
                     lim = self.limits.chain_length
                 ),
             );
@@ -1092,3 +1095,7 @@ impl Validator {
         )
     }
 }
+
+#[cfg(test)]
+#[path = "validator_tests.rs"]
+mod tests;
