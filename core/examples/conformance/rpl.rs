@@ -172,7 +172,7 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
         checks: Vec::new(),
         unparsed: 0,
     };
-    let mut lines = text.lines().peekable();
+    let mut lines = text.lines();
     // Configuration.
     for line in lines.by_ref() {
         let l = line.trim();
@@ -193,10 +193,8 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
             "val-override-timestamp" => {
                 sc.now = Some(unquote(v).parse().map_err(|_| "bad timestamp")?)
             }
-            "stub-addr" => {
-                if sc.stub.is_none() {
-                    sc.stub = Some(unquote(v).split('@').next().unwrap_or("").to_string());
-                }
+            "stub-addr" if sc.stub.is_none() => {
+                sc.stub = Some(unquote(v).split('@').next().unwrap_or("").to_string());
             }
             _ => {}
         }
@@ -209,7 +207,7 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
     let mut query: Option<(u32, u64, Entry)> = None;
     let mut rr_text = String::new();
     let mut depth = 0i32;
-    while let Some(raw) = lines.next() {
+    for raw in lines {
         let line = strip_comment(raw);
         let l = line.trim();
         if l.is_empty() {

@@ -211,7 +211,7 @@ fn base64(parts: &[String]) -> Result<Vec<u8>, String> {
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(format!("odd hex `{s}`"));
     }
     (0..s.len())

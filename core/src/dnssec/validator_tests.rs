@@ -127,10 +127,13 @@ fn nsec(owner: &str, next: &str, types: &[u16]) -> Record {
     }
 }
 
-/// Responses by question: rcode, answer, authority.
+/// A response: rcode, answer, authority.
+type Canned = (u16, Vec<Record>, Vec<Record>);
+
+/// Responses by question.
 #[derive(Default)]
 struct World {
-    answers: HashMap<(Name, u16), (u16, Vec<Record>, Vec<Record>)>,
+    answers: HashMap<(Name, u16), Canned>,
 }
 
 impl World {
@@ -492,7 +495,7 @@ fn cname_loop_is_bogus() {
 fn keytrap_world(count: usize) -> (World, TrustAnchors) {
     let (mut w, anchors, _, ex) = world();
     let srv = rec("_imaps._tcp.example. 3600 IN SRV 0 1 993 mail.example.");
-    let good = ex.sign(&[srv.clone()], None);
+    let good = ex.sign(std::slice::from_ref(&srv), None);
     let mut recs = vec![srv];
     for i in 0..count {
         let mut bad = good.clone();
@@ -528,7 +531,7 @@ fn limit_keytrap_stop_after_failures() {
     let names: Vec<String> = (0..10).map(|i| format!("h{i}.example.")).collect();
     for name in &names {
         let a = rec(&format!("{name} 3600 IN A 192.0.2.1"));
-        let mut sig = ex.sign(&[a.clone()], None);
+        let mut sig = ex.sign(std::slice::from_ref(&a), None);
         let last = sig.rdata.len() - 1;
         sig.rdata[last] ^= 1;
         w.put(name, rtype::A, 0, vec![a, sig], vec![]);
