@@ -1138,7 +1138,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_3_2_nsec3_rdata_is_read_strictly() {
+    fn rfc5155_3_2_nsec3_rdata_is_read_strictly() {
         let good = &rfc5155_chain(1)[0];
         assert!(good.opt_out() && good.iterations == 12 && good.salt == [0xaa, 0xbb, 0xcc, 0xdd]);
         assert!(good.types.contains(SOA) && !good.types.contains(DS));
@@ -1167,7 +1167,7 @@ mod tests {
     }
 
     #[test]
-    fn s4034_4_2_nsec_rdata_is_read_strictly() {
+    fn rfc4034_4_2_nsec_rdata_is_read_strictly() {
         let record = nsec("b.example", "ns1.example", &[NS, RRSIG, NSEC]);
         assert_eq!(record.next, n("ns1.example"));
         let mut rdata = n("ns1.example").wire().to_vec();
@@ -1184,7 +1184,7 @@ mod tests {
     // ---- RFC 5155 Appendix B, with the zone's Opt-Out flag (1) and without it (0) --------
 
     #[test]
-    fn s5155_b1_name_error() {
+    fn rfc5155_b1_name_error() {
         let qname = n("a.c.x.w.example");
         // The three records of B.1: covers c.x.w.example, matches x.w.example, covers
         // *.x.w.example. The next closer's record is Opt-Out: no AD (RFC 5155 §9.2).
@@ -1198,7 +1198,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_4_name_error_without_each_record_fails() {
+    fn rfc5155_8_4_name_error_without_each_record_fails() {
         // val_nsec3_b1_nameerror_{noce,nonc,nowc}: leave out each of B.1's records.
         let chain = rfc5155_chain(0);
         let qname = n("a.c.x.w.example");
@@ -1218,7 +1218,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_4_name_error_for_an_existing_name_is_bogus() {
+    fn rfc5155_8_4_name_error_for_an_existing_name_is_bogus() {
         let chain = rfc5155_chain(0);
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
@@ -1227,9 +1227,8 @@ mod tests {
         ));
         assert_eq!(code, ede::DNSSEC_BOGUS);
         assert!(reason.contains("the name exists"), "{reason}");
-        // a.b.x.w.example: x.w.example matches, but *.x.w.example must be denied, and the
-        // whole chain holds the wildcard *.w.example, not *.x.w.example: fine. Now ask for a
-        // name under w.example, whose wildcard exists: a name error there is wrong.
+        // z.w.example does not exist, but the wildcard *.w.example at its closest encloser
+        // does: a name error there is wrong.
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
             &n("z.w.example"),
@@ -1240,7 +1239,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b2_no_data() {
+    fn rfc5155_b2_no_data() {
         let records = pick(&rfc5155_chain(1), &["2t7b"]);
         let proof = prove_nodata(&n("example"), &n("ns1.example"), MX, with3(&records)).unwrap();
         assert_eq!(
@@ -1268,7 +1267,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b2_1_no_data_empty_non_terminal() {
+    fn rfc5155_b2_1_no_data_empty_non_terminal() {
         let chain = rfc5155_chain(1);
         let records = pick(&chain, &["ji6n"]);
         let proof = prove_nodata(&n("example"), &n("y.w.example"), A, with3(&records)).unwrap();
@@ -1282,7 +1281,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b3_referral_to_an_opt_out_unsigned_zone() {
+    fn rfc5155_b3_referral_to_an_opt_out_unsigned_zone() {
         let records = pick(&rfc5155_chain(1), &["35mt", "0p9m"]);
         let proof = prove_no_ds(&n("example"), &n("c.example"), with3(&records)).unwrap();
         assert_eq!(
@@ -1310,7 +1309,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_9_signed_delegation_has_no_insecure_proof() {
+    fn rfc5155_8_9_signed_delegation_has_no_insecure_proof() {
         // a.example's record lists DS.
         let records = pick(&rfc5155_chain(1), &["35mt"]);
         let (code, reason) = err_code(prove_no_ds(&n("example"), &n("a.example"), with3(&records)));
@@ -1319,7 +1318,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b4_wildcard_expansion() {
+    fn rfc5155_b4_wildcard_expansion() {
         for (flags, status) in [(1, DenialStatus::Insecure), (0, DenialStatus::Secure)] {
             let records = pick(&rfc5155_chain(flags), &["q04j"]);
             let proof =
@@ -1355,7 +1354,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b5_wildcard_no_data() {
+    fn rfc5155_b5_wildcard_no_data() {
         for (flags, status) in [(1, DenialStatus::Insecure), (0, DenialStatus::Secure)] {
             let records = pick(&rfc5155_chain(flags), &["k8ud", "q04j", "r53b"]);
             let proof =
@@ -1396,7 +1395,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b6_ds_from_the_child_apex_is_bogus() {
+    fn rfc5155_b6_ds_from_the_child_apex_is_bogus() {
         // RFC 5155 B.6 / RFC 6840 §4.4: the apex record (SOA bit) cannot deny the DS.
         let records = pick(&rfc5155_chain(0), &["0p9m"]);
         let (code, reason) = err_code(prove_nodata(
@@ -1416,7 +1415,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_3_closest_encloser_at_a_delegation_is_bogus() {
+    fn rfc5155_8_3_closest_encloser_at_a_delegation_is_bogus() {
         // a.example is a delegation (NS without SOA): its record cannot be the closest
         // encloser of a name below it. Build a chain where x.a.example hashes into a span.
         let chain = rfc5155_chain(0);
@@ -1443,7 +1442,7 @@ mod tests {
     }
 
     #[test]
-    fn s9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
+    fn rfc9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
         let qname = n("nope.example");
         let proof =
             prove_nxdomain(&n("example"), &qname, with3(&[single("example", 100, 0)])).unwrap();
@@ -1509,7 +1508,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_1_unknown_hash_algorithm_is_insecure_and_bad_flags_ignored() {
+    fn rfc5155_8_1_unknown_hash_algorithm_is_insecure_and_bad_flags_ignored() {
         let mut record = single("example", 0, 0);
         record.hash_algorithm = 2;
         let proof = prove_nxdomain(
@@ -1542,6 +1541,18 @@ mod tests {
             with3(std::slice::from_ref(&other)),
         ));
         assert_eq!(code, ede::NSEC_MISSING);
+        // Even one that would prove the name error if it were of example: its owner is
+        // H(example) and it covers every other hash, but it lies in example.org.
+        let h = base32hex_encode(&nsec3_hash(&n("example"), &[0xaa, 0xbb, 0xcc, 0xdd], 0));
+        let misplaced = nsec3_in("example.org", &h, &h, &[NS, SOA], 0, 0);
+        let (code, _) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("x.example"),
+            with3(std::slice::from_ref(&misplaced)),
+        ));
+        assert_eq!(code, ede::NSEC_MISSING);
+        let placed = nsec3_in("example", &h, &h, &[NS, SOA], 0, 0);
+        assert!(prove_nxdomain(&n("example"), &n("x.example"), with3(&[placed])).is_ok());
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
             &n("x.example.org"),
@@ -1554,7 +1565,7 @@ mod tests {
     // ---- NSEC: RFC 4035 Appendix B -----------------------------------------------------
 
     #[test]
-    fn s4035_b2_name_error() {
+    fn rfc4035_b2_name_error() {
         let records = pick_nsec(&["b.example", "example"]);
         let proof = prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).unwrap();
         assert_eq!(
@@ -1565,7 +1576,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_5_4_name_error_without_wildcard_denial_fails() {
+    fn rfc4035_5_4_name_error_without_wildcard_denial_fails() {
         // val_nx_nowc: the record covering ml.example alone leaves *.example open.
         let records = pick_nsec(&["b.example"]);
         let (code, reason) = err_code(prove_nxdomain(
@@ -1581,7 +1592,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_5_4_nsec_that_proves_the_name_exists() {
+    fn rfc4035_5_4_nsec_that_proves_the_name_exists() {
         let records = pick_nsec(&["ns1.example", "example"]);
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
@@ -1615,7 +1626,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b2_wrapping_last_record() {
+    fn rfc4035_b2_wrapping_last_record() {
         // zz.example sorts after xx.example, the last name: the record wrapping to the apex
         // covers it; *.example sorts between example and a.example.
         let records = pick_nsec(&["xx.example", "example"]);
@@ -1624,7 +1635,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b3_no_data() {
+    fn rfc4035_b3_no_data() {
         let records = pick_nsec(&["ns1.example"]);
         let proof = prove_nodata(&n("example"), &n("ns1.example"), MX, with(&records)).unwrap();
         assert_eq!(
@@ -1660,7 +1671,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b5_referral_to_unsigned_zone() {
+    fn rfc4035_b5_referral_to_unsigned_zone() {
         let records = pick_nsec(&["b.example"]);
         let proof = prove_no_ds(&n("example"), &n("b.example"), with(&records)).unwrap();
         assert_eq!(
@@ -1695,7 +1706,7 @@ mod tests {
     }
 
     #[test]
-    fn s6840_4_4_parent_nsec_cannot_deny_child_apex_data() {
+    fn rfc6840_4_4_parent_nsec_cannot_deny_child_apex_data() {
         // val_nodata_zonecut: b.example's parent-side record (NS, no SOA) used to deny
         // b.example A, which only the child zone can say.
         let records = pick_nsec(&["b.example"]);
@@ -1721,7 +1732,7 @@ mod tests {
     }
 
     #[test]
-    fn s6840_4_1_nsec_at_a_delegation_says_nothing_below_it() {
+    fn rfc6840_4_1_nsec_at_a_delegation_says_nothing_below_it() {
         // b.example -> ns1.example spans www.b.example in canonical order, but b.example is a
         // zone cut: names below it are the child's.
         let records = pick_nsec(&["b.example", "example"]);
@@ -1740,7 +1751,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b6_wildcard_expansion() {
+    fn rfc4035_b6_wildcard_expansion() {
         let records = pick_nsec(&["x.y.w.example"]);
         let proof =
             prove_wildcard_answer(&n("example"), &n("a.z.w.example"), 2, with(&records)).unwrap();
@@ -1779,7 +1790,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b7_wildcard_no_data() {
+    fn rfc4035_b7_wildcard_no_data() {
         let records = pick_nsec(&["x.y.w.example", "*.w.example"]);
         let proof = prove_nodata(&n("example"), &n("a.z.w.example"), AAAA, with(&records)).unwrap();
         assert_eq!(
