@@ -330,6 +330,24 @@ impl<'a> NsecProver<'a> {
             .find(|r| r.covers(name) && !r.is_cut_above(name))
     }
 
+    /// A covering record whose next name lies below `name`: `name` exists as an empty
+    /// non-terminal.
+    fn showing_empty_non_terminal(&self, name: &Name) -> Option<&'a NsecRecord> {
+        self.records
+            .iter()
+            .copied()
+            .find(|r| r.covers(name) && !r.is_cut_above(name) && is_below(&r.next, name))
+    }
+
+    /// A covering record that proves `name` does not exist at all (not even as an empty
+    /// non-terminal).
+    fn denying(&self, name: &Name) -> Option<&'a NsecRecord> {
+        self.records
+            .iter()
+            .copied()
+            .find(|r| r.covers(name) && !r.is_cut_above(name) && !is_below(&r.next, name))
+    }
+
     /// The closest encloser of `qname` that a covering record shows: its owner and next name
     /// exist, and every longer ancestor of `qname` sorts inside the span, so does not exist.
     /// `qname` itself when the next name lies below it (an empty non-terminal).
@@ -347,24 +365,27 @@ impl<'a> NsecProver<'a> {
                 show_nsec(m)
             )));
         }
-        let cover = self
-            .covering(qname)
-            .ok_or_else(|| missing(format!("no NSEC covers {qname}")))?;
-        let ce = Self::closest_encloser(cover, qname);
-        if ce == *qname {
+        if let Some(e) = self.showing_empty_non_terminal(qname) {
             return Err(bogus(format!(
                 "NSEC {} shows that {qname} exists as an empty non-terminal",
-                show_nsec(cover)
+                show_nsec(e)
             )));
         }
+        let cover = self
+            .denying(qname)
+            .ok_or_else(|| missing(format!("no NSEC covers {qname}")))?;
+        let ce = Self::closest_encloser(cover, qname);
         let wildcard = wildcard_at(&ce)?;
-        if let Some(w) = self.matching(&wildcard) {
+        if let Some(w) = self
+            .matching(&wildcard)
+            .or_else(|| self.showing_empty_non_terminal(&wildcard))
+        {
             return Err(bogus(format!(
                 "NSEC {} shows that the wildcard {wildcard} exists: {qname} would have matched it",
                 show_nsec(w)
             )));
         }
-        let wcover = self.covering(&wildcard).ok_or_else(|| {
+        let wcover = self.denying(&wildcard).ok_or_else(|| {
             missing(format!(
                 "no NSEC denies the wildcard {wildcard} at the closest encloser of {qname}"
             ))
@@ -394,22 +415,33 @@ impl<'a> NsecProver<'a> {
                 )
             });
         }
-        let cover = self
-            .covering(qname)
-            .ok_or_else(|| missing(format!("no NSEC matches or covers {qname}")))?;
-        let ce = Self::closest_encloser(cover, qname);
-        if ce == *qname {
+        if let Some(e) = self.showing_empty_non_terminal(qname) {
             return Ok(secure(
                 ProofKind::NoData,
                 format!(
                     "NSEC {} shows that {qname} is an empty non-terminal",
-                    show_nsec(cover)
+                    show_nsec(e)
                 ),
             ));
         }
+        let cover = self
+            .denying(qname)
+            .ok_or_else(|| missing(format!("no NSEC matches or covers {qname}")))?;
+        let ce = Self::closest_encloser(cover, qname);
         let wildcard = wildcard_at(&ce)?;
-        let Some(w) = self.matching(&wildcard) else {
-            return Err(match self.covering(&wildcard) {
+        let what = if let Some(w) = self.matching(&wildcard) {
+            let what = format!("NSEC {}", show_nsec(w));
+            check_nodata_types(&w.types, &wildcard, qtype, &what)?;
+            what
+        } else if let Some(e) = self.showing_empty_non_terminal(&wildcard) {
+            // A wildcard that is an empty non-terminal still matches, with no data
+            // (RFC 4592 §3.3.1: the source of synthesis exists).
+            format!(
+                "NSEC {} (the wildcard is an empty non-terminal)",
+                show_nsec(e)
+            )
+        } else {
+            return Err(match self.denying(&wildcard) {
                 Some(_) => bogus(format!(
                     "the NSEC records prove that neither {qname} nor {wildcard} exists: a name error, not NODATA"
                 )),
@@ -418,8 +450,6 @@ impl<'a> NsecProver<'a> {
                 )),
             });
         };
-        let what = format!("NSEC {}", show_nsec(w));
-        check_nodata_types(&w.types, &wildcard, qtype, &what)?;
         Ok(Proof {
             closest_encloser: Some(ce),
             ..secure(
@@ -535,6 +565,11 @@ fn check_no_ds_types(types: &TypeBitmap, child: &Name, what: &str) -> Result<(),
         )));
     }
     Ok(())
+}
+
+/// Whether `name` lies strictly below `ancestor`.
+fn is_below(name: &Name, ancestor: &Name) -> bool {
+    name.label_count() > ancestor.label_count() && name.is_at_or_below(ancestor)
 }
 
 fn wildcard_at(ce: &Name) -> Result<Name, DenialError> {
@@ -1845,5 +1880,269 @@ mod tests {
         let records = pick_nsec(&["b.example", "example"]);
         assert!(prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).is_ok());
         assert!(prove_nxdomain(&n("org"), &n("ml.example"), with(&records)).is_err());
+    }
+
+    // ---- A model of random small zones -------------------------------------------------
+
+    /// A deterministic xorshift generator for the model tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn random_name(rng: &mut Rng, zone: &Name, max_depth: usize) -> Name {
+        let mut name = zone.clone();
+        for _ in 0..=rng.below(max_depth) {
+            let label: &[u8] = [b"a".as_slice(), b"b", b"c", b"*"][rng.below(4)];
+            name = name.prepend(label).unwrap();
+        }
+        name
+    }
+
+    /// A small zone without delegations: its names with their types, and every name that
+    /// exists (empty non-terminals included).
+    struct Zone {
+        apex: Name,
+        owners: Vec<(Name, Vec<u16>)>,
+        existing: Vec<Name>,
+    }
+
+    impl Zone {
+        fn random(rng: &mut Rng) -> Self {
+            let apex = n("example");
+            let mut owners = vec![(apex.clone(), vec![NS, SOA, MX])];
+            for _ in 0..1 + rng.below(7) {
+                let name = random_name(rng, &apex, 3);
+                if owners.iter().any(|(o, _)| *o == name) {
+                    continue;
+                }
+                let types = if rng.below(6) == 0 {
+                    vec![CNAME]
+                } else {
+                    let mut t: Vec<u16> = [A, MX, TXT]
+                        .into_iter()
+                        .filter(|_| rng.below(2) == 0)
+                        .collect();
+                    if t.is_empty() {
+                        t.push(A);
+                    }
+                    t
+                };
+                owners.push((name, types));
+            }
+            let mut existing: Vec<Name> = Vec::new();
+            for (name, _) in &owners {
+                let mut at = Some(name.clone());
+                while let Some(a) = at.filter(|a| a.is_at_or_below(&apex)) {
+                    if !existing.contains(&a) {
+                        existing.push(a.clone());
+                    }
+                    at = a.parent();
+                }
+            }
+            Self {
+                apex,
+                owners,
+                existing,
+            }
+        }
+
+        fn types(&self, name: &Name) -> Option<&[u16]> {
+            self.owners
+                .iter()
+                .find(|(o, _)| o == name)
+                .map(|(_, t)| t.as_slice())
+        }
+
+        fn closest_encloser(&self, name: &Name) -> Name {
+            let mut at = name.clone();
+            while !self.existing.contains(&at) {
+                at = at.parent().unwrap();
+            }
+            at
+        }
+
+        fn nsec_chain(&self) -> Vec<NsecRecord> {
+            let mut names: Vec<&Name> = self.owners.iter().map(|(o, _)| o).collect();
+            names.sort_by(|a, b| a.canonical_cmp(b));
+            (0..names.len())
+                .map(|i| {
+                    let next = names.get(i + 1).copied().unwrap_or(&self.apex);
+                    let mut types = self.types(names[i]).unwrap().to_vec();
+                    types.extend([RRSIG, NSEC]);
+                    nsec(&names[i].to_string(), &next.to_string(), &types)
+                })
+                .collect()
+        }
+
+        fn nsec3_chain(&self) -> Vec<Nsec3Record> {
+            let salt = [0xaa, 0xbb, 0xcc, 0xdd];
+            let mut hashed: Vec<([u8; SHA1_LEN], Vec<u16>)> = self
+                .existing
+                .iter()
+                .map(|e| {
+                    let mut types = self.types(e).map(<[u16]>::to_vec).unwrap_or_default();
+                    if !types.is_empty() {
+                        types.push(RRSIG);
+                    }
+                    (nsec3_hash(e, &salt, 1), types)
+                })
+                .collect();
+            hashed.sort();
+            (0..hashed.len())
+                .map(|i| {
+                    let next = &hashed[(i + 1) % hashed.len()].0;
+                    nsec3_in(
+                        "example",
+                        &base32hex_encode(&hashed[i].0),
+                        &base32hex_encode(next),
+                        &hashed[i].1,
+                        0,
+                        1,
+                    )
+                })
+                .collect()
+        }
+    }
+
+    /// Compares every proof with what a random zone says, for NSEC and NSEC3 chains given
+    /// whole: each proof holds exactly when the zone makes its claim true.
+    #[test]
+    fn proofs_agree_with_a_model_of_random_zones() {
+        let mut rng = Rng(0x5eed_d0c5_2026_1201);
+        let (mut checked, mut held) = (0usize, 0usize);
+        for _ in 0..150 {
+            let zone = Zone::random(&mut rng);
+            if zone.existing.len() > MAX_DENIAL_RECORDS {
+                continue;
+            }
+            let (nsecs, nsec3s) = (zone.nsec_chain(), zone.nsec3_chain());
+            for _ in 0..20 {
+                let qname = if rng.below(3) == 0 {
+                    zone.existing[rng.below(zone.existing.len())].clone()
+                } else {
+                    random_name(&mut rng, &zone.apex, 4)
+                };
+                let qtype = [A, MX, TXT, CNAME][rng.below(4)];
+                let exists = zone.existing.contains(&qname);
+                let ce = zone.closest_encloser(&qname);
+                let wildcard = ce.prepend(b"*").unwrap();
+                // A wildcard that is an empty non-terminal still matches (RFC 4592 §3.3.1).
+                let wildcard_types = zone
+                    .existing
+                    .contains(&wildcard)
+                    .then(|| zone.types(&wildcard).unwrap_or(&[]));
+                let lacks = |types: &[u16]| !types.contains(&qtype) && !types.contains(&CNAME);
+                let nxdomain = !exists && wildcard_types.is_none();
+                let nodata = if exists {
+                    lacks(zone.types(&qname).unwrap_or(&[]))
+                } else {
+                    wildcard_types.is_some_and(lacks)
+                };
+                for (what, evidence) in [("NSEC", with(&nsecs)), ("NSEC3", with3(&nsec3s))] {
+                    let context = format!("{what} {qname} {qtype} in {:?}", zone.owners);
+                    let proof = prove_nxdomain(&zone.apex, &qname, evidence);
+                    assert_eq!(proof.is_ok(), nxdomain, "nxdomain {context}: {proof:?}");
+                    if let Ok(p) = proof {
+                        assert_eq!(p.closest_encloser.as_ref(), Some(&ce), "{context}");
+                        assert_eq!(p.status, DenialStatus::Secure, "{context}");
+                    }
+                    let proof = prove_nodata(&zone.apex, &qname, qtype, evidence);
+                    assert_eq!(proof.is_ok(), nodata, "nodata {context}: {proof:?}");
+                    for labels in zone.apex.label_count()..qname.rrsig_labels() {
+                        let proof =
+                            prove_wildcard_answer(&zone.apex, &qname, labels as u8, evidence);
+                        let holds = !exists && labels >= ce.label_count();
+                        assert_eq!(
+                            proof.is_ok(),
+                            holds,
+                            "wildcard {labels} {context}: {proof:?}"
+                        );
+                    }
+                    if qname != zone.apex {
+                        assert!(
+                            prove_no_ds(&zone.apex, &qname, evidence).is_err(),
+                            "{context}"
+                        );
+                    }
+                    checked += 1;
+                    held += usize::from(nxdomain) + usize::from(nodata);
+                }
+            }
+        }
+        // The model exercised both outcomes often.
+        assert!(checked > 2000 && held > checked / 4, "{checked} {held}");
+    }
+
+    /// Arbitrary RDATA and arbitrary record sets never panic: each reader and proof answers.
+    #[test]
+    fn arbitrary_records_never_panic() {
+        let mut rng = Rng(0x0bad_f00d_1234_5678);
+        let zone = n("example");
+        let owner3 = n("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example");
+        for _ in 0..3000 {
+            let len = rng.below(48);
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let _ = TypeBitmap::from_wire(&bytes);
+            let _ = NsecRecord::from_rdata(n("a.example"), &bytes);
+            let _ = Nsec3Record::from_rdata(owner3.clone(), &bytes);
+        }
+        for _ in 0..300 {
+            let nsecs: Vec<NsecRecord> = (0..rng.below(5))
+                .map(|_| {
+                    let types: Vec<u16> = (0..rng.below(4))
+                        .map(|_| [A, NS, SOA, DS, CNAME, DNAME][rng.below(6)])
+                        .collect();
+                    let (o, x) = (
+                        random_name(&mut rng, &zone, 3),
+                        random_name(&mut rng, &zone, 3),
+                    );
+                    nsec(&o.to_string(), &x.to_string(), &types)
+                })
+                .collect();
+            let nsec3s: Vec<Nsec3Record> = (0..rng.below(4))
+                .map(|_| {
+                    let (o, x) = (
+                        random_name(&mut rng, &zone, 3),
+                        random_name(&mut rng, &zone, 3),
+                    );
+                    let types: Vec<u16> = (0..rng.below(4))
+                        .map(|_| [A, NS, SOA, DS, CNAME, DNAME][rng.below(6)])
+                        .collect();
+                    nsec3_in(
+                        "example",
+                        &base32hex_encode(&nsec3_hash(&o, &[0xaa, 0xbb, 0xcc, 0xdd], 1)),
+                        &base32hex_encode(&nsec3_hash(&x, &[0xaa, 0xbb, 0xcc, 0xdd], 1)),
+                        &types,
+                        rng.below(2) as u8,
+                        1,
+                    )
+                })
+                .collect();
+            let qname = random_name(&mut rng, &zone, 4);
+            for evidence in [
+                with(&nsecs),
+                with3(&nsec3s),
+                Evidence {
+                    nsec: &nsecs,
+                    nsec3: &nsec3s,
+                },
+            ] {
+                let _ = prove_nxdomain(&zone, &qname, evidence);
+                let _ = prove_nodata(&zone, &qname, [A, DS, CNAME][rng.below(3)], evidence);
+                let _ = prove_wildcard_answer(&zone, &qname, rng.below(4) as u8, evidence);
+                let _ = prove_no_ds(&zone, &qname, evidence);
+            }
+        }
     }
 }
