@@ -1928,6 +1928,13 @@ mod tests {
                 }
                 let types = if rng.below(6) == 0 {
                     vec![CNAME]
+                } else if rng.below(5) == 0 && !name.is_wildcard() {
+                    // A delegation, signed (DS) or not.
+                    if rng.below(2) == 0 {
+                        vec![NS]
+                    } else {
+                        vec![NS, DS]
+                    }
                 } else {
                     let mut t: Vec<u16> = [A, MX, TXT]
                         .into_iter()
@@ -1940,6 +1947,13 @@ mod tests {
                 };
                 owners.push((name, types));
             }
+            // Names below a delegation are the child's: occluded, not in this zone.
+            let cuts: Vec<Name> = owners
+                .iter()
+                .filter(|(_, t)| t.contains(&NS) && !t.contains(&SOA))
+                .map(|(o, _)| o.clone())
+                .collect();
+            owners.retain(|(o, _)| !cuts.iter().any(|c| is_below(o, c)));
             let mut existing: Vec<Name> = Vec::new();
             for (name, _) in &owners {
                 let mut at = Some(name.clone());
@@ -1964,6 +1978,17 @@ mod tests {
                 .map(|(_, t)| t.as_slice())
         }
 
+        fn is_delegation(&self, name: &Name) -> bool {
+            self.types(name)
+                .is_some_and(|t| t.contains(&NS) && !t.contains(&SOA))
+        }
+
+        fn below_cut(&self, name: &Name) -> bool {
+            self.owners
+                .iter()
+                .any(|(o, _)| self.is_delegation(o) && is_below(name, o))
+        }
+
         fn closest_encloser(&self, name: &Name) -> Name {
             let mut at = name.clone();
             while !self.existing.contains(&at) {
@@ -1979,7 +2004,10 @@ mod tests {
                 .map(|i| {
                     let next = names.get(i + 1).copied().unwrap_or(&self.apex);
                     let mut types = self.types(names[i]).unwrap().to_vec();
-                    types.extend([RRSIG, NSEC]);
+                    if !self.is_delegation(names[i]) || types.contains(&DS) {
+                        types.push(RRSIG);
+                    }
+                    types.push(NSEC);
                     nsec(&names[i].to_string(), &next.to_string(), &types)
                 })
                 .collect()
@@ -2020,7 +2048,7 @@ mod tests {
     #[test]
     fn proofs_agree_with_a_model_of_random_zones() {
         let mut rng = Rng(0x5eed_d0c5_2026_1201);
-        let (mut checked, mut held) = (0usize, 0usize);
+        let (mut checked, mut held, mut cuts) = (0usize, 0usize, [0usize; 2]);
         for _ in 0..150 {
             let zone = Zone::random(&mut rng);
             if zone.existing.len() > MAX_DENIAL_RECORDS {
@@ -2033,8 +2061,10 @@ mod tests {
                 } else {
                     random_name(&mut rng, &zone.apex, 4)
                 };
-                let qtype = [A, MX, TXT, CNAME][rng.below(4)];
+                let qtype = [A, MX, TXT, CNAME, DS][rng.below(5)];
                 let exists = zone.existing.contains(&qname);
+                let below_cut = zone.below_cut(&qname);
+                let delegation = zone.is_delegation(&qname);
                 let ce = zone.closest_encloser(&qname);
                 let wildcard = ce.prepend(b"*").unwrap();
                 // A wildcard that is an empty non-terminal still matches (RFC 4592 §3.3.1).
@@ -2043,12 +2073,17 @@ mod tests {
                     .contains(&wildcard)
                     .then(|| zone.types(&wildcard).unwrap_or(&[]));
                 let lacks = |types: &[u16]| !types.contains(&qtype) && !types.contains(&CNAME);
-                let nxdomain = !exists && wildcard_types.is_none();
-                let nodata = if exists {
-                    lacks(zone.types(&qname).unwrap_or(&[]))
-                } else {
-                    wildcard_types.is_some_and(lacks)
-                };
+                let nxdomain = !below_cut && !exists && wildcard_types.is_none();
+                let nodata = !below_cut
+                    && if exists {
+                        // Only DS may be denied at a delegation, and never at the apex.
+                        lacks(zone.types(&qname).unwrap_or(&[]))
+                            && (qtype == DS || !delegation)
+                            && !(qtype == DS && qname == zone.apex)
+                    } else {
+                        wildcard_types.is_some_and(lacks)
+                    };
+                let no_ds = delegation && !zone.types(&qname).unwrap_or(&[]).contains(&DS);
                 for (what, evidence) in [("NSEC", with(&nsecs)), ("NSEC3", with3(&nsec3s))] {
                     let context = format!("{what} {qname} {qtype} in {:?}", zone.owners);
                     let proof = prove_nxdomain(&zone.apex, &qname, evidence);
@@ -2057,9 +2092,20 @@ mod tests {
                         assert_eq!(p.closest_encloser.as_ref(), Some(&ce), "{context}");
                         assert_eq!(p.status, DenialStatus::Secure, "{context}");
                     }
-                    let proof = prove_nodata(&zone.apex, &qname, qtype, evidence);
-                    assert_eq!(proof.is_ok(), nodata, "nodata {context}: {proof:?}");
+                    // DS for a missing name: NSEC3 wants Opt-Out (RFC 5155 §8.6), so the model
+                    // leaves that case out.
+                    if exists || qtype != DS {
+                        let proof = prove_nodata(&zone.apex, &qname, qtype, evidence);
+                        assert_eq!(proof.is_ok(), nodata, "nodata {context}: {proof:?}");
+                        if let Ok(p) = proof {
+                            assert_eq!(p.delegation, delegation, "{context}");
+                        }
+                    }
+                    // An expansion below a zone cut would need a signature the zone cannot make.
                     for labels in zone.apex.label_count()..qname.rrsig_labels() {
+                        if below_cut {
+                            break;
+                        }
                         let proof =
                             prove_wildcard_answer(&zone.apex, &qname, labels as u8, evidence);
                         let holds = !exists && labels >= ce.label_count();
@@ -2070,18 +2116,19 @@ mod tests {
                         );
                     }
                     if qname != zone.apex {
-                        assert!(
-                            prove_no_ds(&zone.apex, &qname, evidence).is_err(),
-                            "{context}"
-                        );
+                        let proof = prove_no_ds(&zone.apex, &qname, evidence);
+                        assert_eq!(proof.is_ok(), no_ds, "no DS {context}: {proof:?}");
                     }
                     checked += 1;
+                    cuts[0] += usize::from(no_ds);
+                    cuts[1] += usize::from(below_cut);
                     held += usize::from(nxdomain) + usize::from(nodata);
                 }
             }
         }
         // The model exercised both outcomes often.
         assert!(checked > 2000 && held > checked / 4, "{checked} {held}");
+        assert!(cuts[0] > 20 && cuts[1] > 100, "{cuts:?}");
     }
 
     /// Arbitrary RDATA and arbitrary record sets never panic: each reader and proof answers.
