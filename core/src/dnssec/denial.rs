@@ -1882,6 +1882,47 @@ mod tests {
         assert!(prove_nxdomain(&n("org"), &n("ml.example"), with(&records)).is_err());
     }
 
+    #[test]
+    fn rfc4592_3_3_1_an_empty_non_terminal_wildcard_still_matches() {
+        // *.example owns nothing but b.b.*.example lies below it: the wildcard exists, so
+        // b.example gets NODATA from it, and a name error for b.example is bogus.
+        let records = [
+            nsec("example", "b.b.*.example", &[NS, SOA, RRSIG, NSEC]),
+            nsec("b.b.*.example", "example", &[A, RRSIG, NSEC]),
+        ];
+        let (code, reason) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("b.example"),
+            with(&records),
+        ));
+        assert_eq!(code, ede::DNSSEC_BOGUS);
+        assert!(reason.contains("wildcard *.example. exists"), "{reason}");
+        let proof = prove_nodata(&n("example"), &n("b.example"), A, with(&records)).unwrap();
+        assert_eq!(proof.kind, ProofKind::WildcardNoData);
+        // NSEC3 says the same with an empty bit map at H(*.example).
+        let hashes: Vec<String> = ["example", "*.example", "b.*.example", "b.b.*.example"]
+            .iter()
+            .map(|name| base32hex_encode(&nsec3_hash(&n(name), &[0xaa, 0xbb, 0xcc, 0xdd], 1)))
+            .collect();
+        let mut order: Vec<usize> = (0..4).collect();
+        order.sort_by_key(|&i| hashes[i].clone());
+        let types: [&[u16]; 4] = [&[NS, SOA], &[], &[], &[A]];
+        let chain: Vec<Nsec3Record> = (0..4)
+            .map(|k| {
+                let (i, j) = (order[k], order[(k + 1) % 4]);
+                nsec3_in("example", &hashes[i], &hashes[j], types[i], 0, 1)
+            })
+            .collect();
+        let (code, _) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("b.example"),
+            with3(&chain),
+        ));
+        assert_eq!(code, ede::DNSSEC_BOGUS);
+        let proof = prove_nodata(&n("example"), &n("b.example"), A, with3(&chain)).unwrap();
+        assert_eq!(proof.kind, ProofKind::WildcardNoData);
+    }
+
     // ---- A model of random small zones -------------------------------------------------
 
     /// A deterministic xorshift generator for the model tests.
