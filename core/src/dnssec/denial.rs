@@ -330,6 +330,24 @@ impl<'a> NsecProver<'a> {
             .find(|r| r.covers(name) && !r.is_cut_above(name))
     }
 
+    /// A covering record whose next name lies below `name`: `name` exists as an empty
+    /// non-terminal.
+    fn showing_empty_non_terminal(&self, name: &Name) -> Option<&'a NsecRecord> {
+        self.records
+            .iter()
+            .copied()
+            .find(|r| r.covers(name) && !r.is_cut_above(name) && is_below(&r.next, name))
+    }
+
+    /// A covering record that proves `name` does not exist at all (not even as an empty
+    /// non-terminal).
+    fn denying(&self, name: &Name) -> Option<&'a NsecRecord> {
+        self.records
+            .iter()
+            .copied()
+            .find(|r| r.covers(name) && !r.is_cut_above(name) && !is_below(&r.next, name))
+    }
+
     /// The closest encloser of `qname` that a covering record shows: its owner and next name
     /// exist, and every longer ancestor of `qname` sorts inside the span, so does not exist.
     /// `qname` itself when the next name lies below it (an empty non-terminal).
@@ -347,24 +365,27 @@ impl<'a> NsecProver<'a> {
                 show_nsec(m)
             )));
         }
-        let cover = self
-            .covering(qname)
-            .ok_or_else(|| missing(format!("no NSEC covers {qname}")))?;
-        let ce = Self::closest_encloser(cover, qname);
-        if ce == *qname {
+        if let Some(e) = self.showing_empty_non_terminal(qname) {
             return Err(bogus(format!(
                 "NSEC {} shows that {qname} exists as an empty non-terminal",
-                show_nsec(cover)
+                show_nsec(e)
             )));
         }
+        let cover = self
+            .denying(qname)
+            .ok_or_else(|| missing(format!("no NSEC covers {qname}")))?;
+        let ce = Self::closest_encloser(cover, qname);
         let wildcard = wildcard_at(&ce)?;
-        if let Some(w) = self.matching(&wildcard) {
+        if let Some(w) = self
+            .matching(&wildcard)
+            .or_else(|| self.showing_empty_non_terminal(&wildcard))
+        {
             return Err(bogus(format!(
                 "NSEC {} shows that the wildcard {wildcard} exists: {qname} would have matched it",
                 show_nsec(w)
             )));
         }
-        let wcover = self.covering(&wildcard).ok_or_else(|| {
+        let wcover = self.denying(&wildcard).ok_or_else(|| {
             missing(format!(
                 "no NSEC denies the wildcard {wildcard} at the closest encloser of {qname}"
             ))
@@ -394,22 +415,33 @@ impl<'a> NsecProver<'a> {
                 )
             });
         }
-        let cover = self
-            .covering(qname)
-            .ok_or_else(|| missing(format!("no NSEC matches or covers {qname}")))?;
-        let ce = Self::closest_encloser(cover, qname);
-        if ce == *qname {
+        if let Some(e) = self.showing_empty_non_terminal(qname) {
             return Ok(secure(
                 ProofKind::NoData,
                 format!(
                     "NSEC {} shows that {qname} is an empty non-terminal",
-                    show_nsec(cover)
+                    show_nsec(e)
                 ),
             ));
         }
+        let cover = self
+            .denying(qname)
+            .ok_or_else(|| missing(format!("no NSEC matches or covers {qname}")))?;
+        let ce = Self::closest_encloser(cover, qname);
         let wildcard = wildcard_at(&ce)?;
-        let Some(w) = self.matching(&wildcard) else {
-            return Err(match self.covering(&wildcard) {
+        let what = if let Some(w) = self.matching(&wildcard) {
+            let what = format!("NSEC {}", show_nsec(w));
+            check_nodata_types(&w.types, &wildcard, qtype, &what)?;
+            what
+        } else if let Some(e) = self.showing_empty_non_terminal(&wildcard) {
+            // A wildcard that is an empty non-terminal still matches, with no data
+            // (RFC 4592 §3.3.1: the source of synthesis exists).
+            format!(
+                "NSEC {} (the wildcard is an empty non-terminal)",
+                show_nsec(e)
+            )
+        } else {
+            return Err(match self.denying(&wildcard) {
                 Some(_) => bogus(format!(
                     "the NSEC records prove that neither {qname} nor {wildcard} exists: a name error, not NODATA"
                 )),
@@ -418,8 +450,6 @@ impl<'a> NsecProver<'a> {
                 )),
             });
         };
-        let what = format!("NSEC {}", show_nsec(w));
-        check_nodata_types(&w.types, &wildcard, qtype, &what)?;
         Ok(Proof {
             closest_encloser: Some(ce),
             ..secure(
@@ -535,6 +565,11 @@ fn check_no_ds_types(types: &TypeBitmap, child: &Name, what: &str) -> Result<(),
         )));
     }
     Ok(())
+}
+
+/// Whether `name` lies strictly below `ancestor`.
+fn is_below(name: &Name, ancestor: &Name) -> bool {
+    name.label_count() > ancestor.label_count() && name.is_at_or_below(ancestor)
 }
 
 fn wildcard_at(ce: &Name) -> Result<Name, DenialError> {
@@ -1138,7 +1173,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_3_2_nsec3_rdata_is_read_strictly() {
+    fn rfc5155_3_2_nsec3_rdata_is_read_strictly() {
         let good = &rfc5155_chain(1)[0];
         assert!(good.opt_out() && good.iterations == 12 && good.salt == [0xaa, 0xbb, 0xcc, 0xdd]);
         assert!(good.types.contains(SOA) && !good.types.contains(DS));
@@ -1167,7 +1202,7 @@ mod tests {
     }
 
     #[test]
-    fn s4034_4_2_nsec_rdata_is_read_strictly() {
+    fn rfc4034_4_2_nsec_rdata_is_read_strictly() {
         let record = nsec("b.example", "ns1.example", &[NS, RRSIG, NSEC]);
         assert_eq!(record.next, n("ns1.example"));
         let mut rdata = n("ns1.example").wire().to_vec();
@@ -1184,7 +1219,7 @@ mod tests {
     // ---- RFC 5155 Appendix B, with the zone's Opt-Out flag (1) and without it (0) --------
 
     #[test]
-    fn s5155_b1_name_error() {
+    fn rfc5155_b1_name_error() {
         let qname = n("a.c.x.w.example");
         // The three records of B.1: covers c.x.w.example, matches x.w.example, covers
         // *.x.w.example. The next closer's record is Opt-Out: no AD (RFC 5155 §9.2).
@@ -1198,7 +1233,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_4_name_error_without_each_record_fails() {
+    fn rfc5155_8_4_name_error_without_each_record_fails() {
         // val_nsec3_b1_nameerror_{noce,nonc,nowc}: leave out each of B.1's records.
         let chain = rfc5155_chain(0);
         let qname = n("a.c.x.w.example");
@@ -1218,7 +1253,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_4_name_error_for_an_existing_name_is_bogus() {
+    fn rfc5155_8_4_name_error_for_an_existing_name_is_bogus() {
         let chain = rfc5155_chain(0);
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
@@ -1227,9 +1262,8 @@ mod tests {
         ));
         assert_eq!(code, ede::DNSSEC_BOGUS);
         assert!(reason.contains("the name exists"), "{reason}");
-        // a.b.x.w.example: x.w.example matches, but *.x.w.example must be denied, and the
-        // whole chain holds the wildcard *.w.example, not *.x.w.example: fine. Now ask for a
-        // name under w.example, whose wildcard exists: a name error there is wrong.
+        // z.w.example does not exist, but the wildcard *.w.example at its closest encloser
+        // does: a name error there is wrong.
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
             &n("z.w.example"),
@@ -1240,7 +1274,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b2_no_data() {
+    fn rfc5155_b2_no_data() {
         let records = pick(&rfc5155_chain(1), &["2t7b"]);
         let proof = prove_nodata(&n("example"), &n("ns1.example"), MX, with3(&records)).unwrap();
         assert_eq!(
@@ -1268,7 +1302,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b2_1_no_data_empty_non_terminal() {
+    fn rfc5155_b2_1_no_data_empty_non_terminal() {
         let chain = rfc5155_chain(1);
         let records = pick(&chain, &["ji6n"]);
         let proof = prove_nodata(&n("example"), &n("y.w.example"), A, with3(&records)).unwrap();
@@ -1282,7 +1316,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b3_referral_to_an_opt_out_unsigned_zone() {
+    fn rfc5155_b3_referral_to_an_opt_out_unsigned_zone() {
         let records = pick(&rfc5155_chain(1), &["35mt", "0p9m"]);
         let proof = prove_no_ds(&n("example"), &n("c.example"), with3(&records)).unwrap();
         assert_eq!(
@@ -1310,7 +1344,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_9_signed_delegation_has_no_insecure_proof() {
+    fn rfc5155_8_9_signed_delegation_has_no_insecure_proof() {
         // a.example's record lists DS.
         let records = pick(&rfc5155_chain(1), &["35mt"]);
         let (code, reason) = err_code(prove_no_ds(&n("example"), &n("a.example"), with3(&records)));
@@ -1319,7 +1353,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b4_wildcard_expansion() {
+    fn rfc5155_b4_wildcard_expansion() {
         for (flags, status) in [(1, DenialStatus::Insecure), (0, DenialStatus::Secure)] {
             let records = pick(&rfc5155_chain(flags), &["q04j"]);
             let proof =
@@ -1355,7 +1389,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b5_wildcard_no_data() {
+    fn rfc5155_b5_wildcard_no_data() {
         for (flags, status) in [(1, DenialStatus::Insecure), (0, DenialStatus::Secure)] {
             let records = pick(&rfc5155_chain(flags), &["k8ud", "q04j", "r53b"]);
             let proof =
@@ -1396,7 +1430,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_b6_ds_from_the_child_apex_is_bogus() {
+    fn rfc5155_b6_ds_from_the_child_apex_is_bogus() {
         // RFC 5155 B.6 / RFC 6840 §4.4: the apex record (SOA bit) cannot deny the DS.
         let records = pick(&rfc5155_chain(0), &["0p9m"]);
         let (code, reason) = err_code(prove_nodata(
@@ -1416,7 +1450,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_3_closest_encloser_at_a_delegation_is_bogus() {
+    fn rfc5155_8_3_closest_encloser_at_a_delegation_is_bogus() {
         // a.example is a delegation (NS without SOA): its record cannot be the closest
         // encloser of a name below it. Build a chain where x.a.example hashes into a span.
         let chain = rfc5155_chain(0);
@@ -1443,7 +1477,7 @@ mod tests {
     }
 
     #[test]
-    fn s9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
+    fn rfc9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
         let qname = n("nope.example");
         let proof =
             prove_nxdomain(&n("example"), &qname, with3(&[single("example", 100, 0)])).unwrap();
@@ -1509,7 +1543,7 @@ mod tests {
     }
 
     #[test]
-    fn s5155_8_1_unknown_hash_algorithm_is_insecure_and_bad_flags_ignored() {
+    fn rfc5155_8_1_unknown_hash_algorithm_is_insecure_and_bad_flags_ignored() {
         let mut record = single("example", 0, 0);
         record.hash_algorithm = 2;
         let proof = prove_nxdomain(
@@ -1542,6 +1576,18 @@ mod tests {
             with3(std::slice::from_ref(&other)),
         ));
         assert_eq!(code, ede::NSEC_MISSING);
+        // Even one that would prove the name error if it were of example: its owner is
+        // H(example) and it covers every other hash, but it lies in example.org.
+        let h = base32hex_encode(&nsec3_hash(&n("example"), &[0xaa, 0xbb, 0xcc, 0xdd], 0));
+        let misplaced = nsec3_in("example.org", &h, &h, &[NS, SOA], 0, 0);
+        let (code, _) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("x.example"),
+            with3(std::slice::from_ref(&misplaced)),
+        ));
+        assert_eq!(code, ede::NSEC_MISSING);
+        let placed = nsec3_in("example", &h, &h, &[NS, SOA], 0, 0);
+        assert!(prove_nxdomain(&n("example"), &n("x.example"), with3(&[placed])).is_ok());
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
             &n("x.example.org"),
@@ -1554,7 +1600,7 @@ mod tests {
     // ---- NSEC: RFC 4035 Appendix B -----------------------------------------------------
 
     #[test]
-    fn s4035_b2_name_error() {
+    fn rfc4035_b2_name_error() {
         let records = pick_nsec(&["b.example", "example"]);
         let proof = prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).unwrap();
         assert_eq!(
@@ -1565,7 +1611,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_5_4_name_error_without_wildcard_denial_fails() {
+    fn rfc4035_5_4_name_error_without_wildcard_denial_fails() {
         // val_nx_nowc: the record covering ml.example alone leaves *.example open.
         let records = pick_nsec(&["b.example"]);
         let (code, reason) = err_code(prove_nxdomain(
@@ -1581,7 +1627,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_5_4_nsec_that_proves_the_name_exists() {
+    fn rfc4035_5_4_nsec_that_proves_the_name_exists() {
         let records = pick_nsec(&["ns1.example", "example"]);
         let (code, reason) = err_code(prove_nxdomain(
             &n("example"),
@@ -1615,7 +1661,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b2_wrapping_last_record() {
+    fn rfc4035_b2_wrapping_last_record() {
         // zz.example sorts after xx.example, the last name: the record wrapping to the apex
         // covers it; *.example sorts between example and a.example.
         let records = pick_nsec(&["xx.example", "example"]);
@@ -1624,7 +1670,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b3_no_data() {
+    fn rfc4035_b3_no_data() {
         let records = pick_nsec(&["ns1.example"]);
         let proof = prove_nodata(&n("example"), &n("ns1.example"), MX, with(&records)).unwrap();
         assert_eq!(
@@ -1660,7 +1706,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b5_referral_to_unsigned_zone() {
+    fn rfc4035_b5_referral_to_unsigned_zone() {
         let records = pick_nsec(&["b.example"]);
         let proof = prove_no_ds(&n("example"), &n("b.example"), with(&records)).unwrap();
         assert_eq!(
@@ -1695,7 +1741,7 @@ mod tests {
     }
 
     #[test]
-    fn s6840_4_4_parent_nsec_cannot_deny_child_apex_data() {
+    fn rfc6840_4_4_parent_nsec_cannot_deny_child_apex_data() {
         // val_nodata_zonecut: b.example's parent-side record (NS, no SOA) used to deny
         // b.example A, which only the child zone can say.
         let records = pick_nsec(&["b.example"]);
@@ -1721,7 +1767,7 @@ mod tests {
     }
 
     #[test]
-    fn s6840_4_1_nsec_at_a_delegation_says_nothing_below_it() {
+    fn rfc6840_4_1_nsec_at_a_delegation_says_nothing_below_it() {
         // b.example -> ns1.example spans www.b.example in canonical order, but b.example is a
         // zone cut: names below it are the child's.
         let records = pick_nsec(&["b.example", "example"]);
@@ -1740,7 +1786,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b6_wildcard_expansion() {
+    fn rfc4035_b6_wildcard_expansion() {
         let records = pick_nsec(&["x.y.w.example"]);
         let proof =
             prove_wildcard_answer(&n("example"), &n("a.z.w.example"), 2, with(&records)).unwrap();
@@ -1779,7 +1825,7 @@ mod tests {
     }
 
     #[test]
-    fn s4035_b7_wildcard_no_data() {
+    fn rfc4035_b7_wildcard_no_data() {
         let records = pick_nsec(&["x.y.w.example", "*.w.example"]);
         let proof = prove_nodata(&n("example"), &n("a.z.w.example"), AAAA, with(&records)).unwrap();
         assert_eq!(
@@ -1834,5 +1880,357 @@ mod tests {
         let records = pick_nsec(&["b.example", "example"]);
         assert!(prove_nxdomain(&n("example"), &n("ml.example"), with(&records)).is_ok());
         assert!(prove_nxdomain(&n("org"), &n("ml.example"), with(&records)).is_err());
+    }
+
+    #[test]
+    fn rfc4592_3_3_1_an_empty_non_terminal_wildcard_still_matches() {
+        // *.example owns nothing but b.b.*.example lies below it: the wildcard exists, so
+        // b.example gets NODATA from it, and a name error for b.example is bogus.
+        let records = [
+            nsec("example", "b.b.*.example", &[NS, SOA, RRSIG, NSEC]),
+            nsec("b.b.*.example", "example", &[A, RRSIG, NSEC]),
+        ];
+        let (code, reason) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("b.example"),
+            with(&records),
+        ));
+        assert_eq!(code, ede::DNSSEC_BOGUS);
+        assert!(reason.contains("wildcard *.example. exists"), "{reason}");
+        let proof = prove_nodata(&n("example"), &n("b.example"), A, with(&records)).unwrap();
+        assert_eq!(proof.kind, ProofKind::WildcardNoData);
+        // NSEC3 says the same with an empty bit map at H(*.example).
+        let hashes: Vec<String> = ["example", "*.example", "b.*.example", "b.b.*.example"]
+            .iter()
+            .map(|name| base32hex_encode(&nsec3_hash(&n(name), &[0xaa, 0xbb, 0xcc, 0xdd], 1)))
+            .collect();
+        let mut order: Vec<usize> = (0..4).collect();
+        order.sort_by_key(|&i| hashes[i].clone());
+        let types: [&[u16]; 4] = [&[NS, SOA], &[], &[], &[A]];
+        let chain: Vec<Nsec3Record> = (0..4)
+            .map(|k| {
+                let (i, j) = (order[k], order[(k + 1) % 4]);
+                nsec3_in("example", &hashes[i], &hashes[j], types[i], 0, 1)
+            })
+            .collect();
+        let (code, _) = err_code(prove_nxdomain(
+            &n("example"),
+            &n("b.example"),
+            with3(&chain),
+        ));
+        assert_eq!(code, ede::DNSSEC_BOGUS);
+        let proof = prove_nodata(&n("example"), &n("b.example"), A, with3(&chain)).unwrap();
+        assert_eq!(proof.kind, ProofKind::WildcardNoData);
+    }
+
+    // ---- A model of random small zones -------------------------------------------------
+
+    /// A deterministic xorshift generator for the model tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn random_name(rng: &mut Rng, zone: &Name, max_depth: usize) -> Name {
+        let mut name = zone.clone();
+        for _ in 0..=rng.below(max_depth) {
+            let label: &[u8] = [b"a".as_slice(), b"b", b"c", b"*"][rng.below(4)];
+            name = name.prepend(label).unwrap();
+        }
+        name
+    }
+
+    /// A small zone without delegations: its names with their types, and every name that
+    /// exists (empty non-terminals included).
+    struct Zone {
+        apex: Name,
+        owners: Vec<(Name, Vec<u16>)>,
+        existing: Vec<Name>,
+    }
+
+    impl Zone {
+        fn random(rng: &mut Rng) -> Self {
+            let apex = n("example");
+            let mut owners = vec![(apex.clone(), vec![NS, SOA, MX])];
+            for _ in 0..1 + rng.below(7) {
+                let name = random_name(rng, &apex, 3);
+                if owners.iter().any(|(o, _)| *o == name) {
+                    continue;
+                }
+                let types = if rng.below(6) == 0 {
+                    vec![CNAME]
+                } else if rng.below(5) == 0 && !name.is_wildcard() {
+                    // A delegation, signed (DS) or not.
+                    if rng.below(2) == 0 {
+                        vec![NS]
+                    } else {
+                        vec![NS, DS]
+                    }
+                } else {
+                    let mut t: Vec<u16> = [A, MX, TXT]
+                        .into_iter()
+                        .filter(|_| rng.below(2) == 0)
+                        .collect();
+                    if t.is_empty() {
+                        t.push(A);
+                    }
+                    t
+                };
+                owners.push((name, types));
+            }
+            // Names below a delegation are the child's: occluded, not in this zone.
+            let cuts: Vec<Name> = owners
+                .iter()
+                .filter(|(_, t)| t.contains(&NS) && !t.contains(&SOA))
+                .map(|(o, _)| o.clone())
+                .collect();
+            owners.retain(|(o, _)| !cuts.iter().any(|c| is_below(o, c)));
+            let mut existing: Vec<Name> = Vec::new();
+            for (name, _) in &owners {
+                let mut at = Some(name.clone());
+                while let Some(a) = at.filter(|a| a.is_at_or_below(&apex)) {
+                    if !existing.contains(&a) {
+                        existing.push(a.clone());
+                    }
+                    at = a.parent();
+                }
+            }
+            Self {
+                apex,
+                owners,
+                existing,
+            }
+        }
+
+        fn types(&self, name: &Name) -> Option<&[u16]> {
+            self.owners
+                .iter()
+                .find(|(o, _)| o == name)
+                .map(|(_, t)| t.as_slice())
+        }
+
+        fn is_delegation(&self, name: &Name) -> bool {
+            self.types(name)
+                .is_some_and(|t| t.contains(&NS) && !t.contains(&SOA))
+        }
+
+        fn below_cut(&self, name: &Name) -> bool {
+            self.owners
+                .iter()
+                .any(|(o, _)| self.is_delegation(o) && is_below(name, o))
+        }
+
+        fn closest_encloser(&self, name: &Name) -> Name {
+            let mut at = name.clone();
+            while !self.existing.contains(&at) {
+                at = at.parent().unwrap();
+            }
+            at
+        }
+
+        fn nsec_chain(&self) -> Vec<NsecRecord> {
+            let mut names: Vec<&Name> = self.owners.iter().map(|(o, _)| o).collect();
+            names.sort_by(|a, b| a.canonical_cmp(b));
+            (0..names.len())
+                .map(|i| {
+                    let next = names.get(i + 1).copied().unwrap_or(&self.apex);
+                    let mut types = self.types(names[i]).unwrap().to_vec();
+                    if !self.is_delegation(names[i]) || types.contains(&DS) {
+                        types.push(RRSIG);
+                    }
+                    types.push(NSEC);
+                    nsec(&names[i].to_string(), &next.to_string(), &types)
+                })
+                .collect()
+        }
+
+        fn nsec3_chain(&self) -> Vec<Nsec3Record> {
+            let salt = [0xaa, 0xbb, 0xcc, 0xdd];
+            let mut hashed: Vec<([u8; SHA1_LEN], Vec<u16>)> = self
+                .existing
+                .iter()
+                .map(|e| {
+                    let mut types = self.types(e).map(<[u16]>::to_vec).unwrap_or_default();
+                    if !types.is_empty() {
+                        types.push(RRSIG);
+                    }
+                    (nsec3_hash(e, &salt, 1), types)
+                })
+                .collect();
+            hashed.sort();
+            (0..hashed.len())
+                .map(|i| {
+                    let next = &hashed[(i + 1) % hashed.len()].0;
+                    nsec3_in(
+                        "example",
+                        &base32hex_encode(&hashed[i].0),
+                        &base32hex_encode(next),
+                        &hashed[i].1,
+                        0,
+                        1,
+                    )
+                })
+                .collect()
+        }
+    }
+
+    /// Compares every proof with what a random zone says, for NSEC and NSEC3 chains given
+    /// whole: each proof holds exactly when the zone makes its claim true.
+    #[test]
+    fn proofs_agree_with_a_model_of_random_zones() {
+        let mut rng = Rng(0x5eed_d0c5_2026_1201);
+        let (mut checked, mut held, mut cuts) = (0usize, 0usize, [0usize; 2]);
+        for _ in 0..150 {
+            let zone = Zone::random(&mut rng);
+            if zone.existing.len() > MAX_DENIAL_RECORDS {
+                continue;
+            }
+            let (nsecs, nsec3s) = (zone.nsec_chain(), zone.nsec3_chain());
+            for _ in 0..20 {
+                let qname = if rng.below(3) == 0 {
+                    zone.existing[rng.below(zone.existing.len())].clone()
+                } else {
+                    random_name(&mut rng, &zone.apex, 4)
+                };
+                let qtype = [A, MX, TXT, CNAME, DS][rng.below(5)];
+                let exists = zone.existing.contains(&qname);
+                let below_cut = zone.below_cut(&qname);
+                let delegation = zone.is_delegation(&qname);
+                let ce = zone.closest_encloser(&qname);
+                let wildcard = ce.prepend(b"*").unwrap();
+                // A wildcard that is an empty non-terminal still matches (RFC 4592 §3.3.1).
+                let wildcard_types = zone
+                    .existing
+                    .contains(&wildcard)
+                    .then(|| zone.types(&wildcard).unwrap_or(&[]));
+                let lacks = |types: &[u16]| !types.contains(&qtype) && !types.contains(&CNAME);
+                let nxdomain = !below_cut && !exists && wildcard_types.is_none();
+                let nodata = !below_cut
+                    && if exists {
+                        // Only DS may be denied at a delegation, and never at the apex.
+                        lacks(zone.types(&qname).unwrap_or(&[]))
+                            && (qtype == DS || !delegation)
+                            && !(qtype == DS && qname == zone.apex)
+                    } else {
+                        wildcard_types.is_some_and(lacks)
+                    };
+                let no_ds = delegation && !zone.types(&qname).unwrap_or(&[]).contains(&DS);
+                for (what, evidence) in [("NSEC", with(&nsecs)), ("NSEC3", with3(&nsec3s))] {
+                    let context = format!("{what} {qname} {qtype} in {:?}", zone.owners);
+                    let proof = prove_nxdomain(&zone.apex, &qname, evidence);
+                    assert_eq!(proof.is_ok(), nxdomain, "nxdomain {context}: {proof:?}");
+                    if let Ok(p) = proof {
+                        assert_eq!(p.closest_encloser.as_ref(), Some(&ce), "{context}");
+                        assert_eq!(p.status, DenialStatus::Secure, "{context}");
+                    }
+                    // DS for a missing name: NSEC3 wants Opt-Out (RFC 5155 §8.6), so the model
+                    // leaves that case out.
+                    if exists || qtype != DS {
+                        let proof = prove_nodata(&zone.apex, &qname, qtype, evidence);
+                        assert_eq!(proof.is_ok(), nodata, "nodata {context}: {proof:?}");
+                        if let Ok(p) = proof {
+                            assert_eq!(p.delegation, delegation, "{context}");
+                        }
+                    }
+                    // An expansion below a zone cut would need a signature the zone cannot make.
+                    for labels in zone.apex.label_count()..qname.rrsig_labels() {
+                        if below_cut {
+                            break;
+                        }
+                        let proof =
+                            prove_wildcard_answer(&zone.apex, &qname, labels as u8, evidence);
+                        let holds = !exists && labels >= ce.label_count();
+                        assert_eq!(
+                            proof.is_ok(),
+                            holds,
+                            "wildcard {labels} {context}: {proof:?}"
+                        );
+                    }
+                    if qname != zone.apex {
+                        let proof = prove_no_ds(&zone.apex, &qname, evidence);
+                        assert_eq!(proof.is_ok(), no_ds, "no DS {context}: {proof:?}");
+                    }
+                    checked += 1;
+                    cuts[0] += usize::from(no_ds);
+                    cuts[1] += usize::from(below_cut);
+                    held += usize::from(nxdomain) + usize::from(nodata);
+                }
+            }
+        }
+        // The model exercised both outcomes often.
+        assert!(checked > 2000 && held > checked / 4, "{checked} {held}");
+        assert!(cuts[0] > 20 && cuts[1] > 100, "{cuts:?}");
+    }
+
+    /// Arbitrary RDATA and arbitrary record sets never panic: each reader and proof answers.
+    #[test]
+    fn arbitrary_records_never_panic() {
+        let mut rng = Rng(0x0bad_f00d_1234_5678);
+        let zone = n("example");
+        let owner3 = n("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example");
+        for _ in 0..3000 {
+            let len = rng.below(48);
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let _ = TypeBitmap::from_wire(&bytes);
+            let _ = NsecRecord::from_rdata(n("a.example"), &bytes);
+            let _ = Nsec3Record::from_rdata(owner3.clone(), &bytes);
+        }
+        for _ in 0..300 {
+            let nsecs: Vec<NsecRecord> = (0..rng.below(5))
+                .map(|_| {
+                    let types: Vec<u16> = (0..rng.below(4))
+                        .map(|_| [A, NS, SOA, DS, CNAME, DNAME][rng.below(6)])
+                        .collect();
+                    let (o, x) = (
+                        random_name(&mut rng, &zone, 3),
+                        random_name(&mut rng, &zone, 3),
+                    );
+                    nsec(&o.to_string(), &x.to_string(), &types)
+                })
+                .collect();
+            let nsec3s: Vec<Nsec3Record> = (0..rng.below(4))
+                .map(|_| {
+                    let (o, x) = (
+                        random_name(&mut rng, &zone, 3),
+                        random_name(&mut rng, &zone, 3),
+                    );
+                    let types: Vec<u16> = (0..rng.below(4))
+                        .map(|_| [A, NS, SOA, DS, CNAME, DNAME][rng.below(6)])
+                        .collect();
+                    nsec3_in(
+                        "example",
+                        &base32hex_encode(&nsec3_hash(&o, &[0xaa, 0xbb, 0xcc, 0xdd], 1)),
+                        &base32hex_encode(&nsec3_hash(&x, &[0xaa, 0xbb, 0xcc, 0xdd], 1)),
+                        &types,
+                        rng.below(2) as u8,
+                        1,
+                    )
+                })
+                .collect();
+            let qname = random_name(&mut rng, &zone, 4);
+            for evidence in [
+                with(&nsecs),
+                with3(&nsec3s),
+                Evidence {
+                    nsec: &nsecs,
+                    nsec3: &nsec3s,
+                },
+            ] {
+                let _ = prove_nxdomain(&zone, &qname, evidence);
+                let _ = prove_nodata(&zone, &qname, [A, DS, CNAME][rng.below(3)], evidence);
+                let _ = prove_wildcard_answer(&zone, &qname, rng.below(4) as u8, evidence);
+                let _ = prove_no_ds(&zone, &qname, evidence);
+            }
+        }
     }
 }
