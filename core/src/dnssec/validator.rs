@@ -406,13 +406,15 @@ impl Validator {
     }
 
     /// Hands back the response to the query with `message_id`. A response that does not
-    /// parse, or answers another question, counts as a failed query.
+    /// parse, answers another question, or is truncated (TC: the host retries over TCP first
+    /// and hands in that answer) counts as a failed query.
     pub fn answer(&mut self, message_id: u16, wire: &[u8]) {
         let Some(key) = self.pending.remove(&message_id) else {
             return;
         };
         let msg = rr::parse_message(wire).ok().filter(|m| {
             m.flags & 0x8000 != 0
+                && m.flags & 0x0200 == 0
                 && m.id == message_id
                 && m.question.as_ref() == Some(&(key.0.clone(), key.1))
         });

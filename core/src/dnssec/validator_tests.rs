@@ -731,3 +731,30 @@ fn dnskey_anchor_in_presentation_format() {
     assert_eq!(res[0].status, Status::Secure, "{:?}", res[0].reason);
     let _ = Dnskey::from_rdata(&root.dnskey).unwrap();
 }
+
+#[test]
+fn truncated_responses_count_as_failed() {
+    let (w, anchors, _, _) = world();
+    let mut v = validator(anchors);
+    v.lookup(&n("_imaps._tcp.example."), rtype::SRV).unwrap();
+    loop {
+        let qs = v.queries();
+        if qs.is_empty() {
+            break;
+        }
+        for q in qs {
+            match w.wire(&q) {
+                Some(mut wire) => {
+                    if q.qtype == rtype::SRV {
+                        wire[2] |= 0x02; // TC
+                    }
+                    v.answer(q.message_id, &wire);
+                }
+                None => v.fail(q.message_id),
+            }
+        }
+    }
+    let r = v.results()[0].clone().unwrap();
+    assert_eq!(r.status, Status::Indeterminate);
+    assert_eq!(r.ede, Some(ede::NO_REACHABLE_AUTHORITY));
+}
