@@ -153,7 +153,7 @@ pub fn prove_nxdomain(
 /// Proves that `qname` has no `qtype` records and no CNAME: a record matching `qname`
 /// (an empty non-terminal included), or else a wildcard NODATA (RFC 4035 §5.4, RFC 5155 §8.5,
 /// §8.7). For `qtype` DS (RFC 5155 §8.6, RFC 6840 §4.4) the record must come from the parent
-/// side (no SOA bit), an Opt-Out span covering the next closer name gives an insecure proof
+/// side (no SOA bit; the root, which has no parent, is denied by its apex record), an Opt-Out span covering the next closer name gives an insecure proof
 /// (treat what lies below as unsigned), and [`Proof::delegation`] says whether `qname` is a
 /// zone cut. For other types a parent-side record at a delegation (NS without SOA) is refused.
 /// With NSEC3, a name in an Opt-Out span with neither a matching record nor a wildcard gives
@@ -534,7 +534,8 @@ fn check_nodata_types(
         )));
     }
     let cut = types.contains(rtype::NS) && !types.contains(rtype::SOA);
-    if qtype == rtype::DS && types.contains(rtype::SOA) {
+    // The root has no parent side: its apex record is the only possible denial of its DS.
+    if qtype == rtype::DS && types.contains(rtype::SOA) && name.label_count() > 0 {
         return Err(bogus(format!(
             "{what} has the SOA bit: it is the child zone's apex record and cannot deny DS at {name} (RFC 6840 §4.4)"
         )));
@@ -1764,6 +1765,13 @@ mod tests {
         assert!(reason.contains("SOA bit"), "{reason}");
         let (_, reason) = err_code(prove_no_ds(&n("."), &n("example"), with(&records)));
         assert!(reason.contains("SOA bit"), "{reason}");
+        // The root has no parent: its apex record denies its DS.
+        let root = [nsec(".", "example", &[NS, SOA, RRSIG, NSEC, DNSKEY])];
+        let proof = prove_nodata(&n("."), &n("."), DS, with(&root)).unwrap();
+        assert_eq!(
+            (proof.status, proof.delegation),
+            (DenialStatus::Secure, false)
+        );
     }
 
     #[test]
