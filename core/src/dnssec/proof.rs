@@ -72,16 +72,6 @@ pub fn nodata(
     zone: &Name,
     records: &DenialRecords,
 ) -> Result<Proven, Failed> {
-    if qtype == super::rr::rtype::DS && qname.label_count() == 0 {
-        // The root has no parent: its own apex NSEC is the only possible denial of a DS
-        // there (the parent-side rule of RFC 6840 §4.4 cannot apply).
-        let apex = records.nsec.iter().find(|n| n.owner == *qname);
-        return match apex {
-            Some(n) if !n.types.contains(super::rr::rtype::DS) => Ok(Proven::Secure),
-            Some(_) => Err((6, "the root's NSEC lists DS".into())),
-            None => Err((12, "no NSEC at the root denies its DS".into())),
-        };
-    }
     proven(denial::prove_nodata(zone, qname, qtype, records.evidence()))
 }
 
