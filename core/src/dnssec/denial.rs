@@ -1477,6 +1477,7 @@ mod tests {
         )
     }
 
+    // D32: NSEC3 iterations above 100 are insecure, above 500 bogus.
     #[test]
     fn rfc9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
         let qname = n("nope.example");
