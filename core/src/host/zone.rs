@@ -102,7 +102,7 @@ enum Found {
     /// Records of the type; `Some(wildcard)` when synthesised from that wildcard owner.
     Answer(Vec<Record>, Option<Name>),
     /// A CNAME (synthesised from the wildcard when `Some`).
-    Cname(Record, Option<Name>),
+    Cname(Box<Record>, Option<Name>),
     /// The name exists (or matches the wildcard) without records of the type.
     NoData(Option<Name>),
     /// The name does not exist; its closest encloser.
@@ -222,7 +222,7 @@ impl Zone {
             return Found::Answer(direct.into_iter().map(rename).collect(), wild);
         }
         if let Some(c) = self.rrset(owner, RecordType::CNAME).into_iter().next() {
-            return Found::Cname(rename(c), wild);
+            return Found::Cname(Box::new(rename(c)), wild);
         }
         Found::NoData(wild)
     }
@@ -641,7 +641,7 @@ impl ZoneHost {
                     return (ResponseCode::NoError, true);
                 }
                 Found::Cname(cname, wild) => {
-                    reply.answers.push(cname.clone());
+                    reply.answers.push((**cname).clone());
                     reply.answers.extend(sigs(wild, RecordType::CNAME));
                     Reply::push_unique(&mut reply.authorities, proof());
                     let RData::CNAME(c) = &cname.data else {

@@ -204,10 +204,11 @@ fn is_class(s: &str) -> bool {
 /// A record type from its mnemonic or `TYPEnnn` (RFC 3597 §5).
 pub(crate) fn record_type(s: &str) -> Option<RecordType> {
     let u = s.to_ascii_uppercase();
-    if let Some(n) = u.strip_prefix("TYPE") {
-        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
-            return n.parse::<u16>().ok().map(RecordType::from);
-        }
+    if let Some(n) = u.strip_prefix("TYPE")
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+    {
+        return n.parse::<u16>().ok().map(RecordType::from);
     }
     u.parse::<RecordType>()
         .ok()
@@ -307,10 +308,11 @@ pub(crate) fn split(text: &str, origin: Option<&Name>) -> Result<Split, Error> {
         let Some(t) = rtype.filter(|t| is_dnssec_type(*t)) else {
             // Kept for hickory-proto; a blank owner after a removed entry gets its owner back.
             kept.push_str(&text[copied..e.start]);
-            if e.blank_owner && removed_since_owner {
-                if let Some(o) = &owner {
-                    kept.push_str(&o.to_string());
-                }
+            if e.blank_owner
+                && removed_since_owner
+                && let Some(o) = &owner
+            {
+                kept.push_str(&o.to_string());
             }
             kept.push_str(&text[e.start..e.end]);
             copied = e.end;
@@ -376,7 +378,7 @@ fn algorithm(s: Option<&&str>) -> Result<u8, String> {
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(format!("`{s}` is not hexadecimal"));
     }
     (0..s.len())
