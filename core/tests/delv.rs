@@ -147,6 +147,8 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
     let nx = ["ncache nxdomain", "; negative response, fully validated"];
     let nodata = ["ncache nxrrset", "; negative response, fully validated"];
     expect("_imap._tcp.example.test.", "SRV", &nx, &[]);
+    // Two NSECs: one covers the name, another the wildcard at its closest encloser.
+    expect("nope.example.test.", "A", &nx, &[]);
     expect("_imap._tcp.nsec3.test.", "SRV", &nx, &[]);
     expect("nope.test.", "A", &nx, &[]);
     expect("mail.example.test.", "SRV", &nodata, &[]);
