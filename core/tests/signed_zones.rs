@@ -241,3 +241,55 @@ fn malformed_dnssec_records_are_typed_errors() {
         assert_eq!(err.code(), ErrorCode::ZoneParse, "{bad}");
     }
 }
+
+#[test]
+fn with_do_the_additional_section_goes_before_the_answer_is_truncated() {
+    // Three targets with signed addresses (the host serves signatures, never checks them).
+    let sig = |t: &str| {
+        format!(
+            "  IN RRSIG {t} 13 3 60 20360101000000 20260101000000 1 x.example. {}\n",
+            "A".repeat(88)
+        )
+    };
+    let mut zone = String::from("$ORIGIN x.example.\n$TTL 60\n@ IN SOA ns. h. 1 2 3 4 5\n");
+    zone.push_str("_imaps._tcp IN SRV 0 1 993 m1\n  IN SRV 0 1 993 m2\n  IN SRV 0 1 993 m3\n");
+    zone.push_str(&sig("SRV"));
+    for m in ["m1", "m2", "m3"] {
+        zone.push_str(&format!("{m} IN A 192.0.2.1\n{}", sig("A")));
+        zone.push_str(&format!("{m} IN AAAA 2001:db8::1\n{}", sig("AAAA")));
+    }
+    let mut h = ZoneHost::new();
+    h.add_zone(&zone, None, false).unwrap();
+    let mut m = Message::new(7, MessageType::Query, OpCode::Query);
+    m.add_query(Query::query(
+        Name::from_ascii("_imaps._tcp.x.example.").unwrap(),
+        RecordType::SRV,
+    ));
+    let mut edns = Edns::new();
+    edns.set_max_payload(512);
+    edns.set_dnssec_ok(true);
+    m.set_edns(edns);
+    let wire = m.to_vec().unwrap();
+    let full = Message::from_vec(&h.answer(&wire, Transport::Tcp).unwrap()).unwrap();
+    assert_eq!(count(&full.additionals, RecordType::RRSIG), 6);
+    assert!(full.to_vec().unwrap().len() > 512);
+    let udp = Message::from_vec(&h.answer(&wire, Transport::Udp).unwrap()).unwrap();
+    assert!(!udp.metadata.truncation);
+    assert_eq!(count(&udp.answers, RecordType::SRV), 3);
+    assert_eq!(count(&udp.answers, RecordType::RRSIG), 1);
+    assert!(udp.additionals.is_empty());
+}
+
+#[test]
+fn nsec3_proofs_for_a_long_name_at_the_iteration_cap_finish() {
+    // 2500 iterations and a name of 120 labels: every ancestor is hashed once (bounded work).
+    let zone = "$ORIGIN big.example.\n$TTL 60\n@ IN SOA ns. h. 1 2 3 4 5\n\
+        @ IN NSEC3PARAM 1 0 2500 -\n\
+        00000000000000000000000000000000 IN NSEC3 1 0 2500 - 00000000000000000000000000000000 SOA\n";
+    let mut h = ZoneHost::new();
+    h.add_zone(zone, None, false).unwrap();
+    let name = format!("{}big.example.", "a.".repeat(120));
+    let m = ask(&h, &name, RecordType::A, true);
+    assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(count(&m.authorities, RecordType::NSEC3), 1);
+}
