@@ -293,3 +293,24 @@ fn nsec3_proofs_for_a_long_name_at_the_iteration_cap_finish() {
     assert_eq!(m.metadata.response_code, ResponseCode::NXDomain);
     assert_eq!(count(&m.authorities, RecordType::NSEC3), 1);
 }
+
+#[test]
+fn cut_or_mangled_signed_zone_files_are_loaded_or_refused_never_a_panic() {
+    // Every prefix of the multi-line (dnssec-signzone) and one-line (ldns) files, and each with
+    // a byte replaced: a zone or a typed error.
+    for file in ["test.zone", "nsec3.test.zone"] {
+        let text = text(file);
+        for cut in (0..text.len()).step_by(97) {
+            let mut h = ZoneHost::new();
+            if let Err(e) = h.add_zone(&text[..cut], None, false) {
+                assert_eq!(e.code(), ErrorCode::ZoneParse, "{file} cut at {cut}");
+            }
+            for bad in ["(", ")", "\"", ";", "\\", "\n", " "] {
+                let mangled = format!("{}{bad}{}", &text[..cut], &text[cut + 1..]);
+                if let Err(e) = ZoneHost::new().add_zone(&mangled, None, false) {
+                    assert_eq!(e.code(), ErrorCode::ZoneParse, "{file} {bad:?} at {cut}");
+                }
+            }
+        }
+    }
+}
