@@ -155,6 +155,18 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
     expect("_tcp.example.test.", "SRV", &nodata, &[]);
     expect("mail.nsec3.test.", "SRV", &nodata, &[]);
     expect("insecure.test.", "DS", &nodata, &[]);
+    // Wildcard NODATA (the wildcard has SRV only), NSEC and NSEC3; a two-label expansion.
+    expect("_imaps._tcp.wild.example.test.", "A", &nodata, &[]);
+    expect("_imaps._tcp.wild.nsec3.test.", "A", &nodata, &[]);
+    expect(
+        "x.y._tcp.wild.example.test.",
+        "SRV",
+        &[secure, "IN\tSRV"],
+        &[],
+    );
+    // Ed25519 and the root's own denial.
+    expect("nope.ed.test.", "A", &nx, &[]);
+    expect("nope.", "A", &nx, &[]);
     // Unsigned children: insecure (NSEC at the cut; NSEC3 opt-out span).
     for name in [
         "_imaps._tcp.insecure.test.",
