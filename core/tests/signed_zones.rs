@@ -314,3 +314,21 @@ fn cut_or_mangled_signed_zone_files_are_loaded_or_refused_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn rfc4035_3_1_6_the_cd_bit_is_copied_into_the_response() {
+    let h = host(&["example.test.zone"]);
+    for cd in [true, false] {
+        let mut m = Message::new(7, MessageType::Query, OpCode::Query);
+        m.metadata.checking_disabled = cd;
+        m.add_query(Query::query(
+            Name::from_ascii("example.test.").unwrap(),
+            RecordType::SOA,
+        ));
+        let r = h.answer(&m.to_vec().unwrap(), Transport::Udp).unwrap();
+        assert_eq!(
+            Message::from_vec(&r).unwrap().metadata.checking_disabled,
+            cd
+        );
+    }
+}

@@ -527,6 +527,8 @@ impl ZoneHost {
         };
         let mut r = Message::new(q.metadata.id, MessageType::Response, OpCode::Query);
         r.metadata.recursion_desired = q.metadata.recursion_desired;
+        // Copied from the query (RFC 4035 §3.1.6).
+        r.metadata.checking_disabled = q.metadata.checking_disabled;
         r.add_query(question.clone());
         let dnssec_ok = q.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
         if q.edns.is_some() {
