@@ -12,7 +12,8 @@
 # committed in testdata/dnssec/keys/: re-running the script reuses them, so the DS records and
 # the trust anchor (testdata/dnssec/root.anchor) stay the same. ECDSA signatures are randomised,
 # so re-signing changes the RRSIG bytes of the ECDSA zones (not their validity); the RSA and
-# Ed25519 signatures are deterministic. `--new-keys` throws the keys away and makes new ones
+# Ed25519 signatures are deterministic (dnssec-signzone may order test.zone's records
+# differently from one run to the next). `--new-keys` throws the keys away and makes new ones
 # (every DS and the anchor change: commit everything together).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
