@@ -2030,8 +2030,10 @@ mailsrv_result mailsrv_zone_host_new(mailsrv_zone_host **out);
 void mailsrv_zone_host_free(mailsrv_zone_host *host);
 
 /**
- * Adds a zone from master-file text (UTF-8, with `$ORIGIN`; copied). With `secure` non-zero,
- * answers carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+ * Adds a zone from master-file text (UTF-8, with `$ORIGIN` or an SOA with an absolute owner;
+ * copied). A signed zone is served with its DNSSEC records to queries with DO. With `secure`
+ * non-zero, answers carry the AD bit when the query asks for DNSSEC, as a validating
+ * resolver's would.
  *
  * Returns OK; NULL_PARAMETER for a NULL `host`, or NULL `zone` with a non-zero length;
  * INVALID_ARGUMENT for text that is not UTF-8; ZONE_PARSE for text that is no zone.
