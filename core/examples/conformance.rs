@@ -10,7 +10,10 @@
 //!   of the parser with the same host, port and security — or be named, by its position, in a
 //!   diagnostic saying why it was dropped. Every `<domain>` must be claimed or named in a
 //!   diagnostic.
-//! - `dnssec-rpl/`, `dane/`: not replayed yet (later issues); said so, not counted as a pass.
+//! - `dane/`: OpenSSL's DANE cases (`danetest.in`, `dane-cross.in`) through the core's TLSA
+//!   verification; each case's verify result and match depth must equal OpenSSL's, except the
+//!   cases listed as not applicable with the reason (see `conformance/dane.rs`).
+//! - `dnssec-rpl/`: not replayed yet (a later issue); said so, not counted as a pass.
 //!
 //! A missing corpus (or no `CORPUS_DIR`) is reported as skipped. Exit status 0 when every
 //! replayed corpus passed, 1 otherwise, 2 on a usage error.
@@ -19,6 +22,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+#[path = "conformance/dane.rs"]
+mod dane;
 
 use mailsrv::autoconfig::{AutoconfigIssue, Direction};
 use mailsrv::{Autoconfig, EmailAddress, Security};
@@ -37,7 +43,11 @@ fn main() -> ExitCode {
         Some(dir) => failed |= !replay_ispdb(&dir, &mut out),
         None => say(&mut out, "corpus ispdb absent: skipped".into()),
     }
-    for (name, issue) in [("dnssec-rpl", "DNSSEC"), ("dane", "DANE")] {
+    match present("dane") {
+        Some(dir) => failed |= !dane::replay_dane(&dir, &mut out),
+        None => say(&mut out, "corpus dane absent: skipped".into()),
+    }
+    for (name, issue) in [("dnssec-rpl", "DNSSEC")] {
         match present(name) {
             Some(dir) => say(
                 &mut out,

@@ -53,7 +53,9 @@ struct Extension<'a> {
 
 /// A certificate split into the parts read here.
 pub(crate) struct Certificate<'a> {
+    issuer: AnyRef<'a>,
     subject: AnyRef<'a>,
+    key: AnyRef<'a>,
     extensions: Vec<Extension<'a>>,
 }
 
@@ -62,7 +64,9 @@ impl<'a> Certificate<'a> {
     /// A certificate with an empty subject and the given subjectAltName extension value.
     pub(crate) fn for_tests(san: &'a [u8]) -> Self {
         Self {
+            issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            key: AnyRef::new(Tag::Sequence, &[]).expect("empty key"),
             extensions: vec![Extension {
                 oid: OID_SUBJECT_ALT_NAME,
                 critical: false,
@@ -141,7 +145,9 @@ impl<'a> Certificate<'a> {
             }
         }
         Ok(Self {
+            issuer: *issuer,
             subject: *subject,
+            key: *key,
             extensions,
         })
     }
@@ -154,6 +160,18 @@ impl<'a> Certificate<'a> {
             (Some(ext), None) => Ok(Some(ext)),
             (Some(_), Some(_)) => Err(ErrorKind::Failed.into()),
         }
+    }
+
+    /// The contents of the issuer Name (without its SEQUENCE header), as rustls-webpki compares
+    /// it with a trust anchor's subject.
+    pub(crate) fn issuer_contents(&self) -> &'a [u8] {
+        self.issuer.value()
+    }
+
+    /// The whole DER encoding of the SubjectPublicKeyInfo (what a TLSA selector 1 names,
+    /// RFC 6698 §2.1.2).
+    pub(crate) fn spki_der(&self) -> Result<Vec<u8>, Error> {
+        der::Encode::to_der(&self.key)
     }
 
     /// Whether the subject is an empty name (an empty RDNSequence).

@@ -24,6 +24,7 @@ use crate::negotiate::TlsOutcome;
 use crate::plan::Candidate;
 use crate::service::Service;
 
+use super::dane::{DaneInput, DaneReport, Tlsa, TlsaRecord};
 use crate::limits::MAX_CHAIN;
 
 /// Signature algorithms accepted in chains (ring).
@@ -50,6 +51,7 @@ pub struct Subject {
     service: Service,
     host: String,
     reference_identities: Vec<ReferenceIdentity>,
+    tlsa: Option<Tlsa>,
 }
 
 impl Subject {
@@ -108,6 +110,7 @@ impl Subject {
             service,
             host: canonical_host(host),
             reference_identities,
+            tlsa: None,
         }
     }
 
@@ -117,7 +120,25 @@ impl Subject {
             service,
             reference_identities: reference_identities(domain, service, &host, dnssec_secure),
             host,
+            tlsa: None,
         }
+    }
+
+    /// This subject with the TLSA RRset of `_<port>._tcp.<host>` (RFC 7673 §3.3), which the
+    /// caller validated with DNSSEC (a "secure" answer). Giving records also says that the SRV
+    /// answer was secure (RFC 7673 §3.1: only then is TLSA asked), so for DANE-TA and PKIX
+    /// records the target host is a reference identity too (RFC 7673 §4.1). An empty list, or
+    /// one without a usable record, verifies as without TLSA (RFC 7671 §4.1).
+    ///
+    /// `Err(TOO_MANY_TLSA_RECORDS)` for more than [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS) records.
+    pub fn with_tlsa(mut self, port: u16, records: Vec<TlsaRecord>) -> Result<Self, Error> {
+        self.tlsa = Some(Tlsa::new(port, records)?);
+        Ok(self)
+    }
+
+    /// The TLSA records given with [`Subject::with_tlsa`], if any.
+    pub fn tlsa(&self) -> Option<&[TlsaRecord]> {
+        self.tlsa.as_ref().map(|t| t.records())
     }
 
     /// The SRV label the server was found under.
@@ -163,6 +184,9 @@ pub struct Verdict {
     pub presented: Vec<PresentedIdentity>,
     /// Notes, e.g. skipped malformed identifiers or SRV-IDs not used under name constraints.
     pub notes: Vec<String>,
+    /// With TLSA records ([`Subject::with_tlsa`]): what became of each record. Absent without.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dane: Option<DaneReport>,
 }
 
 /// Verdict status.
@@ -216,9 +240,12 @@ pub enum RejectReason {
     MalformedCertificate,
     /// Another path-validation failure (see the message).
     Other,
+    /// The TLSA RRset has usable records and none of them matched the chain (RFC 7671 §4.1,
+    /// RFC 7673 §4): the server must not be used, whatever PKIX says.
+    TlsaMismatch,
 }
 
-fn reject(
+pub(super) fn reject(
     reason: RejectReason,
     message: String,
     reference_identities: Vec<ReferenceIdentity>,
@@ -232,10 +259,11 @@ fn reject(
         reference_identities,
         presented,
         notes: Vec::new(),
+        dane: None,
     }
 }
 
-fn classify(e: &webpki::Error) -> RejectReason {
+pub(super) fn classify(e: &webpki::Error) -> RejectReason {
     use webpki::Error as E;
     match e {
         E::UnknownIssuer | E::CertDistrusted => RejectReason::UnknownIssuer,
@@ -281,7 +309,8 @@ pub fn verify_chain(
             "the certificate chain is empty",
         ));
     }
-    if anchors.is_empty() {
+    // With usable TLSA records, DANE-EE and DANE-TA need no anchor of the host's.
+    if anchors.is_empty() && !subject.tlsa.as_ref().is_some_and(Tlsa::has_usable) {
         return Err(Error::new(
             ErrorCode::InvalidTrustAnchor,
             "no trust anchor was given",
@@ -303,6 +332,7 @@ pub fn verify_chain(
         subject,
         chain,
         &trust,
+        anchors,
         AnchorConstraints::FromCertificates,
         now_unix_secs,
         options,
@@ -311,7 +341,7 @@ pub fn verify_chain(
 
 /// Where the trust anchors' name constraints come from.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum AnchorConstraints {
+pub(super) enum AnchorConstraints {
     /// The nameConstraints extensions of the host's anchor certificates: RFC 5280 applies.
     FromCertificates,
     /// Constraints a root program imposes (webpki-roots, from the CCADB). They follow NSS
@@ -333,26 +363,30 @@ pub fn verify_chain_bundled(
         subject,
         chain,
         webpki_roots::TLS_SERVER_ROOTS,
+        &[],
         AnchorConstraints::Imposed,
         now_unix_secs,
         options,
     )
 }
 
+/// Verifies with the host's trust anchors (`trust`, and the certificates they came from when
+/// the host gave certificates), and with the subject's TLSA records if it has usable ones.
 fn verify_trusted(
     subject: &Subject,
     chain: &[&[u8]],
     trust: &[TrustAnchor<'_>],
+    anchor_certs: &[&[u8]],
     anchor_constraints: AnchorConstraints,
     now_unix_secs: u64,
     options: VerifyOptions,
 ) -> Result<Verdict, Error> {
-    let Some((leaf_der, intermediates)) = chain.split_first() else {
+    if chain.is_empty() {
         return Err(Error::new(
             ErrorCode::EmptyChain,
             "the certificate chain is empty",
         ));
-    };
+    }
     if chain.len() > MAX_CHAIN {
         return Err(Error::new(
             ErrorCode::ChainTooLong,
@@ -362,6 +396,43 @@ fn verify_trusted(
             ),
         ));
     }
+    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
+    if let Some(tlsa) = subject.tlsa.as_ref() {
+        let input = DaneInput {
+            subject,
+            tlsa,
+            chain,
+            trust,
+            anchor_certs,
+            anchor_constraints,
+            time,
+            options,
+        };
+        if tlsa.has_usable() {
+            return Ok(input.verify());
+        }
+        let mut verdict = verify_pkix(subject, chain, trust, anchor_constraints, time, options)?;
+        input.add_unusable_report(&mut verdict);
+        return Ok(verdict);
+    }
+    verify_pkix(subject, chain, trust, anchor_constraints, time, options)
+}
+
+/// Ordinary path validation with the host's anchors, then the identity check.
+fn verify_pkix(
+    subject: &Subject,
+    chain: &[&[u8]],
+    trust: &[TrustAnchor<'_>],
+    anchor_constraints: AnchorConstraints,
+    time: UnixTime,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
+    let Some((leaf_der, intermediates)) = chain.split_first() else {
+        return Err(Error::new(
+            ErrorCode::EmptyChain,
+            "the certificate chain is empty",
+        ));
+    };
     let refs = subject.reference_identities.clone();
     // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
     let leaf = match Certificate::parse(leaf_der) {
@@ -376,7 +447,6 @@ fn verify_trusted(
         }
     };
     let (presented, notes) = presented_identities(&leaf);
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
     let path = PathInput {
         leaf_der,
         leaf: &leaf,
@@ -385,12 +455,12 @@ fn verify_trusted(
         anchor_constraints,
         time,
     };
-    match path.validated_constraints() {
-        Ok(constraints) => Ok(match_identities(
+    match path.validated() {
+        Ok(valid) => Ok(match_identities(
             subject,
             presented,
             notes,
-            &constraints,
+            &valid.constraints,
             options,
         )),
         Err((reason, message)) => Ok(reject(reason, message, refs, presented)),
@@ -399,19 +469,20 @@ fn verify_trusted(
 
 /// What path validation needs: the server certificate (raw and parsed), the intermediates as
 /// TLS delivered them, the trust anchors and the time.
-struct PathInput<'a> {
-    leaf_der: &'a [u8],
-    leaf: &'a Certificate<'a>,
-    intermediates: &'a [&'a [u8]],
-    trust: &'a [TrustAnchor<'a>],
-    anchor_constraints: AnchorConstraints,
-    time: UnixTime,
+pub(super) struct PathInput<'a> {
+    pub(super) leaf_der: &'a [u8],
+    pub(super) leaf: &'a Certificate<'a>,
+    pub(super) intermediates: &'a [&'a [u8]],
+    pub(super) trust: &'a [TrustAnchor<'a>],
+    pub(super) anchor_constraints: AnchorConstraints,
+    pub(super) time: UnixTime,
 }
 
 impl PathInput<'_> {
     /// Validates the path with rustls-webpki, then applies the RFC 5280 rules it does not check;
-    /// gives the DNS name constraints of the validated path, or why it is rejected.
-    fn validated_constraints(&self) -> Result<Vec<DnsConstraints>, (RejectReason, String)> {
+    /// gives the DNS name constraints and the certificates of the validated path, or why it is
+    /// rejected.
+    pub(super) fn validated(&self) -> Result<Validated, (RejectReason, String)> {
         let leaf_cert = CertificateDer::from(self.leaf_der);
         let intermediate_ders: Vec<CertificateDer<'_>> = self
             .intermediates
@@ -483,13 +554,30 @@ impl PathInput<'_> {
             }
             constraints.push(nc);
         }
-        Ok(constraints)
+        Ok(Validated {
+            constraints,
+            intermediates: path
+                .intermediate_certificates()
+                .map(|c| c.der().as_ref().to_vec())
+                .collect(),
+            anchor_spki: webpki::spki_for_anchor(path.anchor()).as_ref().to_vec(),
+        })
     }
+}
+
+/// What a validated path is made of, beyond the leaf.
+pub(super) struct Validated {
+    /// The DNS name constraints of the path.
+    pub(super) constraints: Vec<DnsConstraints>,
+    /// The intermediate certificates (DER), from the one that issued the leaf upwards.
+    pub(super) intermediates: Vec<Vec<u8>>,
+    /// The trust anchor's SubjectPublicKeyInfo (DER).
+    pub(super) anchor_spki: Vec<u8>,
 }
 
 /// Matches the presented identities of a validated chain against the subject's reference
 /// identities, in order (RFC 6125 §6, RFC 7817, D7–D12).
-fn match_identities(
+pub(super) fn match_identities(
     subject: &Subject,
     presented: Vec<PresentedIdentity>,
     mut notes: Vec<String>,
@@ -531,6 +619,8 @@ fn match_identities(
         .find(|r| match r.kind {
             IdentityKind::SrvId => presents_srv(&r.value),
             IdentityKind::DnsId => presents_dns(&r.value),
+            // TLSA usages are never reference identities.
+            _ => false,
         })
         .cloned();
     let host = subject.host.as_str();
@@ -588,6 +678,7 @@ fn match_identities(
         reference_identities: refs,
         presented,
         notes,
+        dane: None,
     }
 }
 
@@ -617,10 +708,34 @@ pub fn verify_candidate(
     )
 }
 
-fn kind_name(kind: IdentityKind) -> &'static str {
+/// [`verify_candidate`] with the TLSA RRset of the candidate's `_<port>._tcp.<host>`, which the
+/// host validated with DNSSEC (see [`Subject::with_tlsa`]). `Err(TOO_MANY_TLSA_RECORDS)` beyond
+/// [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS); with no usable record, the same as [`verify_candidate`].
+pub fn verify_candidate_with_tlsa(
+    candidate: &Candidate,
+    tlsa: Vec<TlsaRecord>,
+    chain: &[&[u8]],
+    anchors: &[&[u8]],
+    now_unix_secs: u64,
+    options: VerifyOptions,
+) -> Result<Verdict, Error> {
+    verify_chain(
+        &Subject::of(candidate).with_tlsa(candidate.port, tlsa)?,
+        chain,
+        anchors,
+        now_unix_secs,
+        options,
+    )
+}
+
+pub(super) fn kind_name(kind: IdentityKind) -> &'static str {
     match kind {
         IdentityKind::SrvId => "SRV-ID",
         IdentityKind::DnsId => "DNS-ID",
+        IdentityKind::DaneEe => "DANE-EE",
+        IdentityKind::DaneTa => "DANE-TA",
+        IdentityKind::PkixTa => "PKIX-TA",
+        IdentityKind::PkixEe => "PKIX-EE",
     }
 }
 
@@ -712,7 +827,7 @@ fn dns_name_allowed(name: &str, constraints: &[DnsConstraints]) -> bool {
 
 /// Shows a presented value safely: printable ASCII stays, other bytes (NUL, controls, spaces,
 /// non-ASCII) become `\DDD`, so a value can never pass for another when displayed.
-fn escape(bytes: &[u8]) -> String {
+pub(super) fn escape(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
         if b.is_ascii_graphic() && b != b'\\' {
@@ -725,7 +840,9 @@ fn escape(bytes: &[u8]) -> String {
 }
 
 /// Reads the presented identities of a leaf certificate (D11, D12).
-fn presented_identities(cert: &Certificate<'_>) -> (Vec<PresentedIdentity>, Vec<String>) {
+pub(super) fn presented_identities(
+    cert: &Certificate<'_>,
+) -> (Vec<PresentedIdentity>, Vec<String>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     match cert.alt_names() {
@@ -818,6 +935,7 @@ mod bundled_tests {
                 &subject,
                 &chain,
                 &trust,
+                &[],
                 source,
                 1_811_808_000,
                 VerifyOptions::default(),

@@ -5,12 +5,14 @@
 
 mod certificate;
 mod chain;
+mod dane;
 mod presented;
 
 #[cfg(feature = "webpki-roots")]
 pub use chain::verify_chain_bundled;
 pub use chain::{
     RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_candidate, verify_chain,
+    verify_candidate, verify_candidate_with_tlsa, verify_chain,
 };
+pub use dane::{DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, TlsaCheck, TlsaOutcome, TlsaRecord};
 pub use presented::{PresentedIdentity, PresentedKind};
