@@ -344,7 +344,9 @@ mod tests {
             value: &san,
         };
         let cert = Certificate {
+            issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            key: AnyRef::new(Tag::Sequence, &[]).expect("empty key"),
             extensions: vec![san_ext()],
         };
         assert_eq!(
@@ -357,7 +359,9 @@ mod tests {
             ])
         );
         let twice = Certificate {
+            issuer: cert.issuer,
             subject: cert.subject,
+            key: cert.key,
             extensions: vec![san_ext(), san_ext()],
         };
         assert!(twice.alt_names().is_err());
