@@ -84,6 +84,12 @@ fn verify(subject: &Subject, chain: &[Vec<u8>], anchors: &[Vec<u8>], now: u64) -
     verify_chain(subject, &chain, &anchors, now, VerifyOptions::default()).unwrap()
 }
 
+fn rejected(v: &Verdict, reason: RejectReason) {
+    assert_eq!(v.status, VerdictStatus::Rejected, "{v:#?}");
+    assert_eq!(v.reason, Some(reason), "{v:#?}");
+    assert!(v.matched.is_none(), "{v:#?}");
+}
+
 fn matched_kind(v: &Verdict) -> IdentityKind {
     assert_eq!(v.status, VerdictStatus::Verified, "{v:#?}");
     v.matched.as_ref().unwrap().kind
@@ -124,7 +130,7 @@ fn s7673_4a_dane_ee_verifies_a_self_signed_leaf_with_no_ca_by_every_selector_and
     // Without the record the same chain has no path to any anchor.
     let plain = Subject::new("example.net", Service::Imaps, "mail.example.net", false).unwrap();
     let v = verify(&plain, &chain, &pem("ca.pem"), NOW);
-    assert_eq!(v.reason, Some(RejectReason::UnknownIssuer), "{v:?}");
+    rejected(&v, RejectReason::UnknownIssuer);
 }
 
 // Requirements: S7673-4a.
@@ -160,7 +166,7 @@ fn s7673_4a_a_wrong_digest_rejects_even_a_pkix_valid_chain() {
         NOW,
     );
     assert_eq!(v.status, VerdictStatus::Rejected, "{v:?}");
-    assert_eq!(v.reason, Some(RejectReason::TlsaMismatch));
+    rejected(&v, RejectReason::TlsaMismatch);
     assert!(v.matched.is_none());
     let report = v.dane.unwrap();
     assert_eq!(report.records[0].outcome, TlsaOutcome::NoMatch);
@@ -222,7 +228,7 @@ fn an_rrset_of_unusable_records_only_is_as_if_absent() {
         &pem("ca.pem"),
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::UnknownIssuer), "{v:?}");
+    rejected(&v, RejectReason::UnknownIssuer);
     // Without a usable record, the anchors are needed as without TLSA.
     let own: Vec<&[u8]> = own.iter().map(Vec::as_slice).collect();
     let e = verify_chain(
@@ -294,7 +300,7 @@ fn dane_ta_still_needs_a_name_match_and_valid_dates() {
         &[],
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::NameMismatch), "{v:?}");
+    rejected(&v, RejectReason::NameMismatch);
     assert_eq!(
         matched_depth(&v),
         Some(1),
@@ -302,7 +308,7 @@ fn dane_ta_still_needs_a_name_match_and_valid_dates() {
     );
     // After the leaf expired.
     let v = verify(&subject("mail.provider.net", vec![r]), &chain, &[], LATER);
-    assert_eq!(v.reason, Some(RejectReason::Expired), "{v:?}");
+    rejected(&v, RejectReason::Expired);
 }
 
 #[test]
@@ -315,7 +321,7 @@ fn dane_ta_never_takes_the_leaf_itself_as_its_anchor() {
         &[],
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::TlsaMismatch), "{v:?}");
+    rejected(&v, RejectReason::TlsaMismatch);
 }
 
 #[test]
@@ -360,7 +366,7 @@ fn dane_ta_with_a_trust_anchor_not_in_the_chain_rfc7671_5_2_2() {
         &[],
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::TlsaMismatch), "{v:?}");
+    rejected(&v, RejectReason::TlsaMismatch);
     // A digest of a certificate the server did not send cannot be used.
     let v = verify(
         &subject(
@@ -371,7 +377,7 @@ fn dane_ta_with_a_trust_anchor_not_in_the_chain_rfc7671_5_2_2() {
         &[],
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::TlsaMismatch), "{v:?}");
+    rejected(&v, RejectReason::TlsaMismatch);
 }
 
 #[test]
@@ -400,7 +406,7 @@ fn pkix_ee_and_pkix_ta_only_on_top_of_pkix_validation() {
     // PKIX-EE on a self-signed leaf: the record matches, PKIX does not validate.
     let own = pem("self-signed.chain.pem");
     let v = verify(&s(record(1, 1, 1, data(&own[0], 1, 1))), &own, &ca, NOW);
-    assert_eq!(v.reason, Some(RejectReason::UnknownIssuer), "{v:?}");
+    rejected(&v, RejectReason::UnknownIssuer);
     // PKIX-TA naming a CA outside the validated path.
     let v = verify(
         &s(record(0, 0, 1, data(&pem("other-ca.pem")[0], 0, 1))),
@@ -408,7 +414,7 @@ fn pkix_ee_and_pkix_ta_only_on_top_of_pkix_validation() {
         &ca,
         NOW,
     );
-    assert_eq!(v.reason, Some(RejectReason::TlsaMismatch), "{v:?}");
+    rejected(&v, RejectReason::TlsaMismatch);
 }
 
 #[test]
