@@ -55,7 +55,7 @@ struct Extension<'a> {
 pub(crate) struct Certificate<'a> {
     issuer: AnyRef<'a>,
     subject: AnyRef<'a>,
-    key: AnyRef<'a>,
+    key_der: &'a [u8],
     extensions: Vec<Extension<'a>>,
 }
 
@@ -66,7 +66,7 @@ impl<'a> Certificate<'a> {
         Self {
             issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
-            key: AnyRef::new(Tag::Sequence, &[]).expect("empty key"),
+            key_der: &[],
             extensions: vec![Extension {
                 oid: OID_SUBJECT_ALT_NAME,
                 critical: false,
@@ -101,6 +101,17 @@ fn children(contents: &[u8]) -> Result<Vec<AnyRef<'_>>, Error> {
     Ok(out)
 }
 
+/// The TLVs that make up `contents`, each with its whole encoding.
+fn children_raw(contents: &[u8]) -> Result<Vec<(AnyRef<'_>, &[u8])>, Error> {
+    let mut reader = SliceReader::new(contents)?;
+    let mut out = Vec::new();
+    while !reader.is_finished() {
+        let tlv = reader.tlv_bytes()?;
+        out.push((AnyRef::from_der(tlv)?, tlv));
+    }
+    Ok(out)
+}
+
 /// The contents of the SEQUENCE that `der` holds entirely.
 fn sequence(der: &[u8]) -> Result<&[u8], Error> {
     Ok(expect(AnyRef::from_der(der)?, Tag::Sequence)?.value())
@@ -115,7 +126,8 @@ impl<'a> Certificate<'a> {
         };
         expect(*algorithm, Tag::Sequence)?;
         expect(*signature, Tag::BitString)?;
-        let fields = children(expect(*tbs, Tag::Sequence)?.value())?;
+        let raw = children_raw(expect(*tbs, Tag::Sequence)?.value())?;
+        let fields: Vec<AnyRef<'a>> = raw.iter().map(|(any, _)| *any).collect();
         let mut fields = fields.as_slice();
         if let [version, rest @ ..] = fields
             && version.tag() == context(0, true)
@@ -125,6 +137,8 @@ impl<'a> Certificate<'a> {
         let [serial, sig, issuer, validity, subject, key, rest @ ..] = fields else {
             return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
         };
+        // The whole TLV of the key: the field's position among the raw fields.
+        let key_der = raw[raw.len() - rest.len() - 1].1;
         expect(*serial, Tag::Integer)?;
         for any in [sig, issuer, validity, subject, key] {
             expect(*any, Tag::Sequence)?;
@@ -147,7 +161,7 @@ impl<'a> Certificate<'a> {
         Ok(Self {
             issuer: *issuer,
             subject: *subject,
-            key: *key,
+            key_der,
             extensions,
         })
     }
@@ -170,8 +184,8 @@ impl<'a> Certificate<'a> {
 
     /// The whole DER encoding of the SubjectPublicKeyInfo (what a TLSA selector 1 names,
     /// RFC 6698 §2.1.2).
-    pub(crate) fn spki_der(&self) -> Result<Vec<u8>, Error> {
-        der::Encode::to_der(&self.key)
+    pub(crate) fn spki_der(&self) -> &'a [u8] {
+        self.key_der
     }
 
     /// Whether the subject is an empty name (an empty RDNSequence).
@@ -346,7 +360,7 @@ mod tests {
         let cert = Certificate {
             issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
-            key: AnyRef::new(Tag::Sequence, &[]).expect("empty key"),
+            key_der: &[],
             extensions: vec![san_ext()],
         };
         assert_eq!(
@@ -361,7 +375,7 @@ mod tests {
         let twice = Certificate {
             issuer: cert.issuer,
             subject: cert.subject,
-            key: cert.key,
+            key_der: cert.key_der,
             extensions: vec![san_ext(), san_ext()],
         };
         assert!(twice.alt_names().is_err());

@@ -560,7 +560,7 @@ impl PathInput<'_> {
                 .intermediate_certificates()
                 .map(|c| c.der().as_ref().to_vec())
                 .collect(),
-            anchor_spki: webpki::spki_for_anchor(path.anchor()).as_ref().to_vec(),
+            anchor_key: path.anchor().subject_public_key_info.as_ref().to_vec(),
         })
     }
 }
@@ -571,8 +571,9 @@ pub(super) struct Validated {
     pub(super) constraints: Vec<DnsConstraints>,
     /// The intermediate certificates (DER), from the one that issued the leaf upwards.
     pub(super) intermediates: Vec<Vec<u8>>,
-    /// The trust anchor's SubjectPublicKeyInfo (DER).
-    pub(super) anchor_spki: Vec<u8>,
+    /// The contents of the trust anchor's SubjectPublicKeyInfo (without its SEQUENCE header,
+    /// as rustls-webpki keeps it).
+    pub(super) anchor_key: Vec<u8>,
 }
 
 /// Matches the presented identities of a validated chain against the subject's reference

@@ -490,7 +490,7 @@ impl DaneInput<'_> {
                 vec![format!("the server certificate does not parse: {e}")],
             ),
         };
-        let leaf_spki = leaf.as_ref().ok().and_then(|c| c.spki_der().ok());
+        let leaf_spki = leaf.as_ref().ok().map(|c| c.spki_der());
         let records = self.tlsa.records();
         let usable: Vec<(usize, Usage)> = records
             .iter()
@@ -774,7 +774,7 @@ impl DaneInput<'_> {
         let chain = self.chain;
         for depth in 1..chain.len() {
             let der = chain[depth];
-            let spki = Certificate::parse(der).ok().and_then(|c| c.spki_der().ok());
+            let spki = Certificate::parse(der).ok().map(|c| c.spki_der());
             if !r.matches(der, spki.as_deref()) {
                 continue;
             }
@@ -910,7 +910,7 @@ impl DaneInput<'_> {
                 .then(|| (0, format!("the server's {}", r.selects())));
         }
         for (i, der) in valid.intermediates.iter().enumerate() {
-            let spki = Certificate::parse(der).ok().and_then(|c| c.spki_der().ok());
+            let spki = Certificate::parse(der).ok().map(|c| c.spki_der());
             if r.matches(der, spki.as_deref()) {
                 let depth = i + 1;
                 return Some((
@@ -921,14 +921,20 @@ impl DaneInput<'_> {
         }
         // The trust anchor: its key, or the certificate it came from (when the host gave one).
         let depth = depth_u32(valid.intermediates.len() + 1);
+        let anchor_spki = webpki::spki_for_anchor(&TrustAnchor {
+            subject: Der::from(&[][..]),
+            subject_public_key_info: Der::from(valid.anchor_key.as_slice()),
+            name_constraints: None,
+        });
+        let anchor_spki = anchor_spki.as_ref();
         let anchor_cert = self.anchor_certs.iter().find(|der| {
             Certificate::parse(der)
                 .ok()
-                .and_then(|c| c.spki_der().ok())
-                .is_some_and(|spki| spki == valid.anchor_spki)
+                .map(|c| c.spki_der())
+                .is_some_and(|spki| spki == anchor_spki)
         });
         let hit = match r.selector {
-            1 => r.matches(&[], Some(&valid.anchor_spki)),
+            1 => r.matches(&[], Some(anchor_spki)),
             _ => anchor_cert.is_some_and(|der| r.matches(der, None)),
         };
         hit.then(|| {
