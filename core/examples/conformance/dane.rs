@@ -46,13 +46,10 @@ struct Case {
 fn cases(text: &str) -> Result<Vec<Case>, String> {
     let mut lines = text.lines().enumerate().peekable();
     let mut out = Vec::new();
-    loop {
-        let Some((n, header)) = lines.find(|(_, l)| {
-            let l = l.trim();
-            !l.is_empty() && !l.starts_with('#')
-        }) else {
-            break;
-        };
+    while let Some((n, header)) = lines.find(|(_, l)| {
+        let l = l.trim();
+        !l.is_empty() && !l.starts_with('#')
+    }) {
         let nums: Vec<i64> = header
             .split_ascii_whitespace()
             .map(|f| f.parse::<i64>())

@@ -147,7 +147,7 @@ impl TlsaRecord {
         if digits == 0 {
             return Err(bad("no certificate association data".into()));
         }
-        if digits % 2 != 0 {
+        if !digits.is_multiple_of(2) {
             return Err(bad(format!(
                 "the data has an odd number ({digits}) of hex digits"
             )));
@@ -508,7 +508,7 @@ impl DaneInput<'_> {
             // DANE-EE(3): the key or certificate itself; no name, date or path check.
             for i in with(Usage::DaneEe) {
                 let r = &records[i];
-                if r.matches(leaf_der, leaf_spki.as_deref()) {
+                if r.matches(leaf_der, leaf_spki) {
                     mark_matched(
                         &mut checks[i],
                         0,
@@ -617,7 +617,7 @@ impl DaneInput<'_> {
                         let r = &records[i];
                         let why = format!("PKIX validation, which it needs, failed: {message}");
                         // A PKIX-EE record can still be seen to match the leaf; say so.
-                        if r.usage == 1 && r.matches(leaf_der, leaf_spki.as_deref()) {
+                        if r.usage == 1 && r.matches(leaf_der, leaf_spki) {
                             mark_matched(
                                 &mut checks[i],
                                 0,
@@ -643,7 +643,7 @@ impl DaneInput<'_> {
             };
             for &i in &pkix {
                 let r = &records[i];
-                match self.pkix_match(r, leaf_der, leaf_spki.as_deref(), &valid) {
+                match self.pkix_match(r, leaf_der, leaf_spki, &valid) {
                     Some((depth, what)) => {
                         let usage = if r.usage == 1 {
                             Usage::PkixEe
@@ -775,7 +775,7 @@ impl DaneInput<'_> {
         for depth in 1..chain.len() {
             let der = chain[depth];
             let spki = Certificate::parse(der).ok().map(|c| c.spki_der());
-            if !r.matches(der, spki.as_deref()) {
+            if !r.matches(der, spki) {
                 continue;
             }
             let what = format!("the certificate at depth {depth}");
@@ -911,7 +911,7 @@ impl DaneInput<'_> {
         }
         for (i, der) in valid.intermediates.iter().enumerate() {
             let spki = Certificate::parse(der).ok().map(|c| c.spki_der());
-            if r.matches(der, spki.as_deref()) {
+            if r.matches(der, spki) {
                 let depth = i + 1;
                 return Some((
                     depth_u32(depth),
