@@ -182,6 +182,14 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
   /**
+   * A TLSA record is malformed or its data is too long.
+   */
+  MAILSRV_RESULT_INVALID_TLSA_RECORD = 304,
+  /**
+   * More TLSA records than accepted for one server.
+   */
+  MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS = 305,
+  /**
    * No answer within the time limit.
    */
   MAILSRV_RESULT_TIMEOUT = 500,
@@ -649,6 +657,22 @@ enum mailsrv_identity_kind
    * DNS-ID (`example.net`).
    */
   MAILSRV_IDENTITY_DNS_ID = 1,
+  /**
+   * Only as a verdict's match: a DANE-EE(3) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_DANE_EE = 2,
+  /**
+   * Only as a verdict's match: a DANE-TA(2) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_DANE_TA = 3,
+  /**
+   * Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_PKIX_TA = 4,
+  /**
+   * Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_PKIX_EE = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -735,6 +759,10 @@ enum mailsrv_reject_reason
    * Another failure (see the message).
    */
   MAILSRV_REJECT_OTHER = 9,
+  /**
+   * Usable TLSA records exist and none matched (DANE).
+   */
+  MAILSRV_REJECT_TLSA_MISMATCH = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1274,6 +1302,21 @@ typedef struct {
    * Non-zero to accept a Subject CN when the certificate has no DNS names (legacy servers).
    */
   uint8_t legacy_cn;
+  /**
+   * The port connected to: the TLSA records below are those of `_<port>._tcp.<host>`
+   * (RFC 7673 §3.3). Unused without them.
+   */
+  uint16_t port;
+  /**
+   * TLSA records the caller validated with DNSSEC, each the presentation text
+   * `usage selector matching-type hex` (UTF-8): `tlsa_len` entries, at most 32
+   * (`MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS`). With a usable one, `anchors` may be empty.
+   */
+  const mailsrv_bytes *tlsa;
+  /**
+   * Number of entries in `tlsa` (0: no DANE).
+   */
+  size_t tlsa_len;
 } mailsrv_verify_request;
 
 #ifdef __cplusplus
@@ -1549,7 +1592,7 @@ const char *mailsrv_status_name(uint32_t value);
 const char *mailsrv_outcome_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+ * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"pkix-ee"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */
@@ -1563,7 +1606,7 @@ const char *mailsrv_identity_kind_name(uint32_t value);
 const char *mailsrv_verdict_status_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+ * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"tlsa-mismatch"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */
@@ -1869,7 +1912,8 @@ mailsrv_result mailsrv_plan_diagnostic(const mailsrv_plan *plan,
  * `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `request` or `out`, or a NULL pointer with
  * a non-zero length; INVALID_ARGUMENT for an unknown `service`, text that is not UTF-8 or more
  * than 4096 certificates; an address code (1xx, e.g. INVALID_DOMAIN) for a `domain` that is no
- * domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR, …).
+ * domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR,
+ * INVALID_TLSA_RECORD, TOO_MANY_TLSA_RECORDS, …).
  */
 mailsrv_result mailsrv_verify(const mailsrv_verify_request *request, mailsrv_verdict **out);
 
@@ -1894,6 +1938,30 @@ mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         uint64_t now,
                                         uint8_t legacy_cn,
                                         mailsrv_verdict **out);
+
+/**
+ * `mailsrv_verify_candidate` with the TLSA records of the candidate's `_<port>._tcp.<host>`,
+ * which the caller validated with DNSSEC: `tlsa_len` presentation texts
+ * (`usage selector matching-type hex`, UTF-8), at most 32. DANE-EE(3) and DANE-TA(2) records
+ * need no anchors (`anchors_len` may be 0); records that are all unusable verify as without
+ * TLSA (RFC 7671 §4.1). The verdict's `mailsrv_verdict_matched` kind is then
+ * `MAILSRV_IDENTITY_DANE_EE`, `…_DANE_TA`, `…_PKIX_TA` or `…_PKIX_EE`, its value the record.
+ *
+ * Returns as `mailsrv_verify_candidate`, and INVALID_TLSA_RECORD for a record that does not
+ * parse, TOO_MANY_TLSA_RECORDS for more than 32.
+ */
+mailsrv_result mailsrv_verify_candidate_tlsa(const mailsrv_plan *plan,
+                                             uint32_t side,
+                                             size_t index,
+                                             const mailsrv_bytes *tlsa,
+                                             size_t tlsa_len,
+                                             const mailsrv_bytes *chain,
+                                             size_t chain_len,
+                                             const mailsrv_bytes *anchors,
+                                             size_t anchors_len,
+                                             uint64_t now,
+                                             uint8_t legacy_cn,
+                                             mailsrv_verdict **out);
 
 /**
  * The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included

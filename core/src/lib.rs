@@ -92,8 +92,9 @@ pub use service::{Protocol, Security, Service};
 pub use verify::verify_chain_bundled;
 #[cfg(feature = "verify")]
 pub use verify::{
-    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions,
-    certificates_from_pem, verify_candidate, verify_chain,
+    DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, PresentedIdentity, PresentedKind, RejectReason,
+    Subject, TlsaCheck, TlsaOutcome, TlsaRecord, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_candidate_with_tlsa, verify_chain,
 };
 
 /// The crate version.

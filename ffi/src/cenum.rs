@@ -289,6 +289,22 @@ pub(crate) mod generate {
                 &[
                     ("srv-id", "SRV-ID (`_imaps.example.net`)."),
                     ("dns-id", "DNS-ID (`example.net`)."),
+                    (
+                        "dane-ee",
+                        "Only as a verdict's match: a DANE-EE(3) TLSA record (the value).",
+                    ),
+                    (
+                        "dane-ta",
+                        "Only as a verdict's match: a DANE-TA(2) TLSA record (the value).",
+                    ),
+                    (
+                        "pkix-ta",
+                        "Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).",
+                    ),
+                    (
+                        "pkix-ee",
+                        "Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).",
+                    ),
                 ],
             ),
             spec::<VerdictStatus>(
@@ -323,6 +339,10 @@ pub(crate) mod generate {
                     ("name-mismatch", "No reference identity matches."),
                     ("malformed-certificate", "A certificate does not parse."),
                     ("other", "Another failure (see the message)."),
+                    (
+                        "tlsa-mismatch",
+                        "Usable TLSA records exist and none matched (DANE).",
+                    ),
                 ],
             ),
             spec::<mailsrv_core::negotiate::StepKind>(

@@ -353,9 +353,17 @@ pub enum mailsrv_identity_kind {
     MAILSRV_IDENTITY_SRV_ID = 0,
     /// DNS-ID (`example.net`).
     MAILSRV_IDENTITY_DNS_ID = 1,
+    /// Only as a verdict's match: a DANE-EE(3) TLSA record (the value).
+    MAILSRV_IDENTITY_DANE_EE = 2,
+    /// Only as a verdict's match: a DANE-TA(2) TLSA record (the value).
+    MAILSRV_IDENTITY_DANE_TA = 3,
+    /// Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).
+    MAILSRV_IDENTITY_PKIX_TA = 4,
+    /// Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).
+    MAILSRV_IDENTITY_PKIX_EE = 5,
 }
 
-/// The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+/// The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"pkix-ee"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -364,6 +372,10 @@ pub extern "C" fn mailsrv_identity_kind_name(value: u32) -> *const c_char {
         match value {
             0 => c"srv-id",
             1 => c"dns-id",
+            2 => c"dane-ee",
+            3 => c"dane-ta",
+            4 => c"pkix-ta",
+            5 => c"pkix-ee",
             _ => c"",
         }
         .as_ptr()
@@ -422,9 +434,11 @@ pub enum mailsrv_reject_reason {
     MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
     /// Another failure (see the message).
     MAILSRV_REJECT_OTHER = 9,
+    /// Usable TLSA records exist and none matched (DANE).
+    MAILSRV_REJECT_TLSA_MISMATCH = 10,
 }
 
-/// The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+/// The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"tlsa-mismatch"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -441,6 +455,7 @@ pub extern "C" fn mailsrv_reject_reason_name(value: u32) -> *const c_char {
             7 => c"name-mismatch",
             8 => c"malformed-certificate",
             9 => c"other",
+            10 => c"tlsa-mismatch",
             _ => c"",
         }
         .as_ptr()

@@ -3,13 +3,15 @@
  *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
  *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
- *                [--verify [--anchors CA.pem] [--now SECONDS]]
+ *                [--verify [--anchors CA.pem] [--now SECONDS] [--tlsa "U S M HEX"]...]
  *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
  * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
  * truncated answers over TCP. With --verify it connects to the first implicit-TLS candidate with
- * OpenSSL, takes the peer's chain and prints mailsrv's verdict. With --probe it tries the
+ * OpenSSL, takes the peer's chain and prints mailsrv's verdict; --tlsa records (presentation form)
+ * are taken as DNSSEC-validated for that candidate's _<port>._tcp.<host> (DANE, RFC 7673), and
+ * mailsrv decides with them. With --probe it tries the
  * candidates in order (implicit TLS, or STARTTLS through mailsrv's negotiator), verifies each
  * certificate and reads the capabilities after TLS. Credentials go out only with
  * --password-env (the password from that environment variable), only over TLS with a verified
@@ -278,6 +280,11 @@ static int ssl_again(SSL *ssl, int ret, int64_t deadline) {
     }
 }
 
+/* TLSA records from --tlsa (with --verify): taken as DNSSEC-validated for the verified
+ * candidate's _<port>._tcp.<host>. The library parses them and caps their number. */
+static mailsrv_bytes tlsa_records[64];
+static size_t n_tlsa;
+
 static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now,
                       int64_t deadline, SSL **out_ssl, mailsrv_verdict **out_verdict) {
@@ -334,7 +341,8 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     mailsrv_result r = anchor_v && chain && ders ? MAILSRV_RESULT_OK : MAILSRV_RESULT_INTERNAL;
     for (size_t i = 0; i < n_anchors && r == MAILSRV_RESULT_OK; i++) r = mailsrv_certificates_get(anchors, i, &anchor_v[i]);
     if (r == MAILSRV_RESULT_OK)
-        r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
+        r = mailsrv_verify_candidate_tlsa(plan, side, index, tlsa_records, n_tlsa, chain, (size_t)count, anchor_v,
+                                          n_anchors, now, 0, out_verdict);
     for (int i = 0; ders && i < count; i++) OPENSSL_free(ders[i]);
     free(ders);
     free(chain);
@@ -733,6 +741,10 @@ static void parse_args(int argc, char **argv, struct args *a) {
         else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
         else if (!strcmp(arg, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
         else if (!strcmp(arg, "--now") && next) { a->now = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--tlsa") && next && n_tlsa < sizeof tlsa_records / sizeof tlsa_records[0]) {
+            tlsa_records[n_tlsa++] = (mailsrv_bytes){(const uint8_t *)next, strlen(next)};
+            i++;
+        }
         else if (!strcmp(arg, "--json")) a->json = 1;
         else if (!strcmp(arg, "--verify")) a->verify = 1;
         else if (!strcmp(arg, "--probe")) a->probe = 1;
@@ -748,9 +760,10 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
+    if (n_tlsa > 0 && !a->verify) die("--tlsa needs --verify (the records are those of the verified candidate)");
     if (password_env) {
         if (!a->probe) die("--password-env needs --probe");
         a->password = getenv(password_env);

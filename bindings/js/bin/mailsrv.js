@@ -24,6 +24,8 @@ const USAGE = `usage:
                      verified TLS)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
+                 [--port P --tlsa "U S M HEX" [--tlsa ...]]
+                 (--tlsa records are taken as DNSSEC-validated for _P._tcp.HOST: DANE decides)
   mailsrv autoconfig FILE --email EMAIL [--json]
                  (an autoconfig or ISPDB document, parsed for EMAIL)
   mailsrv --version
@@ -360,7 +362,7 @@ function parseRfc3339(text) {
 
 const VERIFY_OPTIONS = {
   email: 'value', service: 'value', host: 'value', chain: 'value', anchors: 'value', 'dnssec-secure': 'flag',
-  now: 'value', 'legacy-cn': 'flag', json: 'flag',
+  now: 'value', 'legacy-cn': 'flag', json: 'flag', port: 'value', tlsa: 'list',
 };
 
 async function verify(o) {
@@ -372,7 +374,9 @@ async function verify(o) {
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
   const candidate = { service, host: o.host, trust: o['dnssec-secure'] ? 'dnssec-secure' : 'needs-confirmation' };
-  const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'] });
+  // The core checks the port and the records (and that records come with a port).
+  if (o.port !== undefined) candidate.port = /^\d+$/.test(o.port) ? Number(o.port) : o.port;
+  const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'], tlsa: o.tlsa ?? [] });
   if (o.json) {
     console.log(JSON.stringify(verdict, null, 2));
   } else {
@@ -381,6 +385,7 @@ async function verify(o) {
     console.log(`checked against: ${verdict.referenceIdentities.map((r) => r.value).join(', ')}`);
     console.log(`certificate presents: ${verdict.presented.map((p) => p.value).join(', ') || '(nothing)'}`);
     for (const n of verdict.notes) console.log(`note: ${n}`);
+    for (const c of verdict.dane?.records ?? []) console.log(`tlsa ${c.record}: ${c.why}`);
   }
   return exitStatus('verify', verdict);
 }

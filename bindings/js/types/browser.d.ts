@@ -98,15 +98,44 @@ export interface Plan {
 
 export interface PresentedIdentity { type: 'dns-id' | 'srv-id' | 'uri-id' | 'cn-id'; value: string; invalid?: string }
 
+/**
+ * What a verdict matched: a reference identity, or (with TLSA records) the TLSA record that
+ * decided, its type naming the DANE usage and its value the record (`"3 1 1 0b9f…"`).
+ */
+export interface VerdictMatch { type: ReferenceIdentity['type'] | 'dane-ee' | 'dane-ta' | 'pkix-ta' | 'pkix-ee'; value: string }
+
+/** What became of one TLSA record in a verification. */
+export interface TlsaCheck {
+  /** The record, `usage selector matching-type hex` (long data shortened). */
+  record: string;
+  outcome: 'matched' | 'no-match' | 'unusable' | 'not-tried';
+  /** For a matched record: the depth of what it matched (0 the server certificate). */
+  depth: number | null;
+  why: string;
+}
+
+/** With TLSA records: the RRset's owner name and what became of each record. */
+export interface DaneReport {
+  /** `_<port>._tcp.<host>` (RFC 7673 §3.3). */
+  name: string;
+  /** False when no record was usable: the chain was then verified as without TLSA. */
+  usable: boolean;
+  /** For a DANE-TA or PKIX match: the reference identity the certificate presented. */
+  identity: ReferenceIdentity | null;
+  records: TlsaCheck[];
+}
+
 /** A certificate verdict; `schema/verdict.schema.json` describes it. */
 export interface Verdict {
   status: 'verified' | 'needs-confirmation' | 'rejected';
-  matched: ReferenceIdentity | null;
-  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other';
+  matched: VerdictMatch | null;
+  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other' | 'tlsa-mismatch';
   message: string;
   referenceIdentities: ReferenceIdentity[];
   presented: PresentedIdentity[];
   notes: string[];
+  /** Only when TLSA records were given (`options.tlsa`). */
+  dane?: DaneReport;
 }
 
 export interface Query { id: number; service: Service; name: string; messageId: number; wire: Uint8Array }
@@ -142,7 +171,12 @@ export class Discovery {
   free(): void;
 }
 
-export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
+/**
+ * Verifies a server chain (DER, leaf first). `options.tlsa`: TLSA records in presentation form
+ * (`"3 1 1 0b9f…"`) that the caller validated with DNSSEC for `_<candidate.port>._tcp.<candidate.host>`
+ * (at most 32; the candidate then needs its `port`); with a usable one, `anchors` may be empty.
+ */
+export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean; tlsa?: string[] }): Verdict;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 

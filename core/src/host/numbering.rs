@@ -60,7 +60,8 @@ numbered! {
         Outcome::Malformed, Outcome::Timeout, Outcome::NetworkError];
     DnssecStatus => [DnssecStatus::Secure, DnssecStatus::Insecure, DnssecStatus::Bogus,
         DnssecStatus::Indeterminate];
-    IdentityKind => [IdentityKind::SrvId, IdentityKind::DnsId];
+    IdentityKind => [IdentityKind::SrvId, IdentityKind::DnsId, IdentityKind::DaneEe,
+        IdentityKind::DaneTa, IdentityKind::PkixTa, IdentityKind::PkixEe];
     Failure => [Failure::Timeout, Failure::NetworkError, Failure::NxDomain, Failure::NoData,
         Failure::ServFail, Failure::Refused];
     MinimumSecurity => [MinimumSecurity::ImplicitTls, MinimumSecurity::Starttls,
@@ -84,7 +85,8 @@ numbered! {
         crate::verify::RejectReason::Expired, crate::verify::RejectReason::NotYetValid,
         crate::verify::RejectReason::BadSignature, crate::verify::RejectReason::WrongKeyUsage,
         crate::verify::RejectReason::NameConstraints, crate::verify::RejectReason::NameMismatch,
-        crate::verify::RejectReason::MalformedCertificate, crate::verify::RejectReason::Other];
+        crate::verify::RejectReason::MalformedCertificate, crate::verify::RejectReason::Other,
+        crate::verify::RejectReason::TlsaMismatch];
 }
 
 #[cfg(test)]
