@@ -933,6 +933,129 @@ typedef uint32_t mailsrv_tls_outcome;
 #endif // __cplusplus
 
 /**
+ * Where a candidate or an HTTP request came from (decision D26).
+ */
+enum mailsrv_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * RFC 6186 SRV records of the email domain.
+   */
+  MAILSRV_SOURCE_SRV = 0,
+  /**
+   * Provider autoconfig over https (`autoconfig.<domain>`).
+   */
+  MAILSRV_SOURCE_AUTOCONFIG = 1,
+  /**
+   * `https://<domain>/.well-known/autoconfig/...`.
+   */
+  MAILSRV_SOURCE_WELL_KNOWN = 2,
+  /**
+   * The ISPDB over https.
+   */
+  MAILSRV_SOURCE_ISPDB = 3,
+  /**
+   * Provider autoconfig of the first MX host's domains.
+   */
+  MAILSRV_SOURCE_MX_AUTOCONFIG = 4,
+  /**
+   * The ISPDB for the first MX host's domains.
+   */
+  MAILSRV_SOURCE_MX_ISPDB = 5,
+  /**
+   * Provider autoconfig over plain HTTP (opt-in).
+   */
+  MAILSRV_SOURCE_AUTOCONFIG_HTTP = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_source mailsrv_source;
+#else
+typedef uint32_t mailsrv_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What became of one HTTP request.
+ */
+enum mailsrv_request_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not answered yet.
+   */
+  MAILSRV_REQUEST_PENDING = 0,
+  /**
+   * A document was read.
+   */
+  MAILSRV_REQUEST_DOCUMENT = 1,
+  /**
+   * A status other than 2xx.
+   */
+  MAILSRV_REQUEST_HTTP_STATUS = 2,
+  /**
+   * A content type that is not XML or plain text.
+   */
+  MAILSRV_REQUEST_CONTENT_TYPE = 3,
+  /**
+   * The body was too large or the parser refused it.
+   */
+  MAILSRV_REQUEST_REFUSED = 4,
+  /**
+   * The host reported a failure.
+   */
+  MAILSRV_REQUEST_FAILED = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_request_outcome mailsrv_request_outcome;
+#else
+typedef uint32_t mailsrv_request_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why an HTTP request gave no response (`mailsrv_discovery_fail_http`).
+ */
+enum mailsrv_http_failure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No response in time.
+   */
+  MAILSRV_HTTP_TIMEOUT = 0,
+  /**
+   * Resolution, connection or transfer failed (or too many redirects).
+   */
+  MAILSRV_HTTP_NETWORK_ERROR = 1,
+  /**
+   * The TLS handshake or the server's certificate failed.
+   */
+  MAILSRV_HTTP_TLS_ERROR = 2,
+  /**
+   * A redirect would have left https.
+   */
+  MAILSRV_HTTP_INSECURE_REDIRECT = 3,
+  /**
+   * The body passed `mailsrv_http_max_body_bytes()`.
+   */
+  MAILSRV_HTTP_TOO_LARGE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_http_failure mailsrv_http_failure;
+#else
+typedef uint32_t mailsrv_http_failure;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A parsed autoconfig document (opaque).
  */
 typedef struct mailsrv_autoconfig mailsrv_autoconfig;
@@ -1879,6 +2002,32 @@ mailsrv_result mailsrv_plan_candidate_why(const mailsrv_plan *plan,
                                           mailsrv_str *out_value);
 
 /**
+ * Every source that named the candidate, each with its URL or DNS name (the core's text,
+ * `srv _imaps._tcp.example.net; autoconfig https://...`): a view owned by the plan, valid until
+ * it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or index.
+ */
+mailsrv_result mailsrv_plan_candidate_from(const mailsrv_plan *plan,
+                                           uint32_t side,
+                                           size_t index,
+                                           mailsrv_str *out_value);
+
+/**
+ * For a candidate whose trust is `MAILSRV_TRUST_NEEDS_CONFIRMATION`: the registrable domain the
+ * user must confirm, in full (empty otherwise): a view owned by the plan, valid until it is
+ * freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or index.
+ */
+mailsrv_result mailsrv_plan_candidate_confirm(const mailsrv_plan *plan,
+                                              uint32_t side,
+                                              size_t index,
+                                              mailsrv_str *out_value);
+
+/**
  * Address `i` of a candidate's host (from the additional section), as text: a view owned by
  * the plan, valid until it is freed.
  *
@@ -2181,6 +2330,12 @@ mailsrv_result mailsrv_discovery_fail_http(mailsrv_discovery *discovery,
  * 65536). Returns no result code.
  */
 size_t mailsrv_http_max_body_bytes(void);
+
+/**
+ * The suffix of the file beside a fixture that gives its content type (`.content-type`):
+ * static and NUL-terminated, never to be freed. Returns no result code.
+ */
+const char *mailsrv_http_fixture_content_type_suffix(void);
 
 /**
  * The most redirects a host follows for one request. Returns no result code.

@@ -457,24 +457,12 @@ fn print_candidates(out: &mut impl Write, list: &[Candidate]) -> std::io::Result
             c.security
         )?;
         writeln!(out, "      why: {why}")?;
-        writeln!(out, "      from: {}", from_of(c))?;
+        writeln!(out, "      from: {}", mailsrv::explain::sources(c))?;
         if let Some(domain) = &c.confirm {
             writeln!(out, "      confirm: the user must confirm {domain}")?;
         }
     }
     Ok(())
-}
-
-/// The sources of a candidate, each with its URL or DNS name.
-fn from_of(c: &Candidate) -> String {
-    if c.sources.is_empty() {
-        return format!("{} {}", c.source.as_str(), c.origin);
-    }
-    c.sources
-        .iter()
-        .map(|p| format!("{} {}", p.source.as_str(), p.origin))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// A value's JSON name (`"records"`, `"document"`, ...).

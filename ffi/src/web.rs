@@ -277,6 +277,13 @@ pub extern "C" fn mailsrv_http_max_body_bytes() -> usize {
     mailsrv_core::host_web::MAX_HTTP_BODY_BYTES
 }
 
+/// The suffix of the file beside a fixture that gives its content type (`.content-type`):
+/// static and NUL-terminated, never to be freed. Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_http_fixture_content_type_suffix() -> *const core::ffi::c_char {
+    c".content-type".as_ptr()
+}
+
 /// The most redirects a host follows for one request. Returns no result code.
 #[unsafe(no_mangle)]
 pub extern "C" fn mailsrv_http_max_redirects() -> usize {
@@ -357,4 +364,19 @@ pub unsafe extern "C" fn mailsrv_http_fixture_status(
         // SAFETY: buffer contract of copy_out.
         unsafe { copy_out(content_type.as_bytes(), buf, len, out_n) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_suffix_is_the_cores() {
+        // SAFETY: a static NUL-terminated string.
+        let c = unsafe { core::ffi::CStr::from_ptr(mailsrv_http_fixture_content_type_suffix()) };
+        assert_eq!(
+            c.to_str().ok(),
+            Some(mailsrv_core::host_web::FIXTURE_CONTENT_TYPE_SUFFIX)
+        );
+    }
 }
