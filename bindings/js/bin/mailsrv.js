@@ -329,6 +329,7 @@ async function discoverOptions(o, udp) {
   }
   if (o.sources !== undefined || fetch) options.sources = checked('--sources', () => hostSources(o.sources, fetch !== undefined));
   if (o.ispdb !== undefined) options.ispdbUrl = o.ispdb;
+  if (o['trust-ad']) options.trustAd = true;
   options.minimumSecurity = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
   if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
   if (o.prefer !== undefined) options.prefer = checked('--prefer', () => optionValue('prefer', o.prefer));
