@@ -302,7 +302,11 @@ fn resolve_over_network(
     let mx = d.mx_question().map(|m| (m.message_id, m.wire.clone()));
     let mut mx_waiting = mx.is_some();
     let mut mx_truncated = false;
-    for wire in questions.iter().map(|q| &q.wire).chain(mx.as_ref().map(|m| &m.1)) {
+    for wire in questions
+        .iter()
+        .map(|q| &q.wire)
+        .chain(mx.as_ref().map(|m| &m.1))
+    {
         socket
             .send(wire)
             .map_err(|e| format!("cannot send to {server}: {e}"))?;
@@ -381,7 +385,9 @@ fn resolve_over_network(
         } else if mx_truncated {
             match query_tcp(server, &wire, deadline.min(Instant::now() + timeout)) {
                 Ok(bytes) if d.receive_mx_response(&bytes, None).is_ok() => {}
-                Ok(_) => d.fail_mx(Failure::NetworkError).map_err(|e| e.to_string())?,
+                Ok(_) => d
+                    .fail_mx(Failure::NetworkError)
+                    .map_err(|e| e.to_string())?,
                 Err(e) => d.fail_mx(failure_of(&e)).map_err(|e| e.to_string())?,
             }
         }

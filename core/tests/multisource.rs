@@ -812,7 +812,11 @@ fn replay(case: &FixtureCase) -> Plan {
     }
     let mut d = Discovery::new(&case.email, Options::default()).unwrap();
     host.resolve(&mut d).unwrap();
-    assert!(d.mx_question().is_none(), "{}: the zone answered MX", case.name);
+    assert!(
+        d.mx_question().is_none(),
+        "{}: the zone answered MX",
+        case.name
+    );
     // Rounds until nothing is pending (the MX answer added requests before the first round).
     while let Some(r) = d.pending_requests().first().cloned() {
         let (status, ct, body) = fixture_response(&dir.join("http"), &r.url);

@@ -429,12 +429,24 @@ pub(crate) mod generate {
                 None,
                 &[
                     ("srv", "RFC 6186 SRV records of the email domain."),
-                    ("autoconfig", "Provider autoconfig over https (`autoconfig.<domain>`)."),
-                    ("well-known", "`https://<domain>/.well-known/autoconfig/...`."),
+                    (
+                        "autoconfig",
+                        "Provider autoconfig over https (`autoconfig.<domain>`).",
+                    ),
+                    (
+                        "well-known",
+                        "`https://<domain>/.well-known/autoconfig/...`.",
+                    ),
                     ("ispdb", "The ISPDB over https."),
-                    ("mx-autoconfig", "Provider autoconfig of the first MX host's domains."),
+                    (
+                        "mx-autoconfig",
+                        "Provider autoconfig of the first MX host's domains.",
+                    ),
                     ("mx-ispdb", "The ISPDB for the first MX host's domains."),
-                    ("autoconfig-http", "Provider autoconfig over plain HTTP (opt-in)."),
+                    (
+                        "autoconfig-http",
+                        "Provider autoconfig over plain HTTP (opt-in).",
+                    ),
                 ],
             ),
             spec::<RequestOutcome>(
@@ -446,8 +458,14 @@ pub(crate) mod generate {
                     ("pending", "Not answered yet."),
                     ("document", "A document was read."),
                     ("http-status", "A status other than 2xx."),
-                    ("content-type", "A content type that is not XML or plain text."),
-                    ("refused", "The body was too large or the parser refused it."),
+                    (
+                        "content-type",
+                        "A content type that is not XML or plain text.",
+                    ),
+                    (
+                        "refused",
+                        "The body was too large or the parser refused it.",
+                    ),
                     ("failed", "The host reported a failure."),
                 ],
             ),
@@ -458,10 +476,19 @@ pub(crate) mod generate {
                 None,
                 &[
                     ("timeout", "No response in time."),
-                    ("network-error", "Resolution, connection or transfer failed (or too many redirects)."),
-                    ("tls-error", "The TLS handshake or the server's certificate failed."),
+                    (
+                        "network-error",
+                        "Resolution, connection or transfer failed (or too many redirects).",
+                    ),
+                    (
+                        "tls-error",
+                        "The TLS handshake or the server's certificate failed.",
+                    ),
                     ("insecure-redirect", "A redirect would have left https."),
-                    ("too-large", "The body passed `mailsrv_http_max_body_bytes()`."),
+                    (
+                        "too-large",
+                        "The body passed `mailsrv_http_max_body_bytes()`.",
+                    ),
                 ],
             ),
             spec::<TlsOutcome>(

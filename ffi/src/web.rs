@@ -2,7 +2,7 @@
 //! autoconfig, the well-known location, the ISPDB and the MX-derived lookups, the MX question,
 //! what came back, and the rules every host applies around them (`mailsrv_core::host_web`).
 
-use mailsrv_core::{DnssecStatus, Discovery, Failure, HttpFailure, Outcome, RequestOutcome};
+use mailsrv_core::{Discovery, DnssecStatus, Failure, HttpFailure, Outcome, RequestOutcome};
 
 use crate::cenum::{from_c, option_from_c, to_c};
 use crate::discovery::{mailsrv_discovery, mailsrv_options, options_from_c};
@@ -243,9 +243,7 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_http(
         };
         // SAFETY: caller contract for (body, body_len).
         let body = unsafe { bytes(body, body_len)? };
-        let outcome: RequestOutcome = d
-            .inner_mut()
-            .receive_http(id, status, content_type, body)?;
+        let outcome: RequestOutcome = d.inner_mut().receive_http(id, status, content_type, body)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_outcome, to_c(outcome)) }
     })

@@ -102,7 +102,11 @@ pub fn fixture_path(url: &str) -> Option<String> {
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let (authority, path) = rest.split_once('/')?;
     let host = authority.rsplit('@').next().unwrap_or_default();
-    let host = host.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let host = host
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let valid = |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains('\\');
     if !valid(&host) || !path.split('/').all(valid) {
         return None;
@@ -134,7 +138,10 @@ mod tests {
             parse_sources("srv, ispdb,srv").unwrap(),
             [Source::Srv, Source::Ispdb]
         );
-        assert_eq!(parse_sources("default").unwrap(), Options::default().sources);
+        assert_eq!(
+            parse_sources("default").unwrap(),
+            Options::default().sources
+        );
         assert_eq!(
             parse_sources("autoconfig-http,default").unwrap()[0],
             Source::AutoconfigHttp
@@ -152,11 +159,11 @@ mod tests {
     #[test]
     fn d32_a_host_without_an_http_client_asks_srv_only_unless_told() {
         assert_eq!(host_sources(None, false).unwrap(), [Source::Srv]);
-        assert_eq!(host_sources(None, true).unwrap(), Options::default().sources);
         assert_eq!(
-            host_sources(Some("ispdb"), false).unwrap(),
-            [Source::Ispdb]
+            host_sources(None, true).unwrap(),
+            Options::default().sources
         );
+        assert_eq!(host_sources(Some("ispdb"), false).unwrap(), [Source::Ispdb]);
         assert!(!Options::default().sources.contains(&Source::AutoconfigHttp));
     }
 
