@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode};
 use crate::plan::{Options, Source};
 
 /// The most body bytes a host reads from one HTTP response: the autoconfig parser's own cap
-/// ([`crate::limits`]'s `AUTOCONFIG_MAX_BYTES`, 64 KiB). A host stops reading past it and
+/// ([`crate::autoconfig::AUTOCONFIG_MAX_BYTES`], 64 KiB). A host stops reading past it and
 /// reports `HttpFailure::TooLarge`.
 pub const MAX_HTTP_BODY_BYTES: usize = crate::limits::AUTOCONFIG_MAX_BYTES;
 
