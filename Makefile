@@ -33,9 +33,11 @@ deps:
 deps-demo:
 	@bash scripts/deps.sh demo
 
-## The main job: the `mailsrv` CLI plans the demo domain shipped in testdata/ (no network).
+## The main job: the `mailsrv` CLI plans the demo domain shipped in testdata/ (no network): SRV
+## and MX from the zone file, provider autoconfig, the ISPDB and the MX-derived lookup answered
+## from testdata/fixtures/demo/http, merged into one plan with each candidate's sources.
 demo: deps-demo wasm
-	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone $(DEMO_EMAIL)
+	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone --fixtures testdata/fixtures/demo/http $(DEMO_EMAIL)
 
 ## The WebAssembly package: four wasm32 modules — mailsrv_wasm (planning and verification: what
 ## a browser loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator), mailsrv_host (the rules

@@ -70,6 +70,8 @@ pub use dns::{
     DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
 };
 pub use error::{Error, ErrorCode};
+#[cfg(feature = "autoconfig")]
+pub use host::web as host_web;
 #[cfg(feature = "zone")]
 pub use host::zone;
 pub use host::{exit, numbering, rules as host_rules};

@@ -102,7 +102,8 @@ pub unsafe extern "C" fn mailsrv_zone_host_answer(
 }
 
 /// Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
-/// in: a complete offline host in one call.
+/// in, the MX question's too: a complete offline host in one call (the HTTP requests stay the
+/// host's).
 ///
 /// Returns OK; NULL_PARAMETER for a NULL `host` or `discovery`; a DNS code (2xx) if feeding an
 /// answer fails.
@@ -114,7 +115,10 @@ pub unsafe extern "C" fn mailsrv_zone_host_resolve(
     guard(|| {
         // SAFETY: NULL or live handles; the discovery is not aliased during the call.
         let (h, d) = unsafe { (handle(host)?, handle_mut(discovery)?) };
-        h.inner.resolve(d.inner_mut())?;
+        let result = h.inner.resolve(d.inner_mut());
+        // The MX answer may have added HTTP requests.
+        d.sync();
+        result?;
         Ok(())
     })
 }

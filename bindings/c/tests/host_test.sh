@@ -37,6 +37,27 @@ echo "== offline plans equal the corpus"
 "$host" --zone $z/demo.zone --json --seed 1 alice@example.net | cmp -s - testdata/expected/demo.json || fail demo
 "$host" --zone $z/custom-domain.zone --zone $z/provider.zone --json --seed 1 dave@custom.example \
   | cmp -s - testdata/expected/custom-domain.json || fail custom-domain
+echo "== multi-source plans from --fixtures equal the fixture corpus (testdata/fixtures)"
+f=testdata/fixtures
+"$host" --zone $f/agree/agree.zone --fixtures $f/agree/http --json --seed 1 alice@agree.example \
+  | cmp -s - $f/agree/expected.json || fail fixtures-agree
+"$host" --zone $f/mx/mx.zone --fixtures $f/mx/http --json --seed 1 bob@mxonly.example \
+  | cmp -s - $f/mx/expected.json || fail fixtures-mx
+"$host" --zone $f/hostile/hostile.zone --fixtures $f/hostile/http --json --seed 1 carol@hostile.example \
+  | cmp -s - $f/hostile/expected.json || fail fixtures-hostile
+"$host" --zone $z/demo.zone --fixtures $f/demo/http --json --seed 1 alice@example.net \
+  | cmp -s - $f/demo/expected.json || fail fixtures-demo
+# A fixture body over the core's cap is reported as too large, never read into the plan.
+mkdir -p "$work/big/autoconfig.agree.example/mail"
+head -c 70000 /dev/zero | tr '\0' ' ' > "$work/big/autoconfig.agree.example/mail/config-v1.1.xml"
+"$host" --zone $f/agree/agree.zone --fixtures "$work/big" --sources autoconfig --json --seed 1 alice@agree.example \
+  > "$work/big.json" || true
+grep -q 'TooLarge' "$work/big.json" || fail "a fixture over the body cap must fail as TooLarge"
+set +e
+"$host" --zone $z/demo.zone --sources srv,mx alice@example.net 2> "$work/sources.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "INVALID_OPTION" "$work/sources.err" || fail "an unknown source must be a usage error (exit $rc)"
 set +e
 "$host" --zone $z/signed.zone --secure-zone $z/signed.zone erin@signed.example 2> "$work/twice.err"
 rc=$?

@@ -17,6 +17,13 @@ import init, {
   alpnAcceptable,
   parseAutoconfig,
   bulkLine,
+  Discovery,
+  hostSources,
+  fixturePath,
+  fixtureStatus,
+  redirectAllowed,
+  maxHttpBodyBytes,
+  maxHttpRedirects,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
@@ -30,3 +37,7 @@ export { addressQueries, addressesIn, alpnAcceptable };
 export { parseAutoconfig };
 // How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input.
 export { bulkLine };
+// The planner with the HTTP sources (the core's autoconfig parser), which `discover` uses in
+// Node, and the web rules every host shares: which sources to ask for, `--fixtures` paths and
+// answers, redirects, the body cap (the core's `host_web`).
+export { Discovery, hostSources, fixturePath, fixtureStatus, redirectAllowed, maxHttpBodyBytes, maxHttpRedirects };

@@ -2,10 +2,25 @@
 // import (top-level await: every export is ready to use), plus the Node-only resolvers and
 // prober. `init()` is here too (already settled) so that code written for both runs on both.
 import { init } from './init.js';
+import { setWebPlanner } from './discover.js';
 
 await init();
 
+// `discover` with HTTP sources plans with the `mailsrv_host` module, which carries the core's
+// autoconfig parser; it is loaded on first use (docs/decisions.md D38).
+setWebPlanner(() => import('./host.js'));
+
 export * from './browser.js';
+
+/**
+ * `fixtureFetch(dir)`: a `fetch` for `discover` that answers every request offline from
+ * `dir/<host>/<path>` by the core's rules (the query string ignored, a missing file is 404;
+ * `<file>.content-type` gives a content type other than `text/xml`). Loaded on first use.
+ */
+export async function fixtureFetch(dir) {
+  const { fixtureFetch: make } = await import('./fixtures.js');
+  return make(dir);
+}
 
 /** `probe` needs Node's net and tls; it is loaded on first use. */
 export async function probe(email, options) {

@@ -18,10 +18,10 @@ test('init() of the browser entry rejects with a WasmLoadError naming the URL, t
   assert.match(web.version(), /^\d+\.\d+\.\d+/);
 });
 
-test('the node entry is the browser entry plus udpResolver, zoneResolver, probe and bulk mode', async () => {
+test('the node entry is the browser entry plus udpResolver, zoneResolver, probe, bulk mode and fixtureFetch', async () => {
   const node = await import('mailsrv');
   const extra = Object.keys(node).filter((k) => !(k in web)).sort();
-  assert.deepEqual(extra, ['discoverMany', 'linesOf', 'probe', 'udpPool', 'udpResolver', 'zoneResolver']);
+  assert.deepEqual(extra, ['discoverMany', 'fixtureFetch', 'linesOf', 'probe', 'udpPool', 'udpResolver', 'zoneResolver']);
   assert.deepEqual(Object.keys(web).filter((k) => !(k in node)), []);
   await node.init(); // settled already: the same call works on both
 });

@@ -23,7 +23,11 @@ export interface Options {
   prefer?: 'imap' | 'pop3';
   trustAd?: boolean;
   messageIdBase?: number;
-  /** The sources to use. The browser module has no autoconfig parser: only `['srv']` (its default) is accepted. */
+  /**
+   * The sources to use (decision D26). `discover` in Node: default `['srv']` without `fetch`,
+   * the core's default (every source but `autoconfig-http`) with it. The browser module has no
+   * autoconfig parser: only `['srv']` (its default) is accepted there (D38).
+   */
   sources?: Source[];
   /** The ISPDB base URL (https). */
   ispdbUrl?: string;
@@ -202,10 +206,20 @@ export function errorCode(name: string): number | undefined;
 export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
 
 /**
- * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
- * whole discovery, TCP retries included: a question still open then fails as `timeout`.
+ * A `fetch`-like function for the HTTP sources: called as `fetch(url, { redirect: 'manual',
+ * signal, headers })`; `discover` follows redirects itself (only those the core allows: within
+ * https) and reads at most the core's body cap (64 KiB). A host-supplied one (a proxy: browsers
+ * need one, autoconfig servers rarely send CORS headers) should not follow redirects itself.
  */
-export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number }): Promise<Plan>;
+export type FetchLike = (url: string, init: { redirect: 'manual'; signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
+
+/**
+ * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
+ * whole discovery, TCP retries and HTTP requests included: a question or request still open
+ * then fails as `timeout`. `fetch` (Node only; the browser entry throws `INVALID_OPTION`) turns
+ * on the HTTP sources: provider autoconfig, well-known, the ISPDB, MX-derived lookups (D26, D38).
+ */
+export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 
 export interface Capabilities {

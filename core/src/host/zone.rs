@@ -703,13 +703,22 @@ impl ZoneHost {
     }
 
     /// Answers every question of `discovery` over UDP, retrying over TCP after truncation, and
-    /// feeds the responses in: a complete offline host in one call.
+    /// feeds the responses in: a complete offline host in one call. With the `autoconfig`
+    /// feature the MX question is answered the same way (the HTTP requests are the host's).
     pub fn resolve(&self, discovery: &mut Discovery) -> Result<(), Error> {
         for question in discovery.questions().to_vec() {
             let udp = self.answer(&question.wire, Transport::Udp)?;
             if discovery.receive(question.id, &udp, None)? == Outcome::Truncated {
                 let tcp = self.answer(&question.wire, Transport::Tcp)?;
                 discovery.receive(question.id, &tcp, None)?;
+            }
+        }
+        #[cfg(feature = "autoconfig")]
+        if let Some(wire) = discovery.mx_question().map(|q| q.wire.clone()) {
+            let udp = self.answer(&wire, Transport::Udp)?;
+            if discovery.receive_mx_response(&udp, None)? == Outcome::Truncated {
+                let tcp = self.answer(&wire, Transport::Tcp)?;
+                discovery.receive_mx_response(&tcp, None)?;
             }
         }
         Ok(())
