@@ -4,7 +4,7 @@
 // and a line that cannot be planned carries the core's error code.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { discover } from './discover.js';
+import { discover } from './node.js';
 import { bulkLine } from './host.js';
 import { fail, overTcp, parseServer, settleOnce, systemNameserver } from './udp.js';
 
