@@ -17,6 +17,7 @@ import init, {
   alpnAcceptable,
   parseAutoconfig,
   bulkLine,
+  BulkSummary,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
@@ -28,5 +29,6 @@ export { addressQueries, addressesIn, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it
 // would exceed (docs/decisions.md).
 export { parseAutoconfig };
-// How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input.
-export { bulkLine };
+// How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input, and its
+// end-of-run summary (the core's tally).
+export { bulkLine, BulkSummary };

@@ -72,3 +72,27 @@ export function parseAutoconfig(document: Uint8Array, email: string): Autoconfig
  * comment, else the trimmed line and the address to plan (a bare domain as `postmaster@DOMAIN`).
  */
 export function bulkLine(line: string): { input: string; address: string } | undefined;
+
+/** The data of a bulk run's summary (`--summary-json`), counted by the core. */
+export interface BulkSummaryData {
+  lines: number;
+  planned: number;
+  errors: number;
+  errorCodes: Record<string, number>;
+  publishSrv: number;
+  labels: Record<string, number>;
+  notOffered: number;
+  notOfferedLabels: Record<string, number>;
+  lookupFailures: number;
+  needsConfirmation: number;
+}
+/** The summary of a bulk run, counted by the core: `add` each result of `discoverMany`. */
+export class BulkSummary {
+  constructor();
+  /** Counts `{ input, plan }` or `{ input, error: { code } }`. */
+  add(result: { plan?: object; error?: { code: string } }): void;
+  readonly lines: number;
+  readonly errors: number;
+  toJSON(): BulkSummaryData;
+  free(): void;
+}
