@@ -7,7 +7,7 @@ DEMO_EMAIL ?= alice@example.net
 ## ../shared/data when it exists, else none (each corpus is then reported as skipped).
 CORPUS ?= $(wildcard ../shared/data)
 
-.PHONY: all deps deps-demo demo wasm test fmt-check clippy doc unit deps-check c-test js-test js-bundlers e2e conformance latency world-up world-down bench fuzz clean
+.PHONY: all deps deps-demo demo wasm test fmt-check clippy doc unit deps-check c-test js-test js-bundlers e2e conformance latency world-up world-down bench bench-bulk fuzz clean
 
 all: test
 
@@ -157,6 +157,13 @@ bench: wasm $(JS)/bench/node_modules/.installed
 	$(CARGO) bench --locked -p mailsrv
 	cd $(JS) && npm run bench
 	cd $(JS)/bench && npm run bench
+
+## Bulk mode against the real resolver (a benchmark, not a test): Knot serves 10,000 generated
+## zones in the JS bench corpus's mix, Unbound resolves; `mailsrv plan --input` against a
+## hand-written Node loop of resolveSrv calls, and peak RSS for 10,000 and 100,000 lines
+## (testenv/bench-bulk.sh; the world is stopped by PID afterwards).
+bench-bulk: deps wasm $(JS)/bench/node_modules/.installed
+	bash testenv/bench-bulk.sh
 
 ## The JS bench's own dependencies (dns-packet: the corpus's wire answers and the hand-written
 ## baseline planner), from its package-lock.json.
