@@ -194,6 +194,9 @@ function idSource() {
   };
 }
 
+/** The first UDP retransmission of a pool's query, in ms; each later one waits twice as long. */
+export const RESEND_MS = 1000;
+
 /**
  * A resolver for many discoveries at once: a pool of `sockets` UDP sockets (default 4) to one
  * `server` (`"IP[:PORT]"`, default: the system's nameserver), shared by every query. Each query
@@ -244,10 +247,12 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
           answer[1] = wire[1];
           resolve(answer);
         };
+        let resend;
         const entry = {
           socket,
           end: settleOnce({
-            resolve: answered, reject, timeout, signal, close: () => open.delete(id),
+            resolve: answered, reject, timeout, signal,
+            close: () => { open.delete(id); clearTimeout(resend); },
             timeoutMessage: `no answer from ${target.host}:${target.port}`,
           }),
         };
@@ -255,7 +260,16 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
         if (signal?.aborted) return; // settled as out of time; nothing is sent
         const out = Buffer.from(wire);
         out.writeUInt16BE(id, 0);
-        socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+        const send = () => socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+        // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
+        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, after 1 s, 2 s, 4 s, ...
+        // until the answer or the timeout, as stub resolvers do (RFC 1035 §4.2.1).
+        const again = (wait) => {
+          resend = setTimeout(() => { if (open.get(id) === entry) { send(); again(wait * 2); } }, wait);
+          resend.unref?.();
+        };
+        send();
+        again(RESEND_MS);
       });
     },
     queryTcp(wire, _question, { signal } = {}) {
