@@ -128,6 +128,13 @@ up() {
       echo "    file: ${z#*:}"
       [ "${z%%:*}" = knotsigned.example ] && echo "    dnssec-signing: on"
     done
+    # `make bench-bulk`: more zones, listed as `domain file` lines in $WORLD_EXTRA_ZONES.
+    if [ -n "${WORLD_EXTRA_ZONES:-}" ]; then
+      while read -r domain file; do
+        echo "  - domain: $domain"
+        echo "    file: \"$file\""
+      done < "$WORLD_EXTRA_ZONES"
+    fi
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
@@ -179,6 +186,14 @@ up() {
       echo "    name: \"${z%%:*}\""
       echo "    stub-addr: 127.0.0.1@$knot_port"
     done
+    # The extra zones' parents (d1.bench.example → bench.example), each once.
+    if [ -n "${WORLD_EXTRA_ZONES:-}" ]; then
+      while read -r domain _; do echo "${domain#*.}"; done < "$WORLD_EXTRA_ZONES" | sort -u | while read -r parent; do
+        echo "stub-zone:"
+        echo "    name: \"$parent\""
+        echo "    stub-addr: 127.0.0.1@$knot_port"
+      done
+    fi
   } > "$W/unbound.conf"
   unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
   local unbound_pid=$!

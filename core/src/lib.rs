@@ -74,7 +74,7 @@ pub use error::{Error, ErrorCode};
 pub use host::web as host_web;
 #[cfg(feature = "zone")]
 pub use host::zone;
-pub use host::{exit, numbering, rules as host_rules};
+pub use host::{bulk, exit, numbering, rules as host_rules};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities, registrable_domain,

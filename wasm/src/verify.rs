@@ -82,7 +82,9 @@ pub fn verify_chain_js(
         subject
     } else {
         let port = c.port.ok_or_else(|| {
-            bad_argument("options.tlsa needs the candidate's port (the records are _<port>._tcp.<host>)")
+            bad_argument(
+                "options.tlsa needs the candidate's port (the records are _<port>._tcp.<host>)",
+            )
         })?;
         let records = o
             .tlsa

@@ -1,16 +1,10 @@
-// mailsrv for Node (the `node` export condition): everything of the browser entry, loaded at
-// import (top-level await: every export is ready to use), plus the Node-only resolvers and
-// prober. `init()` is here too (already settled) so that code written for both runs on both.
-import { init } from './init.js';
-import { setWebPlanner } from './discover.js';
-
-await init();
-
-// `discover` with HTTP sources plans with the `mailsrv_host` module, which carries the core's
-// autoconfig parser; it is loaded on first use (docs/decisions.md D38).
-setWebPlanner(() => import('./host.js'));
-
-export * from './browser.js';
+// mailsrv for Node (the `node` export condition): the browser entry's API, loaded at import
+// (top-level await: every export is ready to use) from the planner's Node build (node.js), plus
+// the Node-only resolvers and prober. `init()` is here too (already settled) so that code
+// written for both runs on both.
+export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, discover } from './node.js';
+export { WasmLoadError } from './load.js';
+export { dohResolver } from './doh.js';
 
 /**
  * `fixtureFetch(dir)`: a `fetch` for `discover` that answers every request offline from

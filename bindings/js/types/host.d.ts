@@ -104,3 +104,26 @@ export function redirectAllowed(firstUrl: string, nextUrl: string): boolean;
 export function maxHttpBodyBytes(): number;
 /** The most redirects a host follows for one request. */
 export function maxHttpRedirects(): number;
+/** The data of a bulk run's summary (`--summary-json`), counted by the core. */
+export interface BulkSummaryData {
+  lines: number;
+  planned: number;
+  errors: number;
+  errorCodes: Record<string, number>;
+  publishSrv: number;
+  labels: Record<string, number>;
+  notOffered: number;
+  notOfferedLabels: Record<string, number>;
+  lookupFailures: number;
+  needsConfirmation: number;
+}
+/** The summary of a bulk run, counted by the core: `add` each result of `discoverMany`. */
+export class BulkSummary {
+  constructor();
+  /** Counts `{ input, plan }` or `{ input, error: { code } }`. */
+  add(result: { plan?: object; error?: { code: string } }): void;
+  readonly lines: number;
+  readonly errors: number;
+  toJSON(): BulkSummaryData;
+  free(): void;
+}
