@@ -7,7 +7,7 @@ import { init, discover } from '../src/browser.js';
 
 const resolver = { async query() { throw Object.assign(new Error('no DNS here'), { code: 'NETWORK_ERROR' }); } };
 
-test('d32 the browser entry refuses HTTP sources with a clear error', async () => {
+test('D38 the browser entry refuses HTTP sources with a clear error', async () => {
   await init();
   for (const options of [{ fetch: async () => new Response(null) }, { sources: ['srv', 'ispdb'] }]) {
     await assert.rejects(discover('alice@example.net', { resolver, ...options }), (e) => {

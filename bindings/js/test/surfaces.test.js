@@ -62,6 +62,8 @@ test('S7673-4a verify --port --tlsa: DANE-EE verifies a self-signed chain, a wro
     assert.equal(js.code, rust.status, 'the same exit status (the core\'s policy)');
     assert.equal(js.code, code);
   }
+});
+
 // Issue 13 §4: the multi-source fixture cases (testdata/fixtures: SRV and MX from the zone
 // files, every HTTP request from the case's http/ folder, by the core's `--fixtures` rules) give
 // byte-identical JSON plans and the same exit status from the JS CLI, the Rust example host and
@@ -71,7 +73,7 @@ const cHost = path.join(root, 'target/c/mailsrv-plan');
 const rustPlan = path.join(root, 'target/debug/examples/plan');
 const { cases } = JSON.parse(readFileSync(path.join(root, 'testdata/fixtures/cases.json'), 'utf8'));
 for (const c of cases) {
-  test(`d26_d32 fixture case ${c.name}: JS, Rust and C print the same plan, the expected one`, async () => {
+  test(`D26 D38 fixture case ${c.name}: JS, Rust and C print the same plan, the expected one`, async () => {
     const dir = `testdata/fixtures/${c.name}`;
     const args = [...c.zones.flatMap((z) => ['--zone', `${dir}/${z}`]), '--fixtures', `${dir}/http`, '--seed', String(c.seed), '--json', c.email];
     const js = await runCli(['plan', ...args]);
@@ -88,7 +90,7 @@ for (const c of cases) {
   });
 }
 
-test('d32 the human plan names each candidate\'s sources and what the user must confirm', async () => {
+test('D38 the human plan names each candidate\'s sources and what the user must confirm', async () => {
   const dir = 'testdata/fixtures/mx';
   const r = await runCli(['plan', '--zone', `${dir}/mx.zone`, '--fixtures', `${dir}/http`, '--seed', '1', 'bob@mxonly.example']);
   assert.equal(r.code, 0, r.stderr);
@@ -103,7 +105,7 @@ test('d32 the human plan names each candidate\'s sources and what the user must 
   assert.equal(plan.mx, undefined);
 });
 
-test('d32 --sources is the core\'s list, and a bad one is a usage error naming the choices', async () => {
+test('D38 --sources is the core\'s list, and a bad one is a usage error naming the choices', async () => {
   const dir = 'testdata/fixtures/agree';
   const r = await runCli(['plan', '--zone', `${dir}/agree.zone`, '--fixtures', `${dir}/http`, '--sources', 'srv,ispdb', '--seed', '1', '--json', 'alice@agree.example']);
   assert.equal(r.code, 0, r.stderr);

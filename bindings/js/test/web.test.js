@@ -28,12 +28,12 @@ function fakeFetch(answer) {
 
 const request = (plan, source) => plan.requests.find((r) => r.source === source);
 
-test('d32 the library with fixtureFetch makes the expected plan of the fixture case', async () => {
+test('D38 the library with fixtureFetch makes the expected plan of the fixture case', async () => {
   const plan = await discover(email, { resolver: await zone(), fetch: await fixtureFetch(path.join(agree, 'http')), seed: 1 });
   assert.equal(`${JSON.stringify(plan, null, 2)}\n`, readFileSync(path.join(agree, 'expected.json'), 'utf8'));
 });
 
-test('d32 without fetch or HTTP sources, discover asks SRV only (no request leaves the host)', async () => {
+test('D38 without fetch or HTTP sources, discover asks SRV only (no request leaves the host)', async () => {
   const plan = await discover(email, { resolver: await zone(), seed: 1 });
   assert.deepEqual(plan.requests, []);
   assert.deepEqual(hostSources(undefined, false), ['srv']);
@@ -73,7 +73,7 @@ test('d26 redirects are followed at most maxHttpRedirects() times', async () => 
   assert.equal(n, maxHttpRedirects() + 1, 'the first URL and each redirect once, no more');
 });
 
-test('d32 a body over the core\'s cap is not read past it: the request fails as too large', async () => {
+test('D38 a body over the core\'s cap is not read past it: the request fails as too large', async () => {
   let pulled = 0;
   const { fetch } = fakeFetch((url) => {
     if (url !== autoconfigUrl) return undefined;
@@ -88,14 +88,14 @@ test('d32 a body over the core\'s cap is not read past it: the request fails as 
   assert.ok(pulled <= maxHttpBodyBytes() + 4 * 16384, `read ${pulled} bytes`);
 });
 
-test('d32 a declared Content-Length over the cap is refused before the body is read', async () => {
+test('D38 a declared Content-Length over the cap is refused before the body is read', async () => {
   const { fetch } = fakeFetch((url) => (url === autoconfigUrl
     ? new Response(xml, { status: 200, headers: { 'content-type': 'text/xml', 'content-length': String(maxHttpBodyBytes() + 1) } }) : undefined));
   const plan = await discover(email, { resolver: await zone(), fetch, seed: 1 });
   assert.equal(request(plan, 'autoconfig').outcome, 'failed');
 });
 
-test('d32 the whole deadline bounds the HTTP requests: a silent server fails as timeout', async () => {
+test('D38 the whole deadline bounds the HTTP requests: a silent server fails as timeout', async () => {
   const { fetch } = fakeFetch((url, { signal }) => (url === autoconfigUrl
     ? new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))))
     : undefined));
@@ -109,7 +109,7 @@ test('d32 the whole deadline bounds the HTTP requests: a silent server fails as 
   assert.ok(plan.incoming.candidates.length > 0);
 });
 
-test('d32 fixture paths come from the core: no path leaves the directory', () => {
+test('D38 fixture paths come from the core: no path leaves the directory', () => {
   assert.equal(fixturePath(autoconfigUrl), 'autoconfig.agree.example/mail/config-v1.1.xml');
   assert.equal(fixturePath('https://h.example/../../etc/passwd'), undefined);
 });
