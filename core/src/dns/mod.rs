@@ -17,7 +17,7 @@ pub(crate) use names::host_problem;
 #[cfg(feature = "zone")]
 pub(crate) use names::presentation_name;
 pub(crate) use names::{is_within, target_problem};
-pub use outcome::{DnssecStatus, Lookup, Outcome};
+pub use outcome::{DnssecSource, DnssecStatus, Lookup, Outcome};
 #[cfg(feature = "autoconfig")]
 pub(crate) use query::build_mx_query;
 pub(crate) use query::build_query;

@@ -201,6 +201,7 @@ fn bogus<T>(code: u16, why: impl Into<String>) -> R<T> {
     Err(Stop::Bogus(code, why.into()))
 }
 
+#[derive(Clone)]
 struct Lookup {
     name: Name,
     qtype: u16,
@@ -208,6 +209,7 @@ struct Lookup {
 }
 
 /// The validator (see the module documentation).
+#[derive(Clone)]
 pub struct Validator {
     anchors: TrustAnchors,
     now: u64,
