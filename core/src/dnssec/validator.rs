@@ -1102,4 +1102,4 @@ impl Validator {
 
 #[cfg(test)]
 #[path = "validator_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -240,3 +240,7 @@ impl Validating {
         out
     }
 }
+
+#[cfg(test)]
+#[path = "validating_tests.rs"]
+mod tests;
