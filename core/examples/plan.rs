@@ -193,12 +193,26 @@ fn parse_now(v: &str) -> Result<u64, String> {
         return Err(bad());
     }
     let field = |a: usize, z: usize| v[a..z].parse::<u32>().map_err(|_| bad());
-    let (mo, d, h, mi, sec) = (field(5, 7)?, field(8, 10)?, field(11, 13)?, field(14, 16)?, field(17, 19)?);
+    let (mo, d, h, mi, sec) = (
+        field(5, 7)?,
+        field(8, 10)?,
+        field(11, 13)?,
+        field(14, 16)?,
+        field(17, 19)?,
+    );
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return Err(bad());
     }
     // The core reads RRSIG times (YYYYMMDDHHmmSS, RFC 4034 §3.2) with the same calendar rules.
-    let digits: String = [&v[0..4], &v[5..7], &v[8..10], &v[11..13], &v[14..16], &v[17..19]].concat();
+    let digits: String = [
+        &v[0..4],
+        &v[5..7],
+        &v[8..10],
+        &v[11..13],
+        &v[14..16],
+        &v[17..19],
+    ]
+    .concat();
     mailsrv::dnssec::text::parse_time(&digits).map_err(|_| bad())
 }
 

@@ -82,10 +82,9 @@ pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use plan::explain;
 pub use plan::{
     Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion,
-    DnssecValidation, Failure, Incoming,
-    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan, Provenance,
-    RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust, alpn_acceptable,
-    plan_from_responses,
+    DnssecValidation, Failure, Incoming, IncomingPreference, MinimumSecurity, MxReport, OAuth2Info,
+    Options, Outgoing, Plan, Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status,
+    TlsOrder, Trust, alpn_acceptable, plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

@@ -137,7 +137,14 @@ pub(crate) struct World {
 }
 
 impl World {
-    pub(crate) fn put(&mut self, name: &str, t: u16, rcode: u16, answer: Vec<Record>, auth: Vec<Record>) {
+    pub(crate) fn put(
+        &mut self,
+        name: &str,
+        t: u16,
+        rcode: u16,
+        answer: Vec<Record>,
+        auth: Vec<Record>,
+    ) {
         self.answers.insert((n(name), t), (rcode, answer, auth));
     }
 

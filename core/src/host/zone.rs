@@ -287,15 +287,15 @@ impl ZoneHost {
                 return Ok(());
             }
             for q in pending {
-                let answered = self.answer(&q.wire, Transport::Udp).and_then(|udp| {
-                    match discovery.receive_dnssec(q.message_id, &udp)? {
+                let answered = self
+                    .answer(&q.wire, Transport::Udp)
+                    .and_then(|udp| match discovery.receive_dnssec(q.message_id, &udp)? {
                         Outcome::Truncated => {
                             let tcp = self.answer(&q.wire, Transport::Tcp)?;
                             discovery.receive_dnssec(q.message_id, &tcp)
                         }
                         other => Ok(other),
-                    }
-                });
+                    });
                 if !matches!(answered, Ok(Outcome::Records)) {
                     discovery.fail_dnssec(q.message_id)?;
                 }

@@ -6,7 +6,8 @@ use super::model::Plan;
 use super::options::Options;
 use crate::diagnostic::DiagnosticCode;
 use crate::dns::{
-    Answer, DnssecSource, DnssecStatus, MAX_RECORDS, Outcome, Question, SrvRecord, build_query, parse_response,
+    Answer, DnssecSource, DnssecStatus, MAX_RECORDS, Outcome, Question, SrvRecord, build_query,
+    parse_response,
 };
 use crate::error::{Error, ErrorCode};
 use crate::identity::EmailAddress;
@@ -320,7 +321,11 @@ impl Discovery {
         state.dnssec_source = source;
         // A truncated answer is not the validator's yet: the TCP answer will be.
         #[cfg(feature = "dnssec")]
-        if let Some(v) = self.dnssec.as_mut().filter(|_| outcome != Outcome::Truncated) {
+        if let Some(v) = self
+            .dnssec
+            .as_mut()
+            .filter(|_| outcome != Outcome::Truncated)
+        {
             v.answer_srv(&mut self.questions, message_id, response);
         }
         #[cfg(not(feature = "dnssec"))]
@@ -418,7 +423,10 @@ impl Discovery {
         #[cfg(not(feature = "autoconfig"))]
         let extra = Vec::new();
         #[cfg(feature = "dnssec")]
-        let validated = self.dnssec.as_ref().map(|v| v.apply(&self.questions, &self.states));
+        let validated = self
+            .dnssec
+            .as_ref()
+            .map(|v| v.apply(&self.questions, &self.states));
         #[cfg(feature = "dnssec")]
         let states = validated.as_deref().unwrap_or(&self.states);
         #[cfg(not(feature = "dnssec"))]

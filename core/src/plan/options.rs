@@ -105,7 +105,9 @@ impl Options {
 
     /// The trust anchors of [`Options::dnssec`], parsed; `None` when validation is off.
     #[cfg(feature = "dnssec")]
-    pub(crate) fn trust_anchors(&self) -> Result<Option<crate::dnssec::anchor::TrustAnchors>, Error> {
+    pub(crate) fn trust_anchors(
+        &self,
+    ) -> Result<Option<crate::dnssec::anchor::TrustAnchors>, Error> {
         use crate::dnssec::anchor::TrustAnchors;
         let Some(v) = &self.dnssec else {
             return Ok(None);
@@ -113,7 +115,10 @@ impl Options {
         let anchors = match &v.trust_anchors {
             None => TrustAnchors::iana_root(),
             Some(text) => TrustAnchors::parse(text).map_err(|e| {
-                Error::new(ErrorCode::InvalidOption, format!("dnssec.trustAnchors: {e}"))
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!("dnssec.trustAnchors: {e}"),
+                )
             })?,
         };
         if anchors.is_empty() {

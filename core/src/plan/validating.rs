@@ -64,7 +64,8 @@ impl Validating {
             let srv = (query.qtype == rtype::SRV)
                 .then(|| {
                     questions.iter_mut().find(|q| {
-                        q.wire.is_empty() && Name::from_ascii(&q.name).is_ok_and(|n| n == query.name)
+                        q.wire.is_empty()
+                            && Name::from_ascii(&q.name).is_ok_and(|n| n == query.name)
                     })
                 })
                 .flatten();
@@ -168,7 +169,10 @@ impl Validating {
             if m.question != asked {
                 return Err(Error::new(
                     ErrorCode::QuestionMismatch,
-                    format!("the response does not echo {} type {}", q.name, q.record_type),
+                    format!(
+                        "the response does not echo {} type {}",
+                        q.name, q.record_type
+                    ),
                 ));
             }
             if m.flags & 0x0200 != 0 {
@@ -183,7 +187,11 @@ impl Validating {
     }
 
     /// Reports that extra question `message_id` got no usable response.
-    pub(crate) fn fail(&mut self, questions: &mut [Question], message_id: u16) -> Result<(), Error> {
+    pub(crate) fn fail(
+        &mut self,
+        questions: &mut [Question],
+        message_id: u16,
+    ) -> Result<(), Error> {
         let i = self.slot(message_id)?;
         self.extra[i].1 = true;
         self.validator.fail(message_id);

@@ -28,7 +28,13 @@ fn world() -> (World, String, Zone) {
     let tld = Zone::new("test.", 2);
     let ex = Zone::new("example.test.", 3);
     let mut w = World::default();
-    w.put(".", rtype::DNSKEY, 0, root.signed(vec![root.dnskey_record()]), vec![]);
+    w.put(
+        ".",
+        rtype::DNSKEY,
+        0,
+        root.signed(vec![root.dnskey_record()]),
+        vec![],
+    );
     w.put(
         "test.",
         rtype::DS,
@@ -36,7 +42,13 @@ fn world() -> (World, String, Zone) {
         root.signed(vec![ds_record("test.", tld.ds_rdata())]),
         vec![],
     );
-    w.put("test.", rtype::DNSKEY, 0, tld.signed(vec![tld.dnskey_record()]), vec![]);
+    w.put(
+        "test.",
+        rtype::DNSKEY,
+        0,
+        tld.signed(vec![tld.dnskey_record()]),
+        vec![],
+    );
     w.put(
         "example.test.",
         rtype::DS,
@@ -294,7 +306,9 @@ fn d36_foreign_and_unknown_dnssec_responses_change_nothing() {
     let wire = answer(&w, &q.name, q.record_type, q.message_id.wrapping_add(100)).unwrap();
     let e = d.receive_dnssec(q.message_id, &wire).unwrap_err();
     assert!(e.code().is_foreign_response(), "{e:?}");
-    let e = d.receive_dnssec(q.message_id.wrapping_add(1000), &wire).unwrap_err();
+    let e = d
+        .receive_dnssec(q.message_id.wrapping_add(1000), &wire)
+        .unwrap_err();
     assert_eq!(e.code(), crate::ErrorCode::UnknownQuestion);
     assert!(d.pending_dnssec().contains(&q));
 }
