@@ -1,7 +1,7 @@
 //! The sans-IO discovery: questions out, answers in, plan out.
 
 use super::build::build;
-use super::lookups::LookupState;
+use super::lookups::{DnssecQuestion, LookupState};
 use super::model::Plan;
 use super::options::Options;
 use crate::diagnostic::DiagnosticCode;
@@ -41,23 +41,6 @@ impl Failure {
             Self::Refused => Outcome::Refused,
         }
     }
-}
-
-/// A validator question that is not one of the SRV questions: a DS or DNSKEY RRset on the chain
-/// of trust, or a follow-up (CNAME target, unexpected zone cut).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DnssecQuestion {
-    /// The DNS message ID the wire query carries; feed the response with
-    /// [`crate::Discovery::receive_dnssec`] under this ID.
-    pub message_id: u16,
-    /// The query name, absolute (trailing dot).
-    pub name: String,
-    /// The query type (RFC 1035 type number: 43 DS, 48 DNSKEY, …).
-    pub record_type: u16,
-    /// The query in wire format: RD, CD and EDNS0 DO set (RFC 4035 §3.2.2, §4.6).
-    #[serde(skip)]
-    pub wire: Vec<u8>,
 }
 
 /// One discovery for one email address.

@@ -13,7 +13,8 @@ mod validating;
 #[cfg(feature = "autoconfig")]
 mod web;
 
-pub use discovery::{Discovery, DnssecQuestion, Failure, plan_from_responses};
+pub use discovery::{Discovery, Failure, plan_from_responses};
+pub use lookups::DnssecQuestion;
 pub use model::{
     Alternative, Candidate, Confirmation, Incoming, MxReport, OAuth2Info, Outgoing, Plan,
     Provenance, RequestOutcome, RequestReport, Source, Status, Trust, alpn_acceptable,

@@ -4,8 +4,7 @@
 
 use std::fmt;
 
-use super::discovery::DnssecQuestion;
-use super::lookups::LookupState;
+use super::lookups::{DnssecQuestion, LookupState};
 use crate::diagnostic::DiagnosticCode;
 use crate::dns::{Answer, DnssecSource, DnssecStatus, Outcome, Question};
 use crate::dnssec::Name;

@@ -125,7 +125,7 @@ fn run(w: &World, d: &mut Discovery) -> (Plan, usize) {
                 Some(wire) => {
                     d.receive(q.id, &wire, None).unwrap();
                 }
-                None => d.fail(q.id, crate::Failure::ServFail).unwrap(),
+                None => d.fail(q.id, crate::plan::Failure::ServFail).unwrap(),
             }
         }
         for q in extra {
@@ -309,7 +309,7 @@ fn d36_foreign_and_unknown_dnssec_responses_change_nothing() {
     let e = d
         .receive_dnssec(q.message_id.wrapping_add(1000), &wire)
         .unwrap_err();
-    assert_eq!(e.code(), crate::ErrorCode::UnknownQuestion);
+    assert_eq!(e.code(), crate::error::ErrorCode::UnknownQuestion);
     assert!(d.pending_dnssec().contains(&q));
 }
 
@@ -317,5 +317,5 @@ fn d36_foreign_and_unknown_dnssec_responses_change_nothing() {
 fn d36_bad_trust_anchor_text_is_an_invalid_option() {
     let opts = options("example. IN DS not a ds record\n");
     let e = Discovery::new(EMAIL, opts).unwrap_err();
-    assert_eq!(e.code(), crate::ErrorCode::InvalidOption);
+    assert_eq!(e.code(), crate::error::ErrorCode::InvalidOption);
 }
