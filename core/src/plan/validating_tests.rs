@@ -141,7 +141,7 @@ fn run(w: &World, d: &mut Discovery) -> (Plan, usize) {
 }
 
 #[test]
-fn s6186_6_validated_secure_srv_gives_dnssec_secure_candidates_without_confirmation() {
+fn s6186_6d_d9_validated_secure_srv_gives_dnssec_secure_candidates_without_confirmation() {
     let (w, anchors, _) = world();
     let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
     assert!(d.validates_dnssec());
@@ -166,7 +166,7 @@ fn s6186_6_validated_secure_srv_gives_dnssec_secure_candidates_without_confirmat
 }
 
 #[test]
-fn s6186_6_without_validation_the_same_answer_needs_confirmation() {
+fn s6186_6d_without_validation_the_same_answer_needs_confirmation() {
     let (w, anchors, _) = world();
     let mut opts = options(&anchors);
     opts.dnssec = None;
