@@ -318,16 +318,23 @@ fn resolve_over_network(
         .connect(server)
         .map_err(|e| format!("cannot reach {server}: {e}"))?;
     let questions = d.questions().to_vec();
-    for q in &questions {
+    // With validation on, the validator's first DS/DNSKEY questions go in the same round.
+    let dnssec = d.pending_dnssec();
+    for wire in questions
+        .iter()
+        .map(|q| &q.wire)
+        .chain(dnssec.iter().map(|q| &q.wire))
+    {
         socket
-            .send(&q.wire)
+            .send(wire)
             .map_err(|e| format!("cannot send to {server}: {e}"))?;
     }
+    let mut waiting_dnssec: Vec<u16> = dnssec.iter().map(|q| q.message_id).collect();
     let udp_deadline = deadline.min(Instant::now() + timeout);
     let mut buf = vec![0u8; 65535];
     let mut truncated = Vec::new();
     let mut waiting: Vec<u16> = questions.iter().map(|q| q.id).collect();
-    while !waiting.is_empty() {
+    while !waiting.is_empty() || !waiting_dnssec.is_empty() {
         let left = udp_deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
@@ -357,6 +364,13 @@ fn resolve_over_network(
             continue;
         }
         let message_id = u16::from_be_bytes([buf[0], buf[1]]);
+        if waiting_dnssec.contains(&message_id) {
+            // Taken (a truncated one stays pending for the next round, over UDP then TCP).
+            if d.receive_dnssec(message_id, &buf[..n]).is_ok() {
+                waiting_dnssec.retain(|id| *id != message_id);
+            }
+            continue;
+        }
         let Some(q) = questions.iter().find(|q| q.message_id == message_id) else {
             continue;
         };
@@ -372,6 +386,9 @@ fn resolve_over_network(
         }
     }
     let timed_out = mailsrv::host_rules::lookup_failure(Some(ErrorCode::Timeout));
+    for id in waiting_dnssec {
+        d.fail_dnssec(id).map_err(|e| e.to_string())?;
+    }
     for id in waiting {
         d.fail(id, timed_out).map_err(|e| e.to_string())?;
     }
