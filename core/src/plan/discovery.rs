@@ -302,13 +302,10 @@ impl Discovery {
         state.answer = Some(answer);
         state.dnssec = status;
         state.dnssec_source = source;
-        // A truncated answer is not the validator's yet: the TCP answer will be.
+        // Only a final answer is the validator's: after truncation, a timeout or SERVFAIL the
+        // host may ask again, and the retry's answer must still be validated.
         #[cfg(feature = "dnssec")]
-        if let Some(v) = self
-            .dnssec
-            .as_mut()
-            .filter(|_| outcome != Outcome::Truncated)
-        {
+        if let Some(v) = self.dnssec.as_mut().filter(|_| !outcome.is_failure()) {
             v.answer_srv(&mut self.questions, message_id, response);
         }
         #[cfg(not(feature = "dnssec"))]
@@ -378,7 +375,11 @@ impl Discovery {
         });
         state.dnssec = DnssecStatus::Insecure;
         state.dnssec_source = DnssecSource::None;
-        self.fail_srv_validation(message_id);
+        // A failure worth retrying leaves the validator waiting for the retry's answer; a
+        // final one (a resolver's NXDOMAIN or NODATA) ends its wait.
+        if !failure.outcome().is_failure() {
+            self.fail_srv_validation(message_id);
+        }
         Ok(())
     }
 

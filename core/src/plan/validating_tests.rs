@@ -319,3 +319,20 @@ fn d36_bad_trust_anchor_text_is_an_invalid_option() {
     let e = Discovery::new(EMAIL, opts).unwrap_err();
     assert_eq!(e.code(), crate::error::ErrorCode::InvalidOption);
 }
+
+#[test]
+fn d36_a_retried_srv_question_is_still_validated() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let q = d.questions()[0].clone();
+    // A timeout, then a SERVFAIL response: both worth retrying, neither the validator's.
+    d.fail(q.id, crate::plan::Failure::Timeout).unwrap();
+    let mut servfail = answer(&w, "_imaps._tcp.example.test.", rtype::SRV, q.message_id).unwrap();
+    servfail[3] = (servfail[3] & 0xf0) | 2;
+    assert_eq!(d.receive(q.id, &servfail, None).unwrap(), Outcome::ServFail);
+    assert!(d.pending().contains(&q.id));
+    let (plan, _) = run(&w, &mut d);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Secure);
+    assert_eq!(plan.lookups[0].outcome, Outcome::Records);
+    assert!(plan.is_final);
+}
