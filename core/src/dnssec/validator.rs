@@ -311,6 +311,11 @@ impl Validator {
         Ok(self.lookups.len() - 1)
     }
 
+    /// The name of lookup `index`, if there is one.
+    pub fn lookup_name(&self, index: usize) -> Option<&Name> {
+        self.lookups.get(index).map(|l| &l.name)
+    }
+
     /// The number of signature verifications done so far.
     pub fn verifications(&self) -> usize {
         self.verifications

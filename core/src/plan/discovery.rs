@@ -113,6 +113,17 @@ impl Discovery {
             });
         }
         let states = vec![LookupState::default(); questions.len()];
+        #[cfg(feature = "autoconfig")]
+        #[cfg_attr(not(feature = "dnssec"), allow(unused_mut))]
+        let mut web = {
+            let next = u16::try_from(questions.len()).unwrap_or(u16::MAX);
+            let mx_message_id = options.message_id_base.wrapping_add(next);
+            super::web::Web::start(&address, &options, mx_message_id)?
+        };
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        let mx_name = web.mx.as_ref().map(|m| m.name.clone());
+        #[cfg(all(feature = "dnssec", not(feature = "autoconfig")))]
+        let mx_name: Option<String> = None;
         #[cfg(feature = "dnssec")]
         let dnssec = match (options.trust_anchors()?, &options.dnssec) {
             (Some(anchors), Some(v)) => {
@@ -126,17 +137,20 @@ impl Discovery {
                     anchors,
                     v.now,
                     &mut questions,
+                    mx_name.as_deref(),
                     first,
                 )?)
             }
             _ => None,
         };
-        #[cfg(feature = "autoconfig")]
-        let web = {
-            let next = u16::try_from(questions.len()).unwrap_or(u16::MAX);
-            let mx_message_id = options.message_id_base.wrapping_add(next);
-            super::web::Web::start(&address, &options, mx_message_id)?
-        };
+        // The MX question, too, is the validator's query (RD, CD, DO).
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        if let (Some(v), Some(mx)) = (&dnssec, web.mx.as_mut())
+            && let Some((message_id, wire)) = v.mx_query()
+        {
+            mx.question.message_id = message_id;
+            mx.question.wire = wire;
+        }
         Ok(Self {
             #[cfg(feature = "autoconfig")]
             web,
@@ -221,7 +235,9 @@ impl Discovery {
     pub fn receive_dnssec(&mut self, message_id: u16, response: &[u8]) -> Result<Outcome, Error> {
         #[cfg(feature = "dnssec")]
         if let Some(v) = &mut self.dnssec {
-            return v.receive(&mut self.questions, message_id, response);
+            let taken = v.receive(&mut self.questions, message_id, response);
+            self.sync_mx(false);
+            return taken;
         }
         let _ = response;
         Err(unknown_dnssec(message_id))
@@ -231,7 +247,9 @@ impl Discovery {
     pub fn fail_dnssec(&mut self, message_id: u16) -> Result<(), Error> {
         #[cfg(feature = "dnssec")]
         if let Some(v) = &mut self.dnssec {
-            return v.fail(&mut self.questions, message_id);
+            let taken = v.fail(&mut self.questions, message_id);
+            self.sync_mx(false);
+            return taken;
         }
         Err(unknown_dnssec(message_id))
     }
@@ -310,6 +328,7 @@ impl Discovery {
         }
         #[cfg(not(feature = "dnssec"))]
         let _ = message_id;
+        self.sync_mx(false);
         Ok(outcome)
     }
 
@@ -383,12 +402,24 @@ impl Discovery {
         Ok(())
     }
 
+    /// Hands the validator's MX decision, if any, to the MX state; `validated`: the MX answer
+    /// was just given to the validator.
+    fn sync_mx(&mut self, validated: bool) {
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        if let Some(v) = &self.dnssec {
+            self.web.set_mx_validation(validated, v.mx_status());
+        }
+        #[cfg(not(all(feature = "dnssec", feature = "autoconfig")))]
+        let _ = validated;
+    }
+
     /// Tells the validator, if any, that the SRV query `message_id` has no response for it.
     fn fail_srv_validation(&mut self, message_id: u16) {
         #[cfg(feature = "dnssec")]
         if let Some(v) = &mut self.dnssec {
             v.fail_srv(&mut self.questions, message_id);
         }
+        self.sync_mx(false);
         #[cfg(not(feature = "dnssec"))]
         let _ = message_id;
     }
@@ -471,7 +502,31 @@ impl Discovery {
         response: &[u8],
         dnssec: Option<DnssecStatus>,
     ) -> Result<Outcome, Error> {
-        self.web.receive_mx_wire(response, dnssec, &self.options)
+        // With validation on, the validator decides (D36): the host's word and the AD bit
+        // are not used.
+        let dnssec = if self.validates_dnssec() {
+            Some(DnssecStatus::Insecure)
+        } else {
+            dnssec
+        };
+        let message_id = self.web.mx.as_ref().map(|m| m.question.message_id);
+        let outcome = self.web.receive_mx_wire(response, dnssec, &self.options)?;
+        #[cfg(feature = "dnssec")]
+        if let (Some(v), Some(id)) = (self.dnssec.as_mut(), message_id) {
+            match outcome {
+                // The TCP answer will be the validator's.
+                Outcome::Truncated => {}
+                // A failed MX lookup is final (no retry is taken): the validator stops waiting.
+                o if o.is_failure() => v.fail_srv(&mut self.questions, id),
+                _ => {
+                    v.answer_srv(&mut self.questions, id, response);
+                    self.sync_mx(true);
+                }
+            }
+        }
+        #[cfg(not(feature = "dnssec"))]
+        let _ = message_id;
+        Ok(outcome)
     }
 
     /// Feeds the MX records of the email domain, as parsed by the host's resolver (an empty
@@ -483,12 +538,24 @@ impl Discovery {
         records: Vec<super::web::MxRecord>,
         dnssec: DnssecStatus,
     ) -> Result<(), Error> {
-        self.web.receive_mx(records, dnssec, &self.options)
+        self.web.receive_mx(records, dnssec, &self.options)?;
+        self.stop_mx_validation();
+        Ok(())
     }
 
     /// Reports that the MX question got no usable answer.
     pub fn fail_mx(&mut self, failure: Failure) -> Result<(), Error> {
-        self.web.fail_mx(failure.outcome())
+        self.web.fail_mx(failure.outcome())?;
+        self.stop_mx_validation();
+        Ok(())
+    }
+
+    /// Tells the validator, if any, that the MX query has no wire answer for it.
+    fn stop_mx_validation(&mut self) {
+        #[cfg(feature = "dnssec")]
+        if let (Some(v), Some(mx)) = (self.dnssec.as_mut(), self.web.mx.as_ref()) {
+            v.fail_srv(&mut self.questions, mx.question.message_id);
+        }
     }
 
     /// Feeds the response to request `id`: the final status after redirects, the

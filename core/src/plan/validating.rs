@@ -13,10 +13,16 @@ use crate::dnssec::rr::{self, rtype};
 use crate::dnssec::validator::{Status, Validator};
 use crate::error::{Error, ErrorCode};
 
+/// The MX lookup's index in the validator, and its query (message ID, wire) once known.
+type MxLookup = (usize, Option<(u16, Vec<u8>)>);
+
 /// The validator and its extra questions.
 #[derive(Clone)]
 pub(crate) struct Validating {
     validator: Validator,
+    /// The MX lookup's index in the validator and its query (message ID, wire), when the
+    /// discovery asks MX.
+    mx: Option<MxLookup>,
     /// The extra questions so far, with whether each has its answer (or failure).
     extra: Vec<(DnssecQuestion, bool)>,
 }
@@ -37,6 +43,7 @@ impl Validating {
         anchors: TrustAnchors,
         now: u64,
         questions: &mut [Question],
+        mx_name: Option<&str>,
         first_message_id: u16,
     ) -> Result<Self, Error> {
         let mut validator = Validator::new(anchors, now);
@@ -48,8 +55,20 @@ impl Validating {
                 .lookup(&name, rtype::SRV)
                 .map_err(|e| Error::new(ErrorCode::InvalidOption, e))?;
         }
+        let mx = match mx_name {
+            Some(name) => {
+                let name = Name::from_ascii(name)
+                    .map_err(|e| Error::new(ErrorCode::InvalidOption, format!("`{name}`: {e}")))?;
+                let i = validator
+                    .lookup(&name, rtype::MX)
+                    .map_err(|e| Error::new(ErrorCode::InvalidOption, e))?;
+                Some((i, None))
+            }
+            None => None,
+        };
         let mut out = Self {
             validator,
+            mx,
             extra: Vec::new(),
         };
         out.refresh(questions);
@@ -68,6 +87,13 @@ impl Validating {
                     })
                 })
                 .flatten();
+            if query.qtype == rtype::MX
+                && let Some((i, slot @ None)) = &mut self.mx
+                && self.validator.lookup_name(*i) == Some(&query.name)
+            {
+                *slot = Some((query.message_id, query.wire));
+                continue;
+            }
             match srv {
                 Some(q) => {
                     q.message_id = query.message_id;
@@ -86,7 +112,31 @@ impl Validating {
         }
     }
 
-    /// Hands the response to an SRV question to the validator.
+    /// The MX question's message ID and wire query (RD, CD, DO), when MX is asked.
+    #[cfg(feature = "autoconfig")]
+    pub(crate) fn mx_query(&self) -> Option<(u16, Vec<u8>)> {
+        self.mx.as_ref().and_then(|(_, q)| q.clone())
+    }
+
+    /// The MX answer's status and, when bogus or indeterminate, why; `None` until decided.
+    #[cfg(feature = "autoconfig")]
+    pub(crate) fn mx_status(&self) -> Option<(DnssecStatus, Option<String>)> {
+        let (i, _) = self.mx.as_ref()?;
+        let v = self.validator.results().into_iter().nth(*i).flatten()?;
+        let why = format!(
+            "RFC 8914 EDE {}: {}",
+            v.ede.map_or_else(|| "none".to_owned(), |c| c.to_string()),
+            v.reason.as_deref().unwrap_or("no reason given")
+        );
+        Some(match v.status {
+            Status::Secure => (DnssecStatus::Secure, None),
+            Status::Insecure => (DnssecStatus::Insecure, None),
+            Status::Bogus => (DnssecStatus::Bogus, Some(why)),
+            Status::Indeterminate => (DnssecStatus::Indeterminate, Some(why)),
+        })
+    }
+
+    /// Hands the response to an SRV (or the MX) question to the validator.
     pub(crate) fn answer_srv(&mut self, questions: &mut [Question], message_id: u16, wire: &[u8]) {
         self.validator.answer(message_id, wire);
         self.refresh(questions);

@@ -336,3 +336,87 @@ fn d36_a_retried_srv_question_is_still_validated() {
     assert_eq!(plan.lookups[0].outcome, Outcome::Records);
     assert!(plan.is_final);
 }
+
+/// The MX-derived autoconfig document of `mx.provider.test.`: IMAP at `imap.provider.test`.
+const MX_DOC: &str = r#"<clientConfig version="1.1"><emailProvider id="p"><domain>example.test</domain><incomingServer type="imap"><hostname>imap.provider.test</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer></emailProvider></clientConfig>"#;
+
+/// Runs a discovery with SRV and MX-derived autoconfig: DNS as [`run`] does (plus the MX
+/// question), then the MX-derived request served with [`MX_DOC`], the others 404.
+fn run_with_mx(w: &World, anchors: &str) -> Plan {
+    let opts = Options {
+        sources: vec![Source::Srv, Source::MxAutoconfig],
+        ..options(anchors)
+    };
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    let mx = d.mx_question().expect("an MX question").clone();
+    assert_ne!(
+        mx.wire[3] & 0x10,
+        0,
+        "the MX query is the validator's (CD set)"
+    );
+    let wire = answer(w, "example.test.", rtype::MX, mx.message_id).unwrap();
+    d.receive_mx_response(&wire, Some(DnssecStatus::Secure))
+        .unwrap();
+    let _ = run(w, &mut d);
+    for r in d.pending_requests() {
+        if r.url == "https://autoconfig.provider.test/mail/config-v1.1.xml" {
+            d.receive_http(r.id, 200, Some("text/xml"), MX_DOC.as_bytes())
+                .unwrap();
+        } else {
+            d.receive_http(r.id, 404, Some("text/html"), b"").unwrap();
+        }
+    }
+    d.plan(7)
+}
+
+fn mx_candidate(plan: &Plan) -> Option<&crate::plan::Candidate> {
+    plan.incoming
+        .candidates
+        .iter()
+        .chain(
+            plan.incoming_alternatives
+                .iter()
+                .flat_map(|a| &a.candidates),
+        )
+        .find(|c| c.source == Source::MxAutoconfig)
+}
+
+#[test]
+fn d27_validated_secure_mx_makes_mx_derived_candidates_authenticated() {
+    let (mut w, anchors, ex) = world();
+    w.put(
+        "example.test.",
+        rtype::MX,
+        0,
+        ex.signed(vec![rec("example.test. 3600 IN MX 10 mx.provider.test.")]),
+        vec![],
+    );
+    let plan = run_with_mx(&w, &anchors);
+    let mx = plan.mx.as_ref().unwrap();
+    assert_eq!(mx.dnssec, DnssecStatus::Secure);
+    assert_eq!(mx.dnssec_source, DnssecSource::Validated);
+    assert!(plan.is_final);
+    let c = mx_candidate(&plan).expect("an MX-derived candidate");
+    assert_eq!(c.trust, Trust::Authenticated);
+}
+
+#[test]
+fn d15_validated_bogus_mx_gives_no_mx_derived_candidates() {
+    let (mut w, anchors, ex) = world();
+    let mut recs = ex.signed(vec![rec("example.test. 3600 IN MX 10 mx.provider.test.")]);
+    // Same target, forged preference: the signature no longer matches.
+    recs[0] = rec("example.test. 3600 IN MX 20 mx.provider.test.");
+    w.put("example.test.", rtype::MX, 0, recs, vec![]);
+    let plan = run_with_mx(&w, &anchors);
+    let mx = plan.mx.as_ref().unwrap();
+    assert_eq!(mx.dnssec, DnssecStatus::Bogus);
+    assert!(plan.is_final);
+    assert!(mx_candidate(&plan).is_none(), "{:?}", plan.incoming);
+    assert!(
+        plan.diagnostics
+            .iter()
+            .any(|d| d.code == DiagnosticCode::DnssecBogus && d.message.contains("MX")),
+        "{:?}",
+        plan.diagnostics
+    );
+}
