@@ -403,7 +403,7 @@ fn resolve_over_network(
     Ok(())
 }
 
-/// Sends the validator's pending questions (round after round: answers may reveal more, D36)
+/// Sends the validator's pending questions (round after round: answers may reveal more, D41)
 /// over UDP, then TCP after truncation; a question still open at a deadline is reported failed.
 fn validate_over_network(
     d: &mut Discovery,

@@ -539,7 +539,7 @@ fn hostile_64_kb_answers_give_a_bounded_plan_and_memory() {
 }
 
 #[test]
-fn d36_trust_anchor_and_now_turn_validation_on_offline() {
+fn d41_trust_anchor_and_now_turn_validation_on_offline() {
     let anchor = std::env::temp_dir().join(format!("mailsrv-ta-{}.txt", std::process::id()));
     // KSK-2017 of the IANA root: zone files without a signed root cannot be secure under it.
     std::fs::write(

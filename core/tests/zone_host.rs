@@ -126,7 +126,7 @@ fn transports_parse_from_their_names_only() {
 }
 
 #[test]
-fn d36_resolve_answers_the_validators_questions_until_none_is_pending() {
+fn d41_resolve_answers_the_validators_questions_until_none_is_pending() {
     // An unsigned zone under the built-in root anchors: the host has no root zone, so the
     // validator cannot build a chain and no answer may be used; what matters here is that
     // `resolve` feeds every validator question (several rounds) and the plan ends final.

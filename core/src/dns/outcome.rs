@@ -93,7 +93,7 @@ pub enum DnssecStatus {
     Indeterminate,
 }
 
-/// How a lookup's DNSSEC status was obtained (issue 14 §2, decision D36).
+/// How a lookup's DNSSEC status was obtained (issue 14 §2, decision D41).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DnssecSource {

@@ -245,7 +245,7 @@ fn validator(anchors: TrustAnchors) -> Validator {
 }
 
 #[test]
-fn issue14_in_zone_srv_validates_in_one_round_trip() {
+fn s6186_6_in_zone_srv_validates_in_one_round_trip() {
     let (w, anchors, _, _) = world();
     let mut v = validator(anchors);
     let (res, rounds) = run(&w, &mut v, &[("_imaps._tcp.example.", rtype::SRV)]);

@@ -59,7 +59,7 @@ impl Failure {
 /// [`Discovery::pending`] and [`Discovery::pending_dnssec`] list, feed the responses
 /// ([`Discovery::receive`], [`Discovery::receive_dnssec`] or the `fail` methods), and read both
 /// lists again, until both are empty. An SRV answer is used only once the validator has
-/// decided it (decision D36).
+/// decided it (decision D41).
 #[derive(Clone, Debug)]
 pub struct Discovery {
     address: EmailAddress,
@@ -293,7 +293,7 @@ impl Discovery {
         let message_id = question.message_id;
         let mut answer = parse_response(response, question.message_id, &question.name)?;
         let (status, source) = match dnssec {
-            // The validator decides; the host's word and the AD bit are not used (D36).
+            // The validator decides; the host's word and the AD bit are not used (D41).
             _ if validating => (DnssecStatus::Insecure, DnssecSource::Validated),
             Some(status) => (status, DnssecSource::Host),
             None if trust_ad && answer.authentic_data => {
@@ -502,7 +502,7 @@ impl Discovery {
         response: &[u8],
         dnssec: Option<DnssecStatus>,
     ) -> Result<Outcome, Error> {
-        // With validation on, the validator decides (D36): the host's word and the AD bit
+        // With validation on, the validator decides (D41): the host's word and the AD bit
         // are not used.
         let dnssec = if self.validates_dnssec() {
             Some(DnssecStatus::Insecure)

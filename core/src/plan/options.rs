@@ -52,7 +52,7 @@ pub struct Options {
     /// The ISPDB base URL: `<base>/<domain>` is asked for. Must be `https://`. The default is
     /// Thunderbird's live service.
     pub ispdb_url: String,
-    /// Validate DNSSEC in the core (feature `dnssec`; issue 14, decision D36). Off (`None`) by
+    /// Validate DNSSEC in the core (feature `dnssec`; issue 14, decision D41). Off (`None`) by
     /// default: validation needs the host's clock (signature validity is checked against
     /// [`DnssecValidation::now`]) and the core has none, so only the host can turn it on. When
     /// on, the validator decides every SRV answer's status and [`Options::trust_ad`] is not used

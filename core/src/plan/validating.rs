@@ -1,4 +1,4 @@
-//! The core's DNSSEC validator inside a discovery (feature `dnssec`; issue 14 §2, decision D36):
+//! The core's DNSSEC validator inside a discovery (feature `dnssec`; issue 14 §2, decision D41):
 //! one validator lookup per SRV question, whose first query *is* the SRV question the host
 //! sends; the validator's other questions (DS, DNSKEY, follow-ups) are listed apart.
 

@@ -283,7 +283,7 @@ fn d15_trust_ad_is_ignored_when_the_validator_decides() {
 }
 
 #[test]
-fn d36_an_answer_is_not_used_before_its_validation_ends() {
+fn d41_an_answer_is_not_used_before_its_validation_ends() {
     let (w, anchors, _) = world();
     let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
     for q in d.questions().to_vec() {
@@ -299,7 +299,7 @@ fn d36_an_answer_is_not_used_before_its_validation_ends() {
 }
 
 #[test]
-fn d36_foreign_and_unknown_dnssec_responses_change_nothing() {
+fn d41_foreign_and_unknown_dnssec_responses_change_nothing() {
     let (w, anchors, _) = world();
     let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
     let q = d.pending_dnssec()[0].clone();
@@ -314,14 +314,14 @@ fn d36_foreign_and_unknown_dnssec_responses_change_nothing() {
 }
 
 #[test]
-fn d36_bad_trust_anchor_text_is_an_invalid_option() {
+fn d41_bad_trust_anchor_text_is_an_invalid_option() {
     let opts = options("example. IN DS not a ds record\n");
     let e = Discovery::new(EMAIL, opts).unwrap_err();
     assert_eq!(e.code(), crate::error::ErrorCode::InvalidOption);
 }
 
 #[test]
-fn d36_a_retried_srv_question_is_still_validated() {
+fn d41_a_retried_srv_question_is_still_validated() {
     let (w, anchors, _) = world();
     let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
     let q = d.questions()[0].clone();

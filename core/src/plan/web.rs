@@ -95,7 +95,7 @@ pub(crate) struct MxState {
     pub dnssec_source: DnssecSource,
     /// Why the validator found the answer bogus or indeterminate.
     pub dnssec_reason: Option<String>,
-    /// The answer went to the core's validator, which has not decided yet (D36).
+    /// The answer went to the core's validator, which has not decided yet (D41).
     pub awaiting_validation: bool,
     pub first: Option<String>,
     pub ignored: usize,
@@ -319,7 +319,7 @@ impl Web {
     }
 
     /// Marks the MX answer as the validator's, and takes its decision (`None`: not yet). Until
-    /// it is decided the answer counts as insecure and the plan is not final (D36).
+    /// it is decided the answer counts as insecure and the plan is not final (D41).
     #[cfg(feature = "dnssec")]
     pub(crate) fn set_mx_validation(
         &mut self,
@@ -546,7 +546,7 @@ impl Web {
             .mx
             .as_ref()
             .is_some_and(|m| m.dnssec == DnssecStatus::Secure);
-        // A bogus or undecidable MX answer is not used at all (D15, D36).
+        // A bogus or undecidable MX answer is not used at all (D15, D41).
         let mx_unusable = self
             .mx
             .as_ref()
