@@ -182,6 +182,14 @@ enum mailsrv_result
    */
   MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
   /**
+   * A TLSA record is malformed or its data is too long.
+   */
+  MAILSRV_RESULT_INVALID_TLSA_RECORD = 304,
+  /**
+   * More TLSA records than accepted for one server.
+   */
+  MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS = 305,
+  /**
    * No answer within the time limit.
    */
   MAILSRV_RESULT_TIMEOUT = 500,
@@ -649,6 +657,22 @@ enum mailsrv_identity_kind
    * DNS-ID (`example.net`).
    */
   MAILSRV_IDENTITY_DNS_ID = 1,
+  /**
+   * Only as a verdict's match: a DANE-EE(3) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_DANE_EE = 2,
+  /**
+   * Only as a verdict's match: a DANE-TA(2) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_DANE_TA = 3,
+  /**
+   * Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_PKIX_TA = 4,
+  /**
+   * Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).
+   */
+  MAILSRV_IDENTITY_PKIX_EE = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -735,6 +759,10 @@ enum mailsrv_reject_reason
    * Another failure (see the message).
    */
   MAILSRV_REJECT_OTHER = 9,
+  /**
+   * Usable TLSA records exist and none matched (DANE).
+   */
+  MAILSRV_REJECT_TLSA_MISMATCH = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -929,6 +957,129 @@ enum mailsrv_tls_outcome
 typedef enum mailsrv_tls_outcome mailsrv_tls_outcome;
 #else
 typedef uint32_t mailsrv_tls_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a candidate or an HTTP request came from (decision D26).
+ */
+enum mailsrv_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * RFC 6186 SRV records of the email domain.
+   */
+  MAILSRV_SOURCE_SRV = 0,
+  /**
+   * Provider autoconfig over https (`autoconfig.<domain>`).
+   */
+  MAILSRV_SOURCE_AUTOCONFIG = 1,
+  /**
+   * `https://<domain>/.well-known/autoconfig/...`.
+   */
+  MAILSRV_SOURCE_WELL_KNOWN = 2,
+  /**
+   * The ISPDB over https.
+   */
+  MAILSRV_SOURCE_ISPDB = 3,
+  /**
+   * Provider autoconfig of the first MX host's domains.
+   */
+  MAILSRV_SOURCE_MX_AUTOCONFIG = 4,
+  /**
+   * The ISPDB for the first MX host's domains.
+   */
+  MAILSRV_SOURCE_MX_ISPDB = 5,
+  /**
+   * Provider autoconfig over plain HTTP (opt-in).
+   */
+  MAILSRV_SOURCE_AUTOCONFIG_HTTP = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_source mailsrv_source;
+#else
+typedef uint32_t mailsrv_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What became of one HTTP request.
+ */
+enum mailsrv_request_outcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not answered yet.
+   */
+  MAILSRV_REQUEST_PENDING = 0,
+  /**
+   * A document was read.
+   */
+  MAILSRV_REQUEST_DOCUMENT = 1,
+  /**
+   * A status other than 2xx.
+   */
+  MAILSRV_REQUEST_HTTP_STATUS = 2,
+  /**
+   * A content type that is not XML or plain text.
+   */
+  MAILSRV_REQUEST_CONTENT_TYPE = 3,
+  /**
+   * The body was too large or the parser refused it.
+   */
+  MAILSRV_REQUEST_REFUSED = 4,
+  /**
+   * The host reported a failure.
+   */
+  MAILSRV_REQUEST_FAILED = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_request_outcome mailsrv_request_outcome;
+#else
+typedef uint32_t mailsrv_request_outcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why an HTTP request gave no response (`mailsrv_discovery_fail_http`).
+ */
+enum mailsrv_http_failure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No response in time.
+   */
+  MAILSRV_HTTP_TIMEOUT = 0,
+  /**
+   * Resolution, connection or transfer failed (or too many redirects).
+   */
+  MAILSRV_HTTP_NETWORK_ERROR = 1,
+  /**
+   * The TLS handshake or the server's certificate failed.
+   */
+  MAILSRV_HTTP_TLS_ERROR = 2,
+  /**
+   * A redirect would have left https.
+   */
+  MAILSRV_HTTP_INSECURE_REDIRECT = 3,
+  /**
+   * The body passed `mailsrv_http_max_body_bytes()`.
+   */
+  MAILSRV_HTTP_TOO_LARGE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_http_failure mailsrv_http_failure;
+#else
+typedef uint32_t mailsrv_http_failure;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1274,7 +1425,62 @@ typedef struct {
    * Non-zero to accept a Subject CN when the certificate has no DNS names (legacy servers).
    */
   uint8_t legacy_cn;
+  /**
+   * The port connected to: the TLSA records below are those of `_<port>._tcp.<host>`
+   * (RFC 7673 §3.3). Unused without them.
+   */
+  uint16_t port;
+  /**
+   * TLSA records the caller validated with DNSSEC, each the presentation text
+   * `usage selector matching-type hex` (UTF-8): `tlsa_len` entries, at most 32
+   * (`MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS`). With a usable one, `anchors` may be empty.
+   */
+  const mailsrv_bytes *tlsa;
+  /**
+   * Number of entries in `tlsa` (0: no DANE).
+   */
+  size_t tlsa_len;
 } mailsrv_verify_request;
+
+/**
+ * One HTTP GET request of a discovery, as views into it (valid until it is freed).
+ */
+typedef struct {
+  /**
+   * Request id, to feed its response back (numbered from 0, apart from the question ids).
+   */
+  uint16_t id;
+  /**
+   * A `mailsrv_source` value: what the request is for.
+   */
+  uint32_t source;
+  /**
+   * The URL to GET (NUL-terminated as well).
+   */
+  mailsrv_str url;
+} mailsrv_http_request;
+
+/**
+ * The MX question of a discovery, as views into it (valid until it is freed).
+ */
+typedef struct {
+  /**
+   * DNS message ID in the wire query.
+   */
+  uint16_t message_id;
+  /**
+   * The name asked for: the email domain.
+   */
+  mailsrv_str name;
+  /**
+   * The wire-format query (no TCP length prefix).
+   */
+  const uint8_t *wire;
+  /**
+   * Length of `wire`.
+   */
+  size_t wire_len;
+} mailsrv_mx_question;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1549,7 +1755,7 @@ const char *mailsrv_status_name(uint32_t value);
 const char *mailsrv_outcome_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+ * The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"pkix-ee"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */
@@ -1563,7 +1769,7 @@ const char *mailsrv_identity_kind_name(uint32_t value);
 const char *mailsrv_verdict_status_name(uint32_t value);
 
 /**
- * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+ * The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"tlsa-mismatch"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
  */
@@ -1582,6 +1788,27 @@ const char *mailsrv_step_kind_name(uint32_t value);
  * Returns no result code.
  */
 const char *mailsrv_abort_reason_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_source` value, as JSON spells it (e.g. `"autoconfig-http"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_source_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_request_outcome` value, as JSON spells it (e.g. `"failed"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_request_outcome_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_http_failure` value, as JSON spells it (e.g. `"too-large"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_http_failure_name(uint32_t value);
 
 /**
  * The name of a `mailsrv_tls_outcome` value, as JSON spells it (e.g. `"not-verified"`):
@@ -1818,6 +2045,32 @@ mailsrv_result mailsrv_plan_candidate_why(const mailsrv_plan *plan,
                                           mailsrv_str *out_value);
 
 /**
+ * Every source that named the candidate, each with its URL or DNS name (the core's text,
+ * `srv _imaps._tcp.example.net; autoconfig https://...`): a view owned by the plan, valid until
+ * it is freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or index.
+ */
+mailsrv_result mailsrv_plan_candidate_from(const mailsrv_plan *plan,
+                                           uint32_t side,
+                                           size_t index,
+                                           mailsrv_str *out_value);
+
+/**
+ * For a candidate whose trust is `MAILSRV_TRUST_NEEDS_CONFIRMATION`: the registrable domain the
+ * user must confirm, in full (empty otherwise): a view owned by the plan, valid until it is
+ * freed.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+ * side or index.
+ */
+mailsrv_result mailsrv_plan_candidate_confirm(const mailsrv_plan *plan,
+                                              uint32_t side,
+                                              size_t index,
+                                              mailsrv_str *out_value);
+
+/**
  * Address `i` of a candidate's host (from the additional section), as text: a view owned by
  * the plan, valid until it is freed.
  *
@@ -1869,7 +2122,8 @@ mailsrv_result mailsrv_plan_diagnostic(const mailsrv_plan *plan,
  * `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `request` or `out`, or a NULL pointer with
  * a non-zero length; INVALID_ARGUMENT for an unknown `service`, text that is not UTF-8 or more
  * than 4096 certificates; an address code (1xx, e.g. INVALID_DOMAIN) for a `domain` that is no
- * domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR, …).
+ * domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR,
+ * INVALID_TLSA_RECORD, TOO_MANY_TLSA_RECORDS, …).
  */
 mailsrv_result mailsrv_verify(const mailsrv_verify_request *request, mailsrv_verdict **out);
 
@@ -1894,6 +2148,30 @@ mailsrv_result mailsrv_verify_candidate(const mailsrv_plan *plan,
                                         uint64_t now,
                                         uint8_t legacy_cn,
                                         mailsrv_verdict **out);
+
+/**
+ * `mailsrv_verify_candidate` with the TLSA records of the candidate's `_<port>._tcp.<host>`,
+ * which the caller validated with DNSSEC: `tlsa_len` presentation texts
+ * (`usage selector matching-type hex`, UTF-8), at most 32. DANE-EE(3) and DANE-TA(2) records
+ * need no anchors (`anchors_len` may be 0); records that are all unusable verify as without
+ * TLSA (RFC 7671 §4.1). The verdict's `mailsrv_verdict_matched` kind is then
+ * `MAILSRV_IDENTITY_DANE_EE`, `…_DANE_TA`, `…_PKIX_TA` or `…_PKIX_EE`, its value the record.
+ *
+ * Returns as `mailsrv_verify_candidate`, and INVALID_TLSA_RECORD for a record that does not
+ * parse, TOO_MANY_TLSA_RECORDS for more than 32.
+ */
+mailsrv_result mailsrv_verify_candidate_tlsa(const mailsrv_plan *plan,
+                                             uint32_t side,
+                                             size_t index,
+                                             const mailsrv_bytes *tlsa,
+                                             size_t tlsa_len,
+                                             const mailsrv_bytes *chain,
+                                             size_t chain_len,
+                                             const mailsrv_bytes *anchors,
+                                             size_t anchors_len,
+                                             uint64_t now,
+                                             uint8_t legacy_cn,
+                                             mailsrv_verdict **out);
 
 /**
  * The longest chain `mailsrv_verify` and `mailsrv_verify_candidate` accept, leaf included
@@ -2017,6 +2295,162 @@ mailsrv_result mailsrv_certificates_get(const mailsrv_certificates *certs,
 void mailsrv_certificates_free(mailsrv_certificates *certs);
 
 /**
+ * Starts a discovery that also asks the HTTP sources and MX (decision D26): like
+ * `mailsrv_discovery_new`, plus `sources`, a comma-separated list as `--sources` takes it
+ * (`srv,autoconfig,well-known,autoconfig-http,ispdb,mx-autoconfig,mx-ispdb` or `default`;
+ * NULL for the core's choice: its default when `http_client` is non-zero, SRV alone
+ * otherwise), and `ispdb_url` (NULL for the core's default base). Texts are UTF-8 of the given
+ * lengths, borrowed for the call.
+ *
+ * Returns OK with `*out` set (free it with `mailsrv_discovery_free`); NULL_PARAMETER;
+ * INVALID_ARGUMENT as for `mailsrv_discovery_new`; INVALID_OPTION for an unknown source or
+ * an ISPDB URL that is not https; an address code (1xx).
+ */
+mailsrv_result mailsrv_discovery_new_sources(const uint8_t *email,
+                                             size_t email_len,
+                                             const mailsrv_options *options,
+                                             const uint8_t *sources,
+                                             size_t sources_len,
+                                             uint8_t http_client,
+                                             const uint8_t *ispdb_url,
+                                             size_t ispdb_url_len,
+                                             mailsrv_discovery **out);
+
+/**
+ * Number of HTTP requests so far (0 for NULL): the first round from the start, more once the
+ * MX answer is in. Returns no result code.
+ */
+size_t mailsrv_discovery_request_count(const mailsrv_discovery *discovery);
+
+/**
+ * Describes request `index` (0-based; its id is the index) in `*out`; its `url` is a view
+ * owned by the discovery. Send each request once; a redirect chain counts as this request
+ * (follow only what `mailsrv_http_redirect_allowed` allows, at most
+ * `mailsrv_http_max_redirects()` redirects).
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for an index past the last request.
+ */
+mailsrv_result mailsrv_discovery_request(const mailsrv_discovery *discovery,
+                                         size_t index,
+                                         mailsrv_http_request *out);
+
+/**
+ * Describes the MX question in `*out` while one is asked and unanswered (an MX-derived source
+ * is in use): send it with the SRV questions. Returns true when `*out` was written; false for
+ * NULL arguments or no open MX question.
+ */
+bool mailsrv_discovery_mx_question(const mailsrv_discovery *discovery, mailsrv_mx_question *out);
+
+/**
+ * Feeds the wire-format MX response (borrowed for the call), as `mailsrv_discovery_receive`
+ * does for SRV; `*out_outcome` receives a `mailsrv_outcome` (TRUNCATED: ask again over TCP).
+ * The MX-derived requests are added now (see `mailsrv_discovery_request_count`).
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for an unknown `dnssec`; UNKNOWN_QUESTION when no
+ * MX question is asked, ALREADY_ANSWERED, or a foreign-response code (2xx).
+ */
+mailsrv_result mailsrv_discovery_receive_mx(mailsrv_discovery *discovery,
+                                            const uint8_t *response,
+                                            size_t response_len,
+                                            uint32_t dnssec,
+                                            uint32_t *out_outcome);
+
+/**
+ * Reports that the MX question failed (a `mailsrv_failure`).
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for an unknown `failure`; UNKNOWN_QUESTION or
+ * ALREADY_ANSWERED.
+ */
+mailsrv_result mailsrv_discovery_fail_mx(mailsrv_discovery *discovery, uint32_t failure);
+
+/**
+ * Feeds the response to request `id`: the final status after redirects, the `Content-Type`
+ * header (NULL when absent) and the body, at most `mailsrv_http_max_body_bytes()` (past it,
+ * report `MAILSRV_HTTP_TOO_LARGE` with `mailsrv_discovery_fail_http` instead), all borrowed
+ * for the call. `*out_outcome` receives a `mailsrv_request_outcome`: a non-2xx status, another
+ * content type or a refused document is an outcome and a diagnostic on the plan (D30), not
+ * an error.
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for a content type that is not UTF-8;
+ * UNKNOWN_QUESTION or ALREADY_ANSWERED for an id.
+ */
+mailsrv_result mailsrv_discovery_receive_http(mailsrv_discovery *discovery,
+                                              uint16_t id,
+                                              uint16_t status,
+                                              const uint8_t *content_type,
+                                              size_t content_type_len,
+                                              const uint8_t *body,
+                                              size_t body_len,
+                                              uint32_t *out_outcome);
+
+/**
+ * Reports that request `id` gave no response (a `mailsrv_http_failure`).
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for an unknown `failure`; UNKNOWN_QUESTION or
+ * ALREADY_ANSWERED.
+ */
+mailsrv_result mailsrv_discovery_fail_http(mailsrv_discovery *discovery,
+                                           uint16_t id,
+                                           uint32_t failure);
+
+/**
+ * The most body bytes a host reads from one HTTP response (the autoconfig parser's cap,
+ * 65536). Returns no result code.
+ */
+size_t mailsrv_http_max_body_bytes(void);
+
+/**
+ * The suffix of the file beside a fixture that gives its content type (`.content-type`):
+ * static and NUL-terminated, never to be freed. Returns no result code.
+ */
+const char *mailsrv_http_fixture_content_type_suffix(void);
+
+/**
+ * The most redirects a host follows for one request. Returns no result code.
+ */
+size_t mailsrv_http_max_redirects(void);
+
+/**
+ * Whether a redirect of the request first sent to `first_url` may be followed to the
+ * absolute `next_url` (https only, unless the request was plain HTTP); false means report
+ * `MAILSRV_HTTP_INSECURE_REDIRECT`. False for NULL or non-UTF-8 texts. Returns no result code.
+ */
+bool mailsrv_http_redirect_allowed(const uint8_t *first_url,
+                                   size_t first_url_len,
+                                   const uint8_t *next_url,
+                                   size_t next_url_len);
+
+/**
+ * The file that answers `url` offline, relative to a `--fixtures` directory (`<host>/<path>`,
+ * the query ignored), copied into `buf` as `copy_out` does (no NUL); `*out_n` is 0 when no file
+ * may answer it (answer 404).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `out_n` or `url` with a non-zero length;
+ * INVALID_ARGUMENT for a URL that is not UTF-8; INSUFFICIENT_SIZE with `*out_n` set.
+ */
+mailsrv_result mailsrv_http_fixture_path(const uint8_t *url,
+                                         size_t url_len,
+                                         uint8_t *buf,
+                                         size_t len,
+                                         size_t *out_n);
+
+/**
+ * The status and content type of an offline answer: `found` says whether the fixture file
+ * exists, `content_type_file` is the text of its `.content-type` file (NULL when absent).
+ * Writes the status to `*out_status` and copies the content type into `buf` as `copy_out`
+ * does.
+ *
+ * Returns OK; NULL_PARAMETER; INVALID_ARGUMENT for text that is not UTF-8; INSUFFICIENT_SIZE.
+ */
+mailsrv_result mailsrv_http_fixture_status(uint8_t found,
+                                           const uint8_t *content_type_file,
+                                           size_t content_type_file_len,
+                                           uint16_t *out_status,
+                                           uint8_t *buf,
+                                           size_t len,
+                                           size_t *out_n);
+
+/**
  * Makes an empty zone host.
  *
  * Returns OK with `*out` set to a zone host the caller owns (free it with
@@ -2030,8 +2464,10 @@ mailsrv_result mailsrv_zone_host_new(mailsrv_zone_host **out);
 void mailsrv_zone_host_free(mailsrv_zone_host *host);
 
 /**
- * Adds a zone from master-file text (UTF-8, with `$ORIGIN`; copied). With `secure` non-zero,
- * answers carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+ * Adds a zone from master-file text (UTF-8, with `$ORIGIN` or an SOA with an absolute owner;
+ * copied). A signed zone is served with its DNSSEC records to queries with DO. With `secure`
+ * non-zero, answers carry the AD bit when the query asks for DNSSEC, as a validating
+ * resolver's would.
  *
  * Returns OK; NULL_PARAMETER for a NULL `host`, or NULL `zone` with a non-zero length;
  * INVALID_ARGUMENT for text that is not UTF-8; ZONE_PARSE for text that is no zone.
@@ -2059,7 +2495,8 @@ mailsrv_result mailsrv_zone_host_answer(const mailsrv_zone_host *host,
 
 /**
  * Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
- * in: a complete offline host in one call.
+ * in, the MX question's too: a complete offline host in one call (the HTTP requests stay the
+ * host's).
  *
  * Returns OK; NULL_PARAMETER for a NULL `host` or `discovery`; a DNS code (2xx) if feeding an
  * answer fails.

@@ -4,10 +4,11 @@
 #
 #   demo  Node.js and npm (the CLI and its package), clang and lld (ring for wasm32), the Rust
 #         wasm32 target; wasm-bindgen-cli and the npm packages come from `make wasm`.
-#   test  demo's, plus c-ares and OpenSSL headers, pkg-config and CMake (reference C host, install
+#   test  demo's, plus c-ares, libcurl (the C host's HTTP) and OpenSSL headers, pkg-config and CMake (reference C host, install
 #         test), valgrind (C leak check), GNU time (peak RSS of the hosts under floods),
 #         bsdutils' `script` (a pseudo-terminal for the bulk progress line), Debian's chromium
-#         (browser tests, never a downloaded browser), Knot, Unbound, ldns, Dovecot and Postfix (the loopback test world), rustfmt
+#         (browser tests, never a downloaded browser), Knot, Unbound, ldns, Dovecot and Postfix (the loopback test world),
+#         BIND's dnssec-signzone and delv (signing testdata/dnssec/, validating the zone host's answers), rustfmt
 #         and clippy.
 #
 # Run as root (or with password-less sudo) it installs the missing Debian packages itself; run
@@ -17,8 +18,8 @@ set -euo pipefail
 what=${1:-test}
 
 demo_pkgs=(build-essential pkg-config python3 clang lld)
-test_pkgs=("${demo_pkgs[@]}" libc-ares-dev libssl-dev openssl cmake valgrind chromium time bsdutils
-  knot knot-dnsutils unbound ldnsutils dovecot-imapd dovecot-pop3d postfix)
+test_pkgs=("${demo_pkgs[@]}" libc-ares-dev libcurl4-openssl-dev libssl-dev openssl cmake valgrind chromium time
+  bsdutils knot knot-dnsutils unbound ldnsutils bind9-utils bind9-dnsutils dovecot-imapd dovecot-pop3d postfix)
 case "$what" in
   demo) pkgs=("${demo_pkgs[@]}") ;;
   test) pkgs=("${test_pkgs[@]}") ;;

@@ -60,6 +60,31 @@ plan_all many gina@many.example
 [ "$(field many 'len(p["incoming"]["candidates"])')" = 64 ] || fail "many: truncation not retried over TCP"
 plan_all nothing olga@empty.example
 [ "$(field nothing 'p["incoming"]["status"]')" = not-published ] || fail "nothing: status"
+echo "== the signed hierarchy (testdata/dnssec) through the resolver that does not validate"
+# Knot serves it; the second Unbound passes the DNSSEC records on to DO queries, never sets AD
+# and never hides a bogus answer, so only a validator of the host's own can tell. delv, with the
+# private root's anchor, is that validator here.
+plain=${PLAIN_RESOLVER#*:}
+awk '/^[^;]/ { printf "trust-anchors {\n  \"%s\" static-ds %s %s %s \"%s\";\n};\n", $1, $5, $6, $7, $8 }' \
+  "$SIGNED_ANCHOR" > "$work/anchors.conf"
+dig @127.0.0.1 -p "$plain" +dnssec +noall +comments +answer _imaps._tcp.example.test SRV > "$work/plain-dig.txt"
+grep -q 'IN[[:space:]]*RRSIG[[:space:]]*SRV' "$work/plain-dig.txt" || fail "plain resolver: no RRSIG with DO"
+! grep -q '^;; flags:.* ad' "$work/plain-dig.txt" || fail "plain resolver: AD set"
+dig @127.0.0.1 -p "$plain" +dnssec +short _imaps._tcp.bogus.test SRV | grep -q ' 994 ' || fail "plain resolver: the bogus answer is not passed on"
+delv_says() { # NAME TYPE: delv's verdict through the plain resolver
+  delv @127.0.0.1 -p "$plain" -a "$work/anchors.conf" +root=. "$1" "$2" 2>&1 | grep -E '^; (fully validated|unsigned answer|negative response)|resolution failed' | head -n1
+}
+for q in "_imaps._tcp.example.test SRV" "_imaps._tcp.nsec3.test SRV" "_imaps._tcp.outside.test SRV" "_imaps._tcp.wild.example.test SRV"; do
+  # shellcheck disable=SC2086
+  [ "$(delv_says $q)" = "; fully validated" ] || fail "delv via the plain resolver: $q not secure"
+done
+[ "$(delv_says nope.nsec3.test A)" = ";; resolution failed: ncache nxdomain" ] || fail "delv: NSEC3 NXDOMAIN"
+[ "$(delv_says _imaps._tcp.insecure.test SRV)" = "; unsigned answer" ] || fail "delv: insecure delegation"
+case "$(delv_says _imaps._tcp.bogus.test SRV)" in *"resolution failed"*) ;; *) fail "delv: bogus.test not bogus" ;; esac
+case "$(delv_says _imaps._tcp.expired.test SRV)" in *"resolution failed"*) ;; *) fail "delv: expired.test not bogus" ;; esac
+node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
+[ "$(field plain-doh 'p["incoming"]["candidates"][0]["host"]')" = mail.example.test ] || fail "plain resolver over DoH: no plan"
+echo "e2e: the signed hierarchy: Knot serves it, the non-validating Unbound passes DNSSEC records on (no AD, bogus data included); delv finds secure, insecure and bogus as designed"
 echo "== probe and verify against Dovecot"
 set +e
 MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --server "$RESOLVER" --anchors "$WORLD_CA" --password-env MAILPW --timeout 30000 --json alice@world.example > "$work/probe.json" 2> "$work/probe.err"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The DNS part of the test world, on loopback: Knot (authoritative for the testdata zones, one
-# zone signed by Knot, one deliberately bogus) and Unbound (validating with a private trust
-# anchor, plain DNS and DNS over HTTPS). `world.sh up` installs what is missing, starts both and
+# zone signed by Knot, one deliberately bogus, and the signed hierarchy of testdata/dnssec/: a
+# private root, the TLD test. and its test domains, NSEC and NSEC3), Unbound (validating with a
+# private trust anchor, plain DNS and DNS over HTTPS) and a second Unbound that does NOT validate
+# (module-config "iterator": it passes DNSSEC records through to DO queries, never sets AD), so
+# that a host validating by itself can be tested through a resolver whose AD proves nothing. `world.sh up` installs what is missing, starts both and
 # writes target/world/env; `world.sh down` stops them by PID. Dovecot serves the domain
 # and Postfix serve the domain world.example (testenv/mail.sh).
 set -euo pipefail
@@ -24,9 +27,9 @@ down() {
   # shellcheck disable=SC1090
   . "$ENV"
   # Knot and Unbound by PID; Dovecot and Postfix by process group (their children included).
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
   for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do kill -TERM -- "-$group" 2>/dev/null || true; done
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-}; do
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do
@@ -57,9 +60,10 @@ up() {
   W=$(mktemp -d /tmp/mailsrv-world.XXXXXX)
   chmod 755 "$W"
   echo "WORLD_DIR=$W" > "$ENV"
-  mkdir -p "$W"/{knot/db,zones,unbound,pki,ldns}
-  local knot_port unbound_port doh_port
+  mkdir -p "$W"/{knot/db,zones/dnssec,unbound,plain-unbound,pki,ldns}
+  local knot_port unbound_port doh_port plain_port_dns plain_doh_port
   knot_port=$(free_port); unbound_port=$(free_port); doh_port=$(free_port)
+  plain_port_dns=$(free_port); plain_doh_port=$(free_port)
 
   # A private PKI for the DoH endpoint (an IP SAN for 127.0.0.1).
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=world CA" \
@@ -85,9 +89,15 @@ up() {
   postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port" "$plain_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
-  # Zones: the testdata zones, a private root, one zone Knot signs, one signed then tampered.
+  # Zones: the testdata zones, the signed hierarchy of testdata/dnssec/ (its private root answers
+  # NXDOMAIN for every other TLD, keeping the resolvers away from the real root), one zone Knot
+  # signs, one signed then tampered.
   cp "$root"/testdata/zones/*.zone "$W/zones/"
-  printf '$ORIGIN .\n$TTL 3600\n. IN SOA ns.root. hostmaster.root. 1 7200 900 1209600 300\n. IN NS ns.root.\n' > "$W/zones/root.zone"
+  cp "$root"/testdata/dnssec/*.zone "$W/zones/dnssec/"
+  local signed_zones=()
+  for f in "$root"/testdata/dnssec/*.zone; do
+    f=$(basename "$f"); [ "$f" = root.zone ] || signed_zones+=("${f%.zone}.:dnssec/$f")
+  done
   sed 's/signed\.example/knotsigned.example/g' "$root/testdata/zones/signed.zone" > "$W/zones/knotsigned.zone"
   sed 's/signed\.example/bogus.example/g' "$root/testdata/zones/signed.zone" > "$W/ldns/bogus.zone"
   (cd "$W/ldns" && key=$(ldns-keygen -a ECDSAP256SHA256 -k bogus.example) \
@@ -112,12 +122,19 @@ up() {
     echo "    journal-content: none"
     echo "zone:"
     echo "  - domain: ."
-    echo "    file: root.zone"
-    for z in "${zones[@]}"; do
+    echo "    file: dnssec/root.zone"
+    for z in "${zones[@]}" "${signed_zones[@]}"; do
       echo "  - domain: ${z%%:*}"
       echo "    file: ${z#*:}"
       [ "${z%%:*}" = knotsigned.example ] && echo "    dnssec-signing: on"
     done
+    # `make bench-bulk`: more zones, listed as `domain file` lines in $WORLD_EXTRA_ZONES.
+    if [ -n "${WORLD_EXTRA_ZONES:-}" ]; then
+      while read -r domain file; do
+        echo "  - domain: $domain"
+        echo "    file: \"$file\""
+      done < "$WORLD_EXTRA_ZONES"
+    fi
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
@@ -152,6 +169,7 @@ up() {
     echo "    do-not-query-localhost: no"
     echo "    access-control: 127.0.0.0/8 allow"
     echo "    module-config: \"validator iterator\""
+    echo "    local-zone: \"test.\" nodefault"
     echo "    trust-anchor-file: \"$W/unbound/anchors\""
     echo "    ede: yes"
     echo "    qname-minimisation: no"
@@ -168,9 +186,59 @@ up() {
       echo "    name: \"${z%%:*}\""
       echo "    stub-addr: 127.0.0.1@$knot_port"
     done
+    # The extra zones' parents (d1.bench.example → bench.example), each once.
+    if [ -n "${WORLD_EXTRA_ZONES:-}" ]; then
+      while read -r domain _; do echo "${domain#*.}"; done < "$WORLD_EXTRA_ZONES" | sort -u | while read -r parent; do
+        echo "stub-zone:"
+        echo "    name: \"$parent\""
+        echo "    stub-addr: 127.0.0.1@$knot_port"
+      done
+    fi
   } > "$W/unbound.conf"
   unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
   local unbound_pid=$!
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; echo "UNBOUND_PID=$unbound_pid"; } > "$ENV"
+
+  # The resolver that does not validate: iterator only, same Knot, plain DNS and DoH. Asked with
+  # DO it returns the RRSIGs and NSEC/NSEC3 records as they come; it never sets AD.
+  {
+    echo "server:"
+    echo "    username: \"\""
+    echo "    chroot: \"\""
+    echo "    directory: \"$W/plain-unbound\""
+    echo "    pidfile: \"\""
+    echo "    do-daemonize: no"
+    echo "    use-syslog: no"
+    echo "    logfile: \"$W/plain-unbound/log\""
+    echo "    interface: 127.0.0.1@$plain_port_dns"
+    echo "    interface: 127.0.0.1@$plain_doh_port"
+    echo "    https-port: $plain_doh_port"
+    echo "    http-endpoint: \"/dns-query\""
+    echo "    http-notls-downstream: no"
+    echo "    tls-service-pem: \"$W/pki/resolver.pem\""
+    echo "    tls-service-key: \"$W/pki/resolver.key\""
+    echo "    do-not-query-localhost: no"
+    echo "    access-control: 127.0.0.0/8 allow"
+    echo "    module-config: \"iterator\""
+    # test. is one of Unbound's built-in RFC 6761 local zones (NXDOMAIN): ask Knot instead.
+    echo "    local-zone: \"test.\" nodefault"
+    echo "    qname-minimisation: no"
+    echo "    minimal-responses: yes"
+    echo "remote-control:"
+    echo "    control-enable: yes"
+    echo "    control-interface: \"$W/plain-unbound/control.sock\""
+    echo "    control-use-cert: no"
+    echo "stub-zone:"
+    echo "    name: \".\""
+    echo "    stub-addr: 127.0.0.1@$knot_port"
+    for z in "${signed_zones[@]}"; do
+      echo "stub-zone:"
+      echo "    name: \"${z%%:*}\""
+      echo "    stub-addr: 127.0.0.1@$knot_port"
+    done
+  } > "$W/plain-unbound.conf"
+  unbound -d -c "$W/plain-unbound.conf" > "$W/plain-unbound/stderr" 2>&1 &
+  local plain_unbound_pid=$!
   {
     echo "WORLD_DIR=$W"
     echo "DOVECOT_PID=$dovecot_pid"
@@ -178,6 +246,7 @@ up() {
     echo "SUBMISSIONS=127.0.0.1:$subs_port"
     echo "KNOT_PID=$knot_pid"
     echo "UNBOUND_PID=$unbound_pid"
+    echo "PLAIN_UNBOUND_PID=$plain_unbound_pid"
     echo "IMAPS=127.0.0.3:$imaps_port"
     echo "IMAP=127.0.0.3:$imap_port"
     echo "SUBMISSION=127.0.0.1:$sub_port"
@@ -190,8 +259,13 @@ up() {
     echo "DOH=https://127.0.0.1:$doh_port/dns-query"
     echo "WORLD_CA=$W/pki/ca.pem"
     echo "UNBOUND_CONF=$W/unbound.conf"
+    echo "PLAIN_RESOLVER=127.0.0.1:$plain_port_dns"
+    echo "PLAIN_DOH=https://127.0.0.1:$plain_doh_port/dns-query"
+    echo "PLAIN_UNBOUND_CONF=$W/plain-unbound.conf"
+    echo "SIGNED_ANCHOR=$root/testdata/dnssec/root.anchor"
   } > "$ENV"
   wait_port "$doh_port" || { cat "$W/unbound/stderr" "$W/unbound/log"; exit 1; }
+  wait_port "$plain_doh_port" || { cat "$W/plain-unbound/stderr" "$W/plain-unbound/log"; exit 1; }
   python3 - "$imaps_port" <<'PY' || { cat "$W/dovecot/stderr" "$W/dovecot/log" 2>/dev/null; echo "world: Dovecot did not start"; exit 1; }
 import socket, sys, time
 for _ in range(100):
@@ -202,7 +276,7 @@ for _ in range(100):
 sys.exit(1)
 PY
   wait_port "$subs_port" || { cat "$W/postfix/stdout"; echo "world: Postfix did not start"; exit 1; }
-  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, Dovecot on 127.0.0.3 (IMAPS $imaps_port)"
+  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, non-validating Unbound on 127.0.0.1:$plain_port_dns (DoH $plain_doh_port), Dovecot on 127.0.0.3 (IMAPS $imaps_port)"
 }
 
 case "${1:-}" in

@@ -4,14 +4,24 @@
 //! cargo run -p mailsrv --example plan -- [--zone FILE]... [--secure-zone FILE]...
 //!     [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--trust-ad] [--seed N] [--json]
 //!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
-//!     [--prefer imap|pop3] [--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL
+//!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL]
+//!     [--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL
 //! ```
+//! With `--zone` it answers from master files (the MX question too); with `--server` it sends
+//! every question at once over UDP (TCP after truncation) to that server. This file is the only
+//! place that does I/O.
+//!
+//! The HTTP requests of the other sources (provider autoconfig, the well-known location, the
+//! ISPDB, MX-derived lookups) are answered offline from `--fixtures DIR`: `DIR/<host>/<path>`
+//! by the core's rules (`mailsrv::host_web`: the query string ignored, a missing file is 404).
+//! This example has no HTTP client of its own: without `--fixtures` it asks SRV only, and
+//! naming an HTTP source in `--sources` without `--fixtures` is a usage error. `--sources`
+//! takes the core's list (`srv,autoconfig,...` or `default`); `--ispdb` sets the ISPDB base.
+//!
 //! `--trust-anchor` or `--now` turns on the core's DNSSEC validation (`Options::dnssec`):
 //! anchors from an unbound-style file (default: the IANA root anchors built into the core),
 //! signatures checked at `--now` (default: this machine's clock). The validator's DS/DNSKEY
 //! questions are sent beside the SRV questions, and any follow-ups in later rounds.
-//! With `--zone` it answers from master files; with `--server` it sends every question at once
-//! over UDP (TCP after truncation) to that server. This file is the only place that does I/O.
 //!
 //! Time is bounded as a whole, not per read: `--timeout` (default 3 s) is the wait for the UDP
 //! answers and for each TCP retry, from connect to the last byte; `--total-timeout` (default: the
@@ -34,12 +44,13 @@ use std::time::{Duration, Instant};
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
     Candidate, Discovery, ErrorCode, Failure, IncomingPreference, MinimumSecurity, Options,
-    Outcome, Plan, Status, TlsOrder,
+    Outcome, Plan, Source, Status, TlsOrder,
 };
 
 const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
 [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
 [--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] \
+[--fixtures DIR] [--sources LIST] [--ispdb URL] \
 [--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL";
 
 struct Args {
@@ -50,6 +61,7 @@ struct Args {
     timeout: Duration,
     total_timeout: Duration,
     options: Options,
+    fixtures: Option<std::path::PathBuf>,
     email: String,
 }
 
@@ -64,13 +76,11 @@ fn parse_args() -> Result<Args, String> {
         total_timeout: Duration::from_millis(u64::from(
             mailsrv::host_rules::DEFAULT_TOTAL_TIMEOUT_MS,
         )),
-        // This host asks DNS only: it performs no HTTP (the multi-source API is in docs/rust.md).
-        options: Options {
-            sources: vec![mailsrv::Source::Srv],
-            ..Options::default()
-        },
+        options: Options::default(),
+        fixtures: None,
         email: String::new(),
     };
+    let mut sources = None;
     let mut email = None;
     let (mut allow_cleartext, mut implicit_tls_only) = (false, false);
     let (mut trust_anchor, mut now) = (None, None);
@@ -117,6 +127,9 @@ fn parse_args() -> Result<Args, String> {
                 trust_anchor = Some(text);
             }
             "--now" => now = Some(parse_now(&value("--now")?)?),
+            "--fixtures" => out.fixtures = Some(value("--fixtures")?.into()),
+            "--sources" => sources = Some(value("--sources")?),
+            "--ispdb" => out.options.ispdb_url = value("--ispdb")?,
             "--trust-ad" => out.options.trust_ad = true,
             "--allow-cleartext" => allow_cleartext = true,
             "--implicit-tls-only" => implicit_tls_only = true,
@@ -150,6 +163,15 @@ fn parse_args() -> Result<Args, String> {
             None => clock_now()?,
         };
         out.options = out.options.clone().validate_dnssec(trust_anchor, now);
+    }
+    // The core decides which sources a host asks for (SRV only without an HTTP client).
+    out.options.sources =
+        mailsrv::host_web::host_sources(sources.as_deref(), out.fixtures.is_some())
+            .map_err(|e| format!("--sources: {}", e.message()))?;
+    if out.fixtures.is_none() && out.options.sources.iter().any(|s| *s != Source::Srv) {
+        return Err(format!(
+            "this host answers HTTP requests only from --fixtures DIR: give it, or --sources srv\n{USAGE}"
+        ));
     }
     if out.zones.is_empty() == out.server.is_none() {
         return Err(format!("give either --zone files or --server\n{USAGE}"));
@@ -258,6 +280,9 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
         }
         host.resolve(&mut discovery).map_err(|e| e.to_string())?;
     }
+    if let Some(dir) = &args.fixtures {
+        answer_from_fixtures(&mut discovery, dir)?;
+    }
     let plan = discovery.plan(seed);
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -282,6 +307,34 @@ fn output_failed(e: &std::io::Error) -> ExitCode {
     }
     eprintln!("plan: cannot write the output: {e}");
     ExitCode::from(mailsrv::exit::USAGE)
+}
+
+/// Answers every HTTP request, those the MX answer added included, from `dir` by the core's
+/// rules (`host_web::fixture_path`, `host_web::fixture_status`); a body over the core's cap is
+/// reported as too large, as a network host would.
+fn answer_from_fixtures(d: &mut Discovery, dir: &std::path::Path) -> Result<(), String> {
+    use mailsrv::host_web;
+    while let Some(r) = d.pending_requests().first().cloned() {
+        let file = host_web::fixture_path(&r.url).map(|p| dir.join(p));
+        let body = file.as_ref().and_then(|f| std::fs::read(f).ok());
+        if body
+            .as_ref()
+            .is_some_and(|b| b.len() > host_web::MAX_HTTP_BODY_BYTES)
+        {
+            d.fail_http(r.id, mailsrv::HttpFailure::TooLarge)
+                .map_err(|e| e.to_string())?;
+            continue;
+        }
+        let ct_file = file.and_then(|f| {
+            let mut name = f.into_os_string();
+            name.push(host_web::FIXTURE_CONTENT_TYPE_SUFFIX);
+            std::fs::read_to_string(name).ok()
+        });
+        let (status, ct) = host_web::fixture_status(body.is_some(), ct_file.as_deref());
+        d.receive_http(r.id, status, Some(&ct), &body.unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// 0: something usable; 1: nothing usable; 3: nothing usable and lookups failed.
@@ -318,11 +371,16 @@ fn resolve_over_network(
         .connect(server)
         .map_err(|e| format!("cannot reach {server}: {e}"))?;
     let questions = d.questions().to_vec();
-    // With validation on, the validator's first DS/DNSKEY questions go in the same round.
+    // The MX question (when an MX-derived source is in use) and, with validation on, the
+    // validator's first DS/DNSKEY questions go out with the SRV questions, in one round.
+    let mx = d.mx_question().map(|m| (m.message_id, m.wire.clone()));
+    let mut mx_waiting = mx.is_some();
+    let mut mx_truncated = false;
     let dnssec = d.pending_dnssec();
     for wire in questions
         .iter()
         .map(|q| &q.wire)
+        .chain(mx.as_ref().map(|m| &m.1))
         .chain(dnssec.iter().map(|q| &q.wire))
     {
         socket
@@ -334,7 +392,7 @@ fn resolve_over_network(
     let mut buf = vec![0u8; 65535];
     let mut truncated = Vec::new();
     let mut waiting: Vec<u16> = questions.iter().map(|q| q.id).collect();
-    while !waiting.is_empty() || !waiting_dnssec.is_empty() {
+    while !waiting.is_empty() || mx_waiting || !waiting_dnssec.is_empty() {
         let left = udp_deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
@@ -371,6 +429,14 @@ fn resolve_over_network(
             }
             continue;
         }
+        if mx_waiting && mx.as_ref().is_some_and(|m| m.0 == message_id) {
+            // A response for something else leaves the MX question waiting.
+            if let Ok(outcome) = d.receive_mx_response(&buf[..n], None) {
+                mx_waiting = false;
+                mx_truncated = outcome == Outcome::Truncated;
+            }
+            continue;
+        }
         let Some(q) = questions.iter().find(|q| q.message_id == message_id) else {
             continue;
         };
@@ -398,6 +464,19 @@ fn resolve_over_network(
                 let _ = d.receive(q.id, &bytes, None);
             }
             Err(e) => d.fail(q.id, failure_of(&e)).map_err(|e| e.to_string())?,
+        }
+    }
+    if let Some((_, wire)) = mx {
+        if mx_waiting {
+            d.fail_mx(timed_out).map_err(|e| e.to_string())?;
+        } else if mx_truncated {
+            match query_tcp(server, &wire, deadline.min(Instant::now() + timeout)) {
+                Ok(bytes) if d.receive_mx_response(&bytes, None).is_ok() => {}
+                Ok(_) => d
+                    .fail_mx(Failure::NetworkError)
+                    .map_err(|e| e.to_string())?,
+                Err(e) => d.fail_mx(failure_of(&e)).map_err(|e| e.to_string())?,
+            }
         }
     }
     Ok(())
@@ -546,8 +625,20 @@ fn print_candidates(out: &mut impl Write, list: &[Candidate]) -> std::io::Result
             c.security
         )?;
         writeln!(out, "      why: {why}")?;
+        writeln!(out, "      from: {}", mailsrv::explain::sources(c))?;
+        if let Some(domain) = &c.confirm {
+            writeln!(out, "      confirm: the user must confirm {domain}")?;
+        }
     }
     Ok(())
+}
+
+/// A value's JSON name (`"records"`, `"document"`, ...).
+fn json_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn print_human(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
@@ -616,6 +707,25 @@ fn print_human(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
             out,
             "  {:<40} {:<10} {} record(s), {}",
             l.name, outcome, l.records, dnssec
+        )?;
+    }
+    if let Some(mx) = &plan.mx {
+        writeln!(
+            out,
+            "  {:<40} {:<10} {}",
+            format!("MX {}", mx.name),
+            json_name(&mx.outcome),
+            mx.host.as_deref().unwrap_or("-")
+        )?;
+    }
+    for r in &plan.requests {
+        let status = r.status.map(|s| s.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "  {:<14} {} {} {status}",
+            r.source.as_str(),
+            r.url,
+            json_name(&r.outcome)
         )?;
     }
     if !plan.diagnostics.is_empty() {

@@ -2,9 +2,12 @@
 //!
 //! ```text
 //! cargo run -p mailsrv --example verify -- --email alice@example.net --service imaps \
-//!     --host mail.provider.net [--dnssec-secure] --chain chain.pem --anchors ca.pem \
-//!     [--now RFC3339] [--legacy-cn] [--json]
+//!     --host mail.provider.net [--dnssec-secure] --chain chain.pem [--anchors ca.pem] \
+//!     [--port P --tlsa "U S M HEX" [--tlsa …]] [--now RFC3339] [--legacy-cn] [--json]
 //! ```
+//! `--tlsa` records are taken as DNSSEC-validated for `_P._tcp.HOST` (RFC 7673 §3.3); with them
+//! `--anchors` may be left out (DANE-EE and DANE-TA need no CA). Without `--tlsa`, `--anchors`
+//! is required.
 //! Exit codes: 0 verified, 1 rejected, 4 needs confirmation, 2 usage or input error, 141 stdout
 //! was closed before the verdict was written (see `output_failed`).
 #![allow(clippy::disallowed_methods, reason = "the host supplies the clock")]
@@ -13,12 +16,13 @@ use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use mailsrv::{
-    EmailAddress, Service, Subject, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_chain,
+    EmailAddress, Service, Subject, TlsaRecord, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_chain,
 };
 
 const USAGE: &str = "usage: verify --email EMAIL --service imaps|imap|pop3s|pop3|submissions|submission \
---host HOST [--dnssec-secure] --chain CHAIN.pem --anchors CA.pem [--now RFC3339] [--legacy-cn] [--json]";
+--host HOST [--dnssec-secure] --chain CHAIN.pem [--anchors CA.pem] [--port P --tlsa \"U S M HEX\" [--tlsa …]] \
+[--now RFC3339] [--legacy-cn] [--json]";
 
 fn main() -> ExitCode {
     match run() {
@@ -35,6 +39,7 @@ fn run() -> Result<ExitCode, String> {
     let (mut email, mut service, mut host, mut chain, mut anchors, mut now) =
         (None, None, None, None, None, None);
     let (mut dnssec_secure, mut json, mut legacy_cn) = (false, false, false);
+    let (mut port, mut tlsa) = (None, Vec::new());
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -50,6 +55,17 @@ fn run() -> Result<ExitCode, String> {
             "--chain" => chain = Some(value("--chain")?),
             "--anchors" => anchors = Some(value("--anchors")?),
             "--now" => now = Some(parse_rfc3339(&value("--now")?)?),
+            "--port" => {
+                let p = value("--port")?;
+                port =
+                    Some(p.parse::<u16>().map_err(|_| {
+                        format!("--port `{p}` is not a port number from 0 to 65535")
+                    })?);
+            }
+            "--tlsa" => {
+                let record = TlsaRecord::parse(&value("--tlsa")?).map_err(|e| e.to_string())?;
+                tlsa.push(record);
+            }
             "--dnssec-secure" => dnssec_secure = true,
             "--legacy-cn" => legacy_cn = true,
             "--json" => json = true,
@@ -66,7 +82,11 @@ fn run() -> Result<ExitCode, String> {
         certificates_from_pem(&bytes).map_err(|e| format!("{path}: {e}"))
     };
     let chain = read(need(chain, "--chain")?)?;
-    let anchors = read(need(anchors, "--anchors")?)?;
+    let anchors = match anchors {
+        Some(path) => read(path)?,
+        None if !tlsa.is_empty() => Vec::new(),
+        None => return Err(format!("--anchors is required without --tlsa\n{USAGE}")),
+    };
     let now = match now {
         Some(n) => n,
         None => std::time::SystemTime::now()
@@ -75,8 +95,12 @@ fn run() -> Result<ExitCode, String> {
             .as_secs(),
     };
     let address = EmailAddress::parse(&email).map_err(|e| e.to_string())?;
-    let subject =
+    let mut subject =
         Subject::new(address.domain(), service, &host, dnssec_secure).map_err(|e| e.to_string())?;
+    if !tlsa.is_empty() {
+        let port = port.ok_or_else(|| format!("--tlsa needs --port\n{USAGE}"))?;
+        subject = subject.with_tlsa(port, tlsa).map_err(|e| e.to_string())?;
+    }
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
     let verdict = verify_chain(&subject, &chain, &anchors, now, VerifyOptions { legacy_cn })
@@ -137,6 +161,11 @@ fn print_verdict(
         )?;
         for note in &verdict.notes {
             writeln!(out, "note: {note}")?;
+        }
+        if let Some(dane) = &verdict.dane {
+            for check in &dane.records {
+                writeln!(out, "tlsa {}: {}", check.record, check.why)?;
+            }
         }
     }
     Ok(())

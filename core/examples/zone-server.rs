@@ -4,7 +4,10 @@
 //! cargo run -p mailsrv --example zone-server -- [--listen 127.0.0.1:0] [--secure-zone FILE]... ZONE...
 //! ```
 //! Serves UDP and TCP on the same port (loopback by default) until killed, and prints
-//! `listening on ADDR` once ready. Answers come from the same `ZoneHost` the example hosts use.
+//! `listening on ADDR` once ready. Answers come from the same `ZoneHost` the example hosts use:
+//! several zones make a hierarchy, and signed zones are served with their DNSSEC records to
+//! queries with DO, so a validator (delv, drill, unbound-host) can check them
+//! (`core/tests/delv.rs` does, with `testdata/dnssec/*.zone`).
 //! Exit codes: 2 usage or input error; 141 stdout was closed before the address could be written
 //! (nobody can learn where the server is; the same quiet end as the plan example's).
 #![allow(

@@ -19,7 +19,7 @@ pub struct Diagnostic {
 }
 
 /// Diagnostic codes (stable strings in JSON).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DiagnosticCode {

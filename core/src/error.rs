@@ -91,6 +91,11 @@ error_codes! {
     InvalidTrustAnchor = 302, "INVALID_TRUST_ANCHOR", "a trust anchor is missing or does not parse";
     /// A PEM or DER input could not be decoded.
     InvalidCertificateEncoding = 303, "INVALID_CERTIFICATE_ENCODING", "a PEM or DER certificate could not be decoded";
+    /// A TLSA record given by the host is not `usage selector matching-type hex`, or its data
+    /// is longer than the cap (`MAX_TLSA_DATA`).
+    InvalidTlsaRecord = 304, "INVALID_TLSA_RECORD", "a TLSA record is malformed or its data is too long";
+    /// More TLSA records were given for one server than the cap (`MAX_TLSA_RECORDS`).
+    TooManyTlsaRecords = 305, "TOO_MANY_TLSA_RECORDS", "more TLSA records than accepted for one server";
     /// Host: no answer within the time limit (a DNS query, a connection, a negotiation).
     Timeout = 500, "TIMEOUT", "no answer within the time limit";
     /// Host: the query could not be sent, or the connection failed or was closed.
@@ -229,23 +234,25 @@ mod tests {
             ChainTooLong => (18, 3),
             InvalidTrustAnchor => (19, 3),
             InvalidCertificateEncoding => (20, 3),
-            Timeout => (21, 5),
-            NetworkError => (22, 5),
-            TlsFailed => (23, 5),
-            AlpnMismatch => (24, 5),
-            TooMuchData => (25, 5),
-            AutoconfigTooLarge => (26, 6),
-            AutoconfigEncoding => (27, 6),
-            AutoconfigDoctype => (28, 6),
-            AutoconfigMalformed => (29, 6),
-            AutoconfigWrongRoot => (30, 6),
-            Internal => (31, 9),
+            InvalidTlsaRecord => (21, 3),
+            TooManyTlsaRecords => (22, 3),
+            Timeout => (23, 5),
+            NetworkError => (24, 5),
+            TlsFailed => (25, 5),
+            AlpnMismatch => (26, 5),
+            TooMuchData => (27, 5),
+            AutoconfigTooLarge => (28, 6),
+            AutoconfigEncoding => (29, 6),
+            AutoconfigDoctype => (30, 6),
+            AutoconfigMalformed => (31, 6),
+            AutoconfigWrongRoot => (32, 6),
+            Internal => (33, 9),
         }
     }
 
     #[test]
     fn every_code_is_listed_once_in_numeric_order_and_in_its_documented_range() {
-        assert_eq!(ErrorCode::ALL.len(), 32, "ALL lists every code once");
+        assert_eq!(ErrorCode::ALL.len(), 34, "ALL lists every code once");
         for (i, code) in ErrorCode::ALL.iter().enumerate() {
             let (position, range) = documented(*code);
             assert_eq!(position, i, "{code:?} is out of place in ALL");

@@ -71,9 +71,11 @@ pub use dns::{
     addresses_in_response,
 };
 pub use error::{Error, ErrorCode};
+#[cfg(feature = "autoconfig")]
+pub use host::web as host_web;
 #[cfg(feature = "zone")]
 pub use host::zone;
-pub use host::{exit, numbering, rules as host_rules};
+pub use host::{bulk, exit, numbering, rules as host_rules};
 pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities, registrable_domain,
@@ -93,8 +95,9 @@ pub use service::{Protocol, Security, Service};
 pub use verify::verify_chain_bundled;
 #[cfg(feature = "verify")]
 pub use verify::{
-    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions,
-    certificates_from_pem, verify_candidate, verify_chain,
+    DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, PresentedIdentity, PresentedKind, RejectReason,
+    Subject, TlsaCheck, TlsaOutcome, TlsaRecord, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_candidate_with_tlsa, verify_chain,
 };
 
 /// The crate version.

@@ -256,6 +256,50 @@ fn verify_example_prints_verdicts_and_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
 
+// Requirements: S7673-4a.
+#[test]
+fn verify_example_takes_tlsa_records_for_port_and_host() {
+    let chain = cert("self-signed.chain.pem");
+    let der = &mailsrv::certificates_from_pem(&std::fs::read(&chain).unwrap()).unwrap()[0];
+    let digest: String = ring::digest::digest(&ring::digest::SHA256, der)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let wrong = format!("{}0", &digest[..63]);
+    let run = |digest: &str, extra: &[&str]| {
+        let tlsa = format!("3 0 1 {digest}");
+        let mut args = vec![
+            "--email",
+            "alice@example.net",
+            "--service",
+            "imaps",
+            "--host",
+            "mail.example.net",
+            "--chain",
+            &chain,
+            "--now",
+            "2027-06-01T00:00:00Z",
+            "--tlsa",
+            &tlsa,
+        ];
+        args.extend(extra);
+        Command::new(verify_example()).args(&args).output().unwrap()
+    };
+    let out = run(&digest, &["--port", "993"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("VERIFIED: DANE-EE:"), "{text}");
+    assert!(text.contains("_993._tcp.mail.example.net"), "{text}");
+    let out = run(&wrong, &["--port", "993"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("REJECTED"));
+    // Without --port the records name no RRset: a usage error.
+    let out = run(&digest, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
+}
+
 /// The status the example hosts end with when their stdout has no reader left: 128 + SIGPIPE,
 /// what a shell shows for a program killed by SIGPIPE.
 const READER_GONE: i32 = 141;

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use mailsrv::autoconfig::AUTOCONFIG_MAX_BYTES;
-use mailsrv::zone::{Transport, ZoneHost};
+use mailsrv::host_web;
+use mailsrv::zone::ZoneHost;
 use mailsrv::{
     Candidate, DiagnosticCode, Discovery, DnssecStatus, Failure, HttpFailure, MAX_MX_RECORDS,
     MxRecord, Options, Outcome, Plan, Protocol, RequestOutcome, Security, Source, SrvRecord, Trust,
@@ -778,14 +779,7 @@ struct FixtureCase {
     name: String,
     email: String,
     zones: Vec<String>,
-    mx: Vec<FixtureMx>,
     seed: u64,
-}
-
-#[derive(Deserialize)]
-struct FixtureMx {
-    preference: u16,
-    exchange: String,
 }
 
 #[derive(Deserialize)]
@@ -793,24 +787,22 @@ struct FixtureManifest {
     cases: Vec<FixtureCase>,
 }
 
-/// The response to `url` from `DIR/<host>/<path>` (query ignored): 200 with the file's body
-/// and `text/xml` or the content type in `<file>.content-type`; 404 when there is no file.
+/// The response to `url` from `DIR/<host>/<path>`, by the core's rules for `--fixtures`
+/// (`host_web::fixture_path`, `host_web::fixture_status`): what every CLI does.
 fn fixture_response(dir: &std::path::Path, url: &str) -> (u16, Option<String>, Vec<u8>) {
-    let rest = url.split_once("://").unwrap().1;
-    let rest = rest.split('?').next().unwrap();
-    let path = dir.join(rest);
-    match std::fs::read(&path) {
-        Ok(body) => {
-            let ct_path = PathBuf::from(format!("{}.content-type", path.display()));
-            let ct = std::fs::read_to_string(ct_path)
-                .map(|s| s.trim().to_owned())
-                .unwrap_or_else(|_| "text/xml".to_owned());
-            (200, Some(ct), body)
-        }
-        Err(_) => (404, Some("text/html".into()), Vec::new()),
-    }
+    let file = host_web::fixture_path(url).map(|p| dir.join(p));
+    let body = file.as_ref().and_then(|f| std::fs::read(f).ok());
+    let ct_file = file.and_then(|f| {
+        let mut name = f.into_os_string();
+        name.push(host_web::FIXTURE_CONTENT_TYPE_SUFFIX);
+        std::fs::read_to_string(name).ok()
+    });
+    let (status, ct) = host_web::fixture_status(body.is_some(), ct_file.as_deref());
+    (status, Some(ct), body.unwrap_or_default())
 }
 
+/// A case replayed as the CLIs do it: SRV and MX from the zone files (`ZoneHost::resolve`),
+/// then every request from the fixtures until none is pending.
 fn replay(case: &FixtureCase) -> Plan {
     let dir = fixtures().join(&case.name);
     let mut host = ZoneHost::new();
@@ -819,26 +811,12 @@ fn replay(case: &FixtureCase) -> Plan {
         host.add_zone(&text, None, false).unwrap();
     }
     let mut d = Discovery::new(&case.email, Options::default()).unwrap();
-    for q in d.questions().to_vec() {
-        let udp = host.answer(&q.wire, Transport::Udp).unwrap();
-        if d.receive(q.id, &udp, None).unwrap() == Outcome::Truncated {
-            let tcp = host.answer(&q.wire, Transport::Tcp).unwrap();
-            d.receive(q.id, &tcp, None).unwrap();
-        }
-    }
-    let mx: Vec<MxRecord> = case
-        .mx
-        .iter()
-        .map(|m| MxRecord {
-            preference: m.preference,
-            exchange: m.exchange.clone(),
-        })
-        .collect();
-    if mx.is_empty() {
-        d.fail_mx(Failure::NoData).unwrap();
-    } else {
-        d.receive_mx(mx, DnssecStatus::Insecure).unwrap();
-    }
+    host.resolve(&mut d).unwrap();
+    assert!(
+        d.mx_question().is_none(),
+        "{}: the zone answered MX",
+        case.name
+    );
     // Rounds until nothing is pending (the MX answer added requests before the first round).
     while let Some(r) = d.pending_requests().first().cloned() {
         let (status, ct, body) = fixture_response(&dir.join("http"), &r.url);

@@ -47,6 +47,9 @@ c_enums! {
     mailsrv_core::RejectReason = NoneAt::First;
     mailsrv_core::negotiate::StepKind;
     mailsrv_core::negotiate::AbortReason = NoneAt::First;
+    mailsrv_core::Source;
+    mailsrv_core::RequestOutcome;
+    mailsrv_core::HttpFailure;
 }
 
 fn offset<T: CEnum>() -> u32 {
@@ -289,6 +292,22 @@ pub(crate) mod generate {
                 &[
                     ("srv-id", "SRV-ID (`_imaps.example.net`)."),
                     ("dns-id", "DNS-ID (`example.net`)."),
+                    (
+                        "dane-ee",
+                        "Only as a verdict's match: a DANE-EE(3) TLSA record (the value).",
+                    ),
+                    (
+                        "dane-ta",
+                        "Only as a verdict's match: a DANE-TA(2) TLSA record (the value).",
+                    ),
+                    (
+                        "pkix-ta",
+                        "Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).",
+                    ),
+                    (
+                        "pkix-ee",
+                        "Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).",
+                    ),
                 ],
             ),
             spec::<VerdictStatus>(
@@ -323,6 +342,10 @@ pub(crate) mod generate {
                     ("name-mismatch", "No reference identity matches."),
                     ("malformed-certificate", "A certificate does not parse."),
                     ("other", "Another failure (see the message)."),
+                    (
+                        "tlsa-mismatch",
+                        "Usable TLSA records exist and none matched (DANE).",
+                    ),
                 ],
             ),
             spec::<mailsrv_core::negotiate::StepKind>(
@@ -416,6 +439,75 @@ pub(crate) mod generate {
                     (
                         "challenge-too-large",
                         "A SASL challenge over 2048 bytes (`MAX_CHALLENGE`).",
+                    ),
+                ],
+            ),
+            spec::<Source>(
+                "mailsrv_source",
+                "MAILSRV_SOURCE_",
+                "Where a candidate or an HTTP request came from (decision D26).",
+                None,
+                &[
+                    ("srv", "RFC 6186 SRV records of the email domain."),
+                    (
+                        "autoconfig",
+                        "Provider autoconfig over https (`autoconfig.<domain>`).",
+                    ),
+                    (
+                        "well-known",
+                        "`https://<domain>/.well-known/autoconfig/...`.",
+                    ),
+                    ("ispdb", "The ISPDB over https."),
+                    (
+                        "mx-autoconfig",
+                        "Provider autoconfig of the first MX host's domains.",
+                    ),
+                    ("mx-ispdb", "The ISPDB for the first MX host's domains."),
+                    (
+                        "autoconfig-http",
+                        "Provider autoconfig over plain HTTP (opt-in).",
+                    ),
+                ],
+            ),
+            spec::<RequestOutcome>(
+                "mailsrv_request_outcome",
+                "MAILSRV_REQUEST_",
+                "What became of one HTTP request.",
+                None,
+                &[
+                    ("pending", "Not answered yet."),
+                    ("document", "A document was read."),
+                    ("http-status", "A status other than 2xx."),
+                    (
+                        "content-type",
+                        "A content type that is not XML or plain text.",
+                    ),
+                    (
+                        "refused",
+                        "The body was too large or the parser refused it.",
+                    ),
+                    ("failed", "The host reported a failure."),
+                ],
+            ),
+            spec::<HttpFailure>(
+                "mailsrv_http_failure",
+                "MAILSRV_HTTP_",
+                "Why an HTTP request gave no response (`mailsrv_discovery_fail_http`).",
+                None,
+                &[
+                    ("timeout", "No response in time."),
+                    (
+                        "network-error",
+                        "Resolution, connection or transfer failed (or too many redirects).",
+                    ),
+                    (
+                        "tls-error",
+                        "The TLS handshake or the server's certificate failed.",
+                    ),
+                    ("insecure-redirect", "A redirect would have left https."),
+                    (
+                        "too-large",
+                        "The body passed `mailsrv_http_max_body_bytes()`.",
                     ),
                 ],
             ),

@@ -77,16 +77,52 @@ pub struct mailsrv_srv_record {
 pub struct mailsrv_discovery {
     inner: Discovery,
     names: Vec<OwnedStr>,
+    /// The URLs of the HTTP requests so far (`mailsrv_discovery_request` views them).
+    pub(crate) urls: Vec<OwnedStr>,
+    /// The MX question's name, when one is asked.
+    pub(crate) mx_name: Option<OwnedStr>,
 }
 
 impl mailsrv_discovery {
+    /// Wraps a core discovery, with the views the C API hands out.
+    pub(crate) fn from_core(inner: Discovery) -> Self {
+        let names = inner
+            .questions()
+            .iter()
+            .map(|q| OwnedStr::new(&q.name))
+            .collect();
+        let mx_name = inner.mx_question().map(|q| OwnedStr::new(&q.name));
+        let mut d = Self {
+            inner,
+            names,
+            urls: Vec::new(),
+            mx_name,
+        };
+        d.sync();
+        d
+    }
+
+    pub(crate) fn inner(&self) -> &Discovery {
+        &self.inner
+    }
+
+    /// The core discovery, to change; call [`Self::sync`] after a change that may add requests.
     pub(crate) fn inner_mut(&mut self) -> &mut Discovery {
         &mut self.inner
     }
+
+    /// Adds the views of requests the core added since (the MX answer adds some).
+    pub(crate) fn sync(&mut self) {
+        let requests = self.inner.requests();
+        for r in requests.iter().skip(self.urls.len()) {
+            self.urls.push(OwnedStr::new(&r.url));
+        }
+    }
 }
 
-/// The core's default options with SRV as the only source: the C ABI has no HTTP entry points
-/// yet (issue 13 §4), so a C discovery asks DNS only and its plan is final once DNS is done.
+/// The core's default options with SRV as the only source: `mailsrv_discovery_new` asks DNS
+/// only and its plan is final once DNS is done; `mailsrv_discovery_new_sources` (web.rs) asks
+/// for the HTTP sources too.
 fn srv_only() -> Options {
     Options {
         sources: vec![Source::Srv],
@@ -94,7 +130,7 @@ fn srv_only() -> Options {
     }
 }
 
-fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
+pub(crate) fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
     Ok(Options {
         imap: o.imap != 0,
         pop3: o.pop3 != 0,
@@ -194,12 +230,7 @@ pub unsafe extern "C" fn mailsrv_discovery_new(
             None => srv_only(),
         };
         let inner = Discovery::new(email, options)?;
-        let names = inner
-            .questions()
-            .iter()
-            .map(|q| OwnedStr::new(&q.name))
-            .collect();
-        let handle = mailsrv_discovery { inner, names };
+        let handle = mailsrv_discovery::from_core(inner);
         // SAFETY: out checked non-NULL above.
         unsafe { box_out(out, handle) }
     })

@@ -353,9 +353,17 @@ pub enum mailsrv_identity_kind {
     MAILSRV_IDENTITY_SRV_ID = 0,
     /// DNS-ID (`example.net`).
     MAILSRV_IDENTITY_DNS_ID = 1,
+    /// Only as a verdict's match: a DANE-EE(3) TLSA record (the value).
+    MAILSRV_IDENTITY_DANE_EE = 2,
+    /// Only as a verdict's match: a DANE-TA(2) TLSA record (the value).
+    MAILSRV_IDENTITY_DANE_TA = 3,
+    /// Only as a verdict's match: a PKIX-TA(0) TLSA record (the value).
+    MAILSRV_IDENTITY_PKIX_TA = 4,
+    /// Only as a verdict's match: a PKIX-EE(1) TLSA record (the value).
+    MAILSRV_IDENTITY_PKIX_EE = 5,
 }
 
-/// The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"dns-id"`):
+/// The name of a `mailsrv_identity_kind` value, as JSON spells it (e.g. `"pkix-ee"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -364,6 +372,10 @@ pub extern "C" fn mailsrv_identity_kind_name(value: u32) -> *const c_char {
         match value {
             0 => c"srv-id",
             1 => c"dns-id",
+            2 => c"dane-ee",
+            3 => c"dane-ta",
+            4 => c"pkix-ta",
+            5 => c"pkix-ee",
             _ => c"",
         }
         .as_ptr()
@@ -422,9 +434,11 @@ pub enum mailsrv_reject_reason {
     MAILSRV_REJECT_MALFORMED_CERTIFICATE = 8,
     /// Another failure (see the message).
     MAILSRV_REJECT_OTHER = 9,
+    /// Usable TLSA records exist and none matched (DANE).
+    MAILSRV_REJECT_TLSA_MISMATCH = 10,
 }
 
-/// The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"other"`):
+/// The name of a `mailsrv_reject_reason` value, as JSON spells it (e.g. `"tlsa-mismatch"`):
 /// static and NUL-terminated, never to be freed; `""` for a number that is no value.
 /// Returns no result code.
 #[unsafe(no_mangle)]
@@ -441,6 +455,7 @@ pub extern "C" fn mailsrv_reject_reason_name(value: u32) -> *const c_char {
             7 => c"name-mismatch",
             8 => c"malformed-certificate",
             9 => c"other",
+            10 => c"tlsa-mismatch",
             _ => c"",
         }
         .as_ptr()
@@ -554,6 +569,117 @@ pub extern "C" fn mailsrv_abort_reason_name(value: u32) -> *const c_char {
             13 => c"too-many-capabilities",
             14 => c"reply-too-long",
             15 => c"challenge-too-large",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Where a candidate or an HTTP request came from (decision D26).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_source {
+    /// RFC 6186 SRV records of the email domain.
+    MAILSRV_SOURCE_SRV = 0,
+    /// Provider autoconfig over https (`autoconfig.<domain>`).
+    MAILSRV_SOURCE_AUTOCONFIG = 1,
+    /// `https://<domain>/.well-known/autoconfig/...`.
+    MAILSRV_SOURCE_WELL_KNOWN = 2,
+    /// The ISPDB over https.
+    MAILSRV_SOURCE_ISPDB = 3,
+    /// Provider autoconfig of the first MX host's domains.
+    MAILSRV_SOURCE_MX_AUTOCONFIG = 4,
+    /// The ISPDB for the first MX host's domains.
+    MAILSRV_SOURCE_MX_ISPDB = 5,
+    /// Provider autoconfig over plain HTTP (opt-in).
+    MAILSRV_SOURCE_AUTOCONFIG_HTTP = 6,
+}
+
+/// The name of a `mailsrv_source` value, as JSON spells it (e.g. `"autoconfig-http"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_source_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"srv",
+            1 => c"autoconfig",
+            2 => c"well-known",
+            3 => c"ispdb",
+            4 => c"mx-autoconfig",
+            5 => c"mx-ispdb",
+            6 => c"autoconfig-http",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// What became of one HTTP request.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_request_outcome {
+    /// Not answered yet.
+    MAILSRV_REQUEST_PENDING = 0,
+    /// A document was read.
+    MAILSRV_REQUEST_DOCUMENT = 1,
+    /// A status other than 2xx.
+    MAILSRV_REQUEST_HTTP_STATUS = 2,
+    /// A content type that is not XML or plain text.
+    MAILSRV_REQUEST_CONTENT_TYPE = 3,
+    /// The body was too large or the parser refused it.
+    MAILSRV_REQUEST_REFUSED = 4,
+    /// The host reported a failure.
+    MAILSRV_REQUEST_FAILED = 5,
+}
+
+/// The name of a `mailsrv_request_outcome` value, as JSON spells it (e.g. `"failed"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_request_outcome_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"pending",
+            1 => c"document",
+            2 => c"http-status",
+            3 => c"content-type",
+            4 => c"refused",
+            5 => c"failed",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
+/// Why an HTTP request gave no response (`mailsrv_discovery_fail_http`).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_http_failure {
+    /// No response in time.
+    MAILSRV_HTTP_TIMEOUT = 0,
+    /// Resolution, connection or transfer failed (or too many redirects).
+    MAILSRV_HTTP_NETWORK_ERROR = 1,
+    /// The TLS handshake or the server's certificate failed.
+    MAILSRV_HTTP_TLS_ERROR = 2,
+    /// A redirect would have left https.
+    MAILSRV_HTTP_INSECURE_REDIRECT = 3,
+    /// The body passed `mailsrv_http_max_body_bytes()`.
+    MAILSRV_HTTP_TOO_LARGE = 4,
+}
+
+/// The name of a `mailsrv_http_failure` value, as JSON spells it (e.g. `"too-large"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_http_failure_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"timeout",
+            1 => c"network-error",
+            2 => c"tls-error",
+            3 => c"insecure-redirect",
+            4 => c"too-large",
             _ => c"",
         }
         .as_ptr()

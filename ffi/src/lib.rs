@@ -31,6 +31,7 @@ mod negotiator;
 mod plan;
 mod result;
 mod verify;
+mod web;
 mod zone;
 
 pub use autoconfig::*;
@@ -40,6 +41,7 @@ pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
 pub use negotiator::*;
 pub use plan::*;
 pub use verify::*;
+pub use web::*;
 pub use zone::*;
 
 use ffi_util::{guard, guard_value};

@@ -92,12 +92,16 @@ pub(crate) struct CandidateStrings {
     usernames: Vec<OwnedStr>,
     addresses: Vec<OwnedStr>,
     why: [OwnedStr; 1],
+    from: [OwnedStr; 1],
+    confirm: [OwnedStr; 1],
 }
 
 impl CandidateStrings {
     fn new(c: &Candidate, why: String) -> Self {
         Self {
             why: [OwnedStr::new(&why)],
+            from: [OwnedStr::new(&mailsrv_core::explain::sources(c))],
+            confirm: [OwnedStr::new(c.confirm.as_deref().unwrap_or(""))],
             host: OwnedStr::new(&c.host),
             sni: OwnedStr::new(c.sni.as_deref().unwrap_or("")),
             sni_alternative: OwnedStr::new(c.sni_alternative.as_deref().unwrap_or("")),
@@ -480,6 +484,40 @@ pub unsafe extern "C" fn mailsrv_plan_candidate_why(
 ) -> mailsrv_result {
     // SAFETY: forwarded from the caller's contract.
     unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.why) }
+}
+
+/// Every source that named the candidate, each with its URL or DNS name (the core's text,
+/// `srv _imaps._tcp.example.net; autoconfig https://...`): a view owned by the plan, valid until
+/// it is freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or index.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_from(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.from) }
+}
+
+/// For a candidate whose trust is `MAILSRV_TRUST_NEEDS_CONFIRMATION`: the registrable domain the
+/// user must confirm, in full (empty otherwise): a view owned by the plan, valid until it is
+/// freed.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `plan` or `out_value`; INVALID_ARGUMENT for an unknown
+/// side or index.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_plan_candidate_confirm(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    out_value: *mut mailsrv_str,
+) -> mailsrv_result {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { candidate_string(plan, side, index, 0, out_value, |s| &s.confirm) }
 }
 
 /// Address `i` of a candidate's host (from the additional section), as text: a view owned by

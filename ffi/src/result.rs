@@ -60,6 +60,10 @@ pub enum mailsrv_result {
     MAILSRV_RESULT_INVALID_TRUST_ANCHOR = 302,
     /// A PEM or DER certificate could not be decoded.
     MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING = 303,
+    /// A TLSA record is malformed or its data is too long.
+    MAILSRV_RESULT_INVALID_TLSA_RECORD = 304,
+    /// More TLSA records than accepted for one server.
+    MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS = 305,
     /// No answer within the time limit.
     MAILSRV_RESULT_TIMEOUT = 500,
     /// The query could not be sent or the connection failed.
@@ -113,6 +117,8 @@ impl mailsrv_result {
         mailsrv_result::MAILSRV_RESULT_CHAIN_TOO_LONG,
         mailsrv_result::MAILSRV_RESULT_INVALID_TRUST_ANCHOR,
         mailsrv_result::MAILSRV_RESULT_INVALID_CERTIFICATE_ENCODING,
+        mailsrv_result::MAILSRV_RESULT_INVALID_TLSA_RECORD,
+        mailsrv_result::MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS,
         mailsrv_result::MAILSRV_RESULT_TIMEOUT,
         mailsrv_result::MAILSRV_RESULT_NETWORK_ERROR,
         mailsrv_result::MAILSRV_RESULT_TLS_FAILED,
@@ -156,6 +162,8 @@ pub(crate) fn result_name(code: u32) -> &'static CStr {
         301 => c"CHAIN_TOO_LONG",
         302 => c"INVALID_TRUST_ANCHOR",
         303 => c"INVALID_CERTIFICATE_ENCODING",
+        304 => c"INVALID_TLSA_RECORD",
+        305 => c"TOO_MANY_TLSA_RECORDS",
         500 => c"TIMEOUT",
         501 => c"NETWORK_ERROR",
         502 => c"TLS_FAILED",
@@ -200,6 +208,8 @@ pub(crate) fn result_message(code: u32) -> &'static CStr {
         301 => c"the certificate chain is too long",
         302 => c"a trust anchor is missing or does not parse",
         303 => c"a PEM or DER certificate could not be decoded",
+        304 => c"a TLSA record is malformed or its data is too long",
+        305 => c"more TLSA records than accepted for one server",
         500 => c"no answer within the time limit",
         501 => c"the query could not be sent or the connection failed",
         502 => c"the TLS handshake failed",

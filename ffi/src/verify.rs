@@ -1,6 +1,8 @@
 //! `mailsrv_verdict`: certificate-chain verification for a candidate, and PEM decoding.
 
-use mailsrv_core::{Service, Subject, Verdict, VerifyOptions, certificates_from_pem, verify_chain};
+use mailsrv_core::{
+    Service, Subject, TlsaRecord, Verdict, VerifyOptions, certificates_from_pem, verify_chain,
+};
 
 use crate::cenum::{from_c, option_to_c, to_c};
 use crate::ffi_util::{
@@ -40,6 +42,24 @@ fn collect<'a>(list: *const mailsrv_bytes, n: usize) -> Result<Vec<&'a [u8]>, R>
         // SAFETY: the caller guarantees each buffer is readable for its length.
         .map(|b| unsafe { bytes(b.data, b.len) })
         .collect()
+}
+
+/// Parses TLSA records given as presentation texts (`"3 1 1 0b9f…"`, UTF-8).
+fn tlsa_records(list: *const mailsrv_bytes, n: usize) -> Result<Vec<TlsaRecord>, R> {
+    let mut out = Vec::new();
+    for b in collect(list, n)? {
+        let text = std::str::from_utf8(b).map_err(|_| R::MAILSRV_RESULT_INVALID_ARGUMENT)?;
+        out.push(TlsaRecord::parse(text)?);
+    }
+    Ok(out)
+}
+
+/// Adds TLSA records for `port` to `subject` (none: the subject as it is).
+fn with_tlsa(subject: Subject, port: u16, records: Vec<TlsaRecord>) -> Result<Subject, R> {
+    if records.is_empty() {
+        return Ok(subject);
+    }
+    Ok(subject.with_tlsa(port, records)?)
 }
 
 /// Verifies `chain` against `anchors` for `subject` and hands the verdict out through `out`.
@@ -102,6 +122,15 @@ pub struct mailsrv_verify_request {
     pub now: u64,
     /// Non-zero to accept a Subject CN when the certificate has no DNS names (legacy servers).
     pub legacy_cn: u8,
+    /// The port connected to: the TLSA records below are those of `_<port>._tcp.<host>`
+    /// (RFC 7673 §3.3). Unused without them.
+    pub port: u16,
+    /// TLSA records the caller validated with DNSSEC, each the presentation text
+    /// `usage selector matching-type hex` (UTF-8): `tlsa_len` entries, at most 32
+    /// (`MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS`). With a usable one, `anchors` may be empty.
+    pub tlsa: *const mailsrv_bytes,
+    /// Number of entries in `tlsa` (0: no DANE).
+    pub tlsa_len: usize,
 }
 
 /// Verifies a server chain as `request` describes (see `mailsrv_verify_request`).
@@ -111,7 +140,8 @@ pub struct mailsrv_verify_request {
 /// `mailsrv_verdict_free`); NULL_PARAMETER for a NULL `request` or `out`, or a NULL pointer with
 /// a non-zero length; INVALID_ARGUMENT for an unknown `service`, text that is not UTF-8 or more
 /// than 4096 certificates; an address code (1xx, e.g. INVALID_DOMAIN) for a `domain` that is no
-/// domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR, …).
+/// domain name; a certificate code (3xx: EMPTY_CHAIN, CHAIN_TOO_LONG, INVALID_TRUST_ANCHOR,
+/// INVALID_TLSA_RECORD, TOO_MANY_TLSA_RECORDS, …).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_verify(
     request: *const mailsrv_verify_request,
@@ -127,6 +157,7 @@ pub unsafe extern "C" fn mailsrv_verify(
         let (domain, host) = unsafe { (text(q.domain, q.domain_len)?, text(q.host, q.host_len)?) };
         let service = from_c::<Service>(q.service)?;
         let subject = Subject::new(domain, service, host, q.dnssec_secure != 0)?;
+        let subject = with_tlsa(subject, q.port, tlsa_records(q.tlsa, q.tlsa_len)?)?;
         let chains = (
             collect(q.chain, q.chain_len)?,
             collect(q.anchors, q.anchors_len)?,
@@ -165,6 +196,47 @@ pub unsafe extern "C" fn mailsrv_verify_candidate(
         let p = unsafe { handle(plan)? };
         let (candidate, _) = p.candidate(side, index)?;
         let subject = Subject::of(candidate);
+        let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
+        verify_into(&subject, chains, now, legacy_cn, out)
+    })
+}
+
+/// `mailsrv_verify_candidate` with the TLSA records of the candidate's `_<port>._tcp.<host>`,
+/// which the caller validated with DNSSEC: `tlsa_len` presentation texts
+/// (`usage selector matching-type hex`, UTF-8), at most 32. DANE-EE(3) and DANE-TA(2) records
+/// need no anchors (`anchors_len` may be 0); records that are all unusable verify as without
+/// TLSA (RFC 7671 §4.1). The verdict's `mailsrv_verdict_matched` kind is then
+/// `MAILSRV_IDENTITY_DANE_EE`, `…_DANE_TA`, `…_PKIX_TA` or `…_PKIX_EE`, its value the record.
+///
+/// Returns as `mailsrv_verify_candidate`, and INVALID_TLSA_RECORD for a record that does not
+/// parse, TOO_MANY_TLSA_RECORDS for more than 32.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_verify_candidate_tlsa(
+    plan: *const mailsrv_plan,
+    side: u32,
+    index: usize,
+    tlsa: *const mailsrv_bytes,
+    tlsa_len: usize,
+    chain: *const mailsrv_bytes,
+    chain_len: usize,
+    anchors: *const mailsrv_bytes,
+    anchors_len: usize,
+    now: u64,
+    legacy_cn: u8,
+    out: *mut *mut mailsrv_verdict,
+) -> mailsrv_result {
+    guard(|| {
+        if out.is_null() {
+            return Err(R::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: NULL or a live handle.
+        let p = unsafe { handle(plan)? };
+        let (candidate, _) = p.candidate(side, index)?;
+        let subject = with_tlsa(
+            Subject::of(candidate),
+            candidate.port,
+            tlsa_records(tlsa, tlsa_len)?,
+        )?;
         let chains = (collect(chain, chain_len)?, collect(anchors, anchors_len)?);
         verify_into(&subject, chains, now, legacy_cn, out)
     })

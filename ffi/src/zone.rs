@@ -45,8 +45,10 @@ pub unsafe extern "C" fn mailsrv_zone_host_free(host: *mut mailsrv_zone_host) {
     unsafe { free_box(host) }
 }
 
-/// Adds a zone from master-file text (UTF-8, with `$ORIGIN`; copied). With `secure` non-zero,
-/// answers carry the AD bit when the query asks for DNSSEC, as a validating resolver's would.
+/// Adds a zone from master-file text (UTF-8, with `$ORIGIN` or an SOA with an absolute owner;
+/// copied). A signed zone is served with its DNSSEC records to queries with DO. With `secure`
+/// non-zero, answers carry the AD bit when the query asks for DNSSEC, as a validating
+/// resolver's would.
 ///
 /// Returns OK; NULL_PARAMETER for a NULL `host`, or NULL `zone` with a non-zero length;
 /// INVALID_ARGUMENT for text that is not UTF-8; ZONE_PARSE for text that is no zone.
@@ -100,7 +102,8 @@ pub unsafe extern "C" fn mailsrv_zone_host_answer(
 }
 
 /// Answers every question of `discovery` (UDP, then TCP after truncation) and feeds the answers
-/// in: a complete offline host in one call.
+/// in, the MX question's too: a complete offline host in one call (the HTTP requests stay the
+/// host's).
 ///
 /// Returns OK; NULL_PARAMETER for a NULL `host` or `discovery`; a DNS code (2xx) if feeding an
 /// answer fails.
@@ -112,7 +115,10 @@ pub unsafe extern "C" fn mailsrv_zone_host_resolve(
     guard(|| {
         // SAFETY: NULL or live handles; the discovery is not aliased during the call.
         let (h, d) = unsafe { (handle(host)?, handle_mut(discovery)?) };
-        h.inner.resolve(d.inner_mut())?;
+        let result = h.inner.resolve(d.inner_mut());
+        // The MX answer may have added HTTP requests.
+        d.sync();
+        result?;
         Ok(())
     })
 }

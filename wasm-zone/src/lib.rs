@@ -29,7 +29,9 @@ impl ZoneHost {
         }
     }
 
-    /// Adds a zone (master-file text with `$ORIGIN`); `secure` marks it DNSSEC-signed.
+    /// Adds a zone (master-file text with `$ORIGIN`, or an SOA with an absolute owner; signed
+    /// zones are served with their DNSSEC records to DO queries); `secure` makes answers from
+    /// it carry the AD bit.
     #[wasm_bindgen(js_name = addZone)]
     pub fn add_zone(&mut self, text: &str, secure: bool) -> Result<(), JsValue> {
         self.inner.add_zone(text, None, secure).map_err(core_error)

@@ -5,6 +5,7 @@
 
 use js_sys::{Array, Uint8Array};
 use mailsrv_core::host_rules;
+use mailsrv_core::host_web;
 use mailsrv_core::{MinimumSecurity, Security};
 use wasm_bindgen::prelude::*;
 
@@ -120,4 +121,58 @@ pub fn bulk_line(line: &str) -> Result<JsValue, JsValue> {
         None => Ok(JsValue::UNDEFINED),
         Some(l) => to_js(&l),
     }
+}
+
+/// `hostSources(list, httpClient)`: the sources a host asks for — `list` (comma-separated, as
+/// `--sources` takes it, or `undefined`) parsed by the core, else the core's default when the
+/// host has an HTTP client, else `["srv"]`; throws `INVALID_OPTION` with the core's text.
+#[wasm_bindgen(js_name = hostSources)]
+pub fn host_sources(list: Option<String>, http_client: bool) -> Result<JsValue, JsValue> {
+    let sources = host_web::host_sources(list.as_deref(), http_client).map_err(core_error)?;
+    to_js(&sources)
+}
+
+/// `fixturePath(url)`: the file under a `--fixtures` directory that answers `url`
+/// (`<host>/<path>`, the query ignored), or `undefined` when none may (the answer is then 404).
+#[wasm_bindgen(js_name = fixturePath)]
+pub fn fixture_path(url: &str) -> Option<String> {
+    host_web::fixture_path(url)
+}
+
+/// `fixtureStatus(found, contentTypeFile)`: `{ status, contentType }` of an offline answer
+/// (200 and the `.content-type` file's text or `text/xml`; 404 when the file is absent).
+#[wasm_bindgen(js_name = fixtureStatus)]
+pub fn fixture_status(found: bool, content_type_file: Option<String>) -> Result<JsValue, JsValue> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        status: u16,
+        content_type: String,
+    }
+    let (status, content_type) = host_web::fixture_status(found, content_type_file.as_deref());
+    to_js(&Answer {
+        status,
+        content_type,
+    })
+}
+
+/// `redirectAllowed(firstUrl, nextUrl)`: whether a redirect of the request first sent to
+/// `firstUrl` may be followed to the absolute `nextUrl` (https only, unless the request was
+/// plain HTTP); `false` means report `"insecure-redirect"`.
+#[wasm_bindgen(js_name = redirectAllowed)]
+pub fn redirect_allowed(first_url: &str, next_url: &str) -> bool {
+    host_web::redirect_allowed(first_url, next_url)
+}
+
+/// `maxHttpBodyBytes()`: the most body bytes a host reads from one HTTP response (the
+/// autoconfig parser's cap); past it, `failHttp(id, "too-large")`.
+#[wasm_bindgen(js_name = maxHttpBodyBytes)]
+pub fn max_http_body_bytes() -> usize {
+    host_web::MAX_HTTP_BODY_BYTES
+}
+
+/// `maxHttpRedirects()`: the most redirects a host follows for one request.
+#[wasm_bindgen(js_name = maxHttpRedirects)]
+pub fn max_http_redirects() -> usize {
+    host_web::MAX_HTTP_REDIRECTS
 }

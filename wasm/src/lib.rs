@@ -18,6 +18,8 @@
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "host")]
+pub mod bulk;
+#[cfg(feature = "host")]
 pub mod cli;
 #[cfg(feature = "host")]
 pub mod exit;

@@ -119,6 +119,98 @@ impl Discovery {
             let s = Reflect::get(&options, &"seed".into())?;
             if s.is_undefined() { 0 } else { seed_of(&s)? }
         };
-        to_js(&self.inner.plan(seed))
+        plan_to_js(&self.inner.plan(seed))
     }
+}
+
+/// The HTTP and MX side (feature `web`: the core's autoconfig parser, in the `mailsrv_host`
+/// module only). `discover` in Node drives it; see the core's `Discovery` for the protocol.
+#[cfg(feature = "web")]
+#[wasm_bindgen(js_class = Discovery)]
+impl Discovery {
+    /// Every HTTP request so far: `[{ id, url, source }]` (the MX answer adds more).
+    pub fn requests(&self) -> Result<Array, JsValue> {
+        self.inner.requests().iter().map(to_js).collect()
+    }
+
+    /// The requests that have no result yet, as `requests()` lists them.
+    #[wasm_bindgen(js_name = pendingRequests)]
+    pub fn pending_requests(&self) -> Result<Array, JsValue> {
+        self.inner.pending_requests().iter().map(to_js).collect()
+    }
+
+    /// The MX question while it is unanswered, `{ name, messageId, wire }`, else `undefined`.
+    #[wasm_bindgen(js_name = mxQuery)]
+    pub fn mx_query(&self) -> Result<JsValue, JsValue> {
+        let Some(q) = self.inner.mx_question() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let obj = to_js(q)?;
+        Reflect::set(&obj, &"wire".into(), &Uint8Array::from(q.wire.as_slice()))?;
+        Ok(obj)
+    }
+
+    /// Feeds the wire response to the MX question; returns its outcome (`"truncated"`: ask
+    /// again over TCP). `options.dnssec` as for `receive`.
+    #[wasm_bindgen(js_name = receiveMx)]
+    pub fn receive_mx(&mut self, response: &[u8], options: JsValue) -> Result<String, JsValue> {
+        let options: ReceiveOptions = optional(options, "receive options")?;
+        let outcome = self
+            .inner
+            .receive_mx_response(response, options.dnssec)
+            .map_err(core_error)?;
+        Ok(to_js(&outcome)?.as_string().unwrap_or_default())
+    }
+
+    /// Reports that the MX question failed (a `fail` reason).
+    #[wasm_bindgen(js_name = failMx)]
+    pub fn fail_mx(&mut self, reason: JsValue) -> Result<(), JsValue> {
+        let failure: Failure = from_js(reason, "failure reason")?;
+        self.inner.fail_mx(failure).map_err(core_error)
+    }
+
+    /// Feeds the response to request `id`: the final status, the `Content-Type` header (or
+    /// `null`) and the body (a `Uint8Array` of at most `maxHttpBodyBytes()`); returns the
+    /// request's outcome (`"document"`, `"http-status"`, `"content-type"`, `"refused"`).
+    #[wasm_bindgen(js_name = receiveHttp)]
+    pub fn receive_http(
+        &mut self,
+        id: u16,
+        status: u16,
+        content_type: Option<String>,
+        body: &[u8],
+    ) -> Result<String, JsValue> {
+        let outcome = self
+            .inner
+            .receive_http(id, status, content_type.as_deref(), body)
+            .map_err(core_error)?;
+        Ok(to_js(&outcome)?.as_string().unwrap_or_default())
+    }
+
+    /// Reports that request `id` gave no response: `"timeout"`, `"network-error"`,
+    /// `"tls-error"`, `"insecure-redirect"` or `"too-large"`.
+    #[wasm_bindgen(js_name = failHttp)]
+    pub fn fail_http(&mut self, id: u16, failure: JsValue) -> Result<(), JsValue> {
+        let failure: mailsrv_core::HttpFailure = from_js(failure, "HTTP failure")?;
+        self.inner.fail_http(id, failure).map_err(core_error)
+    }
+}
+
+/// The plan as a plain object: one JSON text read by `JSON.parse` in the Node build (feature
+/// `json-plan`), which is several times cheaper than building each field across the boundary.
+#[cfg(feature = "json-plan")]
+fn plan_to_js(plan: &mailsrv_core::Plan) -> Result<JsValue, JsValue> {
+    let internal = |e: &dyn std::fmt::Display| crate::glue::throw("INTERNAL", &e.to_string());
+    // Room for a typical plan's text at once (about 4 KB), instead of growing from nothing.
+    let mut text = Vec::with_capacity(8192);
+    serde_json::to_writer(&mut text, plan).map_err(|e| internal(&e))?;
+    let text = String::from_utf8(text).map_err(|e| internal(&e))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// The plan as a plain object built field by field (the browser build: no serde_json, which
+/// would take the module over its size budget).
+#[cfg(not(feature = "json-plan"))]
+fn plan_to_js(plan: &mailsrv_core::Plan) -> Result<JsValue, JsValue> {
+    to_js(plan)
 }

@@ -1,7 +1,7 @@
 //! `verifyChain` and `certificatesFromPem`.
 
 use js_sys::{Array, Uint8Array};
-use mailsrv_core::{Subject, VerifyOptions, verify_chain};
+use mailsrv_core::{Subject, TlsaRecord, VerifyOptions, verify_chain};
 use wasm_bindgen::prelude::*;
 
 use crate::{bad_argument, core_error, from_js, optional, platform_to_ascii, to_js};
@@ -26,7 +26,10 @@ fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
 /// `Uint8Array`s, leaf first). With `options.domain` (an email domain in any form) the reference
 /// identities are built by the core from it and the candidate's `service`, `host` and `trust`;
 /// without it, a plan's candidate is checked against its own `referenceIdentities`.
-/// `options.legacyCn` enables CN matching (D10). Returns the verdict.
+/// `options.legacyCn` enables CN matching (D10). `options.tlsa` (presentation texts,
+/// `"3 1 1 0b9f…"`) are TLSA records the caller validated with DNSSEC for the candidate's
+/// `_<port>._tcp.<host>`: the core then decides by DANE (the candidate needs its `port`).
+/// Returns the verdict.
 #[wasm_bindgen(js_name = verifyChain)]
 pub fn verify_chain_js(
     candidate: JsValue,
@@ -43,6 +46,7 @@ pub fn verify_chain_js(
         trust: mailsrv_core::Trust,
         #[serde(default)]
         reference_identities: Vec<mailsrv_core::ReferenceIdentity>,
+        port: Option<u16>,
     }
     #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase")]
@@ -50,6 +54,8 @@ pub fn verify_chain_js(
         domain: Option<String>,
         #[serde(default)]
         legacy_cn: bool,
+        #[serde(default)]
+        tlsa: Vec<String>,
     }
     let c: CandidateIn = from_js(candidate, "candidate")?;
     let o: VerifyIn = optional(options, "verify options")?;
@@ -71,6 +77,22 @@ pub fn verify_chain_js(
         )
         .map_err(core_error)?,
         None => Subject::with_references(c.service, &c.host, c.reference_identities),
+    };
+    let subject = if o.tlsa.is_empty() {
+        subject
+    } else {
+        let port = c.port.ok_or_else(|| {
+            bad_argument(
+                "options.tlsa needs the candidate's port (the records are _<port>._tcp.<host>)",
+            )
+        })?;
+        let records = o
+            .tlsa
+            .iter()
+            .map(|r| TlsaRecord::parse(r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(core_error)?;
+        subject.with_tlsa(port, records).map_err(core_error)?
     };
     let chain = byte_list(&chain, "chain")?;
     let anchors = byte_list(&anchors, "anchors")?;

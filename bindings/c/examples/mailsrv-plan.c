@@ -3,17 +3,28 @@
  *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
  *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
- *                [--verify [--anchors CA.pem] [--now SECONDS]]
+ *                [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem]
+ *                [--verify [--anchors CA.pem] [--now SECONDS] [--tlsa "U S M HEX"]...]
  *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
  * system's resolvers from /etc/resolv.conf); the raw answers are fed to mailsrv. c-ares retries
  * truncated answers over TCP. With --verify it connects to the first implicit-TLS candidate with
- * OpenSSL, takes the peer's chain and prints mailsrv's verdict. With --probe it tries the
+ * OpenSSL, takes the peer's chain and prints mailsrv's verdict; --tlsa records (presentation form)
+ * are taken as DNSSEC-validated for that candidate's _<port>._tcp.<host> (DANE, RFC 7673), and
+ * mailsrv decides with them. With --probe it tries the
  * candidates in order (implicit TLS, or STARTTLS through mailsrv's negotiator), verifies each
  * certificate and reads the capabilities after TLS. Credentials go out only with
  * --password-env (the password from that environment variable), only over TLS with a verified
  * certificate (the negotiator refuses otherwise), with the candidate's usernames in order.
+ *
+ * The HTTP sources (provider autoconfig, the well-known location, the ISPDB, MX-derived lookups;
+ * the core decides which: SRV only unless --fixtures or --sources is given) are fetched with
+ * libcurl, https only (plain HTTP only for the opt-in autoconfig-http source), redirects followed
+ * by hand and each checked by the core, at most mailsrv_http_max_body_bytes() of a body, within
+ * the total deadline; with --fixtures DIR every request is answered offline from DIR/<host>/<path>
+ * by the core's rules instead. The MX question goes out with the SRV questions (c-ares) or is
+ * answered from the --zone files.
  *
  * Time and bytes are bounded as a whole, not per read: --total-timeout (default: the core's
  * mailsrv_default_total_timeout_ms(), 60 s) is a deadline on the monotonic clock for everything,
@@ -31,6 +42,7 @@
 #include <sys/select.h> /* before ares.h, which uses fd_set */
 #include <ares.h>
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -56,6 +68,7 @@ struct lookup {
     uint16_t id;
     uint16_t message_id;
     const int *out_of_time; /* set when the total deadline cancelled the question */
+    int mx;                 /* the MX question rather than an SRV one */
 };
 
 /* ---- deadlines: milliseconds on the monotonic clock -------------------------------------------- */
@@ -142,7 +155,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         copy[0] = (unsigned char)(l->message_id >> 8);
         copy[1] = (unsigned char)(l->message_id & 0xff);
         uint32_t outcome = 0;
-        mailsrv_result r = mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome);
+        mailsrv_result r = l->mx ? mailsrv_discovery_receive_mx(l->discovery, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome)
+                                 : mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome);
         if (r != MAILSRV_RESULT_OK)
             fprintf(stderr, "mailsrv-plan: answer to question %u ignored: %s\n", (unsigned)l->id, mailsrv_result_message(r));
         free(copy);
@@ -151,7 +165,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     /* c-ares's status as a host code; the core says which lookup failure that is. */
     int timed_out = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time);
     uint32_t failure = mailsrv_lookup_failure(timed_out ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
-    mailsrv_result r = mailsrv_discovery_fail(l->discovery, l->id, failure);
+    mailsrv_result r = l->mx ? mailsrv_discovery_fail_mx(l->discovery, failure) : mailsrv_discovery_fail(l->discovery, l->id, failure);
     if (r != MAILSRV_RESULT_OK)
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }
@@ -210,14 +224,20 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
         die("cannot create a c-ares channel");
     if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP:PORT");
     size_t n = mailsrv_discovery_question_count(d);
-    struct lookup *lookups = calloc(n, sizeof *lookups);
+    struct lookup *lookups = calloc(n + 1, sizeof *lookups);
     if (!lookups) die("out of memory");
     int out_of_time = 0;
     for (size_t i = 0; i < n; i++) {
         mailsrv_question q;
         if (mailsrv_discovery_question(d, i, &q) != MAILSRV_RESULT_OK) die("cannot read a question");
-        lookups[i] = (struct lookup){d, q.id, q.message_id, &out_of_time};
+        lookups[i] = (struct lookup){d, q.id, q.message_id, &out_of_time, 0};
         ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
+    }
+    /* The MX question (an MX-derived source is in use) goes out at once with the others. */
+    mailsrv_mx_question mx;
+    if (mailsrv_discovery_mx_question(d, &mx)) {
+        lookups[n] = (struct lookup){d, 0, mx.message_id, &out_of_time, 1};
+        ares_send(channel, mx.wire, (int)mx.wire_len, on_answer, &lookups[n]);
     }
     cares_loop(channel, &out_of_time);
     ares_destroy(channel);
@@ -278,6 +298,11 @@ static int ssl_again(SSL *ssl, int ret, int64_t deadline) {
     }
 }
 
+/* TLSA records from --tlsa (with --verify): taken as DNSSEC-validated for the verified
+ * candidate's _<port>._tcp.<host>. The library parses them and caps their number. */
+static mailsrv_bytes tlsa_records[64];
+static size_t n_tlsa;
+
 static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t side, size_t index,
                       const mailsrv_candidate *c, mailsrv_certificates *anchors, uint64_t now,
                       int64_t deadline, SSL **out_ssl, mailsrv_verdict **out_verdict) {
@@ -334,7 +359,8 @@ static int tls_verify(SSL_CTX *ctx, int fd, const mailsrv_plan *plan, uint32_t s
     mailsrv_result r = anchor_v && chain && ders ? MAILSRV_RESULT_OK : MAILSRV_RESULT_INTERNAL;
     for (size_t i = 0; i < n_anchors && r == MAILSRV_RESULT_OK; i++) r = mailsrv_certificates_get(anchors, i, &anchor_v[i]);
     if (r == MAILSRV_RESULT_OK)
-        r = mailsrv_verify_candidate(plan, side, index, chain, (size_t)count, anchor_v, n_anchors, now, 0, out_verdict);
+        r = mailsrv_verify_candidate_tlsa(plan, side, index, tlsa_records, n_tlsa, chain, (size_t)count, anchor_v,
+                                          n_anchors, now, 0, out_verdict);
     for (int i = 0; ders && i < count; i++) OPENSSL_free(ders[i]);
     free(ders);
     free(chain);
@@ -689,6 +715,12 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
         mailsrv_str why;
         if (host_check("mailsrv_plan_candidate_why", mailsrv_plan_candidate_why(plan, side, i, &why)) != 0) die("cannot read the plan");
         say("      why: %s\n", why.data);
+        mailsrv_str from, confirm;
+        if (host_check("mailsrv_plan_candidate_from", mailsrv_plan_candidate_from(plan, side, i, &from)) != 0 ||
+            host_check("mailsrv_plan_candidate_confirm", mailsrv_plan_candidate_confirm(plan, side, i, &confirm)) != 0)
+            die("cannot read the plan");
+        say("      from: %s\n", from.data);
+        if (confirm.len) say("      confirm: the user must confirm %s\n", confirm.data);
     }
 }
 
@@ -698,6 +730,7 @@ struct args {
     int secure[32];
     int nzones, json, verify, probe, timeout_ms, total_timeout_ms;
     const char *server, *email, *anchors, *password;
+    const char *fixtures, *sources, *ispdb, *http_anchors;
     unsigned long long seed;
     uint64_t now;
     mailsrv_options options;
@@ -730,9 +763,17 @@ static void parse_args(int argc, char **argv, struct args *a) {
         }
         else if (!strcmp(arg, "--seed") && next) { a->seed = strtoull(next, NULL, 10); i++; }
         else if (!strcmp(arg, "--anchors") && next) { a->anchors = next; i++; }
+        else if (!strcmp(arg, "--fixtures") && next) { a->fixtures = next; i++; }
+        else if (!strcmp(arg, "--sources") && next) { a->sources = next; i++; }
+        else if (!strcmp(arg, "--ispdb") && next) { a->ispdb = next; i++; }
+        else if (!strcmp(arg, "--http-anchors") && next) { a->http_anchors = next; i++; }
         else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
         else if (!strcmp(arg, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
         else if (!strcmp(arg, "--now") && next) { a->now = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--tlsa") && next && n_tlsa < sizeof tlsa_records / sizeof tlsa_records[0]) {
+            tlsa_records[n_tlsa++] = (mailsrv_bytes){(const uint8_t *)next, strlen(next)};
+            i++;
+        }
         else if (!strcmp(arg, "--json")) a->json = 1;
         else if (!strcmp(arg, "--verify")) a->verify = 1;
         else if (!strcmp(arg, "--probe")) a->probe = 1;
@@ -748,9 +789,10 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--verify [--anchors CA.pem]] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
+    if (n_tlsa > 0 && !a->verify) die("--tlsa needs --verify (the records are those of the verified candidate)");
     if (password_env) {
         if (!a->probe) die("--password-env needs --probe");
         a->password = getenv(password_env);
@@ -778,16 +820,171 @@ static void resolve_with_zones(mailsrv_discovery *d, const struct args *a) {
     if (r != MAILSRV_RESULT_OK) die(mailsrv_result_message(r));
 }
 
-/* Runs the discovery (zone files or c-ares) and returns its plan; exits on an error. */
+/* ---- HTTP: offline from --fixtures, or libcurl ------------------------------------------------ */
+
+/* A file under dir, or NULL (with *len 0) when it cannot be read. */
+static char *read_under(const char *dir, const char *relative, const char *suffix, size_t *len) {
+    size_t n = strlen(dir) + strlen(relative) + strlen(suffix) + 2;
+    char *path = malloc(n);
+    if (!path) die("out of memory");
+    snprintf(path, n, "%s/%s%s", dir, relative, suffix);
+    *len = 0;
+    char *text = read_file(path, len);
+    free(path);
+    return text;
+}
+
+/* Answers request r from dir by the core's rules (which file, which status and content type). */
+static void answer_from_fixtures(mailsrv_discovery *d, const mailsrv_http_request *r, const char *dir) {
+    char relative[4096];
+    size_t n = 0;
+    if (mailsrv_http_fixture_path((const uint8_t *)r->url.data, r->url.len, (uint8_t *)relative, sizeof relative - 1, &n) != MAILSRV_RESULT_OK) n = 0;
+    relative[n] = '\0';
+    size_t body_len = 0, type_len = 0;
+    char *body = n ? read_under(dir, relative, "", &body_len) : NULL;
+    char *type_file = body ? read_under(dir, relative, mailsrv_http_fixture_content_type_suffix(), &type_len) : NULL;
+    if (body && body_len > mailsrv_http_max_body_bytes()) {
+        if (host_check("mailsrv_discovery_fail_http", mailsrv_discovery_fail_http(d, r->id, MAILSRV_HTTP_TOO_LARGE)) != 0) die("cannot feed a response");
+    } else {
+        uint16_t status = 0;
+        char type[256];
+        size_t tn = 0;
+        if (host_check("mailsrv_http_fixture_status",
+                       mailsrv_http_fixture_status(body != NULL, (const uint8_t *)type_file, type_len, &status, (uint8_t *)type, sizeof type, &tn)) != 0)
+            die("cannot answer from the fixtures");
+        uint32_t outcome = 0;
+        if (host_check("mailsrv_discovery_receive_http",
+                       mailsrv_discovery_receive_http(d, r->id, status, (const uint8_t *)type, tn, (const uint8_t *)body, body_len, &outcome)) != 0)
+            die("cannot feed a response");
+    }
+    free(body);
+    free(type_file);
+}
+
+/* The body of one transfer, kept only for a 2xx status (the core reads no other) and only up to
+ * the core's cap: past it the transfer stops and the request fails as too large. */
+struct body {
+    CURL *curl;
+    unsigned char *data;
+    size_t len, max;
+    int too_large;
+};
+
+static size_t on_body(char *bytes, size_t size, size_t count, void *arg) {
+    struct body *b = arg;
+    size_t n = size * count;
+    long status = 0;
+    curl_easy_getinfo(b->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status > 299) return n;
+    if (n > b->max - b->len) { b->too_large = 1; return 0; }
+    unsigned char *grown = realloc(b->data, b->len + n);
+    if (!grown) return 0;
+    memcpy(grown + b->len, bytes, n);
+    b->data = grown;
+    b->len += n;
+    return n;
+}
+
+/* libcurl's failure as the core's HTTP failure. */
+static uint32_t http_failure_of(CURLcode rc, const struct body *b) {
+    if (b->too_large) return MAILSRV_HTTP_TOO_LARGE;
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return MAILSRV_HTTP_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: case CURLE_SSL_INVALIDCERTSTATUS:
+        return MAILSRV_HTTP_TLS_ERROR;
+    default: break;
+    }
+    return MAILSRV_HTTP_NETWORK_ERROR;
+}
+
+/* Fetches request r with libcurl and feeds the result: redirects followed by hand, each allowed by
+ * the core (https only, unless the request was plain HTTP), at most mailsrv_http_max_redirects();
+ * nothing waits past the total deadline. */
+static void fetch_with_curl(mailsrv_discovery *d, const mailsrv_http_request *r, const char *anchors) {
+    char *first = strndup(r->url.data, r->url.len);
+    char *url = strdup(first);
+    if (!first || !url) die("out of memory");
+    for (size_t hops = 0;; hops++) {
+        int left = ms_left(total_deadline);
+        uint32_t failure = MAILSRV_HTTP_TIMEOUT;
+        int failed = left == 0, again = 0;
+        CURL *curl = failed ? NULL : curl_easy_init();
+        struct body b = {curl, NULL, 0, mailsrv_http_max_body_bytes(), 0};
+        if (curl) {
+            curl_easy_setopt(curl, CURLOPT_URL, url);
+            curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"); /* which one: the core's URLs and redirect rule */
+            curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+            curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
+            curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+            curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+            if (anchors) curl_easy_setopt(curl, CURLOPT_CAINFO, anchors);
+            CURLcode rc = curl_easy_perform(curl);
+            long status = 0;
+            char *location = NULL, *type = NULL;
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+            if (rc != CURLE_OK) {
+                failed = 1;
+                failure = http_failure_of(rc, &b);
+            } else if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && location) {
+                if (!mailsrv_http_redirect_allowed((const uint8_t *)first, strlen(first), (const uint8_t *)location, strlen(location))) {
+                    failed = 1;
+                    failure = MAILSRV_HTTP_INSECURE_REDIRECT;
+                } else if (hops >= mailsrv_http_max_redirects()) {
+                    failed = 1;
+                    failure = MAILSRV_HTTP_NETWORK_ERROR;
+                } else {
+                    free(url);
+                    url = strdup(location);
+                    if (!url) die("out of memory");
+                    again = 1;
+                }
+            } else {
+                uint32_t outcome = 0;
+                if (host_check("mailsrv_discovery_receive_http",
+                               mailsrv_discovery_receive_http(d, r->id, (uint16_t)status, (const uint8_t *)type, type ? strlen(type) : 0,
+                                                              b.data, b.len, &outcome)) != 0)
+                    die("cannot feed a response");
+            }
+            curl_easy_cleanup(curl);
+        }
+        free(b.data);
+        if (failed && host_check("mailsrv_discovery_fail_http", mailsrv_discovery_fail_http(d, r->id, failure)) != 0) die("cannot feed a failure");
+        if (!again) break;
+    }
+    free(url);
+    free(first);
+}
+
+/* Performs every HTTP request of the discovery (those the MX answer added included). */
+static void answer_requests(mailsrv_discovery *d, const struct args *a) {
+    for (size_t i = 0; i < mailsrv_discovery_request_count(d); i++) {
+        mailsrv_http_request r;
+        if (host_check("mailsrv_discovery_request", mailsrv_discovery_request(d, i, &r)) != 0) die("cannot read a request");
+        if (a->fixtures) answer_from_fixtures(d, &r, a->fixtures);
+        else fetch_with_curl(d, &r, a->http_anchors);
+    }
+}
+
+/* Runs the discovery (zone files or c-ares, then the HTTP requests) and returns its plan; exits
+ * on an error. */
 static mailsrv_plan *discover(const struct args *a) {
     mailsrv_discovery *d = NULL;
-    mailsrv_result r = mailsrv_discovery_new((const uint8_t *)a->email, strlen(a->email), &a->options, &d);
+    /* The core chooses the sources: --sources, else its default with --fixtures, else SRV only. */
+    mailsrv_result r = mailsrv_discovery_new_sources((const uint8_t *)a->email, strlen(a->email), &a->options,
+                                                     (const uint8_t *)a->sources, a->sources ? strlen(a->sources) : 0,
+                                                     a->fixtures != NULL, (const uint8_t *)a->ispdb, a->ispdb ? strlen(a->ispdb) : 0, &d);
     if (r != MAILSRV_RESULT_OK) {
         fprintf(stderr, "mailsrv-plan: %s: %s\n", mailsrv_result_name(r), mailsrv_result_message(r));
         exit(MAILSRV_EXIT_USAGE);
     }
     if (a->nzones > 0) resolve_with_zones(d, a);
     else resolve_with_cares(d, a->server, a->timeout_ms);
+    answer_requests(d, a);
     mailsrv_plan *plan = NULL;
     if (host_check("mailsrv_discovery_plan", mailsrv_discovery_plan(d, (uint64_t)a->seed, &plan)) != 0) die("cannot build the plan");
     mailsrv_discovery_free(d);
@@ -824,6 +1021,7 @@ static int print_plan(const mailsrv_plan *plan, int json) {
 
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* write errors are checked instead: see stdout_failed() */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) die("cannot initialise libcurl");
     struct args a;
     parse_args(argc, argv, &a);
     total_deadline = now_ms() + a.total_timeout_ms;
@@ -839,6 +1037,7 @@ int main(int argc, char **argv) {
         rc = print_plan(plan, a.json);
     }
     mailsrv_plan_free(plan);
+    curl_global_cleanup();
     if (fflush(stdout) != 0) stdout_failed();
     return rc;
 }

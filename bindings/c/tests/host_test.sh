@@ -37,6 +37,27 @@ echo "== offline plans equal the corpus"
 "$host" --zone $z/demo.zone --json --seed 1 alice@example.net | cmp -s - testdata/expected/demo.json || fail demo
 "$host" --zone $z/custom-domain.zone --zone $z/provider.zone --json --seed 1 dave@custom.example \
   | cmp -s - testdata/expected/custom-domain.json || fail custom-domain
+echo "== multi-source plans from --fixtures equal the fixture corpus (testdata/fixtures)"
+f=testdata/fixtures
+"$host" --zone $f/agree/agree.zone --fixtures $f/agree/http --json --seed 1 alice@agree.example \
+  | cmp -s - $f/agree/expected.json || fail fixtures-agree
+"$host" --zone $f/mx/mx.zone --fixtures $f/mx/http --json --seed 1 bob@mxonly.example \
+  | cmp -s - $f/mx/expected.json || fail fixtures-mx
+"$host" --zone $f/hostile/hostile.zone --fixtures $f/hostile/http --json --seed 1 carol@hostile.example \
+  | cmp -s - $f/hostile/expected.json || fail fixtures-hostile
+"$host" --zone $z/demo.zone --fixtures $f/demo/http --json --seed 1 alice@example.net \
+  | cmp -s - $f/demo/expected.json || fail fixtures-demo
+# A fixture body over the core's cap is reported as too large, never read into the plan.
+mkdir -p "$work/big/autoconfig.agree.example/mail"
+head -c 70000 /dev/zero | tr '\0' ' ' > "$work/big/autoconfig.agree.example/mail/config-v1.1.xml"
+"$host" --zone $f/agree/agree.zone --fixtures "$work/big" --sources autoconfig --json --seed 1 alice@agree.example \
+  > "$work/big.json" || true
+grep -q 'TooLarge' "$work/big.json" || fail "a fixture over the body cap must fail as TooLarge"
+set +e
+"$host" --zone $z/demo.zone --sources srv,mx alice@example.net 2> "$work/sources.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "INVALID_OPTION" "$work/sources.err" || fail "an unknown source must be a usage error (exit $rc)"
 set +e
 "$host" --zone $z/signed.zone --secure-zone $z/signed.zone erin@signed.example 2> "$work/twice.err"
 rc=$?
@@ -116,6 +137,38 @@ rc=$?
 set -e
 [ "$rc" = 4 ] || fail "a target-only certificate should need confirmation (exit 4), got $rc"
 grep -q "NEEDS CONFIRMATION" "$work/v2.txt" || fail "no NEEDS CONFIRMATION line"
+echo "== --verify --tlsa: DANE-EE for a self-signed server no CA vouches for (S7673-4a)"
+# A self-signed certificate made here; its key's SHA-256 is the DANE-EE(3) SPKI(1) record. The
+# same records through the JS CLI give the same exit statuses (bindings/js/test/cli.test.js).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/dane.key" \
+  -out "$work/dane.pem" -subj "/CN=dane.test" -days 30 > /dev/null 2>&1 || fail "openssl req"
+p3=$(free_port)
+openssl s_server -quiet -accept "127.0.0.1:$p3" -cert "$work/dane.pem" -key "$work/dane.key" \
+  > /dev/null 2>&1 < /dev/null &
+pids="$pids $!"
+wait_port "$p3"
+digest=$(openssl x509 -in "$work/dane.pem" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1)
+zone "$work/d.zone" example.net "_imaps._tcp IN SRV 0 1 $p3 mail.example.net." "mail IN A 127.0.0.1"
+set +e
+"$host" --zone "$work/d.zone" --verify --anchors $certs/ca.pem --tlsa "3 1 1 $digest" alice@example.net > "$work/d1.txt"
+rc=$?
+set -e
+[ "$rc" = 0 ] || fail "a matching DANE-EE record should verify (exit 0), got $rc: $(cat "$work/d1.txt")"
+grep -q "VERIFIED: DANE-EE" "$work/d1.txt" || fail "no VERIFIED: DANE-EE line: $(cat "$work/d1.txt")"
+grep -q "_${p3}._tcp.mail.example.net" "$work/d1.txt" || fail "the TLSA owner is not named"
+wrong=$(printf '%s' "$digest" | sed 's/.$/0/')
+[ "$wrong" != "$digest" ] || wrong=$(printf '%s' "$digest" | sed 's/.$/1/')
+set +e
+"$host" --zone "$work/d.zone" --verify --anchors $certs/ca.pem --tlsa "3 1 1 $wrong" alice@example.net > "$work/d2.txt"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "a wrong DANE-EE digest should reject (exit 1), got $rc"
+grep -q "REJECTED" "$work/d2.txt" || fail "no REJECTED line"
+set +e
+"$host" --zone "$work/d.zone" --verify --tlsa "3 1 1 zz" alice@example.net 2> "$work/d3.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "INVALID_TLSA_RECORD\|TLSA" "$work/d3.err" || fail "a malformed --tlsa should be a usage error (exit $rc): $(cat "$work/d3.err")"
 echo "== hostile servers (issue 12): typed outcomes, --total-timeout, peak RSS under $((max_rss / 1024)) MB"
 # The fakes of the JS tests, on loopback: mail servers flooding capability or continuation lines
 # before STARTTLS or dripping a line a second, DNS servers sending 61 KB answers (1,600 SRV

@@ -180,6 +180,49 @@ int main(void) {
     CHECK(vstatus == MAILSRV_VERDICT_REJECTED && reason == MAILSRV_REJECT_EXPIRED);
     mailsrv_verdict_free(v);
 
+    /* S7673-4a, DANE-TA (RFC 7671 §5.2): a TLSA record holding the intermediate in full, no
+     * anchors; the target host becomes a reference identity (RFC 7673 §4.1). */
+    request.dnssec_secure = 0;
+    request.now = NOW;
+    request.anchors = NULL;
+    request.anchors_len = 0;
+    request.port = 993;
+    size_t text_len = 6 + 2 * chain_v[1].len;
+    char *text = malloc(text_len + 1);
+    CHECK(text != NULL);
+    memcpy(text, "2 0 0 ", 6);
+    for (size_t i = 0; i < chain_v[1].len; i++) snprintf(text + 6 + 2 * i, 3, "%02x", chain_v[1].data[i]);
+    mailsrv_bytes record = {(const uint8_t *)text, text_len};
+    request.tlsa = &record;
+    request.tlsa_len = 1;
+    CHECK_RESULT(mailsrv_verify(&request, &v), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, &reason), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_VERIFIED);
+    CHECK_RESULT(mailsrv_verdict_matched(v, &kind, &value), MAILSRV_RESULT_OK);
+    CHECK(kind == MAILSRV_IDENTITY_DANE_TA && strncmp(value.data, "2 0 0 ", 6) == 0);
+    CHECK(strstr(mailsrv_verdict_message(v).data, "DANE-TA") != NULL);
+    mailsrv_verdict_free(v);
+    /* A SHA-256 record of no certificate here: no match, and the RRset is usable, so no PKIX.
+     * (A changed byte in the signature of the full certificate would still match: a trust
+     * anchor's own signature is never checked.) */
+    static const char wrong[] = "2 0 1 0000000000000000000000000000000000000000000000000000000000000000";
+    record = (mailsrv_bytes){(const uint8_t *)wrong, sizeof wrong - 1};
+    CHECK_RESULT(mailsrv_verify(&request, &v), MAILSRV_RESULT_OK);
+    CHECK_RESULT(mailsrv_verdict_summary(v, &vstatus, &reason), MAILSRV_RESULT_OK);
+    CHECK(vstatus == MAILSRV_VERDICT_REJECTED && reason == MAILSRV_REJECT_TLSA_MISMATCH);
+    mailsrv_verdict_free(v);
+    /* Typed errors: a record that does not parse, more records than the cap (32). */
+    record = (mailsrv_bytes){(const uint8_t *)"2 0 0 zz", 8};
+    v = NULL;
+    CHECK_RESULT(mailsrv_verify(&request, &v), MAILSRV_RESULT_INVALID_TLSA_RECORD);
+    CHECK(v == NULL);
+    mailsrv_bytes many[33];
+    for (size_t i = 0; i < 33; i++) many[i] = (mailsrv_bytes){(const uint8_t *)"3 1 1 00", 8};
+    request.tlsa = many;
+    request.tlsa_len = 33;
+    CHECK_RESULT(mailsrv_verify(&request, &v), MAILSRV_RESULT_TOO_MANY_TLSA_RECORDS);
+    free(text);
+
     mailsrv_certificates_free(chain);
     mailsrv_certificates_free(anchors);
     mailsrv_plan_free(plan);

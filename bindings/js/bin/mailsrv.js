@@ -2,16 +2,20 @@
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail } from '../src/index.js';
-import { exitStatus, explain, optionValue, minimumSecurity, parseAutoconfig } from '../src/host.js';
+import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail, fixtureFetch } from '../src/index.js';
+import { exitStatus, explain, optionValue, minimumSecurity, parseAutoconfig, hostSources } from '../src/host.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
                      [--doh URL] [--trust-ad] [--seed N] [--timeout MS] [--total-timeout MS]
                      [--tls-order implicit-first|domain-priority] [--allow-cleartext]
                      [--implicit-tls-only] [--prefer imap|pop3]
+                     [--fixtures DIR] [--sources LIST] [--ispdb URL]
                      (--timeout per DNS query, default 3 s; --total-timeout for the whole
-                     plan, TCP retries included, default 60 s)
+                     plan, TCP retries and HTTP included, default 60 s; --fixtures answers
+                     HTTP from DIR/<host>/<path> offline; --sources srv,autoconfig,well-known,
+                     autoconfig-http,ispdb,mx-autoconfig,mx-ispdb or default: SRV only unless
+                     --fixtures or --sources is given)
   mailsrv plan --input FILE|- [--unordered] [--concurrency N] [--rate Q] [--timeout MS]
                      [--summary-json FILE] [the resolver and planner options of plan]
                      (bulk: one address or bare domain per line, NDJSON out in input order;
@@ -24,6 +28,8 @@ const USAGE = `usage:
                      verified TLS)
   mailsrv verify --email EMAIL --service SERVICE --host HOST --chain FILE.pem
                  [--anchors FILE.pem] [--dnssec-secure] [--now RFC3339] [--legacy-cn] [--json]
+                 [--port P --tlsa "U S M HEX" [--tlsa ...]]
+                 (--tlsa records are taken as DNSSEC-validated for _P._tcp.HOST: DANE decides)
   mailsrv autoconfig FILE --email EMAIL [--json]
                  (an autoconfig or ISPDB document, parsed for EMAIL)
   mailsrv --version
@@ -100,7 +106,11 @@ function readText(path, what) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
-function table(title, list) {
+/**
+ * One side of a plan. With `sources` (a plan that asked more than SRV), a line under each
+ * candidate names every source that named it, and what the user must confirm.
+ */
+function table(title, list, sources) {
   console.log(title);
   if (list.length === 0) { console.log('  (none)'); return; }
   const width = Math.max(...list.map((c) => `${c.host}:${c.port}`.length), 9);
@@ -108,15 +118,23 @@ function table(title, list) {
   const whys = explain(list);
   list.forEach((c, i) => {
     console.log(`  ${lpad(i + 1, 2)}  ${pad(`${c.host}:${c.port}`, width)}  ${pad(c.security, 12)}  ${lpad(c.priority, 4)}  ${lpad(c.weight, 6)}  ${whys[i]}`);
+    if (!sources) return;
+    const from = (c.sources ?? [{ source: c.source, origin: c.origin }]).map((p) => `${p.source} ${p.origin}`).join('; ');
+    console.log(`      from ${from}${c.confirm ? `\n      needs confirmation: the user must confirm ${c.confirm}` : ''}`);
   });
 }
 
 function printPlan(plan) {
   const domain = plan.domainUnicode === plan.domain ? plan.domain : `${plan.domainUnicode}, ${plan.domain}`;
   console.log(`Mail servers for ${plan.email} (${domain})\n`);
-  table(plan.incoming.protocol ? `Incoming (${plan.incoming.protocol.toUpperCase()}):` : `Incoming: ${plan.incoming.status}`, plan.incoming.candidates);
-  for (const alt of plan.incomingAlternatives) table(`Alternative incoming (${alt.protocol.toUpperCase()}), only if you choose it:`, alt.candidates);
-  table(plan.outgoing.candidates.length ? 'Outgoing (submission):' : `Outgoing: ${plan.outgoing.status}`, plan.outgoing.candidates);
+  const sources = plan.requests.length > 0 || plan.mx !== undefined;
+  table(plan.incoming.protocol ? `Incoming (${plan.incoming.protocol.toUpperCase()}):` : `Incoming: ${plan.incoming.status}`, plan.incoming.candidates, sources);
+  for (const alt of plan.incomingAlternatives) table(`Alternative incoming (${alt.protocol.toUpperCase()}), only if you choose it:`, alt.candidates, sources);
+  table(plan.outgoing.candidates.length ? 'Outgoing (submission):' : `Outgoing: ${plan.outgoing.status}`, plan.outgoing.candidates, sources);
+  if (plan.confirm.length) {
+    console.log('\nThe user must confirm, before any password is sent:');
+    for (const c of plan.confirm) console.log(`  ${c.domain}  (${c.hosts.join(', ')}; from ${c.sources.join(', ')})`);
+  }
   const first = plan.incoming.candidates[0] ?? plan.outgoing.candidates[0];
   if (first) {
     console.log(`\nCertificates must match: ${first.referenceIdentities.map((r) => r.value).join(' or ')} (first candidate)`);
@@ -124,6 +142,11 @@ function printPlan(plan) {
   }
   console.log('\nLookups:');
   for (const l of plan.lookups) console.log(`  ${pad(l.name, 42)} ${pad(l.outcome, 13)} ${lpad(l.records, 3)} record(s)  ${l.dnssec}`);
+  if (plan.mx) console.log(`  ${pad(`MX ${plan.mx.name}`, 42)} ${pad(plan.mx.outcome, 13)} ${plan.mx.host ?? '-'}  ${plan.mx.dnssec}`);
+  if (plan.requests.length) {
+    console.log('\nRequests:');
+    for (const r of plan.requests) console.log(`  ${pad(r.source, 15)} ${pad(r.outcome, 13)} ${lpad(r.status ?? '', 3)}  ${r.url}`);
+  }
   if (plan.diagnostics.length) {
     console.log('\nDiagnostics:');
     for (const d of plan.diagnostics) console.log(`  [${d.code}] ${d.message}`);
@@ -135,6 +158,7 @@ const PLAN_OPTIONS = {
   json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
   timeout: 'value', 'total-timeout': 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
   input: 'value', unordered: 'flag', concurrency: 'value', rate: 'value', 'summary-json': 'value',
+  fixtures: 'value', sources: 'value', ispdb: 'value',
 };
 
 const BULK_ONLY = ['unordered', 'concurrency', 'rate', 'summary-json'];
@@ -297,6 +321,16 @@ async function discoverOptions(o, udp) {
     resolver = udp ? udp(timeout) : await udpResolver({ server: o.server, timeout });
   }
   const options = {};
+  // HTTP: offline from --fixtures, else fetch() when --sources names an HTTP source; the core
+  // decides the sources (SRV only unless one of the two is given).
+  let fetch;
+  if (o.fixtures !== undefined) {
+    const { statSync } = await import('node:fs');
+    if (!statSync(o.fixtures, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--fixtures "${o.fixtures}" is not a directory`);
+    fetch = await fixtureFetch(o.fixtures);
+  }
+  if (o.sources !== undefined || fetch) options.sources = checked('--sources', () => hostSources(o.sources, fetch !== undefined));
+  if (o.ispdb !== undefined) options.ispdbUrl = o.ispdb;
   if (o['trust-ad']) options.trustAd = true;
   options.minimumSecurity = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
   if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
@@ -306,7 +340,7 @@ async function discoverOptions(o, udp) {
     if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
     seed = BigInt(o.seed);
   }
-  return { resolver, seed, totalTimeout, ...options };
+  return { resolver, seed, totalTimeout, ...(fetch ? { fetch } : {}), ...options };
 }
 
 /** The password from the environment variable named by --password-env (never from argv). */
@@ -360,7 +394,7 @@ function parseRfc3339(text) {
 
 const VERIFY_OPTIONS = {
   email: 'value', service: 'value', host: 'value', chain: 'value', anchors: 'value', 'dnssec-secure': 'flag',
-  now: 'value', 'legacy-cn': 'flag', json: 'flag',
+  now: 'value', 'legacy-cn': 'flag', json: 'flag', port: 'value', tlsa: 'list',
 };
 
 async function verify(o) {
@@ -372,7 +406,9 @@ async function verify(o) {
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
   const candidate = { service, host: o.host, trust: o['dnssec-secure'] ? 'dnssec-secure' : 'needs-confirmation' };
-  const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'] });
+  // The core checks the port and the records (and that records come with a port).
+  if (o.port !== undefined) candidate.port = /^\d+$/.test(o.port) ? Number(o.port) : o.port;
+  const verdict = verifyChain(candidate, chain, anchors, now, { domain: o.email.slice(at + 1), legacyCn: !!o['legacy-cn'], tlsa: o.tlsa ?? [] });
   if (o.json) {
     console.log(JSON.stringify(verdict, null, 2));
   } else {
@@ -381,6 +417,7 @@ async function verify(o) {
     console.log(`checked against: ${verdict.referenceIdentities.map((r) => r.value).join(', ')}`);
     console.log(`certificate presents: ${verdict.presented.map((p) => p.value).join(', ') || '(nothing)'}`);
     for (const n of verdict.notes) console.log(`note: ${n}`);
+    for (const c of verdict.dane?.records ?? []) console.log(`tlsa ${c.record}: ${c.why}`);
   }
   return exitStatus('verify', verdict);
 }

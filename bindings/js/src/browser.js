@@ -7,5 +7,5 @@ export { Discovery, verifyChain, certificatesFromPem, version } from '../wasm/ma
 export { isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_wasm.js';
 export { init } from './init.js';
 export { WasmLoadError } from './load.js';
-export { discover } from './discover.js';
+export { discover } from './discover-web.js';
 export { dohResolver } from './doh.js';

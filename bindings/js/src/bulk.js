@@ -4,8 +4,8 @@
 // and a line that cannot be planned carries the core's error code.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { discover } from './discover.js';
-import { bulkLine } from './host.js';
+import { discover } from './node.js';
+import { bulkLine, BulkSummary } from './host.js';
 import { fail, overTcp, parseServer, settleOnce, systemNameserver } from './udp.js';
 
 
@@ -194,6 +194,9 @@ function idSource() {
   };
 }
 
+/** The first UDP retransmission of a pool's query, in ms; each later one waits twice as long. */
+export const RESEND_MS = 1000;
+
 /**
  * A resolver for many discoveries at once: a pool of `sockets` UDP sockets (default 4) to one
  * `server` (`"IP[:PORT]"`, default: the system's nameserver), shared by every query. Each query
@@ -244,10 +247,12 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
           answer[1] = wire[1];
           resolve(answer);
         };
+        let resend;
         const entry = {
           socket,
           end: settleOnce({
-            resolve: answered, reject, timeout, signal, close: () => open.delete(id),
+            resolve: answered, reject, timeout, signal,
+            close: () => { open.delete(id); clearTimeout(resend); },
             timeoutMessage: `no answer from ${target.host}:${target.port}`,
           }),
         };
@@ -255,7 +260,16 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
         if (signal?.aborted) return; // settled as out of time; nothing is sent
         const out = Buffer.from(wire);
         out.writeUInt16BE(id, 0);
-        socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+        const send = () => socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+        // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
+        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, after 1 s, 2 s, 4 s, ...
+        // until the answer or the timeout, as stub resolvers do (RFC 1035 §4.2.1).
+        const again = (wait) => {
+          resend = setTimeout(() => { if (open.get(id) === entry) { send(); again(wait * 2); } }, wait);
+          resend.unref?.();
+        };
+        send();
+        again(RESEND_MS);
       });
     },
     queryTcp(wire, _question, { signal } = {}) {
@@ -272,53 +286,10 @@ function sameAddress(a, b) {
   return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
 }
 
-/** The plan's diagnostics with this (kebab-case, plan JSON) diagnostic code. */
-function diagnosticsOf(plan, diagnostic) {
-  return plan.diagnostics.filter((d) => d.code === diagnostic);
-}
-
 /**
- * The summary of a bulk run, from the plans' own fields: how many domains publish SRV (any
- * lookup with records) and for which labels, how many say "." for a label (the core's
- * `service-not-offered` diagnostic), how many had a lookup fail (`lookup-failed`), and how many
- * plans have a candidate that needs the user's confirmation (`trust`). `add(result)` counts one
- * result of `discoverMany`; `toJSON()` is the data.
+ * The summary of a bulk run, counted by the core (`BulkSummary` of `mailsrv/host`): how many
+ * domains publish SRV (any lookup with records) and for which labels, how many say "." for a
+ * label, how many had a lookup fail, and how many plans have a candidate that needs the user's
+ * confirmation. `add(result)` counts one result of `discoverMany`; `toJSON()` is the data.
  */
-export class BulkSummary {
-  constructor() {
-    this.lines = 0;
-    this.planned = 0;
-    this.errors = 0;
-    this.errorCodes = {};
-    this.publishSrv = 0;
-    this.labels = {};
-    this.notOffered = 0;
-    this.notOfferedLabels = {};
-    this.lookupFailures = 0;
-    this.needsConfirmation = 0;
-  }
-
-  add(result) {
-    this.lines += 1;
-    if (result.error) {
-      this.errors += 1;
-      this.errorCodes[result.error.code] = (this.errorCodes[result.error.code] ?? 0) + 1;
-      return;
-    }
-    this.planned += 1;
-    const plan = result.plan;
-    const withRecords = plan.lookups.filter((l) => l.outcome === 'records');
-    if (withRecords.length) this.publishSrv += 1;
-    for (const l of withRecords) this.labels[l.service] = (this.labels[l.service] ?? 0) + 1;
-    const dots = diagnosticsOf(plan, 'service-not-offered');
-    if (dots.length) this.notOffered += 1;
-    for (const d of dots) if (d.service) this.notOfferedLabels[d.service] = (this.notOfferedLabels[d.service] ?? 0) + 1;
-    if (diagnosticsOf(plan, 'lookup-failed').length) this.lookupFailures += 1;
-    const candidates = [plan.incoming, ...plan.incomingAlternatives, plan.outgoing].flatMap((s) => s.candidates);
-    if (candidates.some((c) => c.trust === 'needs-confirmation')) this.needsConfirmation += 1;
-  }
-
-  toJSON() {
-    return { ...this };
-  }
-}
+export { BulkSummary };

@@ -17,6 +17,14 @@ import init, {
   alpnAcceptable,
   parseAutoconfig,
   bulkLine,
+  BulkSummary,
+  Discovery,
+  hostSources,
+  fixturePath,
+  fixtureStatus,
+  redirectAllowed,
+  maxHttpBodyBytes,
+  maxHttpRedirects,
 } from '../wasm/mailsrv_host.js';
 import { loadWasm } from './load.js';
 
@@ -28,5 +36,10 @@ export { addressQueries, addressesIn, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it
 // would exceed (docs/decisions.md).
 export { parseAutoconfig };
-// How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input.
-export { bulkLine };
+// How bulk mode (`mailsrv plan --input`, `discoverMany`) reads a line of input, and its
+// end-of-run summary (the core's tally).
+export { bulkLine, BulkSummary };
+// The planner with the HTTP sources (the core's autoconfig parser), which `discover` uses in
+// Node, and the web rules every host shares: which sources to ask for, `--fixtures` paths and
+// answers, redirects, the body cap (the core's `host_web`).
+export { Discovery, hostSources, fixturePath, fixtureStatus, redirectAllowed, maxHttpBodyBytes, maxHttpRedirects };

@@ -1,11 +1,20 @@
-// mailsrv for Node (the `node` export condition): everything of the browser entry, loaded at
-// import (top-level await: every export is ready to use), plus the Node-only resolvers and
-// prober. `init()` is here too (already settled) so that code written for both runs on both.
-import { init } from './init.js';
+// mailsrv for Node (the `node` export condition): the browser entry's API, loaded at import
+// (top-level await: every export is ready to use) from the planner's Node build (node.js), plus
+// the Node-only resolvers and prober. `init()` is here too (already settled) so that code
+// written for both runs on both.
+export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, discover } from './node.js';
+export { WasmLoadError } from './load.js';
+export { dohResolver } from './doh.js';
 
-await init();
-
-export * from './browser.js';
+/**
+ * `fixtureFetch(dir)`: a `fetch` for `discover` that answers every request offline from
+ * `dir/<host>/<path>` by the core's rules (the query string ignored, a missing file is 404;
+ * `<file>.content-type` gives a content type other than `text/xml`). Loaded on first use.
+ */
+export async function fixtureFetch(dir) {
+  const { fixtureFetch: make } = await import('./fixtures.js');
+  return make(dir);
+}
 
 /** `probe` needs Node's net and tls; it is loaded on first use. */
 export async function probe(email, options) {

@@ -1,4 +1,5 @@
-// The explicit initialisation of the planner module (mailsrv_wasm), shared by both entries.
+// The explicit initialisation of the browser entry's planner module (mailsrv_wasm); the Node entry loads
+// its own build at import (node.js).
 import load, { initSync } from '../wasm/mailsrv_wasm.js';
 import { loadWasm } from './load.js';
 

@@ -2,10 +2,9 @@
 // certificate with mailsrv, read the capabilities — without ever sending credentials (Node only).
 import net from 'node:net';
 import tls from 'node:tls';
-import { verifyChain, errorCode } from '../wasm/mailsrv_wasm.js';
+import { verifyChain, errorCode, discover, totalTimeoutOf } from './node.js';
 import { tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, addressQueries, addressesIn, alpnAcceptable } from './host.js';
 import { Negotiator } from './negotiator.js';
-import { discover, totalTimeoutOf } from './discover.js';
 import { fail } from './udp.js';
 
 // Errors carry codes of the core's error table: its host range (TIMEOUT, NETWORK_ERROR,

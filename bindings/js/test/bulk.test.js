@@ -172,16 +172,20 @@ function nxdomain(query, { tc = false } = {}) {
 /**
  * A fake DNS server on loopback: UDP holds every query until `hold` have arrived (so that they
  * are all in flight at once), records their IDs, and answers NXDOMAIN (TC set if `truncate`);
- * TCP answers NXDOMAIN. Resolves to { address, udpIds, tcpCount, close }.
+ * TCP answers NXDOMAIN; `dropFirst` ignores the first copy of each UDP query. Resolves to {
+ * address, udpIds, tcpCount, close }.
  */
-async function fakeDns({ hold = 1, truncate = false, delayMs = 0 } = {}) {
+async function fakeDns({ hold = 1, truncate = false, delayMs = 0, dropFirst = false } = {}) {
   const udp = dgram.createSocket('udp4');
   const udpIds = [];
+  const dropped = new Set();
   let held = [];
   let tcpCount = 0;
   let closed = false;
   udp.on('message', (msg, rinfo) => {
     udpIds.push(msg.readUInt16BE(0));
+    // `dropFirst`: the first copy of each query is lost, as under a burst at a real resolver.
+    if (dropFirst && !dropped.has(msg.readUInt16BE(0))) { dropped.add(msg.readUInt16BE(0)); return; }
     held.push([msg, rinfo]);
     if (held.length >= hold) {
       const batch = held;
@@ -232,6 +236,26 @@ test('udpPool: the message IDs of the queries in flight at once are all differen
     assert.equal(new Set(server.udpIds).size, domains * 6, 'a message ID was reused while in flight');
     assert.deepEqual(results.map((r) => r.input), lines);
     for (const r of results) assert.deepEqual(r.plan.lookups.map((l) => l.outcome), Array(6).fill('nx-domain'));
+    assert.equal(pool.inFlight(), 0);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('udpPool: a lost UDP query is sent again (same ID) and answered long before the timeout', async () => {
+  const server = await fakeDns({ dropFirst: true });
+  const { udpPool: makePool, RESEND_MS } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000 });
+  try {
+    const started = Date.now();
+    const results = [];
+    for await (const r of discoverMany(['user@lossy.example', 'lossy2.example'], { resolver: pool, concurrency: 2, seed: 1 })) results.push(r);
+    for (const r of results) assert.deepEqual(r.plan.lookups.map((l) => l.outcome), Array(6).fill('nx-domain'));
+    // Every query came twice with the same ID: once lost, once answered.
+    assert.equal(server.udpIds.length, 2 * 12);
+    assert.equal(new Set(server.udpIds).size, 12);
+    assert.ok(Date.now() - started < 20000 - RESEND_MS, 'answered after a resend, not at the timeout');
     assert.equal(pool.inFlight(), 0);
   } finally {
     pool.close();

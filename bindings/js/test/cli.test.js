@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash, X509Certificate } from 'node:crypto';
 import { cli, expected, root, runCli } from './helpers.js';
 
 test('plan --json equals the Rust plans', async () => {
@@ -92,6 +93,24 @@ test('verify prints verdicts with exit codes 0, 4 and 1', async () => {
   r = await runCli([...base, '--chain', 'testdata/certs/domain.chain.pem', '--now', 'tomorrow']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /RFC 3339/);
+});
+
+test('verify --tlsa: human output names DANE-EE; a bad record or one without --port is an input error (2)', async () => {
+  const pem = readFileSync(path.join(root, 'testdata/certs/self-signed.chain.pem'), 'utf8');
+  const der = new X509Certificate(pem).raw;
+  const digest = createHash('sha256').update(der).digest('hex');
+  const base = ['verify', '--email', 'alice@example.net', '--service', 'imaps', '--host', 'mail.example.net',
+    '--chain', 'testdata/certs/self-signed.chain.pem', '--now', '2027-06-01T00:00:00Z', '--anchors', 'testdata/certs/ca.pem'];
+  let r = await runCli([...base, '--port', '993', '--tlsa', `3 0 1 ${digest}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^VERIFIED: DANE-EE: the TLSA record `3 0 1 [0-9a-f]{64}` at _993\._tcp\.mail\.example\.net/);
+  assert.match(r.stdout, /^tlsa 3 0 1 [0-9a-f]{64}: matches the server's certificate$/m);
+  r = await runCli([...base, '--port', '993', '--tlsa', '3 0 1 zz']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^mailsrv: INVALID_TLSA_RECORD: .*not a hex digit/);
+  r = await runCli([...base, '--tlsa', `3 0 1 ${digest}`]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /port/);
 });
 
 test('every command answers -h and --help with its own usage on stdout, exit 0', async () => {

@@ -18,10 +18,33 @@ test('init() of the browser entry rejects with a WasmLoadError naming the URL, t
   assert.match(web.version(), /^\d+\.\d+\.\d+/);
 });
 
-test('the node entry is the browser entry plus udpResolver, zoneResolver, probe and bulk mode', async () => {
+test('the node entry is the browser entry plus udpResolver, zoneResolver, probe, bulk mode and fixtureFetch', async () => {
   const node = await import('mailsrv');
   const extra = Object.keys(node).filter((k) => !(k in web)).sort();
-  assert.deepEqual(extra, ['discoverMany', 'linesOf', 'probe', 'udpPool', 'udpResolver', 'zoneResolver']);
+  assert.deepEqual(extra, ['discoverMany', 'fixtureFetch', 'linesOf', 'probe', 'udpPool', 'udpResolver', 'zoneResolver']);
   assert.deepEqual(Object.keys(web).filter((k) => !(k in node)), []);
   await node.init(); // settled already: the same call works on both
+});
+
+// D39: the Node entry plans with its own build (mailsrv_node, built for speed), the browser entry
+// with the one built for size; both give the same plan for the same answers.
+test('D39 the node entry plans with the speed build, with plans identical to the browser build', async () => {
+  const node = await import('mailsrv');
+  await web.init();
+  assert.notEqual(node.Discovery, web.Discovery, 'two builds, not one module');
+  const plans = [node, web].map(({ Discovery }) => {
+    const d = new Discovery('alice@example.net', {});
+    try {
+      for (const q of d.queries()) {
+        if (q.name === '_imaps._tcp.example.net') {
+          d.receiveRecords(q.id, [{ priority: 0, weight: 1, port: 993, target: 'mail.example.net', ttl: 60 }], 'insecure');
+        } else d.fail(q.id, 'nx-domain');
+      }
+      return d.plan({ seed: 7n });
+    } finally {
+      d.free();
+    }
+  });
+  assert.equal(plans[0].incoming.candidates[0].host, 'mail.example.net');
+  assert.deepEqual(plans[0], plans[1]);
 });

@@ -1,6 +1,6 @@
 // Compile-only check of the TypeScript declarations (`npm run typecheck`).
 import { ZoneHost, zoneResolver as zoneResolverNow } from 'mailsrv/zone';
-import { Discovery, discover, dohResolver, zoneResolver, verifyChain, certificatesFromPem, type Plan, type Verdict, type MailsrvError } from 'mailsrv';
+import { Discovery, discover, dohResolver, zoneResolver, fixtureFetch, verifyChain, certificatesFromPem, type Plan, type Verdict, type MailsrvError } from 'mailsrv';
 
 declare const zoneText: string;
 declare const pem: string;
@@ -14,6 +14,11 @@ async function example(): Promise<string> {
   const host = new ZoneHost();
   host.addZone(zoneText, false);
   const sync: Plan = await discover('alice@example.net', { resolver: zoneResolverNow([zoneText]) });
+  // The HTTP sources (Node): offline from fixtures, or a host-supplied fetch.
+  const offline: Plan = await discover('alice@example.net', { resolver: await zoneResolver([zoneText]), fetch: await fixtureFetch('testdata/fixtures/agree/http'), sources: ['srv', 'ispdb'], ispdbUrl: 'https://ispdb.example/v1.1/' });
+  const viaProxy: Plan = await discover('alice@example.net', { resolver: await zoneResolver([zoneText]), fetch: (url, init) => fetch(`https://proxy.example/?u=${encodeURIComponent(url)}`, init) });
+  void offline.requests[0]?.outcome;
+  void viaProxy.confirm[0]?.domain;
   const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }), totalTimeout: 5000 });
   try {
     new Discovery('bad');
@@ -77,3 +82,16 @@ async function bulk(): Promise<number> {
   return planned;
 }
 void bulk;
+
+// The web rules and the planner with HTTP sources (`mailsrv/host`).
+import { Discovery as WebDiscovery, hostSources, fixturePath, fixtureStatus, redirectAllowed, maxHttpBodyBytes, maxHttpRedirects, type HttpFailure } from 'mailsrv/host';
+function webExample(): number {
+  const d = new WebDiscovery('alice@example.net', { sources: hostSources('srv,ispdb', true) });
+  const failure: HttpFailure = 'too-large';
+  for (const r of d.pendingRequests()) d.failHttp(r.id, failure);
+  const mx = d.mxQuery();
+  if (mx) d.receiveMx(mx.wire);
+  const answer = fixtureStatus(fixturePath('https://h.example/x') !== undefined, undefined);
+  return answer.status + maxHttpBodyBytes() + maxHttpRedirects() + Number(redirectAllowed('https://a/', 'https://b/')) + d.requests().length;
+}
+void webExample;

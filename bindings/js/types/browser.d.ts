@@ -23,7 +23,11 @@ export interface Options {
   prefer?: 'imap' | 'pop3';
   trustAd?: boolean;
   messageIdBase?: number;
-  /** The sources to use. The browser module has no autoconfig parser: only `['srv']` (its default) is accepted. */
+  /**
+   * The sources to use (decision D26). `discover` in Node: default `['srv']` without `fetch`,
+   * the core's default (every source but `autoconfig-http`) with it. The browser module has no
+   * autoconfig parser: only `['srv']` (its default) is accepted there (D38).
+   */
   sources?: Source[];
   /** The ISPDB base URL (https). */
   ispdbUrl?: string;
@@ -98,15 +102,44 @@ export interface Plan {
 
 export interface PresentedIdentity { type: 'dns-id' | 'srv-id' | 'uri-id' | 'cn-id'; value: string; invalid?: string }
 
+/**
+ * What a verdict matched: a reference identity, or (with TLSA records) the TLSA record that
+ * decided, its type naming the DANE usage and its value the record (`"3 1 1 0b9f…"`).
+ */
+export interface VerdictMatch { type: ReferenceIdentity['type'] | 'dane-ee' | 'dane-ta' | 'pkix-ta' | 'pkix-ee'; value: string }
+
+/** What became of one TLSA record in a verification. */
+export interface TlsaCheck {
+  /** The record, `usage selector matching-type hex` (long data shortened). */
+  record: string;
+  outcome: 'matched' | 'no-match' | 'unusable' | 'not-tried';
+  /** For a matched record: the depth of what it matched (0 the server certificate). */
+  depth: number | null;
+  why: string;
+}
+
+/** With TLSA records: the RRset's owner name and what became of each record. */
+export interface DaneReport {
+  /** `_<port>._tcp.<host>` (RFC 7673 §3.3). */
+  name: string;
+  /** False when no record was usable: the chain was then verified as without TLSA. */
+  usable: boolean;
+  /** For a DANE-TA or PKIX match: the reference identity the certificate presented. */
+  identity: ReferenceIdentity | null;
+  records: TlsaCheck[];
+}
+
 /** A certificate verdict; `schema/verdict.schema.json` describes it. */
 export interface Verdict {
   status: 'verified' | 'needs-confirmation' | 'rejected';
-  matched: ReferenceIdentity | null;
-  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other';
+  matched: VerdictMatch | null;
+  reason: null | 'unknown-issuer' | 'expired' | 'not-yet-valid' | 'bad-signature' | 'wrong-key-usage' | 'name-constraints' | 'name-mismatch' | 'malformed-certificate' | 'other' | 'tlsa-mismatch';
   message: string;
   referenceIdentities: ReferenceIdentity[];
   presented: PresentedIdentity[];
   notes: string[];
+  /** Only when TLSA records were given (`options.tlsa`). */
+  dane?: DaneReport;
 }
 
 export interface Query { id: number; service: Service; name: string; messageId: number; wire: Uint8Array }
@@ -142,7 +175,12 @@ export class Discovery {
   free(): void;
 }
 
-export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean }): Verdict;
+/**
+ * Verifies a server chain (DER, leaf first). `options.tlsa`: TLSA records in presentation form
+ * (`"3 1 1 0b9f…"`) that the caller validated with DNSSEC for `_<candidate.port>._tcp.<candidate.host>`
+ * (at most 32; the candidate then needs its `port`); with a usable one, `anchors` may be empty.
+ */
+export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean; tlsa?: string[] }): Verdict;
 export function certificatesFromPem(pem: string): Uint8Array[];
 export function version(): string;
 
@@ -168,10 +206,20 @@ export function errorCode(name: string): number | undefined;
 export function lookupFailure(code: string | undefined): 'timeout' | 'network-error';
 
 /**
- * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
- * whole discovery, TCP retries included: a question still open then fails as `timeout`.
+ * A `fetch`-like function for the HTTP sources: called as `fetch(url, { redirect: 'manual',
+ * signal, headers })`; `discover` follows redirects itself (only those the core allows: within
+ * https) and reads at most the core's body cap (64 KiB). A host-supplied one (a proxy: browsers
+ * need one, autoconfig servers rarely send CORS headers) should not follow redirects itself.
  */
-export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number }): Promise<Plan>;
+export type FetchLike = (url: string, init: { redirect: 'manual'; signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
+
+/**
+ * Plans `email` through `resolver`. `totalTimeout` (ms, default: the core's 60 s) bounds the
+ * whole discovery, TCP retries and HTTP requests included: a question or request still open
+ * then fails as `timeout`. `fetch` (Node only; the browser entry throws `INVALID_OPTION`) turns
+ * on the HTTP sources: provider autoconfig, well-known, the ISPDB, MX-derived lookups (D26, D38).
+ */
+export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 
 export interface Capabilities {

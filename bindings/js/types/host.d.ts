@@ -1,5 +1,6 @@
 // `mailsrv/host`: the rules Node tools apply around the core, a WebAssembly module of its own.
-import type { Candidate, Plan, Security, Verdict } from './index.js';
+import type { Candidate, DnssecStatus, FailureReason, Outcome, Plan, Security, Source, Verdict } from './index.js';
+import { Discovery as BrowserDiscovery } from './index.js';
 
 /** What to report to the negotiator's `tlsEstablished` for a verdict, given whether the user confirmed the server (the core's rule). */
 export function tlsOutcome(verdict: Pick<Verdict, 'status'> | Verdict['status'], userConfirmed: boolean): 'verified' | 'user-confirmed' | 'not-verified';
@@ -72,3 +73,57 @@ export function parseAutoconfig(document: Uint8Array, email: string): Autoconfig
  * comment, else the trimmed line and the address to plan (a bare domain as `postmaster@DOMAIN`).
  */
 export function bulkLine(line: string): { input: string; address: string } | undefined;
+
+/** One HTTP GET request of a discovery (decision D26). */
+export interface HttpRequest { id: number; url: string; source: Source }
+/** Why an HTTP request gave no response. */
+export type HttpFailure = 'timeout' | 'network-error' | 'tls-error' | 'insecure-redirect' | 'too-large';
+/**
+ * The planner with the HTTP sources (the core's autoconfig parser): `discover` uses it in Node.
+ * The DNS side is the browser entry's `Discovery`; the rest drives the requests and the MX
+ * question.
+ */
+export class Discovery extends BrowserDiscovery {
+  requests(): HttpRequest[];
+  pendingRequests(): HttpRequest[];
+  mxQuery(): { name: string; messageId: number; wire: Uint8Array } | undefined;
+  receiveMx(response: Uint8Array, options?: { dnssec?: DnssecStatus }): Outcome;
+  failMx(reason: FailureReason): void;
+  receiveHttp(id: number, status: number, contentType: string | null, body: Uint8Array): 'document' | 'http-status' | 'content-type' | 'refused';
+  failHttp(id: number, failure: HttpFailure): void;
+}
+/** The sources a host asks for: `list` (as `--sources` takes it) by the core, else its default with an HTTP client, else `['srv']`; throws `INVALID_OPTION`. */
+export function hostSources(list: string | undefined, httpClient: boolean): Source[];
+/** The file under a `--fixtures` directory that answers `url` (`<host>/<path>`), or `undefined` (404). */
+export function fixturePath(url: string): string | undefined;
+/** The status and content type of an offline answer. */
+export function fixtureStatus(found: boolean, contentTypeFile: string | undefined): { status: number; contentType: string };
+/** Whether a redirect of the request first sent to `firstUrl` may be followed to `nextUrl` (https only, unless the request was plain HTTP). */
+export function redirectAllowed(firstUrl: string, nextUrl: string): boolean;
+/** The most body bytes a host reads from one HTTP response (the autoconfig parser's cap, 65536). */
+export function maxHttpBodyBytes(): number;
+/** The most redirects a host follows for one request. */
+export function maxHttpRedirects(): number;
+/** The data of a bulk run's summary (`--summary-json`), counted by the core. */
+export interface BulkSummaryData {
+  lines: number;
+  planned: number;
+  errors: number;
+  errorCodes: Record<string, number>;
+  publishSrv: number;
+  labels: Record<string, number>;
+  notOffered: number;
+  notOfferedLabels: Record<string, number>;
+  lookupFailures: number;
+  needsConfirmation: number;
+}
+/** The summary of a bulk run, counted by the core: `add` each result of `discoverMany`. */
+export class BulkSummary {
+  constructor();
+  /** Counts `{ input, plan }` or `{ input, error: { code } }`. */
+  add(result: { plan?: object; error?: { code: string } }): void;
+  readonly lines: number;
+  readonly errors: number;
+  toJSON(): BulkSummaryData;
+  free(): void;
+}

@@ -4,6 +4,12 @@
 export * from './browser.js';
 import type { DnssecStatus, Options, Plan, ProbeReport, Resolver } from './browser.js';
 
+/**
+ * A `fetch` for `discover` that answers every HTTP request offline from `dir/<host>/<path>` by the
+ * core's rules (the query string ignored, a missing file is 404; `<file>.content-type` gives a
+ * content type other than `text/xml`), as `mailsrv plan --fixtures DIR` does.
+ */
+export function fixtureFetch(dir: string): Promise<import('./browser.js').FetchLike>;
 export function udpResolver(options?: { server?: string; timeout?: number }): Promise<Resolver>;
 /** Loads the zone host (`mailsrv/zone`) on first use; see `zoneResolver` there. */
 export function zoneResolver(zones: (string | { text: string; secure?: boolean })[]): Promise<Resolver>;

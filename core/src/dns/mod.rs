@@ -14,8 +14,6 @@ mod wire;
 pub(crate) use names::canonical_host;
 #[cfg(feature = "autoconfig")]
 pub(crate) use names::host_problem;
-#[cfg(feature = "zone")]
-pub(crate) use names::presentation_name;
 pub(crate) use names::{is_within, target_problem};
 pub use outcome::{DnssecSource, DnssecStatus, Lookup, Outcome};
 #[cfg(feature = "autoconfig")]

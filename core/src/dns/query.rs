@@ -67,8 +67,47 @@ fn build_typed_query(
             format!("cannot encode `{name}` as a DNS name"),
         )
     };
+    if let Some(wire) = plain_query(name, rtype, message_id, dnssec_ok) {
+        return Ok(wire);
+    }
     let qname = Name::from_ascii(format!("{name}.")).map_err(|_| invalid())?;
     write_query(qname, rtype, message_id, EDNS_PAYLOAD, dnssec_ok).ok_or_else(invalid)
+}
+
+/// The query for a plain name — labels of 1–63 letters, digits, `-` and `_`, 255 octets in
+/// wire form, no trailing dot: what the planner asks (a service label and a normalised domain)
+/// — written directly, the same bytes as hickory's encoder (a test checks it) without its name
+/// parser. `None` for any other name, which takes hickory's path (escapes, checks, errors).
+fn plain_query(name: &str, rtype: RecordType, message_id: u16, dnssec_ok: bool) -> Option<Vec<u8>> {
+    const MAX_WIRE_NAME: usize = 255;
+    if name.len() + 2 > MAX_WIRE_NAME {
+        return None;
+    }
+    let mut wire = Vec::with_capacity(12 + name.len() + 2 + 4 + 11);
+    wire.extend_from_slice(&message_id.to_be_bytes());
+    // RD; one question, one additional record (the OPT pseudo-record).
+    wire.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]);
+    for label in name.split('.') {
+        let plain = label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if label.is_empty() || label.len() > 63 || !plain {
+            return None;
+        }
+        wire.push(u8::try_from(label.len()).ok()?);
+        wire.extend_from_slice(label.as_bytes());
+    }
+    wire.push(0);
+    wire.extend_from_slice(&u16::from(rtype).to_be_bytes());
+    wire.extend_from_slice(&1u16.to_be_bytes()); // IN
+    // OPT (RFC 6891 §6.1.2): root owner, payload size as the class, DO in the flags, no data.
+    wire.push(0);
+    wire.extend_from_slice(&u16::from(RecordType::OPT).to_be_bytes());
+    wire.extend_from_slice(&EDNS_PAYLOAD.to_be_bytes());
+    let flags: u32 = if dnssec_ok { super::wire::EDNS_DO } else { 0 };
+    wire.extend_from_slice(&flags.to_be_bytes());
+    wire.extend_from_slice(&0u16.to_be_bytes());
+    Some(wire)
 }
 
 #[cfg(test)]
@@ -91,6 +130,45 @@ mod tests {
         let plain =
             Message::from_vec(&build_query("_imap._tcp.example.net", 0, false).unwrap()).unwrap();
         assert!(!plain.edns.unwrap().flags().dnssec_ok);
+    }
+
+    #[test]
+    fn rfc1035_4_1_plain_queries_equal_the_hickory_path_and_others_take_it() {
+        let long = format!("{}.example", "a".repeat(63));
+        let too_long_label = format!("{}.example", "a".repeat(64));
+        // Wire length = text length + 2: 253 characters make the longest name (255 octets).
+        let name_255 = format!("{}.{}", vec!["a".repeat(63); 3].join("."), "a".repeat(61));
+        let name_over = vec!["a".repeat(63); 4].join("."); // 255 characters: 257 octets
+        for name in [
+            "_imaps._tcp.example.net",
+            "_Submission._tcp.MiXeD-case.example",
+            "a.b",
+            "xn--bcher-kva.example",
+            long.as_str(),
+            name_255.as_str(),
+        ] {
+            for (rtype, dnssec_ok) in [(RecordType::SRV, true), (RecordType::A, false)] {
+                let plain = plain_query(name, rtype, 0xbeef, dnssec_ok).expect("a plain name");
+                let qname = Name::from_ascii(format!("{name}.")).unwrap();
+                let hickory = write_query(qname, rtype, 0xbeef, EDNS_PAYLOAD, dnssec_ok).unwrap();
+                assert_eq!(plain, hickory, "{name}");
+            }
+        }
+        // Not plain: hickory's parser decides (escapes, empty labels, lengths, other bytes).
+        for name in [
+            "a\\.b.example",
+            "a..example",
+            "trailing.dot.",
+            "",
+            "sp ace.example",
+            too_long_label.as_str(),
+            name_over.as_str(),
+        ] {
+            assert_eq!(plain_query(name, RecordType::SRV, 1, false), None, "{name}");
+        }
+        assert_eq!(name_255.len(), 253);
+        assert!(build_query(&too_long_label, 1, false).is_err());
+        assert!(build_query(&name_over, 1, false).is_err());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::scan::Scan;
 /// DNS class IN.
 const CLASS_IN: u16 = 1;
 /// The DO bit in the OPT record's TTL field (RFC 3225).
-const EDNS_DO: u32 = 0x8000;
+pub(crate) const EDNS_DO: u32 = 0x8000;
 
 /// The data of one record, for the types the planner uses.
 #[derive(Clone, Debug)]

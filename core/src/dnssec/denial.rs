@@ -8,21 +8,9 @@
 
 use super::Name;
 use super::bitmap::{TypeBitmap, rtype};
+pub use super::denial_error::{DenialError, ede};
 use super::nsec::NsecRecord;
 use super::nsec3::{NSEC3_SHA1, Nsec3Record, SHA1_LEN, base32hex_encode, nsec3_hash};
-use core::fmt;
-
-/// RFC 8914 extended DNS error codes used by the proofs.
-pub mod ede {
-    /// 0 Other.
-    pub const OTHER: u16 = 0;
-    /// 6 DNSSEC Bogus: the records contradict the claim or are malformed.
-    pub const DNSSEC_BOGUS: u16 = 6;
-    /// 12 NSEC Missing: no record proves the claim.
-    pub const NSEC_MISSING: u16 = 12;
-    /// 27 Unsupported NSEC3 Iterations Value (RFC 9276 §3.2).
-    pub const UNSUPPORTED_NSEC3_ITERATIONS: u16 = 27;
-}
 
 /// The most NSEC or NSEC3 records one proof looks at; more is refused (EDE 6). A proof needs
 /// at most 3 (NSEC3 name error: closest encloser, next closer, wildcard).
@@ -42,34 +30,6 @@ pub const MAX_SECURE_NSEC3_ITERATIONS: u16 = 100;
 /// NSEC3 iterations above this make a proof bogus (RFC 9276 §3.2): a [`DenialError`] with
 /// EDE 27.
 pub const MAX_NSEC3_ITERATIONS: u16 = 500;
-
-/// Why a proof failed: the RFC 8914 extended error code ([`ede`]) and a reason naming the
-/// problem. The answer it was meant to prove is bogus.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DenialError {
-    /// The RFC 8914 INFO-CODE.
-    pub code: u16,
-    /// What is wrong, naming the names and records involved.
-    pub reason: String,
-}
-
-impl DenialError {
-    /// An error with `code` and `reason`.
-    pub fn new(code: u16, reason: impl Into<String>) -> Self {
-        Self {
-            code,
-            reason: reason.into(),
-        }
-    }
-}
-
-impl fmt::Display for DenialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (EDE {})", self.reason, self.code)
-    }
-}
-
-impl std::error::Error for DenialError {}
 
 /// What a proof showed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1477,6 +1437,7 @@ mod tests {
         )
     }
 
+    // D32: NSEC3 iterations above 100 are insecure, above 500 bogus.
     #[test]
     fn rfc9276_3_2_iterations_above_100_are_insecure_and_above_500_bogus() {
         let qname = n("nope.example");

@@ -9,6 +9,8 @@ pub mod bitmap;
 #[cfg(feature = "dnssec")]
 pub mod denial;
 #[cfg(feature = "dnssec")]
+pub mod denial_error;
+#[cfg(feature = "dnssec")]
 pub mod key;
 pub mod name;
 #[cfg(feature = "dnssec")]

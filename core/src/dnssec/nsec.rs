@@ -3,7 +3,7 @@
 
 use super::Name;
 use super::bitmap::{TypeBitmap, rtype};
-use super::denial::{DenialError, ede};
+use super::denial_error::{DenialError, ede};
 use core::cmp::Ordering;
 
 /// An NSEC record: `owner` exists with `types`; no name lies strictly between `owner` and

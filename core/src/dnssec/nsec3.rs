@@ -3,7 +3,7 @@
 
 use super::Name;
 use super::bitmap::TypeBitmap;
-use super::denial::{DenialError, ede};
+use super::denial_error::{DenialError, ede};
 use core::cmp::Ordering;
 
 /// NSEC3 hash algorithm 1, SHA-1 (RFC 5155 §11), the only one defined.

@@ -244,8 +244,9 @@ fn validator(anchors: TrustAnchors) -> Validator {
     Validator::new(anchors, parse_time(NOW).unwrap())
 }
 
+// The chain of trust is asked in the first round.
 #[test]
-fn s6186_6_in_zone_srv_validates_in_one_round_trip() {
+fn d33_in_zone_srv_validates_in_one_round_trip() {
     let (w, anchors, _, _) = world();
     let mut v = validator(anchors);
     let (res, rounds) = run(&w, &mut v, &[("_imaps._tcp.example.", rtype::SRV)]);
@@ -267,6 +268,7 @@ fn rfc4035_4_6_queries_carry_rd_cd_and_do() {
     assert_eq!(&w[w.len() - 6..w.len() - 2], &[0, 0, 0x80, 0]);
 }
 
+// D34: a bogus status carries its RFC 8914 code and a reason.
 #[test]
 fn rfc4035_5_3_tampered_answer_is_bogus_with_ede_6() {
     let (mut w, anchors, _, ex) = world();
@@ -514,6 +516,7 @@ fn keytrap_world(count: usize) -> (World, TrustAnchors) {
     (w, anchors)
 }
 
+// D35: the validator limits are part of the contract.
 #[test]
 fn limit_keytrap_verifications_per_rrset() {
     // 3 verifications for the chain (DNSKEY ., DS example., DNSKEY example.), then at most

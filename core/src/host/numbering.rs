@@ -6,7 +6,7 @@
 use crate::dns::{DnssecStatus, Outcome};
 use crate::identity::IdentityKind;
 use crate::negotiate::{AbortReason, StepKind, TlsOutcome};
-use crate::plan::{Failure, MinimumSecurity, Status, TlsOrder, Trust};
+use crate::plan::{Failure, MinimumSecurity, RequestOutcome, Source, Status, TlsOrder, Trust};
 use crate::service::{Protocol, Security, Service};
 
 /// An enum without data whose values are numbered 0, 1, … in the order of [`Numbered::ALL`].
@@ -60,7 +60,8 @@ numbered! {
         Outcome::Malformed, Outcome::Timeout, Outcome::NetworkError];
     DnssecStatus => [DnssecStatus::Secure, DnssecStatus::Insecure, DnssecStatus::Bogus,
         DnssecStatus::Indeterminate];
-    IdentityKind => [IdentityKind::SrvId, IdentityKind::DnsId];
+    IdentityKind => [IdentityKind::SrvId, IdentityKind::DnsId, IdentityKind::DaneEe,
+        IdentityKind::DaneTa, IdentityKind::PkixTa, IdentityKind::PkixEe];
     Failure => [Failure::Timeout, Failure::NetworkError, Failure::NxDomain, Failure::NoData,
         Failure::ServFail, Failure::Refused];
     MinimumSecurity => [MinimumSecurity::ImplicitTls, MinimumSecurity::Starttls,
@@ -76,6 +77,15 @@ numbered! {
         AbortReason::CertificateNotVerified, AbortReason::NoAuthentication, AbortReason::Misuse,
         AbortReason::TooMuchBeforeTls, AbortReason::TooManyLines, AbortReason::TooManyCapabilities,
         AbortReason::ReplyTooLong, AbortReason::ChallengeTooLarge];
+    Source => [Source::Srv, Source::Autoconfig, Source::WellKnown, Source::Ispdb,
+        Source::MxAutoconfig, Source::MxIspdb, Source::AutoconfigHttp];
+    RequestOutcome => [RequestOutcome::Pending, RequestOutcome::Document,
+        RequestOutcome::HttpStatus, RequestOutcome::ContentType, RequestOutcome::Refused,
+        RequestOutcome::Failed];
+    #[cfg(feature = "autoconfig")]
+    crate::plan::HttpFailure => [crate::plan::HttpFailure::Timeout,
+        crate::plan::HttpFailure::NetworkError, crate::plan::HttpFailure::TlsError,
+        crate::plan::HttpFailure::InsecureRedirect, crate::plan::HttpFailure::TooLarge];
     #[cfg(feature = "verify")]
     crate::verify::VerdictStatus => [crate::verify::VerdictStatus::Verified,
         crate::verify::VerdictStatus::NeedsConfirmation, crate::verify::VerdictStatus::Rejected];
@@ -84,7 +94,8 @@ numbered! {
         crate::verify::RejectReason::Expired, crate::verify::RejectReason::NotYetValid,
         crate::verify::RejectReason::BadSignature, crate::verify::RejectReason::WrongKeyUsage,
         crate::verify::RejectReason::NameConstraints, crate::verify::RejectReason::NameMismatch,
-        crate::verify::RejectReason::MalformedCertificate, crate::verify::RejectReason::Other];
+        crate::verify::RejectReason::MalformedCertificate, crate::verify::RejectReason::Other,
+        crate::verify::RejectReason::TlsaMismatch];
 }
 
 #[cfg(test)]
@@ -115,6 +126,10 @@ mod tests {
         distinct_and_round_trip::<MinimumSecurity>();
         distinct_and_round_trip::<TlsOrder>();
         distinct_and_round_trip::<TlsOutcome>();
+        distinct_and_round_trip::<Source>();
+        distinct_and_round_trip::<RequestOutcome>();
+        #[cfg(feature = "autoconfig")]
+        distinct_and_round_trip::<crate::plan::HttpFailure>();
         #[cfg(feature = "verify")]
         distinct_and_round_trip::<crate::verify::VerdictStatus>();
         #[cfg(feature = "verify")]

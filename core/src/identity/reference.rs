@@ -57,4 +57,16 @@ pub enum IdentityKind {
     SrvId,
     /// A dNSName.
     DnsId,
+    /// Only in a verdict's `matched`: a DANE-EE(3) TLSA record matched the server's certificate
+    /// or key (RFC 7671 §5.1); the value is the record.
+    DaneEe,
+    /// Only in a verdict's `matched`: a DANE-TA(2) TLSA record named the trust anchor of the
+    /// validated path (RFC 7671 §5.2); the value is the record.
+    DaneTa,
+    /// Only in a verdict's `matched`: a PKIX-TA(0) TLSA record matched a CA of the PKIX-validated
+    /// path (RFC 6698 §2.1.1); the value is the record.
+    PkixTa,
+    /// Only in a verdict's `matched`: a PKIX-EE(1) TLSA record matched the PKIX-validated
+    /// server certificate (RFC 6698 §2.1.1); the value is the record.
+    PkixEe,
 }

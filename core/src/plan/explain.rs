@@ -84,6 +84,19 @@ pub fn why(side: &[Ranked], index: usize) -> String {
     format!("{security}, from {from}; {trust}")
 }
 
+/// Every source that named `c`, each with the URL or DNS name it came from, as hosts print it:
+/// `autoconfig https://autoconfig.example.net/...; ispdb https://...` (decision D26).
+pub fn sources(c: &Candidate) -> String {
+    if c.sources.is_empty() {
+        return format!("{} {}", c.source.as_str(), c.origin);
+    }
+    c.sources
+        .iter()
+        .map(|p| format!("{} {}", p.source.as_str(), p.origin))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// [`why`] for every candidate of one side of a plan.
 pub fn whys(side: &[Candidate]) -> Vec<String> {
     let ranked: Vec<Ranked> = side.iter().map(Ranked::from).collect();

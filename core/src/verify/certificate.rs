@@ -53,7 +53,9 @@ struct Extension<'a> {
 
 /// A certificate split into the parts read here.
 pub(crate) struct Certificate<'a> {
+    issuer: AnyRef<'a>,
     subject: AnyRef<'a>,
+    key_der: &'a [u8],
     extensions: Vec<Extension<'a>>,
 }
 
@@ -62,7 +64,9 @@ impl<'a> Certificate<'a> {
     /// A certificate with an empty subject and the given subjectAltName extension value.
     pub(crate) fn for_tests(san: &'a [u8]) -> Self {
         Self {
+            issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            key_der: &[],
             extensions: vec![Extension {
                 oid: OID_SUBJECT_ALT_NAME,
                 critical: false,
@@ -97,6 +101,17 @@ fn children(contents: &[u8]) -> Result<Vec<AnyRef<'_>>, Error> {
     Ok(out)
 }
 
+/// The TLVs that make up `contents`, each with its whole encoding.
+fn children_raw(contents: &[u8]) -> Result<Vec<(AnyRef<'_>, &[u8])>, Error> {
+    let mut reader = SliceReader::new(contents)?;
+    let mut out = Vec::new();
+    while !reader.is_finished() {
+        let tlv = reader.tlv_bytes()?;
+        out.push((AnyRef::from_der(tlv)?, tlv));
+    }
+    Ok(out)
+}
+
 /// The contents of the SEQUENCE that `der` holds entirely.
 fn sequence(der: &[u8]) -> Result<&[u8], Error> {
     Ok(expect(AnyRef::from_der(der)?, Tag::Sequence)?.value())
@@ -111,7 +126,8 @@ impl<'a> Certificate<'a> {
         };
         expect(*algorithm, Tag::Sequence)?;
         expect(*signature, Tag::BitString)?;
-        let fields = children(expect(*tbs, Tag::Sequence)?.value())?;
+        let raw = children_raw(expect(*tbs, Tag::Sequence)?.value())?;
+        let fields: Vec<AnyRef<'a>> = raw.iter().map(|(any, _)| *any).collect();
         let mut fields = fields.as_slice();
         if let [version, rest @ ..] = fields
             && version.tag() == context(0, true)
@@ -121,6 +137,8 @@ impl<'a> Certificate<'a> {
         let [serial, sig, issuer, validity, subject, key, rest @ ..] = fields else {
             return Err(ErrorKind::Length { tag: Tag::Sequence }.into());
         };
+        // The whole TLV of the key: the field's position among the raw fields.
+        let key_der = raw[raw.len() - rest.len() - 1].1;
         expect(*serial, Tag::Integer)?;
         for any in [sig, issuer, validity, subject, key] {
             expect(*any, Tag::Sequence)?;
@@ -141,7 +159,9 @@ impl<'a> Certificate<'a> {
             }
         }
         Ok(Self {
+            issuer: *issuer,
             subject: *subject,
+            key_der,
             extensions,
         })
     }
@@ -154,6 +174,18 @@ impl<'a> Certificate<'a> {
             (Some(ext), None) => Ok(Some(ext)),
             (Some(_), Some(_)) => Err(ErrorKind::Failed.into()),
         }
+    }
+
+    /// The contents of the issuer Name (without its SEQUENCE header), as rustls-webpki compares
+    /// it with a trust anchor's subject.
+    pub(crate) fn issuer_contents(&self) -> &'a [u8] {
+        self.issuer.value()
+    }
+
+    /// The whole DER encoding of the SubjectPublicKeyInfo (what a TLSA selector 1 names,
+    /// RFC 6698 §2.1.2).
+    pub(crate) fn spki_der(&self) -> &'a [u8] {
+        self.key_der
     }
 
     /// Whether the subject is an empty name (an empty RDNSequence).
@@ -326,7 +358,9 @@ mod tests {
             value: &san,
         };
         let cert = Certificate {
+            issuer: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
             subject: AnyRef::new(Tag::Sequence, &[]).expect("empty name"),
+            key_der: &[],
             extensions: vec![san_ext()],
         };
         assert_eq!(
@@ -339,7 +373,9 @@ mod tests {
             ])
         );
         let twice = Certificate {
+            issuer: cert.issuer,
             subject: cert.subject,
+            key_der: cert.key_der,
             extensions: vec![san_ext(), san_ext()],
         };
         assert!(twice.alt_names().is_err());

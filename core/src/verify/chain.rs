@@ -4,8 +4,6 @@
 //!
 //! The host supplies the chain as TLS delivered it (leaf first), its trust anchors and `now`.
 
-use std::time::Duration;
-
 use super::certificate::{AltName, Certificate, DnsConstraints, dns_constraints};
 use pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use serde::Serialize;
@@ -24,7 +22,7 @@ use crate::negotiate::TlsOutcome;
 use crate::plan::Candidate;
 use crate::service::Service;
 
-use crate::limits::MAX_CHAIN;
+use super::tlsa::{DaneReport, Tlsa, TlsaRecord};
 
 /// Signature algorithms accepted in chains (ring).
 static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
@@ -50,6 +48,7 @@ pub struct Subject {
     service: Service,
     host: String,
     reference_identities: Vec<ReferenceIdentity>,
+    tlsa: Option<Tlsa>,
 }
 
 impl Subject {
@@ -108,6 +107,7 @@ impl Subject {
             service,
             host: canonical_host(host),
             reference_identities,
+            tlsa: None,
         }
     }
 
@@ -117,7 +117,30 @@ impl Subject {
             service,
             reference_identities: reference_identities(domain, service, &host, dnssec_secure),
             host,
+            tlsa: None,
         }
+    }
+
+    /// This subject with the TLSA RRset of `_<port>._tcp.<host>` (RFC 7673 §3.3), which the
+    /// caller validated with DNSSEC (a "secure" answer). Giving records also says that the SRV
+    /// answer was secure (RFC 7673 §3.1: only then is TLSA asked), so for DANE-TA and PKIX
+    /// records the target host is a reference identity too (RFC 7673 §4.1). An empty list, or
+    /// one without a usable record, verifies as without TLSA (RFC 7671 §4.1).
+    ///
+    /// `Err(TOO_MANY_TLSA_RECORDS)` for more than [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS) records.
+    pub fn with_tlsa(mut self, port: u16, records: Vec<TlsaRecord>) -> Result<Self, Error> {
+        self.tlsa = Some(Tlsa::new(port, records)?);
+        Ok(self)
+    }
+
+    /// The TLSA RRset given with [`Subject::with_tlsa`], if any.
+    pub(super) fn tlsa_rrset(&self) -> Option<&Tlsa> {
+        self.tlsa.as_ref()
+    }
+
+    /// The TLSA records given with [`Subject::with_tlsa`], if any.
+    pub fn tlsa(&self) -> Option<&[TlsaRecord]> {
+        self.tlsa.as_ref().map(|t| t.records())
     }
 
     /// The SRV label the server was found under.
@@ -163,6 +186,9 @@ pub struct Verdict {
     pub presented: Vec<PresentedIdentity>,
     /// Notes, e.g. skipped malformed identifiers or SRV-IDs not used under name constraints.
     pub notes: Vec<String>,
+    /// With TLSA records ([`Subject::with_tlsa`]): what became of each record. Absent without.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dane: Option<DaneReport>,
 }
 
 /// Verdict status.
@@ -216,9 +242,12 @@ pub enum RejectReason {
     MalformedCertificate,
     /// Another path-validation failure (see the message).
     Other,
+    /// The TLSA RRset has usable records and none of them matched the chain (RFC 7671 §4.1,
+    /// RFC 7673 §4): the server must not be used, whatever PKIX says.
+    TlsaMismatch,
 }
 
-fn reject(
+pub(super) fn reject(
     reason: RejectReason,
     message: String,
     reference_identities: Vec<ReferenceIdentity>,
@@ -232,10 +261,11 @@ fn reject(
         reference_identities,
         presented,
         notes: Vec::new(),
+        dane: None,
     }
 }
 
-fn classify(e: &webpki::Error) -> RejectReason {
+pub(super) fn classify(e: &webpki::Error) -> RejectReason {
     use webpki::Error as E;
     match e {
         E::UnknownIssuer | E::CertDistrusted => RejectReason::UnknownIssuer,
@@ -262,56 +292,9 @@ fn classify(e: &webpki::Error) -> RejectReason {
     }
 }
 
-/// Verifies `chain` (DER, leaf first) for `subject` against `anchors` (DER certificates) at
-/// `now_unix_secs`.
-///
-/// Hostile certificates are data: a chain that fails gives a `rejected` verdict. `Err` is only
-/// for unusable host input: an empty or over-long chain, no or unparsable trust anchors, or an
-/// invalid domain.
-pub fn verify_chain(
-    subject: &Subject,
-    chain: &[&[u8]],
-    anchors: &[&[u8]],
-    now_unix_secs: u64,
-    options: VerifyOptions,
-) -> Result<Verdict, Error> {
-    if chain.is_empty() {
-        return Err(Error::new(
-            ErrorCode::EmptyChain,
-            "the certificate chain is empty",
-        ));
-    }
-    if anchors.is_empty() {
-        return Err(Error::new(
-            ErrorCode::InvalidTrustAnchor,
-            "no trust anchor was given",
-        ));
-    }
-    let anchor_ders: Vec<CertificateDer<'_>> =
-        anchors.iter().map(|a| CertificateDer::from(*a)).collect();
-    let mut trust: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchors.len());
-    for (i, der) in anchor_ders.iter().enumerate() {
-        let anchor = webpki::anchor_from_trusted_cert(der).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidTrustAnchor,
-                format!("trust anchor {i} does not parse: {e}"),
-            )
-        })?;
-        trust.push(anchor);
-    }
-    verify_trusted(
-        subject,
-        chain,
-        &trust,
-        AnchorConstraints::FromCertificates,
-        now_unix_secs,
-        options,
-    )
-}
-
 /// Where the trust anchors' name constraints come from.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum AnchorConstraints {
+pub(super) enum AnchorConstraints {
     /// The nameConstraints extensions of the host's anchor certificates: RFC 5280 applies.
     FromCertificates,
     /// Constraints a root program imposes (webpki-roots, from the CCADB). They follow NSS
@@ -320,98 +303,22 @@ enum AnchorConstraints {
     Imposed,
 }
 
-/// Verifies `chain` against the Mozilla root store bundled through the `webpki-roots` crate, for
-/// hosts that have no trust store of their own.
-#[cfg(feature = "webpki-roots")]
-pub fn verify_chain_bundled(
-    subject: &Subject,
-    chain: &[&[u8]],
-    now_unix_secs: u64,
-    options: VerifyOptions,
-) -> Result<Verdict, Error> {
-    verify_trusted(
-        subject,
-        chain,
-        webpki_roots::TLS_SERVER_ROOTS,
-        AnchorConstraints::Imposed,
-        now_unix_secs,
-        options,
-    )
-}
-
-fn verify_trusted(
-    subject: &Subject,
-    chain: &[&[u8]],
-    trust: &[TrustAnchor<'_>],
-    anchor_constraints: AnchorConstraints,
-    now_unix_secs: u64,
-    options: VerifyOptions,
-) -> Result<Verdict, Error> {
-    let Some((leaf_der, intermediates)) = chain.split_first() else {
-        return Err(Error::new(
-            ErrorCode::EmptyChain,
-            "the certificate chain is empty",
-        ));
-    };
-    if chain.len() > MAX_CHAIN {
-        return Err(Error::new(
-            ErrorCode::ChainTooLong,
-            format!(
-                "the chain has {} certificates; at most {MAX_CHAIN} are accepted",
-                chain.len()
-            ),
-        ));
-    }
-    let refs = subject.reference_identities.clone();
-    // Parse the leaf ourselves first, so that even a rejected verdict lists what it presents.
-    let leaf = match Certificate::parse(leaf_der) {
-        Ok(cert) => cert,
-        Err(e) => {
-            return Ok(reject(
-                RejectReason::MalformedCertificate,
-                format!("the server certificate does not parse: {e}"),
-                refs,
-                Vec::new(),
-            ));
-        }
-    };
-    let (presented, notes) = presented_identities(&leaf);
-    let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
-    let path = PathInput {
-        leaf_der,
-        leaf: &leaf,
-        intermediates,
-        trust,
-        anchor_constraints,
-        time,
-    };
-    match path.validated_constraints() {
-        Ok(constraints) => Ok(match_identities(
-            subject,
-            presented,
-            notes,
-            &constraints,
-            options,
-        )),
-        Err((reason, message)) => Ok(reject(reason, message, refs, presented)),
-    }
-}
-
 /// What path validation needs: the server certificate (raw and parsed), the intermediates as
 /// TLS delivered them, the trust anchors and the time.
-struct PathInput<'a> {
-    leaf_der: &'a [u8],
-    leaf: &'a Certificate<'a>,
-    intermediates: &'a [&'a [u8]],
-    trust: &'a [TrustAnchor<'a>],
-    anchor_constraints: AnchorConstraints,
-    time: UnixTime,
+pub(super) struct PathInput<'a> {
+    pub(super) leaf_der: &'a [u8],
+    pub(super) leaf: &'a Certificate<'a>,
+    pub(super) intermediates: &'a [&'a [u8]],
+    pub(super) trust: &'a [TrustAnchor<'a>],
+    pub(super) anchor_constraints: AnchorConstraints,
+    pub(super) time: UnixTime,
 }
 
 impl PathInput<'_> {
     /// Validates the path with rustls-webpki, then applies the RFC 5280 rules it does not check;
-    /// gives the DNS name constraints of the validated path, or why it is rejected.
-    fn validated_constraints(&self) -> Result<Vec<DnsConstraints>, (RejectReason, String)> {
+    /// gives the DNS name constraints and the certificates of the validated path, or why it is
+    /// rejected.
+    pub(super) fn validated(&self) -> Result<Validated, (RejectReason, String)> {
         let leaf_cert = CertificateDer::from(self.leaf_der);
         let intermediate_ders: Vec<CertificateDer<'_>> = self
             .intermediates
@@ -483,13 +390,31 @@ impl PathInput<'_> {
             }
             constraints.push(nc);
         }
-        Ok(constraints)
+        Ok(Validated {
+            constraints,
+            intermediates: path
+                .intermediate_certificates()
+                .map(|c| c.der().as_ref().to_vec())
+                .collect(),
+            anchor_key: path.anchor().subject_public_key_info.as_ref().to_vec(),
+        })
     }
+}
+
+/// What a validated path is made of, beyond the leaf.
+pub(super) struct Validated {
+    /// The DNS name constraints of the path.
+    pub(super) constraints: Vec<DnsConstraints>,
+    /// The intermediate certificates (DER), from the one that issued the leaf upwards.
+    pub(super) intermediates: Vec<Vec<u8>>,
+    /// The contents of the trust anchor's SubjectPublicKeyInfo (without its SEQUENCE header,
+    /// as rustls-webpki keeps it).
+    pub(super) anchor_key: Vec<u8>,
 }
 
 /// Matches the presented identities of a validated chain against the subject's reference
 /// identities, in order (RFC 6125 §6, RFC 7817, D7–D12).
-fn match_identities(
+pub(super) fn match_identities(
     subject: &Subject,
     presented: Vec<PresentedIdentity>,
     mut notes: Vec<String>,
@@ -531,6 +456,8 @@ fn match_identities(
         .find(|r| match r.kind {
             IdentityKind::SrvId => presents_srv(&r.value),
             IdentityKind::DnsId => presents_dns(&r.value),
+            // TLSA usages are never reference identities.
+            _ => false,
         })
         .cloned();
     let host = subject.host.as_str();
@@ -588,6 +515,7 @@ fn match_identities(
         reference_identities: refs,
         presented,
         notes,
+        dane: None,
     }
 }
 
@@ -599,28 +527,14 @@ fn dns_ids(refs: &[ReferenceIdentity]) -> Vec<&str> {
         .collect()
 }
 
-/// Verifies the chain of a plan's `candidate` against the reference identities planning gave it
-/// (see [`verify_chain`]).
-pub fn verify_candidate(
-    candidate: &Candidate,
-    chain: &[&[u8]],
-    anchors: &[&[u8]],
-    now_unix_secs: u64,
-    options: VerifyOptions,
-) -> Result<Verdict, Error> {
-    verify_chain(
-        &Subject::of(candidate),
-        chain,
-        anchors,
-        now_unix_secs,
-        options,
-    )
-}
-
-fn kind_name(kind: IdentityKind) -> &'static str {
+pub(super) fn kind_name(kind: IdentityKind) -> &'static str {
     match kind {
         IdentityKind::SrvId => "SRV-ID",
         IdentityKind::DnsId => "DNS-ID",
+        IdentityKind::DaneEe => "DANE-EE",
+        IdentityKind::DaneTa => "DANE-TA",
+        IdentityKind::PkixTa => "PKIX-TA",
+        IdentityKind::PkixEe => "PKIX-EE",
     }
 }
 
@@ -712,7 +626,7 @@ fn dns_name_allowed(name: &str, constraints: &[DnsConstraints]) -> bool {
 
 /// Shows a presented value safely: printable ASCII stays, other bytes (NUL, controls, spaces,
 /// non-ASCII) become `\DDD`, so a value can never pass for another when displayed.
-fn escape(bytes: &[u8]) -> String {
+pub(super) fn escape(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
         if b.is_ascii_graphic() && b != b'\\' {
@@ -725,7 +639,9 @@ fn escape(bytes: &[u8]) -> String {
 }
 
 /// Reads the presented identities of a leaf certificate (D11, D12).
-fn presented_identities(cert: &Certificate<'_>) -> (Vec<PresentedIdentity>, Vec<String>) {
+pub(super) fn presented_identities(
+    cert: &Certificate<'_>,
+) -> (Vec<PresentedIdentity>, Vec<String>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     match cert.alt_names() {
@@ -792,43 +708,6 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
         ));
     }
     Ok(out)
-}
-
-#[cfg(all(test, feature = "webpki-roots"))]
-mod bundled_tests {
-    use super::*;
-
-    #[test]
-    fn rfc5280_4_2_1_10_leading_period_is_refused_in_certificates_not_in_imposed_constraints() {
-        // webpki-roots imposes `.tr` on one root (NSS convention); the same constraint in an
-        // anchor certificate given by the host is refused.
-        let pem = |text: &[u8]| certificates_from_pem(text).expect("pem");
-        let chain = pem(include_bytes!(
-            "../../../testdata/certs/nc-dot-root-leaf.chain.pem"
-        ));
-        let root = pem(include_bytes!("../../../testdata/certs/nc-dot-root.pem"));
-        let root = CertificateDer::from(root[0].as_slice());
-        let anchor = webpki::anchor_from_trusted_cert(&root).expect("anchor");
-        let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-        let subject =
-            Subject::new("example.net", Service::Imaps, "mail.example.net", true).expect("subject");
-        let verify = |source| {
-            let trust = [anchor.clone()];
-            verify_trusted(
-                &subject,
-                &chain,
-                &trust,
-                source,
-                1_811_808_000,
-                VerifyOptions::default(),
-            )
-            .expect("verdict")
-        };
-        let v = verify(AnchorConstraints::FromCertificates);
-        assert_eq!(v.reason, Some(RejectReason::NameConstraints), "{v:?}");
-        let v = verify(AnchorConstraints::Imposed);
-        assert_eq!(v.status, VerdictStatus::Verified, "{v:?}");
-    }
 }
 
 #[cfg(test)]

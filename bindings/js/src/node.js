@@ -1,0 +1,20 @@
+// The planner for Node (the `node` entry, the CLI, the prober and bulk mode): the same API as the
+// browser module, from `mailsrv_node`, a build of the same crate for speed (opt-level 3, plans
+// handed over as one JSON text; BENCHMARKS.md). Node has no download budget, a browser has: the
+// browser entry keeps `mailsrv_wasm`, built for size. Loaded at import.
+import * as wasm from '../wasm/mailsrv_node.js';
+import { loadWasm } from './load.js';
+import { makeDiscover } from './discover.js';
+
+await loadWasm(wasm.default, wasm.initSync, new URL('../wasm/mailsrv_node_bg.wasm', import.meta.url));
+
+export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_node.js';
+
+/** Already settled in Node (the module loads at import): code written for both entries runs here. */
+export function init() {
+  return Promise.resolve();
+}
+
+// `discover` with HTTP sources plans with the `mailsrv_host` module, which carries the core's
+// autoconfig parser; it is loaded on first use (docs/decisions.md D38).
+export const { discover, totalTimeoutOf } = makeDiscover(wasm, init, () => import('./host.js'));
