@@ -4,7 +4,8 @@
 //! cargo run -p mailsrv --example plan -- [--zone FILE]... [--secure-zone FILE]...
 //!     [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--trust-ad] [--seed N] [--json]
 //!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
-//!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL] EMAIL
+//!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL]
+//!     [--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL
 //! ```
 //! With `--zone` it answers from master files (the MX question too); with `--server` it sends
 //! every question at once over UDP (TCP after truncation) to that server. This file is the only
@@ -16,6 +17,11 @@
 //! This example has no HTTP client of its own: without `--fixtures` it asks SRV only, and
 //! naming an HTTP source in `--sources` without `--fixtures` is a usage error. `--sources`
 //! takes the core's list (`srv,autoconfig,...` or `default`); `--ispdb` sets the ISPDB base.
+//!
+//! `--trust-anchor` or `--now` turns on the core's DNSSEC validation (`Options::dnssec`):
+//! anchors from an unbound-style file (default: the IANA root anchors built into the core),
+//! signatures checked at `--now` (default: this machine's clock). The validator's DS/DNSKEY
+//! questions are sent beside the SRV questions, and any follow-ups in later rounds.
 //!
 //! Time is bounded as a whole, not per read: `--timeout` (default 3 s) is the wait for the UDP
 //! answers and for each TCP retry, from connect to the last byte; `--total-timeout` (default: the
@@ -44,7 +50,8 @@ use mailsrv::{
 const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] \
 [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
 [--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] \
-[--fixtures DIR] [--sources LIST] [--ispdb URL] EMAIL";
+[--fixtures DIR] [--sources LIST] [--ispdb URL] \
+[--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL";
 
 struct Args {
     zones: Vec<(String, bool)>,
@@ -76,6 +83,7 @@ fn parse_args() -> Result<Args, String> {
     let mut sources = None;
     let mut email = None;
     let (mut allow_cleartext, mut implicit_tls_only) = (false, false);
+    let (mut trust_anchor, mut now) = (None, None);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -112,6 +120,13 @@ fn parse_args() -> Result<Args, String> {
                 out.total_timeout = Duration::from_millis(ms);
             }
             "--json" => out.json = true,
+            "--trust-anchor" => {
+                let path = value("--trust-anchor")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read trust-anchor file `{path}`: {e}"))?;
+                trust_anchor = Some(text);
+            }
+            "--now" => now = Some(parse_now(&value("--now")?)?),
             "--fixtures" => out.fixtures = Some(value("--fixtures")?.into()),
             "--sources" => sources = Some(value("--sources")?),
             "--ispdb" => out.options.ispdb_url = value("--ispdb")?,
@@ -142,6 +157,13 @@ fn parse_args() -> Result<Args, String> {
     out.options.minimum_security =
         MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only)
             .map_err(|e| format!("--allow-cleartext, --implicit-tls-only: {}", e.message()))?;
+    if trust_anchor.is_some() || now.is_some() {
+        let now = match now {
+            Some(n) => n,
+            None => clock_now()?,
+        };
+        out.options = out.options.clone().validate_dnssec(trust_anchor, now);
+    }
     // The core decides which sources a host asks for (SRV only without an HTTP client).
     out.options.sources =
         mailsrv::host_web::host_sources(sources.as_deref(), out.fixtures.is_some())
@@ -174,6 +196,56 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--now`: seconds since 1970, or an RFC 3339 UTC time (`2026-01-01T00:00:00Z`).
+fn parse_now(v: &str) -> Result<u64, String> {
+    if let Ok(secs) = v.parse::<u64>() {
+        return Ok(secs);
+    }
+    let bad = || format!("--now `{v}` is neither seconds nor an RFC 3339 UTC time");
+    let b = v.as_bytes();
+    let shape = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':'
+        && b[16] == b':'
+        && matches!(b[19], b'Z' | b'z')
+        && v.is_ascii();
+    if !shape {
+        return Err(bad());
+    }
+    let field = |a: usize, z: usize| v[a..z].parse::<u32>().map_err(|_| bad());
+    let (mo, d, h, mi, sec) = (
+        field(5, 7)?,
+        field(8, 10)?,
+        field(11, 13)?,
+        field(14, 16)?,
+        field(17, 19)?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return Err(bad());
+    }
+    // The core reads RRSIG times (YYYYMMDDHHmmSS, RFC 4034 §3.2) with the same calendar rules.
+    let digits: String = [
+        &v[0..4],
+        &v[5..7],
+        &v[8..10],
+        &v[11..13],
+        &v[14..16],
+        &v[17..19],
+    ]
+    .concat();
+    mailsrv::dnssec::text::parse_time(&digits).map_err(|_| bad())
+}
+
+/// This machine's clock, in seconds since 1970.
+fn clock_now() -> Result<u64, String> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|e| format!("the clock is before 1970: {e}"))
+}
+
 /// Host-side randomness: the core never draws its own.
 #[allow(
     clippy::disallowed_methods,
@@ -197,6 +269,7 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
         Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
     if let Some(server) = args.server {
         resolve_over_network(&mut discovery, server, args.timeout, deadline)?;
+        validate_over_network(&mut discovery, server, args.timeout, deadline)?;
     } else {
         let mut host = ZoneHost::new();
         for (path, secure) in &args.zones {
@@ -298,24 +371,28 @@ fn resolve_over_network(
         .connect(server)
         .map_err(|e| format!("cannot reach {server}: {e}"))?;
     let questions = d.questions().to_vec();
-    // The MX question (when an MX-derived source is in use) goes out with the SRV questions.
+    // The MX question (when an MX-derived source is in use) and, with validation on, the
+    // validator's first DS/DNSKEY questions go out with the SRV questions, in one round.
     let mx = d.mx_question().map(|m| (m.message_id, m.wire.clone()));
     let mut mx_waiting = mx.is_some();
     let mut mx_truncated = false;
+    let dnssec = d.pending_dnssec();
     for wire in questions
         .iter()
         .map(|q| &q.wire)
         .chain(mx.as_ref().map(|m| &m.1))
+        .chain(dnssec.iter().map(|q| &q.wire))
     {
         socket
             .send(wire)
             .map_err(|e| format!("cannot send to {server}: {e}"))?;
     }
+    let mut waiting_dnssec: Vec<u16> = dnssec.iter().map(|q| q.message_id).collect();
     let udp_deadline = deadline.min(Instant::now() + timeout);
     let mut buf = vec![0u8; 65535];
     let mut truncated = Vec::new();
     let mut waiting: Vec<u16> = questions.iter().map(|q| q.id).collect();
-    while !waiting.is_empty() || mx_waiting {
+    while !waiting.is_empty() || mx_waiting || !waiting_dnssec.is_empty() {
         let left = udp_deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
@@ -345,6 +422,13 @@ fn resolve_over_network(
             continue;
         }
         let message_id = u16::from_be_bytes([buf[0], buf[1]]);
+        if waiting_dnssec.contains(&message_id) {
+            // Taken (a truncated one stays pending for the next round, over UDP then TCP).
+            if d.receive_dnssec(message_id, &buf[..n]).is_ok() {
+                waiting_dnssec.retain(|id| *id != message_id);
+            }
+            continue;
+        }
         if mx_waiting && mx.as_ref().is_some_and(|m| m.0 == message_id) {
             // A response for something else leaves the MX question waiting.
             if let Ok(outcome) = d.receive_mx_response(&buf[..n], None) {
@@ -368,6 +452,9 @@ fn resolve_over_network(
         }
     }
     let timed_out = mailsrv::host_rules::lookup_failure(Some(ErrorCode::Timeout));
+    for id in waiting_dnssec {
+        d.fail_dnssec(id).map_err(|e| e.to_string())?;
+    }
     for id in waiting {
         d.fail(id, timed_out).map_err(|e| e.to_string())?;
     }
@@ -393,6 +480,81 @@ fn resolve_over_network(
         }
     }
     Ok(())
+}
+
+/// Sends the validator's pending questions (round after round: answers may reveal more, D41)
+/// over UDP, then TCP after truncation; a question still open at a deadline is reported failed.
+fn validate_over_network(
+    d: &mut Discovery,
+    server: SocketAddr,
+    timeout: Duration,
+    deadline: Instant,
+) -> Result<(), String> {
+    let bind = if server.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    socket
+        .connect(server)
+        .map_err(|e| format!("cannot reach {server}: {e}"))?;
+    let mut buf = vec![0u8; 65535];
+    loop {
+        let pending = d.pending_dnssec();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for q in &pending {
+            socket
+                .send(&q.wire)
+                .map_err(|e| format!("cannot send to {server}: {e}"))?;
+        }
+        let round_deadline = deadline.min(Instant::now() + timeout);
+        let mut waiting: Vec<u16> = pending.iter().map(|q| q.message_id).collect();
+        let mut truncated = Vec::new();
+        while !waiting.is_empty() {
+            let Ok(left) = left_until(round_deadline) else {
+                break;
+            };
+            socket
+                .set_read_timeout(Some(left))
+                .map_err(|e| e.to_string())?;
+            let Ok(n) = socket.recv(&mut buf) else {
+                break;
+            };
+            if n < 2 {
+                continue;
+            }
+            let id = u16::from_be_bytes([buf[0], buf[1]]);
+            if !waiting.contains(&id) {
+                continue;
+            }
+            // A response for something else leaves the question waiting.
+            if let Ok(outcome) = d.receive_dnssec(id, &buf[..n]) {
+                waiting.retain(|w| *w != id);
+                if outcome == Outcome::Truncated {
+                    truncated.push(id);
+                }
+            }
+        }
+        for id in waiting {
+            d.fail_dnssec(id).map_err(|e| e.to_string())?;
+        }
+        for q in pending.iter().filter(|q| truncated.contains(&q.message_id)) {
+            let taken = query_tcp(server, &q.wire, deadline.min(Instant::now() + timeout))
+                .ok()
+                .and_then(|bytes| d.receive_dnssec(q.message_id, &bytes).ok());
+            if taken != Some(Outcome::Records) {
+                d.fail_dnssec(q.message_id).map_err(|e| e.to_string())?;
+            }
+        }
+        if Instant::now() >= deadline {
+            for q in d.pending_dnssec() {
+                d.fail_dnssec(q.message_id).map_err(|e| e.to_string())?;
+            }
+        }
+    }
 }
 
 /// What is left until `deadline`, or a `TimedOut` error when nothing is.

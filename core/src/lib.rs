@@ -67,7 +67,8 @@ mod verify;
 pub use autoconfig::Autoconfig;
 pub use diagnostic::{Diagnostic, DiagnosticCode};
 pub use dns::{
-    DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries, addresses_in_response,
+    DnssecSource, DnssecStatus, Lookup, Outcome, Question, SrvRecord, address_queries,
+    addresses_in_response,
 };
 pub use error::{Error, ErrorCode};
 #[cfg(feature = "autoconfig")]
@@ -82,10 +83,10 @@ pub use identity::{
 pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 pub use plan::explain;
 pub use plan::{
-    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, Failure, Incoming,
-    IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan, Provenance,
-    RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust, alpn_acceptable,
-    plan_from_responses,
+    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion,
+    DnssecValidation, Failure, Incoming, IncomingPreference, MinimumSecurity, MxReport, OAuth2Info,
+    Options, Outgoing, Plan, Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status,
+    TlsOrder, Trust, alpn_acceptable, plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

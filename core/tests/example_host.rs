@@ -581,3 +581,42 @@ fn hostile_64_kb_answers_give_a_bounded_plan_and_memory() {
     }
     assert!(rss_kb > 0 && rss_kb < 64 * 1024, "peak RSS {rss_kb} KB");
 }
+
+#[test]
+fn d41_trust_anchor_and_now_turn_validation_on_offline() {
+    let anchor = std::env::temp_dir().join(format!("mailsrv-ta-{}.txt", std::process::id()));
+    // KSK-2017 of the IANA root: zone files without a signed root cannot be secure under it.
+    std::fs::write(
+        &anchor,
+        ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n",
+    )
+    .unwrap();
+    let run = |now: &str| {
+        Command::new(example())
+            .args(["--zone", &zone("demo.zone"), "--json", "--seed", "1"])
+            .args(["--trust-anchor", anchor.to_str().unwrap(), "--now", now])
+            .arg("alice@example.net")
+            .output()
+            .unwrap()
+    };
+    let out = run("2026-12-01T00:00:00Z");
+    let bad_now = run("2026-12-01 00:00");
+    std::fs::remove_file(&anchor).unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lookups = plan["lookups"].as_array().unwrap();
+    assert!(!lookups.is_empty());
+    for l in lookups {
+        assert_eq!(l["dnssecSource"], "validated", "{l}");
+        assert_ne!(l["dnssec"], "secure", "{l}");
+    }
+    assert_eq!(plan["final"], true);
+    assert!(
+        plan["incoming"]["candidates"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "an unvalidated SRV answer is never used"
+    );
+    assert_eq!(bad_now.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_now.stderr).contains("--now"));
+}

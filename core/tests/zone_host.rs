@@ -124,3 +124,37 @@ fn transports_parse_from_their_names_only() {
         assert!(e.message().contains("use udp or tcp"), "{}", e.message());
     }
 }
+
+#[test]
+fn d41_resolve_answers_the_validators_questions_until_none_is_pending() {
+    // An unsigned zone under the built-in root anchors: the host has no root zone, so the
+    // validator cannot build a chain and no answer may be used; what matters here is that
+    // `resolve` feeds every validator question (several rounds) and the plan ends final.
+    let host = zone_host(&["demo.zone"], &[]);
+    let options = Options {
+        sources: vec![mailsrv::Source::Srv],
+        ..Options::default()
+    }
+    .validate_dnssec(None, 1_780_000_000);
+    let mut d = Discovery::new("a@example.net", options).unwrap();
+    assert!(!d.pending_dnssec().is_empty());
+    host.resolve(&mut d).unwrap();
+    assert!(d.pending_dnssec().is_empty());
+    assert!(d.is_complete());
+    let plan = d.plan(1);
+    assert!(plan.is_final);
+    assert!(
+        plan.lookups
+            .iter()
+            .all(|l| l.dnssec_source == mailsrv::DnssecSource::Validated
+                && l.dnssec != mailsrv::DnssecStatus::Secure),
+        "{:?}",
+        plan.lookups
+    );
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.source != mailsrv::Source::Srv)
+    );
+}

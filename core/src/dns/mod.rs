@@ -15,7 +15,7 @@ pub(crate) use names::canonical_host;
 #[cfg(feature = "autoconfig")]
 pub(crate) use names::host_problem;
 pub(crate) use names::{is_within, target_problem};
-pub use outcome::{DnssecStatus, Lookup, Outcome};
+pub use outcome::{DnssecSource, DnssecStatus, Lookup, Outcome};
 #[cfg(feature = "autoconfig")]
 pub(crate) use query::build_mx_query;
 pub(crate) use query::build_query;

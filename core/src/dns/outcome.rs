@@ -19,6 +19,8 @@ pub struct Lookup {
     pub outcome: Outcome,
     /// The DNSSEC status of the answer.
     pub dnssec: DnssecStatus,
+    /// How [`Lookup::dnssec`] was obtained.
+    pub dnssec_source: DnssecSource,
     /// Number of SRV records in the answer (before filtering).
     pub records: usize,
 }
@@ -89,6 +91,22 @@ pub enum DnssecStatus {
     Bogus,
     /// Validation could not decide.
     Indeterminate,
+}
+
+/// How a lookup's DNSSEC status was obtained (issue 14 §2, decision D41).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnssecSource {
+    /// Nothing said anything: no answer yet, or an answer counted insecure because the host
+    /// neither validated it nor trusts its resolver's AD bit (the default).
+    #[default]
+    None,
+    /// The core's own validator ([`crate::Options::dnssec`]).
+    Validated,
+    /// The AD bit of a resolver the host trusts ([`crate::Options::trust_ad`]).
+    TrustAd,
+    /// The host's own verdict, given with the answer.
+    Host,
 }
 
 #[cfg(test)]

@@ -201,6 +201,7 @@ fn bogus<T>(code: u16, why: impl Into<String>) -> R<T> {
     Err(Stop::Bogus(code, why.into()))
 }
 
+#[derive(Clone)]
 struct Lookup {
     name: Name,
     qtype: u16,
@@ -208,6 +209,7 @@ struct Lookup {
 }
 
 /// The validator (see the module documentation).
+#[derive(Clone)]
 pub struct Validator {
     anchors: TrustAnchors,
     now: u64,
@@ -307,6 +309,11 @@ impl Validator {
             result: None,
         });
         Ok(self.lookups.len() - 1)
+    }
+
+    /// The name of lookup `index`, if there is one.
+    pub fn lookup_name(&self, index: usize) -> Option<&Name> {
+        self.lookups.get(index).map(|l| &l.name)
     }
 
     /// The number of signature verifications done so far.
@@ -1100,4 +1107,4 @@ impl Validator {
 
 #[cfg(test)]
 #[path = "validator_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -12,22 +12,22 @@ use crate::dnssec::rr::{CLASS_IN, Record};
 use crate::dnssec::signature::{Rrsig, signed_data};
 use crate::dnssec::text::{parse_rr, parse_time, type_bitmap};
 
-const NOW: &str = "20260101000000";
-const INCEPTION: &str = "20251201000000";
-const EXPIRATION: &str = "20260201000000";
+pub(crate) const NOW: &str = "20260101000000";
+pub(crate) const INCEPTION: &str = "20251201000000";
+pub(crate) const EXPIRATION: &str = "20260201000000";
 
-fn n(s: &str) -> Name {
+pub(crate) fn n(s: &str) -> Name {
     Name::from_ascii(s).unwrap()
 }
 
-struct Zone {
+pub(crate) struct Zone {
     name: Name,
     key: Ed25519KeyPair,
     dnskey: Vec<u8>,
 }
 
 impl Zone {
-    fn new(name: &str, seed: u8) -> Self {
+    pub(crate) fn new(name: &str, seed: u8) -> Self {
         let key = Ed25519KeyPair::from_seed_unchecked(&[seed; 32]).unwrap();
         let mut dnskey = vec![1, 1, 3, 15];
         dnskey.extend_from_slice(key.public_key().as_ref());
@@ -42,7 +42,7 @@ impl Zone {
         crate::dnssec::key::key_tag(&self.dnskey)
     }
 
-    fn dnskey_record(&self) -> Record {
+    pub(crate) fn dnskey_record(&self) -> Record {
         Record {
             owner: self.name.clone(),
             rtype: rtype::DNSKEY,
@@ -53,7 +53,7 @@ impl Zone {
     }
 
     /// DS data (SHA-256) for this zone's key.
-    fn ds_rdata(&self) -> Vec<u8> {
+    pub(crate) fn ds_rdata(&self) -> Vec<u8> {
         let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
         ctx.update(self.name.wire());
         ctx.update(&self.dnskey);
@@ -93,7 +93,7 @@ impl Zone {
     }
 
     /// `records` followed by their RRSIG.
-    fn signed(&self, records: Vec<Record>) -> Vec<Record> {
+    pub(crate) fn signed(&self, records: Vec<Record>) -> Vec<Record> {
         let sig = self.sign(&records, None);
         let mut out = records;
         out.push(sig);
@@ -101,11 +101,11 @@ impl Zone {
     }
 }
 
-fn rec(text: &str) -> Record {
+pub(crate) fn rec(text: &str) -> Record {
     parse_rr(text, None).unwrap()
 }
 
-fn ds_record(owner: &str, rdata: Vec<u8>) -> Record {
+pub(crate) fn ds_record(owner: &str, rdata: Vec<u8>) -> Record {
     Record {
         owner: n(owner),
         rtype: rtype::DS,
@@ -115,7 +115,7 @@ fn ds_record(owner: &str, rdata: Vec<u8>) -> Record {
     }
 }
 
-fn nsec(owner: &str, next: &str, types: &[u16]) -> Record {
+pub(crate) fn nsec(owner: &str, next: &str, types: &[u16]) -> Record {
     let mut rdata = n(next).wire().to_vec();
     rdata.extend(type_bitmap(types));
     Record {
@@ -128,20 +128,27 @@ fn nsec(owner: &str, next: &str, types: &[u16]) -> Record {
 }
 
 /// A response: rcode, answer, authority.
-type Canned = (u16, Vec<Record>, Vec<Record>);
+pub(crate) type Canned = (u16, Vec<Record>, Vec<Record>);
 
 /// Responses by question.
 #[derive(Default)]
-struct World {
+pub(crate) struct World {
     answers: HashMap<(Name, u16), Canned>,
 }
 
 impl World {
-    fn put(&mut self, name: &str, t: u16, rcode: u16, answer: Vec<Record>, auth: Vec<Record>) {
+    pub(crate) fn put(
+        &mut self,
+        name: &str,
+        t: u16,
+        rcode: u16,
+        answer: Vec<Record>,
+        auth: Vec<Record>,
+    ) {
         self.answers.insert((n(name), t), (rcode, answer, auth));
     }
 
-    fn wire(&self, q: &Query) -> Option<Vec<u8>> {
+    pub(crate) fn wire(&self, q: &Query) -> Option<Vec<u8>> {
         let (rcode, an, ns) = self.answers.get(&(q.name.clone(), q.qtype))?;
         let mut w = q.message_id.to_be_bytes().to_vec();
         w.extend_from_slice(&(0x8000u16 | rcode).to_be_bytes());

@@ -705,6 +705,8 @@ impl ZoneHost {
     /// Answers every question of `discovery` over UDP, retrying over TCP after truncation, and
     /// feeds the responses in: a complete offline host in one call. With the `autoconfig`
     /// feature the MX question is answered the same way (the HTTP requests are the host's).
+    /// With DNSSEC validation on it also answers the validator's questions, round after round,
+    /// until none is pending (a question this host cannot answer is reported failed).
     pub fn resolve(&self, discovery: &mut Discovery) -> Result<(), Error> {
         for question in discovery.questions().to_vec() {
             let udp = self.answer(&question.wire, Transport::Udp)?;
@@ -721,7 +723,28 @@ impl ZoneHost {
                 discovery.receive_mx_response(&tcp, None)?;
             }
         }
-        Ok(())
+        // Each round answers every pending question, so it ends: the validator's questions
+        // are bounded (`dnssec::validator::MAX_QUESTIONS`) and never asked twice.
+        loop {
+            let pending = discovery.pending_dnssec();
+            if pending.is_empty() {
+                return Ok(());
+            }
+            for q in pending {
+                let answered = self
+                    .answer(&q.wire, Transport::Udp)
+                    .and_then(|udp| match discovery.receive_dnssec(q.message_id, &udp)? {
+                        Outcome::Truncated => {
+                            let tcp = self.answer(&q.wire, Transport::Tcp)?;
+                            discovery.receive_dnssec(q.message_id, &tcp)
+                        }
+                        other => Ok(other),
+                    });
+                if !matches!(answered, Ok(Outcome::Records)) {
+                    discovery.fail_dnssec(q.message_id)?;
+                }
+            }
+        }
     }
 }
 

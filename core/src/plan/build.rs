@@ -78,7 +78,13 @@ impl Planner<'_> {
             self.note(
                 DiagnosticCode::DnssecBogus,
                 Some(service),
-                format!("`{}`: the answer is DNSSEC-bogus and was not used", q.name),
+                match &state.dnssec_reason {
+                    Some(why) => format!(
+                        "`{}`: the answer is DNSSEC-bogus and was not used ({why})",
+                        q.name
+                    ),
+                    None => format!("`{}`: the answer is DNSSEC-bogus and was not used", q.name),
+                },
             );
             return (Vec::new(), result);
         }
@@ -502,6 +508,7 @@ impl Planner<'_> {
                 name: q.name.clone(),
                 outcome: state.outcome(),
                 dnssec: state.dnssec,
+                dnssec_source: state.dnssec_source,
                 records: state.answer.as_ref().map_or(0, |a| a.records.len()),
             });
             labels.push((q.service, result, state));

@@ -1,12 +1,13 @@
 //! The sans-IO discovery: questions out, answers in, plan out.
 
 use super::build::build;
-use super::lookups::LookupState;
+use super::lookups::{DnssecQuestion, LookupState};
 use super::model::Plan;
 use super::options::Options;
 use crate::diagnostic::DiagnosticCode;
 use crate::dns::{
-    Answer, DnssecStatus, MAX_RECORDS, Outcome, Question, SrvRecord, build_query, parse_response,
+    Answer, DnssecSource, DnssecStatus, MAX_RECORDS, Outcome, Question, SrvRecord, build_query,
+    parse_response,
 };
 use crate::error::{Error, ErrorCode};
 use crate::identity::EmailAddress;
@@ -50,6 +51,15 @@ impl Failure {
 ///    [`Discovery::receive_records`] (parsed records) or [`Discovery::fail`].
 /// 4. [`Discovery::plan`] returns the plan; it may be called at any time, and again after more
 ///    answers arrive (unanswered questions show as `pending`).
+///
+/// With DNSSEC validation on ([`Options::dnssec`], feature `dnssec`), the SRV questions carry
+/// the validator's queries (RD, CD and DO set) and the validator asks more:
+/// [`Discovery::dnssec_questions`] (DS and DNSKEY RRsets, sent in the same first round as the SRV
+/// questions) and, once answers reveal them, follow-ups. So a host loops: send what
+/// [`Discovery::pending`] and [`Discovery::pending_dnssec`] list, feed the responses
+/// ([`Discovery::receive`], [`Discovery::receive_dnssec`] or the `fail` methods), and read both
+/// lists again, until both are empty. An SRV answer is used only once the validator has
+/// decided it (decision D41).
 #[derive(Clone, Debug)]
 pub struct Discovery {
     address: EmailAddress,
@@ -59,6 +69,9 @@ pub struct Discovery {
     /// The HTTP requests and the MX lookup (feature `autoconfig`).
     #[cfg(feature = "autoconfig")]
     web: super::web::Web,
+    /// The DNSSEC validator, when [`Options::dnssec`] is set.
+    #[cfg(feature = "dnssec")]
+    dnssec: Option<super::validating::Validating>,
 }
 
 impl Discovery {
@@ -101,14 +114,48 @@ impl Discovery {
         }
         let states = vec![LookupState::default(); questions.len()];
         #[cfg(feature = "autoconfig")]
-        let web = {
+        #[cfg_attr(not(feature = "dnssec"), allow(unused_mut))]
+        let mut web = {
             let next = u16::try_from(questions.len()).unwrap_or(u16::MAX);
             let mx_message_id = options.message_id_base.wrapping_add(next);
             super::web::Web::start(&address, &options, mx_message_id)?
         };
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        let mx_name = web.mx.as_ref().map(|m| m.name.clone());
+        #[cfg(all(feature = "dnssec", not(feature = "autoconfig")))]
+        let mx_name: Option<String> = None;
+        #[cfg(feature = "dnssec")]
+        let dnssec = match (options.trust_anchors()?, &options.dnssec) {
+            (Some(anchors), Some(v)) => {
+                for q in &mut questions {
+                    q.wire.clear();
+                }
+                // After the SRV questions' IDs and the MX question's: base + n + 1 on.
+                let after = u16::try_from(questions.len() + 1).unwrap_or(u16::MAX);
+                let first = options.message_id_base.wrapping_add(after);
+                Some(super::validating::Validating::start(
+                    anchors,
+                    v.now,
+                    &mut questions,
+                    mx_name.as_deref(),
+                    first,
+                )?)
+            }
+            _ => None,
+        };
+        // The MX question, too, is the validator's query (RD, CD, DO).
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        if let (Some(v), Some(mx)) = (&dnssec, web.mx.as_mut())
+            && let Some((message_id, wire)) = v.mx_query()
+        {
+            mx.question.message_id = message_id;
+            mx.question.wire = wire;
+        }
         Ok(Self {
             #[cfg(feature = "autoconfig")]
             web,
+            #[cfg(feature = "dnssec")]
+            dnssec,
             address,
             options,
             questions,
@@ -142,10 +189,69 @@ impl Discovery {
             .collect()
     }
 
-    /// True when every DNS question has a final answer (records, NODATA or NXDOMAIN). With
-    /// the other sources, [`Plan::is_final`] also waits for the MX answer and every HTTP request.
+    /// True when every DNS question has a final answer (records, NODATA or NXDOMAIN) and, with
+    /// validation on, the validator has decided every SRV answer. With the other sources,
+    /// [`Plan::is_final`] also waits for the MX answer and every HTTP request.
     pub fn is_complete(&self) -> bool {
-        self.states.iter().all(|s| !s.outcome().is_failure())
+        #[cfg(feature = "dnssec")]
+        let validated = self.dnssec.as_ref().is_none_or(|v| v.is_done());
+        #[cfg(not(feature = "dnssec"))]
+        let validated = true;
+        validated && self.states.iter().all(|s| !s.outcome().is_failure())
+    }
+
+    /// Whether the core validates DNSSEC in this discovery ([`Options::dnssec`]).
+    pub fn validates_dnssec(&self) -> bool {
+        #[cfg(feature = "dnssec")]
+        return self.dnssec.is_some();
+        #[cfg(not(feature = "dnssec"))]
+        false
+    }
+
+    /// Every DNSSEC question of the validator so far, beyond the SRV questions (empty without
+    /// validation). The first ones are known at once: send them with the SRV questions.
+    pub fn dnssec_questions(&self) -> Vec<DnssecQuestion> {
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = &self.dnssec {
+            return v.questions();
+        }
+        Vec::new()
+    }
+
+    /// The DNSSEC questions still to send: unanswered, or answered truncated (retry over TCP).
+    /// New ones may appear after each answer; read this list again after feeding responses.
+    pub fn pending_dnssec(&self) -> Vec<DnssecQuestion> {
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = &self.dnssec {
+            return v.pending();
+        }
+        Vec::new()
+    }
+
+    /// Feeds the wire-format response to the DNSSEC question with `message_id`. A response to
+    /// something else is an `Err` and changes nothing; a truncated one returns
+    /// [`Outcome::Truncated`] and the question stays pending (feed the TCP answer the same way);
+    /// any other is taken ([`Outcome::Records`]), even one that is useless to the validator.
+    pub fn receive_dnssec(&mut self, message_id: u16, response: &[u8]) -> Result<Outcome, Error> {
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = &mut self.dnssec {
+            let taken = v.receive(&mut self.questions, message_id, response);
+            self.sync_mx(false);
+            return taken;
+        }
+        let _ = response;
+        Err(unknown_dnssec(message_id))
+    }
+
+    /// Reports that the DNSSEC question with `message_id` got no usable response.
+    pub fn fail_dnssec(&mut self, message_id: u16) -> Result<(), Error> {
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = &mut self.dnssec {
+            let taken = v.fail(&mut self.questions, message_id);
+            self.sync_mx(false);
+            return taken;
+        }
+        Err(unknown_dnssec(message_id))
     }
 
     fn slot(&mut self, id: u16) -> Result<(&Question, &mut LookupState), Error> {
@@ -182,11 +288,17 @@ impl Discovery {
         dnssec: Option<DnssecStatus>,
     ) -> Result<Outcome, Error> {
         let trust_ad = self.options.trust_ad;
+        let validating = self.validates_dnssec();
         let (question, state) = self.slot(id)?;
+        let message_id = question.message_id;
         let mut answer = parse_response(response, question.message_id, &question.name)?;
-        let status = match dnssec {
-            Some(status) => status,
-            None if trust_ad && answer.authentic_data => DnssecStatus::Secure,
+        let (status, source) = match dnssec {
+            // The validator decides; the host's word and the AD bit are not used (D41).
+            _ if validating => (DnssecStatus::Insecure, DnssecSource::Validated),
+            Some(status) => (status, DnssecSource::Host),
+            None if trust_ad && answer.authentic_data => {
+                (DnssecStatus::Secure, DnssecSource::TrustAd)
+            }
             None => {
                 if answer.authentic_data {
                     answer.notes.push((
@@ -198,7 +310,7 @@ impl Discovery {
                         ),
                     ));
                 }
-                DnssecStatus::Insecure
+                (DnssecStatus::Insecure, DnssecSource::None)
             }
         };
         let outcome = answer.outcome;
@@ -207,6 +319,16 @@ impl Discovery {
         }
         state.answer = Some(answer);
         state.dnssec = status;
+        state.dnssec_source = source;
+        // Only a final answer is the validator's: after truncation, a timeout or SERVFAIL the
+        // host may ask again, and the retry's answer must still be validated.
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = self.dnssec.as_mut().filter(|_| !outcome.is_failure()) {
+            v.answer_srv(&mut self.questions, message_id, response);
+        }
+        #[cfg(not(feature = "dnssec"))]
+        let _ = message_id;
+        self.sync_mx(false);
         Ok(outcome)
     }
 
@@ -253,19 +375,53 @@ impl Discovery {
             ..Answer::default()
         });
         state.dnssec = dnssec;
+        state.dnssec_source = DnssecSource::Host;
+        // Parsed records carry no signatures: the host's status stands, the validator stops
+        // waiting for this question.
+        let message_id = q.message_id;
+        self.fail_srv_validation(message_id);
         Ok(())
     }
 
     /// Reports that question `id` got no usable answer (or a negative one, from a resolver API
     /// that hides the wire format).
     pub fn fail(&mut self, id: u16, failure: Failure) -> Result<(), Error> {
-        let (_, state) = self.slot(id)?;
+        let (q, state) = self.slot(id)?;
+        let message_id = q.message_id;
         state.answer = Some(Answer {
             outcome: failure.outcome(),
             ..Answer::default()
         });
         state.dnssec = DnssecStatus::Insecure;
+        state.dnssec_source = DnssecSource::None;
+        // A failure worth retrying leaves the validator waiting for the retry's answer; a
+        // final one (a resolver's NXDOMAIN or NODATA) ends its wait.
+        if !failure.outcome().is_failure() {
+            self.fail_srv_validation(message_id);
+        }
         Ok(())
+    }
+
+    /// Hands the validator's MX decision, if any, to the MX state; `validated`: the MX answer
+    /// was just given to the validator.
+    fn sync_mx(&mut self, validated: bool) {
+        #[cfg(all(feature = "dnssec", feature = "autoconfig"))]
+        if let Some(v) = &self.dnssec {
+            self.web.set_mx_validation(validated, v.mx_status());
+        }
+        #[cfg(not(all(feature = "dnssec", feature = "autoconfig")))]
+        let _ = validated;
+    }
+
+    /// Tells the validator, if any, that the SRV query `message_id` has no response for it.
+    fn fail_srv_validation(&mut self, message_id: u16) {
+        #[cfg(feature = "dnssec")]
+        if let Some(v) = &mut self.dnssec {
+            v.fail_srv(&mut self.questions, message_id);
+        }
+        self.sync_mx(false);
+        #[cfg(not(feature = "dnssec"))]
+        let _ = message_id;
     }
 
     /// Builds the plan from what is known now. `seed` drives the RFC 2782 weighted order: the
@@ -281,9 +437,18 @@ impl Discovery {
         let extra = self.web.candidates(&self.address);
         #[cfg(not(feature = "autoconfig"))]
         let extra = Vec::new();
-        let dns = (self.questions.as_slice(), self.states.as_slice());
+        #[cfg(feature = "dnssec")]
+        let validated = self
+            .dnssec
+            .as_ref()
+            .map(|v| v.apply(&self.questions, &self.states));
+        #[cfg(feature = "dnssec")]
+        let states = validated.as_deref().unwrap_or(&self.states);
+        #[cfg(not(feature = "dnssec"))]
+        let states = self.states.as_slice();
+        let dns = (self.questions.as_slice(), states);
         let mut plan = build(&self.address, &self.options, dns, &extra, seed);
-        plan.is_final = self.states.iter().all(|s| s.outcome() != Outcome::Pending);
+        plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending);
         #[cfg(feature = "autoconfig")]
         {
             plan.is_final &= self.web.is_complete();
@@ -337,7 +502,31 @@ impl Discovery {
         response: &[u8],
         dnssec: Option<DnssecStatus>,
     ) -> Result<Outcome, Error> {
-        self.web.receive_mx_wire(response, dnssec, &self.options)
+        // With validation on, the validator decides (D41): the host's word and the AD bit
+        // are not used.
+        let dnssec = if self.validates_dnssec() {
+            Some(DnssecStatus::Insecure)
+        } else {
+            dnssec
+        };
+        let message_id = self.web.mx.as_ref().map(|m| m.question.message_id);
+        let outcome = self.web.receive_mx_wire(response, dnssec, &self.options)?;
+        #[cfg(feature = "dnssec")]
+        if let (Some(v), Some(id)) = (self.dnssec.as_mut(), message_id) {
+            match outcome {
+                // The TCP answer will be the validator's.
+                Outcome::Truncated => {}
+                // A failed MX lookup is final (no retry is taken): the validator stops waiting.
+                o if o.is_failure() => v.fail_srv(&mut self.questions, id),
+                _ => {
+                    v.answer_srv(&mut self.questions, id, response);
+                    self.sync_mx(true);
+                }
+            }
+        }
+        #[cfg(not(feature = "dnssec"))]
+        let _ = message_id;
+        Ok(outcome)
     }
 
     /// Feeds the MX records of the email domain, as parsed by the host's resolver (an empty
@@ -349,12 +538,24 @@ impl Discovery {
         records: Vec<super::web::MxRecord>,
         dnssec: DnssecStatus,
     ) -> Result<(), Error> {
-        self.web.receive_mx(records, dnssec, &self.options)
+        self.web.receive_mx(records, dnssec, &self.options)?;
+        self.stop_mx_validation();
+        Ok(())
     }
 
     /// Reports that the MX question got no usable answer.
     pub fn fail_mx(&mut self, failure: Failure) -> Result<(), Error> {
-        self.web.fail_mx(failure.outcome())
+        self.web.fail_mx(failure.outcome())?;
+        self.stop_mx_validation();
+        Ok(())
+    }
+
+    /// Tells the validator, if any, that the MX query has no wire answer for it.
+    fn stop_mx_validation(&mut self) {
+        #[cfg(feature = "dnssec")]
+        if let (Some(v), Some(mx)) = (self.dnssec.as_mut(), self.web.mx.as_ref()) {
+            v.fail_srv(&mut self.questions, mx.question.message_id);
+        }
     }
 
     /// Feeds the response to request `id`: the final status after redirects, the
@@ -378,6 +579,14 @@ impl Discovery {
     pub fn fail_http(&mut self, id: u16, failure: super::web::HttpFailure) -> Result<(), Error> {
         self.web.fail_http(id, failure)
     }
+}
+
+/// The error for a DNSSEC message ID this discovery did not ask.
+fn unknown_dnssec(message_id: u16) -> Error {
+    Error::new(
+        ErrorCode::UnknownQuestion,
+        format!("no DNSSEC question of this discovery has message ID {message_id}"),
+    )
 }
 
 /// One-shot convenience: plans `email` from wire responses given as `(question id, bytes)`.

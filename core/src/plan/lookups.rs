@@ -1,13 +1,17 @@
 //! What is known about each question of a discovery: kept by `Discovery`, read by the plan
 //! builder (neither imports the other's internals).
 
-use crate::dns::{Answer, DnssecStatus, Outcome};
+use crate::dns::{Answer, DnssecSource, DnssecStatus, Outcome};
 
 /// What is known about one question.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LookupState {
     pub answer: Option<Answer>,
     pub dnssec: DnssecStatus,
+    /// How `dnssec` was obtained.
+    pub dnssec_source: DnssecSource,
+    /// Why the validator found the answer bogus (RFC 8914 code and reason), for the diagnostic.
+    pub dnssec_reason: Option<String>,
     /// How many truncated answers were fed (a UDP one, then perhaps a TCP one that was
     /// truncated too).
     pub truncated: u8,
@@ -17,4 +21,21 @@ impl LookupState {
     pub(crate) fn outcome(&self) -> Outcome {
         self.answer.as_ref().map_or(Outcome::Pending, |a| a.outcome)
     }
+}
+
+/// A validator question that is not one of the SRV questions: a DS or DNSKEY RRset on the chain
+/// of trust, or a follow-up (CNAME target, unexpected zone cut).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnssecQuestion {
+    /// The DNS message ID the wire query carries; feed the response with
+    /// [`crate::Discovery::receive_dnssec`] under this ID.
+    pub message_id: u16,
+    /// The query name, absolute (trailing dot).
+    pub name: String,
+    /// The query type (RFC 1035 type number: 43 DS, 48 DNSKEY, …).
+    pub record_type: u16,
+    /// The query in wire format: RD, CD and EDNS0 DO set (RFC 4035 §3.2.2, §4.6).
+    #[serde(skip)]
+    pub wire: Vec<u8>,
 }

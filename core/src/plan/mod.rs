@@ -8,16 +8,19 @@ mod lookups;
 mod model;
 mod options;
 mod order;
+#[cfg(feature = "dnssec")]
+mod validating;
 #[cfg(feature = "autoconfig")]
 mod web;
 
 pub use discovery::{Discovery, Failure, plan_from_responses};
+pub use lookups::DnssecQuestion;
 pub use model::{
     Alternative, Candidate, Confirmation, Incoming, MxReport, OAuth2Info, Outgoing, Plan,
     Provenance, RequestOutcome, RequestReport, Source, Status, Trust, alpn_acceptable,
 };
 pub use options::DEFAULT_ISPDB_URL;
-pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
+pub use options::{DnssecValidation, IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use order::SeededRng;
 #[cfg(feature = "autoconfig")]
 pub use web::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

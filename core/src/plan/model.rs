@@ -104,6 +104,8 @@ pub struct MxReport {
     pub outcome: crate::dns::Outcome,
     /// Whether the answer was DNSSEC-secure.
     pub dnssec: crate::dns::DnssecStatus,
+    /// How `dnssec` was obtained.
+    pub dnssec_source: crate::dns::DnssecSource,
     /// The first (lowest-preference) MX host, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,

@@ -52,6 +52,26 @@ pub struct Options {
     /// The ISPDB base URL: `<base>/<domain>` is asked for. Must be `https://`. The default is
     /// Thunderbird's live service.
     pub ispdb_url: String,
+    /// Validate DNSSEC in the core (feature `dnssec`; issue 14, decision D41). Off (`None`) by
+    /// default: validation needs the host's clock (signature validity is checked against
+    /// [`DnssecValidation::now`]) and the core has none, so only the host can turn it on. When
+    /// on, the validator decides every SRV answer's status and [`Options::trust_ad`] is not used
+    /// for them.
+    #[serde(default)]
+    pub dnssec: Option<DnssecValidation>,
+}
+
+/// What DNSSEC validation needs from the host: the time and the trust anchors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DnssecValidation {
+    /// The host's current time, in seconds since 1970-01-01 UTC (RRSIG validity, RFC 4034 §3.1.5).
+    pub now: u64,
+    /// Trust anchors as the text of an `unbound`-style trust-anchor file (DS or DNSKEY records in
+    /// presentation format, at most `dnssec::anchor::MAX_ANCHOR_TEXT` bytes). `None`: the IANA
+    /// root anchors built into the core (`dnssec::anchor::IANA_ROOT_ANCHORS`).
+    #[serde(default)]
+    pub trust_anchors: Option<String>,
 }
 
 /// Thunderbird's live ISPDB service, the default [`Options::ispdb_url`].
@@ -70,11 +90,46 @@ impl Default for Options {
             message_id_base: 0,
             sources: default_sources(),
             ispdb_url: DEFAULT_ISPDB_URL.to_owned(),
+            dnssec: None,
         }
     }
 }
 
 impl Options {
+    /// These options with DNSSEC validation on, at `now` (seconds since 1970, UTC), from
+    /// `trust_anchors` (trust-anchor file text; `None` for the built-in IANA root anchors).
+    pub fn validate_dnssec(mut self, trust_anchors: Option<String>, now: u64) -> Self {
+        self.dnssec = Some(DnssecValidation { now, trust_anchors });
+        self
+    }
+
+    /// The trust anchors of [`Options::dnssec`], parsed; `None` when validation is off.
+    #[cfg(feature = "dnssec")]
+    pub(crate) fn trust_anchors(
+        &self,
+    ) -> Result<Option<crate::dnssec::anchor::TrustAnchors>, Error> {
+        use crate::dnssec::anchor::TrustAnchors;
+        let Some(v) = &self.dnssec else {
+            return Ok(None);
+        };
+        let anchors = match &v.trust_anchors {
+            None => TrustAnchors::iana_root(),
+            Some(text) => TrustAnchors::parse(text).map_err(|e| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!("dnssec.trustAnchors: {e}"),
+                )
+            })?,
+        };
+        if anchors.is_empty() {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                "dnssec.trustAnchors holds no DS or DNSKEY record",
+            ));
+        }
+        Ok(Some(anchors))
+    }
+
     /// The labels these options ask for, in question order.
     pub fn services(&self) -> Vec<Service> {
         Service::ALL
@@ -110,6 +165,14 @@ impl Options {
                 "ispdbUrl must be an https:// URL of at most 512 bytes",
             ));
         }
+        if self.dnssec.is_some() && !cfg!(feature = "dnssec") {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                "dnssec validation needs the `dnssec` feature, which this build leaves out",
+            ));
+        }
+        #[cfg(feature = "dnssec")]
+        self.trust_anchors()?;
         if !(self.imap || self.pop3 || self.submission) {
             return Err(Error::new(
                 ErrorCode::InvalidOption,

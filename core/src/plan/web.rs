@@ -6,7 +6,9 @@ use super::model::{Candidate, MxReport, OAuth2Info, RequestOutcome, RequestRepor
 use super::options::Options;
 use crate::autoconfig::{AUTOCONFIG_MAX_BYTES, Autoconfig, Server};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::dns::{DnssecStatus, Outcome, build_mx_query, is_within, parse_mx_response};
+use crate::dns::{
+    DnssecSource, DnssecStatus, Outcome, build_mx_query, is_within, parse_mx_response,
+};
 use crate::error::{Error, ErrorCode};
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
@@ -89,6 +91,12 @@ pub(crate) struct MxState {
     pub name: String,
     pub outcome: Outcome,
     pub dnssec: DnssecStatus,
+    /// How `dnssec` was obtained.
+    pub dnssec_source: DnssecSource,
+    /// Why the validator found the answer bogus or indeterminate.
+    pub dnssec_reason: Option<String>,
+    /// The answer went to the core's validator, which has not decided yet (D41).
+    pub awaiting_validation: bool,
     pub first: Option<String>,
     pub ignored: usize,
 }
@@ -162,6 +170,9 @@ impl Web {
                 name: d.to_owned(),
                 outcome: Outcome::Pending,
                 dnssec: DnssecStatus::Insecure,
+                dnssec_source: DnssecSource::None,
+                dnssec_reason: None,
+                awaiting_validation: false,
                 first: None,
                 ignored: 0,
             });
@@ -204,6 +215,7 @@ impl Web {
         let mx = self.pending_mx()?;
         mx.ignored = records.len().saturating_sub(MAX_MX_RECORDS);
         mx.dnssec = dnssec;
+        mx.dnssec_source = DnssecSource::Host;
         mx.outcome = if records.is_empty() {
             Outcome::NoData
         } else {
@@ -257,10 +269,12 @@ impl Web {
     ) -> Result<Outcome, Error> {
         let mx = self.pending_mx()?;
         let answer = parse_mx_response(bytes, mx.question.message_id, &mx.name)?;
-        let dnssec = match dnssec {
-            Some(status) => status,
-            None if options.trust_ad && answer.authentic_data => DnssecStatus::Secure,
-            None => DnssecStatus::Insecure,
+        let (dnssec, source) = match dnssec {
+            Some(status) => (status, DnssecSource::Host),
+            None if options.trust_ad && answer.authentic_data => {
+                (DnssecStatus::Secure, DnssecSource::TrustAd)
+            }
+            None => (DnssecStatus::Insecure, DnssecSource::None),
         };
         match answer.outcome {
             Outcome::Truncated => {}
@@ -279,6 +293,9 @@ impl Web {
                     })
                     .collect();
                 self.receive_mx(records, dnssec, options)?;
+                if let Some(mx) = self.mx.as_mut() {
+                    mx.dnssec_source = source;
+                }
                 if over {
                     self.notes.push(Diagnostic {
                         code: DiagnosticCode::IgnoredRecords,
@@ -299,6 +316,29 @@ impl Web {
     pub(crate) fn fail_mx(&mut self, outcome: Outcome) -> Result<(), Error> {
         self.pending_mx()?.outcome = outcome;
         Ok(())
+    }
+
+    /// Marks the MX answer as the validator's, and takes its decision (`None`: not yet). Until
+    /// it is decided the answer counts as insecure and the plan is not final (D41).
+    #[cfg(feature = "dnssec")]
+    pub(crate) fn set_mx_validation(
+        &mut self,
+        validated: bool,
+        status: Option<(DnssecStatus, Option<String>)>,
+    ) {
+        let Some(mx) = self.mx.as_mut() else {
+            return;
+        };
+        if validated {
+            mx.dnssec_source = DnssecSource::Validated;
+        }
+        if mx.dnssec_source != DnssecSource::Validated {
+            return;
+        }
+        mx.awaiting_validation = status.is_none();
+        let (dnssec, reason) = status.unwrap_or((DnssecStatus::Insecure, None));
+        mx.dnssec = dnssec;
+        mx.dnssec_reason = reason;
     }
 
     /// The MX question, if it is asked and still unanswered; otherwise the typed reason.
@@ -401,7 +441,7 @@ impl Web {
     pub(crate) fn is_complete(&self) -> bool {
         self.mx
             .as_ref()
-            .is_none_or(|m| m.outcome != Outcome::Pending)
+            .is_none_or(|m| m.outcome != Outcome::Pending && !m.awaiting_validation)
             && self.requests.iter().all(|r| r.result.is_some())
     }
 
@@ -432,6 +472,7 @@ impl Web {
             name: m.name.clone(),
             outcome: m.outcome,
             dnssec: m.dnssec,
+            dnssec_source: m.dnssec_source,
             host: m.first.clone(),
         })
     }
@@ -440,6 +481,23 @@ impl Web {
     /// findings, and the MX cap.
     pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = self.notes.clone();
+        if let Some(mx) = self.mx.as_ref()
+            && let Some(why) = &mx.dnssec_reason
+        {
+            let (code, what) = if mx.dnssec == DnssecStatus::Bogus {
+                (DiagnosticCode::DnssecBogus, "DNSSEC-bogus")
+            } else {
+                (DiagnosticCode::LookupFailed, "of undecided DNSSEC status")
+            };
+            out.push(Diagnostic {
+                code,
+                service: None,
+                message: format!(
+                    "the MX answer for `{}` is {what}; no MX-derived candidate was used ({why})",
+                    mx.name
+                ),
+            });
+        }
         if let Some(mx) = self.mx.as_ref().filter(|m| m.ignored > 0) {
             out.push(Diagnostic {
                 code: DiagnosticCode::IgnoredRecords,
@@ -488,6 +546,11 @@ impl Web {
             .mx
             .as_ref()
             .is_some_and(|m| m.dnssec == DnssecStatus::Secure);
+        // A bogus or undecidable MX answer is not used at all (D15, D41).
+        let mx_unusable = self
+            .mx
+            .as_ref()
+            .is_some_and(|m| matches!(m.dnssec, DnssecStatus::Bogus | DnssecStatus::Indeterminate));
         let mut documents: Vec<(&RequestState, &Autoconfig)> = self
             .requests
             .iter()
@@ -499,6 +562,9 @@ impl Web {
         documents.sort_by_key(|(r, _)| (r.request.source.rank(), r.request.id));
         let mut out = Vec::new();
         for (r, doc) in documents {
+            if mx_unusable && matches!(r.request.source, Source::MxAutoconfig | Source::MxIspdb) {
+                continue;
+            }
             let authenticated = match r.request.source {
                 Source::Autoconfig | Source::WellKnown | Source::Ispdb => true,
                 Source::MxAutoconfig | Source::MxIspdb => mx_secure,

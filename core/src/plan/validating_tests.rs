@@ -1,0 +1,422 @@
+//! The planner with the core's validator, against a private signed hierarchy built in-test
+//! (the validator tests' machinery): root `.`, `test.`, `example.test.`, with Ed25519 keys from
+//! fixed seeds.
+
+use crate::diagnostic::DiagnosticCode;
+use crate::dns::{DnssecSource, DnssecStatus, Outcome};
+use crate::dnssec::rr::rtype;
+use crate::dnssec::text::parse_time;
+use crate::dnssec::validator::Query;
+use crate::dnssec::validator::tests::{NOW, World, Zone, ds_record, n, nsec, rec};
+use crate::plan::{Discovery, Options, Plan, Source, Trust};
+
+const EMAIL: &str = "user@example.test";
+
+/// Trust-anchor file text for `zone`'s key, as a DS record.
+fn anchor_text(zone: &Zone) -> String {
+    let ds = zone.ds_rdata();
+    let hex: String = ds[4..].iter().map(|b| format!("{b:02X}")).collect();
+    let tag = u16::from_be_bytes([ds[0], ds[1]]);
+    format!(". 3600 IN DS {tag} {} {} {hex}\n", ds[2], ds[3])
+}
+
+/// The signed hierarchy: `_imaps._tcp.example.test.` points at a host of another domain
+/// (`mail.provider.test.`), `_imap._tcp.example.test.` says "not offered". Returns the world,
+/// the anchor text and the `example.test.` zone (to sign or tamper with more records).
+fn world() -> (World, String, Zone) {
+    let root = Zone::new(".", 1);
+    let tld = Zone::new("test.", 2);
+    let ex = Zone::new("example.test.", 3);
+    let mut w = World::default();
+    w.put(
+        ".",
+        rtype::DNSKEY,
+        0,
+        root.signed(vec![root.dnskey_record()]),
+        vec![],
+    );
+    w.put(
+        "test.",
+        rtype::DS,
+        0,
+        root.signed(vec![ds_record("test.", tld.ds_rdata())]),
+        vec![],
+    );
+    w.put(
+        "test.",
+        rtype::DNSKEY,
+        0,
+        tld.signed(vec![tld.dnskey_record()]),
+        vec![],
+    );
+    w.put(
+        "example.test.",
+        rtype::DS,
+        0,
+        tld.signed(vec![ds_record("example.test.", ex.ds_rdata())]),
+        vec![],
+    );
+    w.put(
+        "example.test.",
+        rtype::DNSKEY,
+        0,
+        ex.signed(vec![ex.dnskey_record()]),
+        vec![],
+    );
+    w.put(
+        "_imaps._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(vec![rec(
+            "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 mail.provider.test.",
+        )]),
+        vec![],
+    );
+    w.put(
+        "_imap._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(vec![rec("_imap._tcp.example.test. 3600 IN SRV 0 0 0 .")]),
+        vec![],
+    );
+    (w, anchor_text(&root), ex)
+}
+
+/// IMAP only, SRV only, validation on at the world's `now`.
+fn options(anchors: &str) -> Options {
+    Options {
+        pop3: false,
+        submission: false,
+        sources: vec![Source::Srv],
+        ..Options::default()
+    }
+    .validate_dnssec(Some(anchors.to_owned()), parse_time(NOW).unwrap())
+}
+
+fn answer(w: &World, name: &str, qtype: u16, message_id: u16) -> Option<Vec<u8>> {
+    let q = Query {
+        message_id,
+        name: n(name),
+        qtype,
+        wire: Vec::new(),
+    };
+    w.wire(&q)
+}
+
+/// Answers everything pending, round after round, as a host loops; returns the plan and the
+/// number of rounds.
+fn run(w: &World, d: &mut Discovery) -> (Plan, usize) {
+    let mut rounds = 0;
+    loop {
+        let srv: Vec<_> = d
+            .pending()
+            .into_iter()
+            .map(|id| d.questions()[usize::from(id)].clone())
+            .collect();
+        let extra = d.pending_dnssec();
+        if srv.is_empty() && extra.is_empty() {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 10, "no end");
+        for q in srv {
+            let name = format!("{}.", q.name);
+            match answer(w, &name, rtype::SRV, q.message_id) {
+                Some(wire) => {
+                    d.receive(q.id, &wire, None).unwrap();
+                }
+                None => d.fail(q.id, crate::plan::Failure::ServFail).unwrap(),
+            }
+        }
+        for q in extra {
+            match answer(w, &q.name, q.record_type, q.message_id) {
+                Some(wire) => {
+                    d.receive_dnssec(q.message_id, &wire).unwrap();
+                }
+                None => d.fail_dnssec(q.message_id).unwrap(),
+            }
+        }
+    }
+    (d.plan(7), rounds)
+}
+
+#[test]
+fn s6186_6d_d9_validated_secure_srv_gives_dnssec_secure_candidates_without_confirmation() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    assert!(d.validates_dnssec());
+    let (plan, _) = run(&w, &mut d);
+    assert!(plan.is_final);
+    let c = plan.incoming.candidates.first().expect("a candidate");
+    assert_eq!(c.host, "mail.provider.test");
+    assert_eq!(c.trust, Trust::DnssecSecure);
+    assert_eq!(c.confirm, None);
+    assert!(plan.confirm.is_empty());
+    // D9: the secure SRV target is a reference identity.
+    assert!(
+        c.reference_identities
+            .iter()
+            .any(|r| r.value == "mail.provider.test"),
+        "{:?}",
+        c.reference_identities
+    );
+    let imaps = &plan.lookups[0];
+    assert_eq!(imaps.dnssec, DnssecStatus::Secure);
+    assert_eq!(imaps.dnssec_source, DnssecSource::Validated);
+}
+
+#[test]
+fn s6186_6d_without_validation_the_same_answer_needs_confirmation() {
+    let (w, anchors, _) = world();
+    let mut opts = options(&anchors);
+    opts.dnssec = None;
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    assert!(d.dnssec_questions().is_empty());
+    let (plan, _) = run(&w, &mut d);
+    let c = plan.incoming.candidates.first().expect("a candidate");
+    assert_eq!(c.trust, Trust::NeedsConfirmation);
+    assert_eq!(plan.lookups[0].dnssec_source, DnssecSource::None);
+}
+
+#[test]
+fn rfc4035_5_3_bogus_srv_gives_no_candidates_and_a_dnssec_bogus_diagnostic() {
+    let (mut w, anchors, ex) = world();
+    let mut recs = ex.signed(vec![rec(
+        "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 mail.provider.test.",
+    )]);
+    recs[0] = rec("_imaps._tcp.example.test. 3600 IN SRV 0 1 993 evil.attacker.test.");
+    w.put("_imaps._tcp.example.test.", rtype::SRV, 0, recs, vec![]);
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let (plan, _) = run(&w, &mut d);
+    assert!(plan.is_final);
+    assert!(plan.incoming.candidates.is_empty(), "{:?}", plan.incoming);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Bogus);
+    let diag = plan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == DiagnosticCode::DnssecBogus)
+        .expect("a dnssec-bogus diagnostic");
+    assert!(diag.message.contains("EDE 6"), "{}", diag.message);
+}
+
+#[test]
+fn rfc4035_5_2_insecure_delegation_gives_insecure_status() {
+    // `example.test.` unsigned: `test.` proves there is no DS (NSEC without DS bit).
+    let (mut w, anchors, _) = world();
+    let tld = Zone::new("test.", 2);
+    w.put(
+        "example.test.",
+        rtype::DS,
+        0,
+        vec![],
+        tld.signed(vec![nsec(
+            "example.test.",
+            "zzz.test.",
+            &[rtype::NS, rtype::RRSIG, rtype::NSEC],
+        )]),
+    );
+    w.put("example.test.", rtype::DNSKEY, 0, vec![], vec![]);
+    w.put(
+        "_imaps._tcp.example.test.",
+        rtype::SRV,
+        0,
+        vec![rec(
+            "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 mail.provider.test.",
+        )],
+        vec![],
+    );
+    w.put(
+        "_imap._tcp.example.test.",
+        rtype::SRV,
+        0,
+        vec![rec("_imap._tcp.example.test. 3600 IN SRV 0 0 0 .")],
+        vec![],
+    );
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let (plan, _) = run(&w, &mut d);
+    assert!(plan.is_final);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Insecure);
+    assert_eq!(plan.lookups[0].dnssec_source, DnssecSource::Validated);
+    let c = plan.incoming.candidates.first().expect("a candidate");
+    assert_eq!(c.trust, Trust::NeedsConfirmation);
+}
+
+#[test]
+fn issue14_validated_plan_costs_one_round_trip_for_an_in_zone_answer() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    // First round: 2 SRV + DNSKEY . + DS/DNSKEY test. + DS/DNSKEY example.test.
+    assert_eq!(d.questions().len() + d.pending_dnssec().len(), 7);
+    for q in d.questions() {
+        assert_ne!(q.wire[3] & 0x10, 0, "CD set on `{}`", q.name);
+    }
+    let (plan, rounds) = run(&w, &mut d);
+    assert_eq!(rounds, 1);
+    assert!(plan.is_final);
+    assert!(d.is_complete());
+}
+
+#[test]
+fn d15_trust_ad_is_ignored_when_the_validator_decides() {
+    let (mut w, anchors, _) = world();
+    // An unsigned answer in a signed zone, AD or not, is bogus for the validator.
+    w.put(
+        "_imaps._tcp.example.test.",
+        rtype::SRV,
+        0,
+        vec![rec(
+            "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 mail.provider.test.",
+        )],
+        vec![],
+    );
+    let mut opts = options(&anchors);
+    opts.trust_ad = true;
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    let q = d.questions()[0].clone();
+    let mut wire = answer(&w, "_imaps._tcp.example.test.", rtype::SRV, q.message_id).unwrap();
+    wire[3] |= 0x20; // AD
+    d.receive(q.id, &wire, Some(DnssecStatus::Secure)).unwrap();
+    let (plan, _) = run(&w, &mut d);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Bogus);
+    assert_eq!(plan.lookups[0].dnssec_source, DnssecSource::Validated);
+    assert!(plan.incoming.candidates.is_empty());
+}
+
+#[test]
+fn d41_an_answer_is_not_used_before_its_validation_ends() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    for q in d.questions().to_vec() {
+        let name = format!("{}.", q.name);
+        let wire = answer(&w, &name, rtype::SRV, q.message_id).unwrap();
+        assert_eq!(d.receive(q.id, &wire, None).unwrap(), Outcome::Records);
+    }
+    let plan = d.plan(7);
+    assert!(!plan.is_final);
+    assert!(plan.incoming.candidates.is_empty());
+    assert!(!d.is_complete());
+    assert!(!d.pending_dnssec().is_empty());
+}
+
+#[test]
+fn d41_foreign_and_unknown_dnssec_responses_change_nothing() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let q = d.pending_dnssec()[0].clone();
+    let wire = answer(&w, &q.name, q.record_type, q.message_id.wrapping_add(100)).unwrap();
+    let e = d.receive_dnssec(q.message_id, &wire).unwrap_err();
+    assert!(e.code().is_foreign_response(), "{e:?}");
+    let e = d
+        .receive_dnssec(q.message_id.wrapping_add(1000), &wire)
+        .unwrap_err();
+    assert_eq!(e.code(), crate::error::ErrorCode::UnknownQuestion);
+    assert!(d.pending_dnssec().contains(&q));
+}
+
+#[test]
+fn d41_bad_trust_anchor_text_is_an_invalid_option() {
+    let opts = options("example. IN DS not a ds record\n");
+    let e = Discovery::new(EMAIL, opts).unwrap_err();
+    assert_eq!(e.code(), crate::error::ErrorCode::InvalidOption);
+}
+
+#[test]
+fn d41_a_retried_srv_question_is_still_validated() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let q = d.questions()[0].clone();
+    // A timeout, then a SERVFAIL response: both worth retrying, neither the validator's.
+    d.fail(q.id, crate::plan::Failure::Timeout).unwrap();
+    let mut servfail = answer(&w, "_imaps._tcp.example.test.", rtype::SRV, q.message_id).unwrap();
+    servfail[3] = (servfail[3] & 0xf0) | 2;
+    assert_eq!(d.receive(q.id, &servfail, None).unwrap(), Outcome::ServFail);
+    assert!(d.pending().contains(&q.id));
+    let (plan, _) = run(&w, &mut d);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Secure);
+    assert_eq!(plan.lookups[0].outcome, Outcome::Records);
+    assert!(plan.is_final);
+}
+
+/// The MX-derived autoconfig document of `mx.provider.test.`: IMAP at `imap.provider.test`.
+const MX_DOC: &str = r#"<clientConfig version="1.1"><emailProvider id="p"><domain>example.test</domain><incomingServer type="imap"><hostname>imap.provider.test</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer></emailProvider></clientConfig>"#;
+
+/// Runs a discovery with SRV and MX-derived autoconfig: DNS as [`run`] does (plus the MX
+/// question), then the MX-derived request served with [`MX_DOC`], the others 404.
+fn run_with_mx(w: &World, anchors: &str) -> Plan {
+    let opts = Options {
+        sources: vec![Source::Srv, Source::MxAutoconfig],
+        ..options(anchors)
+    };
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    let mx = d.mx_question().expect("an MX question").clone();
+    assert_ne!(
+        mx.wire[3] & 0x10,
+        0,
+        "the MX query is the validator's (CD set)"
+    );
+    let wire = answer(w, "example.test.", rtype::MX, mx.message_id).unwrap();
+    d.receive_mx_response(&wire, Some(DnssecStatus::Secure))
+        .unwrap();
+    let _ = run(w, &mut d);
+    for r in d.pending_requests() {
+        if r.url == "https://autoconfig.provider.test/mail/config-v1.1.xml" {
+            d.receive_http(r.id, 200, Some("text/xml"), MX_DOC.as_bytes())
+                .unwrap();
+        } else {
+            d.receive_http(r.id, 404, Some("text/html"), b"").unwrap();
+        }
+    }
+    d.plan(7)
+}
+
+fn mx_candidate(plan: &Plan) -> Option<&crate::plan::Candidate> {
+    plan.incoming
+        .candidates
+        .iter()
+        .chain(
+            plan.incoming_alternatives
+                .iter()
+                .flat_map(|a| &a.candidates),
+        )
+        .find(|c| c.source == Source::MxAutoconfig)
+}
+
+#[test]
+fn d27_validated_secure_mx_makes_mx_derived_candidates_authenticated() {
+    let (mut w, anchors, ex) = world();
+    w.put(
+        "example.test.",
+        rtype::MX,
+        0,
+        ex.signed(vec![rec("example.test. 3600 IN MX 10 mx.provider.test.")]),
+        vec![],
+    );
+    let plan = run_with_mx(&w, &anchors);
+    let mx = plan.mx.as_ref().unwrap();
+    assert_eq!(mx.dnssec, DnssecStatus::Secure);
+    assert_eq!(mx.dnssec_source, DnssecSource::Validated);
+    assert!(plan.is_final);
+    let c = mx_candidate(&plan).expect("an MX-derived candidate");
+    assert_eq!(c.trust, Trust::Authenticated);
+}
+
+#[test]
+fn d15_validated_bogus_mx_gives_no_mx_derived_candidates() {
+    let (mut w, anchors, ex) = world();
+    let mut recs = ex.signed(vec![rec("example.test. 3600 IN MX 10 mx.provider.test.")]);
+    // Same target, forged preference: the signature no longer matches.
+    recs[0] = rec("example.test. 3600 IN MX 20 mx.provider.test.");
+    w.put("example.test.", rtype::MX, 0, recs, vec![]);
+    let plan = run_with_mx(&w, &anchors);
+    let mx = plan.mx.as_ref().unwrap();
+    assert_eq!(mx.dnssec, DnssecStatus::Bogus);
+    assert!(plan.is_final);
+    assert!(mx_candidate(&plan).is_none(), "{:?}", plan.incoming);
+    assert!(
+        plan.diagnostics
+            .iter()
+            .any(|d| d.code == DiagnosticCode::DnssecBogus && d.message.contains("MX")),
+        "{:?}",
+        plan.diagnostics
+    );
+}
