@@ -337,9 +337,11 @@ fn d41_a_retried_srv_question_is_still_validated() {
     assert!(plan.is_final);
 }
 
+#[cfg(feature = "autoconfig")]
 /// The MX-derived autoconfig document of `mx.provider.test.`: IMAP at `imap.provider.test`.
 const MX_DOC: &str = r#"<clientConfig version="1.1"><emailProvider id="p"><domain>example.test</domain><incomingServer type="imap"><hostname>imap.provider.test</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer></emailProvider></clientConfig>"#;
 
+#[cfg(feature = "autoconfig")]
 /// Runs a discovery with SRV and MX-derived autoconfig: DNS as [`run`] does (plus the MX
 /// question), then the MX-derived request served with [`MX_DOC`], the others 404.
 fn run_with_mx(w: &World, anchors: &str) -> Plan {
@@ -369,6 +371,7 @@ fn run_with_mx(w: &World, anchors: &str) -> Plan {
     d.plan(7)
 }
 
+#[cfg(feature = "autoconfig")]
 fn mx_candidate(plan: &Plan) -> Option<&crate::plan::Candidate> {
     plan.incoming
         .candidates
@@ -381,6 +384,7 @@ fn mx_candidate(plan: &Plan) -> Option<&crate::plan::Candidate> {
         .find(|c| c.source == Source::MxAutoconfig)
 }
 
+#[cfg(feature = "autoconfig")]
 #[test]
 fn d27_validated_secure_mx_makes_mx_derived_candidates_authenticated() {
     let (mut w, anchors, ex) = world();
@@ -400,6 +404,7 @@ fn d27_validated_secure_mx_makes_mx_derived_candidates_authenticated() {
     assert_eq!(c.trust, Trust::Authenticated);
 }
 
+#[cfg(feature = "autoconfig")]
 #[test]
 fn d15_validated_bogus_mx_gives_no_mx_derived_candidates() {
     let (mut w, anchors, ex) = world();
