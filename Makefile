@@ -24,7 +24,7 @@ CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 WASM_ENV := RUSTFLAGS="--remap-path-prefix=$(CURDIR)=mailsrv --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates"
 JS := bindings/js
 ## The browser module's budget, gzipped (BENCHMARKS.md); `make wasm` fails above it.
-WASM_BUDGET := 210000
+WASM_BUDGET := 200000
 WASM_OPT_FLAGS := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue
 
@@ -54,7 +54,7 @@ wasm: deps-demo $(JS)/node_modules/.installed
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
 	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_wasm $(WASM_DIR)/mailsrv_wasm.wasm
-	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm-node --features json-plan
+	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm-node --features json-plan,dane
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_node $(WASM_NODE_DIR)/mailsrv_wasm.wasm
 	$(WASM_ENV) $(CARGO) build $(WASM_ARGS) --target wasm32-unknown-unknown --profile wasm --no-default-features --features negotiate
 	wasm-bindgen --target web --out-dir $(JS)/wasm --out-name mailsrv_negotiate $(WASM_DIR)/mailsrv_wasm.wasm
