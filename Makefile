@@ -80,9 +80,13 @@ fmt-check:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) fmt --manifest-path wasm/Cargo.toml --all -- --check
 
+## The second pair lints the builds without DANE (feature `dane`): the core with `verify`
+## alone and the browser module's default features, whose `verifyChain` refuses TLSA records.
 clippy:
 	$(CARGO) clippy --locked --workspace --all-targets --all-features -- -D warnings
 	$(CARGO) clippy $(WASM_ARGS) --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --locked -p mailsrv --lib --features verify -- -D warnings
+	$(CARGO) clippy $(WASM_ARGS) --all-targets -- -D warnings
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --workspace --no-deps --all-features
@@ -95,7 +99,7 @@ deps-check:
 	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --prefix none | sed 's/ .*//' \
 	  | sort -u | grep -xE '$(FORBIDDEN)' || true); \
 	if [ -n "$$bad" ]; then echo "core (default features) depends on: $$bad"; exit 1; fi
-	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify,public-suffix-list,dnssec --prefix none \
+	@bad=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify,dane,public-suffix-list,dnssec --prefix none \
 	  | sed 's/ .*//' | sort -u | grep -xE '$(FORBIDDEN)' | grep -vxE 'getrandom|libc' || true); \
 	if [ -n "$$bad" ]; then echo "core (verify) depends on: $$bad"; exit 1; fi
 	@ver=$$($(CARGO) tree --locked -p mailsrv -e normal --features verify --prefix none | grep '^getrandom ' \

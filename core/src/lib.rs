@@ -92,15 +92,15 @@ pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};
 pub use service::{Protocol, Security, Service};
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;
-#[cfg(feature = "verify")]
-pub use verify::{
-    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus,
-    VerifyOptions, certificates_from_pem, verify_candidate, verify_chain,
-};
 #[cfg(feature = "dane")]
 pub use verify::{
     DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, TlsaCheck, TlsaOutcome, TlsaRecord,
     verify_candidate_with_tlsa,
+};
+#[cfg(feature = "verify")]
+pub use verify::{
+    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_chain,
 };
 
 /// The crate version.

@@ -13,10 +13,10 @@ mod presented;
 #[cfg(feature = "dane")]
 mod tlsa;
 
-#[cfg(feature = "webpki-roots")]
-pub use api::verify_chain_bundled;
 #[cfg(feature = "dane")]
 pub use api::verify_candidate_with_tlsa;
+#[cfg(feature = "webpki-roots")]
+pub use api::verify_chain_bundled;
 pub use api::{verify_candidate, verify_chain};
 pub use chain::{
     RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions, certificates_from_pem,
