@@ -16,7 +16,7 @@ const chain = node.certificatesFromPem(pem);
 const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
 const digest = createHash('sha256').update(spki).digest('hex');
 const wrong = digest.slice(0, -1) + (digest.endsWith('0') ? '1' : '0');
-const candidate = { service: 'imaps', host: 'mail.example.net', trust: 'insecure', port: 993 };
+const candidate = { service: 'imaps', host: 'mail.example.net', trust: 'in-domain', port: 993 };
 const now = Date.parse('2027-06-01T00:00:00Z');
 const options = (hex) => ({ domain: 'example.net', tlsa: [`3 1 1 ${hex}`] });
 
