@@ -62,6 +62,8 @@ test('S7673-4a verify --port --tlsa: DANE-EE verifies a self-signed chain, a wro
     assert.equal(js.code, rust.status, 'the same exit status (the core\'s policy)');
     assert.equal(js.code, code);
   }
+});
+
 // Issue 13 §4: the multi-source fixture cases (testdata/fixtures: SRV and MX from the zone
 // files, every HTTP request from the case's http/ folder, by the core's `--fixtures` rules) give
 // byte-identical JSON plans and the same exit status from the JS CLI, the Rust example host and
