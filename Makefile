@@ -42,8 +42,8 @@ demo: deps-demo wasm
 	node $(JS)/bin/mailsrv.js plan --zone testdata/zones/demo.zone --fixtures testdata/fixtures/demo/http $(DEMO_EMAIL)
 
 ## The WebAssembly package: five wasm32 modules — mailsrv_wasm (planning and verification: what
-## a browser loads, built for size), mailsrv_node (the same API built for speed: what the Node
-## entry loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator), mailsrv_host (the rules
+## a browser loads, built for size, without DANE: D37), mailsrv_node (the same API built for speed,
+## with DANE: what the Node entry loads), mailsrv_negotiate (the IMAP/POP3/SMTP negotiator), mailsrv_host (the rules
 ## Node tools apply around the core: exit statuses, explanations, command-line values) and
 ## mailsrv_zone (the zone-file host), the last three loaded on first use — each through wasm-bindgen (pinned) and
 ## wasm-opt from npm binaryen (Debian's binaryen 108 breaks the module), then a check that
