@@ -42,7 +42,7 @@
 //! | `autoconfig` | provider autoconfig and ISPDB documents, read safely for one address (feature `autoconfig`) |
 //! | `plan` | discovery, RFC 2782 order, options, the plan and its explanations |
 //! | `negotiate` | the IMAP/POP3/SMTP negotiator up to TLS and the login |
-//! | `verify` | certificate chains and server identity (feature `verify`) |
+//! | `verify` | certificate chains and server identity (feature `verify`); DANE with TLSA records (feature `dane`) |
 //! | `host` | what command-line hosts share: exit statuses, the zone-file answerer |
 //!
 //! Everything public is re-exported here; `autoconfig`, `negotiate`, `exit`, `explain` and `zone` are also
@@ -93,11 +93,15 @@ pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};
 pub use service::{Protocol, Security, Service};
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;
+#[cfg(feature = "dane")]
+pub use verify::{
+    DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, TlsaCheck, TlsaOutcome, TlsaRecord,
+    verify_candidate_with_tlsa,
+};
 #[cfg(feature = "verify")]
 pub use verify::{
-    DaneReport, MAX_TLSA_DATA, MAX_TLSA_RECORDS, PresentedIdentity, PresentedKind, RejectReason,
-    Subject, TlsaCheck, TlsaOutcome, TlsaRecord, Verdict, VerdictStatus, VerifyOptions,
-    certificates_from_pem, verify_candidate, verify_candidate_with_tlsa, verify_chain,
+    PresentedIdentity, PresentedKind, RejectReason, Subject, Verdict, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_chain,
 };
 
 /// The crate version.

@@ -6,7 +6,8 @@
 //! whose `code` is the core's error name (e.g. `INVALID_DOMAIN`).
 //!
 //! Features choose what a build exports: `planner` (`Discovery`, address helpers) and `verify`
-//! (`verifyChain`) make the browser module; `negotiate` alone makes the negotiator's module,
+//! (`verifyChain`) make the browser module; `dane` (TLSA records in `verifyChain`) is added for
+//! the Node entry's build only; `negotiate` alone makes the negotiator's module,
 //! which a browser without sockets does not need to download.
 //! `host` alone makes the Node tools' module (`mailsrv_host`: exit statuses, explanations,
 //! command-line values, the prober's rules), which a browser does not download either.

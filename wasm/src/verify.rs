@@ -1,9 +1,13 @@
 //! `verifyChain` and `certificatesFromPem`.
 
 use js_sys::{Array, Uint8Array};
-use mailsrv_core::{Subject, TlsaRecord, VerifyOptions, verify_chain};
+#[cfg(feature = "dane")]
+use mailsrv_core::TlsaRecord;
+use mailsrv_core::{Subject, VerifyOptions, verify_chain};
 use wasm_bindgen::prelude::*;
 
+#[cfg(not(feature = "dane"))]
+use crate::throw;
 use crate::{bad_argument, core_error, from_js, optional, platform_to_ascii, to_js};
 
 fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
@@ -28,8 +32,9 @@ fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
 /// without it, a plan's candidate is checked against its own `referenceIdentities`.
 /// `options.legacyCn` enables CN matching (D10). `options.tlsa` (presentation texts,
 /// `"3 1 1 0b9f…"`) are TLSA records the caller validated with DNSSEC for the candidate's
-/// `_<port>._tcp.<host>`: the core then decides by DANE (the candidate needs its `port`).
-/// Returns the verdict.
+/// `_<port>._tcp.<host>`: the core then decides by DANE (the candidate needs its `port`); a
+/// build without the feature `dane` (the browser module) refuses them with `INVALID_OPTION`
+/// rather than verify as if they were absent. Returns the verdict.
 #[wasm_bindgen(js_name = verifyChain)]
 pub fn verify_chain_js(
     candidate: JsValue,
@@ -78,6 +83,15 @@ pub fn verify_chain_js(
         .map_err(core_error)?,
         None => Subject::with_references(c.service, &c.host, c.reference_identities),
     };
+    #[cfg(not(feature = "dane"))]
+    if !o.tlsa.is_empty() {
+        return Err(throw(
+            mailsrv_core::ErrorCode::InvalidOption.name(),
+            "options.tlsa: this module (mailsrv_wasm, the browser build) has no DANE; \
+             verify TLSA records with the Node entry (mailsrv_node) or the C library",
+        ));
+    }
+    #[cfg(feature = "dane")]
     let subject = if o.tlsa.is_empty() {
         subject
     } else {

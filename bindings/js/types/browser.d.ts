@@ -179,6 +179,8 @@ export class Discovery {
  * Verifies a server chain (DER, leaf first). `options.tlsa`: TLSA records in presentation form
  * (`"3 1 1 0b9f…"`) that the caller validated with DNSSEC for `_<candidate.port>._tcp.<candidate.host>`
  * (at most 32; the candidate then needs its `port`); with a usable one, `anchors` may be empty.
+ * Node entry only: the browser entry's module has no DANE and throws `INVALID_OPTION` for
+ * non-empty `tlsa` (decision D37).
  */
 export function verifyChain(candidate: Pick<Candidate, 'service' | 'host' | 'trust'> & Partial<Candidate>, chain: Uint8Array[], anchors: Uint8Array[], nowMs: number, options?: { domain?: string; legacyCn?: boolean; tlsa?: string[] }): Verdict;
 export function certificatesFromPem(pem: string): Uint8Array[];

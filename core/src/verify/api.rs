@@ -11,7 +11,9 @@ use super::chain::{
     AnchorConstraints, PathInput, RejectReason, Subject, Verdict, VerifyOptions, match_identities,
     presented_identities, reject,
 };
+#[cfg(feature = "dane")]
 use super::dane::DaneInput;
+#[cfg(feature = "dane")]
 use super::tlsa::{Tlsa, TlsaRecord};
 use crate::error::{Error, ErrorCode};
 use crate::limits::MAX_CHAIN;
@@ -37,7 +39,11 @@ pub fn verify_chain(
         ));
     }
     // With usable TLSA records, DANE-EE and DANE-TA need no anchor of the host's.
-    if anchors.is_empty() && !subject.tlsa_rrset().is_some_and(Tlsa::has_usable) {
+    #[cfg(feature = "dane")]
+    let dane_without_anchors = subject.tlsa_rrset().is_some_and(Tlsa::has_usable);
+    #[cfg(not(feature = "dane"))]
+    let dane_without_anchors = false;
+    if anchors.is_empty() && !dane_without_anchors {
         return Err(Error::new(
             ErrorCode::InvalidTrustAnchor,
             "no trust anchor was given",
@@ -113,6 +119,10 @@ fn verify_trusted(
         ));
     }
     let time = UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs));
+    // The anchor certificates are read by DANE only (a Full(0) TA record may name one).
+    #[cfg(not(feature = "dane"))]
+    let _ = anchor_certs;
+    #[cfg(feature = "dane")]
     if let Some(tlsa) = subject.tlsa_rrset() {
         let input = DaneInput {
             subject,
@@ -204,6 +214,7 @@ pub fn verify_candidate(
 /// [`verify_candidate`] with the TLSA RRset of the candidate's `_<port>._tcp.<host>`, which the
 /// host validated with DNSSEC (see [`Subject::with_tlsa`]). `Err(TOO_MANY_TLSA_RECORDS)` beyond
 /// [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS); with no usable record, the same as [`verify_candidate`].
+#[cfg(feature = "dane")]
 pub fn verify_candidate_with_tlsa(
     candidate: &Candidate,
     tlsa: Vec<TlsaRecord>,

@@ -53,8 +53,11 @@ struct Extension<'a> {
 
 /// A certificate split into the parts read here.
 pub(crate) struct Certificate<'a> {
+    // The issuer and the key are read by DANE only (feature `dane`).
+    #[cfg_attr(not(feature = "dane"), allow(dead_code))]
     issuer: AnyRef<'a>,
     subject: AnyRef<'a>,
+    #[cfg_attr(not(feature = "dane"), allow(dead_code))]
     key_der: &'a [u8],
     extensions: Vec<Extension<'a>>,
 }
@@ -178,12 +181,14 @@ impl<'a> Certificate<'a> {
 
     /// The contents of the issuer Name (without its SEQUENCE header), as rustls-webpki compares
     /// it with a trust anchor's subject.
+    #[cfg(feature = "dane")]
     pub(crate) fn issuer_contents(&self) -> &'a [u8] {
         self.issuer.value()
     }
 
     /// The whole DER encoding of the SubjectPublicKeyInfo (what a TLSA selector 1 names,
     /// RFC 6698 §2.1.2).
+    #[cfg(feature = "dane")]
     pub(crate) fn spki_der(&self) -> &'a [u8] {
         self.key_der
     }

@@ -22,6 +22,7 @@ use crate::negotiate::TlsOutcome;
 use crate::plan::Candidate;
 use crate::service::Service;
 
+#[cfg(feature = "dane")]
 use super::tlsa::{DaneReport, Tlsa, TlsaRecord};
 
 /// Signature algorithms accepted in chains (ring).
@@ -48,6 +49,7 @@ pub struct Subject {
     service: Service,
     host: String,
     reference_identities: Vec<ReferenceIdentity>,
+    #[cfg(feature = "dane")]
     tlsa: Option<Tlsa>,
 }
 
@@ -107,6 +109,7 @@ impl Subject {
             service,
             host: canonical_host(host),
             reference_identities,
+            #[cfg(feature = "dane")]
             tlsa: None,
         }
     }
@@ -117,6 +120,7 @@ impl Subject {
             service,
             reference_identities: reference_identities(domain, service, &host, dnssec_secure),
             host,
+            #[cfg(feature = "dane")]
             tlsa: None,
         }
     }
@@ -128,17 +132,20 @@ impl Subject {
     /// one without a usable record, verifies as without TLSA (RFC 7671 §4.1).
     ///
     /// `Err(TOO_MANY_TLSA_RECORDS)` for more than [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS) records.
+    #[cfg(feature = "dane")]
     pub fn with_tlsa(mut self, port: u16, records: Vec<TlsaRecord>) -> Result<Self, Error> {
         self.tlsa = Some(Tlsa::new(port, records)?);
         Ok(self)
     }
 
     /// The TLSA RRset given with [`Subject::with_tlsa`], if any.
+    #[cfg(feature = "dane")]
     pub(super) fn tlsa_rrset(&self) -> Option<&Tlsa> {
         self.tlsa.as_ref()
     }
 
     /// The TLSA records given with [`Subject::with_tlsa`], if any.
+    #[cfg(feature = "dane")]
     pub fn tlsa(&self) -> Option<&[TlsaRecord]> {
         self.tlsa.as_ref().map(|t| t.records())
     }
@@ -187,6 +194,7 @@ pub struct Verdict {
     /// Notes, e.g. skipped malformed identifiers or SRV-IDs not used under name constraints.
     pub notes: Vec<String>,
     /// With TLSA records ([`Subject::with_tlsa`]): what became of each record. Absent without.
+    #[cfg(feature = "dane")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dane: Option<DaneReport>,
 }
@@ -243,7 +251,8 @@ pub enum RejectReason {
     /// Another path-validation failure (see the message).
     Other,
     /// The TLSA RRset has usable records and none of them matched the chain (RFC 7671 §4.1,
-    /// RFC 7673 §4): the server must not be used, whatever PKIX says.
+    /// RFC 7673 §4): the server must not be used, whatever PKIX says. Only with the feature
+    /// `dane`; the variant stays in every build, so that the vocabulary is the same everywhere.
     TlsaMismatch,
 }
 
@@ -261,6 +270,7 @@ pub(super) fn reject(
         reference_identities,
         presented,
         notes: Vec::new(),
+        #[cfg(feature = "dane")]
         dane: None,
     }
 }
@@ -392,10 +402,12 @@ impl PathInput<'_> {
         }
         Ok(Validated {
             constraints,
+            #[cfg(feature = "dane")]
             intermediates: path
                 .intermediate_certificates()
                 .map(|c| c.der().as_ref().to_vec())
                 .collect(),
+            #[cfg(feature = "dane")]
             anchor_key: path.anchor().subject_public_key_info.as_ref().to_vec(),
         })
     }
@@ -405,10 +417,12 @@ impl PathInput<'_> {
 pub(super) struct Validated {
     /// The DNS name constraints of the path.
     pub(super) constraints: Vec<DnsConstraints>,
-    /// The intermediate certificates (DER), from the one that issued the leaf upwards.
+    /// The intermediate certificates (DER), from the one that issued the leaf upwards (DANE).
+    #[cfg(feature = "dane")]
     pub(super) intermediates: Vec<Vec<u8>>,
     /// The contents of the trust anchor's SubjectPublicKeyInfo (without its SEQUENCE header,
-    /// as rustls-webpki keeps it).
+    /// as rustls-webpki keeps it; DANE).
+    #[cfg(feature = "dane")]
     pub(super) anchor_key: Vec<u8>,
 }
 
@@ -515,6 +529,7 @@ pub(super) fn match_identities(
         reference_identities: refs,
         presented,
         notes,
+        #[cfg(feature = "dane")]
         dane: None,
     }
 }
