@@ -81,12 +81,14 @@ pub use identity::{
     normalize_domain_with, reference_identities, registrable_domain,
 };
 pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
+#[cfg(feature = "dnssec")]
+pub use plan::DnssecValidation;
 pub use plan::explain;
 pub use plan::{
-    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion,
-    DnssecValidation, Failure, Incoming, IncomingPreference, MinimumSecurity, MxReport, OAuth2Info,
-    Options, Outgoing, Plan, Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status,
-    TlsOrder, Trust, alpn_acceptable, plan_from_responses,
+    Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion, Failure,
+    Incoming, IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan,
+    Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust,
+    alpn_acceptable, plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

@@ -20,7 +20,9 @@ pub use model::{
     Provenance, RequestOutcome, RequestReport, Source, Status, Trust, alpn_acceptable,
 };
 pub use options::DEFAULT_ISPDB_URL;
-pub use options::{DnssecValidation, IncomingPreference, MinimumSecurity, Options, TlsOrder};
+#[cfg(feature = "dnssec")]
+pub use options::DnssecValidation;
+pub use options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 pub use order::SeededRng;
 #[cfg(feature = "autoconfig")]
 pub use web::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

@@ -56,12 +56,15 @@ pub struct Options {
     /// default: validation needs the host's clock (signature validity is checked against
     /// [`DnssecValidation::now`]) and the core has none, so only the host can turn it on. When
     /// on, the validator decides every SRV answer's status and [`Options::trust_ad`] is not used
-    /// for them.
+    /// for them. Builds without the feature (the browser module) have no such option: a
+    /// `dnssec` key is refused as an unknown field.
+    #[cfg(feature = "dnssec")]
     #[serde(default)]
     pub dnssec: Option<DnssecValidation>,
 }
 
 /// What DNSSEC validation needs from the host: the time and the trust anchors.
+#[cfg(feature = "dnssec")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DnssecValidation {
@@ -90,6 +93,7 @@ impl Default for Options {
             message_id_base: 0,
             sources: default_sources(),
             ispdb_url: DEFAULT_ISPDB_URL.to_owned(),
+            #[cfg(feature = "dnssec")]
             dnssec: None,
         }
     }
@@ -98,6 +102,7 @@ impl Default for Options {
 impl Options {
     /// These options with DNSSEC validation on, at `now` (seconds since 1970, UTC), from
     /// `trust_anchors` (trust-anchor file text; `None` for the built-in IANA root anchors).
+    #[cfg(feature = "dnssec")]
     pub fn validate_dnssec(mut self, trust_anchors: Option<String>, now: u64) -> Self {
         self.dnssec = Some(DnssecValidation { now, trust_anchors });
         self
@@ -163,12 +168,6 @@ impl Options {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
                 "ispdbUrl must be an https:// URL of at most 512 bytes",
-            ));
-        }
-        if self.dnssec.is_some() && !cfg!(feature = "dnssec") {
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                "dnssec validation needs the `dnssec` feature, which this build leaves out",
             ));
         }
         #[cfg(feature = "dnssec")]
