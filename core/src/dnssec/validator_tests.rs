@@ -148,6 +148,27 @@ impl World {
         self.answers.insert((n(name), t), (rcode, answer, auth));
     }
 
+    /// `zone`'s DNSKEY RRset at its apex, signed by its own key.
+    pub(crate) fn put_keys(&mut self, zone: &Zone) {
+        let apex = zone.name.to_string();
+        self.put(
+            &apex,
+            rtype::DNSKEY,
+            0,
+            zone.signed(vec![zone.dnskey_record()]),
+            vec![],
+        );
+    }
+
+    /// A secure delegation from `parent` to `child`: the child's DS signed by the parent, and
+    /// the child's keys.
+    pub(crate) fn delegate(&mut self, parent: &Zone, child: &Zone) {
+        let apex = child.name.to_string();
+        let ds = parent.signed(vec![ds_record(&apex, child.ds_rdata())]);
+        self.put(&apex, rtype::DS, 0, ds, vec![]);
+        self.put_keys(child);
+    }
+
     pub(crate) fn wire(&self, q: &Query) -> Option<Vec<u8>> {
         let (rcode, an, ns) = self.answers.get(&(q.name.clone(), q.qtype))?;
         let mut w = q.message_id.to_be_bytes().to_vec();
@@ -176,27 +197,8 @@ fn world() -> (World, TrustAnchors, Zone, Zone) {
     let root = Zone::new(".", 1);
     let ex = Zone::new("example.", 2);
     let mut w = World::default();
-    w.put(
-        ".",
-        rtype::DNSKEY,
-        0,
-        root.signed(vec![root.dnskey_record()]),
-        vec![],
-    );
-    w.put(
-        "example.",
-        rtype::DS,
-        0,
-        root.signed(vec![ds_record("example.", ex.ds_rdata())]),
-        vec![],
-    );
-    w.put(
-        "example.",
-        rtype::DNSKEY,
-        0,
-        ex.signed(vec![ex.dnskey_record()]),
-        vec![],
-    );
+    w.put_keys(&root);
+    w.delegate(&root, &ex);
     w.put(
         "_imaps._tcp.example.",
         rtype::SRV,

@@ -7,7 +7,7 @@ use crate::dns::{DnssecSource, DnssecStatus, Outcome};
 use crate::dnssec::rr::rtype;
 use crate::dnssec::text::parse_time;
 use crate::dnssec::validator::Query;
-use crate::dnssec::validator::tests::{NOW, World, Zone, ds_record, n, nsec, rec};
+use crate::dnssec::validator::tests::{NOW, World, Zone, n, nsec, rec};
 use crate::plan::{Discovery, Options, Plan, Source, Trust};
 
 const EMAIL: &str = "user@example.test";
@@ -28,41 +28,9 @@ fn world() -> (World, String, Zone) {
     let tld = Zone::new("test.", 2);
     let ex = Zone::new("example.test.", 3);
     let mut w = World::default();
-    w.put(
-        ".",
-        rtype::DNSKEY,
-        0,
-        root.signed(vec![root.dnskey_record()]),
-        vec![],
-    );
-    w.put(
-        "test.",
-        rtype::DS,
-        0,
-        root.signed(vec![ds_record("test.", tld.ds_rdata())]),
-        vec![],
-    );
-    w.put(
-        "test.",
-        rtype::DNSKEY,
-        0,
-        tld.signed(vec![tld.dnskey_record()]),
-        vec![],
-    );
-    w.put(
-        "example.test.",
-        rtype::DS,
-        0,
-        tld.signed(vec![ds_record("example.test.", ex.ds_rdata())]),
-        vec![],
-    );
-    w.put(
-        "example.test.",
-        rtype::DNSKEY,
-        0,
-        ex.signed(vec![ex.dnskey_record()]),
-        vec![],
-    );
+    w.put_keys(&root);
+    w.delegate(&root, &tld);
+    w.delegate(&tld, &ex);
     w.put(
         "_imaps._tcp.example.test.",
         rtype::SRV,
