@@ -7,7 +7,7 @@
 #   test  demo's, plus c-ares, libcurl (the C host's HTTP) and OpenSSL headers, pkg-config and CMake (reference C host, install
 #         test), valgrind (C leak check), GNU time (peak RSS of the hosts under floods),
 #         bsdutils' `script` (a pseudo-terminal for the bulk progress line), Debian's chromium
-#         (browser tests, never a downloaded browser), Knot, Unbound, ldns, Dovecot and Postfix (the loopback test world),
+#         (browser tests, never a downloaded browser), Knot, Unbound, ldns, Dovecot, Postfix and nginx (the loopback test world),
 #         BIND's dnssec-signzone and delv (signing testdata/dnssec/, validating the zone host's answers), rustfmt
 #         and clippy.
 #
@@ -19,7 +19,7 @@ what=${1:-test}
 
 demo_pkgs=(build-essential pkg-config python3 clang lld)
 test_pkgs=("${demo_pkgs[@]}" libc-ares-dev libcurl4-openssl-dev libssl-dev openssl cmake valgrind chromium time
-  bsdutils knot knot-dnsutils unbound ldnsutils bind9-utils bind9-dnsutils dovecot-imapd dovecot-pop3d postfix)
+  bsdutils knot knot-dnsutils unbound ldnsutils bind9-utils bind9-dnsutils dovecot-imapd dovecot-pop3d postfix nginx)
 case "$what" in
   demo) pkgs=("${demo_pkgs[@]}") ;;
   test) pkgs=("${test_pkgs[@]}") ;;
@@ -45,7 +45,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
   echo "deps: installing ${missing[*]}"
-  # No package may start its daemon (Knot, Unbound, Dovecot, Postfix): policy-rc.d says no.
+  # No package may start its daemon (Knot, Unbound, Dovecot, Postfix, nginx): policy-rc.d says no.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
     "${sudo[@]}" chmod +x /usr/sbin/policy-rc.d

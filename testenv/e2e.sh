@@ -60,6 +60,82 @@ plan_all many gina@many.example
 [ "$(field many 'len(p["incoming"]["candidates"])')" = 64 ] || fail "many: truncation not retried over TCP"
 plan_all nothing olga@empty.example
 [ "$(field nothing 'p["incoming"]["status"]')" = not-published ] || fail "nothing: status"
+echo "== multi-source plans: DNS through Unbound, HTTPS through nginx (testenv/web.sh)"
+# The hosts fetch https://<host>/... as the core asks; --connect-to (D48) sends every connection
+# to nginx's loopback port and changes nothing else (URL, SNI, certificate name); the world's CA
+# is the only HTTPS trust anchor. Every name nginx serves is in the world's DNS first.
+while read -r host; do
+  [ "$(dig +short @127.0.0.1 -p "${RESOLVER#*:}" "$host" A)" = 127.0.0.1 ] || fail "web: $host is not 127.0.0.1 in the world's DNS"
+done < <(ls -1 "$WORLD_DIR/web")
+web_all() { # NAME EMAIL [OPTIONS...]: Rust, C and the CLI must agree; leaves the plan in $work/NAME.json
+  local name="$1" email="$2"; shift 2
+  local common=(--server "$RESOLVER" --sources default --ispdb "$ISPDB" --http-anchors "$WORLD_CA" --json --seed 1)
+  flush; target/debug/examples/plan "${common[@]}" "$@" --connect-to "::$WEB" "$email" > "$work/$name.rust.json" || true
+  flush; target/c/mailsrv-plan "${common[@]}" "$@" --connect-to "::$WEB" "$email" > "$work/$name.c.json" || true
+  flush; node bindings/js/bin/mailsrv.js plan "${common[@]}" "$@" --connect-to "::$WEB" "$email" > "$work/$name.js.json" || true
+  for host in c js; do
+    python3 - "$work/$name.rust.json" "$work/$name.$host.json" <<'PY' \
+      || { diff "$work/$name.rust.json" "$work/$name.$host.json" | head -20; fail "$name: the $host plan differs from Rust's"; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+ea, eb = a.pop("expiresInSecs"), b.pop("expiresInSecs")
+sys.exit(0 if a == b and (ea is None) == (eb is None) and abs((ea or 0) - (eb or 0)) <= 2 else 1)
+PY
+  done
+  cp "$work/$name.rust.json" "$work/$name.json"
+  echo "e2e: $name: Rust, C and CLI plans through nginx are identical (TTLs within 2 s)"
+}
+# NAME EMAIL ZONE: the world's plan is the one the same files give offline (--zone, --fixtures), but
+# for the addresses: the zone host adds the A records of SRV targets, Unbound (minimal-responses) not.
+offline_equal() {
+  target/debug/examples/plan --zone "$WORLD_DIR/zones/$3" --fixtures "$WORLD_DIR/web" --sources default --ispdb "$ISPDB" \
+    --json --seed 1 "$2" > "$work/$1.offline.json" || true
+  python3 - "$work/$1.json" "$work/$1.offline.json" <<'PY' || { diff "$work/$1.json" "$work/$1.offline.json" | head -20; fail "$1: the plan through nginx differs from the offline one"; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+def strip(v):
+    if isinstance(v, dict):
+        return {k: strip(x) for k, x in v.items() if k not in ("addresses", "expiresInSecs")}
+    return [strip(x) for x in v] if isinstance(v, list) else v
+sys.exit(0 if strip(a) == strip(b) else 1)
+PY
+}
+outcome() { field "$1" "[r['outcome'] for r in p['requests'] if r['url'].startswith('$2')][0]"; }
+web_all agree alice@agree.example
+offline_equal agree alice@agree.example agree.example.zone
+[ "$(field agree 'sorted(s["source"] for s in p["incoming"]["candidates"][0]["sources"])')" = "['autoconfig', 'ispdb', 'srv']" ] || fail "agree: one candidate from three sources"
+[ "$(outcome agree https://agree.example/)" = http-status ] || fail "agree: the well-known 404"
+[ "$(field agree 'p["final"]')" = True ] || fail "agree: not final"
+web_all mx bob@mxonly.example
+offline_equal mx bob@mxonly.example mxonly.example.zone
+[ "$(field mx 'p["incoming"]["candidates"][0]["source"]')" = mx-autoconfig ] || fail "mx: not from the MX host's autoconfig"
+[ "$(field mx 'p["incoming"]["candidates"][0]["trust"]')" = needs-confirmation ] || fail "mx: MX-derived without confirmation"
+[ "$(field mx '[c["domain"] for c in p["confirm"]]')" = "['hoster.example']" ] || fail "mx: what to confirm"
+web_all hostile carol@hostile.example
+offline_equal hostile carol@hostile.example hostile.example.zone
+[ "$(outcome hostile https://autoconfig.hostile.example/)" = refused ] || fail "hostile: the DOCTYPE document was not refused"
+[ "$(field hostile '[d["message"] for d in p["diagnostics"] if d["code"] == "autoconfig-refused"][0].split("(")[1].split(":")[0]')" = AUTOCONFIG_DOCTYPE ] \
+  || fail "hostile: no AUTOCONFIG_DOCTYPE diagnostic"
+[ "$(outcome hostile https://hostile.example/)" = content-type ] || fail "hostile: the HTML page was read"
+! grep -q attacker "$work/hostile.json" || fail "hostile: the entity's host reached the plan"
+web_all trimmed dave@trimmed.example
+offline_equal trimmed dave@trimmed.example trimmed.example.zone
+[ "$(field trimmed 'sum(d["code"] == "autoconfig-finding" for d in p["diagnostics"])')" = 4 ] || fail "trimmed: four sections dropped"
+[ "$(field trimmed '[(c["host"], c["port"]) for c in p["incoming"]["candidates"] + p["outgoing"]["candidates"]]')" \
+  = "[('imap.trimmed.example', 993), ('smtp.trimmed.example', 465)]" ] || fail "trimmed: the sound sections"
+# A fetch that fails does not stop the plan: the provider's host refuses connections (a closed
+# port), the ISPDB and SRV still give the plan; a certificate for another name is a TLS error.
+closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+web_all refused alice@agree.example --connect-to "autoconfig.agree.example:443:127.0.0.1:$closed"
+[ "$(outcome refused https://autoconfig.agree.example/)" = failed ] || fail "refused: the closed port did not fail"
+[ "$(field refused '[d["message"].split(": ")[-1] for d in p["diagnostics"] if d["code"] == "http-failed"][0]')" = NetworkError ] \
+  || fail "refused: not a network error"
+[ "$(field refused 'sorted(s["source"] for s in p["incoming"]["candidates"][0]["sources"])')" = "['ispdb', 'srv']" ] || fail "refused: the other sources"
+DOH_HOSTPORT=${DOH#https://}; DOH_HOSTPORT=${DOH_HOSTPORT%%/*}
+web_all wrong-name alice@agree.example --connect-to "ispdb.world.example:443:$DOH_HOSTPORT"
+[ "$(field wrong-name '[d["message"].split(": ")[-1] for d in p["diagnostics"] if d["code"] == "http-failed"][0]')" = TlsError ] \
+  || fail "wrong-name: Unbound's certificate (for 127.0.0.1) was accepted for ispdb.world.example"
+echo "e2e: nginx: provider, MX-derived and ISPDB documents give the corpus's plans on every host; hostile and trimmed documents refused or trimmed alike; a 404, a refused connection and a wrong certificate leave the plan standing"
 echo "== the signed hierarchy (testdata/dnssec) through the resolver that does not validate"
 # Knot serves it; the second Unbound passes the DNSSEC records on to DO queries, never sets AD
 # and never hides a bogus answer, so only a validator of the host's own can tell. delv, with the

@@ -6,11 +6,14 @@
 # (module-config "iterator": it passes DNSSEC records through to DO queries, never sets AD), so
 # that a host validating by itself can be tested through a resolver whose AD proves nothing. `world.sh up` installs what is missing, starts both and
 # writes target/world/env; `world.sh down` stops them by PID. Dovecot serves the domain
-# and Postfix serve the domain world.example (testenv/mail.sh).
+# and Postfix serve the domain world.example (testenv/mail.sh); nginx serves provider autoconfig,
+# MX-derived autoconfig and an ISPDB look-alike over HTTPS (testenv/web.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC1091
 . "$root/testenv/mail.sh"
+# shellcheck disable=SC1091
+. "$root/testenv/web.sh"
 # Daemon state lives in a fresh directory under /tmp that every user can traverse: Dovecot's
 # and Postfix's unprivileged processes must reach their files whatever the checkout's permissions.
 ENV="$root/target/world/env"
@@ -27,9 +30,9 @@ down() {
   # shellcheck disable=SC1090
   . "$ENV"
   # Knot and Unbound by PID; Dovecot and Postfix by process group (their children included).
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-} ${NGINX_PID:-}; do kill "$pid" 2>/dev/null || true; done
   for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do kill -TERM -- "-$group" 2>/dev/null || true; done
-  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-}; do
+  for pid in ${KNOT_PID:-} ${UNBOUND_PID:-} ${PLAIN_UNBOUND_PID:-} ${NGINX_PID:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   for group in ${DOVECOT_PID:-} ${POSTFIX_PID:-}; do
@@ -89,6 +92,14 @@ up() {
   postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port" "$plain_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
+  # Web: nginx with the multi-source corpus, its host names in the zones below.
+  local web_port nginx_pid web_zone_entries
+  web_port=$(free_port)
+  web_content "$W" "$root"
+  web_pki "$W"
+  nginx_pid=$(web_up "$W" "$web_port")
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "NGINX_PID=$nginx_pid"; } > "$ENV"
+
   # Zones: the testdata zones, the signed hierarchy of testdata/dnssec/ (its private root answers
   # NXDOMAIN for every other TLD, keeping the resolvers away from the real root), one zone Knot
   # signs, one signed then tampered.
@@ -105,7 +116,9 @@ up() {
     && ldns-key2ds -n "$key.key" > bogus.ds \
     && sed 's/\(SRV[[:space:]]*0[[:space:]]*1[[:space:]]*\)993/\1994/' bogus.zone.signed > "$W/zones/bogus.zone")
 
-  local zones=(example.net:demo.zone implicit.example:implicit-only.zone pop3.example:prefers-pop3.zone
+  mapfile -t web_zone_entries < <(web_zones "$W" "$root" "$W/zones")
+  [ "${#web_zone_entries[@]}" -gt 0 ] || { echo "world: no web zones"; exit 1; }
+  local zones=("${web_zone_entries[@]}" example.net:demo.zone implicit.example:implicit-only.zone pop3.example:prefers-pop3.zone
     custom.example:custom-domain.zone provider.example:provider.zone empty.example:nothing.zone
     many.example:many.zone knotsigned.example:knotsigned.zone bogus.example:bogus.zone
     world.example:world.zone)
@@ -138,7 +151,7 @@ up() {
   } > "$W/knot.conf"
   knotd -c "$W/knot.conf" > "$W/knot/log" 2>&1 &
   local knot_pid=$!
-  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "NGINX_PID=$nginx_pid"; echo "KNOT_PID=$knot_pid"; } > "$ENV"
   wait_port "$knot_port" || { cat "$W/knot/log"; exit 1; }
   local ds=""
   for _ in $(seq 50); do
@@ -197,7 +210,7 @@ up() {
   } > "$W/unbound.conf"
   unbound -d -c "$W/unbound.conf" > "$W/unbound/stderr" 2>&1 &
   local unbound_pid=$!
-  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "KNOT_PID=$knot_pid"; echo "UNBOUND_PID=$unbound_pid"; } > "$ENV"
+  { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; echo "NGINX_PID=$nginx_pid"; echo "KNOT_PID=$knot_pid"; echo "UNBOUND_PID=$unbound_pid"; } > "$ENV"
 
   # The resolver that does not validate: iterator only, same Knot, plain DNS and DoH. Asked with
   # DO it returns the RRSIGs and NSEC/NSEC3 records as they come; it never sets AD.
@@ -243,6 +256,9 @@ up() {
     echo "WORLD_DIR=$W"
     echo "DOVECOT_PID=$dovecot_pid"
     echo "POSTFIX_PID=$postfix_pid"
+    echo "NGINX_PID=$nginx_pid"
+    echo "WEB=127.0.0.1:$web_port"
+    echo "ISPDB=$WEB_ISPDB"
     echo "SUBMISSIONS=127.0.0.1:$subs_port"
     echo "KNOT_PID=$knot_pid"
     echo "UNBOUND_PID=$unbound_pid"
@@ -276,7 +292,8 @@ for _ in range(100):
 sys.exit(1)
 PY
   wait_port "$subs_port" || { cat "$W/postfix/stdout"; echo "world: Postfix did not start"; exit 1; }
-  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, non-validating Unbound on 127.0.0.1:$plain_port_dns (DoH $plain_doh_port), Dovecot on 127.0.0.3 (IMAPS $imaps_port)"
+  wait_port "$web_port" || { cat "$W/nginx/stdout" "$W/nginx/error.log"; echo "world: nginx did not start"; exit 1; }
+  echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, non-validating Unbound on 127.0.0.1:$plain_port_dns (DoH $plain_doh_port), Dovecot on 127.0.0.3 (IMAPS $imaps_port), nginx on 127.0.0.1:$web_port"
 }
 
 case "${1:-}" in

@@ -5,7 +5,8 @@
 //!     [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--trust-ad] [--seed N] [--json]
 //!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
 //!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL]
-//!     [--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL
+//!     [--trust-anchor FILE] [--now RFC3339|SECONDS]
+//!     [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... EMAIL
 //! ```
 //! With `--zone` it answers from master files (the MX question too); with `--server` it sends
 //! every question at once over UDP (TCP after truncation) to that server. This file is the only
@@ -14,9 +15,12 @@
 //! The HTTP requests of the other sources (provider autoconfig, the well-known location, the
 //! ISPDB, MX-derived lookups) are answered offline from `--fixtures DIR`: `DIR/<host>/<path>`
 //! by the core's rules (`mailsrv::host_web`: the query string ignored, a missing file is 404).
-//! This example has no HTTP client of its own: without `--fixtures` it asks SRV only, and
-//! naming an HTTP source in `--sources` without `--fixtures` is a usage error. `--sources`
-//! takes the core's list (`srv,autoconfig,...` or `default`); `--ispdb` sets the ISPDB base.
+//! Without `--fixtures` it asks SRV only unless `--sources` names an HTTP source; those are then
+//! fetched over HTTPS (ureq with rustls, `plan/https.rs`), all at once and beside the DNS
+//! questions, trusting `--http-anchors` (PEM; default: the Mozilla roots). `--connect-to` maps a
+//! connection like curl's option of that name (D48: the URL, SNI and name check are unchanged).
+//! `--sources` takes the core's list (`srv,autoconfig,...` or `default`); `--ispdb` sets the
+//! ISPDB base.
 //!
 //! `--trust-anchor` or `--now` turns on the core's DNSSEC validation (`Options::dnssec`):
 //! anchors from an unbound-style file (default: the IANA root anchors built into the core),
@@ -51,7 +55,11 @@ const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--ser
 [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
 [--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] \
 [--fixtures DIR] [--sources LIST] [--ispdb URL] \
-[--trust-anchor FILE] [--now RFC3339|SECONDS] EMAIL";
+[--trust-anchor FILE] [--now RFC3339|SECONDS] [--http-anchors CA.pem] \
+[--connect-to HOST:PORT:ADDR:PORT]... EMAIL";
+
+#[path = "plan/https.rs"]
+mod https;
 
 struct Args {
     zones: Vec<(String, bool)>,
@@ -62,6 +70,8 @@ struct Args {
     total_timeout: Duration,
     options: Options,
     fixtures: Option<std::path::PathBuf>,
+    http_anchors: Option<std::path::PathBuf>,
+    connect_to: Vec<https::ConnectTo>,
     email: String,
 }
 
@@ -78,6 +88,8 @@ fn parse_args() -> Result<Args, String> {
         )),
         options: Options::default(),
         fixtures: None,
+        http_anchors: None,
+        connect_to: Vec::new(),
         email: String::new(),
     };
     let mut sources = None;
@@ -130,6 +142,10 @@ fn parse_args() -> Result<Args, String> {
             "--fixtures" => out.fixtures = Some(value("--fixtures")?.into()),
             "--sources" => sources = Some(value("--sources")?),
             "--ispdb" => out.options.ispdb_url = value("--ispdb")?,
+            "--http-anchors" => out.http_anchors = Some(value("--http-anchors")?.into()),
+            "--connect-to" => out
+                .connect_to
+                .push(https::ConnectTo::parse(&value("--connect-to")?)?),
             "--trust-ad" => out.options.trust_ad = true,
             "--allow-cleartext" => allow_cleartext = true,
             "--implicit-tls-only" => implicit_tls_only = true,
@@ -168,11 +184,6 @@ fn parse_args() -> Result<Args, String> {
     out.options.sources =
         mailsrv::host_web::host_sources(sources.as_deref(), out.fixtures.is_some())
             .map_err(|e| format!("--sources: {}", e.message()))?;
-    if out.fixtures.is_none() && out.options.sources.iter().any(|s| *s != Source::Srv) {
-        return Err(format!(
-            "this host answers HTTP requests only from --fixtures DIR: give it, or --sources srv\n{USAGE}"
-        ));
-    }
     if out.zones.is_empty() == out.server.is_none() {
         return Err(format!("give either --zone files or --server\n{USAGE}"));
     }
@@ -267,8 +278,23 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
     }
     let mut discovery =
         Discovery::new(&args.email, args.options.clone()).map_err(|e| e.to_string())?;
+    // Over the network when no --fixtures answer them: the first round's requests start now,
+    // beside the DNS questions; those the MX answer adds start once it is in.
+    let mut fetcher = None;
+    if args.fixtures.is_none() && args.options.sources.iter().any(|s| *s != Source::Srv) {
+        let mut f = https::Fetcher::new(
+            args.http_anchors.as_deref(),
+            args.connect_to.clone(),
+            deadline,
+        )?;
+        f.launch(&discovery);
+        fetcher = Some(f);
+    }
     if let Some(server) = args.server {
         resolve_over_network(&mut discovery, server, args.timeout, deadline)?;
+        if let Some(f) = &mut fetcher {
+            f.launch(&discovery);
+        }
         validate_over_network(&mut discovery, server, args.timeout, deadline)?;
     } else {
         let mut host = ZoneHost::new();
@@ -282,6 +308,10 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
     }
     if let Some(dir) = &args.fixtures {
         answer_from_fixtures(&mut discovery, dir)?;
+    }
+    if let Some(f) = &mut fetcher {
+        f.launch(&discovery);
+        f.finish(&mut discovery)?;
     }
     let plan = discovery.plan(seed);
     let mut out = std::io::stdout().lock();

@@ -4,6 +4,7 @@
  *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
  *                [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem]
+ *                [--connect-to HOST:PORT:ADDR:PORT]...
  *                [--verify [--anchors CA.pem] [--now SECONDS] [--tlsa "U S M HEX"]...]
  *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
  *
@@ -23,7 +24,9 @@
  * libcurl, https only (plain HTTP only for the opt-in autoconfig-http source), redirects followed
  * by hand and each checked by the core, at most mailsrv_http_max_body_bytes() of a body, within
  * the total deadline; with --fixtures DIR every request is answered offline from DIR/<host>/<path>
- * by the core's rules instead. The MX question goes out with the SRV questions (c-ares) or is
+ * by the core's rules instead. --connect-to is libcurl's CURLOPT_CONNECT_TO (decision D48): it only
+ * changes where a connection goes; the URL, SNI and the certificate's name check stay the URL's.
+ * The MX question goes out with the SRV questions (c-ares) or is
  * answered from the --zone files.
  *
  * Time and bytes are bounded as a whole, not per read: --total-timeout (default: the core's
@@ -724,6 +727,9 @@ static void print_side(const mailsrv_plan *plan, uint32_t side, const char *titl
     }
 }
 
+/* --connect-to rules, passed to libcurl as they are (CURLOPT_CONNECT_TO). */
+static struct curl_slist *connect_rules;
+
 /* The command line. */
 struct args {
     const char *zones[32];
@@ -767,6 +773,12 @@ static void parse_args(int argc, char **argv, struct args *a) {
         else if (!strcmp(arg, "--sources") && next) { a->sources = next; i++; }
         else if (!strcmp(arg, "--ispdb") && next) { a->ispdb = next; i++; }
         else if (!strcmp(arg, "--http-anchors") && next) { a->http_anchors = next; i++; }
+        else if (!strcmp(arg, "--connect-to") && next) {
+            struct curl_slist *more = curl_slist_append(connect_rules, next);
+            if (!more) die("out of memory");
+            connect_rules = more;
+            i++;
+        }
         else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
         else if (!strcmp(arg, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
         else if (!strcmp(arg, "--now") && next) { a->now = strtoull(next, NULL, 10); i++; }
@@ -789,7 +801,7 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
     if (n_tlsa > 0 && !a->verify) die("--tlsa needs --verify (the records are those of the verified candidate)");
@@ -921,6 +933,7 @@ static void fetch_with_curl(mailsrv_discovery *d, const mailsrv_http_request *r,
             curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
             curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
             if (anchors) curl_easy_setopt(curl, CURLOPT_CAINFO, anchors);
+            if (connect_rules) curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_rules);
             CURLcode rc = curl_easy_perform(curl);
             long status = 0;
             char *location = NULL, *type = NULL;
@@ -1037,6 +1050,7 @@ int main(int argc, char **argv) {
         rc = print_plan(plan, a.json);
     }
     mailsrv_plan_free(plan);
+    curl_slist_free_all(connect_rules);
     curl_global_cleanup();
     if (fflush(stdout) != 0) stdout_failed();
     return rc;

@@ -45,6 +45,8 @@ f=testdata/fixtures
   | cmp -s - $f/mx/expected.json || fail fixtures-mx
 "$host" --zone $f/hostile/hostile.zone --fixtures $f/hostile/http --json --seed 1 carol@hostile.example \
   | cmp -s - $f/hostile/expected.json || fail fixtures-hostile
+"$host" --zone $f/trimmed/trimmed.zone --fixtures $f/trimmed/http --json --seed 1 dave@trimmed.example \
+  | cmp -s - $f/trimmed/expected.json || fail fixtures-trimmed
 "$host" --zone $z/demo.zone --fixtures $f/demo/http --json --seed 1 alice@example.net \
   | cmp -s - $f/demo/expected.json || fail fixtures-demo
 # A fixture body over the core's cap is reported as too large, never read into the plan.

@@ -11,11 +11,14 @@ const USAGE = `usage:
                      [--tls-order implicit-first|domain-priority] [--allow-cleartext]
                      [--implicit-tls-only] [--prefer imap|pop3]
                      [--fixtures DIR] [--sources LIST] [--ispdb URL]
+                     [--http-anchors FILE.pem] [--connect-to HOST:PORT:ADDR:PORT]...
                      (--timeout per DNS query, default 3 s; --total-timeout for the whole
                      plan, TCP retries and HTTP included, default 60 s; --fixtures answers
                      HTTP from DIR/<host>/<path> offline; --sources srv,autoconfig,well-known,
                      autoconfig-http,ispdb,mx-autoconfig,mx-ispdb or default: SRV only unless
-                     --fixtures or --sources is given)
+                     --fixtures or --sources is given; --connect-to sends connections for
+                     HOST:PORT to ADDR:PORT like curl's, URL, SNI and certificate name
+                     unchanged; --http-anchors replaces the HTTPS trust store)
   mailsrv plan --input FILE|- [--unordered] [--concurrency N] [--rate Q] [--timeout MS]
                      [--summary-json FILE] [the resolver and planner options of plan]
                      (bulk: one address or bare domain per line, NDJSON out in input order;
@@ -158,7 +161,7 @@ const PLAN_OPTIONS = {
   json: 'flag', zone: 'list', 'secure-zone': 'list', server: 'value', doh: 'value', 'trust-ad': 'flag', seed: 'value',
   timeout: 'value', 'total-timeout': 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
   input: 'value', unordered: 'flag', concurrency: 'value', rate: 'value', 'summary-json': 'value',
-  fixtures: 'value', sources: 'value', ispdb: 'value',
+  fixtures: 'value', sources: 'value', ispdb: 'value', 'connect-to': 'list', 'http-anchors': 'value',
 };
 
 const BULK_ONLY = ['unordered', 'concurrency', 'rate', 'summary-json'];
@@ -328,6 +331,20 @@ async function discoverOptions(o, udp) {
     const { statSync } = await import('node:fs');
     if (!statSync(o.fixtures, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--fixtures "${o.fixtures}" is not a directory`);
     fetch = await fixtureFetch(o.fixtures);
+  } else if (o['connect-to'] !== undefined || o['http-anchors'] !== undefined) {
+    // Over node:https only when a connection is mapped or the trust store replaced (D48).
+    const { connectFetch, parseConnectTo } = await import('../src/connect-fetch.js');
+    const connectTo = (o['connect-to'] ?? []).map((v) => {
+      try {
+        return parseConnectTo(v);
+      } catch (e) {
+        throw new UsageError(e.message);
+      }
+    });
+    const ca = o['http-anchors'] === undefined ? undefined : readText(o['http-anchors'], 'anchors file');
+    const mapped = connectFetch({ connectTo, ca });
+    // Like the default fetch: the HTTP sources still come from --sources only.
+    if (o.sources !== undefined) fetch = mapped;
   }
   if (o.sources !== undefined || fetch) options.sources = checked('--sources', () => hostSources(o.sources, fetch !== undefined));
   if (o.ispdb !== undefined) options.ispdbUrl = o.ispdb;
