@@ -84,6 +84,7 @@ web_up() {
     for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $d/nginx/tmp/$t;"; done
     echo "  types { }"
     echo "  default_type text/xml;"
+    echo "  ssl_protocols TLSv1.2 TLSv1.3;"
     echo "  ssl_certificate $d/pki/web.pem;"
     echo "  ssl_certificate_key $d/pki/web.key;"
     echo "  server { listen 127.0.0.1:$port ssl default_server; return 421; }"

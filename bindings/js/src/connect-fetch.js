@@ -37,6 +37,8 @@ export function connectFetch({ connectTo = [], ca } = {}) {
         port: rule?.toPort ?? port,
         path: u.pathname + u.search,
         headers: { ...headers, host: u.host },
+        // A fresh connection per request, like the other hosts: no keep-alive pool outlives a discovery.
+        agent: false,
         // SNI and the certificate's name check are the URL's host, never the address connected to.
         ...(secure ? { servername: isIP(host) ? undefined : host, checkServerIdentity: (_, cert) => checkServerIdentity(host, cert), ...(ca ? { ca } : {}) } : {}),
         signal,
