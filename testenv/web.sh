@@ -12,6 +12,10 @@
 WEB_CASES=(agree mx hostile trimmed)
 WEB_ZONES=(agree.example:agree/agree.zone mxonly.example:mx/mx.zone hostile.example:hostile/hostile.zone
   trimmed.example:trimmed/trimmed.zone)
+# Redirects (HOST PATH LOCATION) for moved.example, a domain whose provider moved: one within
+# https (followed), one to plain HTTP (refused by the core's rule: insecure-redirect).
+WEB_REDIRECTS=("autoconfig.moved.example /mail/config-v1.1.xml https://autoconfig.agree.example/mail/config-v1.1.xml"
+  "moved.example /.well-known/autoconfig/mail/config-v1.1.xml http://autoconfig.agree.example/mail/config-v1.1.xml")
 # The ISPDB look-alike's host and base URL (given to the hosts with --ispdb).
 WEB_ISPDB_HOST=ispdb.world.example
 WEB_ISPDB="https://$WEB_ISPDB_HOST/v1.1/"
@@ -24,7 +28,7 @@ web_content() {
   mv "$d/web/autoconfig.thunderbird.net" "$d/web/$WEB_ISPDB_HOST"
   # Every other name a discovery of these domains asks is served too, with nothing in it: a
   # missing document is a 404 from a real server, as in the corpus (host_web::fixture_status).
-  for z in "${WEB_ZONES[@]}" hoster.example:; do mkdir -p "$d/web/autoconfig.${z%%:*}" "$d/web/${z%%:*}"; done
+  for z in "${WEB_ZONES[@]}" hoster.example: moved.example:; do mkdir -p "$d/web/autoconfig.${z%%:*}" "$d/web/${z%%:*}"; done
   chmod -R a+rX "$d/web"
 }
 
@@ -44,6 +48,9 @@ web_zones() {
   printf '$ORIGIN hoster.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n' \
     > "$zdir/hoster.example.zone"
   echo "hoster.example:hoster.example.zone"
+  printf '$ORIGIN moved.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\n' \
+    > "$zdir/moved.example.zone"
+  echo "moved.example:moved.example.zone"
   while read -r host; do
     best=""
     for z in "$zdir"/*.zone; do
@@ -71,7 +78,7 @@ web_pki() {
 # are text/xml (the corpus's rule, host_web::FIXTURE_CONTENT_TYPE) unless a `<file>.content-type`
 # names another type; a missing file is nginx's 404.
 web_up() {
-  local d="$1" port="$2" host f
+  local d="$1" port="$2" host f r rhost rpath rloc
   mkdir -p "$d/nginx/tmp"
   {
     echo "daemon off;"
@@ -97,6 +104,10 @@ web_up() {
         f=${f#./}
         echo "    location = /${f%.content-type} { default_type \"$(tr -d '\n"' < "$d/web/$host/$f")\"; }"
       done < <(cd "$d/web/$host" && find . -name '*.content-type')
+      for r in "${WEB_REDIRECTS[@]}"; do
+        read -r rhost rpath rloc <<< "$r"
+        if [ "$rhost" = "$host" ]; then echo "    location = $rpath { return 301 $rloc; }"; fi
+      done
       echo "  }"
     done < <(web_hosts "$d")
     echo "}"

@@ -221,18 +221,17 @@ fn get(agent: &ureq::Agent, first: &str, deadline: Instant) -> Fetched {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        if matches!(status, 301 | 302 | 303 | 307 | 308) {
-            if let Some(location) = header("location") {
-                let next = absolute(&url, &location).ok_or(HttpFailure::NetworkError)?;
-                if !host_web::redirect_allowed(first, &next) {
-                    return Err(HttpFailure::InsecureRedirect);
-                }
-                if hops >= host_web::MAX_HTTP_REDIRECTS {
-                    return Err(HttpFailure::NetworkError);
-                }
-                url = next;
-                continue;
+        let location = header("location");
+        if let (301 | 302 | 303 | 307 | 308, Some(location)) = (status, location) {
+            let next = absolute(&url, &location).ok_or(HttpFailure::NetworkError)?;
+            if !host_web::redirect_allowed(first, &next) {
+                return Err(HttpFailure::InsecureRedirect);
             }
+            if hops >= host_web::MAX_HTTP_REDIRECTS {
+                return Err(HttpFailure::NetworkError);
+            }
+            url = next;
+            continue;
         }
         let content_type = header("content-type");
         if !(200..=299).contains(&status) {
