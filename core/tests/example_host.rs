@@ -620,3 +620,74 @@ fn d41_trust_anchor_and_now_turn_validation_on_offline() {
     assert_eq!(bad_now.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_now.stderr).contains("--now"));
 }
+
+#[test]
+fn d48_connect_to_sends_the_connection_elsewhere_and_keeps_the_urls_name() {
+    // A listener standing in for autoconfig.example.net: it takes the TLS ClientHello and
+    // closes. The URL stays the core's (port 443); only the connection moved (decision D48).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut hello = vec![0u8; 4096];
+        let n = stream.read(&mut hello).unwrap();
+        hello.truncate(n);
+        hello
+    });
+    let out = Command::new(example())
+        .args([
+            "--zone",
+            &zone("demo.zone"),
+            "--sources",
+            "srv,autoconfig",
+            "--connect-to",
+            &format!("autoconfig.example.net:443:127.0.0.1:{port}"),
+            "--json",
+            "--seed",
+            "1",
+            "alice@example.net",
+        ])
+        .output()
+        .unwrap();
+    let hello = server.join().unwrap();
+    // A TLS handshake record whose SNI is the URL's host, not the address connected to.
+    assert_eq!(hello.first(), Some(&0x16), "not a TLS handshake");
+    assert!(
+        hello
+            .windows(b"autoconfig.example.net".len())
+            .any(|w| w == b"autoconfig.example.net"),
+        "the SNI is not the URL's host"
+    );
+    // The failed fetch is one request's outcome; the SRV plan stands.
+    assert!(out.status.success(), "{out:?}");
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["requests"][0]["outcome"], "failed");
+    assert!(
+        plan["requests"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://autoconfig.example.net/mail/")
+    );
+    assert_eq!(plan["incoming"]["status"], "found");
+
+    for bad in ["127.0.0.1:8443", "::localhost:8443", "::127.0.0.1:70000"] {
+        let out = Command::new(example())
+            .args([
+                "--zone",
+                &zone("demo.zone"),
+                "--connect-to",
+                bad,
+                "a@example.net",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not HOST:PORT:ADDR:PORT"),
+            "{bad}"
+        );
+    }
+}
