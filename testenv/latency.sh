@@ -26,8 +26,8 @@ set -a # the addresses, for the measuring script below
 . target/world/env
 set +a
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-dnsdist_up() { # NAME UPSTREAM: a dnsdist adding 50 ms (query log with timestamps); prints its port
-  local port; port=$(free_port)
+dnsdist_up() { # NAME UPSTREAM PORT: a dnsdist adding 50 ms (query log with timestamps); its PID in pids
+  local port=$3
   cat > "$WORLD_DIR/dnsdist-$1.conf" <<CONF
 setLocal("127.0.0.1:$port")
 setSecurityPollSuffix("")
@@ -37,10 +37,10 @@ addAction(AllRule(), DelayAction(50))
 CONF
   dnsdist --supervised --disable-syslog -C "$WORLD_DIR/dnsdist-$1.conf" > "$WORLD_DIR/dnsdist-$1.log" 2>&1 &
   pids+=($!)
-  echo "$port"
 }
-port=$(dnsdist_up validating "$RESOLVER")
-plain_port=$(dnsdist_up plain "$PLAIN_RESOLVER")
+port=$(free_port); plain_port=$(free_port)
+dnsdist_up validating "$RESOLVER" "$port"
+dnsdist_up plain "$PLAIN_RESOLVER" "$plain_port"
 web_port=$(free_port)
 python3 testenv/delay-proxy.py "$web_port" "$WEB" 50 > "$WORLD_DIR/delay-proxy.log" 2>&1 &
 pids+=($!)
