@@ -2,14 +2,19 @@
 # Latency benchmark (not a test): discovery wall time through dnsdist adding 50 ms to every
 # answer of the test world's Unbound, for the `mailsrv` CLI and the reference C host, against
 # one round trip. One round trip with every question in flight is the goal: a plan within
-# 1.3 × RTT plus processing. Prints medians; the numbers go to BENCHMARKS.md by hand.
+# 1.3 × RTT plus processing. Then the C host and the Rust example validating DNSSEC themselves
+# (issue 14) through a second dnsdist, with the same delay, in front of the non-validating
+# Unbound: the validator's first DS/DNSKEY questions go out with the SRV questions, so a domain
+# whose targets lie in its own zone should cost one round trip too. Prints medians; the numbers go
+# to BENCHMARKS.md by hand.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 command -v dnsdist >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq --no-install-recommends dnsdist; }
 runs=${RUNS:-15}
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; bash testenv/world.sh down >/dev/null' EXIT INT TERM
+plain_pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null; bash testenv/world.sh down >/dev/null' EXIT INT TERM
 bash testenv/world.sh up >/dev/null
 # shellcheck disable=SC1091
 . target/world/env
@@ -22,12 +27,22 @@ addAction(AllRule(), DelayAction(50))
 CONF
 dnsdist --supervised --disable-syslog -C "$WORLD_DIR/dnsdist.conf" > "$WORLD_DIR/dnsdist.log" 2>&1 &
 pid=$!
+plain_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$WORLD_DIR/dnsdist-plain.conf" <<CONF
+setLocal("127.0.0.1:$plain_port")
+setSecurityPollSuffix("")
+newServer({address="$PLAIN_RESOLVER", checkInterval=3600})
+addAction(AllRule(), DelayAction(50))
+CONF
+dnsdist --supervised --disable-syslog -C "$WORLD_DIR/dnsdist-plain.conf" > "$WORLD_DIR/dnsdist-plain.log" 2>&1 &
+plain_pid=$!
 sleep 1
-python3 - "$port" "$runs" <<'PY'
+python3 - "$port" "$runs" "$plain_port" "$SIGNED_ANCHOR" <<'PY'
 import socket, statistics, subprocess, sys, time, struct
 
-port, runs = int(sys.argv[1]), int(sys.argv[2])
+port, runs, plain_port, anchor = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 server = f"127.0.0.1:{port}"
+plain = f"127.0.0.1:{plain_port}"
 
 def rtt():
     # One SRV query over UDP through dnsdist: the round trip the hosts must not exceed much.
@@ -75,4 +90,11 @@ print(f"C host (c-ares), whole process:      {c:.1f} ms = {c / r:.2f} x RTT")
 print(f"Rust example host, whole process:     {rust:.1f} ms = {rust / r:.2f} x RTT")
 print(f"JS discover() in process:             {js_ms:.1f} ms = {js_ms / r:.2f} x RTT")
 print(f"mailsrv CLI, whole process:           {cli:.1f} ms (Node start-up, wasm load and JIT included)")
+# DNSSEC validated by the host's own core, through the resolver that does not validate.
+validating = ["--trust-anchor", anchor, "--now", "2026-12-01T00:00:00Z", "--json"]
+for name in ["alice@example.test", "alice@outside.test"]:
+    cv = median(lambda: timed(["target/c/mailsrv-plan", "--server", plain, *validating, name]))
+    rv = median(lambda: timed(["target/debug/examples/plan", "--server", plain, *validating, name]))
+    print(f"C host validating {name}:    {cv:.1f} ms = {cv / r:.2f} x RTT")
+    print(f"Rust host validating {name}: {rv:.1f} ms = {rv / r:.2f} x RTT")
 PY
