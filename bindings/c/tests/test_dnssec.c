@@ -322,12 +322,14 @@ static void misuse(const mailsrv_zone_host *host, const char *anchor, size_t anc
     o = validating("\xff\xfe", 2);
     CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)email, strlen(email), &o, &none), MAILSRV_RESULT_INVALID_ARGUMENT);
     CHECK(none == NULL);
-    /* A flood of anchor text: refused at the core's cap (256 KiB), not read further. */
+    /* A flood of anchor text: refused at the core's cap (256 KiB) before it is read or copied
+     * (the last byte is not UTF-8: reading it would give INVALID_ARGUMENT instead). */
     size_t big = 300 * 1024;
     char *flood = malloc(big);
     CHECK(flood != NULL);
     if (flood) {
         for (size_t i = 0; i < big; i++) flood[i] = i % 80 == 79 ? '\n' : ';';
+        flood[big - 1] = (char)0xff;
         o = validating(flood, big);
         CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)email, strlen(email), &o, &none), MAILSRV_RESULT_INVALID_OPTION);
         free(flood);
