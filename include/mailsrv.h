@@ -334,6 +334,39 @@ typedef uint32_t mailsrv_dnssec;
 #endif // __cplusplus
 
 /**
+ * How a lookup's DNSSEC status was obtained (issue 14, D41).
+ */
+enum mailsrv_dnssec_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing said anything: no answer yet, or counted insecure unvalidated.
+   */
+  MAILSRV_DNSSEC_SOURCE_NONE = 0,
+  /**
+   * The core's own validator (`validate_dnssec`).
+   */
+  MAILSRV_DNSSEC_SOURCE_VALIDATED = 1,
+  /**
+   * The AD bit of a resolver the host trusts (`trust_ad`).
+   */
+  MAILSRV_DNSSEC_SOURCE_TRUST_AD = 2,
+  /**
+   * The host's own verdict, given with the answer.
+   */
+  MAILSRV_DNSSEC_SOURCE_HOST = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_dnssec_source mailsrv_dnssec_source;
+#else
+typedef uint32_t mailsrv_dnssec_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A failure (or negative answer) reported by the host.
  */
 enum mailsrv_failure
@@ -1401,6 +1434,11 @@ typedef struct {
    */
   uint32_t dnssec;
   /**
+   * A `mailsrv_dnssec_source` value: how `dnssec` was obtained (VALIDATED: by the core's own
+   * validator).
+   */
+  uint32_t dnssec_source;
+  /**
    * Number of SRV records in the answer.
    */
   size_t records;
@@ -1817,6 +1855,13 @@ const char *mailsrv_tls_order_name(uint32_t value);
  * Returns no result code.
  */
 const char *mailsrv_dnssec_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_dnssec_source` value, as JSON spells it (e.g. `"host"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_dnssec_source_name(uint32_t value);
 
 /**
  * The name of a `mailsrv_failure` value, as JSON spells it (e.g. `"refused"`):

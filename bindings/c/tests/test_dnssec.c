@@ -134,14 +134,26 @@ static char *plan_json(const mailsrv_discovery *d) {
     return json;
 }
 
-/* The DNSSEC status of the lookup named name, or 99 if there is none. */
-static uint32_t lookup_dnssec(const mailsrv_plan *plan, const char *name) {
+/* The DNSSEC status of the lookup named name, or 99 if there is none; *source (if given)
+ * receives how it was obtained. */
+static uint32_t lookup_status(const mailsrv_plan *plan, const char *name, uint32_t *source) {
     for (size_t i = 0; i < mailsrv_plan_lookup_count(plan); i++) {
         mailsrv_lookup l;
         CHECK_RESULT(mailsrv_plan_lookup(plan, i, &l), MAILSRV_RESULT_OK);
-        if (strcmp(l.name.data, name) == 0) return l.dnssec;
+        if (strcmp(l.name.data, name) != 0) continue;
+        if (source) *source = l.dnssec_source;
+        return l.dnssec;
     }
     return 99;
+}
+
+/* The status of a lookup the core validated (checked), or 99. */
+static uint32_t lookup_dnssec(const mailsrv_plan *plan, const char *name) {
+    uint32_t source = 99;
+    uint32_t status = lookup_status(plan, name, &source);
+    CHECK(source == MAILSRV_DNSSEC_SOURCE_VALIDATED);
+    CHECK(strcmp(mailsrv_dnssec_source_name(source), "validated") == 0);
+    return status;
 }
 
 static int has_diagnostic(const mailsrv_plan *plan, const char *code) {
@@ -302,9 +314,21 @@ static void misuse(const mailsrv_zone_host *host, const char *anchor, size_t anc
     CHECK(mailsrv_discovery_dnssec_question_count(d) == count - 1);
     mailsrv_discovery_free(d);
 
-    /* Without validation there are no DNSSEC questions and none can be answered. */
+    /* Without validation there are no DNSSEC questions and none can be answered, and the
+     * lookups' status comes from nothing (no AD trusted, no host verdict). */
     mailsrv_discovery *plain = start(email, NULL);
     if (plain) {
+        mailsrv_discovery *resolved = start(email, NULL);
+        if (resolved) {
+            CHECK_RESULT(mailsrv_zone_host_resolve(host, resolved), MAILSRV_RESULT_OK);
+            mailsrv_plan *p = NULL;
+            CHECK_RESULT(mailsrv_discovery_plan(resolved, 1, &p), MAILSRV_RESULT_OK);
+            uint32_t source = 99;
+            CHECK(lookup_status(p, "_imaps._tcp.example.test", &source) == MAILSRV_DNSSEC_INSECURE);
+            CHECK(source == MAILSRV_DNSSEC_SOURCE_NONE);
+            mailsrv_plan_free(p);
+            mailsrv_discovery_free(resolved);
+        }
         CHECK(!mailsrv_discovery_validates_dnssec(plain));
         CHECK(mailsrv_discovery_dnssec_question_count(plain) == 0);
         CHECK_RESULT(mailsrv_discovery_dnssec_question(plain, 0, &q), MAILSRV_RESULT_INVALID_ARGUMENT);
