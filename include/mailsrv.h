@@ -334,6 +334,39 @@ typedef uint32_t mailsrv_dnssec;
 #endif // __cplusplus
 
 /**
+ * How a lookup's DNSSEC status was obtained (issue 14, D41).
+ */
+enum mailsrv_dnssec_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Nothing said anything: no answer yet, or counted insecure unvalidated.
+   */
+  MAILSRV_DNSSEC_SOURCE_NONE = 0,
+  /**
+   * The core's own validator (`validate_dnssec`).
+   */
+  MAILSRV_DNSSEC_SOURCE_VALIDATED = 1,
+  /**
+   * The AD bit of a resolver the host trusts (`trust_ad`).
+   */
+  MAILSRV_DNSSEC_SOURCE_TRUST_AD = 2,
+  /**
+   * The host's own verdict, given with the answer.
+   */
+  MAILSRV_DNSSEC_SOURCE_HOST = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mailsrv_dnssec_source mailsrv_dnssec_source;
+#else
+typedef uint32_t mailsrv_dnssec_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A failure (or negative answer) reported by the host.
  */
 enum mailsrv_failure
@@ -1155,6 +1188,28 @@ typedef struct {
    * DNS message ID of question 0 (random for UDP, 0 for DNS over HTTPS).
    */
   uint16_t message_id_base;
+  /**
+   * Validate DNSSEC in the core (non-zero; 0, the default, is off): the core then asks DS and
+   * DNSKEY questions of its own (`mailsrv_discovery_dnssec_question`) and decides every SRV
+   * answer's status from `trust_anchors` at `dnssec_now`; `trust_ad` is not used for them.
+   */
+  uint8_t validate_dnssec;
+  /**
+   * The host's current time for DNSSEC validation (RRSIG validity), in seconds since
+   * 1970-01-01 UTC; `mailsrv_parse_now` reads a command line's `--now`.
+   */
+  uint64_t dnssec_now;
+  /**
+   * Trust anchors for DNSSEC validation: the text of an unbound-style trust-anchor file (DS or
+   * DNSKEY records in presentation format, UTF-8, at most 256 KiB). NULL (the default): the
+   * IANA root anchors built into the library. Borrowed: it must stay valid until the call that
+   * makes the discovery returns; the discovery keeps its own copy.
+   */
+  const uint8_t *trust_anchors;
+  /**
+   * Length of `trust_anchors` in bytes.
+   */
+  size_t trust_anchors_len;
 } mailsrv_options;
 
 /**
@@ -1235,6 +1290,34 @@ typedef struct {
    */
   uint8_t has_ttl;
 } mailsrv_srv_record;
+
+/**
+ * One DNSSEC question of the core's validator, as views into the discovery (valid until it is
+ * freed).
+ */
+typedef struct {
+  /**
+   * DNS message ID in the wire query: feed the response with
+   * `mailsrv_discovery_receive_dnssec` under this ID.
+   */
+  uint16_t message_id;
+  /**
+   * Query type (RFC 1035 type number: 43 DS, 48 DNSKEY, ...).
+   */
+  uint16_t record_type;
+  /**
+   * Query name, absolute (trailing dot).
+   */
+  mailsrv_str name;
+  /**
+   * The wire-format query, RD, CD and EDNS0 DO set (no TCP length prefix); send it as it is.
+   */
+  const uint8_t *wire;
+  /**
+   * Length of `wire`.
+   */
+  size_t wire_len;
+} mailsrv_dnssec_question;
 
 /**
  * One step; `bytes` and `text` are views valid until the next call on the negotiator.
@@ -1350,6 +1433,11 @@ typedef struct {
    * A `mailsrv_dnssec` value (never UNSPECIFIED).
    */
   uint32_t dnssec;
+  /**
+   * A `mailsrv_dnssec_source` value: how `dnssec` was obtained (VALIDATED: by the core's own
+   * validator).
+   */
+  uint32_t dnssec_source;
   /**
    * Number of SRV records in the answer.
    */
@@ -1572,7 +1660,8 @@ mailsrv_result mailsrv_options_default(mailsrv_options *out);
 /**
  * Sets one planner option of `*options` from command-line text, parsed by the core:
  * `option` is `tls-order`, `prefer` or `minimum-security` and `value` one of its values
- * (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call.
+ * (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call. The
+ * DNSSEC fields are left as they are (not read).
  *
  * Returns OK; NULL_PARAMETER for a NULL `options` (or a NULL text with a non-zero length);
  * INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value already in `*options`;
@@ -1685,6 +1774,68 @@ mailsrv_result mailsrv_discovery_plan(const mailsrv_discovery *discovery,
 uint32_t mailsrv_lookup_failure(uint32_t result);
 
 /**
+ * Whether the discovery validates DNSSEC itself (`validate_dnssec` in its options; false for
+ * NULL). Returns no result code.
+ */
+bool mailsrv_discovery_validates_dnssec(const mailsrv_discovery *discovery);
+
+/**
+ * Number of DNSSEC questions still to send (0 for NULL or without validation): unanswered, or
+ * answered truncated (ask again over TCP). The first ones exist as soon as the discovery does:
+ * send them with the SRV questions. Answers may add more, so read the count and the questions
+ * again after feeding answers, until it is 0. Returns no result code.
+ */
+size_t mailsrv_discovery_dnssec_question_count(const mailsrv_discovery *discovery);
+
+/**
+ * Describes DNSSEC question `index` (0-based, below `mailsrv_discovery_dnssec_question_count`)
+ * in `*out`. Its `name` and `wire` are views owned by the discovery, valid until it is freed;
+ * the indexes change when an answer is fed, the views do not.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery` or `out`; INVALID_ARGUMENT for an index past
+ * the last question still to send.
+ */
+mailsrv_result mailsrv_discovery_dnssec_question(const mailsrv_discovery *discovery,
+                                                 size_t index,
+                                                 mailsrv_dnssec_question *out);
+
+/**
+ * Feeds the wire-format response (borrowed for the call) to the DNSSEC question with
+ * `message_id`. `*out_outcome` receives a `mailsrv_outcome`: `MAILSRV_OUTCOME_TRUNCATED` (ask
+ * again over TCP and feed that answer; the question stays to send) or `MAILSRV_OUTCOME_RECORDS`
+ * (taken, even when useless to the validator).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery` or `out_outcome`, or a NULL `response` with
+ * a non-zero length; a DNS code (2xx) for a response to something else (it changes nothing):
+ * UNKNOWN_QUESTION (no such question, or no validation), ALREADY_ANSWERED, NOT_A_RESPONSE,
+ * MESSAGE_ID_MISMATCH, QUESTION_MISMATCH.
+ */
+mailsrv_result mailsrv_discovery_receive_dnssec(mailsrv_discovery *discovery,
+                                                uint16_t message_id,
+                                                const uint8_t *response,
+                                                size_t response_len,
+                                                uint32_t *out_outcome);
+
+/**
+ * Reports that the DNSSEC question with `message_id` got no usable response (a timeout, a
+ * network error, a failed TCP retry).
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery`; UNKNOWN_QUESTION (no such question, or no
+ * validation) or ALREADY_ANSWERED.
+ */
+mailsrv_result mailsrv_discovery_fail_dnssec(mailsrv_discovery *discovery, uint16_t message_id);
+
+/**
+ * Reads a command line's `--now` (UTF-8 `now` of `now_len` bytes, borrowed for the call) by
+ * the core's rule: seconds since 1970-01-01 UTC, or an RFC 3339 UTC time such as
+ * `2026-12-01T00:00:00Z`; writes the seconds to `*out_seconds`.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `out_seconds` (or NULL `now` with a non-zero length);
+ * INVALID_ARGUMENT for text that is not UTF-8; INVALID_OPTION for any other text.
+ */
+mailsrv_result mailsrv_parse_now(const uint8_t *now, size_t now_len, uint64_t *out_seconds);
+
+/**
  * The name of a `mailsrv_min_security` value, as JSON spells it (e.g. `"cleartext"`):
  * static and NUL-terminated, never to be freed; `""` for a number that is no value.
  * Returns no result code.
@@ -1704,6 +1855,13 @@ const char *mailsrv_tls_order_name(uint32_t value);
  * Returns no result code.
  */
 const char *mailsrv_dnssec_name(uint32_t value);
+
+/**
+ * The name of a `mailsrv_dnssec_source` value, as JSON spells it (e.g. `"host"`):
+ * static and NUL-terminated, never to be freed; `""` for a number that is no value.
+ * Returns no result code.
+ */
+const char *mailsrv_dnssec_source_name(uint32_t value);
 
 /**
  * The name of a `mailsrv_failure` value, as JSON spells it (e.g. `"refused"`):

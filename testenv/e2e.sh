@@ -168,6 +168,39 @@ case "$(delv_says _imaps._tcp.expired.test SRV)" in *"resolution failed"*) ;; *)
 node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
 [ "$(field plain-doh 'p["incoming"]["candidates"][0]["host"]')" = mail.example.test ] || fail "plain resolver over DoH: no plan"
 echo "e2e: the signed hierarchy: Knot serves it, the non-validating Unbound passes DNSSEC records on (no AD, bogus data included); delv finds secure, insecure and bogus as designed"
+echo "== the C host and the Rust example validate by themselves through the resolver that does not validate"
+# c-ares (C) and UDP (Rust) to the plain Unbound, with the private root's anchor, at a time inside
+# the signatures' validity: every status is the core's own (this resolver's AD proves nothing),
+# and both hosts must print the same plan (TTLs within 2 s) with the status delv found above.
+flush_plain() { unbound-control -c "$PLAIN_UNBOUND_CONF" flush_zone . >/dev/null; }
+validated() { # NAME EMAIL STATUS-OF-THE-_imaps-LOOKUP TRUST-OF-THE-FIRST-CANDIDATE (- for none)
+  local name=$1 email=$2 status=$3 trust=$4
+  local validating=(--trust-anchor "$SIGNED_ANCHOR" --now 2026-12-01T00:00:00Z)
+  flush_plain; target/debug/examples/plan --server "$PLAIN_RESOLVER" --json --seed 1 "${validating[@]}" "$email" > "$work/$name.rust.json" || true
+  flush_plain; target/c/mailsrv-plan --server "$PLAIN_RESOLVER" --json --seed 1 "${validating[@]}" "$email" > "$work/$name.c.json" || true
+  python3 - "$work/$name.rust.json" "$work/$name.c.json" "$status" "$trust" <<'PY' \
+    || { diff "$work/$name.rust.json" "$work/$name.c.json" | head -20; fail "$name: $email is not $status in both hosts"; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+status, trust = sys.argv[3:5]
+ea, eb = a.pop("expiresInSecs"), b.pop("expiresInSecs")
+assert a == b and (ea is None) == (eb is None) and abs((ea or 0) - (eb or 0)) <= 2, "the C plan differs from Rust's"
+imaps = next(l for l in a["lookups"] if l["name"].startswith("_imaps._tcp."))
+assert imaps["dnssec"] == status and imaps["dnssecSource"] == "validated", imaps
+first = (a["incoming"]["candidates"] or [None])[0]
+assert (first["trust"] if first else "-") == trust, first
+assert (status == "bogus") == any(d["code"] == "dnssec-bogus" for d in a["diagnostics"]), a["diagnostics"]
+PY
+  echo "e2e: $name: Rust and C find $email $status by themselves (identical plans)"
+}
+validated v-secure alice@example.test secure dnssec-secure
+validated v-nsec3 alice@nsec3.test secure dnssec-secure
+validated v-outside alice@outside.test secure dnssec-secure
+validated v-wildcard alice@wild.example.test secure dnssec-secure
+validated v-insecure alice@insecure.test insecure in-domain
+validated v-unsigned-child alice@plain.example.test insecure in-domain
+validated v-bogus alice@bogus.test bogus -
+validated v-expired alice@expired.test bogus -
 echo "== probe and verify against Dovecot"
 set +e
 MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --server "$RESOLVER" --anchors "$WORLD_CA" --password-env MAILPW --timeout 30000 --json alice@world.example > "$work/probe.json" 2> "$work/probe.err"

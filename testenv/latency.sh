@@ -10,8 +10,8 @@
 # Measured: the SRV-only plan (C, Rust, JS in process, the CLI), a multi-source plan (SRV,
 # provider autoconfig, well-known, ISPDB) and an MX-derived one (JS in process, Rust, C, CLI),
 # what the anchors' sequential orders would cost from the same unit costs, and the Rust
-# example's DNSSEC-validated plan (its own validator, through the resolver that does not
-# validate): wall time in round trips and the rounds on the wire, from dnsdist's query log.
+# example's and the C host's DNSSEC-validated plans (their own validator, through the resolver
+# that does not validate): wall time in round trips and the rounds on the wire, from dnsdist's query log.
 # Prints medians of RUNS (default 15); the numbers go to BENCHMARKS.md by hand.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -161,13 +161,14 @@ def rounds(cmd):
     for a, b in zip(stamps, stamps[1:]):
         n += (b - a) > 0.025
     return n, len(stamps)
-print("(5) the Rust example through the non-validating resolver (+50 ms), with and without its own validation:")
-for email, note in [("alice@example.test", "targets in the domain's own zone"),
-                    ("alice@outside.test", "targets in another signed zone (ed.test)")]:
-    for label, extra in [("unvalidated", []), ("validated", ["--trust-anchor", anchor])]:
-        cmd = ["target/debug/examples/plan", "--server", plain, "--json", *extra, email]
-        ms = median(lambda: timed(cmd))
-        n, q = rounds(cmd)
-        print(f"  {email} {label + ':':13} {ms:7.1f} ms = {ms / r:.2f} x RTT; {n} round(s), {q} queries on the wire ({note})")
+print("(5) the Rust example and the C host through the non-validating resolver (+50 ms), with and without their own validation:")
+for host, binary in [("Rust", "target/debug/examples/plan"), ("C", "target/c/mailsrv-plan")]:
+    for email, note in [("alice@example.test", "targets in the domain's own zone"),
+                        ("alice@outside.test", "targets in another signed zone (ed.test)")]:
+        for label, extra in [("unvalidated", []), ("validated", ["--trust-anchor", anchor])]:
+            cmd = [binary, "--server", plain, "--json", *extra, email]
+            ms = median(lambda: timed(cmd))
+            n, q = rounds(cmd)
+            print(f"  {host:4} {email} {label + ':':13} {ms:7.1f} ms = {ms / r:.2f} x RTT; {n} round(s), {q} queries on the wire ({note})")
 print(f"load average after: {open('/proc/loadavg').read().split()[0:3]}")
 PY

@@ -65,6 +65,33 @@ inline mailsrv_options default_options() {
     return o;
 }
 
+/// `o` with DNSSEC validation in the core turned on at `now` (seconds since 1970, UTC; see
+/// parse_now), from the trust-anchor file text `anchors` (an empty view: the IANA root anchors
+/// built into the library). The text is read when the Discovery is made: keep it alive until then.
+inline mailsrv_options validating(mailsrv_options o, std::string_view anchors, uint64_t now) {
+    o.validate_dnssec = 1;
+    o.dnssec_now = now;
+    o.trust_anchors = anchors.empty() ? nullptr : detail::bytes(anchors);
+    o.trust_anchors_len = anchors.size();
+    return o;
+}
+
+/// A command line's `--now` (seconds, or an RFC 3339 UTC time such as 2026-12-01T00:00:00Z) by
+/// the core's rule; throws Error (INVALID_OPTION) for anything else.
+inline uint64_t parse_now(std::string_view text) {
+    uint64_t seconds = 0;
+    detail::check(mailsrv_parse_now(detail::bytes(text), text.size(), &seconds));
+    return seconds;
+}
+
+/// A view of one DNSSEC question of the core's validator (valid while the Discovery lives).
+struct DnssecQuestion {
+    uint16_t message_id;
+    uint16_t record_type;  // 43 DS, 48 DNSKEY, ...
+    std::string_view name;
+    std::basic_string_view<uint8_t> wire;
+};
+
 /// A view of one question.
 struct Question {
     uint16_t id;
@@ -203,6 +230,28 @@ public:
         return outcome;
     }
     void fail(uint16_t id, uint32_t failure) { detail::check(mailsrv_discovery_fail(d_.get(), id, failure)); }
+    /// Whether the core validates DNSSEC for this discovery (see validating()).
+    bool validates_dnssec() const { return mailsrv_discovery_validates_dnssec(d_.get()); }
+    /// The validator's questions still to send (the first ones go out with questions()); read
+    /// them again after feeding answers, until none is left.
+    std::vector<DnssecQuestion> dnssec_questions() const {
+        std::vector<DnssecQuestion> out;
+        for (size_t i = 0; i < mailsrv_discovery_dnssec_question_count(d_.get()); i++) {
+            mailsrv_dnssec_question q;
+            detail::check(mailsrv_discovery_dnssec_question(d_.get(), i, &q));
+            out.push_back({q.message_id, q.record_type, detail::view(q.name), {q.wire, q.wire_len}});
+        }
+        return out;
+    }
+    /// Feeds the wire response to DNSSEC question message_id; returns the mailsrv_outcome value
+    /// (MAILSRV_OUTCOME_TRUNCATED: ask again over TCP).
+    uint32_t receive_dnssec(uint16_t message_id, std::basic_string_view<uint8_t> response) {
+        uint32_t outcome = 0;
+        detail::check(mailsrv_discovery_receive_dnssec(d_.get(), message_id, response.data(), response.size(), &outcome));
+        return outcome;
+    }
+    /// Reports that DNSSEC question message_id got no usable response.
+    void fail_dnssec(uint16_t message_id) { detail::check(mailsrv_discovery_fail_dnssec(d_.get(), message_id)); }
     Plan plan(uint64_t seed) const {
         mailsrv_plan *p = nullptr;
         detail::check(mailsrv_discovery_plan(d_.get(), seed, &p));
@@ -226,6 +275,13 @@ public:
         detail::check(mailsrv_zone_host_add_zone(h_.get(), detail::bytes(text), text.size(), secure));
     }
     void resolve(Discovery &d) const { detail::check(mailsrv_zone_host_resolve(h_.get(), d.get())); }
+    /// The answer to one wire query received over transport (a mailsrv_transport value).
+    std::basic_string<uint8_t> answer(std::basic_string_view<uint8_t> query, uint32_t transport) const {
+        std::string a = detail::read_buffer([&](uint8_t *b, size_t n, size_t *o) {
+            return mailsrv_zone_host_answer(h_.get(), query.data(), query.size(), transport, b, n, o);
+        });
+        return std::basic_string<uint8_t>(reinterpret_cast<const uint8_t *>(a.data()), a.size());
+    }
 
 private:
     std::unique_ptr<mailsrv_zone_host, detail::ZoneFree> h_;

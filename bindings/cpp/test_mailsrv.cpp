@@ -63,6 +63,61 @@ int main() {
         threw = e.code() == MAILSRV_RESULT_UNKNOWN_QUESTION;
     }
     CHECK(threw);
+    // DNSSEC validated by the core (issue 14): the private root's anchor, the signed hierarchy of
+    // testdata/dnssec, the validator's questions answered by hand, round after round.
+    {
+        std::string anchor = slurp("testdata/dnssec/root.anchor");
+        mailsrv::ZoneHost signed_zones;
+        for (const char *z : {"root", "test", "example.test", "bogus.test"})
+            signed_zones.add_zone(slurp((std::string("testdata/dnssec/") + z + ".zone").c_str()));
+        uint64_t now = mailsrv::parse_now("2026-12-01T00:00:00Z");
+        CHECK(now == 1796083200ULL);
+        mailsrv_options o = mailsrv::validating(mailsrv::default_options(), anchor, now);
+        for (const char *email : {"alice@example.test", "bob@bogus.test"}) {
+            mailsrv::Discovery v(email, o);
+            CHECK(v.validates_dnssec());
+            CHECK(!v.dnssec_questions().empty());
+            for (const auto &q : v.questions()) {
+                auto a = signed_zones.answer(q.wire, MAILSRV_TRANSPORT_TCP);
+                v.receive(q.id, a);
+            }
+            for (int round = 0; round < 20; round++) {
+                auto pending = v.dnssec_questions();
+                if (pending.empty()) break;
+                for (const auto &q : pending) {
+                    CHECK(q.record_type == 43 || q.record_type == 48);
+                    CHECK(v.receive_dnssec(q.message_id, signed_zones.answer(q.wire, MAILSRV_TRANSPORT_TCP)) == MAILSRV_OUTCOME_RECORDS);
+                }
+            }
+            CHECK(v.dnssec_questions().empty());
+            mailsrv::Plan p = v.plan(1);
+            bool secure = std::string(email) == "alice@example.test";
+            CHECK(p.count(MAILSRV_SIDE_INCOMING) == (secure ? 1u : 0u));
+            if (secure) CHECK(p.candidate(MAILSRV_SIDE_INCOMING, 0).trust == MAILSRV_TRUST_DNSSEC_SECURE);
+            else CHECK(p.json().find("\"dnssec-bogus\"") != std::string::npos);
+        }
+        threw = false;
+        try {
+            mailsrv::parse_now("yesterday");
+        } catch (const mailsrv::Error &e) {
+            threw = e.code() == MAILSRV_RESULT_INVALID_OPTION;
+        }
+        CHECK(threw);
+        threw = false;
+        try {
+            d.fail_dnssec(1);  // d does not validate
+        } catch (const mailsrv::Error &e) {
+            threw = e.code() == MAILSRV_RESULT_UNKNOWN_QUESTION;
+        }
+        CHECK(threw);
+        threw = false;
+        try {
+            mailsrv::Discovery bad("alice@example.test", mailsrv::validating(mailsrv::default_options(), "no anchors here", now));
+        } catch (const mailsrv::Error &e) {
+            threw = e.code() == MAILSRV_RESULT_INVALID_OPTION;
+        }
+        CHECK(threw);
+    }
     if (failures) { std::fprintf(stderr, "test_cpp: %d check(s) failed\n", failures); return 1; }
     std::printf("test_cpp: all checks passed\n");
     return 0;

@@ -38,6 +38,7 @@ c_enums! {
     mailsrv_core::Status;
     mailsrv_core::Outcome;
     mailsrv_core::DnssecStatus = NoneAt::First;
+    mailsrv_core::DnssecSource;
     mailsrv_core::IdentityKind;
     mailsrv_core::Failure;
     mailsrv_core::MinimumSecurity;
@@ -184,6 +185,24 @@ pub(crate) mod generate {
                     ("insecure", "Unsigned or not validated."),
                     ("bogus", "Validation failed."),
                     ("indeterminate", "Validation could not decide."),
+                ],
+            ),
+            spec::<DnssecSource>(
+                "mailsrv_dnssec_source",
+                "MAILSRV_DNSSEC_SOURCE_",
+                "How a lookup's DNSSEC status was obtained (issue 14, D41).",
+                None,
+                &[
+                    (
+                        "none",
+                        "Nothing said anything: no answer yet, or counted insecure unvalidated.",
+                    ),
+                    ("validated", "The core's own validator (`validate_dnssec`)."),
+                    (
+                        "trust-ad",
+                        "The AD bit of a resolver the host trusts (`trust_ad`).",
+                    ),
+                    ("host", "The host's own verdict, given with the answer."),
                 ],
             ),
             spec::<Failure>(
@@ -658,6 +677,7 @@ mod tests {
         round_trip::<Status>();
         round_trip::<mailsrv_core::Outcome>();
         round_trip::<DnssecStatus>();
+        round_trip::<mailsrv_core::DnssecSource>();
         round_trip::<mailsrv_core::IdentityKind>();
         round_trip::<mailsrv_core::Failure>();
         round_trip::<mailsrv_core::MinimumSecurity>();

@@ -1,8 +1,8 @@
 //! `mailsrv_discovery`: questions out, answers in.
 
 use mailsrv_core::{
-    Discovery, DnssecStatus, Failure, IncomingPreference, Options, Outcome, Protocol, Source,
-    SrvRecord,
+    Discovery, DnssecQuestion, DnssecStatus, Failure, IncomingPreference, Options, Outcome,
+    Protocol, Source, SrvRecord,
 };
 
 use crate::cenum::{from_c, option_from_c, to_c};
@@ -35,6 +35,20 @@ pub struct mailsrv_options {
     pub prefer: u32,
     /// DNS message ID of question 0 (random for UDP, 0 for DNS over HTTPS).
     pub message_id_base: u16,
+    /// Validate DNSSEC in the core (non-zero; 0, the default, is off): the core then asks DS and
+    /// DNSKEY questions of its own (`mailsrv_discovery_dnssec_question`) and decides every SRV
+    /// answer's status from `trust_anchors` at `dnssec_now`; `trust_ad` is not used for them.
+    pub validate_dnssec: u8,
+    /// The host's current time for DNSSEC validation (RRSIG validity), in seconds since
+    /// 1970-01-01 UTC; `mailsrv_parse_now` reads a command line's `--now`.
+    pub dnssec_now: u64,
+    /// Trust anchors for DNSSEC validation: the text of an unbound-style trust-anchor file (DS or
+    /// DNSKEY records in presentation format, UTF-8, at most 256 KiB). NULL (the default): the
+    /// IANA root anchors built into the library. Borrowed: it must stay valid until the call that
+    /// makes the discovery returns; the discovery keeps its own copy.
+    pub trust_anchors: *const u8,
+    /// Length of `trust_anchors` in bytes.
+    pub trust_anchors_len: usize,
 }
 
 /// One question, as views into the discovery (valid until it is freed).
@@ -81,6 +95,9 @@ pub struct mailsrv_discovery {
     pub(crate) urls: Vec<OwnedStr>,
     /// The MX question's name, when one is asked.
     pub(crate) mx_name: Option<OwnedStr>,
+    /// Every DNSSEC question of the validator so far, with its name (the core's list only
+    /// grows): `mailsrv_discovery_dnssec_question` views them.
+    dnssec: Vec<(DnssecQuestion, OwnedStr)>,
 }
 
 impl mailsrv_discovery {
@@ -97,6 +114,7 @@ impl mailsrv_discovery {
             names,
             urls: Vec::new(),
             mx_name,
+            dnssec: Vec::new(),
         };
         d.sync();
         d
@@ -111,12 +129,26 @@ impl mailsrv_discovery {
         &mut self.inner
     }
 
-    /// Adds the views of requests the core added since (the MX answer adds some).
+    /// Adds the views of requests and DNSSEC questions the core added since (the MX answer adds
+    /// requests, any answer may add DNSSEC questions). Every function that changes the discovery
+    /// calls it.
     pub(crate) fn sync(&mut self) {
         let requests = self.inner.requests();
         for r in requests.iter().skip(self.urls.len()) {
             self.urls.push(OwnedStr::new(&r.url));
         }
+        if self.inner.validates_dnssec() {
+            let questions = self.inner.dnssec_questions();
+            for q in questions.into_iter().skip(self.dnssec.len()) {
+                let name = OwnedStr::new(&q.name);
+                self.dnssec.push((q, name));
+            }
+        }
+    }
+
+    /// The kept DNSSEC question with `message_id` and its name.
+    pub(crate) fn dnssec_question(&self, message_id: u16) -> Option<&(DnssecQuestion, OwnedStr)> {
+        self.dnssec.iter().find(|(q, _)| q.message_id == message_id)
     }
 }
 
@@ -130,8 +162,9 @@ fn srv_only() -> Options {
     }
 }
 
+/// The core's options from the C struct; the trust-anchor text is read (copied) here.
 pub(crate) fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
-    Ok(Options {
+    let options = Options {
         imap: o.imap != 0,
         pop3: o.pop3 != 0,
         submission: o.submission != 0,
@@ -145,10 +178,26 @@ pub(crate) fn options_from_c(o: &mailsrv_options) -> Result<Options, R> {
         },
         message_id_base: o.message_id_base,
         ..srv_only()
-    })
+    };
+    if o.validate_dnssec == 0 {
+        return Ok(options);
+    }
+    let anchors = if o.trust_anchors.is_null() {
+        None
+    } else if o.trust_anchors_len > mailsrv_core::dnssec::anchor::MAX_ANCHOR_TEXT {
+        // The core refuses it too; this saves copying a buffer of any size first.
+        return Err(R::MAILSRV_RESULT_INVALID_OPTION);
+    } else {
+        // SAFETY: the caller guarantees `trust_anchors_len` readable bytes at a non-NULL
+        // `trust_anchors` for the call (the struct's contract).
+        Some(unsafe { text(o.trust_anchors, o.trust_anchors_len)? }.to_owned())
+    };
+    Ok(options.validate_dnssec(anchors, o.dnssec_now))
 }
 
-/// The C form of the core's options (the preference as a `mailsrv_protocol`).
+/// The C form of the core's options (the preference as a `mailsrv_protocol`), with DNSSEC
+/// validation off: the core's trust-anchor text has no C view that would outlive this call, so
+/// callers that start from a C struct copy its DNSSEC fields back ([`keep_dnssec`]).
 fn options_to_c(o: &Options) -> mailsrv_options {
     mailsrv_options {
         imap: u8::from(o.imap),
@@ -162,6 +211,22 @@ fn options_to_c(o: &Options) -> mailsrv_options {
             IncomingPreference::Pop3 => Protocol::Pop3,
         }),
         message_id_base: o.message_id_base,
+        validate_dnssec: 0,
+        dnssec_now: 0,
+        trust_anchors: std::ptr::null(),
+        trust_anchors_len: 0,
+    }
+}
+
+/// `to` with the DNSSEC fields of `from` (validation, time and the borrowed anchors), which the
+/// core's options cannot give back as C views.
+fn keep_dnssec(to: mailsrv_options, from: &mailsrv_options) -> mailsrv_options {
+    mailsrv_options {
+        validate_dnssec: from.validate_dnssec,
+        dnssec_now: from.dnssec_now,
+        trust_anchors: from.trust_anchors,
+        trust_anchors_len: from.trust_anchors_len,
+        ..to
     }
 }
 
@@ -178,7 +243,8 @@ pub unsafe extern "C" fn mailsrv_options_default(out: *mut mailsrv_options) -> m
 
 /// Sets one planner option of `*options` from command-line text, parsed by the core:
 /// `option` is `tls-order`, `prefer` or `minimum-security` and `value` one of its values
-/// (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call.
+/// (`implicit-first`, `pop3`, ...), both UTF-8 of the given lengths, borrowed for the call. The
+/// DNSSEC fields are left as they are (not read).
 ///
 /// Returns OK; NULL_PARAMETER for a NULL `options` (or a NULL text with a non-zero length);
 /// INVALID_ARGUMENT for text that is not UTF-8 or an unknown enum value already in `*options`;
@@ -196,9 +262,12 @@ pub unsafe extern "C" fn mailsrv_options_set(
         let c = unsafe { options.as_ref() }.ok_or(R::MAILSRV_RESULT_NULL_PARAMETER)?;
         // SAFETY: caller contracts for the two texts.
         let (option, value) = unsafe { (text(option, option_len)?, text(value, value_len)?) };
-        let mut core = options_from_c(c)?;
+        let mut core = options_from_c(&mailsrv_options {
+            validate_dnssec: 0,
+            ..*c
+        })?;
         mailsrv_core::host_rules::set_option(&mut core, option, value)?;
-        let updated = options_to_c(&core);
+        let updated = keep_dnssec(options_to_c(&core), c);
         // SAFETY: checked non-NULL above; valid for writes (caller contract).
         unsafe { write_out(options, updated) }
     })
@@ -314,7 +383,9 @@ pub unsafe extern "C" fn mailsrv_discovery_receive(
         // SAFETY: caller contract for (response, response_len).
         let response = unsafe { bytes(response, response_len)? };
         let dnssec = option_from_c::<DnssecStatus>(dnssec)?;
-        let outcome: Outcome = d.inner.receive(id, response, dnssec)?;
+        let outcome: Result<Outcome, _> = d.inner.receive(id, response, dnssec);
+        d.sync();
+        let outcome = outcome?;
         // SAFETY: checked non-NULL above; valid for writes by contract.
         unsafe { write_out(out_outcome, to_c(outcome)) }
     })
@@ -362,7 +433,9 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_records(
                 ttl: (r.has_ttl != 0).then_some(r.ttl),
             });
         }
-        d.inner.receive_records(id, out, dnssec)?;
+        let taken = d.inner.receive_records(id, out, dnssec);
+        d.sync();
+        taken?;
         Ok(())
     })
 }
@@ -381,7 +454,9 @@ pub unsafe extern "C" fn mailsrv_discovery_fail(
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
         let failure = from_c::<Failure>(failure)?;
-        d.inner.fail(id, failure)?;
+        let taken = d.inner.fail(id, failure);
+        d.sync();
+        taken?;
         Ok(())
     })
 }
@@ -451,6 +526,94 @@ mod tests {
         ] {
             assert_eq!(mailsrv_lookup_failure(other), to_c(Failure::NetworkError));
         }
+    }
+
+    /// Default C options with validation on at `now`, anchors from `text` (NULL for None).
+    fn validating(text: Option<&[u8]>, now: u64) -> mailsrv_options {
+        let mut c = std::mem::MaybeUninit::<mailsrv_options>::uninit();
+        // SAFETY: a valid out-pointer.
+        assert_eq!(
+            unsafe { mailsrv_options_default(c.as_mut_ptr()) },
+            R::MAILSRV_RESULT_OK
+        );
+        // SAFETY: written on OK.
+        let c = unsafe { c.assume_init() };
+        mailsrv_options {
+            validate_dnssec: 1,
+            dnssec_now: now,
+            trust_anchors: text.map_or(std::ptr::null(), <[u8]>::as_ptr),
+            trust_anchors_len: text.map_or(0, <[u8]>::len),
+            ..c
+        }
+    }
+
+    #[test]
+    fn the_dnssec_options_are_the_cores_validation_options() {
+        let anchor =
+            b". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D";
+        let c = validating(Some(anchor), 1_796_083_200);
+        let core = options_from_c(&c).unwrap_or_else(|e| panic!("{e:?}"));
+        let text = String::from_utf8(anchor.to_vec()).unwrap_or_default();
+        assert_eq!(
+            core,
+            srv_only().validate_dnssec(Some(text), 1_796_083_200),
+            "the anchor text is copied, the time kept"
+        );
+        let builtin = options_from_c(&validating(None, 7)).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            builtin,
+            srv_only().validate_dnssec(None, 7),
+            "NULL: the built-in anchors"
+        );
+        let off = mailsrv_options {
+            validate_dnssec: 0,
+            ..c
+        };
+        assert_eq!(
+            options_from_c(&off).ok(),
+            Some(srv_only()),
+            "off: the rest is not read"
+        );
+        assert_eq!(
+            options_from_c(&validating(Some(b"\xff\xfe"), 7)).err(),
+            Some(R::MAILSRV_RESULT_INVALID_ARGUMENT),
+            "anchor text that is not UTF-8"
+        );
+        let huge = vec![b' '; mailsrv_core::dnssec::anchor::MAX_ANCHOR_TEXT + 1];
+        assert_eq!(
+            options_from_c(&validating(Some(&huge), 7)).err(),
+            Some(R::MAILSRV_RESULT_INVALID_OPTION),
+            "anchor text over the core's cap is refused before it is copied"
+        );
+        let null_with_len = mailsrv_options {
+            trust_anchors_len: 5,
+            ..validating(None, 7)
+        };
+        assert_eq!(
+            options_from_c(&null_with_len).ok(),
+            Some(srv_only().validate_dnssec(None, 7)),
+            "NULL anchors mean the built-in ones whatever the length"
+        );
+    }
+
+    #[test]
+    fn setting_an_option_keeps_the_dnssec_fields() {
+        let anchor = b"not read by mailsrv_options_set";
+        let mut c = validating(Some(anchor), 42);
+        // SAFETY: valid struct and texts.
+        let r =
+            unsafe { mailsrv_options_set(&raw mut c, b"prefer".as_ptr(), 6, b"pop3".as_ptr(), 4) };
+        assert_eq!(r, R::MAILSRV_RESULT_OK);
+        assert_eq!(c.prefer, to_c(Protocol::Pop3));
+        assert_eq!(
+            (
+                c.validate_dnssec,
+                c.dnssec_now,
+                c.trust_anchors,
+                c.trust_anchors_len
+            ),
+            (1, 42, anchor.as_ptr(), anchor.len())
+        );
     }
 
     #[test]

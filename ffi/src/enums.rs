@@ -92,6 +92,37 @@ pub extern "C" fn mailsrv_dnssec_name(value: u32) -> *const c_char {
     })
 }
 
+/// How a lookup's DNSSEC status was obtained (issue 14, D41).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mailsrv_dnssec_source {
+    /// Nothing said anything: no answer yet, or counted insecure unvalidated.
+    MAILSRV_DNSSEC_SOURCE_NONE = 0,
+    /// The core's own validator (`validate_dnssec`).
+    MAILSRV_DNSSEC_SOURCE_VALIDATED = 1,
+    /// The AD bit of a resolver the host trusts (`trust_ad`).
+    MAILSRV_DNSSEC_SOURCE_TRUST_AD = 2,
+    /// The host's own verdict, given with the answer.
+    MAILSRV_DNSSEC_SOURCE_HOST = 3,
+}
+
+/// The name of a `mailsrv_dnssec_source` value, as JSON spells it (e.g. `"host"`):
+/// static and NUL-terminated, never to be freed; `""` for a number that is no value.
+/// Returns no result code.
+#[unsafe(no_mangle)]
+pub extern "C" fn mailsrv_dnssec_source_name(value: u32) -> *const c_char {
+    guard_value(c"".as_ptr(), || {
+        match value {
+            0 => c"none",
+            1 => c"validated",
+            2 => c"trust-ad",
+            3 => c"host",
+            _ => c"",
+        }
+        .as_ptr()
+    })
+}
+
 /// A failure (or negative answer) reported by the host.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,6 +25,7 @@
 mod autoconfig;
 mod cenum;
 mod discovery;
+mod dnssec;
 mod enums;
 mod ffi_util;
 mod negotiator;
@@ -36,6 +37,7 @@ mod zone;
 
 pub use autoconfig::*;
 pub use discovery::*;
+pub use dnssec::*;
 pub use enums::*;
 pub use ffi_util::{mailsrv_bytes, mailsrv_result, mailsrv_str};
 pub use negotiator::*;

@@ -79,6 +79,9 @@ pub struct mailsrv_lookup {
     pub outcome: u32,
     /// A `mailsrv_dnssec` value (never UNSPECIFIED).
     pub dnssec: u32,
+    /// A `mailsrv_dnssec_source` value: how `dnssec` was obtained (VALIDATED: by the core's own
+    /// validator).
+    pub dnssec_source: u32,
     /// Number of SRV records in the answer.
     pub records: usize,
 }
@@ -597,6 +600,7 @@ pub unsafe extern "C" fn mailsrv_plan_lookup(
             name: name.view(),
             outcome: to_c(l.outcome),
             dnssec: to_c(l.dnssec),
+            dnssec_source: to_c(l.dnssec_source),
             records: l.records,
         };
         // SAFETY: out is NULL or valid for writes.

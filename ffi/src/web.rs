@@ -204,7 +204,9 @@ pub unsafe extern "C" fn mailsrv_discovery_fail_mx(
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
         let failure = from_c::<Failure>(failure)?;
-        d.inner_mut().fail_mx(failure)?;
+        let taken = d.inner_mut().fail_mx(failure);
+        d.sync();
+        taken?;
         Ok(())
     })
 }
@@ -243,7 +245,10 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_http(
         };
         // SAFETY: caller contract for (body, body_len).
         let body = unsafe { bytes(body, body_len)? };
-        let outcome: RequestOutcome = d.inner_mut().receive_http(id, status, content_type, body)?;
+        let outcome: Result<RequestOutcome, _> =
+            d.inner_mut().receive_http(id, status, content_type, body);
+        d.sync();
+        let outcome = outcome?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_outcome, to_c(outcome)) }
     })
@@ -263,7 +268,9 @@ pub unsafe extern "C" fn mailsrv_discovery_fail_http(
         // SAFETY: NULL or a live, unaliased handle.
         let d = unsafe { handle_mut(discovery)? };
         let failure = from_c::<HttpFailure>(failure)?;
-        d.inner_mut().fail_http(id, failure)?;
+        let taken = d.inner_mut().fail_http(id, failure);
+        d.sync();
+        taken?;
         Ok(())
     })
 }

@@ -4,8 +4,8 @@
  *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
  *                [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem]
- *                [--connect-to HOST:PORT:ADDR:PORT]...
- *                [--verify [--anchors CA.pem] [--now SECONDS] [--tlsa "U S M HEX"]...]
+ *                [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS]
+ *                [--verify [--anchors CA.pem] [--tlsa "U S M HEX"]...]
  *                [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
  *
  * Without --zone, every question goes out at once through c-ares (to --server, or to the
@@ -18,6 +18,14 @@
  * certificate and reads the capabilities after TLS. Credentials go out only with
  * --password-env (the password from that environment variable), only over TLS with a verified
  * certificate (the negotiator refuses otherwise), with the candidate's usernames in order.
+ *
+ * --trust-anchor or --now turns on DNSSEC validation in the core, as in the Rust example host:
+ * anchors from an unbound-style file (default: the IANA root anchors built into the library),
+ * signatures checked at --now (seconds or an RFC 3339 UTC time, read by the core; default: this
+ * machine's clock; --verify and --probe check certificates at the same time). The validator's
+ * DS and DNSKEY questions go out through c-ares (raw queries with DO and CD, as the core wrote
+ * them) beside the SRV questions; rounds follow while the validator has questions left, all
+ * within the total deadline. With --zone the zone host answers them from the (signed) zones.
  *
  * The HTTP sources (provider autoconfig, the well-known location, the ISPDB, MX-derived lookups;
  * the core decides which: SRV only unless --fixtures or --sources is given) are fetched with
@@ -66,12 +74,14 @@
 #include "mailsrv.h"
 #include "host_exchange.h"
 
+enum lookup_kind { LOOKUP_SRV, LOOKUP_MX, LOOKUP_DNSSEC };
+
 struct lookup {
     mailsrv_discovery *discovery;
     uint16_t id;
     uint16_t message_id;
     const int *out_of_time; /* set when the total deadline cancelled the question */
-    int mx;                 /* the MX question rather than an SRV one */
+    enum lookup_kind kind;  /* an SRV question, the MX question or one of the validator's */
 };
 
 /* ---- deadlines: milliseconds on the monotonic clock -------------------------------------------- */
@@ -145,10 +155,40 @@ static char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
+/* c-ares answered (or gave up on) one of the validator's DNSSEC questions. An answer the core
+ * does not take, one still truncated after c-ares's own TCP retry, and a failed query all leave
+ * the question without a usable answer: it is reported failed, so that no round sends it again. */
+static void on_dnssec_answer(struct lookup *l, int status, const unsigned char *abuf, int alen) {
+    mailsrv_result r = MAILSRV_RESULT_NETWORK_ERROR;
+    uint32_t outcome = 0;
+    if (status == ARES_SUCCESS && abuf && alen >= 12) {
+        unsigned char *copy = malloc((size_t)alen);
+        if (copy) {
+            /* c-ares's own message ID back to the one mailsrv wrote, as for the SRV answers. */
+            memcpy(copy, abuf, (size_t)alen);
+            copy[0] = (unsigned char)(l->message_id >> 8);
+            copy[1] = (unsigned char)(l->message_id & 0xff);
+            r = mailsrv_discovery_receive_dnssec(l->discovery, l->message_id, copy, (size_t)alen, &outcome);
+            if (r != MAILSRV_RESULT_OK)
+                fprintf(stderr, "mailsrv-plan: answer to DNSSEC question %u ignored: %s\n", (unsigned)l->message_id, mailsrv_result_message(r));
+            free(copy);
+        }
+    }
+    if (r == MAILSRV_RESULT_OK && outcome != MAILSRV_OUTCOME_TRUNCATED) return;
+    r = mailsrv_discovery_fail_dnssec(l->discovery, l->message_id);
+    if (r != MAILSRV_RESULT_OK)
+        fprintf(stderr, "mailsrv-plan: failure of DNSSEC question %u not recorded: %s\n", (unsigned)l->message_id, mailsrv_result_message(r));
+}
+
 /* c-ares answered (or gave up on) one question. */
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen) {
     (void)timeouts;
     struct lookup *l = arg;
+    if (l->kind == LOOKUP_DNSSEC) {
+        on_dnssec_answer(l, status, abuf, alen);
+        return;
+    }
+    int mx = l->kind == LOOKUP_MX;
     if (status == ARES_SUCCESS && abuf && alen >= 12) {
         /* c-ares sends its own random message ID and has already matched the answer to it;
            put back the ID mailsrv wrote in the query so that its own check passes. */
@@ -158,7 +198,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         copy[0] = (unsigned char)(l->message_id >> 8);
         copy[1] = (unsigned char)(l->message_id & 0xff);
         uint32_t outcome = 0;
-        mailsrv_result r = l->mx ? mailsrv_discovery_receive_mx(l->discovery, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome)
+        mailsrv_result r = mx ? mailsrv_discovery_receive_mx(l->discovery, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome)
                                  : mailsrv_discovery_receive(l->discovery, l->id, copy, (size_t)alen, MAILSRV_DNSSEC_UNSPECIFIED, &outcome);
         if (r != MAILSRV_RESULT_OK)
             fprintf(stderr, "mailsrv-plan: answer to question %u ignored: %s\n", (unsigned)l->id, mailsrv_result_message(r));
@@ -168,7 +208,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     /* c-ares's status as a host code; the core says which lookup failure that is. */
     int timed_out = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time);
     uint32_t failure = mailsrv_lookup_failure(timed_out ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
-    mailsrv_result r = l->mx ? mailsrv_discovery_fail_mx(l->discovery, failure) : mailsrv_discovery_fail(l->discovery, l->id, failure);
+    mailsrv_result r = mx ? mailsrv_discovery_fail_mx(l->discovery, failure) : mailsrv_discovery_fail(l->discovery, l->id, failure);
     if (r != MAILSRV_RESULT_OK)
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }
@@ -213,7 +253,29 @@ static void cares_loop(ares_channel channel, int *out_of_time) {
     }
 }
 
-/* Sends every question at once and runs c-ares until all are answered. */
+/* Runs one round: c-ares until every query sent is done or the total deadline passes; then
+ * every query still pending is cancelled (its callback runs) before the round's lookups, which
+ * the callbacks point to, are freed by the caller. */
+static void cares_round(ares_channel channel, int *out_of_time) {
+    cares_loop(channel, out_of_time);
+    ares_cancel(channel);
+}
+
+/* Sends the validator's DNSSEC questions still to send with c-ares, into lookups (count of them). */
+static void send_dnssec(ares_channel channel, mailsrv_discovery *d, struct lookup *lookups, size_t count, int *out_of_time) {
+    for (size_t i = 0; i < count; i++) {
+        mailsrv_dnssec_question q;
+        if (host_check("mailsrv_discovery_dnssec_question", mailsrv_discovery_dnssec_question(d, i, &q)) != 0) die("cannot read a DNSSEC question");
+        lookups[i] = (struct lookup){d, 0, q.message_id, out_of_time, LOOKUP_DNSSEC};
+        ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
+    }
+}
+
+/* Sends every question at once (the SRV questions, the MX question and, with DNSSEC validation,
+ * the validator's first DS and DNSKEY questions) and runs c-ares until all are answered; then,
+ * while the validator has questions left (answers may reveal zones it could not foresee), one
+ * more round with those. Everything within the total deadline: a DNSSEC question still open when
+ * it passes is reported failed, an SRV question as a lookup timeout. */
 static void resolve_with_cares(mailsrv_discovery *d, const char *server, int timeout_ms) {
     if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) die("cannot initialise c-ares");
     ares_channel channel;
@@ -227,25 +289,44 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
         die("cannot create a c-ares channel");
     if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP:PORT");
     size_t n = mailsrv_discovery_question_count(d);
-    struct lookup *lookups = calloc(n + 1, sizeof *lookups);
+    size_t n_dnssec = mailsrv_discovery_dnssec_question_count(d);
+    struct lookup *lookups = calloc(n + 1 + n_dnssec, sizeof *lookups);
     if (!lookups) die("out of memory");
     int out_of_time = 0;
     for (size_t i = 0; i < n; i++) {
         mailsrv_question q;
         if (mailsrv_discovery_question(d, i, &q) != MAILSRV_RESULT_OK) die("cannot read a question");
-        lookups[i] = (struct lookup){d, q.id, q.message_id, &out_of_time, 0};
+        lookups[i] = (struct lookup){d, q.id, q.message_id, &out_of_time, LOOKUP_SRV};
         ares_send(channel, q.wire, (int)q.wire_len, on_answer, &lookups[i]);
     }
     /* The MX question (an MX-derived source is in use) goes out at once with the others. */
     mailsrv_mx_question mx;
     if (mailsrv_discovery_mx_question(d, &mx)) {
-        lookups[n] = (struct lookup){d, 0, mx.message_id, &out_of_time, 1};
+        lookups[n] = (struct lookup){d, 0, mx.message_id, &out_of_time, LOOKUP_MX};
         ares_send(channel, mx.wire, (int)mx.wire_len, on_answer, &lookups[n]);
     }
-    cares_loop(channel, &out_of_time);
+    /* ...and so do the validator's questions that the address alone makes known. */
+    send_dnssec(channel, d, lookups + n + 1, n_dnssec, &out_of_time);
+    cares_round(channel, &out_of_time);
+    free(lookups);
+    /* Later rounds: only what the answers revealed. Each round answers or fails every question
+     * it sends, and the core asks a bounded number in all, so this ends. */
+    while (!out_of_time && (n_dnssec = mailsrv_discovery_dnssec_question_count(d)) > 0) {
+        lookups = calloc(n_dnssec, sizeof *lookups);
+        if (!lookups) die("out of memory");
+        send_dnssec(channel, d, lookups, n_dnssec, &out_of_time);
+        cares_round(channel, &out_of_time);
+        free(lookups);
+    }
+    /* Out of time: what the validator still wants gets no answer. */
+    while (mailsrv_discovery_dnssec_question_count(d) > 0) {
+        mailsrv_dnssec_question q;
+        if (host_check("mailsrv_discovery_dnssec_question", mailsrv_discovery_dnssec_question(d, 0, &q)) != 0 ||
+            host_check("mailsrv_discovery_fail_dnssec", mailsrv_discovery_fail_dnssec(d, q.message_id)) != 0)
+            die("cannot record a DNSSEC failure");
+    }
     ares_destroy(channel);
     ares_library_cleanup();
-    free(lookups);
 }
 
 /* A non-blocking TCP connection to address (or host) and port, made before deadline; -1 if none. */
@@ -739,6 +820,8 @@ struct args {
     const char *fixtures, *sources, *ispdb, *http_anchors;
     unsigned long long seed;
     uint64_t now;
+    int now_given;
+    char *trust_anchor; /* the --trust-anchor file's text (options.trust_anchors views it) */
     mailsrv_options options;
 };
 
@@ -781,7 +864,25 @@ static void parse_args(int argc, char **argv, struct args *a) {
         }
         else if (!strcmp(arg, "--password-env") && next) { password_env = next; i++; }
         else if (!strcmp(arg, "--accept-target") && next && n_accept_targets < 16) { accept_targets[n_accept_targets++] = next; i++; }
-        else if (!strcmp(arg, "--now") && next) { a->now = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--now") && next) {
+            /* The core reads it: seconds, or an RFC 3339 UTC time. */
+            mailsrv_result r = mailsrv_parse_now((const uint8_t *)next, strlen(next), &a->now);
+            if (r != MAILSRV_RESULT_OK) {
+                fprintf(stderr, "mailsrv-plan: --now: `%s`: %s (%s)\n", next, mailsrv_result_name(r), mailsrv_result_message(r));
+                exit(MAILSRV_EXIT_USAGE);
+            }
+            a->now_given = 1;
+            i++;
+        }
+        else if (!strcmp(arg, "--trust-anchor") && next) {
+            free(a->trust_anchor);
+            size_t len = 0;
+            a->trust_anchor = read_file(next, &len);
+            if (!a->trust_anchor) { fprintf(stderr, "mailsrv-plan: cannot read trust-anchor file %s\n", next); exit(MAILSRV_EXIT_USAGE); }
+            a->options.trust_anchors = (const uint8_t *)a->trust_anchor;
+            a->options.trust_anchors_len = len;
+            i++;
+        }
         else if (!strcmp(arg, "--tlsa") && next && n_tlsa < sizeof tlsa_records / sizeof tlsa_records[0]) {
             tlsa_records[n_tlsa++] = (mailsrv_bytes){(const uint8_t *)next, strlen(next)};
             i++;
@@ -801,9 +902,16 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
+    /* --trust-anchor or --now turns on the core's DNSSEC validation (as in the Rust example):
+     * anchors from the file (else the IANA root anchors built into the library), signatures
+     * checked at --now (else this machine's clock). */
+    if (a->trust_anchor || a->now_given) {
+        a->options.validate_dnssec = 1;
+        a->options.dnssec_now = a->now;
+    }
     if (n_tlsa > 0 && !a->verify) die("--tlsa needs --verify (the records are those of the verified candidate)");
     if (password_env) {
         if (!a->probe) die("--password-env needs --probe");
@@ -1051,6 +1159,7 @@ int main(int argc, char **argv) {
     }
     mailsrv_plan_free(plan);
     curl_slist_free_all(connect_rules);
+    free(a.trust_anchor);
     curl_global_cleanup();
     if (fflush(stdout) != 0) stdout_failed();
     return rc;

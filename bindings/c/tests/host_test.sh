@@ -68,6 +68,69 @@ set -e
 "$host" --secure-zone $z/signed.zone --zone $z/provider.zone --trust-ad --json --seed 1 erin@signed.example \
   | cmp -s - testdata/expected/signed-trusted.json || fail signed-trusted
 
+echo "== DNSSEC validated in the core (issue 14): the C host and the Rust example print identical plans"
+# The signed hierarchy of testdata/dnssec under its private root, offline (--zone) here and over
+# the network (c-ares to the zone-server example) below. The statuses are the core's, so both
+# hosts must agree byte for byte, and each case must have the status it was signed for.
+d=testdata/dnssec
+signed_files=""
+for f in root test example.test plain.example.test nsec3.test iter150.test ed.test outside.test insecure.test bogus.test expired.test; do
+  signed_files="$signed_files $d/$f.zone"
+done
+signed_zones=$(for f in $signed_files; do printf -- '--zone %s ' "$f"; done)
+validating="--trust-anchor $d/root.anchor --now 2026-12-01T00:00:00Z"
+# EMAIL:STATUS-OF-THE-_imaps-LOOKUP:TRUST-OF-THE-FIRST-CANDIDATE (- for none)
+dnssec_cases="alice@example.test:secure:dnssec-secure erin@nsec3.test:secure:dnssec-secure
+frank@outside.test:secure:dnssec-secure gina@wild.example.test:secure:dnssec-secure
+dave@insecure.test:insecure:in-domain hal@plain.example.test:insecure:in-domain
+bob@bogus.test:bogus:- carol@expired.test:bogus:-"
+dnssec_status() { # FILE EMAIL STATUS TRUST
+  python3 - "$@" <<'PY' || fail "$2: the validated plan is not what the zone was signed for: $(head -c 800 "$1")"
+import json, sys
+plan, (email, status, trust) = json.load(open(sys.argv[1])), sys.argv[2:5]
+imaps = [l for l in plan["lookups"] if l["name"].startswith("_imaps._tcp.")][0]
+assert imaps["dnssec"] == status and imaps["dnssecSource"] == "validated", imaps
+first = (plan["incoming"]["candidates"] or [None])[0]
+assert (first["trust"] if first else "-") == trust, first
+assert (status == "bogus") == any(d["code"] == "dnssec-bogus" for d in plan["diagnostics"]), plan["diagnostics"]
+PY
+}
+# dnssec_compare HOW ARGS...: every case through both hosts with ARGS; identical plans and exit codes.
+dnssec_compare() {
+  how=$1; shift
+  for case in $dnssec_cases; do
+    email=${case%%:*}; rest=${case#*:}; status=${rest%%:*}; trust=${rest#*:}
+    c_rc=0; rust_rc=0
+    # shellcheck disable=SC2086
+    "$host" "$@" --json --seed 1 $validating "$email" > "$work/dnssec.c.json" || c_rc=$?
+    # shellcheck disable=SC2086
+    target/debug/examples/plan "$@" --json --seed 1 $validating "$email" > "$work/dnssec.rust.json" || rust_rc=$?
+    cmp -s "$work/dnssec.c.json" "$work/dnssec.rust.json" \
+      || { diff "$work/dnssec.c.json" "$work/dnssec.rust.json" | head -20; fail "$how: $email: the C and Rust plans differ"; }
+    [ "$c_rc" = "$rust_rc" ] || fail "$how: $email: exit $c_rc (C) and $rust_rc (Rust)"
+    dnssec_status "$work/dnssec.c.json" "$email" "$status" "$trust"
+  done
+}
+# shellcheck disable=SC2086
+dnssec_compare offline $signed_zones
+# At a time outside the signatures' validity every chain is bogus, in both hosts alike.
+# shellcheck disable=SC2086
+"$host" $signed_zones --json --seed 1 --trust-anchor $d/root.anchor --now 2040-01-01T00:00:00Z alice@example.test > "$work/late.c.json" || true
+# shellcheck disable=SC2086
+target/debug/examples/plan $signed_zones --json --seed 1 --trust-anchor $d/root.anchor --now 2208988800 alice@example.test > "$work/late.rust.json" || true
+cmp -s "$work/late.c.json" "$work/late.rust.json" || fail "--now 2040 (RFC 3339 and seconds): the C and Rust plans differ"
+dnssec_status "$work/late.c.json" alice@example.test bogus -
+# The core reads --now and the anchors: bad ones are usage errors.
+for bad in "--now 2026-12-01 alice@example.test" "--now 1e9 alice@example.test" \
+  "--trust-anchor $work/missing.anchor alice@example.test" "--trust-anchor $z/demo.zone alice@example.test"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$host" $signed_zones $bad > /dev/null 2> "$work/bad.err"
+  rc=$?
+  set -e
+  [ "$rc" = 2 ] && [ -s "$work/bad.err" ] || fail "\`$bad\` should be a usage error (exit $rc)"
+done
+
 echo "== a reader that goes away: a quiet end with 141, whether SIGPIPE is left alone or ignored"
 # 128 records (the core's cap per answer) under each of the six labels, with cleartext fallbacks,
 # make about 1,100 candidates, far more JSON than a pipe holds: the host is still writing when
@@ -102,6 +165,40 @@ for case in "gina@many.example many-records" "alice@example.net demo" "olga@empt
   cmp -s "$work/c.json" "testdata/expected/$2.json" || fail "C host over the network: $2"
   target/debug/examples/plan --server "$addr" --json --seed 1 "$1" > "$work/rust.json" || true
   cmp -s "$work/c.json" "$work/rust.json" || fail "C and Rust hosts differ: $2"
+done
+echo "== DNSSEC over the network: c-ares sends the validator's questions; plans equal the Rust example's"
+# shellcheck disable=SC2086
+target/debug/examples/zone-server $signed_files > "$work/signed-server.out" &
+pids="$pids $!"
+for _ in $(seq 50); do grep -q listening "$work/signed-server.out" 2>/dev/null && break; sleep 0.1; done
+signed_addr=$(sed -n 's/^listening on //p' "$work/signed-server.out")
+[ -n "$signed_addr" ] || fail "zone-server (signed zones) did not start"
+dnssec_compare network --server "$signed_addr"
+"$host" --server "$signed_addr" --json --seed 1 $validating alice@example.test > "$work/net.json" || true
+# shellcheck disable=SC2086
+"$host" $signed_zones --json --seed 1 $validating alice@example.test > "$work/offline.json" || true
+cmp -s "$work/net.json" "$work/offline.json" || fail "DNSSEC: the plan over the network differs from the offline one"
+# A validator whose questions get no answer calls nothing secure, and the host ends within
+# --total-timeout: a server that refuses (ICMP port unreachable: every query fails at once) and
+# one that never answers (c-ares's tries outlast the deadline, which cancels them). `timeout 20`
+# turns a host that would ask round after round into a failure (status 124).
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True); time.sleep(120)' > "$work/mute.out" &
+pids="$pids $!"
+for _ in $(seq 50); do grep -q listening "$work/mute.out" 2>/dev/null && break; sleep 0.1; done
+mute=$(sed -n 's/^listening on //p' "$work/mute.out")
+[ -n "$mute" ] || fail "the mute DNS server did not start"
+for server in "127.0.0.1:$(free_port)" "$mute"; do
+  set +e
+  /usr/bin/time -f %e -o "$work/silent-dnssec.time" timeout 20 "$host" --server "$server" --timeout 5000 --total-timeout 1500 \
+    --json $validating alice@example.test > "$work/silent-dnssec.json"
+  rc=$?
+  set -e
+  [ "$rc" = 3 ] || fail "DNSSEC with a server that does not answer ($server) should exit 3, got $rc"
+  python3 -c 'import sys; sys.exit(0 if float(open(sys.argv[1]).read().split()[-1]) < 4 else 1)' "$work/silent-dnssec.time" \
+    || fail "DNSSEC with a server that does not answer ($server) took $(cat "$work/silent-dnssec.time") s"
+  ! grep -q '"dnssec-secure"' "$work/silent-dnssec.json" || fail "unanswered DNSSEC questions made something secure"
 done
 silent=$(free_port)
 set +e

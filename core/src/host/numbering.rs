@@ -3,7 +3,7 @@
 //! generated from these lists, so a list is the one place that orders an enum. Append new
 //! values at the end: moving one changes the ABI.
 
-use crate::dns::{DnssecStatus, Outcome};
+use crate::dns::{DnssecSource, DnssecStatus, Outcome};
 use crate::identity::IdentityKind;
 use crate::negotiate::{AbortReason, StepKind, TlsOutcome};
 use crate::plan::{Failure, MinimumSecurity, RequestOutcome, Source, Status, TlsOrder, Trust};
@@ -60,6 +60,8 @@ numbered! {
         Outcome::Malformed, Outcome::Timeout, Outcome::NetworkError];
     DnssecStatus => [DnssecStatus::Secure, DnssecStatus::Insecure, DnssecStatus::Bogus,
         DnssecStatus::Indeterminate];
+    DnssecSource => [DnssecSource::None, DnssecSource::Validated, DnssecSource::TrustAd,
+        DnssecSource::Host];
     IdentityKind => [IdentityKind::SrvId, IdentityKind::DnsId, IdentityKind::DaneEe,
         IdentityKind::DaneTa, IdentityKind::PkixTa, IdentityKind::PkixEe];
     Failure => [Failure::Timeout, Failure::NetworkError, Failure::NxDomain, Failure::NoData,
@@ -121,6 +123,7 @@ mod tests {
         distinct_and_round_trip::<Status>();
         distinct_and_round_trip::<Outcome>();
         distinct_and_round_trip::<DnssecStatus>();
+        distinct_and_round_trip::<DnssecSource>();
         distinct_and_round_trip::<IdentityKind>();
         distinct_and_round_trip::<Failure>();
         distinct_and_round_trip::<MinimumSecurity>();

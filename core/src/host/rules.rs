@@ -182,9 +182,96 @@ pub fn set_option(options: &mut Options, option: &str, value: &str) -> Result<()
     Ok(())
 }
 
+/// The time a host's `--now` names, in seconds since 1970-01-01 UTC: a plain number of seconds,
+/// or an RFC 3339 UTC time with seconds and `Z` (`2026-12-01T00:00:00Z`; RFC 3339 §5.6, no
+/// fraction, no offset), read with the calendar rules of RRSIG times (RFC 4034 §3.2). Anything
+/// else is `INVALID_OPTION` naming the text. One rule for every host (the Rust example, the C
+/// host through `mailsrv_parse_now`), so that `--now` means the same everywhere.
+#[cfg(feature = "dnssec")]
+pub fn parse_now(text: &str) -> Result<u64, Error> {
+    let bad = || {
+        Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "`{}` is neither seconds nor an RFC 3339 UTC time such as 2026-12-01T00:00:00Z",
+                text.chars().take(64).collect::<String>()
+            ),
+        )
+    };
+    if !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().map_err(|_| bad());
+    }
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => matches!(c, b'T' | b't'),
+            13 | 16 => *c == b':',
+            19 => matches!(c, b'Z' | b'z'),
+            _ => c.is_ascii_digit(),
+        });
+    if !shape {
+        return Err(bad());
+    }
+    let field = |a: usize, z: usize| text[a..z].parse::<u32>().unwrap_or(u32::MAX);
+    let (mo, d, h, mi, s) = (
+        field(5, 7),
+        field(8, 10),
+        field(11, 13),
+        field(14, 16),
+        field(17, 19),
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return Err(bad());
+    }
+    let digits: String = [
+        &text[0..4],
+        &text[5..7],
+        &text[8..10],
+        &text[11..13],
+        &text[14..16],
+        &text[17..19],
+    ]
+    .concat();
+    crate::dnssec::text::parse_time(&digits).map_err(|_| bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "dnssec")]
+    #[test]
+    fn now_is_seconds_or_an_rfc3339_utc_time() {
+        assert_eq!(parse_now("0").ok(), Some(0));
+        assert_eq!(parse_now("1796083200").ok(), Some(1_796_083_200));
+        assert_eq!(parse_now("2026-12-01T00:00:00Z").ok(), Some(1_796_083_200));
+        assert_eq!(parse_now("2026-12-01t00:00:00z").ok(), Some(1_796_083_200));
+        assert_eq!(parse_now("1970-01-01T00:00:01Z").ok(), Some(1));
+        assert_eq!(parse_now("2024-02-29T23:59:59Z").ok(), Some(1_709_251_199));
+        for bad in [
+            "",
+            "-1",
+            "+5",
+            "1e9",
+            "99999999999999999999",
+            "2026-12-01 00:00:00Z",
+            "2026-12-01T00:00:00",
+            "2026-12-01T00:00:00+01:00",
+            "2026-12-01T00:00:00.5Z",
+            "2026-13-01T00:00:00Z",
+            "2026-12-00T00:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T00:60:00Z",
+            "2026-1a-01T00:00:00Z",
+            "２026-12-01T00:00:00Z",
+        ] {
+            let e = parse_now(bad).expect_err(bad);
+            assert_eq!(e.code(), ErrorCode::InvalidOption, "{bad}");
+        }
+        let long = "9".repeat(10_000);
+        assert!(parse_now(&long).unwrap_err().message().len() < 200);
+    }
 
     #[test]
     fn a_prober_skips_only_cleartext() {
