@@ -29,7 +29,9 @@
  *
  * The HTTP sources (provider autoconfig, the well-known location, the ISPDB, MX-derived lookups;
  * the core decides which: SRV only unless --fixtures or --sources is given) are fetched with
- * libcurl, https only (plain HTTP only for the opt-in autoconfig-http source), redirects followed
+ * libcurl's multi interface, all at once and beside the DNS questions (one poll loop drives c-ares
+ * and libcurl; the requests an MX answer adds begin when it is fed), https only (plain HTTP only
+ * for the opt-in autoconfig-http source), redirects followed
  * by hand and each checked by the core, at most mailsrv_http_max_body_bytes() of a body, within
  * the total deadline; with --fixtures DIR every request is answered offline from DIR/<host>/<path>
  * by the core's rules instead. --connect-to is libcurl's CURLOPT_CONNECT_TO (decision D48): it only
@@ -213,6 +215,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }
 
+static int web_wait(struct pollfd *fds, nfds_t n, int wait_ms);
+
 /* Runs c-ares until every pending request has completed or timed out, or until the total
  * deadline: then every request still pending is cancelled (its callback runs with
  * ARES_ECANCELLED) and *out_of_time is set first, so that it is reported as a timeout. c-ares's
@@ -237,7 +241,7 @@ static void cares_loop(ares_channel channel, int *out_of_time) {
         struct timeval tv, max = {left / 1000, (left % 1000) * 1000};
         struct timeval *tvp = ares_timeout(channel, &max, &tv);
         int wait = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
-        if (poll(fds, n, wait) < 0 && errno != EINTR) {
+        if (web_wait(fds, n, wait) < 0 && errno != EINTR) {
             ares_cancel(channel);
             break;
         }
@@ -1019,75 +1023,215 @@ static uint32_t http_failure_of(CURLcode rc, const struct body *b) {
     return MAILSRV_HTTP_NETWORK_ERROR;
 }
 
-/* Fetches request r with libcurl and feeds the result: redirects followed by hand, each allowed by
- * the core (https only, unless the request was plain HTTP), at most mailsrv_http_max_redirects();
- * nothing waits past the total deadline. */
-static void fetch_with_curl(mailsrv_discovery *d, const mailsrv_http_request *r, const char *anchors) {
-    char *first = strndup(r->url.data, r->url.len);
-    char *url = strdup(first);
-    if (!first || !url) die("out of memory");
-    for (size_t hops = 0;; hops++) {
-        int left = ms_left(total_deadline);
-        uint32_t failure = MAILSRV_HTTP_TIMEOUT;
-        int failed = left == 0, again = 0;
-        CURL *curl = failed ? NULL : curl_easy_init();
-        struct body b = {curl, NULL, 0, mailsrv_http_max_body_bytes(), 0};
-        if (curl) {
-            curl_easy_setopt(curl, CURLOPT_URL, url);
-            curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"); /* which one: the core's URLs and redirect rule */
-            curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-            curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
-            curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-            curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-            if (anchors) curl_easy_setopt(curl, CURLOPT_CAINFO, anchors);
-            if (connect_rules) curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_rules);
-            CURLcode rc = curl_easy_perform(curl);
-            long status = 0;
-            char *location = NULL, *type = NULL;
-            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
-            curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
-            if (rc != CURLE_OK) {
-                failed = 1;
-                failure = http_failure_of(rc, &b);
-            } else if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && location) {
-                if (!mailsrv_http_redirect_allowed((const uint8_t *)first, strlen(first), (const uint8_t *)location, strlen(location))) {
-                    failed = 1;
-                    failure = MAILSRV_HTTP_INSECURE_REDIRECT;
-                } else if (hops >= mailsrv_http_max_redirects()) {
-                    failed = 1;
-                    failure = MAILSRV_HTTP_NETWORK_ERROR;
-                } else {
-                    free(url);
-                    url = strdup(location);
-                    if (!url) die("out of memory");
-                    again = 1;
-                }
-            } else {
-                uint32_t outcome = 0;
-                if (host_check("mailsrv_discovery_receive_http",
-                               mailsrv_discovery_receive_http(d, r->id, (uint16_t)status, (const uint8_t *)type, type ? strlen(type) : 0,
-                                                              b.data, b.len, &outcome)) != 0)
-                    die("cannot feed a response");
-            }
-            curl_easy_cleanup(curl);
-        }
-        free(b.data);
-        if (failed && host_check("mailsrv_discovery_fail_http", mailsrv_discovery_fail_http(d, r->id, failure)) != 0) die("cannot feed a failure");
-        if (!again) break;
-    }
-    free(url);
-    free(first);
+/* ---- HTTP over libcurl: every request in flight at once, beside the DNS questions ------------- */
+
+/* One request in flight: its core id, the URL it was made for (the redirect rule's start), the
+ * URL now being fetched, the redirects followed so far and the body so far. */
+struct transfer {
+    uint16_t id;
+    char *first, *url;
+    size_t hops;
+    struct body b;
+    struct transfer *next; /* the list of transfers in flight */
+};
+
+/* The discovery's transfers, driven by one libcurl multi handle. `started` counts the core's
+ * requests already begun (an MX answer adds requests while DNS is still running). */
+static struct {
+    CURLM *multi;
+    mailsrv_discovery *d;
+    const char *anchors;
+    size_t started, running;
+    struct transfer *live; /* in flight, each with its handle in b.curl */
+} web;
+
+static void transfer_free(struct transfer *t) {
+    free(t->b.data);
+    free(t->url);
+    free(t->first);
+    free(t);
 }
 
-/* Performs every HTTP request of the discovery (those the MX answer added included). */
-static void answer_requests(mailsrv_discovery *d, const struct args *a) {
+/* Reports t failed to the core and frees it. */
+static void transfer_fail(struct transfer *t, uint32_t failure) {
+    if (host_check("mailsrv_discovery_fail_http", mailsrv_discovery_fail_http(web.d, t->id, failure)) != 0) die("cannot feed a failure");
+    transfer_free(t);
+}
+
+/* Starts fetching t->url on a fresh handle, with what is left of the total deadline. */
+static void transfer_start(struct transfer *t) {
+    int left = ms_left(total_deadline);
+    CURL *curl = left == 0 ? NULL : curl_easy_init();
+    if (!curl) {
+        transfer_fail(t, MAILSRV_HTTP_TIMEOUT);
+        return;
+    }
+    t->b = (struct body){curl, NULL, 0, mailsrv_http_max_body_bytes(), 0};
+    curl_easy_setopt(curl, CURLOPT_URL, t->url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"); /* which one: the core's URLs and redirect rule */
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t->b);
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, t);
+    if (web.anchors) curl_easy_setopt(curl, CURLOPT_CAINFO, web.anchors);
+    if (connect_rules) curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_rules);
+    if (curl_multi_add_handle(web.multi, curl) != CURLM_OK) {
+        curl_easy_cleanup(curl);
+        transfer_fail(t, MAILSRV_HTTP_NETWORK_ERROR);
+        return;
+    }
+    t->next = web.live;
+    web.live = t;
+    web.running++;
+}
+
+/* Takes t off the list of transfers in flight and frees its handle. */
+static void transfer_unlink(struct transfer *t) {
+    for (struct transfer **p = &web.live; *p; p = &(*p)->next)
+        if (*p == t) { *p = t->next; break; }
+    curl_multi_remove_handle(web.multi, t->b.curl);
+    curl_easy_cleanup(t->b.curl);
+    t->b.curl = NULL;
+    web.running--;
+}
+
+/* A transfer ended with rc: feeds the response, follows a redirect the core allows (https only,
+ * unless the request was plain HTTP; at most mailsrv_http_max_redirects()) or reports the
+ * failure. */
+static void transfer_done(struct transfer *t, CURLcode rc) {
+    CURL *curl = t->b.curl;
+    long status = 0;
+    char *location = NULL, *type = NULL;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+    curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+    uint32_t failure = MAILSRV_HTTP_NETWORK_ERROR;
+    int failed = 0;
+    char *next = NULL;
+    if (rc != CURLE_OK) {
+        failed = 1;
+        failure = http_failure_of(rc, &t->b);
+    } else if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && location) {
+        if (!mailsrv_http_redirect_allowed((const uint8_t *)t->first, strlen(t->first), (const uint8_t *)location, strlen(location)))
+            failed = 1, failure = MAILSRV_HTTP_INSECURE_REDIRECT;
+        else if (t->hops >= mailsrv_http_max_redirects())
+            failed = 1;
+        else if (!(next = strdup(location)))
+            die("out of memory");
+    } else {
+        uint32_t outcome = 0;
+        if (host_check("mailsrv_discovery_receive_http",
+                       mailsrv_discovery_receive_http(web.d, t->id, (uint16_t)status, (const uint8_t *)type, type ? strlen(type) : 0,
+                                                      t->b.data, t->b.len, &outcome)) != 0)
+            die("cannot feed a response");
+    }
+    transfer_unlink(t); /* location and type die with the handle */
+    if (failed) {
+        transfer_fail(t, failure);
+    } else if (next) {
+        free(t->b.data);
+        free(t->url);
+        t->url = next;
+        t->hops++;
+        transfer_start(t);
+    } else {
+        transfer_free(t);
+    }
+}
+
+/* Begins every request of the discovery not begun yet. */
+static void web_start_new(void) {
+    if (!web.multi) return;
+    for (; web.started < mailsrv_discovery_request_count(web.d); web.started++) {
+        mailsrv_http_request r;
+        if (host_check("mailsrv_discovery_request", mailsrv_discovery_request(web.d, web.started, &r)) != 0) die("cannot read a request");
+        struct transfer *t = calloc(1, sizeof *t);
+        if (!t || !(t->first = strndup(r.url.data, r.url.len)) || !(t->url = strdup(t->first))) die("out of memory");
+        t->id = r.id;
+        transfer_start(t);
+    }
+}
+
+/* Lets libcurl move every transfer on, then handles those that ended and begins new requests. */
+static void web_pump(void) {
+    if (!web.multi) return;
+    int still = 0;
+    curl_multi_perform(web.multi, &still);
+    CURLMsg *m;
+    int left = 0;
+    while ((m = curl_multi_info_read(web.multi, &left))) {
+        if (m->msg != CURLMSG_DONE) continue;
+        struct transfer *t = NULL;
+        CURLcode rc = m->data.result;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        transfer_done(t, rc);
+    }
+    web_start_new();
+}
+
+/* Waits up to wait_ms for one of fds (c-ares's sockets) or, while transfers run, for libcurl;
+ * fills fds' revents; returns what poll() returns. libcurl is moved on before returning. */
+static int web_wait(struct pollfd *fds, nfds_t n, int wait_ms) {
+    if (!web.multi || web.running == 0) return poll(fds, n, wait_ms);
+    long curl_ms = -1;
+    curl_multi_timeout(web.multi, &curl_ms);
+    if (curl_ms >= 0 && curl_ms < wait_ms) wait_ms = (int)curl_ms;
+    struct curl_waitfd extra[ARES_GETSOCK_MAXNUM];
+    for (nfds_t i = 0; i < n && i < ARES_GETSOCK_MAXNUM; i++) {
+        extra[i] = (struct curl_waitfd){fds[i].fd, 0, 0};
+        if (fds[i].events & POLLIN) extra[i].events |= CURL_WAIT_POLLIN;
+        if (fds[i].events & POLLOUT) extra[i].events |= CURL_WAIT_POLLOUT;
+    }
+    if (curl_multi_wait(web.multi, extra, (unsigned)n, wait_ms, NULL) != CURLM_OK) return -1;
+    web_pump();
+    return n ? poll(fds, n, 0) : 0; /* which of c-ares's sockets are ready, without waiting */
+}
+
+/* Runs the transfers still in flight to their end or to the total deadline, when those left
+ * are reported as timed out. */
+static void web_finish(void) {
+    if (!web.multi) return;
+    web_pump();
+    while (web.running > 0) {
+        int left = ms_left(total_deadline);
+        if (left == 0) {
+            while (web.live) {
+                struct transfer *t = web.live;
+                transfer_unlink(t);
+                transfer_fail(t, MAILSRV_HTTP_TIMEOUT);
+            }
+            break;
+        }
+        if (web_wait(NULL, 0, left) < 0 && errno != EINTR) die("cannot wait for the HTTP transfers");
+    }
+    curl_multi_cleanup(web.multi);
+    web.multi = NULL;
+}
+
+/* Answers the requests from --fixtures, or begins them all with libcurl (DNS then runs beside
+ * them, and requests the MX answer adds begin as soon as it is fed). */
+static void web_begin(mailsrv_discovery *d, const struct args *a) {
+    if (a->fixtures) {
+        /* Offline: after DNS, so that the MX-derived requests are known; see web_finish. */
+        return;
+    }
+    web.multi = curl_multi_init();
+    if (!web.multi) die("cannot initialise libcurl");
+    web.d = d;
+    web.anchors = a->http_anchors;
+    web.started = web.running = 0;
+    web.live = NULL;
+    web_start_new();
+}
+
+/* Answers every request from the fixture folder (the MX answer's included). */
+static void answer_from_fixture_dir(mailsrv_discovery *d, const char *dir) {
     for (size_t i = 0; i < mailsrv_discovery_request_count(d); i++) {
         mailsrv_http_request r;
         if (host_check("mailsrv_discovery_request", mailsrv_discovery_request(d, i, &r)) != 0) die("cannot read a request");
-        if (a->fixtures) answer_from_fixtures(d, &r, a->fixtures);
-        else fetch_with_curl(d, &r, a->http_anchors);
+        answer_from_fixtures(d, &r, dir);
     }
 }
 
@@ -1103,9 +1247,11 @@ static mailsrv_plan *discover(const struct args *a) {
         fprintf(stderr, "mailsrv-plan: %s: %s\n", mailsrv_result_name(r), mailsrv_result_message(r));
         exit(MAILSRV_EXIT_USAGE);
     }
+    web_begin(d, a);
     if (a->nzones > 0) resolve_with_zones(d, a);
     else resolve_with_cares(d, a->server, a->timeout_ms);
-    answer_requests(d, a);
+    if (a->fixtures) answer_from_fixture_dir(d, a->fixtures);
+    else web_finish();
     mailsrv_plan *plan = NULL;
     if (host_check("mailsrv_discovery_plan", mailsrv_discovery_plan(d, (uint64_t)a->seed, &plan)) != 0) die("cannot build the plan");
     mailsrv_discovery_free(d);

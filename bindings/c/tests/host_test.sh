@@ -55,6 +55,46 @@ head -c 70000 /dev/zero | tr '\0' ' ' > "$work/big/autoconfig.agree.example/mail
 "$host" --zone $f/agree/agree.zone --fixtures "$work/big" --sources autoconfig --json --seed 1 alice@agree.example \
   > "$work/big.json" || true
 grep -q 'TooLarge' "$work/big.json" || fail "a fixture over the body cap must fail as TooLarge"
+# Every HTTP request is in flight at once (libcurl's multi interface beside c-ares, issue 13 §6),
+# and a web server that never answers costs no more than --total-timeout. The fake accepts TCP
+# connections and never speaks TLS: in "gather" mode it counts the connections open at once and,
+# when all three first-round requests (autoconfig, well-known, ISPDB) are open together, closes
+# them (a host that fetched one after another would hold one connection until its deadline);
+# in "hold" mode it keeps them open.
+web_fake() { # MODE: prints "listening on PORT", then (gather) "max N"
+  python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(0.1)
+print("listening on %d" % s.getsockname()[1], flush=True)
+conns, top, end = [], 0, time.time() + 20
+while time.time() < end:
+    try:
+        c, _ = s.accept(); conns.append(c)
+    except socket.timeout:
+        pass
+    top = max(top, len(conns))
+    if sys.argv[1] == "gather" and top >= 3:
+        break
+print("max %d" % top, flush=True)
+for c in conns: c.close()
+time.sleep(30 if sys.argv[1] == "hold" else 0)' "$1" > "$work/web-$1.out" &
+  pids="$pids $!"
+  for _ in $(seq 50); do grep -q listening "$work/web-$1.out" 2>/dev/null && break; sleep 0.1; done
+  sed -n 's/^listening on //p' "$work/web-$1.out"
+}
+port=$(web_fake gather)
+timeout 20 "$host" --zone $f/agree/agree.zone --sources default --connect-to "::127.0.0.1:$port" --total-timeout 8000 \
+  --json --seed 1 alice@agree.example > "$work/gather.json" || true
+for _ in $(seq 50); do grep -q '^max' "$work/web-gather.out" && break; sleep 0.1; done
+grep -qx 'max 3' "$work/web-gather.out" || fail "the three first-round HTTP requests were not in flight at once: $(cat "$work/web-gather.out")"
+port=$(web_fake hold)
+/usr/bin/time -f %e -o "$work/hold.time" timeout 20 "$host" --zone $f/agree/agree.zone --sources default \
+  --connect-to "::127.0.0.1:$port" --total-timeout 1500 --json --seed 1 alice@agree.example > "$work/hold.json" || true
+python3 -c 'import sys; sys.exit(0 if float(open(sys.argv[1]).read().split()[-1]) < 4 else 1)' "$work/hold.time" \
+  || fail "a web server that never answers held the host $(cat "$work/hold.time") s past --total-timeout 1.5 s"
+python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))
+assert [r["outcome"] for r in p["requests"]] == ["failed"] * 3, p["requests"]
+assert p["incoming"]["candidates"], "the SRV candidates must stay"' "$work/hold.json" \
+  || fail "a web server that never answers: the requests must fail and the SRV plan stand"
 set +e
 "$host" --zone $z/demo.zone --sources srv,mx alice@example.net 2> "$work/sources.err"
 rc=$?
