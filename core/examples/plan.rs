@@ -196,46 +196,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--now`: seconds since 1970, or an RFC 3339 UTC time (`2026-01-01T00:00:00Z`).
+/// `--now`: seconds since 1970, or an RFC 3339 UTC time (`2026-01-01T00:00:00Z`), read by the
+/// core (`host_rules::now_value`, which the JS CLI calls too).
 fn parse_now(v: &str) -> Result<u64, String> {
-    if let Ok(secs) = v.parse::<u64>() {
-        return Ok(secs);
-    }
-    let bad = || format!("--now `{v}` is neither seconds nor an RFC 3339 UTC time");
-    let b = v.as_bytes();
-    let shape = b.len() == 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b't')
-        && b[13] == b':'
-        && b[16] == b':'
-        && matches!(b[19], b'Z' | b'z')
-        && v.is_ascii();
-    if !shape {
-        return Err(bad());
-    }
-    let field = |a: usize, z: usize| v[a..z].parse::<u32>().map_err(|_| bad());
-    let (mo, d, h, mi, sec) = (
-        field(5, 7)?,
-        field(8, 10)?,
-        field(11, 13)?,
-        field(14, 16)?,
-        field(17, 19)?,
-    );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return Err(bad());
-    }
-    // The core reads RRSIG times (YYYYMMDDHHmmSS, RFC 4034 §3.2) with the same calendar rules.
-    let digits: String = [
-        &v[0..4],
-        &v[5..7],
-        &v[8..10],
-        &v[11..13],
-        &v[14..16],
-        &v[17..19],
-    ]
-    .concat();
-    mailsrv::dnssec::text::parse_time(&digits).map_err(|_| bad())
+    mailsrv::host_rules::now_value(v).map_err(|e| format!("--now: {}", e.message()))
 }
 
 /// This machine's clock, in seconds since 1970.

@@ -182,6 +182,57 @@ pub fn set_option(options: &mut Options, option: &str, value: &str) -> Result<()
     Ok(())
 }
 
+/// The DNSSEC validator's time from a command-line `--now` value (feature `dnssec`): seconds
+/// since 1970, or an RFC 3339 UTC time such as `2026-01-01T00:00:00Z` (no fraction, no offset),
+/// read with the calendar rules of RRSIG times (RFC 4034 §3.2). `INVALID_OPTION` otherwise.
+#[cfg(feature = "dnssec")]
+pub fn now_value(text: &str) -> Result<u64, Error> {
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(secs);
+    }
+    let bad = || {
+        Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "`{text}` is neither seconds nor an RFC 3339 UTC time such as 2026-01-01T00:00:00Z"
+            ),
+        )
+    };
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && text.is_ascii()
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':'
+        && b[16] == b':'
+        && matches!(b[19], b'Z' | b'z');
+    if !shape {
+        return Err(bad());
+    }
+    let field = |a: usize, z: usize| text[a..z].parse::<u32>().map_err(|_| bad());
+    let (mo, d, h, mi, sec) = (
+        field(5, 7)?,
+        field(8, 10)?,
+        field(11, 13)?,
+        field(14, 16)?,
+        field(17, 19)?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return Err(bad());
+    }
+    let digits = [
+        &text[0..4],
+        &text[5..7],
+        &text[8..10],
+        &text[11..13],
+        &text[14..16],
+        &text[17..19],
+    ]
+    .concat();
+    crate::dnssec::text::parse_time(&digits).map_err(|_| bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +368,26 @@ mod tests {
         // Anything else goes to the planner as it is, which refuses it with its own code.
         let l = bulk_line("bad@@x").unwrap();
         assert_eq!(&*l.address, "bad@@x");
+    }
+
+    #[cfg(feature = "dnssec")]
+    #[test]
+    fn now_value_reads_seconds_and_rfc3339_utc_and_refuses_the_rest() {
+        assert_eq!(now_value("1767225600").unwrap(), 1_767_225_600);
+        assert_eq!(now_value("2026-01-01T00:00:00Z").unwrap(), 1_767_225_600);
+        assert_eq!(now_value("2028-02-29t12:00:00z").unwrap(), 1_835_438_400);
+        for bad in [
+            "",
+            "2026-01-01",
+            "2026-01-01T00:00:00+01:00",
+            "2026-01-01T00:00:00.5Z",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "-1",
+            "２026-01-01T00:00:00Z",
+        ] {
+            let e = now_value(bad).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidOption, "{bad}");
+        }
     }
 }
