@@ -165,3 +165,32 @@ test('the Discovery of the Node build lists, takes and fails the validator\'s qu
   assert.deepEqual(plain.pendingDnssec(), []);
   plain.free();
 });
+
+test('D44 a truncated answer to a DNSSEC question is asked again over TCP; without TCP it is failed, so the core decides', async () => {
+  const host = new ZoneHost();
+  for (const t of zoneTexts) host.addZone(t, false);
+  const typeOf = (wire) => (wire[wire.length - 15] << 8) | wire[wire.length - 14];
+  // Over "UDP" the DS and DNSKEY answers come back empty with TC set (the query echoed, QR and TC).
+  const truncated = (wire) => {
+    const m = new Uint8Array(wire);
+    m[2] |= 0x82;
+    return m;
+  };
+  const tcp = [];
+  const udpOnly = {
+    async query(wire) {
+      return [43, 48].includes(typeOf(wire)) ? truncated(wire) : host.answer(wire, 'udp');
+    },
+  };
+  const withTcp = { ...udpOnly, async queryTcp(wire) { tcp.push(typeOf(wire)); return host.answer(wire, 'tcp'); } };
+  const options = { seed: 1, dnssec: { trustAnchors: anchor, now: NOW } };
+  const plan = await discover('alice@example.test', { resolver: withTcp, ...options });
+  assert.equal(imapsOf(plan).dnssec, 'secure');
+  assert.ok(tcp.length >= 2 && tcp.every((t) => t === 43 || t === 48), String(tcp));
+  // Without TCP the question is failed, so the core decides (a plan left waiting on a question
+  // nobody will ask again would show every lookup pending and `final: false`).
+  const without = await discover('alice@example.test', { resolver: udpOnly, ...options });
+  assert.equal(without.final, true, JSON.stringify(without.lookups));
+  assert.ok(without.lookups.every((l) => l.outcome !== 'pending' && l.dnssecSource === 'validated'));
+  assert.notEqual(imapsOf(without).dnssec, 'secure');
+});
