@@ -194,3 +194,20 @@ test('D44 a truncated answer to a DNSSEC question is asked again over TCP; witho
   assert.ok(without.lookups.every((l) => l.outcome !== 'pending' && l.dnssecSource === 'validated'));
   assert.notEqual(imapsOf(without).dnssec, 'secure');
 });
+
+test('D44 answers to other questions for the DNSSEC questions fail those questions; discover still plans', async () => {
+  const host = new ZoneHost();
+  for (const t of zoneTexts) host.addZone(t, false);
+  const typeOf = (wire) => (wire[wire.length - 15] << 8) | wire[wire.length - 14];
+  const resolver = {
+    async query(wire) {
+      const a = host.answer(wire, 'udp');
+      if ([43, 48].includes(typeOf(wire))) a[1] ^= 0x55; // another message ID
+      return a;
+    },
+  };
+  const plan = await discover('alice@example.test', { resolver, seed: 1, dnssec: { trustAnchors: anchor, now: NOW } });
+  assert.equal(plan.final, true);
+  assert.equal(imapsOf(plan).dnssecSource, 'validated');
+  assert.notEqual(imapsOf(plan).dnssec, 'secure');
+});
