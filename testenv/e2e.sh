@@ -23,7 +23,9 @@ plan_all() { # NAME EMAIL [OPTIONS...]: the four hosts must agree; leaves the pl
   flush; target/debug/examples/plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.rust.json" || true
   flush; target/c/mailsrv-plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.c.json" || true
   flush; node bindings/js/bin/mailsrv.js plan --server "$RESOLVER" --json --seed 1 "$@" "$email" > "$work/$name.js.json" || true
-  flush; node bindings/js/bin/mailsrv.js plan --doh "$DOH" --json --seed 1 "$@" "$email" > "$work/$name.doh.json" || true
+  # Unvalidated, as the other three: DoH validates by default (D43), from the IANA root anchors,
+  # which cannot vouch for this private world.
+  flush; node bindings/js/bin/mailsrv.js plan --doh "$DOH" --no-validate --json --seed 1 "$@" "$email" > "$work/$name.doh.json" || true
   # A caching resolver may count a TTL down by a second between two answers of one discovery:
   # `expiresInSecs` may differ by at most 2 s; everything else must be identical.
   for host in c js doh; do
@@ -165,33 +167,36 @@ done
 [ "$(delv_says _imaps._tcp.insecure.test SRV)" = "; unsigned answer" ] || fail "delv: insecure delegation"
 case "$(delv_says _imaps._tcp.bogus.test SRV)" in *"resolution failed"*) ;; *) fail "delv: bogus.test not bogus" ;; esac
 case "$(delv_says _imaps._tcp.expired.test SRV)" in *"resolution failed"*) ;; *) fail "delv: expired.test not bogus" ;; esac
-node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
+node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --no-validate --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
 [ "$(field plain-doh 'p["incoming"]["candidates"][0]["host"]')" = mail.example.test ] || fail "plain resolver over DoH: no plan"
 echo "e2e: the signed hierarchy: Knot serves it, the non-validating Unbound passes DNSSEC records on (no AD, bogus data included); delv finds secure, insecure and bogus as designed"
-echo "== the C host and the Rust example validate by themselves through the resolver that does not validate"
-# c-ares (C) and UDP (Rust) to the plain Unbound, with the private root's anchor, at a time inside
-# the signatures' validity: every status is the core's own (this resolver's AD proves nothing),
-# and both hosts must print the same plan (TTLs within 2 s) with the status delv found above.
+echo "== the C host, the Rust example and the JS CLI validate by themselves through the resolver that does not validate"
+# c-ares (C) and UDP (Rust) to the plain Unbound, and the CLI over its DoH, with the private
+# root's anchor, at a time inside the signatures' validity: every status is the core's own (this
+# resolver's AD proves nothing), and the three hosts must print the same plan (TTLs within 2 s)
+# with the status delv found above.
 flush_plain() { unbound-control -c "$PLAIN_UNBOUND_CONF" flush_zone . >/dev/null; }
 validated() { # NAME EMAIL STATUS-OF-THE-_imaps-LOOKUP TRUST-OF-THE-FIRST-CANDIDATE (- for none)
   local name=$1 email=$2 status=$3 trust=$4
   local validating=(--trust-anchor "$SIGNED_ANCHOR" --now 2026-12-01T00:00:00Z)
   flush_plain; target/debug/examples/plan --server "$PLAIN_RESOLVER" --json --seed 1 "${validating[@]}" "$email" > "$work/$name.rust.json" || true
   flush_plain; target/c/mailsrv-plan --server "$PLAIN_RESOLVER" --json --seed 1 "${validating[@]}" "$email" > "$work/$name.c.json" || true
-  python3 - "$work/$name.rust.json" "$work/$name.c.json" "$status" "$trust" <<'PY' \
-    || { diff "$work/$name.rust.json" "$work/$name.c.json" | head -20; fail "$name: $email is not $status in both hosts"; }
+  flush_plain; node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 "${validating[@]}" "$email" > "$work/$name.js.json" || true
+  python3 - "$work/$name.rust.json" "$work/$name.c.json" "$work/$name.js.json" "$status" "$trust" <<'PY' \
+    || { diff "$work/$name.rust.json" "$work/$name.c.json" | head -20; diff "$work/$name.rust.json" "$work/$name.js.json" | head -20; fail "$name: $email is not $status in all three hosts"; }
 import json, sys
-a, b = (json.load(open(f)) for f in sys.argv[1:3])
-status, trust = sys.argv[3:5]
-ea, eb = a.pop("expiresInSecs"), b.pop("expiresInSecs")
-assert a == b and (ea is None) == (eb is None) and abs((ea or 0) - (eb or 0)) <= 2, "the C plan differs from Rust's"
+a, b, c = (json.load(open(f)) for f in sys.argv[1:4])
+status, trust = sys.argv[4:6]
+ea, eb, ec = a.pop("expiresInSecs"), b.pop("expiresInSecs"), c.pop("expiresInSecs")
+for other, eo, who in [(b, eb, "C"), (c, ec, "JS (DoH)")]:
+    assert a == other and (ea is None) == (eo is None) and abs((ea or 0) - (eo or 0)) <= 2, f"the {who} plan differs from Rust's"
 imaps = next(l for l in a["lookups"] if l["name"].startswith("_imaps._tcp."))
 assert imaps["dnssec"] == status and imaps["dnssecSource"] == "validated", imaps
 first = (a["incoming"]["candidates"] or [None])[0]
 assert (first["trust"] if first else "-") == trust, first
 assert (status == "bogus") == any(d["code"] == "dnssec-bogus" for d in a["diagnostics"]), a["diagnostics"]
 PY
-  echo "e2e: $name: Rust and C find $email $status by themselves (identical plans)"
+  echo "e2e: $name: Rust, C and JS find $email $status by themselves (identical plans)"
 }
 validated v-secure alice@example.test secure dnssec-secure
 validated v-nsec3 alice@nsec3.test secure dnssec-secure
@@ -201,6 +206,12 @@ validated v-insecure alice@insecure.test insecure in-domain
 validated v-unsigned-child alice@plain.example.test insecure in-domain
 validated v-bogus alice@bogus.test bogus -
 validated v-expired alice@expired.test bogus -
+imaps() { field "$1" '[l for l in p["lookups"] if l["service"] == "imaps"][0]["'"$2"'"]'; }
+# By default --doh validates from the built-in IANA anchors, which do not vouch for the private root.
+node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 alice@example.test > "$work/signed-default.doh.json" || true
+[ "$(imaps signed-default.doh dnssecSource)" = validated ] || fail "JS over DoH: no validation by default"
+[ "$(imaps signed-default.doh dnssec)" != secure ] || fail "JS over DoH: the IANA anchors vouched for a private root"
+echo "e2e: the JS CLI over DoH validates by default, from the IANA anchors (the private root is not secure without its anchor)"
 echo "== probe and verify against Dovecot"
 set +e
 MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --server "$RESOLVER" --anchors "$WORLD_CA" --password-env MAILPW --timeout 30000 --json alice@world.example > "$work/probe.json" 2> "$work/probe.err"

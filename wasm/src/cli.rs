@@ -60,6 +60,22 @@ pub fn option_value(option: &str, value: &str) -> Result<String, JsValue> {
         .map_err(core_error)
 }
 
+/// `nowValue(text)`: the DNSSEC validator's time in seconds from a `--now` value (seconds, or an
+/// RFC 3339 UTC time such as `2026-01-01T00:00:00Z`), read by the core; throws `INVALID_OPTION`.
+#[cfg(feature = "dnssec")]
+#[wasm_bindgen(js_name = nowValue)]
+pub fn now_value(text: &str) -> Result<f64, JsValue> {
+    // Seconds up to 2^53 are exact in a JS number; a larger one is refused, never rounded.
+    let secs = host_rules::parse_now(text).map_err(core_error)?;
+    if secs > 9_007_199_254_740_991 {
+        return Err(crate::glue::throw(
+            "INVALID_OPTION",
+            &format!("`{text}` is past the largest time a JS number holds exactly"),
+        ));
+    }
+    Ok(secs as f64)
+}
+
 /// `minimumSecurity(allowCleartext, implicitTlsOnly)`: the planner's `minimumSecurity` for the
 /// two command-line switches; throws `INVALID_OPTION` when both are set.
 #[wasm_bindgen(js_name = minimumSecurity)]

@@ -36,6 +36,32 @@ struct ReceiveOptions {
     dnssec: Option<DnssecStatus>,
 }
 
+/// serde-wasm-bindgen reads only the fields a struct names, so a misspelt key in `dnssec` would
+/// pass unseen (a misspelt `trustAnchors` would mean the IANA root): a key other than `now` and
+/// `trustAnchors` is refused here, as the core's own options refuse one. (The browser module,
+/// without the validator, has no room for this check within its budget: its entry refuses a
+/// `dnssec` option in JS, `src/browser.js`.)
+#[cfg(feature = "dnssec")]
+fn check_dnssec_option(options: &JsValue) -> Result<(), JsValue> {
+    if !options.is_object() {
+        return Ok(());
+    }
+    let dnssec = Reflect::get(options, &"dnssec".into())?;
+    if !dnssec.is_object() {
+        return Ok(());
+    }
+    for key in js_sys::Object::keys(&dnssec.into()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if key != "now" && key != "trustAnchors" {
+            return Err(crate::glue::throw(
+                "INVALID_OPTION",
+                &format!("dnssec: unknown field `{key}`, expected `now` or `trustAnchors`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One discovery: questions out, answers in, plans out (see the core's `Discovery`).
 #[wasm_bindgen(js_name = Discovery)]
 pub struct Discovery {
@@ -48,6 +74,8 @@ impl Discovery {
     /// `submission`, `minimumSecurity`, `tlsOrder`, `prefer`, `trustAd`, `messageIdBase`).
     #[wasm_bindgen(constructor)]
     pub fn new(email: &str, options: JsValue) -> Result<Discovery, JsValue> {
+        #[cfg(feature = "dnssec")]
+        check_dnssec_option(&options)?;
         let options: Options = optional(options, "options")?;
         let inner =
             CoreDiscovery::new_with(email, options, platform_to_ascii).map_err(core_error)?;
@@ -120,6 +148,66 @@ impl Discovery {
             if s.is_undefined() { 0 } else { seed_of(&s)? }
         };
         plan_to_js(&self.inner.plan(seed))
+    }
+}
+
+/// A DNSSEC question of the validator as JS sees it: `{ messageId, name, recordType, wire }`.
+#[cfg(feature = "dnssec")]
+fn dnssec_question(q: &mailsrv_core::DnssecQuestion) -> Result<JsValue, JsValue> {
+    let obj = to_js(q)?;
+    Reflect::set(&obj, &"wire".into(), &Uint8Array::from(q.wire.as_slice()))?;
+    Ok(obj)
+}
+
+/// DNSSEC validation in the core (feature `dnssec`: the Node build, the Node tools' module and
+/// the browser's validating planner). Turned on by the option `dnssec: { now, trustAnchors }`
+/// (`now` in seconds since 1970; `trustAnchors` the text of a trust-anchor file, absent for the
+/// built-in IANA root anchors); see the core's `Discovery` for the protocol (decision D41).
+#[cfg(feature = "dnssec")]
+#[wasm_bindgen(js_class = Discovery)]
+impl Discovery {
+    /// Whether the core validates DNSSEC in this discovery.
+    #[wasm_bindgen(js_name = validatesDnssec)]
+    pub fn validates_dnssec(&self) -> bool {
+        self.inner.validates_dnssec()
+    }
+
+    /// Every DNSSEC question so far: `[{ messageId, name, recordType, wire }]`.
+    #[wasm_bindgen(js_name = dnssecQueries)]
+    pub fn dnssec_queries(&self) -> Result<Array, JsValue> {
+        self.inner
+            .dnssec_questions()
+            .iter()
+            .map(dnssec_question)
+            .collect()
+    }
+
+    /// The DNSSEC questions still to send, as `dnssecQueries()` lists them; new ones may appear
+    /// after each answer fed (read it again).
+    #[wasm_bindgen(js_name = pendingDnssec)]
+    pub fn pending_dnssec(&self) -> Result<Array, JsValue> {
+        self.inner
+            .pending_dnssec()
+            .iter()
+            .map(dnssec_question)
+            .collect()
+    }
+
+    /// Feeds the wire response to the DNSSEC question `messageId`; returns the outcome
+    /// (`"truncated"`: ask again over TCP and feed that).
+    #[wasm_bindgen(js_name = receiveDnssec)]
+    pub fn receive_dnssec(&mut self, message_id: u16, response: &[u8]) -> Result<String, JsValue> {
+        let outcome = self
+            .inner
+            .receive_dnssec(message_id, response)
+            .map_err(core_error)?;
+        Ok(to_js(&outcome)?.as_string().unwrap_or_default())
+    }
+
+    /// Reports that the DNSSEC question `messageId` got no usable response.
+    #[wasm_bindgen(js_name = failDnssec)]
+    pub fn fail_dnssec(&mut self, message_id: u16) -> Result<(), JsValue> {
+        self.inner.fail_dnssec(message_id).map_err(core_error)
     }
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail, fixtureFetch } from '../src/index.js';
-import { exitStatus, explain, optionValue, minimumSecurity, parseAutoconfig, hostSources } from '../src/host.js';
+import { exitStatus, explain, optionValue, minimumSecurity, nowValue, parseAutoconfig, hostSources } from '../src/host.js';
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -12,7 +12,12 @@ const USAGE = `usage:
                      [--implicit-tls-only] [--prefer imap|pop3]
                      [--fixtures DIR] [--sources LIST] [--ispdb URL]
                      [--http-anchors FILE.pem] [--connect-to HOST:PORT:ADDR:PORT]...
-                     (--timeout per DNS query, default 3 s; --total-timeout for the whole
+                     [--trust-anchor FILE] [--now RFC3339|SECONDS] [--no-validate]
+                     (DNSSEC: with --doh the core validates every answer from the built-in
+                     IANA root anchors at this machine's time, unless --no-validate or
+                     --trust-ad; --trust-anchor (DS or DNSKEY records, as unbound reads them)
+                     or --now turns validation on with any resolver, --zone included;
+                     --timeout per DNS query, default 3 s; --total-timeout for the whole
                      plan, TCP retries and HTTP included, default 60 s; --fixtures answers
                      HTTP from DIR/<host>/<path> offline; --sources srv,autoconfig,well-known,
                      autoconfig-http,ispdb,mx-autoconfig,mx-ispdb or default: SRV only unless
@@ -25,6 +30,7 @@ const USAGE = `usage:
                      --timeout per domain, default 10 s; --concurrency default 16)
   mailsrv probe EMAIL [--json] [--zone FILE]... [--server IP[:PORT]] [--doh URL] [--seed N]
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
+                     [--trust-anchor FILE] [--no-validate]
                      [--timeout MS] [--total-timeout MS] [--password-env VAR]
                      (--timeout per candidate, default 10 s; --total-timeout for all, planning
                      included, default 60 s; credentials only with --password-env, only over
@@ -162,6 +168,7 @@ const PLAN_OPTIONS = {
   timeout: 'value', 'total-timeout': 'value', 'tls-order': 'value', 'allow-cleartext': 'flag', 'implicit-tls-only': 'flag', prefer: 'value',
   input: 'value', unordered: 'flag', concurrency: 'value', rate: 'value', 'summary-json': 'value',
   fixtures: 'value', sources: 'value', ispdb: 'value', 'connect-to': 'list', 'http-anchors': 'value',
+  'trust-anchor': 'value', now: 'value', 'no-validate': 'flag',
 };
 
 const BULK_ONLY = ['unordered', 'concurrency', 'rate', 'summary-json'];
@@ -349,6 +356,16 @@ async function discoverOptions(o, udp) {
   if (o.sources !== undefined || fetch) options.sources = checked('--sources', () => hostSources(o.sources, fetch !== undefined));
   if (o.ispdb !== undefined) options.ispdbUrl = o.ispdb;
   if (o['trust-ad']) options.trustAd = true;
+  // DNSSEC validation (D43): the library's default (on for --doh), or as the options say.
+  const validation = {};
+  if (o['trust-anchor'] !== undefined) validation.trustAnchors = readText(o['trust-anchor'], 'trust-anchor file');
+  if (o.now !== undefined) validation.now = typeof o.now === 'number' ? o.now : checked('--now', () => nowValue(o.now));
+  if (o['no-validate']) {
+    if (Object.keys(validation).length > 0) throw new UsageError('--no-validate cannot go with --trust-anchor or --now');
+    options.validate = false;
+  } else if (Object.keys(validation).length > 0) {
+    options.dnssec = validation;
+  }
   options.minimumSecurity = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
   if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
   if (o.prefer !== undefined) options.prefer = checked('--prefer', () => optionValue('prefer', o.prefer));
@@ -378,7 +395,9 @@ async function probe(o) {
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
   // --total-timeout (checked by discoverOptions) bounds the plan and every candidate.
   const { plan: p, report } = await probeEmail(o._[0], {
-    ...(await discoverOptions({ ...o, timeout: undefined })),
+    // --now is the certificates' time; it is the validator's too when --trust-anchor asks for
+    // validation (without it, --now alone does not turn validation on here).
+    ...(await discoverOptions({ ...o, timeout: undefined, now: o['trust-anchor'] !== undefined && o.now ? Math.floor(now / 1000) : undefined })),
     anchors, now, timeout, acceptTargets: o['accept-target'] ?? [],
     password: passwordFrom(o['password-env']),
     onProgress: (m) => process.stderr.write(`${m}\n`),

@@ -10,11 +10,16 @@ const invalid = (message, code = 'INVALID_ARGUMENT') => Object.assign(new Error(
  * `webPlanner`, for the Node entry, loads the `mailsrv_host` module (the core's autoconfig
  * parser) and returns its `Discovery` and web rules; the browser entry leaves it unset: its
  * module has no autoconfig parser (docs/decisions.md D38).
+ * `dnssec` says how this entry validates DNSSEC (decision D43): `validating`, for the browser
+ * entry, loads the validating planner (`mailsrv_validating`) and returns its exports (unset: the
+ * planner module of `wasm` validates itself, as the Node build does); `dohDefault` turns
+ * validation on by default for a DoH resolver (Node and the CLI; the browser entry leaves it off).
  * @param {any} wasm
  * @param {() => Promise<void>} init
  * @param {undefined | (() => Promise<any>)} [webPlanner]
+ * @param {{ validating?: () => Promise<any>, dohDefault?: boolean }} [dnssec]
  */
-export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defaultTotalTimeout }, init, webPlanner) {
+export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = false } = {}) {
   /** Picks a random 16-bit message-ID base for UDP (DoH keeps 0, RFC 8484 §4.1). */
   function randomIdBase() {
     const a = new Uint16Array(1);
@@ -29,15 +34,45 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
   }
 
   /**
-   * `totalTimeout` checked: a positive number of milliseconds, or the core's default when absent.
+   * `totalTimeout` checked: a positive number of milliseconds, or the core's default (read from
+   * the planner module `from`, loaded) when absent.
    * @param {unknown} value
+   * @param {any} [from]
    */
-  function totalTimeoutOf(value) {
-    if (value === undefined) return defaultTotalTimeout();
+  function totalTimeoutOf(value, from = wasm) {
+    if (value === undefined) return from.defaultTotalTimeout();
     if (typeof value !== 'number' || !(value > 0)) {
       throw Object.assign(new Error('totalTimeout must be a positive number of milliseconds'), { code: 'INVALID_ARGUMENT' });
     }
     return value;
+  }
+
+  /**
+   * The core's `dnssec` option for this discovery (`{ now, trustAnchors? }`), or undefined when it
+   * does not validate: `validate: false` turns it off, `validate: true` or a `dnssec` object
+   * (`{ trustAnchors?, now? }`) on; otherwise it is on for a DoH resolver where `dohDefault` says
+   * so, unless the host trusts the resolver's AD bit (`trustAd`) or asserts a status itself
+   * (`dnssec` as a string). `now`: seconds since 1970 or a `Date` (default: this clock);
+   * `trustAnchors`: a trust-anchor file's text (default: the core's IANA root anchors). The core
+   * checks the anchors and refuses any other key.
+   */
+  function validationOf({ validate, dnssec, trustAd, resolver }) {
+    if (validate !== undefined && typeof validate !== 'boolean') throw invalid('validate must be true or false');
+    const asked = typeof dnssec === 'object' && dnssec !== null;
+    if (dnssec !== undefined && !asked && typeof dnssec !== 'string') throw invalid('dnssec must be a status the host asserts (a string) or validation options ({ trustAnchors, now })');
+    if (validate === false) {
+      if (asked) throw invalid('validate: false contradicts the dnssec validation options', 'INVALID_OPTION');
+      return undefined;
+    }
+    if (typeof dnssec === 'string') {
+      if (validate === true) throw invalid('validate: true contradicts a dnssec status asserted by the host', 'INVALID_OPTION');
+      return undefined;
+    }
+    if (!(validate === true || asked || (dohDefault && resolver.doh === true && !trustAd))) return undefined;
+    const { now, ...rest } = asked ? dnssec : {};
+    const seconds = now instanceof Date ? Math.floor(now.getTime() / 1000) : now ?? Math.floor(Date.now() / 1000);
+    if (!Number.isSafeInteger(seconds) || seconds < 0) throw invalid('dnssec.now must be seconds since 1970 (a non-negative integer) or a Date', 'INVALID_OPTION');
+    return { ...rest, now: seconds };
   }
 
   /**
@@ -49,10 +84,15 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
    * if the resolver has it.
    * Options: the planner options (`minimumSecurity`, `tlsOrder`, `prefer`, `trustAd`, `sources`,
    * `ispdbUrl`, ...), plus `seed` (default: random), `dnssec` (a status the host asserts for every
-   * answer), `fetch` and `totalTimeout` (ms, default: the core's 60 s): a deadline for the whole
+   * answer, or DNSSEC validation options `{ trustAnchors, now }`: see `validationOf`), `validate`,
+   * `fetch` and `totalTimeout` (ms, default: the core's 60 s): a deadline for the whole
    * discovery, TCP retries and HTTP requests included, whatever the resolver's own timeout per
    * query. A question or request still open then fails as `timeout` and the plan is made from
    * what arrived.
+   *
+   * With validation, the validator's DS and DNSKEY questions go out with the SRV questions, over
+   * the same resolver (`query`, then `queryTcp` after truncation), and every question the core
+   * adds after an answer is sent as soon as it is known, until none is pending or time is out.
    *
    * HTTP sources (provider autoconfig, well-known, ISPDB, MX-derived; decision D26) are asked for
    * only when the caller gives `fetch` (a `fetch`-like function: the default sources are then the
@@ -60,13 +100,19 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
    * used when no `fetch` is given). Node only: the browser module has no autoconfig parser, and
    * asking for HTTP sources there throws `INVALID_OPTION` (D38).
    */
-  async function discover(email, { resolver, seed, dnssec, totalTimeout, fetch, ...options } = {}) {
-    await init(); // loads the planner's WebAssembly if the page has not (browser entry)
+  async function discover(email, { resolver, seed, dnssec, validate, totalTimeout, fetch, ...options } = {}) {
     if (!resolver || typeof resolver.query !== 'function') {
       throw invalid('discover() needs a resolver with a query(wire) method');
     }
+    const validation = validationOf({ validate, dnssec, trustAd: options.trustAd, resolver });
+    if (validation) options.dnssec = validation;
+    // The planner module: the browser entry's validating planner (loaded now that validation is
+    // asked for; it carries everything discover needs, so the browser module is not loaded
+    // too), else this entry's own, loaded if the page has not (browser entry).
+    const mod = validation && validating ? await validating() : (await init(), wasm);
+    const { isForeignResponse, lookupFailure } = mod;
     if (fetch !== undefined && typeof fetch !== 'function') throw invalid('fetch must be a fetch-like function');
-    const limit = totalTimeoutOf(totalTimeout);
+    const limit = totalTimeoutOf(totalTimeout, mod);
     const wantsHttp = fetch !== undefined || (Array.isArray(options.sources) && options.sources.some((s) => s !== 'srv'));
     let web;
     if (wantsHttp) {
@@ -77,8 +123,11 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
       if (options.sources === undefined) options.sources = web.hostSources(undefined, fetch !== undefined);
     }
     if (resolver.randomIds && options.messageIdBase === undefined) options.messageIdBase = randomIdBase();
-    const discovery = new (web ? web.Discovery : Discovery)(email, options);
+    const discovery = new (web ? web.Discovery : mod.Discovery)(email, options);
     const controller = new AbortController();
+    // Each question in flight listens to this signal, and with validation more than Node's
+    // default ten may be: not a leak, so no warning (Node only; reached without an import).
+    globalThis.process?.getBuiltinModule?.('events')?.setMaxListeners?.(0, controller.signal);
     /** @type {Promise<never>} rejects with TIMEOUT when the whole discovery is out of time */
     const expired = new Promise((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(Object.assign(new Error(`no answer within the total time limit (${limit} ms)`), { code: 'TIMEOUT' })), { once: true });
@@ -107,7 +156,7 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
           return null;
         }
       };
-      const receiveOptions = dnssec ? { dnssec } : undefined;
+      const receiveOptions = typeof dnssec === 'string' ? { dnssec } : undefined;
       const lookup = async (q, feed, fail) => {
         if ((await ask(q, 'query', feed, fail)) === 'truncated' && typeof resolver.queryTcp === 'function') await ask(q, 'queryTcp', feed, fail);
       };
@@ -123,11 +172,33 @@ export function makeDiscover({ Discovery, isForeignResponse, lookupFailure, defa
         }
       };
       if (web) launch();
+      // The validator's questions (DS, DNSKEY, follow-ups) as soon as the core lists them: the
+      // first ones now, with the SRV questions; more after any answer may reveal them. Each is
+      // sent once; one still unanswered after its TCP retry (or without TCP) is failed.
+      const asked = new Set();
+      const tasks = [];
+      const validateMore = () => {
+        if (!validation) return;
+        for (const q of discovery.pendingDnssec()) {
+          if (asked.has(q.messageId)) continue;
+          asked.add(q.messageId);
+          const feed = (a) => discovery.receiveDnssec(q.messageId, a);
+          const fail = () => discovery.failDnssec(q.messageId);
+          tasks.push((async () => {
+            let outcome = await ask(q, 'query', feed, fail);
+            if (outcome === 'truncated' && typeof resolver.queryTcp === 'function') outcome = await ask(q, 'queryTcp', feed, fail);
+            if (outcome === 'truncated') fail();
+          })().then(validateMore));
+        }
+      };
       const mx = web ? discovery.mxQuery() : undefined;
-      await Promise.all([
-        ...queries.map((q) => lookup(q, (a) => discovery.receive(q.id, a, receiveOptions), (f) => discovery.fail(q.id, f))),
-        ...(mx ? [lookup(mx, (a) => discovery.receiveMx(a, receiveOptions), (f) => discovery.failMx(f)).then(launch)] : []),
-      ]);
+      tasks.push(
+        ...queries.map((q) => lookup(q, (a) => discovery.receive(q.id, a, receiveOptions), (f) => discovery.fail(q.id, f)).then(validateMore)),
+        ...(mx ? [lookup(mx, (a) => discovery.receiveMx(a, receiveOptions), (f) => discovery.failMx(f)).then(launch).then(validateMore)] : []),
+      );
+      validateMore();
+      // Until no question is in flight: a task that settles may have added more.
+      while (tasks.length > 0) await Promise.all(tasks.splice(0));
       await Promise.all(fetches);
       return discovery.plan({ seed: seed ?? randomSeed() });
     } finally {

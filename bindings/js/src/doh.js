@@ -53,12 +53,14 @@ async function bodyOf(response) {
  * for each query as a whole (the body included); `discover()`'s `signal` aborts a query still
  * open when the discovery is out of time. A body longer than a DNS message is `TOO_MUCH_DATA`.
  * The message ID stays 0 for HTTP caches (RFC 8484 §4.1). Errors carry the core's host codes
- * `TIMEOUT` and `NETWORK_ERROR`.
+ * `TIMEOUT` and `NETWORK_ERROR`. `doh: true` tells `discover` that answers come from a resolver
+ * it does not run: in Node it validates DNSSEC then unless told not to (D43).
  */
 export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.fetch, timeout = 5000 } = {}) {
   if (method !== 'GET' && method !== 'POST') throw Object.assign(new Error('method must be GET or POST'), { code: 'INVALID_ARGUMENT' });
   return {
     randomIds: false,
+    doh: true,
     async query(wire, _question, { signal } = {}) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeout);

@@ -12,6 +12,7 @@ import init, {
   maxConnectionBytes,
   optionValue,
   minimumSecurity,
+  nowValue,
   addressQueries,
   addressesIn,
   alpnAcceptable,
@@ -31,6 +32,8 @@ import { loadWasm } from './load.js';
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.meta.url));
 
 export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity };
+// `--now` for the DNSSEC validator (seconds, or RFC 3339 UTC), read by the core.
+export { nowValue };
 // The prober's address lookups and ALPN check.
 export { addressQueries, addressesIn, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it

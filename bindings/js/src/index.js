@@ -2,7 +2,7 @@
 // (top-level await: every export is ready to use) from the planner's Node build (node.js), plus
 // the Node-only resolvers and prober. `init()` is here too (already settled) so that code
 // written for both runs on both.
-export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, discover } from './node.js';
+export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, initValidating, discover } from './node.js';
 export { WasmLoadError } from './load.js';
 export { dohResolver } from './doh.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { root, runCli } from './helpers.js';
 
@@ -114,3 +114,32 @@ test('D38 --sources is the core\'s list, and a bad one is a usage error naming t
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--sources: `mx` is not a source: use a comma-separated list of srv, autoconfig, well-known, autoconfig-http, ispdb, mx-autoconfig, mx-ispdb/);
 });
+
+// Issue 14 §6: DNSSEC validated offline. The zone host serves the signed hierarchy of
+// testdata/dnssec (every zone, each question from the closest enclosing zone, with DO), the core
+// validates from the private root's anchor at `--now`, and the JS CLI prints the Rust example
+// host's plan byte for byte, with its exit status: secure (NSEC and NSEC3 denials, an
+// out-of-domain target, a wildcard), an insecure delegation, a bogus and an expired zone.
+const signedZones = readdirSync(path.join(root, 'testdata/dnssec')).filter((f) => f.endsWith('.zone')).sort()
+  .flatMap((f) => ['--zone', `testdata/dnssec/${f}`]);
+for (const [domain, status, candidates] of [
+  ['example.test', 'secure', 1], ['nsec3.test', 'secure', 1], ['outside.test', 'secure', 1], ['wild.example.test', 'secure', 2],
+  ['insecure.test', 'insecure', 1], ['bogus.test', 'bogus', 0], ['expired.test', 'bogus', 0],
+]) {
+  test(`s6186_6 rfc4035_5 validated plan of ${domain} (${status}): the JS CLI prints the Rust example's, offline`, async () => {
+    const args = [...signedZones, '--trust-anchor', 'testdata/dnssec/root.anchor', '--now', '2027-01-01T00:00:00Z', '--seed', '1', '--json', `alice@${domain}`];
+    const js = await runCli(['plan', ...args]);
+    assert.equal(js.stderr, '', js.stderr);
+    const plan = JSON.parse(js.stdout);
+    const imaps = plan.lookups.find((l) => l.service === 'imaps');
+    assert.equal(imaps.dnssecSource, 'validated', 'the core validated it');
+    assert.equal(imaps.dnssec, status);
+    assert.equal(plan.incoming.candidates.length, candidates);
+    if (status === 'secure') assert.equal(plan.incoming.candidates[0].trust, 'dnssec-secure');
+    if (status === 'bogus') assert.ok(plan.diagnostics.some((d) => d.code === 'dnssec-bogus'), js.stdout);
+    const rust = spawnSync(rustPlan, args, { cwd: root, encoding: 'utf8' });
+    assert.equal(rust.error, undefined, `build the examples first: ${rust.error}`);
+    assert.equal(js.stdout, rust.stdout, 'the same plan, byte for byte');
+    assert.equal(js.code, rust.status, 'the same exit status');
+  });
+}

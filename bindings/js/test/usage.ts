@@ -20,6 +20,13 @@ async function example(): Promise<string> {
   void offline.requests[0]?.outcome;
   void viaProxy.confirm[0]?.domain;
   const viaDoh = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query', { method: 'GET' }), totalTimeout: 5000 });
+  // DNSSEC (D43): validated offline from a private root, or off for a DoH resolver.
+  const validated: Plan = await discover('alice@example.test', { resolver: await zoneResolver([zoneText]), dnssec: { trustAnchors: zoneText, now: new Date() } });
+  const unvalidated: Plan = await discover('alice@example.net', { resolver: dohResolver('https://dns.example/dns-query'), validate: false });
+  void validated.lookups[0]?.dnssecSource;
+  void unvalidated.mx?.dnssecSource;
+  const v = new Discovery('alice@example.test', { dnssec: { now: 1800000000 } });
+  for (const q of v.pendingDnssec?.() ?? []) v.receiveDnssec?.(q.messageId, q.wire);
   try {
     new Discovery('bad');
   } catch (e) {

@@ -11,6 +11,29 @@ export type Source = 'srv' | 'autoconfig' | 'well-known' | 'ispdb' | 'mx-autocon
 export type Status = 'found' | 'not-offered' | 'not-published' | 'lookup-failed' | 'no-usable-records' | 'not-requested';
 export type Outcome = 'pending' | 'records' | 'no-data' | 'nx-domain' | 'serv-fail' | 'refused' | 'other-error' | 'truncated' | 'malformed' | 'timeout' | 'network-error';
 export type DnssecStatus = 'secure' | 'insecure' | 'bogus' | 'indeterminate';
+/** How a lookup's DNSSEC status was obtained: the core's validator, a trusted AD bit, the host. */
+export type DnssecSource = 'none' | 'validated' | 'trust-ad' | 'host';
+
+/**
+ * DNSSEC validation by the core (decision D43): `now` in seconds since 1970 or a `Date` (default:
+ * this clock), `trustAnchors` the text of a trust-anchor file (DS or DNSKEY records in
+ * presentation format, as unbound reads them; default: the IANA root anchors built into the core).
+ * A bad anchor text throws `INVALID_OPTION`.
+ */
+export interface DnssecValidation {
+  trustAnchors?: string;
+  now?: number | Date;
+}
+
+/** A question of the DNSSEC validator (DS, DNSKEY, follow-ups), to send as the SRV questions. */
+export interface DnssecQuery {
+  messageId: number;
+  /** The query name, absolute. */
+  name: string;
+  /** The RFC 1035 type number (43 DS, 48 DNSKEY, ...). */
+  recordType: number;
+  wire: Uint8Array;
+}
 export type FailureReason = 'timeout' | 'network-error' | 'nx-domain' | 'no-data' | 'serv-fail' | 'refused';
 
 /** Planner options (all optional; secure defaults per RFC 8314 §5.2). */
@@ -31,6 +54,12 @@ export interface Options {
   sources?: Source[];
   /** The ISPDB base URL (https). */
   ispdbUrl?: string;
+  /**
+   * `new Discovery` only: validate DNSSEC in the core, with `now` in seconds (the Node build and
+   * the validating planner of `initValidating()`; the browser module refuses it). `discover`
+   * takes its own `dnssec` option instead.
+   */
+  dnssec?: { now: number; trustAnchors?: string };
 }
 
 export interface ReferenceIdentity { type: 'srv-id' | 'dns-id'; value: string }
@@ -75,6 +104,7 @@ export interface Lookup {
   name: string;
   outcome: Outcome;
   dnssec: DnssecStatus;
+  dnssecSource: DnssecSource;
   records: number;
 }
 
@@ -93,7 +123,7 @@ export interface Plan {
   expiresInSecs: number | null;
   /** HTTP requests (autoconfig, well-known, ISPDB, MX-derived); empty where the host asks DNS only. */
   requests: RequestReport[];
-  mx?: { name: string; outcome: Outcome; dnssec: DnssecStatus; host?: string };
+  mx?: { name: string; outcome: Outcome; dnssec: DnssecStatus; dnssecSource: DnssecSource; host?: string };
   /** What the user must confirm: each provider's registrable domain, in full. */
   confirm: { domain: string; hosts: string[]; sources: Source[] }[];
   /** True when every question and request that could change the plan is done. */
@@ -173,6 +203,18 @@ export class Discovery {
   pending(): Uint16Array;
   plan(options?: { seed?: number | bigint }): Plan;
   free(): void;
+  // DNSSEC validation (option `dnssec`): in the Node build and the validating planner that
+  // `initValidating()` loads, not in the browser module's `Discovery`.
+  /** Whether the core validates DNSSEC in this discovery. */
+  validatesDnssec?(): boolean;
+  /** Every question of the validator so far. */
+  dnssecQueries?(): DnssecQuery[];
+  /** The validator's questions still to send (more may appear after each answer fed). */
+  pendingDnssec?(): DnssecQuery[];
+  /** Feeds the answer to the validator's question `messageId` (`"truncated"`: ask over TCP). */
+  receiveDnssec?(messageId: number, response: Uint8Array): Outcome;
+  /** Reports that the validator's question `messageId` got no usable answer. */
+  failDnssec?(messageId: number): void;
 }
 
 /**
@@ -194,6 +236,8 @@ export function version(): string;
  */
 export interface Resolver {
   randomIds?: boolean;
+  /** A DNS-over-HTTPS resolver (`dohResolver`): `discover` in Node validates DNSSEC by default. */
+  doh?: boolean;
   query(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
   queryTcp?(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }
@@ -220,8 +264,13 @@ export type FetchLike = (url: string, init: { redirect: 'manual'; signal: AbortS
  * whole discovery, TCP retries and HTTP requests included: a question or request still open
  * then fails as `timeout`. `fetch` (Node only; the browser entry throws `INVALID_OPTION`) turns
  * on the HTTP sources: provider autoconfig, well-known, the ISPDB, MX-derived lookups (D26, D38).
+ *
+ * DNSSEC (D43): `dnssec` as validation options, or `validate: true`, makes the core validate
+ * every answer (the browser entry then loads the validating planner, `initValidating`); in Node
+ * it validates by default for a DoH resolver unless `validate: false`, `trustAd` or a `dnssec`
+ * status asserted by the host; the browser entry validates only when asked to.
  */
-export function discover(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
+export function discover(email: string, options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 
 export interface Capabilities {
@@ -289,6 +338,14 @@ export interface ProbeReport {
  * Rejects with a `WasmLoadError`.
  */
 export function init(options?: { wasm?: string | URL }): Promise<void>;
+
+/**
+ * Loads the validating planner (`mailsrv_validating`: the planner with the core's DNSSEC
+ * validator) once and resolves to its exports; `discover` calls it when asked to validate. Call
+ * it first to catch a load failure (`WasmLoadError`) or to say where its `.wasm` file is served
+ * from. In Node the planner validates itself: it resolves at once.
+ */
+export function initValidating(options?: { wasm?: string | URL }): Promise<{ Discovery: typeof Discovery }>;
 
 /**
  * The WebAssembly could not be fetched, compiled or instantiated: a 404, a network error, a

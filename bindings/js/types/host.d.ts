@@ -23,6 +23,8 @@ export function maxChainLength(): number;
 export function maxConnectionBytes(): number;
 /** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
 export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
+/** `--now` for the DNSSEC validator: seconds since 1970 from seconds or an RFC 3339 UTC time, read by the core; throws `INVALID_OPTION`. */
+export function nowValue(text: string): number;
 /** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */
 export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolean): 'implicit-tls' | 'starttls' | 'cleartext';
 /** Wire A and AAAA queries for a candidate's host (for resolvers whose answers leave the additional section empty). */

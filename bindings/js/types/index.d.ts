@@ -2,7 +2,7 @@
 // checked by `npm run typecheck`): the browser entry's API (types/browser.d.ts) plus the
 // Node-only resolvers and prober.
 export * from './browser.js';
-import type { DnssecStatus, Options, Plan, ProbeReport, Resolver } from './browser.js';
+import type { DnssecStatus, DnssecValidation, Options, Plan, ProbeReport, Resolver } from './browser.js';
 
 /**
  * A `fetch` for `discover` that answers every HTTP request offline from `dir/<host>/<path>` by the
@@ -19,7 +19,7 @@ export function zoneResolver(zones: (string | { text: string; secure?: boolean }
  * `password`, only over verified TLS. `timeout` (ms, default 10 s) bounds each candidate,
  * `totalTimeout` (ms, default: the core's 60 s) the whole probe, planning included.
  */
-export function probe(email: string, options: Options & { resolver: Resolver; seed?: number | bigint; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; totalTimeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;
+export function probe(email: string, options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; anchors: Uint8Array[]; now?: number; acceptTargets?: string[]; timeout?: number; totalTimeout?: number; onProgress?: (message: string) => void; password?: string }): Promise<{ plan: Plan; report: ProbeReport }>;
 
 /** One result of `discoverMany`: the plan of a line, or the core's error for it. */
 export type BulkResult = { input: string; plan: Plan; error?: undefined } | { input: string; plan?: undefined; error: { code: string; message: string } };
@@ -32,7 +32,7 @@ export type BulkResult = { input: string; plan: Plan; error?: undefined } | { in
  */
 export function discoverMany(
   lines: Iterable<string> | AsyncIterable<string>,
-  options: Options & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus; totalTimeout?: number; concurrency?: number; ordered?: boolean },
+  options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; concurrency?: number; ordered?: boolean },
 ): AsyncGenerator<BulkResult, void, undefined>;
 /** The lines of a stream (at most 1,024 characters of each kept), for `discoverMany`. */
 export function linesOf(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined>;
