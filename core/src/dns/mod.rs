@@ -23,5 +23,5 @@ pub use query::{Question, address_queries};
 pub use response::addresses_in_response;
 #[cfg(feature = "autoconfig")]
 pub(crate) use response::parse_mx_response;
-pub(crate) use response::{Answer, MAX_RECORDS, parse_response};
+pub(crate) use response::{Answer, MAX_ADDRESSES_PER_HOST, MAX_RECORDS, parse_response};
 pub use srv::SrvRecord;

@@ -2,15 +2,17 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::lookups::LookupState;
+use super::lookups::{DaneView, LookupState};
 use super::model::{
-    Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, Trust,
+    Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, TlsaStatus,
+    Trust,
 };
 use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use super::order::{SeededRng, rfc2782_order};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::dns::{
-    Answer, DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem,
+    Answer, DnssecStatus, Lookup, MAX_ADDRESSES_PER_HOST, Outcome, Question, SrvRecord, is_within,
+    target_problem,
 };
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::service::{Protocol, Security, Service};
@@ -47,6 +49,9 @@ struct Planner<'a> {
     /// Candidates from the other sources (autoconfig, ISPDB, MX-derived), in source rank and
     /// document order.
     extra: &'a [Candidate],
+    /// With the core's DNSSEC validation: what the address and TLSA lookups of the targets of
+    /// secure SRV answers found (issue 15).
+    dane: Option<&'a DaneView>,
 }
 
 impl Planner<'_> {
@@ -119,6 +124,99 @@ impl Planner<'_> {
             result.unusable = true;
         }
         (usable, result)
+    }
+
+    /// With validation on, a secure label's records whose target cannot be used (RFC 7673
+    /// §3.2, §3.4; decisions D45, D47) are dropped with a diagnostic: bogus or indeterminate
+    /// addresses, a bogus or indeterminate TLSA RRset, or a TLSA lookup over the cap.
+    fn dane_filter(
+        &mut self,
+        q: &Question,
+        usable: Vec<SrvRecord>,
+        result: &mut LabelResult,
+    ) -> Vec<SrvRecord> {
+        let Some(dane) = self.dane.filter(|_| result.secure) else {
+            return usable;
+        };
+        let before = usable.len();
+        let mut failed = false;
+        let mut kept = Vec::with_capacity(before);
+        for r in usable {
+            let host = r.target.as_str();
+            let tlsa = dane.tlsa.get(&(host.to_owned(), r.port));
+            let addresses = dane.addresses.get(host);
+            let dropped = match (addresses, tlsa) {
+                (_, Some(None)) => Some((
+                    DiagnosticCode::IgnoredRecords,
+                    false,
+                    format!(
+                        "`{}`: target `{host}` port {} was left out: a plan asks TLSA for at                          most {} targets and ports (RFC 7673 §3.2 requires the lookup)",
+                        q.name,
+                        r.port,
+                        crate::limits::MAX_TLSA_LOOKUPS
+                    ),
+                )),
+                (Some(a), _)
+                    if matches!(
+                        a.status,
+                        Some(DnssecStatus::Bogus | DnssecStatus::Indeterminate)
+                    ) =>
+                {
+                    let bogus = a.status == Some(DnssecStatus::Bogus);
+                    Some((
+                        if bogus {
+                            DiagnosticCode::DnssecBogus
+                        } else {
+                            DiagnosticCode::LookupFailed
+                        },
+                        !bogus,
+                        format!(
+                            "`{}`: the addresses of target `{host}` are DNSSEC-{}, so it was                              left out (RFC 7673 §3.2; {})",
+                            q.name,
+                            if bogus { "bogus" } else { "indeterminate" },
+                            a.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ))
+                }
+                (_, Some(Some(t)))
+                    if matches!(t.status, TlsaStatus::Bogus | TlsaStatus::Indeterminate) =>
+                {
+                    let bogus = t.status == TlsaStatus::Bogus;
+                    Some((
+                        if bogus {
+                            DiagnosticCode::DnssecBogus
+                        } else {
+                            DiagnosticCode::LookupFailed
+                        },
+                        !bogus,
+                        format!(
+                            "`{}`: the TLSA RRset `{}` is DNSSEC-{}, so target `{host}` port {}                              was left out (RFC 7673 §3.4; {})",
+                            q.name,
+                            t.name,
+                            t.status.as_str(),
+                            r.port,
+                            t.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ))
+                }
+                _ => None,
+            };
+            match dropped {
+                Some((code, failure, message)) => {
+                    failed |= failure;
+                    self.note(code, Some(q.service), message);
+                }
+                None => kept.push(r),
+            }
+        }
+        if before > 0 && kept.is_empty() {
+            if failed {
+                result.failed = true;
+            } else {
+                result.unusable = true;
+            }
+        }
+        kept
     }
 
     /// The answer of a question whose outcome is `records`; for any other outcome, notes why
@@ -297,11 +395,24 @@ impl Planner<'_> {
         } else {
             Vec::new()
         };
-        let addresses = state
+        let mut addresses = state
             .answer
             .as_ref()
             .map(|a| a.addresses_of(&host))
             .unwrap_or_default();
+        // With validation, a secure label's target has validated address and TLSA lookups:
+        // their addresses replace the additional section's (issue 14 §2, issue 15).
+        let dane = self.dane.filter(|_| secure);
+        let mut addresses_dnssec = None;
+        if let Some(a) = dane.and_then(|d| d.addresses.get(&host)) {
+            addresses_dnssec = a.status;
+            addresses = a.addresses.clone();
+            addresses.truncate(MAX_ADDRESSES_PER_HOST);
+        }
+        let tlsa = dane
+            .and_then(|d| d.tlsa.get(&(host.clone(), record.port)))
+            .cloned()
+            .flatten();
         Candidate {
             service,
             protocol: service.protocol(),
@@ -329,6 +440,8 @@ impl Planner<'_> {
             confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
             authentication: Vec::new(),
             oauth2: None,
+            addresses_dnssec,
+            tlsa,
             host,
         }
     }
@@ -343,6 +456,7 @@ pub(crate) fn build(
     options: &Options,
     (questions, states): (&[Question], &[LookupState]),
     extra: &[Candidate],
+    dane: Option<&DaneView>,
     seed: u64,
 ) -> Plan {
     let mut planner = Planner {
@@ -350,6 +464,7 @@ pub(crate) fn build(
         options,
         diagnostics: Vec::new(),
         extra,
+        dane,
     };
     let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
     let mut outgoing = planner.outgoing(&labels);
@@ -491,7 +606,8 @@ impl Planner<'_> {
         let mut lookups = Vec::new();
         let mut expires: Option<u32> = None;
         for (q, state) in questions.iter().zip(states) {
-            let (mut usable, mut result) = self.filter(q, state);
+            let (usable, mut result) = self.filter(q, state);
+            let mut usable = self.dane_filter(q, usable, &mut result);
             // An RRset has no order, and resolvers rotate it between answers: start the draw
             // from a canonical order so that the same records and seed always give the same plan.
             usable.sort_by(|a, b| {
@@ -563,8 +679,22 @@ impl Planner<'_> {
                     implicit.push(c);
                     continue;
                 }
+                // A secure TLSA RRset makes TLS mandatory for the target (RFC 7673 §3.4).
+                let tls_required = c
+                    .tlsa
+                    .as_ref()
+                    .is_some_and(|t| t.status == TlsaStatus::Secure && !t.records.is_empty());
                 starttls.push(c);
-                if allow_cleartext {
+                if allow_cleartext && tls_required {
+                    self.note(
+                        DiagnosticCode::BelowMinimumSecurity,
+                        Some(*service),
+                        format!(
+                            "`{}`: no cleartext fallback for `{}` port {}: its TLSA records are                              DNSSEC-secure, so TLS is mandatory (RFC 7673 §3.4)",
+                            result.owner, r.target, r.port
+                        ),
+                    );
+                } else if allow_cleartext {
                     let clear = Security::Cleartext;
                     cleartext.push(self.candidate(label, r, result.secure, state, clear));
                 }

@@ -446,9 +446,21 @@ impl Discovery {
         let states = validated.as_deref().unwrap_or(&self.states);
         #[cfg(not(feature = "dnssec"))]
         let states = self.states.as_slice();
+        #[cfg(feature = "dnssec")]
+        let dane = self.dnssec.as_ref().map(|v| v.dane_view());
+        #[cfg(not(feature = "dnssec"))]
+        let dane: Option<super::lookups::DaneView> = None;
         let dns = (self.questions.as_slice(), states);
-        let mut plan = build(&self.address, &self.options, dns, &extra, seed);
-        plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending);
+        let mut plan = build(
+            &self.address,
+            &self.options,
+            dns,
+            &extra,
+            dane.as_ref(),
+            seed,
+        );
+        plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending)
+            && !dane.as_ref().is_some_and(|d| d.is_pending());
         #[cfg(feature = "autoconfig")]
         {
             plan.is_final &= self.web.is_complete();

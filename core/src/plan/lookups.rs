@@ -1,6 +1,9 @@
 //! What is known about each question of a discovery: kept by `Discovery`, read by the plan
 //! builder (neither imports the other's internals).
 
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
 use crate::dns::{Answer, DnssecSource, DnssecStatus, Outcome};
 
 /// What is known about one question.
@@ -38,4 +41,38 @@ pub struct DnssecQuestion {
     /// The query in wire format: RD, CD and EDNS0 DO set (RFC 4035 §3.2.2, §4.6).
     #[serde(skip)]
     pub wire: Vec<u8>,
+}
+
+/// What the validated lookups of SRV targets found (feature `dnssec`, issue 15), for the plan
+/// builder.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DaneView {
+    /// By target host (lower case, no trailing dot): the combined status of its A and AAAA
+    /// answers (`None` while pending), the validated addresses, and why when not secure.
+    pub(crate) addresses: BTreeMap<String, AddressView>,
+    /// By (target host, port): the TLSA lookup; `None` for a pair over the cap.
+    pub(crate) tlsa: BTreeMap<(String, u16), Option<super::model::Tlsa>>,
+}
+
+/// The validated A and AAAA answers of one target.
+#[derive(Clone, Debug)]
+pub(crate) struct AddressView {
+    /// `None` while either lookup is pending.
+    pub(crate) status: Option<DnssecStatus>,
+    /// The addresses of the answers (A first), as validated.
+    pub(crate) addresses: Vec<IpAddr>,
+    /// Why the status is bogus or indeterminate.
+    pub(crate) reason: Option<String>,
+}
+
+impl DaneView {
+    /// Whether an address or TLSA lookup is still being validated.
+    pub(crate) fn is_pending(&self) -> bool {
+        self.addresses.values().any(|a| a.status.is_none())
+            || self
+                .tlsa
+                .values()
+                .flatten()
+                .any(|t| t.status == super::model::TlsaStatus::Pending)
+    }
 }

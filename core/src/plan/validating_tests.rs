@@ -8,7 +8,7 @@ use crate::dnssec::rr::rtype;
 use crate::dnssec::text::parse_time;
 use crate::dnssec::validator::Query;
 use crate::dnssec::validator::tests::{NOW, World, Zone, n, nsec, rec};
-use crate::plan::{Discovery, Options, Plan, Source, Trust};
+use crate::plan::{Discovery, Options, Plan, Source, TlsaStatus, Trust};
 
 const EMAIL: &str = "user@example.test";
 
@@ -47,7 +47,47 @@ fn world() -> (World, String, Zone) {
         ex.signed(vec![rec("_imap._tcp.example.test. 3600 IN SRV 0 0 0 .")]),
         vec![],
     );
+    let provider = Zone::new("provider.test.", 4);
+    w.delegate(&tld, &provider);
+    put_target(&mut w, &provider, "mail.provider.test.", 993);
     (w, anchor_text(&root), ex)
+}
+
+/// TLSA data of the in-test world's targets: a SHA-256 digest's worth of 0xab.
+const TLSA_HEX: &str = "abababababababababababababababababababababababababababababababab";
+
+/// The target `host` in `zone`: a signed A record, AAAA proven absent (NODATA, NSEC) and a
+/// signed DANE-EE TLSA record at `_<port>._tcp.<host>` (issue 15).
+fn put_target(w: &mut World, zone: &Zone, host: &str, port: u16) {
+    w.put(
+        host,
+        rtype::A,
+        0,
+        zone.signed(vec![rec(&format!("{host} 3600 IN A 192.0.2.1"))]),
+        vec![],
+    );
+    let next = format!("\\000.{host}");
+    w.put(
+        host,
+        rtype::AAAA,
+        0,
+        vec![],
+        zone.signed(vec![nsec(
+            host,
+            &next,
+            &[rtype::A, rtype::RRSIG, rtype::NSEC],
+        )]),
+    );
+    let owner = format!("_{port}._tcp.{host}");
+    w.put(
+        &owner,
+        rtype::TLSA,
+        0,
+        zone.signed(vec![rec(&format!(
+            "{owner} 3600 IN TLSA \\# 35 030101{TLSA_HEX}"
+        ))]),
+        vec![],
+    );
 }
 
 /// IMAP only, SRV only, validation on at the world's `now`.
@@ -219,9 +259,51 @@ fn issue14_validated_plan_costs_one_round_trip_for_an_in_zone_answer() {
         assert_ne!(q.wire[3] & 0x10, 0, "CD set on `{}`", q.name);
     }
     let (plan, rounds) = run(&w, &mut d);
-    assert_eq!(rounds, 1);
+    // The SRV answers validate in that one round; the secure one's target then costs one more
+    // round for its addresses and TLSA (issue 15), which the SRV answer alone reveals.
+    assert_eq!(rounds, 2);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Secure);
     assert!(plan.is_final);
     assert!(d.is_complete());
+}
+
+#[test]
+fn s7673_3_2a_3_3a_target_addresses_and_tlsa_are_asked_in_one_round_after_a_secure_srv() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let first: Vec<u16> = d.pending_dnssec().iter().map(|q| q.message_id).collect();
+    for q in d.questions().to_vec() {
+        let wire = answer(&w, &format!("{}.", q.name), rtype::SRV, q.message_id).unwrap();
+        d.receive(q.id, &wire, None).unwrap();
+    }
+    for q in d.pending_dnssec() {
+        match answer(&w, &q.name, q.record_type, q.message_id) {
+            Some(wire) => d.receive_dnssec(q.message_id, &wire).map(|_| ()).unwrap(),
+            None => d.fail_dnssec(q.message_id).unwrap(),
+        }
+    }
+    // Round two: every question is new, and A, AAAA and TLSA of the target are all there.
+    let second = d.pending_dnssec();
+    assert!(second.iter().all(|q| !first.contains(&q.message_id)));
+    let asked = |name: &str, t: u16| second.iter().any(|q| q.name == name && q.record_type == t);
+    assert!(asked("mail.provider.test.", rtype::A), "{second:?}");
+    assert!(asked("mail.provider.test.", rtype::AAAA), "{second:?}");
+    assert!(
+        asked("_993._tcp.mail.provider.test.", rtype::TLSA),
+        "{second:?}"
+    );
+    // With the chain of trust to the target's zone in the same round (S7673-3.3a: the name).
+    assert!(asked("provider.test.", rtype::DS), "{second:?}");
+    assert!(asked("provider.test.", rtype::DNSKEY), "{second:?}");
+    let (plan, rounds) = run(&w, &mut d);
+    assert_eq!(rounds, 1, "the second round was the last");
+    let c = plan.incoming.candidates.first().expect("a candidate");
+    assert_eq!(c.addresses_dnssec, Some(DnssecStatus::Secure));
+    assert_eq!(c.addresses, vec![std::net::IpAddr::from([192, 0, 2, 1])]);
+    let t = c.tlsa.as_ref().expect("tlsa");
+    assert_eq!(t.name, "_993._tcp.mail.provider.test");
+    assert_eq!(t.status, TlsaStatus::Secure);
+    assert_eq!(t.records, vec![format!("3 1 1 {TLSA_HEX}")]);
 }
 
 #[test]

@@ -661,6 +661,8 @@ fn candidate(
             auth_url: o.auth_url.clone(),
             token_url: o.token_url.clone(),
         }),
+        addresses_dnssec: None,
+        tlsa: None,
         host,
     })
 }
