@@ -150,7 +150,8 @@ impl Planner<'_> {
                     DiagnosticCode::IgnoredRecords,
                     false,
                     format!(
-                        "`{}`: target `{host}` port {} was left out: a plan asks TLSA for at                          most {} targets and ports (RFC 7673 §3.2 requires the lookup)",
+                        "`{}`: target `{host}` port {} was left out: a plan asks TLSA for at \
+                         most {} targets and ports (RFC 7673 §3.2 requires the lookup)",
                         q.name,
                         r.port,
                         crate::limits::MAX_TLSA_LOOKUPS
@@ -171,7 +172,8 @@ impl Planner<'_> {
                         },
                         !bogus,
                         format!(
-                            "`{}`: the addresses of target `{host}` are DNSSEC-{}, so it was                              left out (RFC 7673 §3.2; {})",
+                            "`{}`: the addresses of target `{host}` are DNSSEC-{}, so it was \
+                             left out (RFC 7673 §3.2; {})",
                             q.name,
                             if bogus { "bogus" } else { "indeterminate" },
                             a.reason.as_deref().unwrap_or("no reason given")
@@ -190,7 +192,8 @@ impl Planner<'_> {
                         },
                         !bogus,
                         format!(
-                            "`{}`: the TLSA RRset `{}` is DNSSEC-{}, so target `{host}` port {}                              was left out (RFC 7673 §3.4; {})",
+                            "`{}`: the TLSA RRset `{}` is DNSSEC-{}, so target `{host}` port {} \
+                             was left out (RFC 7673 §3.4; {})",
                             q.name,
                             t.name,
                             t.status.as_str(),
@@ -690,7 +693,8 @@ impl Planner<'_> {
                         DiagnosticCode::BelowMinimumSecurity,
                         Some(*service),
                         format!(
-                            "`{}`: no cleartext fallback for `{}` port {}: its TLSA records are                              DNSSEC-secure, so TLS is mandatory (RFC 7673 §3.4)",
+                            "`{}`: no cleartext fallback for `{}` port {}: its TLSA records are \
+                             DNSSEC-secure, so TLS is mandatory (RFC 7673 §3.4)",
                             result.owner, r.target, r.port
                         ),
                     );

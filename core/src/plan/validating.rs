@@ -545,7 +545,8 @@ fn tlsa_view(
                 TlsaStatus::Insecure,
                 Vec::new(),
                 Some(
-                    "the target's addresses are not DNSSEC-secure, so its TLSA records are not                      used (RFC 7673 §3.2)"
+                    "the target's addresses are not DNSSEC-secure, so its TLSA records are not \
+                     used (RFC 7673 §3.2)"
                         .to_owned(),
                 ),
             );
