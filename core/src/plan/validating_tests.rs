@@ -475,3 +475,133 @@ fn d15_validated_bogus_mx_gives_no_mx_derived_candidates() {
         plan.diagnostics
     );
 }
+
+/// The plan for `world` with options changed by `change`, after every round.
+fn plan_with(w: &World, anchors: &str, change: impl FnOnce(&mut Options)) -> (Plan, Discovery) {
+    let mut opts = options(anchors);
+    change(&mut opts);
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    let (plan, _) = run(w, &mut d);
+    (plan, d)
+}
+
+#[test]
+fn d47_tlsa_lookups_are_capped_per_plan_flood() {
+    let (mut w, anchors, ex) = world();
+    let provider = Zone::new("provider.test.", 4);
+    let targets = 40;
+    let mut srv = Vec::new();
+    for i in 0..targets {
+        let host = format!("t{i:02}.provider.test.");
+        put_target(&mut w, &provider, &host, 993);
+        srv.push(rec(&format!(
+            "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 {host}"
+        )));
+    }
+    w.put(
+        "_imaps._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(srv),
+        vec![],
+    );
+    let (plan, d) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.is_final);
+    let tlsa_questions = d
+        .dnssec_questions()
+        .iter()
+        .filter(|q| q.record_type == rtype::TLSA)
+        .count();
+    assert_eq!(tlsa_questions, crate::limits::MAX_TLSA_LOOKUPS);
+    let address_questions = d
+        .dnssec_questions()
+        .iter()
+        .filter(|q| q.record_type == rtype::A || q.record_type == rtype::AAAA)
+        .count();
+    assert_eq!(address_questions, 2 * crate::limits::MAX_TLSA_LOOKUPS);
+    // The targets beyond the cap are left out (their TLSA was not asked), with a diagnostic;
+    // the kept ones are the first in (priority, weight, port, target) order.
+    let c = &plan.incoming.candidates;
+    assert_eq!(c.len(), crate::limits::MAX_TLSA_LOOKUPS, "{c:#?}");
+    assert!(
+        c.iter()
+            .all(|c| c.tlsa.as_ref().map(|t| t.status) == Some(TlsaStatus::Secure))
+    );
+    assert!(c.iter().all(|c| c.host.as_str() < "t16.provider.test"));
+    let left_out = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::IgnoredRecords && d.message.contains("TLSA"))
+        .count();
+    assert_eq!(left_out, targets - crate::limits::MAX_TLSA_LOOKUPS);
+}
+
+#[test]
+fn s7673_3_4a_a_secure_tlsa_rrset_removes_the_cleartext_fallback() {
+    let (mut w, anchors, ex) = world();
+    let provider = Zone::new("provider.test.", 4);
+    put_target(&mut w, &provider, "mail.provider.test.", 143);
+    w.put(
+        "_imap._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(vec![rec(
+            "_imap._tcp.example.test. 3600 IN SRV 0 1 143 mail.provider.test.",
+        )]),
+        vec![],
+    );
+    let (plan, _) = plan_with(&w, &anchors, |o| {
+        o.minimum_security = crate::plan::MinimumSecurity::Cleartext;
+    });
+    let all = &plan.incoming.candidates;
+    let starttls = all
+        .iter()
+        .find(|c| c.port == 143 && c.security == crate::service::Security::Starttls)
+        .expect("the STARTTLS candidate");
+    assert_eq!(starttls.tlsa.as_ref().unwrap().status, TlsaStatus::Secure);
+    assert!(
+        all.iter()
+            .all(|c| c.security != crate::service::Security::Cleartext),
+        "{all:#?}"
+    );
+    assert!(plan.diagnostics.iter().any(|d| {
+        d.code == DiagnosticCode::BelowMinimumSecurity && d.message.contains("TLS is mandatory")
+    }));
+}
+
+#[test]
+fn s7673_3_2a_security_bogus_target_addresses_leave_the_target_out() {
+    let (mut w, anchors, _) = world();
+    // The A record of the target loses its signature: bogus.
+    w.put(
+        "mail.provider.test.",
+        rtype::A,
+        0,
+        vec![rec("mail.provider.test. 3600 IN A 192.0.2.66")],
+        vec![],
+    );
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.is_final);
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.host != "mail.provider.test"),
+        "{:#?}",
+        plan.incoming.candidates
+    );
+    assert_eq!(plan.incoming.status, crate::plan::Status::NoUsableRecords);
+    assert!(plan.diagnostics.iter().any(|d| {
+        d.code == DiagnosticCode::DnssecBogus && d.message.contains("addresses of target")
+    }));
+}
+
+#[test]
+fn s7673_3_4a_an_unanswered_tlsa_lookup_leaves_the_target_out_as_a_failure() {
+    let (mut w, anchors, _) = world();
+    // No answer at all for the TLSA question: indeterminate, not "absent".
+    w.remove("_993._tcp.mail.provider.test.", rtype::TLSA);
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.incoming.candidates.is_empty());
+    assert_eq!(plan.incoming.status, crate::plan::Status::LookupFailed);
+}
