@@ -246,3 +246,21 @@ fn without_validation_candidates_carry_no_tlsa_and_keep_the_additional_section()
     let json = serde_json::to_value(c).unwrap();
     assert!(json.get("tlsa").is_none() && json.get("addressesDnssec").is_none());
 }
+
+#[test]
+fn every_dane_plan_conforms_to_the_json_schema() {
+    let text = std::fs::read_to_string(common::testdata().join("../schema/plan.schema.json"));
+    let schema: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for domain in ["ee", "ta", "wrong", "bogus", "insecure"] {
+        let mut plan = serde_json::to_value(plan(&format!("alice@{domain}.dane.test"))).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&plan)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{domain}: {}", errors.join("; "));
+        // The schema knows the TLSA object: a record that is not presentation text is refused.
+        plan["incoming"]["candidates"][0]["tlsa"]["records"] = serde_json::json!(["3 1 1 XYZ"]);
+        assert!(!validator.is_valid(&plan), "{domain}");
+    }
+}
