@@ -124,7 +124,7 @@ fn s7673_3_3a_an_out_of_domain_target_gets_its_validated_addresses_and_tlsa() {
 }
 
 #[test]
-fn s7671_5_1_s7673_4a_dane_ee_verifies_a_self_signed_server_without_any_ca() {
+fn s7673_4a_d45_dane_ee_from_the_plan_verifies_a_self_signed_server_without_any_ca() {
     let p = plan("alice@ee.dane.test");
     let c = candidate(&p, "ee.hosting.test", 993);
     let v = verify(c, &pem("ee.chain.pem"), &[]);
@@ -152,7 +152,7 @@ fn s7673_3_4a_a_proven_absent_tlsa_is_none_and_pkix_decides() {
 }
 
 #[test]
-fn s7671_5_2_dane_ta_a_private_ca_verifies_a_leaf_that_names_the_target() {
+fn s7673_4_1a_dane_ta_from_the_plan_a_private_ca_verifies_a_leaf_that_names_the_target() {
     let p = plan("alice@ta.dane.test");
     let c = candidate(&p, "ta.hosting.test", 993);
     let t = c.tlsa.as_ref().unwrap();
@@ -174,7 +174,7 @@ fn s7673_4_1a_dane_ta_rejects_a_leaf_of_the_same_ca_for_another_name() {
 }
 
 #[test]
-fn s7671_4_1_a_wrong_digest_rejects_the_server_with_tlsa_mismatch() {
+fn s7673_4a_a_wrong_digest_from_the_plan_rejects_the_server_with_tlsa_mismatch() {
     let p = plan("alice@wrong.dane.test");
     let c = candidate(&p, "wrong.hosting.test", 993);
     assert_eq!(c.tlsa.as_ref().unwrap().status, TlsaStatus::Secure);
@@ -189,7 +189,7 @@ fn s7671_4_1_a_wrong_digest_rejects_the_server_with_tlsa_mismatch() {
 }
 
 #[test]
-fn s7673_3_4a_security_a_bogus_tlsa_rrset_leaves_its_target_out_of_the_plan() {
+fn s7673_3_4a_d45_security_a_bogus_tlsa_rrset_leaves_its_target_out_of_the_plan() {
     let p = plan("alice@bogus.dane.test");
     let all: Vec<&Candidate> = p
         .incoming
@@ -218,7 +218,7 @@ fn s7673_3_4a_security_a_bogus_tlsa_rrset_leaves_its_target_out_of_the_plan() {
 }
 
 #[test]
-fn s7673_3_2a_a_target_with_insecure_addresses_gets_no_dane() {
+fn s7673_3_2a_d46_a_target_with_insecure_addresses_gets_no_dane() {
     let p = plan("alice@insecure.dane.test");
     let c = candidate(&p, "mail.insecure.test", 993);
     // The SRV answer is secure, the target's zone is not.

@@ -268,7 +268,7 @@ fn issue14_validated_plan_costs_one_round_trip_for_an_in_zone_answer() {
 }
 
 #[test]
-fn s7673_3_2a_3_3a_target_addresses_and_tlsa_are_asked_in_one_round_after_a_secure_srv() {
+fn s7673_3_2a_3_3a_d46_target_addresses_and_tlsa_are_asked_in_one_round_after_a_secure_srv() {
     let (w, anchors, _) = world();
     let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
     let first: Vec<u16> = d.pending_dnssec().iter().map(|q| q.message_id).collect();

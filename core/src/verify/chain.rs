@@ -113,7 +113,7 @@ impl Subject {
                 .records
                 .iter()
                 .filter_map(|r| TlsaRecord::parse(r).ok())
-                .take(crate::MAX_TLSA_RECORDS)
+                .take(super::tlsa::MAX_TLSA_RECORDS)
                 .collect();
             subject.tlsa = Tlsa::new(candidate.port, records).ok();
         }
