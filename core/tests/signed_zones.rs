@@ -347,7 +347,11 @@ fn s7673_3_3a_tlsa_is_served_with_its_rrsig_and_its_absence_with_nsec() {
     assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
     assert!(nx.answers.is_empty());
     assert_eq!(count(&nx.authorities, RecordType::SOA), 1);
-    assert!(count(&nx.authorities, RecordType::NSEC) >= 1, "{:?}", nx.authorities);
+    assert!(
+        count(&nx.authorities, RecordType::NSEC) >= 1,
+        "{:?}",
+        nx.authorities
+    );
     assert!(count(&nx.authorities, RecordType::RRSIG) >= 2);
     // The target's AAAA: NODATA, proven.
     let nodata = ask(&h, "ee.hosting.test.", RecordType::AAAA, true);
