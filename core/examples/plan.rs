@@ -60,6 +60,9 @@ const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--ser
 [--fixtures DIR] [--sources LIST] [--ispdb URL] \
 [--trust-anchor FILE] [--now RFC3339|SECONDS] [--chain PEM [--anchors PEM]] EMAIL";
 
+/// `--chain` and `--anchors`: the chain to verify (leaf first) and the CA certificates (DER).
+type Certificates = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
 struct Args {
     zones: Vec<(String, bool)>,
     server: Option<SocketAddr>,
@@ -70,7 +73,7 @@ struct Args {
     options: Options,
     fixtures: Option<std::path::PathBuf>,
     /// `--chain` and `--anchors`: certificates to verify for every TLS candidate, and the CAs.
-    chain: Option<(Vec<Vec<u8>>, Vec<Vec<u8>>)>,
+    chain: Option<Certificates>,
     /// The time for `--chain` (`--now`, else the clock).
     now: Option<u64>,
     email: String,
@@ -271,7 +274,7 @@ fn read_pem(path: &str) -> Result<Vec<Vec<u8>>, String> {
 /// prints it (`VERIFIED: DANE-EE: …`).
 fn verdicts(
     plan: &Plan,
-    (chain, anchors): &(Vec<Vec<u8>>, Vec<Vec<u8>>),
+    (chain, anchors): &Certificates,
     now: u64,
 ) -> Vec<(String, String)> {
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
