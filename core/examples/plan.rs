@@ -272,11 +272,7 @@ fn read_pem(path: &str) -> Result<Vec<Vec<u8>>, String> {
 /// `--chain`: the verdict for every TLS candidate, by the core's rules (DANE with the
 /// candidate's validated TLSA records, else PKIX with the anchors), as the verify example
 /// prints it (`VERIFIED: DANE-EE: …`).
-fn verdicts(
-    plan: &Plan,
-    (chain, anchors): &Certificates,
-    now: u64,
-) -> Vec<(String, String)> {
+fn verdicts(plan: &Plan, (chain, anchors): &Certificates, now: u64) -> Vec<(String, String)> {
     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
     let lists = std::iter::once(&plan.incoming.candidates)

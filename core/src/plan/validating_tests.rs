@@ -605,3 +605,32 @@ fn s7673_3_4a_an_unanswered_tlsa_lookup_leaves_the_target_out_as_a_failure() {
     assert!(plan.incoming.candidates.is_empty());
     assert_eq!(plan.incoming.status, crate::plan::Status::LookupFailed);
 }
+
+#[test]
+fn d45_a_candidate_keeps_at_most_32_tlsa_records_flood() {
+    let (mut w, anchors, _) = world();
+    let provider = Zone::new("provider.test.", 4);
+    let owner = "_993._tcp.mail.provider.test.";
+    let records = (0..40u8)
+        .map(|i| {
+            rec(&format!(
+                "{owner} 3600 IN TLSA \\# 35 030101{}{i:02x}",
+                &TLSA_HEX[2..]
+            ))
+        })
+        .collect();
+    w.put(owner, rtype::TLSA, 0, provider.signed(records), vec![]);
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    let t = plan.incoming.candidates[0].tlsa.as_ref().unwrap();
+    assert_eq!(t.status, TlsaStatus::Secure);
+    assert_eq!(t.records.len(), crate::plan::MAX_PLAN_TLSA_RECORDS);
+    assert!(
+        t.reason.as_deref().unwrap().contains("40 TLSA records"),
+        "{t:?}"
+    );
+    #[cfg(feature = "dane")]
+    assert_eq!(
+        crate::plan::MAX_PLAN_TLSA_RECORDS,
+        crate::verify::MAX_TLSA_RECORDS
+    );
+}
