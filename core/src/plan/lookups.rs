@@ -27,7 +27,8 @@ impl LookupState {
 }
 
 /// A validator question that is not one of the SRV questions: a DS or DNSKEY RRset on the chain
-/// of trust, or a follow-up (CNAME target, unexpected zone cut).
+/// of trust, a follow-up (CNAME target, unexpected zone cut), or the A, AAAA or TLSA question
+/// of a secure SRV answer's target (issue 15).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DnssecQuestion {
@@ -36,7 +37,7 @@ pub struct DnssecQuestion {
     pub message_id: u16,
     /// The query name, absolute (trailing dot).
     pub name: String,
-    /// The query type (RFC 1035 type number: 43 DS, 48 DNSKEY, …).
+    /// The query type (RFC 1035 type number: 1 A, 28 AAAA, 43 DS, 48 DNSKEY, 52 TLSA, …).
     pub record_type: u16,
     /// The query in wire format: RD, CD and EDNS0 DO set (RFC 4035 §3.2.2, §4.6).
     #[serde(skip)]
