@@ -11,8 +11,8 @@ use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use super::order::{SeededRng, rfc2782_order};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::dns::{
-    Answer, DnssecStatus, Lookup, MAX_ADDRESSES_PER_HOST, Outcome, Question, SrvRecord, is_within,
-    target_problem,
+    Answer, DnssecSource, DnssecStatus, Lookup, MAX_ADDRESSES_PER_HOST, Outcome, Question,
+    SrvRecord, is_within, target_problem,
 };
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::service::{Protocol, Security, Service};
@@ -128,16 +128,20 @@ impl Planner<'_> {
 
     /// With validation on, a secure label's records whose target cannot be used (RFC 7673
     /// §3.2, §3.4; decisions D45, D47) are dropped with a diagnostic: bogus or indeterminate
-    /// addresses, a bogus or indeterminate TLSA RRset, or a TLSA lookup over the cap.
+    /// addresses, a bogus or indeterminate TLSA RRset, or a TLSA lookup over the cap. A label
+    /// the validator found secure whose target has no TLSA lookup at all (which the validating
+    /// discovery never leaves) is dropped too: DANE would be skipped unseen.
     fn dane_filter(
         &mut self,
         q: &Question,
+        state: &LookupState,
         usable: Vec<SrvRecord>,
         result: &mut LabelResult,
     ) -> Vec<SrvRecord> {
         let Some(dane) = self.dane.filter(|_| result.secure) else {
             return usable;
         };
+        let validated = state.dnssec_source == DnssecSource::Validated;
         let before = usable.len();
         let mut failed = false;
         let mut kept = Vec::with_capacity(before);
@@ -146,6 +150,15 @@ impl Planner<'_> {
             let tlsa = dane.tlsa.get(&(host.to_owned(), r.port));
             let addresses = dane.addresses.get(host);
             let dropped = match (addresses, tlsa) {
+                (_, None) if validated => Some((
+                    DiagnosticCode::LookupFailed,
+                    true,
+                    format!(
+                        "`{}`: target `{host}` port {} has no validated TLSA lookup, so it was \
+                         left out (RFC 7673 §3.2)",
+                        q.name, r.port
+                    ),
+                )),
                 (_, Some(None)) => Some((
                     DiagnosticCode::IgnoredRecords,
                     false,
@@ -610,7 +623,7 @@ impl Planner<'_> {
         let mut expires: Option<u32> = None;
         for (q, state) in questions.iter().zip(states) {
             let (usable, mut result) = self.filter(q, state);
-            let mut usable = self.dane_filter(q, usable, &mut result);
+            let mut usable = self.dane_filter(q, state, usable, &mut result);
             // An RRset has no order, and resolvers rotate it between answers: start the draw
             // from a canonical order so that the same records and seed always give the same plan.
             usable.sort_by(|a, b| {
