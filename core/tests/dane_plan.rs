@@ -264,3 +264,8 @@ fn every_dane_plan_conforms_to_the_json_schema() {
         assert!(!validator.is_valid(&plan), "{domain}");
     }
 }
+
+#[test]
+fn d45_a_plan_keeps_as_many_tlsa_records_as_the_verifier_accepts() {
+    assert_eq!(mailsrv::MAX_PLAN_TLSA_RECORDS, mailsrv::MAX_TLSA_RECORDS);
+}

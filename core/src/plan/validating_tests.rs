@@ -628,9 +628,4 @@ fn d45_a_candidate_keeps_at_most_32_tlsa_records_flood() {
         t.reason.as_deref().unwrap().contains("40 TLSA records"),
         "{t:?}"
     );
-    #[cfg(feature = "dane")]
-    assert_eq!(
-        crate::plan::MAX_PLAN_TLSA_RECORDS,
-        crate::verify::MAX_TLSA_RECORDS
-    );
 }
