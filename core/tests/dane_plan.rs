@@ -269,3 +269,63 @@ fn every_dane_plan_conforms_to_the_json_schema() {
 fn d45_a_plan_keeps_as_many_tlsa_records_as_the_verifier_accepts() {
     assert_eq!(mailsrv::MAX_PLAN_TLSA_RECORDS, mailsrv::MAX_TLSA_RECORDS);
 }
+
+/// An IMAP negotiation over implicit TLS with the verdict's outcome: the abort if the
+/// negotiator stops before the login, else the step that `login` gives.
+fn login_after(verdict: &mailsrv::Verdict) -> mailsrv::negotiate::Step {
+    use mailsrv::negotiate::{Negotiator, Secret, Step};
+    let settle = |n: &mut Negotiator, mut step: Step| {
+        while matches!(step, Step::Send(_)) {
+            step = n.poll();
+        }
+        step
+    };
+    let mut n = Negotiator::new(
+        mailsrv::Protocol::Imap,
+        mailsrv::Security::ImplicitTls,
+        "client.example",
+    );
+    let step = n.tls_established(verdict.status.tls_outcome(false));
+    if matches!(step, Step::Abort(_)) {
+        return step;
+    }
+    let step = n.receive(b"* OK hi\r\n");
+    let step = settle(&mut n, step);
+    if step != Step::NeedMore {
+        return step;
+    }
+    let caps = n.receive(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA1 OK done\r\n");
+    assert!(matches!(caps, Step::Done(_)), "{caps:?}");
+    n.login("alice@ee.dane.test", &Secret::new("s3cret"))
+}
+
+#[test]
+fn s7673_4a_a_dane_verified_server_gets_the_credentials_a_mismatch_does_not() {
+    use mailsrv::negotiate::Step;
+    let p = plan("alice@ee.dane.test");
+    let verified = verify(
+        candidate(&p, "ee.hosting.test", 993),
+        &pem("ee.chain.pem"),
+        &[],
+    );
+    // The login starts (SASL PLAIN: the command, then the credentials on the continuation).
+    let step = login_after(&verified);
+    assert!(
+        matches!(&step, Step::Send(b) if b.starts_with(b"A2 AUTHENTICATE PLAIN")),
+        "{step:?}"
+    );
+    let p = plan("alice@wrong.dane.test");
+    let mismatch = verify(
+        candidate(&p, "wrong.hosting.test", 993),
+        &pem("ee.chain.pem"),
+        &[],
+    );
+    let step = login_after(&mismatch);
+    assert!(
+        matches!(
+            step,
+            Step::Abort(mailsrv::negotiate::Abort::CertificateNotVerified)
+        ),
+        "{step:?}"
+    );
+}
