@@ -2,18 +2,22 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::lookups::{DaneView, LookupState};
+#[cfg(feature = "dnssec")]
+use super::lookups::DaneView;
+use super::lookups::LookupState;
+#[cfg(feature = "dnssec")]
+use super::model::TlsaStatus;
 use super::model::{
-    Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, TlsaStatus,
-    Trust,
+    Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, Trust,
 };
 use super::options::{IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use super::order::{SeededRng, rfc2782_order};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::dns::{
-    Answer, DnssecSource, DnssecStatus, Lookup, MAX_ADDRESSES_PER_HOST, Outcome, Question,
-    SrvRecord, is_within, target_problem,
+    Answer, DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem,
 };
+#[cfg(feature = "dnssec")]
+use crate::dns::{DnssecSource, MAX_ADDRESSES_PER_HOST};
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::service::{Protocol, Security, Service};
 
@@ -51,6 +55,7 @@ struct Planner<'a> {
     extra: &'a [Candidate],
     /// With the core's DNSSEC validation: what the address and TLSA lookups of the targets of
     /// secure SRV answers found (issue 15).
+    #[cfg(feature = "dnssec")]
     dane: Option<&'a DaneView>,
 }
 
@@ -131,6 +136,7 @@ impl Planner<'_> {
     /// addresses, a bogus or indeterminate TLSA RRset, or a TLSA lookup over the cap. A label
     /// the validator found secure whose target has no TLSA lookup at all (which the validating
     /// discovery never leaves) is dropped too: DANE would be skipped unseen.
+    #[cfg(feature = "dnssec")]
     fn dane_filter(
         &mut self,
         q: &Question,
@@ -411,6 +417,7 @@ impl Planner<'_> {
         } else {
             Vec::new()
         };
+        #[cfg_attr(not(feature = "dnssec"), allow(unused_mut))]
         let mut addresses = state
             .answer
             .as_ref()
@@ -418,13 +425,17 @@ impl Planner<'_> {
             .unwrap_or_default();
         // With validation, a secure label's target has validated address and TLSA lookups:
         // their addresses replace the additional section's (issue 14 §2, issue 15).
+        #[cfg(feature = "dnssec")]
         let dane = self.dane.filter(|_| secure);
+        #[cfg(feature = "dnssec")]
         let mut addresses_dnssec = None;
+        #[cfg(feature = "dnssec")]
         if let Some(a) = dane.and_then(|d| d.addresses.get(&host)) {
             addresses_dnssec = a.status;
             addresses = a.addresses.clone();
             addresses.truncate(MAX_ADDRESSES_PER_HOST);
         }
+        #[cfg(feature = "dnssec")]
         let tlsa = dane
             .and_then(|d| d.tlsa.get(&(host.clone(), record.port)))
             .cloned()
@@ -456,7 +467,9 @@ impl Planner<'_> {
             confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
             authentication: Vec::new(),
             oauth2: None,
+            #[cfg(feature = "dnssec")]
             addresses_dnssec,
+            #[cfg(feature = "dnssec")]
             tlsa,
             host,
         }
@@ -472,7 +485,7 @@ pub(crate) fn build(
     options: &Options,
     (questions, states): (&[Question], &[LookupState]),
     extra: &[Candidate],
-    dane: Option<&DaneView>,
+    #[cfg(feature = "dnssec")] dane: Option<&DaneView>,
     seed: u64,
 ) -> Plan {
     let mut planner = Planner {
@@ -480,6 +493,7 @@ pub(crate) fn build(
         options,
         diagnostics: Vec::new(),
         extra,
+        #[cfg(feature = "dnssec")]
         dane,
     };
     let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
@@ -623,7 +637,9 @@ impl Planner<'_> {
         let mut expires: Option<u32> = None;
         for (q, state) in questions.iter().zip(states) {
             let (usable, mut result) = self.filter(q, state);
-            let mut usable = self.dane_filter(q, state, usable, &mut result);
+            #[cfg(feature = "dnssec")]
+            let usable = self.dane_filter(q, state, usable, &mut result);
+            let mut usable = usable;
             // An RRset has no order, and resolvers rotate it between answers: start the draw
             // from a canonical order so that the same records and seed always give the same plan.
             usable.sort_by(|a, b| {
@@ -696,10 +712,13 @@ impl Planner<'_> {
                     continue;
                 }
                 // A secure TLSA RRset makes TLS mandatory for the target (RFC 7673 §3.4).
+                #[cfg(feature = "dnssec")]
                 let tls_required = c
                     .tlsa
                     .as_ref()
                     .is_some_and(|t| t.status == TlsaStatus::Secure && !t.records.is_empty());
+                #[cfg(not(feature = "dnssec"))]
+                let tls_required = false;
                 starttls.push(c);
                 if allow_cleartext && tls_required {
                     self.note(

@@ -451,9 +451,8 @@ impl Discovery {
         let states = self.states.as_slice();
         #[cfg(feature = "dnssec")]
         let dane = self.dnssec.as_ref().map(|v| v.dane_view());
-        #[cfg(not(feature = "dnssec"))]
-        let dane: Option<super::lookups::DaneView> = None;
         let dns = (self.questions.as_slice(), states);
+        #[cfg(feature = "dnssec")]
         let mut plan = build(
             &self.address,
             &self.options,
@@ -462,8 +461,13 @@ impl Discovery {
             dane.as_ref(),
             seed,
         );
-        plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending)
-            && !dane.as_ref().is_some_and(|d| d.is_pending());
+        #[cfg(not(feature = "dnssec"))]
+        let mut plan = build(&self.address, &self.options, dns, &extra, seed);
+        plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending);
+        #[cfg(feature = "dnssec")]
+        {
+            plan.is_final &= !dane.as_ref().is_some_and(|d| d.is_pending());
+        }
         #[cfg(feature = "autoconfig")]
         {
             plan.is_final &= self.web.is_complete();

@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use crate::plan::{Candidate, Source, TlsaStatus, Trust};
+#[cfg(feature = "dnssec")]
+use crate::plan::TlsaStatus;
+use crate::plan::{Candidate, Source, Trust};
 use crate::service::{Security, Service};
 
 /// What the explanation of a candidate is made from; a plan's candidate (or its JSON) gives it.
@@ -24,12 +26,14 @@ pub struct Ranked {
     #[serde(default)]
     pub source: Source,
     /// The status of its TLSA lookup (issue 15), when the core validated one: read from the
-    /// candidate's `tlsa.status`.
+    /// candidate's `tlsa.status`. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
     #[serde(default, rename = "tlsa", deserialize_with = "tlsa_status")]
     pub tlsa: Option<TlsaStatus>,
 }
 
 /// Reads `{"status": …}` (a candidate's `tlsa` object, other fields ignored) as its status.
+#[cfg(feature = "dnssec")]
 fn tlsa_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TlsaStatus>, D::Error> {
     #[derive(Deserialize)]
     struct Brief {
@@ -47,6 +51,7 @@ impl From<&Candidate> for Ranked {
             security: c.security,
             trust: c.trust,
             source: c.source,
+            #[cfg(feature = "dnssec")]
             tlsa: c.tlsa.as_ref().map(|t| t.status),
         }
     }
@@ -80,6 +85,9 @@ pub fn why(side: &[Ranked], index: usize) -> String {
         Trust::NeedsConfirmation => "outside your domain: confirm or verify",
         Trust::Authenticated => "named over https",
     };
+    #[cfg(not(feature = "dnssec"))]
+    let dane = "";
+    #[cfg(feature = "dnssec")]
     let dane = match c.tlsa {
         None => "",
         Some(TlsaStatus::Secure) => "; DANE: its TLSA records decide the certificate check",
@@ -142,6 +150,7 @@ mod tests {
             security,
             trust,
             source: Source::Srv,
+            #[cfg(feature = "dnssec")]
             tlsa: None,
         }
     }
@@ -197,6 +206,7 @@ mod tests {
         assert_eq!(why(&side, 4), "");
     }
 
+    #[cfg(feature = "dnssec")]
     #[test]
     fn s7673_3_4a_the_tlsa_status_is_explained_and_read_from_a_plans_json() {
         let json = r#"{"service":"imaps","priority":0,"weight":1,"security":"implicit-tls",

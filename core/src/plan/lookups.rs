@@ -1,9 +1,6 @@
 //! What is known about each question of a discovery: kept by `Discovery`, read by the plan
 //! builder (neither imports the other's internals).
 
-use std::collections::BTreeMap;
-use std::net::IpAddr;
-
 use crate::dns::{Answer, DnssecSource, DnssecStatus, Outcome};
 
 /// What is known about one question.
@@ -46,26 +43,29 @@ pub struct DnssecQuestion {
 
 /// What the validated lookups of SRV targets found (feature `dnssec`, issue 15), for the plan
 /// builder.
+#[cfg(feature = "dnssec")]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DaneView {
     /// By target host (lower case, no trailing dot): the combined status of its A and AAAA
     /// answers (`None` while pending), the validated addresses, and why when not secure.
-    pub(crate) addresses: BTreeMap<String, AddressView>,
+    pub(crate) addresses: std::collections::BTreeMap<String, AddressView>,
     /// By (target host, port): the TLSA lookup; `None` for a pair over the cap.
-    pub(crate) tlsa: BTreeMap<(String, u16), Option<super::model::Tlsa>>,
+    pub(crate) tlsa: std::collections::BTreeMap<(String, u16), Option<super::model::Tlsa>>,
 }
 
 /// The validated A and AAAA answers of one target.
+#[cfg(feature = "dnssec")]
 #[derive(Clone, Debug)]
 pub(crate) struct AddressView {
     /// `None` while either lookup is pending.
     pub(crate) status: Option<DnssecStatus>,
     /// The addresses of the answers (A first), as validated.
-    pub(crate) addresses: Vec<IpAddr>,
+    pub(crate) addresses: Vec<std::net::IpAddr>,
     /// Why the status is bogus or indeterminate.
     pub(crate) reason: Option<String>,
 }
 
+#[cfg(feature = "dnssec")]
 impl DaneView {
     /// Whether an address or TLSA lookup is still being validated.
     pub(crate) fn is_pending(&self) -> bool {

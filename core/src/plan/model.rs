@@ -307,12 +307,14 @@ pub struct Candidate {
     pub oauth2: Option<OAuth2Info>,
     /// With the core's DNSSEC validation and a secure SRV answer: the status of the target's
     /// A and AAAA answers, which then give [`Candidate::addresses`] (the additional section's
-    /// unvalidated addresses are not used). Absent otherwise.
+    /// unvalidated addresses are not used). Absent otherwise. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses_dnssec: Option<crate::dns::DnssecStatus>,
     /// With the core's DNSSEC validation and a secure SRV answer: the TLSA RRset of
     /// `_<port>._tcp.<host>` (RFC 7673 §3), which verification uses (decision D45). Absent
-    /// otherwise.
+    /// otherwise. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tlsa: Option<Tlsa>,
 }

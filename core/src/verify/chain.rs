@@ -91,19 +91,19 @@ impl Subject {
     /// The subject of a plan's candidate: its own reference identities, as planning built them.
     /// A cleartext candidate has none, so no certificate can verify for it.
     ///
-    /// With the feature `dane`, a candidate whose TLSA lookup is `secure` (the core validated
+    /// With the features `dane` and `dnssec`, a candidate whose TLSA lookup is `secure` (the core validated
     /// it, issue 15) brings its records, as [`Subject::with_tlsa`] would: the host passes
     /// nothing. A plan's records always parse and are at most
     /// [`MAX_PLAN_TLSA_RECORDS`](crate::MAX_PLAN_TLSA_RECORDS); in a candidate built by other
     /// code, one that does not parse is left out and only the first ones are kept.
     pub fn of(candidate: &Candidate) -> Self {
-        #[cfg_attr(not(feature = "dane"), allow(unused_mut))]
+        #[cfg_attr(not(all(feature = "dane", feature = "dnssec")), allow(unused_mut))]
         let mut subject = Self::with_references(
             candidate.service,
             &candidate.host,
             candidate.reference_identities.clone(),
         );
-        #[cfg(feature = "dane")]
+        #[cfg(all(feature = "dane", feature = "dnssec"))]
         if let Some(t) = candidate
             .tlsa
             .as_ref()
