@@ -25,8 +25,8 @@ EXPIRATION=20360101000000
 EXPIRED_INCEPTION=20200101000000
 EXPIRED_EXPIRATION=20210101000000
 
-for tool in ldns-keygen ldns-signzone ldns-key2ds dnssec-signzone; do
-  command -v "$tool" >/dev/null || { echo "make-signed-zones: $tool is missing (apt-get install ldnsutils bind9-utils)" >&2; exit 1; }
+for tool in ldns-keygen ldns-signzone ldns-key2ds dnssec-signzone openssl; do
+  command -v "$tool" >/dev/null || { echo "make-signed-zones: $tool is missing (apt-get install ldnsutils bind9-utils openssl)" >&2; exit 1; }
 done
 [ "${1:-}" = --new-keys ] && rm -rf "$keys"
 mkdir -p "$keys"
@@ -61,6 +61,7 @@ sign() {
   shift
   cat "$src/$file" > "$work/$file"
   [ -f "$work/$file.ds" ] && cat "$work/$file.ds" >> "$work/$file"
+  [ -f "$work/$file.extra" ] && cat "$work/$file.extra" >> "$work/$file"
   if [ "${opts[0]}" = bind ]; then
     # dnssec-signzone wants the DNSKEY in the zone; -z: the one key signs everything.
     cat "$1.key" >> "$work/$file"
@@ -82,11 +83,27 @@ sign() {
 window=(-i "$INCEPTION" -e "$EXPIRATION")
 nsec3() { echo -n "-n -a 1 -t $1"; }
 
+# TLSA data (issue 15) from the DANE test PKI (scripts/make-dane-pki.sh): the SHA-256 of a
+# certificate's SubjectPublicKeyInfo (selector 1, matching type 1). The keys are committed, so
+# the records do not change when the certificates are re-issued.
+pki="$root/testdata/certs/dane"
+spki_sha256() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1; }
+ee=$(spki_sha256 "$pki/ee.chain.pem")
+ta_ca=$(spki_sha256 "$pki/ta-ca.pem")
+ta_leaf=$(spki_sha256 "$pki/ta.chain.pem")
+{
+  echo "_993._tcp.ee IN TLSA 3 1 1 $ee"
+  echo "_993._tcp.ta IN TLSA 2 1 1 $ta_ca"
+  echo "_993._tcp.wrong IN TLSA 3 1 1 $ta_leaf"
+  echo "_993._tcp.bogus IN TLSA 3 1 1 $ee"
+} > "$work/hosting.test.zone.extra"
+
 # Leaves first: each parent needs its children's DS before it is signed.
 : > "$work/example.test.zone.ds"
 : > "$work/test.zone.ds"
 cp "$src/plain.example.test.zone" "$dir/plain.example.test.zone"
-cp "$src/insecure.test.zone" "$dir/insecure.test.zone"
+# The unsigned zone publishes a TLSA record too: insecure, so never used (RFC 7673 §3.2).
+{ cat "$src/insecure.test.zone"; echo "_993._tcp.mail IN TLSA 3 1 1 $ee"; } > "$dir/insecure.test.zone"
 
 sign example.test. example.test.zone "${window[@]}" -- "$(key example.test. ECDSAP256SHA256 - ksk)"
 cat "$work/example.test..ds" >> "$work/test.zone.ds"
@@ -105,6 +122,13 @@ cat "$work/bogus.test..ds" >> "$work/test.zone.ds"
 # The tampering: the SRV port changes after signing, its RRSIG stays.
 sed -i 's/\(SRV[[:space:]]\{1,\}0[[:space:]]\{1,\}1[[:space:]]\{1,\}\)993/\1994/' "$dir/bogus.test.zone"
 grep -q 'SRV[[:space:]]*0[[:space:]]*1[[:space:]]*994' "$dir/bogus.test.zone" || { echo "make-signed-zones: tampering failed" >&2; exit 1; }
+sign dane.test. dane.test.zone "${window[@]}" -- "$(key dane.test. ECDSAP256SHA256 - ksk)"
+cat "$work/dane.test..ds" >> "$work/test.zone.ds"
+sign hosting.test. hosting.test.zone "${window[@]}" -- "$(key hosting.test. ECDSAP256SHA256 - ksk)"
+cat "$work/hosting.test..ds" >> "$work/test.zone.ds"
+# The tampering: the bogus TLSA record's selector changes 1 -> 0 after signing, its RRSIG stays.
+sed -i 's/^\(_993\._tcp\.bogus\.hosting\.test\.[[:space:]].*TLSA[[:space:]]\{1,\}3[[:space:]]\{1,\}\)1/\10/' "$dir/hosting.test.zone"
+grep -q '^_993\._tcp\.bogus\.hosting\.test\..*TLSA[[:space:]]*3[[:space:]]*0[[:space:]]*1' "$dir/hosting.test.zone" || { echo "make-signed-zones: TLSA tampering failed" >&2; exit 1; }
 sign expired.test. expired.test.zone -i "$EXPIRED_INCEPTION" -e "$EXPIRED_EXPIRATION" -- "$(key expired.test. ECDSAP256SHA256 - ksk)"
 cat "$work/expired.test..ds" >> "$work/test.zone.ds"
 # The TLD: RSA/SHA-256 (algorithm 8), NSEC3 (no salt, 0 iterations) with opt-out, by BIND.

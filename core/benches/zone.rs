@@ -1,6 +1,8 @@
 //! The zone host serving the signed hierarchy of testdata/dnssec/ (issue 14): answers with DO
 //! (RRSIGs; NSEC3 proofs, whose hashes cost `iterations + 1` SHA-1 digests per name) and the
-//! loading of a signed zone file. Results go to BENCHMARKS.md.
+//! loading of a signed zone file; and whole validated plans from it, offline (the zone host
+//! answering every round, the core's validator deciding), which since issue 15 include the
+//! targets' A, AAAA and TLSA lookups. Results go to BENCHMARKS.md.
 #![allow(missing_docs, reason = "criterion generates the entry point")]
 
 use std::hint::black_box;
@@ -56,6 +58,38 @@ fn bench(c: &mut Criterion) {
         let q = query(name, rtype);
         c.bench_function(id, |b| {
             b.iter(|| black_box(host.answer(&q, Transport::Udp).expect("answer")))
+        });
+    }
+    // Whole validated plans (issue 14, 15): SRV only, at a fixed `now`.
+    let mut hierarchy = ZoneHost::new();
+    for f in [
+        "root.zone",
+        "test.zone",
+        "example.test.zone",
+        "dane.test.zone",
+        "hosting.test.zone",
+    ] {
+        hierarchy
+            .add_zone(&text(f), None, false)
+            .expect("zone parses");
+    }
+    let options = mailsrv::Options {
+        sources: vec![mailsrv::Source::Srv],
+        ..mailsrv::Options::default()
+    }
+    .validate_dnssec(Some(text("root.anchor")), 1_811_808_000);
+    for (id, email) in [
+        // In-zone targets (mail.example.test.): two labels with records.
+        ("zone/validated-plan-in-zone", "alice@example.test"),
+        // An out-of-domain target in another signed zone, with a DANE-EE record.
+        ("zone/validated-plan-dane-ee", "alice@ee.dane.test"),
+    ] {
+        c.bench_function(id, |b| {
+            b.iter(|| {
+                let mut d = mailsrv::Discovery::new(email, options.clone()).expect("discovery");
+                hierarchy.resolve(&mut d).expect("resolved");
+                black_box(d.plan(1))
+            })
         });
     }
     let tld = text("test.zone");

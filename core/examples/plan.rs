@@ -5,7 +5,7 @@
 //!     [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--trust-ad] [--seed N] [--json]
 //!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
 //!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL]
-//!     [--trust-anchor FILE] [--now RFC3339|SECONDS]
+//!     [--trust-anchor FILE] [--now RFC3339|SECONDS] [--chain PEM [--anchors PEM]]
 //!     [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... EMAIL
 //! ```
 //! With `--zone` it answers from master files (the MX question too); with `--server` it sends
@@ -25,7 +25,14 @@
 //! `--trust-anchor` or `--now` turns on the core's DNSSEC validation (`Options::dnssec`):
 //! anchors from an unbound-style file (default: the IANA root anchors built into the core),
 //! signatures checked at `--now` (default: this machine's clock). The validator's DS/DNSKEY
-//! questions are sent beside the SRV questions, and any follow-ups in later rounds.
+//! questions are sent beside the SRV questions, and any follow-ups in later rounds. A secure SRV
+//! answer's targets then get validated A, AAAA and TLSA lookups (issue 15) in one more round:
+//! the human output shows each candidate's TLSA status and records.
+//!
+//! `--chain PEM` verifies that certificate chain (leaf first) for every TLS candidate of the
+//! plan at `--now`, as a client would after the handshake: with the candidate's validated TLSA
+//! records (DANE-EE, DANE-TA: no CA needed) or PKIX against `--anchors PEM`. Each candidate
+//! gets a `verdict:` line (`VERIFIED: DANE-EE: …`); the exit code stays the plan's.
 //!
 //! Time is bounded as a whole, not per read: `--timeout` (default 3 s) is the wait for the UDP
 //! answers and for each TCP retry, from connect to the last byte; `--total-timeout` (default: the
@@ -55,11 +62,14 @@ const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--ser
 [--trust-ad] [--seed N] [--json] [--tls-order implicit-first|domain-priority] [--allow-cleartext] \
 [--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] \
 [--fixtures DIR] [--sources LIST] [--ispdb URL] \
-[--trust-anchor FILE] [--now RFC3339|SECONDS] [--http-anchors CA.pem] \
+[--trust-anchor FILE] [--now RFC3339|SECONDS] [--chain PEM [--anchors PEM]] [--http-anchors CA.pem] \
 [--connect-to HOST:PORT:ADDR:PORT]... EMAIL";
 
 #[path = "plan/https.rs"]
 mod https;
+
+/// `--chain` and `--anchors`: the chain to verify (leaf first) and the CA certificates (DER).
+type Certificates = (Vec<Vec<u8>>, Vec<Vec<u8>>);
 
 struct Args {
     zones: Vec<(String, bool)>,
@@ -72,6 +82,10 @@ struct Args {
     fixtures: Option<std::path::PathBuf>,
     http_anchors: Option<std::path::PathBuf>,
     connect_to: Vec<https::ConnectTo>,
+    /// `--chain` and `--anchors`: certificates to verify for every TLS candidate, and the CAs.
+    chain: Option<Certificates>,
+    /// The time for `--chain` (`--now`, else the clock).
+    now: Option<u64>,
     email: String,
 }
 
@@ -90,8 +104,11 @@ fn parse_args() -> Result<Args, String> {
         fixtures: None,
         http_anchors: None,
         connect_to: Vec::new(),
+        chain: None,
+        now: None,
         email: String::new(),
     };
+    let (mut chain, mut anchors) = (None, None);
     let mut sources = None;
     let mut email = None;
     let (mut allow_cleartext, mut implicit_tls_only) = (false, false);
@@ -139,6 +156,8 @@ fn parse_args() -> Result<Args, String> {
                 trust_anchor = Some(text);
             }
             "--now" => now = Some(parse_now(&value("--now")?)?),
+            "--chain" => chain = Some(read_pem(&value("--chain")?)?),
+            "--anchors" => anchors = Some(read_pem(&value("--anchors")?)?),
             "--fixtures" => out.fixtures = Some(value("--fixtures")?.into()),
             "--sources" => sources = Some(value("--sources")?),
             "--ispdb" => out.options.ispdb_url = value("--ispdb")?,
@@ -173,6 +192,12 @@ fn parse_args() -> Result<Args, String> {
     out.options.minimum_security =
         MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only)
             .map_err(|e| format!("--allow-cleartext, --implicit-tls-only: {}", e.message()))?;
+    out.now = now;
+    match (chain, anchors) {
+        (Some(c), a) => out.chain = Some((c, a.unwrap_or_default())),
+        (None, Some(_)) => return Err(format!("--anchors needs --chain\n{USAGE}")),
+        (None, None) => {}
+    }
     if trust_anchor.is_some() || now.is_some() {
         let now = match now {
             Some(n) => n,
@@ -211,6 +236,43 @@ fn main() -> ExitCode {
 /// rule (`host_rules::parse_now`, which the C host calls too).
 fn parse_now(v: &str) -> Result<u64, String> {
     mailsrv::host_rules::parse_now(v).map_err(|e| format!("--now: {}", e.message()))
+}
+
+/// The certificates of a PEM file.
+fn read_pem(path: &str) -> Result<Vec<Vec<u8>>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    mailsrv::certificates_from_pem(&bytes).map_err(|e| format!("{path}: {e}"))
+}
+
+/// `--chain`: the verdict for every TLS candidate, by the core's rules (DANE with the
+/// candidate's validated TLSA records, else PKIX with the anchors), as the verify example
+/// prints it (`VERIFIED: DANE-EE: …`).
+fn verdicts(plan: &Plan, (chain, anchors): &Certificates, now: u64) -> Vec<(String, String)> {
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let anchors: Vec<&[u8]> = anchors.iter().map(Vec::as_slice).collect();
+    let lists = std::iter::once(&plan.incoming.candidates)
+        .chain(plan.incoming_alternatives.iter().map(|a| &a.candidates))
+        .chain(Some(&plan.outgoing.candidates));
+    let mut out = Vec::new();
+    for c in lists.flatten() {
+        if c.security == mailsrv::Security::Cleartext {
+            continue;
+        }
+        let options = mailsrv::VerifyOptions::default();
+        let line = match mailsrv::verify_candidate(c, &chain, &anchors, now, options) {
+            Ok(v) => {
+                let status = match v.status {
+                    mailsrv::VerdictStatus::Verified => "VERIFIED",
+                    mailsrv::VerdictStatus::NeedsConfirmation => "NEEDS CONFIRMATION",
+                    mailsrv::VerdictStatus::Rejected => "REJECTED",
+                };
+                format!("{status}: {}", v.message)
+            }
+            Err(e) => format!("ERROR: {e}"),
+        };
+        out.push((format!("{}:{} {}", c.host, c.port, c.security), line));
+    }
+    out
 }
 
 /// This machine's clock, in seconds since 1970.
@@ -278,6 +340,16 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
         f.finish(&mut discovery)?;
     }
     let plan = discovery.plan(seed);
+    let verdicts = match &args.chain {
+        Some(chain) => {
+            let now = match args.now {
+                Some(n) => n,
+                None => clock_now()?,
+            };
+            verdicts(&plan, chain, now)
+        }
+        None => Vec::new(),
+    };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         let json = serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?;
@@ -285,6 +357,22 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
     } else {
         print_human(&mut out, &plan)
     };
+    let written = written.and_then(|()| {
+        if !verdicts.is_empty() && !args.json {
+            writeln!(out)?;
+            writeln!(out, "Certificate chain checked for each candidate:")?;
+        }
+        for (who, verdict) in &verdicts {
+            // With --json the verdicts go to stderr, so that stdout stays one JSON document.
+            if args.json {
+                eprintln!("{who} verdict: {verdict}");
+            } else {
+                writeln!(out, "  {who}")?;
+                writeln!(out, "      verdict: {verdict}")?;
+            }
+        }
+        Ok(())
+    });
     if let Err(e) = written.and_then(|()| out.flush()) {
         return Ok(output_failed(&e));
     }
@@ -620,6 +708,27 @@ fn print_candidates(out: &mut impl Write, list: &[Candidate]) -> std::io::Result
         )?;
         writeln!(out, "      why: {why}")?;
         writeln!(out, "      from: {}", mailsrv::explain::sources(c))?;
+        if let Some(status) = c.addresses_dnssec {
+            writeln!(out, "      addresses: DNSSEC-{}", json_name(&status))?;
+        }
+        if let Some(t) = &c.tlsa {
+            let reason = t
+                .reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            writeln!(out, "      tlsa: {} {}{reason}", t.name, t.status.as_str())?;
+            for r in &t.records {
+                let usage = match r.split(' ').next() {
+                    Some("3") => "DANE-EE",
+                    Some("2") => "DANE-TA",
+                    Some("1") => "PKIX-EE",
+                    Some("0") => "PKIX-TA",
+                    _ => "unusable",
+                };
+                writeln!(out, "        {usage}: {r}")?;
+            }
+        }
         if let Some(domain) = &c.confirm {
             writeln!(out, "      confirm: the user must confirm {domain}")?;
         }

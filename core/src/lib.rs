@@ -80,15 +80,15 @@ pub use identity::{
     EmailAddress, IdentityKind, ReferenceIdentity, domain_to_unicode, normalize_domain,
     normalize_domain_with, reference_identities, registrable_domain,
 };
-pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
+pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS, MAX_TLSA_LOOKUPS};
 #[cfg(feature = "dnssec")]
 pub use plan::DnssecValidation;
 pub use plan::explain;
 pub use plan::{
     Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion, Failure,
-    Incoming, IncomingPreference, MinimumSecurity, MxReport, OAuth2Info, Options, Outgoing, Plan,
-    Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status, TlsOrder, Trust,
-    alpn_acceptable, plan_from_responses,
+    Incoming, IncomingPreference, MAX_PLAN_TLSA_RECORDS, MinimumSecurity, MxReport, OAuth2Info,
+    Options, Outgoing, Plan, Provenance, RequestOutcome, RequestReport, SeededRng, Source, Status,
+    TlsOrder, Tlsa, TlsaStatus, Trust, alpn_acceptable, plan_from_responses,
 };
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};

@@ -11,6 +11,13 @@ pub const MAX_CHAIN: usize = 16;
 /// candidate failed with `TOO_MUCH_DATA`, whatever the negotiator's own caps would have said.
 pub const MAX_CONNECTION_BYTES: usize = 1 << 20;
 
+/// Most TLSA lookups (distinct SRV target and port pairs) of one discovery with the core's
+/// DNSSEC validation (issue 15, decision D47). Each brings the A and AAAA lookups of its target,
+/// so a plan adds at most 48 validated lookups. Six SRV labels with two targets each need 12;
+/// pairs beyond the cap are left out of the plan with a diagnostic, since their TLSA could not be
+/// asked (RFC 7673 §3.2 requires it).
+pub const MAX_TLSA_LOOKUPS: usize = 16;
+
 /// The whole-operation deadline a host uses when the user gives none, in milliseconds (60 s):
 /// for a plan, every DNS question with its TCP retry; for a probe, the plan and every candidate
 /// tried. It is a deadline for the whole operation, not a timeout per read, so a server that

@@ -75,7 +75,7 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
         .filter(|p| p.extension().is_some_and(|e| e == "zone"))
         .collect();
     zones.sort();
-    assert_eq!(zones.len(), 11);
+    assert_eq!(zones.len(), 13);
     let mut child = Command::new(server)
         .args(["--listen", "127.0.0.1:0"])
         .args(&zones)
@@ -185,6 +185,27 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
         "_imaps._tcp.expired.test.",
         "SRV",
         &["resolution failed", "expired"],
+        &[secure],
+    );
+    // DANE (issue 15): signed TLSA records, one absent (NXDOMAIN), one tampered with.
+    for name in [
+        "_993._tcp.ee.hosting.test.",
+        "_993._tcp.ta.hosting.test.",
+        "_993._tcp.wrong.hosting.test.",
+    ] {
+        expect(name, "TLSA", &[secure, "IN\tTLSA"], &[]);
+    }
+    expect(
+        "_imaps._tcp.ee.dane.test.",
+        "SRV",
+        &[secure, "ee.hosting.test."],
+        &[],
+    );
+    expect("_465._tcp.ee.hosting.test.", "TLSA", &nx, &[]);
+    expect(
+        "_993._tcp.bogus.hosting.test.",
+        "TLSA",
+        &["resolution failed"],
         &[secure],
     );
     drop(server);

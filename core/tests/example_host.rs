@@ -691,3 +691,44 @@ fn d48_connect_to_sends_the_connection_elsewhere_and_keeps_the_urls_name() {
         );
     }
 }
+
+#[test]
+fn s7673_4a_the_plan_example_validates_tlsa_and_prints_dane_verdicts() {
+    let d = common::testdata().join("dnssec");
+    let dane = common::testdata().join("certs/dane");
+    let run = |email: &str, chain: &str| {
+        let mut cmd = Command::new(example());
+        for z in [
+            "root.zone",
+            "test.zone",
+            "dane.test.zone",
+            "hosting.test.zone",
+        ] {
+            cmd.arg("--zone").arg(d.join(z));
+        }
+        let out = cmd
+            .arg("--trust-anchor")
+            .arg(d.join("root.anchor"))
+            .args(["--now", "2027-06-01T00:00:00Z", "--seed", "1", "--chain"])
+            .arg(dane.join(chain))
+            .arg(email)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("alice@ee.dane.test", "ee.chain.pem");
+    assert!(
+        text.contains("tlsa: _993._tcp.ee.hosting.test secure"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tlsa: _465._tcp.ee.hosting.test none"),
+        "{text}"
+    );
+    assert!(text.contains("verdict: VERIFIED: DANE-EE:"), "{text}");
+    let text = run("alice@ta.dane.test", "ta.chain.pem");
+    assert!(text.contains("verdict: VERIFIED: DANE-TA:"), "{text}");
+    let text = run("alice@wrong.dane.test", "ee.chain.pem");
+    assert!(text.contains("verdict: REJECTED:"), "{text}");
+}

@@ -25,6 +25,8 @@ const ALL: &[&str] = &[
     "insecure.test.zone",
     "bogus.test.zone",
     "expired.test.zone",
+    "dane.test.zone",
+    "hosting.test.zone",
 ];
 
 fn text(file: &str) -> String {
@@ -332,4 +334,28 @@ fn rfc4035_3_1_6_the_cd_bit_is_copied_into_the_response() {
             cd
         );
     }
+}
+
+#[test]
+fn s7673_3_3a_tlsa_is_served_with_its_rrsig_and_its_absence_with_nsec() {
+    let h = host(ALL);
+    let m = ask(&h, "_993._tcp.ee.hosting.test.", RecordType::TLSA, true);
+    assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+    assert_eq!(types(&m.answers), [RecordType::TLSA, RecordType::RRSIG]);
+    // No TLSA for port 465: NXDOMAIN with the SOA and the NSEC records that prove it.
+    let nx = ask(&h, "_465._tcp.ee.hosting.test.", RecordType::TLSA, true);
+    assert_eq!(nx.metadata.response_code, ResponseCode::NXDomain);
+    assert!(nx.answers.is_empty());
+    assert_eq!(count(&nx.authorities, RecordType::SOA), 1);
+    assert!(
+        count(&nx.authorities, RecordType::NSEC) >= 1,
+        "{:?}",
+        nx.authorities
+    );
+    assert!(count(&nx.authorities, RecordType::RRSIG) >= 2);
+    // The target's AAAA: NODATA, proven.
+    let nodata = ask(&h, "ee.hosting.test.", RecordType::AAAA, true);
+    assert_eq!(nodata.metadata.response_code, ResponseCode::NoError);
+    assert!(nodata.answers.is_empty());
+    assert_eq!(count(&nodata.authorities, RecordType::NSEC), 1);
 }

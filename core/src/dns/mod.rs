@@ -20,6 +20,8 @@ pub use outcome::{DnssecSource, DnssecStatus, Lookup, Outcome};
 pub(crate) use query::build_mx_query;
 pub(crate) use query::build_query;
 pub use query::{Question, address_queries};
+#[cfg(feature = "dnssec")]
+pub(crate) use response::MAX_ADDRESSES_PER_HOST;
 pub use response::addresses_in_response;
 #[cfg(feature = "autoconfig")]
 pub(crate) use response::parse_mx_response;

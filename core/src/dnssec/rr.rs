@@ -37,6 +37,8 @@ pub mod rtype {
     pub const NSEC: u16 = 47;
     /// Zone key.
     pub const DNSKEY: u16 = 48;
+    /// TLS certificate association (RFC 6698).
+    pub const TLSA: u16 = 52;
     /// Hashed next secure.
     pub const NSEC3: u16 = 50;
     /// NSEC3 parameters.

@@ -16,6 +16,7 @@
 //! DNSKEY RRset of the closest trust anchor and for the DS and DNSKEY RRsets of every ancestor of
 //! each lookup name below it (labels starting with `_` excepted: they are never zone cuts in
 //! practice). So a lookup whose answer lies in its domain's zone validates in one round trip.
+//! A lookup added later gets the same first-round questions at the next call.
 //! Later rounds ask only what the answers revealed: signer names of unexpected zones, CNAME /
 //! DNAME targets outside the response, DS answers on the way to an unsigned name.
 //!
@@ -221,7 +222,8 @@ pub struct Validator {
     pending: HashMap<u16, (Name, u16)>,
     asked: HashSet<(Name, u16)>,
     next_id: u16,
-    prefetched: bool,
+    /// How many lookups (the first ones) have had their first-round questions asked.
+    prefetched: usize,
     verifications: usize,
     failures: usize,
     key_memo: HashMap<Name, R<Rc<Vec<Dnskey>>>>,
@@ -283,7 +285,7 @@ impl Validator {
             pending: HashMap::new(),
             asked: HashSet::new(),
             next_id: 1,
-            prefetched: false,
+            prefetched: 0,
             verifications: 0,
             failures: 0,
             key_memo: HashMap::new(),
@@ -348,12 +350,16 @@ impl Validator {
         self.asked.insert(key);
     }
 
+    /// The first-round questions of the lookups added since the last call: each lookup's own
+    /// question and the DS/DNSKEY RRsets on the way down from its anchor. A lookup added after
+    /// answers came in (a planner's TLSA and address lookups of SRV targets) gets them too, so
+    /// its chain of trust is asked in one round beside it.
     fn prefetch(&mut self, out: &mut Vec<Query>) {
-        let names: Vec<(Name, u16)> = self
-            .lookups
+        let names: Vec<(Name, u16)> = self.lookups[self.prefetched..]
             .iter()
             .map(|l| (l.name.clone(), l.qtype))
             .collect();
+        self.prefetched = self.lookups.len();
         for (name, qtype) in names {
             self.ask(out, name.clone(), qtype);
             let Some(anchor) = self.anchors.closest(&name) else {
@@ -376,10 +382,7 @@ impl Validator {
     /// all lookups are done).
     pub fn queries(&mut self) -> Vec<Query> {
         let mut out = Vec::new();
-        if !self.prefetched {
-            self.prefetched = true;
-            self.prefetch(&mut out);
-        }
+        self.prefetch(&mut out);
         loop {
             let mut progressed = false;
             for i in 0..self.lookups.len() {

@@ -148,6 +148,11 @@ impl World {
         self.answers.insert((n(name), t), (rcode, answer, auth));
     }
 
+    /// Forgets the response to `name`/`t`: the question then gets none.
+    pub(crate) fn remove(&mut self, name: &str, t: u16) {
+        self.answers.remove(&(n(name), t));
+    }
+
     /// `zone`'s DNSKEY RRset at its apex, signed by its own key.
     pub(crate) fn put_keys(&mut self, zone: &Zone) {
         let apex = zone.name.to_string();

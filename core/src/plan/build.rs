@@ -2,7 +2,11 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+#[cfg(feature = "dnssec")]
+use super::lookups::DaneView;
 use super::lookups::LookupState;
+#[cfg(feature = "dnssec")]
+use super::model::TlsaStatus;
 use super::model::{
     Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, Trust,
 };
@@ -12,6 +16,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::dns::{
     Answer, DnssecStatus, Lookup, Outcome, Question, SrvRecord, is_within, target_problem,
 };
+#[cfg(feature = "dnssec")]
+use crate::dns::{DnssecSource, MAX_ADDRESSES_PER_HOST};
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::service::{Protocol, Security, Service};
 
@@ -47,6 +53,10 @@ struct Planner<'a> {
     /// Candidates from the other sources (autoconfig, ISPDB, MX-derived), in source rank and
     /// document order.
     extra: &'a [Candidate],
+    /// With the core's DNSSEC validation: what the address and TLSA lookups of the targets of
+    /// secure SRV answers found (issue 15).
+    #[cfg(feature = "dnssec")]
+    dane: Option<&'a DaneView>,
 }
 
 impl Planner<'_> {
@@ -119,6 +129,116 @@ impl Planner<'_> {
             result.unusable = true;
         }
         (usable, result)
+    }
+
+    /// With validation on, a secure label's records whose target cannot be used (RFC 7673
+    /// §3.2, §3.4; decisions D45, D47) are dropped with a diagnostic: bogus or indeterminate
+    /// addresses, a bogus or indeterminate TLSA RRset, or a TLSA lookup over the cap. A label
+    /// the validator found secure whose target has no TLSA lookup at all (which the validating
+    /// discovery never leaves) is dropped too: DANE would be skipped unseen.
+    #[cfg(feature = "dnssec")]
+    fn dane_filter(
+        &mut self,
+        q: &Question,
+        state: &LookupState,
+        usable: Vec<SrvRecord>,
+        result: &mut LabelResult,
+    ) -> Vec<SrvRecord> {
+        let Some(dane) = self.dane.filter(|_| result.secure) else {
+            return usable;
+        };
+        let validated = state.dnssec_source == DnssecSource::Validated;
+        let before = usable.len();
+        let mut failed = false;
+        let mut kept = Vec::with_capacity(before);
+        for r in usable {
+            let host = r.target.as_str();
+            let tlsa = dane.tlsa.get(&(host.to_owned(), r.port));
+            let addresses = dane.addresses.get(host);
+            let dropped = match (addresses, tlsa) {
+                (_, None) if validated => Some((
+                    DiagnosticCode::LookupFailed,
+                    true,
+                    format!(
+                        "`{}`: target `{host}` port {} has no validated TLSA lookup, so it was \
+                         left out (RFC 7673 §3.2)",
+                        q.name, r.port
+                    ),
+                )),
+                (_, Some(None)) => Some((
+                    DiagnosticCode::IgnoredRecords,
+                    false,
+                    format!(
+                        "`{}`: target `{host}` port {} was left out: a plan asks TLSA for at \
+                         most {} targets and ports (RFC 7673 §3.2 requires the lookup)",
+                        q.name,
+                        r.port,
+                        crate::limits::MAX_TLSA_LOOKUPS
+                    ),
+                )),
+                (Some(a), _)
+                    if matches!(
+                        a.status,
+                        Some(DnssecStatus::Bogus | DnssecStatus::Indeterminate)
+                    ) =>
+                {
+                    let bogus = a.status == Some(DnssecStatus::Bogus);
+                    Some((
+                        if bogus {
+                            DiagnosticCode::DnssecBogus
+                        } else {
+                            DiagnosticCode::LookupFailed
+                        },
+                        !bogus,
+                        format!(
+                            "`{}`: the addresses of target `{host}` are DNSSEC-{}, so it was \
+                             left out (RFC 7673 §3.2; {})",
+                            q.name,
+                            if bogus { "bogus" } else { "indeterminate" },
+                            a.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ))
+                }
+                (_, Some(Some(t)))
+                    if matches!(t.status, TlsaStatus::Bogus | TlsaStatus::Indeterminate) =>
+                {
+                    let bogus = t.status == TlsaStatus::Bogus;
+                    Some((
+                        if bogus {
+                            DiagnosticCode::DnssecBogus
+                        } else {
+                            DiagnosticCode::LookupFailed
+                        },
+                        !bogus,
+                        format!(
+                            "`{}`: the TLSA RRset `{}` is DNSSEC-{}, so target `{host}` port {} \
+                             was left out (RFC 7673 §3.4; {})",
+                            q.name,
+                            t.name,
+                            t.status.as_str(),
+                            r.port,
+                            t.reason.as_deref().unwrap_or("no reason given")
+                        ),
+                    ))
+                }
+                _ => None,
+            };
+            match dropped {
+                Some((code, failure, message)) => {
+                    failed |= failure;
+                    self.note(code, Some(q.service), message);
+                }
+                None => kept.push(r),
+            }
+        }
+        if before > 0 && kept.is_empty() {
+            if failed {
+                result.failed = true;
+            } else {
+                result.unusable = true;
+            }
+        }
+        kept
     }
 
     /// The answer of a question whose outcome is `records`; for any other outcome, notes why
@@ -297,11 +417,29 @@ impl Planner<'_> {
         } else {
             Vec::new()
         };
-        let addresses = state
+        #[cfg_attr(not(feature = "dnssec"), allow(unused_mut))]
+        let mut addresses = state
             .answer
             .as_ref()
             .map(|a| a.addresses_of(&host))
             .unwrap_or_default();
+        // With validation, a secure label's target has validated address and TLSA lookups:
+        // their addresses replace the additional section's (issue 14 §2, issue 15).
+        #[cfg(feature = "dnssec")]
+        let dane = self.dane.filter(|_| secure);
+        #[cfg(feature = "dnssec")]
+        let mut addresses_dnssec = None;
+        #[cfg(feature = "dnssec")]
+        if let Some(a) = dane.and_then(|d| d.addresses.get(&host)) {
+            addresses_dnssec = a.status;
+            addresses = a.addresses.clone();
+            addresses.truncate(MAX_ADDRESSES_PER_HOST);
+        }
+        #[cfg(feature = "dnssec")]
+        let tlsa = dane
+            .and_then(|d| d.tlsa.get(&(host.clone(), record.port)))
+            .cloned()
+            .flatten();
         Candidate {
             service,
             protocol: service.protocol(),
@@ -329,6 +467,10 @@ impl Planner<'_> {
             confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
             authentication: Vec::new(),
             oauth2: None,
+            #[cfg(feature = "dnssec")]
+            addresses_dnssec,
+            #[cfg(feature = "dnssec")]
+            tlsa,
             host,
         }
     }
@@ -343,6 +485,7 @@ pub(crate) fn build(
     options: &Options,
     (questions, states): (&[Question], &[LookupState]),
     extra: &[Candidate],
+    #[cfg(feature = "dnssec")] dane: Option<&DaneView>,
     seed: u64,
 ) -> Plan {
     let mut planner = Planner {
@@ -350,6 +493,8 @@ pub(crate) fn build(
         options,
         diagnostics: Vec::new(),
         extra,
+        #[cfg(feature = "dnssec")]
+        dane,
     };
     let (labels, lookups, expires) = planner.order_labels(questions, states, seed);
     let mut outgoing = planner.outgoing(&labels);
@@ -491,7 +636,10 @@ impl Planner<'_> {
         let mut lookups = Vec::new();
         let mut expires: Option<u32> = None;
         for (q, state) in questions.iter().zip(states) {
-            let (mut usable, mut result) = self.filter(q, state);
+            let (usable, mut result) = self.filter(q, state);
+            #[cfg(feature = "dnssec")]
+            let usable = self.dane_filter(q, state, usable, &mut result);
+            let mut usable = usable;
             // An RRset has no order, and resolvers rotate it between answers: start the draw
             // from a canonical order so that the same records and seed always give the same plan.
             usable.sort_by(|a, b| {
@@ -563,8 +711,26 @@ impl Planner<'_> {
                     implicit.push(c);
                     continue;
                 }
+                // A secure TLSA RRset makes TLS mandatory for the target (RFC 7673 §3.4).
+                #[cfg(feature = "dnssec")]
+                let tls_required = c
+                    .tlsa
+                    .as_ref()
+                    .is_some_and(|t| t.status == TlsaStatus::Secure && !t.records.is_empty());
+                #[cfg(not(feature = "dnssec"))]
+                let tls_required = false;
                 starttls.push(c);
-                if allow_cleartext {
+                if allow_cleartext && tls_required {
+                    self.note(
+                        DiagnosticCode::BelowMinimumSecurity,
+                        Some(*service),
+                        format!(
+                            "`{}`: no cleartext fallback for `{}` port {}: its TLSA records are \
+                             DNSSEC-secure, so TLS is mandatory (RFC 7673 §3.4)",
+                            result.owner, r.target, r.port
+                        ),
+                    );
+                } else if allow_cleartext {
                     let clear = Security::Cleartext;
                     cleartext.push(self.candidate(label, r, result.secure, state, clear));
                 }

@@ -59,7 +59,9 @@ impl Failure {
 /// [`Discovery::pending`] and [`Discovery::pending_dnssec`] list, feed the responses
 /// ([`Discovery::receive`], [`Discovery::receive_dnssec`] or the `fail` methods), and read both
 /// lists again, until both are empty. An SRV answer is used only once the validator has
-/// decided it (decision D41).
+/// decided it (decision D41). Once an SRV answer is secure, its targets' A, AAAA and TLSA
+/// questions (issue 15, decisions D45–D47) appear in [`Discovery::pending_dnssec`] too, so the
+/// same loop serves DANE; the plan is final when they are decided.
 #[derive(Clone, Debug)]
 pub struct Discovery {
     address: EmailAddress,
@@ -219,7 +221,8 @@ impl Discovery {
     }
 
     /// The DNSSEC questions still to send: unanswered, or answered truncated (retry over TCP).
-    /// New ones may appear after each answer; read this list again after feeding responses.
+    /// New ones may appear after each answer (keys of another zone, a secure SRV answer's
+    /// targets' A, AAAA and TLSA); read this list again after feeding responses.
     pub fn pending_dnssec(&self) -> Vec<DnssecQuestion> {
         #[cfg(feature = "dnssec")]
         if let Some(v) = &self.dnssec {
@@ -446,9 +449,25 @@ impl Discovery {
         let states = validated.as_deref().unwrap_or(&self.states);
         #[cfg(not(feature = "dnssec"))]
         let states = self.states.as_slice();
+        #[cfg(feature = "dnssec")]
+        let dane = self.dnssec.as_ref().map(|v| v.dane_view());
         let dns = (self.questions.as_slice(), states);
+        #[cfg(feature = "dnssec")]
+        let mut plan = build(
+            &self.address,
+            &self.options,
+            dns,
+            &extra,
+            dane.as_ref(),
+            seed,
+        );
+        #[cfg(not(feature = "dnssec"))]
         let mut plan = build(&self.address, &self.options, dns, &extra, seed);
         plan.is_final = states.iter().all(|s| s.outcome() != Outcome::Pending);
+        #[cfg(feature = "dnssec")]
+        {
+            plan.is_final &= !dane.as_ref().is_some_and(|d| d.is_pending());
+        }
         #[cfg(feature = "autoconfig")]
         {
             plan.is_final &= self.web.is_complete();

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+#[cfg(feature = "dnssec")]
+use crate::plan::TlsaStatus;
 use crate::plan::{Candidate, Source, Trust};
 use crate::service::{Security, Service};
 
@@ -23,6 +25,21 @@ pub struct Ranked {
     /// Where it came from (`srv` when absent, as in plans from before D26).
     #[serde(default)]
     pub source: Source,
+    /// The status of its TLSA lookup (issue 15), when the core validated one: read from the
+    /// candidate's `tlsa.status`. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
+    #[serde(default, rename = "tlsa", deserialize_with = "tlsa_status")]
+    pub tlsa: Option<TlsaStatus>,
+}
+
+/// Reads `{"status": …}` (a candidate's `tlsa` object, other fields ignored) as its status.
+#[cfg(feature = "dnssec")]
+fn tlsa_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TlsaStatus>, D::Error> {
+    #[derive(Deserialize)]
+    struct Brief {
+        status: TlsaStatus,
+    }
+    Ok(Option::<Brief>::deserialize(d)?.map(|b| b.status))
 }
 
 impl From<&Candidate> for Ranked {
@@ -34,6 +51,8 @@ impl From<&Candidate> for Ranked {
             security: c.security,
             trust: c.trust,
             source: c.source,
+            #[cfg(feature = "dnssec")]
+            tlsa: c.tlsa.as_ref().map(|t| t.status),
         }
     }
 }
@@ -66,10 +85,21 @@ pub fn why(side: &[Ranked], index: usize) -> String {
         Trust::NeedsConfirmation => "outside your domain: confirm or verify",
         Trust::Authenticated => "named over https",
     };
+    #[cfg(not(feature = "dnssec"))]
+    let dane = "";
+    #[cfg(feature = "dnssec")]
+    let dane = match c.tlsa {
+        None => "",
+        Some(TlsaStatus::Secure) => "; DANE: its TLSA records decide the certificate check",
+        Some(TlsaStatus::Absent) => "; no TLSA record (proven): DANE does not apply",
+        Some(TlsaStatus::Insecure) => "; TLSA not DNSSEC-secure: DANE does not apply",
+        Some(TlsaStatus::Pending) => "; TLSA still being validated",
+        Some(TlsaStatus::Bogus | TlsaStatus::Indeterminate) => "; TLSA unusable: do not connect",
+    };
     let from = match c.source {
         Source::Srv => {
             return format!(
-                "{security}, _{} priority {}{draw}; {trust}",
+                "{security}, _{} priority {}{draw}; {trust}{dane}",
                 c.service.label(),
                 c.priority
             );
@@ -120,6 +150,8 @@ mod tests {
             security,
             trust,
             source: Source::Srv,
+            #[cfg(feature = "dnssec")]
+            tlsa: None,
         }
     }
 
@@ -172,5 +204,29 @@ mod tests {
             "cleartext (allowed by you), _imap priority 10; DNSSEC-secure"
         );
         assert_eq!(why(&side, 4), "");
+    }
+
+    #[cfg(feature = "dnssec")]
+    #[test]
+    fn s7673_3_4a_the_tlsa_status_is_explained_and_read_from_a_plans_json() {
+        let json = r#"{"service":"imaps","priority":0,"weight":1,"security":"implicit-tls",
+            "trust":"dnssec-secure","tlsa":{"name":"_993._tcp.mail.example","status":"secure",
+            "records":["3 1 1 00"]}}"#;
+        let ranked: Ranked = serde_json::from_str(json).unwrap();
+        assert_eq!(ranked.tlsa, Some(TlsaStatus::Secure));
+        assert_eq!(
+            why(&[ranked], 0),
+            "implicit TLS, _imaps priority 0; DNSSEC-secure; DANE: its TLSA records decide the \
+             certificate check"
+        );
+        let mut absent = ranked;
+        absent.tlsa = Some(TlsaStatus::Absent);
+        assert!(why(&[absent], 0).ends_with("no TLSA record (proven): DANE does not apply"));
+        let plain: Ranked = serde_json::from_str(
+            r#"{"service":"imaps","priority":0,"weight":1,"security":"implicit-tls",
+            "trust":"in-domain"}"#,
+        )
+        .unwrap();
+        assert_eq!(plain.tlsa, None);
     }
 }

@@ -24,7 +24,8 @@ impl LookupState {
 }
 
 /// A validator question that is not one of the SRV questions: a DS or DNSKEY RRset on the chain
-/// of trust, or a follow-up (CNAME target, unexpected zone cut).
+/// of trust, a follow-up (CNAME target, unexpected zone cut), or the A, AAAA or TLSA question
+/// of a secure SRV answer's target (issue 15).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DnssecQuestion {
@@ -33,9 +34,46 @@ pub struct DnssecQuestion {
     pub message_id: u16,
     /// The query name, absolute (trailing dot).
     pub name: String,
-    /// The query type (RFC 1035 type number: 43 DS, 48 DNSKEY, …).
+    /// The query type (RFC 1035 type number: 1 A, 28 AAAA, 43 DS, 48 DNSKEY, 52 TLSA, …).
     pub record_type: u16,
     /// The query in wire format: RD, CD and EDNS0 DO set (RFC 4035 §3.2.2, §4.6).
     #[serde(skip)]
     pub wire: Vec<u8>,
+}
+
+/// What the validated lookups of SRV targets found (feature `dnssec`, issue 15), for the plan
+/// builder.
+#[cfg(feature = "dnssec")]
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DaneView {
+    /// By target host (lower case, no trailing dot): the combined status of its A and AAAA
+    /// answers (`None` while pending), the validated addresses, and why when not secure.
+    pub(crate) addresses: std::collections::BTreeMap<String, AddressView>,
+    /// By (target host, port): the TLSA lookup; `None` for a pair over the cap.
+    pub(crate) tlsa: std::collections::BTreeMap<(String, u16), Option<super::model::Tlsa>>,
+}
+
+/// The validated A and AAAA answers of one target.
+#[cfg(feature = "dnssec")]
+#[derive(Clone, Debug)]
+pub(crate) struct AddressView {
+    /// `None` while either lookup is pending.
+    pub(crate) status: Option<DnssecStatus>,
+    /// The addresses of the answers (A first), as validated.
+    pub(crate) addresses: Vec<std::net::IpAddr>,
+    /// Why the status is bogus or indeterminate.
+    pub(crate) reason: Option<String>,
+}
+
+#[cfg(feature = "dnssec")]
+impl DaneView {
+    /// Whether an address or TLSA lookup is still being validated.
+    pub(crate) fn is_pending(&self) -> bool {
+        self.addresses.values().any(|a| a.status.is_none())
+            || self
+                .tlsa
+                .values()
+                .flatten()
+                .any(|t| t.status == super::model::TlsaStatus::Pending)
+    }
 }

@@ -16,8 +16,9 @@ mod web;
 pub use discovery::{Discovery, Failure, plan_from_responses};
 pub use lookups::DnssecQuestion;
 pub use model::{
-    Alternative, Candidate, Confirmation, Incoming, MxReport, OAuth2Info, Outgoing, Plan,
-    Provenance, RequestOutcome, RequestReport, Source, Status, Trust, alpn_acceptable,
+    Alternative, Candidate, Confirmation, Incoming, MAX_PLAN_TLSA_RECORDS, MxReport, OAuth2Info,
+    Outgoing, Plan, Provenance, RequestOutcome, RequestReport, Source, Status, Tlsa, TlsaStatus,
+    Trust, alpn_acceptable,
 };
 pub use options::DEFAULT_ISPDB_URL;
 #[cfg(feature = "dnssec")]

@@ -305,6 +305,74 @@ pub struct Candidate {
     /// Autoconfig's OAuth2 data, when the document had it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<OAuth2Info>,
+    /// With the core's DNSSEC validation and a secure SRV answer: the status of the target's
+    /// A and AAAA answers, which then give [`Candidate::addresses`] (the additional section's
+    /// unvalidated addresses are not used). Absent otherwise. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses_dnssec: Option<crate::dns::DnssecStatus>,
+    /// With the core's DNSSEC validation and a secure SRV answer: the TLSA RRset of
+    /// `_<port>._tcp.<host>` (RFC 7673 §3), which verification uses (decision D45). Absent
+    /// otherwise. Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlsa: Option<Tlsa>,
+}
+
+/// The TLSA lookup of an SRV candidate (RFC 7673 §3.3, §3.4; decisions D45–D47).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tlsa {
+    /// The TLSA owner name, `_<port>._tcp.<host>` (no trailing dot).
+    pub name: String,
+    /// What the validated lookup found.
+    pub status: TlsaStatus,
+    /// For `secure`: the records in presentation form (`usage selector matching-type hex`, as
+    /// `mailsrv verify --tlsa` takes them), at most [`MAX_PLAN_TLSA_RECORDS`]. Unusable
+    /// records (RFC 7671 §4.1) are listed too: the verdict says why each was not used.
+    pub records: Vec<String>,
+    /// Why the status is not `secure` or `none`, when there is a reason to give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The most TLSA records a plan keeps for one candidate: the verifier's own cap
+/// (`MAX_TLSA_RECORDS`, 32); more are left out with a diagnostic.
+pub const MAX_PLAN_TLSA_RECORDS: usize = 32;
+
+/// What the TLSA lookup of a candidate found (RFC 7673 §3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsaStatus {
+    /// Not validated yet (the plan is not final).
+    Pending,
+    /// A DNSSEC-secure TLSA RRset: TLS is mandatory and the records decide the certificate
+    /// check (RFC 7673 §3.4, §4).
+    Secure,
+    /// The RRset or the target's addresses are not DNSSEC-secure: DANE does not apply.
+    Insecure,
+    /// Proven absent (a secure NXDOMAIN or NODATA): DANE does not apply.
+    #[serde(rename = "none")]
+    Absent,
+    /// DNSSEC-bogus: the candidate is left out of the plan (RFC 7673 §3.4); only diagnostics
+    /// show this status.
+    Bogus,
+    /// Validation could not decide: the candidate is left out of the plan, as for `bogus`.
+    Indeterminate,
+}
+
+impl TlsaStatus {
+    /// The kebab-case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Secure => "secure",
+            Self::Insecure => "insecure",
+            Self::Absent => "none",
+            Self::Bogus => "bogus",
+            Self::Indeterminate => "indeterminate",
+        }
+    }
 }
 
 impl Candidate {

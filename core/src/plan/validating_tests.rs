@@ -8,7 +8,7 @@ use crate::dnssec::rr::rtype;
 use crate::dnssec::text::parse_time;
 use crate::dnssec::validator::Query;
 use crate::dnssec::validator::tests::{NOW, World, Zone, n, nsec, rec};
-use crate::plan::{Discovery, Options, Plan, Source, Trust};
+use crate::plan::{Discovery, Options, Plan, Source, TlsaStatus, Trust};
 
 const EMAIL: &str = "user@example.test";
 
@@ -47,7 +47,47 @@ fn world() -> (World, String, Zone) {
         ex.signed(vec![rec("_imap._tcp.example.test. 3600 IN SRV 0 0 0 .")]),
         vec![],
     );
+    let provider = Zone::new("provider.test.", 4);
+    w.delegate(&tld, &provider);
+    put_target(&mut w, &provider, "mail.provider.test.", 993);
     (w, anchor_text(&root), ex)
+}
+
+/// TLSA data of the in-test world's targets: a SHA-256 digest's worth of 0xab.
+const TLSA_HEX: &str = "abababababababababababababababababababababababababababababababab";
+
+/// The target `host` in `zone`: a signed A record, AAAA proven absent (NODATA, NSEC) and a
+/// signed DANE-EE TLSA record at `_<port>._tcp.<host>` (issue 15).
+fn put_target(w: &mut World, zone: &Zone, host: &str, port: u16) {
+    w.put(
+        host,
+        rtype::A,
+        0,
+        zone.signed(vec![rec(&format!("{host} 3600 IN A 192.0.2.1"))]),
+        vec![],
+    );
+    let next = format!("\\000.{host}");
+    w.put(
+        host,
+        rtype::AAAA,
+        0,
+        vec![],
+        zone.signed(vec![nsec(
+            host,
+            &next,
+            &[rtype::A, rtype::RRSIG, rtype::NSEC],
+        )]),
+    );
+    let owner = format!("_{port}._tcp.{host}");
+    w.put(
+        &owner,
+        rtype::TLSA,
+        0,
+        zone.signed(vec![rec(&format!(
+            "{owner} 3600 IN TLSA \\# 35 030101{TLSA_HEX}"
+        ))]),
+        vec![],
+    );
 }
 
 /// IMAP only, SRV only, validation on at the world's `now`.
@@ -219,9 +259,51 @@ fn issue14_validated_plan_costs_one_round_trip_for_an_in_zone_answer() {
         assert_ne!(q.wire[3] & 0x10, 0, "CD set on `{}`", q.name);
     }
     let (plan, rounds) = run(&w, &mut d);
-    assert_eq!(rounds, 1);
+    // The SRV answers validate in that one round; the secure one's target then costs one more
+    // round for its addresses and TLSA (issue 15), which the SRV answer alone reveals.
+    assert_eq!(rounds, 2);
+    assert_eq!(plan.lookups[0].dnssec, DnssecStatus::Secure);
     assert!(plan.is_final);
     assert!(d.is_complete());
+}
+
+#[test]
+fn s7673_3_2a_3_3a_d46_target_addresses_and_tlsa_are_asked_in_one_round_after_a_secure_srv() {
+    let (w, anchors, _) = world();
+    let mut d = Discovery::new(EMAIL, options(&anchors)).unwrap();
+    let first: Vec<u16> = d.pending_dnssec().iter().map(|q| q.message_id).collect();
+    for q in d.questions().to_vec() {
+        let wire = answer(&w, &format!("{}.", q.name), rtype::SRV, q.message_id).unwrap();
+        d.receive(q.id, &wire, None).unwrap();
+    }
+    for q in d.pending_dnssec() {
+        match answer(&w, &q.name, q.record_type, q.message_id) {
+            Some(wire) => d.receive_dnssec(q.message_id, &wire).map(|_| ()).unwrap(),
+            None => d.fail_dnssec(q.message_id).unwrap(),
+        }
+    }
+    // Round two: every question is new, and A, AAAA and TLSA of the target are all there.
+    let second = d.pending_dnssec();
+    assert!(second.iter().all(|q| !first.contains(&q.message_id)));
+    let asked = |name: &str, t: u16| second.iter().any(|q| q.name == name && q.record_type == t);
+    assert!(asked("mail.provider.test.", rtype::A), "{second:?}");
+    assert!(asked("mail.provider.test.", rtype::AAAA), "{second:?}");
+    assert!(
+        asked("_993._tcp.mail.provider.test.", rtype::TLSA),
+        "{second:?}"
+    );
+    // With the chain of trust to the target's zone in the same round (S7673-3.3a: the name).
+    assert!(asked("provider.test.", rtype::DS), "{second:?}");
+    assert!(asked("provider.test.", rtype::DNSKEY), "{second:?}");
+    let (plan, rounds) = run(&w, &mut d);
+    assert_eq!(rounds, 1, "the second round was the last");
+    let c = plan.incoming.candidates.first().expect("a candidate");
+    assert_eq!(c.addresses_dnssec, Some(DnssecStatus::Secure));
+    assert_eq!(c.addresses, vec![std::net::IpAddr::from([192, 0, 2, 1])]);
+    let t = c.tlsa.as_ref().expect("tlsa");
+    assert_eq!(t.name, "_993._tcp.mail.provider.test");
+    assert_eq!(t.status, TlsaStatus::Secure);
+    assert_eq!(t.records, vec![format!("3 1 1 {TLSA_HEX}")]);
 }
 
 #[test]
@@ -391,5 +473,159 @@ fn d15_validated_bogus_mx_gives_no_mx_derived_candidates() {
             .any(|d| d.code == DiagnosticCode::DnssecBogus && d.message.contains("MX")),
         "{:?}",
         plan.diagnostics
+    );
+}
+
+/// The plan for `world` with options changed by `change`, after every round.
+fn plan_with(w: &World, anchors: &str, change: impl FnOnce(&mut Options)) -> (Plan, Discovery) {
+    let mut opts = options(anchors);
+    change(&mut opts);
+    let mut d = Discovery::new(EMAIL, opts).unwrap();
+    let (plan, _) = run(w, &mut d);
+    (plan, d)
+}
+
+#[test]
+fn d47_tlsa_lookups_are_capped_per_plan_flood() {
+    let (mut w, anchors, ex) = world();
+    let provider = Zone::new("provider.test.", 4);
+    let targets = 40;
+    let mut srv = Vec::new();
+    for i in 0..targets {
+        let host = format!("t{i:02}.provider.test.");
+        put_target(&mut w, &provider, &host, 993);
+        srv.push(rec(&format!(
+            "_imaps._tcp.example.test. 3600 IN SRV 0 1 993 {host}"
+        )));
+    }
+    w.put(
+        "_imaps._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(srv),
+        vec![],
+    );
+    let (plan, d) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.is_final);
+    let tlsa_questions = d
+        .dnssec_questions()
+        .iter()
+        .filter(|q| q.record_type == rtype::TLSA)
+        .count();
+    assert_eq!(tlsa_questions, crate::limits::MAX_TLSA_LOOKUPS);
+    let address_questions = d
+        .dnssec_questions()
+        .iter()
+        .filter(|q| q.record_type == rtype::A || q.record_type == rtype::AAAA)
+        .count();
+    assert_eq!(address_questions, 2 * crate::limits::MAX_TLSA_LOOKUPS);
+    // The targets beyond the cap are left out (their TLSA was not asked), with a diagnostic;
+    // the kept ones are the first in (priority, weight, port, target) order.
+    let c = &plan.incoming.candidates;
+    assert_eq!(c.len(), crate::limits::MAX_TLSA_LOOKUPS, "{c:#?}");
+    assert!(
+        c.iter()
+            .all(|c| c.tlsa.as_ref().map(|t| t.status) == Some(TlsaStatus::Secure))
+    );
+    assert!(c.iter().all(|c| c.host.as_str() < "t16.provider.test"));
+    let left_out = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagnosticCode::IgnoredRecords && d.message.contains("TLSA"))
+        .count();
+    assert_eq!(left_out, targets - crate::limits::MAX_TLSA_LOOKUPS);
+}
+
+#[test]
+fn s7673_3_4a_a_secure_tlsa_rrset_removes_the_cleartext_fallback() {
+    let (mut w, anchors, ex) = world();
+    let provider = Zone::new("provider.test.", 4);
+    put_target(&mut w, &provider, "mail.provider.test.", 143);
+    w.put(
+        "_imap._tcp.example.test.",
+        rtype::SRV,
+        0,
+        ex.signed(vec![rec(
+            "_imap._tcp.example.test. 3600 IN SRV 0 1 143 mail.provider.test.",
+        )]),
+        vec![],
+    );
+    let (plan, _) = plan_with(&w, &anchors, |o| {
+        o.minimum_security = crate::plan::MinimumSecurity::Cleartext;
+    });
+    let all = &plan.incoming.candidates;
+    let starttls = all
+        .iter()
+        .find(|c| c.port == 143 && c.security == crate::service::Security::Starttls)
+        .expect("the STARTTLS candidate");
+    assert_eq!(starttls.tlsa.as_ref().unwrap().status, TlsaStatus::Secure);
+    assert!(
+        all.iter()
+            .all(|c| c.security != crate::service::Security::Cleartext),
+        "{all:#?}"
+    );
+    assert!(plan.diagnostics.iter().any(|d| {
+        d.code == DiagnosticCode::BelowMinimumSecurity && d.message.contains("TLS is mandatory")
+    }));
+}
+
+#[test]
+fn s7673_3_2a_security_bogus_target_addresses_leave_the_target_out() {
+    let (mut w, anchors, _) = world();
+    // The A record of the target loses its signature: bogus.
+    w.put(
+        "mail.provider.test.",
+        rtype::A,
+        0,
+        vec![rec("mail.provider.test. 3600 IN A 192.0.2.66")],
+        vec![],
+    );
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.is_final);
+    assert!(
+        plan.incoming
+            .candidates
+            .iter()
+            .all(|c| c.host != "mail.provider.test"),
+        "{:#?}",
+        plan.incoming.candidates
+    );
+    assert_eq!(plan.incoming.status, crate::plan::Status::NoUsableRecords);
+    assert!(plan.diagnostics.iter().any(|d| {
+        d.code == DiagnosticCode::DnssecBogus && d.message.contains("addresses of target")
+    }));
+}
+
+#[test]
+fn s7673_3_4a_an_unanswered_tlsa_lookup_leaves_the_target_out_as_a_failure() {
+    let (mut w, anchors, _) = world();
+    // No answer at all for the TLSA question: indeterminate, not "absent".
+    w.remove("_993._tcp.mail.provider.test.", rtype::TLSA);
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    assert!(plan.incoming.candidates.is_empty());
+    assert_eq!(plan.incoming.status, crate::plan::Status::LookupFailed);
+}
+
+#[test]
+fn d45_a_candidate_keeps_at_most_32_tlsa_records_flood() {
+    let (mut w, anchors, _) = world();
+    let provider = Zone::new("provider.test.", 4);
+    let owner = "_993._tcp.mail.provider.test.";
+    let records = (0..40u8)
+        .map(|i| {
+            rec(&format!(
+                "{owner} 3600 IN TLSA \\# 35 030101{}{i:02x}",
+                &TLSA_HEX[2..]
+            ))
+        })
+        .collect();
+    w.put(owner, rtype::TLSA, 0, provider.signed(records), vec![]);
+    let (plan, _) = plan_with(&w, &anchors, |_| {});
+    let t = plan.incoming.candidates[0].tlsa.as_ref().unwrap();
+    assert_eq!(t.status, TlsaStatus::Secure);
+    assert_eq!(t.records.len(), crate::plan::MAX_PLAN_TLSA_RECORDS);
+    assert!(
+        t.reason.as_deref().unwrap().contains("40 TLSA records"),
+        "{t:?}"
     );
 }

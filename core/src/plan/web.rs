@@ -661,6 +661,10 @@ fn candidate(
             auth_url: o.auth_url.clone(),
             token_url: o.token_url.clone(),
         }),
+        #[cfg(feature = "dnssec")]
+        addresses_dnssec: None,
+        #[cfg(feature = "dnssec")]
+        tlsa: None,
         host,
     })
 }

@@ -194,7 +194,9 @@ fn verify_pkix(
 }
 
 /// Verifies the chain of a plan's `candidate` against the reference identities planning gave it
-/// (see [`verify_chain`]).
+/// (see [`verify_chain`]). With the feature `dane`, a candidate whose TLSA lookup the core
+/// validated as `secure` is verified by its records (DANE, issue 15): the host passes none, and
+/// DANE-EE or DANE-TA records need no `anchors`.
 pub fn verify_candidate(
     candidate: &Candidate,
     chain: &[&[u8]],
@@ -212,7 +214,8 @@ pub fn verify_candidate(
 }
 
 /// [`verify_candidate`] with the TLSA RRset of the candidate's `_<port>._tcp.<host>`, which the
-/// host validated with DNSSEC (see [`Subject::with_tlsa`]). `Err(TOO_MANY_TLSA_RECORDS)` beyond
+/// host validated with DNSSEC (see [`Subject::with_tlsa`]); these records replace any the plan
+/// carries. `Err(TOO_MANY_TLSA_RECORDS)` beyond
 /// [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS); with no usable record, the same as [`verify_candidate`].
 #[cfg(feature = "dane")]
 pub fn verify_candidate_with_tlsa(

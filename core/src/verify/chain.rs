@@ -90,12 +90,34 @@ impl Subject {
 
     /// The subject of a plan's candidate: its own reference identities, as planning built them.
     /// A cleartext candidate has none, so no certificate can verify for it.
+    ///
+    /// With the features `dane` and `dnssec`, a candidate whose TLSA lookup is `secure` (the core validated
+    /// it, issue 15) brings its records, as [`Subject::with_tlsa`] would: the host passes
+    /// nothing. A plan's records always parse and are at most
+    /// [`MAX_PLAN_TLSA_RECORDS`](crate::MAX_PLAN_TLSA_RECORDS); in a candidate built by other
+    /// code, one that does not parse is left out and only the first ones are kept.
     pub fn of(candidate: &Candidate) -> Self {
-        Self::with_references(
+        #[cfg_attr(not(all(feature = "dane", feature = "dnssec")), allow(unused_mut))]
+        let mut subject = Self::with_references(
             candidate.service,
             &candidate.host,
             candidate.reference_identities.clone(),
-        )
+        );
+        #[cfg(all(feature = "dane", feature = "dnssec"))]
+        if let Some(t) = candidate
+            .tlsa
+            .as_ref()
+            .filter(|t| t.status == crate::plan::TlsaStatus::Secure && !t.records.is_empty())
+        {
+            let records: Vec<TlsaRecord> = t
+                .records
+                .iter()
+                .filter_map(|r| TlsaRecord::parse(r).ok())
+                .take(super::tlsa::MAX_TLSA_RECORDS)
+                .collect();
+            subject.tlsa = Tlsa::new(candidate.port, records).ok();
+        }
+        subject
     }
 
     /// A subject from a candidate's parts as a host holds them (a plan's JSON, say): the
