@@ -91,11 +91,13 @@ static int resolve_by_hand(const mailsrv_zone_host *host, mailsrv_discovery *d) 
     int rounds = 1;
     size_t count = first;
     for (;;) {
-        /* The views of this round stay valid while answers are fed (they belong to the discovery). */
+        /* The views of this round stay valid while answers are fed (they belong to the discovery, D42). */
         for (size_t i = 0; i < count; i++) {
             mailsrv_dnssec_question *q = &round[i];
             CHECK(q->wire != NULL && q->wire_len >= 12);
-            CHECK(q->record_type == 43 || q->record_type == 48); /* DS or DNSKEY */
+            /* DS or DNSKEY; from round 2 also a secure target's A, AAAA or TLSA (D46). */
+            CHECK(q->record_type == 43 || q->record_type == 48 ||
+                  (rounds > 1 && (q->record_type == 1 || q->record_type == 28 || q->record_type == 52)));
             CHECK(q->name.len > 0 && q->name.data[q->name.len - 1] == '.' && q->name.data[q->name.len] == '\0');
             CHECK(((unsigned)q->wire[0] << 8 | q->wire[1]) == q->message_id);
             uint32_t outcome = 0;
@@ -196,7 +198,8 @@ static void statuses(const mailsrv_zone_host *host, const mailsrv_options *o) {
     if (plan) {
         CHECK(lookup_dnssec(plan, "_imaps._tcp.example.test") == MAILSRV_DNSSEC_SECURE);
         CHECK(lookup_dnssec(plan, "_imap._tcp.example.test") == MAILSRV_DNSSEC_SECURE); /* NSEC NXDOMAIN proof */
-        CHECK(rounds == 1); /* targets in the domain's zone: one round trip, as without validation */
+        /* Round 1: SRV, DS and DNSKEY; round 2: the secure targets' A, AAAA and TLSA (D46, D49). */
+        CHECK(rounds == 2);
         mailsrv_candidate c;
         CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_INCOMING, 0, &c), MAILSRV_RESULT_OK);
         CHECK(strcmp(c.host.data, "mail.example.test") == 0 && c.trust == MAILSRV_TRUST_DNSSEC_SECURE);
