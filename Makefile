@@ -26,8 +26,9 @@ JS := bindings/js
 ## The browser module's budget, gzipped (BENCHMARKS.md); `make wasm` fails above it.
 WASM_BUDGET := 200000
 ## The browser's validating planner (`mailsrv_validating`, loaded only when a page asks for DNSSEC
-## validation; decision D43), gzipped: `make wasm` fails above it too (BENCHMARKS.md).
-WASM_VALIDATING_BUDGET := 210000
+## validation; decision D43), gzipped: `make wasm` fails above it too (BENCHMARKS.md). Raised
+## from 210,000 when the planner gained the targets' validated A/AAAA/TLSA lookups (D46: 216.1 KB).
+WASM_VALIDATING_BUDGET := 220000
 WASM_OPT_FLAGS := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue
 
