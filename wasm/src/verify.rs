@@ -96,14 +96,15 @@ pub fn verify_chain_js(
              verify TLSA records with the Node entry (mailsrv_node) or the C library",
         ));
     }
+    // Without records of the caller's, the candidate's own, from a validated plan (issue 15):
+    // the core's rule (Subject::with_plan_tlsa, as verify_candidate applies it).
+    #[cfg(all(feature = "dane", feature = "dnssec"))]
+    let subject = match (&c.tlsa, c.port) {
+        (Some(t), Some(port)) if o.tlsa.is_empty() => subject.with_plan_tlsa(port, t),
+        _ => subject,
+    };
     #[cfg(feature = "dane")]
     let subject = if o.tlsa.is_empty() {
-        // The candidate's own records, from a validated plan (issue 15): the core's rule.
-        #[cfg(feature = "dnssec")]
-        let subject = match (&c.tlsa, c.port) {
-            (Some(t), Some(port)) => subject.with_plan_tlsa(port, t),
-            _ => subject,
-        };
         subject
     } else {
         let port = c.port.ok_or_else(|| {
