@@ -320,7 +320,7 @@ pub struct Candidate {
 }
 
 /// The TLSA lookup of an SRV candidate (RFC 7673 §3.3, §3.4; decisions D45–D47). It reads back
-/// from a plan's JSON (a host handing a candidate to [`Subject::with_plan_tlsa`](crate::Subject::with_plan_tlsa)).
+/// from a plan's JSON (a host handing a candidate to `Subject::with_plan_tlsa`, feature `dane`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tlsa {
