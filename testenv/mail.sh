@@ -41,6 +41,26 @@ mail_up() {
   mkdir -p "$d/dovecot/run" "$d/dovecot/state" "$d/dovecot/home"
   chmod 755 "$d" "$d/dovecot" "$d/dovecot/home"
   echo 'alice@world.example:{PLAIN}s3cret:65534:65534::'"$d"'/dovecot/home/alice::' > "$d/dovecot/users"
+  # DANE (issue 15): one more IMAPS listener, on 127.0.0.1 (the address of the SRV targets of
+  # testdata/dnssec's hosting.test), port $6; its certificate is chosen by SNI (the email domain,
+  # D13) from the DANE test PKI: a self-signed one for world-ee.dane.test and world-wrong.dane.test,
+  # one under the private DANE-TA CA for world-ta.dane.test (world_dane_zones publishes the TLSA).
+  local dane_listener="" dane_names="" pki="$root/testdata/certs/dane" n
+  if [ -n "${6:-}" ]; then
+    dane_listener="  inet_listener imaps_dane {
+    address = 127.0.0.1
+    port = $6
+    ssl = yes
+  }"
+    for n in ee:ee ta:ta wrong:ee bogus:ee; do
+      dane_names+="local_name world-${n%%:*}.dane.test {
+  ssl_cert = <$pki/${n#*:}.chain.pem
+  ssl_key = <$pki/${n#*:}.key
+}
+"
+      echo "alice@world-${n%%:*}.dane.test:{PLAIN}s3cret:65534:65534::$d/dovecot/home/alice::" >> "$d/dovecot/users"
+    done
+  fi
   chmod 644 "$d/dovecot/users"
   cat > "$d/dovecot.conf" <<CONF
 base_dir = $d/dovecot/run
@@ -71,6 +91,7 @@ service imap-login {
     port = $3
     ssl = yes
   }
+$dane_listener
 }
 service pop3-login {
   inet_listener pop3 {
@@ -81,7 +102,7 @@ service pop3-login {
     ssl = yes
   }
 }
-service auth {
+${dane_names}service auth {
   unix_listener auth-postfix {
     path = $d/dovecot/auth-postfix
     mode = 0666

@@ -13,8 +13,8 @@ use mailsrv::negotiate::TlsOutcome;
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
     Candidate, DiagnosticCode, Discovery, DnssecSource, DnssecStatus, IdentityKind, Options, Plan,
-    RejectReason, Source, TlsaStatus, Trust, VerdictStatus, VerifyOptions, certificates_from_pem,
-    verify_candidate,
+    RejectReason, Source, Subject, TlsaStatus, Trust, VerdictStatus, VerifyOptions,
+    certificates_from_pem, verify_candidate, verify_chain,
 };
 
 /// Inside the signatures' window (2026-01-01 .. 2036-01-01) and the DANE PKI's validity.
@@ -132,6 +132,32 @@ fn s7673_4a_d45_dane_ee_from_the_plan_verifies_a_self_signed_server_without_any_
     assert_eq!(v.matched.as_ref().unwrap().kind, IdentityKind::DaneEe);
     // Issue 15 §3: DANE-verified is `verified` for the negotiator and the credential step.
     assert_eq!(v.status.tls_outcome(false), TlsOutcome::Verified);
+}
+
+/// A host holding the plan as JSON (the Node module's `verifyChain`) reads the candidate's `tlsa`
+/// back and gives it to `Subject::with_plan_tlsa`: the same rule as `Subject::of`, so the same
+/// verdict; a status other than `secure` brings no records.
+#[test]
+fn s7673_4a_d45_a_candidates_tlsa_read_back_from_json_verifies_as_the_plan_does() {
+    let p = plan("alice@ee.dane.test");
+    let c = candidate(&p, "ee.hosting.test", 993);
+    let json = serde_json::to_string(c.tlsa.as_ref().unwrap()).unwrap();
+    let mut t: mailsrv::Tlsa = serde_json::from_str(&json).unwrap();
+    assert_eq!(&t, c.tlsa.as_ref().unwrap());
+    let chain = pem("ee.chain.pem");
+    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    let check = |t: &mailsrv::Tlsa| {
+        let subject = Subject::with_references(c.service, &c.host, c.reference_identities.clone())
+            .with_plan_tlsa(c.port, t);
+        verify_chain(&subject, &chain, &[], NOW, VerifyOptions::default())
+    };
+    let v = check(&t).unwrap();
+    assert_eq!(v, verify(c, &pem("ee.chain.pem"), &[]));
+    assert_eq!(v.matched.as_ref().unwrap().kind, IdentityKind::DaneEe);
+    // Not secure: no records, so without anchors there is nothing to verify with.
+    t.status = TlsaStatus::Insecure;
+    let e = check(&t).unwrap_err();
+    assert_eq!(e.code(), mailsrv::ErrorCode::InvalidTrustAnchor, "{e:?}");
 }
 
 #[test]

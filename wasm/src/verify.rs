@@ -32,7 +32,9 @@ fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, JsValue> {
 /// without it, a plan's candidate is checked against its own `referenceIdentities`.
 /// `options.legacyCn` enables CN matching (D10). `options.tlsa` (presentation texts,
 /// `"3 1 1 0b9f…"`) are TLSA records the caller validated with DNSSEC for the candidate's
-/// `_<port>._tcp.<host>`: the core then decides by DANE (the candidate needs its `port`); a
+/// `_<port>._tcp.<host>`: the core then decides by DANE (the candidate needs its `port`).
+/// Without them, in the Node build, a validated plan's candidate whose `tlsa.status` is
+/// `secure` brings its own `tlsa.records`, as the core's `verify_candidate` does; a
 /// build without the feature `dane` (the browser module) refuses them with `INVALID_OPTION`
 /// rather than verify as if they were absent. Returns the verdict.
 #[wasm_bindgen(js_name = verifyChain)]
@@ -52,6 +54,9 @@ pub fn verify_chain_js(
         #[serde(default)]
         reference_identities: Vec<mailsrv_core::ReferenceIdentity>,
         port: Option<u16>,
+        /// A validated plan's TLSA lookup (Node build): used as `Subject::of` uses it.
+        #[cfg(all(feature = "dane", feature = "dnssec"))]
+        tlsa: Option<mailsrv_core::Tlsa>,
     }
     #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase")]
@@ -91,6 +96,13 @@ pub fn verify_chain_js(
              verify TLSA records with the Node entry (mailsrv_node) or the C library",
         ));
     }
+    // Without records of the caller's, the candidate's own, from a validated plan (issue 15):
+    // the core's rule (Subject::with_plan_tlsa, as verify_candidate applies it).
+    #[cfg(all(feature = "dane", feature = "dnssec"))]
+    let subject = match (&c.tlsa, c.port) {
+        (Some(t), Some(port)) if o.tlsa.is_empty() => subject.with_plan_tlsa(port, t),
+        _ => subject,
+    };
     #[cfg(feature = "dane")]
     let subject = if o.tlsa.is_empty() {
         subject

@@ -8,7 +8,8 @@
 #define NOW_TEXT "2026-12-01T00:00:00Z"
 
 static const char *const ZONES[] = {"root.zone", "test.zone", "example.test.zone", "bogus.test.zone", "expired.test.zone",
-                                    "nsec3.test.zone", "ed.test.zone", "insecure.test.zone"};
+                                    "nsec3.test.zone", "ed.test.zone", "dane.test.zone", "hosting.test.zone",
+                                    "insecure.test.zone"};
 
 /* insecure.test. with its SRV names as CNAMEs into two signed zones: the validator learns of
  * those zones only from the answers, so it asks more in later rounds. */
@@ -396,6 +397,76 @@ static void misuse(const mailsrv_zone_host *host, const char *anchor, size_t anc
           o.trust_anchors_len == anchor_len);
 }
 
+/* Inside the DANE test PKI's validity (testdata/certs/dane/validity.txt) and the zones' signatures. */
+#define DANE_NOW 1811808000ULL /* 2027-06-01 */
+
+/* Verifies certs/dane/<pem> for candidate host:993 of email's validated plan with
+ * mailsrv_verify_candidate and no anchors: the core must take the candidate's own TLSA records
+ * (issue 15, D45). Checks the status, reason, matched kind and the negotiator's TLS outcome. */
+static void dane_from_the_plan(const mailsrv_zone_host *host, const mailsrv_options *o, const char *email,
+                               const char *target, const char *pem, uint32_t status, uint32_t reason, uint32_t kind,
+                               uint32_t tls) {
+    mailsrv_plan *plan = plan_both_ways(host, o, email, NULL);
+    CHECK(plan != NULL);
+    if (!plan) return;
+    size_t index = SIZE_MAX, count = mailsrv_plan_candidate_count(plan, MAILSRV_SIDE_INCOMING);
+    for (size_t i = 0; i < count; i++) {
+        mailsrv_candidate c;
+        CHECK_RESULT(mailsrv_plan_candidate(plan, MAILSRV_SIDE_INCOMING, i, &c), MAILSRV_RESULT_OK);
+        if (c.port == 993 && !strcmp(c.host.data, target)) index = i;
+    }
+    CHECK(index != SIZE_MAX);
+    char path[256];
+    snprintf(path, sizeof path, "../../testdata/certs/dane/%s", pem);
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    CHECK(text != NULL);
+    mailsrv_certificates *certs = NULL;
+    if (text) CHECK_RESULT(mailsrv_certificates_from_pem((const uint8_t *)text, len, &certs), MAILSRV_RESULT_OK);
+    free(text);
+    size_t n = mailsrv_certificates_count(certs);
+    mailsrv_bytes chain[4];
+    CHECK(n >= 1 && n <= 4);
+    for (size_t i = 0; i < n && i < 4; i++) CHECK_RESULT(mailsrv_certificates_get(certs, i, &chain[i]), MAILSRV_RESULT_OK);
+    mailsrv_verdict *v = NULL;
+    if (index != SIZE_MAX && n >= 1 && n <= 4)
+        CHECK_RESULT(mailsrv_verify_candidate(plan, MAILSRV_SIDE_INCOMING, index, chain, n, NULL, 0, DANE_NOW, 0, &v),
+                     MAILSRV_RESULT_OK);
+    if (v) {
+        uint32_t got_status = 99, got_reason = 99, got_kind = 99, got_tls = 99;
+        CHECK_RESULT(mailsrv_verdict_summary(v, &got_status, &got_reason), MAILSRV_RESULT_OK);
+        CHECK(got_status == status);
+        if (status != MAILSRV_VERDICT_VERIFIED) CHECK(got_reason == reason);
+        mailsrv_str value;
+        if (status == MAILSRV_VERDICT_VERIFIED) {
+            CHECK_RESULT(mailsrv_verdict_matched(v, &got_kind, &value), MAILSRV_RESULT_OK);
+            CHECK(got_kind == kind);
+        }
+        /* Even a user's confirmation of the target does not pass a TLSA mismatch. */
+        CHECK_RESULT(mailsrv_verdict_tls_outcome(v, status != MAILSRV_VERDICT_VERIFIED, &got_tls), MAILSRV_RESULT_OK);
+        CHECK(got_tls == tls);
+        CHECK(strstr(mailsrv_verdict_message(v).data, status == MAILSRV_VERDICT_VERIFIED
+                                                          ? (kind == MAILSRV_IDENTITY_DANE_EE ? "DANE-EE" : "DANE-TA")
+                                                          : "TLSA") != NULL);
+    }
+    mailsrv_verdict_free(v);
+    mailsrv_certificates_free(certs);
+    mailsrv_plan_free(plan);
+}
+
+/* RFC 7673 §3, §4 and RFC 7671 §5 through the C ABI: a validated plan's TLSA records decide. */
+static void s7673_4_dane_from_the_plan(const mailsrv_zone_host *host, const mailsrv_options *o) {
+    /* DANE-EE: a self-signed server no CA vouches for, reachable only through an out-of-domain target. */
+    dane_from_the_plan(host, o, "alice@ee.dane.test", "ee.hosting.test", "ee.chain.pem", MAILSRV_VERDICT_VERIFIED, 0,
+                       MAILSRV_IDENTITY_DANE_EE, MAILSRV_TLS_VERIFIED);
+    /* DANE-TA: a private CA's key in the TLSA record; the leaf names the target. */
+    dane_from_the_plan(host, o, "alice@ta.dane.test", "ta.hosting.test", "ta.chain.pem", MAILSRV_VERDICT_VERIFIED, 0,
+                       MAILSRV_IDENTITY_DANE_TA, MAILSRV_TLS_VERIFIED);
+    /* A wrong digest: rejected, and no confirmation passes it. */
+    dane_from_the_plan(host, o, "alice@wrong.dane.test", "wrong.hosting.test", "ee.chain.pem", MAILSRV_VERDICT_REJECTED,
+                       MAILSRV_REJECT_TLSA_MISMATCH, 0, MAILSRV_TLS_NOT_VERIFIED);
+}
+
 int main(void) {
     size_t anchor_len = 0;
     char *anchor = read_file(DNSSEC_DIR "root.anchor", &anchor_len);
@@ -407,6 +478,7 @@ int main(void) {
     later_rounds(&o);
     failures_are_never_secure(host, &o);
     misuse(host, anchor, anchor_len);
+    s7673_4_dane_from_the_plan(host, &o);
     /* The discovery copied the anchors: it may outlive the text (checked by ASan and valgrind). */
     mailsrv_discovery *d = start("alice@example.test", &o);
     free(anchor);

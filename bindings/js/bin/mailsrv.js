@@ -407,7 +407,10 @@ async function probe(o) {
   } else {
     for (const side of ['incoming', 'outgoing']) {
       const r = report[side];
-      console.log(`${side}: ${r.server ? `${r.server.host}:${r.server.port} (${r.server.security}) works` : 'no working server'}`);
+      // A server verified by a TLSA record of the validated plan says so: "DANE-EE" / "DANE-TA".
+      const ok = r.server && r.tried.find((t) => t.outcome === 'ok' && t.host === r.server.host && t.port === r.server.port);
+      const dane = /^dane-(ee|ta)$/.test(ok?.verdict?.matched?.type ?? '') ? ` — verified by ${ok.verdict.matched.type.toUpperCase()}` : '';
+      console.log(`${side}: ${r.server ? `${r.server.host}:${r.server.port} (${r.server.security}) works${dane}` : 'no working server'}`);
       for (const t of r.tried) {
         const why = t.abort ? ` — ${t.abort.reason}` : t.error ? ` — ${t.error.message}` : t.verdict ? ` — ${t.verdict.message}` : '';
         console.log(`  ${t.host}:${t.port} ${t.security}: ${t.outcome}${why}`);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as web from '../src/browser.js';
 import * as node from '../src/index.js';
@@ -46,4 +46,43 @@ test('S7673-4a the browser entry refuses options.tlsa with INVALID_OPTION (no DA
   const v = web.verifyChain({ ...candidate, host: 'mail.provider.net' }, srv, ca, now, { domain: 'example.net', tlsa: [] });
   assert.equal(v.status, 'verified', v.message);
   assert.equal(v.dane, undefined);
+});
+
+// Issue 15 (D45): a validated plan's candidate carries its `secure` TLSA records, and the Node
+// entry's verifyChain uses them as the core's verify_candidate does (Subject::with_plan_tlsa):
+// the host passes no records and no CA. The plans come from testdata/dnssec, offline.
+const dnssecDir = path.join(root, 'testdata/dnssec');
+const zoneTexts = readdirSync(dnssecDir).filter((f) => f.endsWith('.zone')).sort()
+  .map((f) => readFileSync(path.join(dnssecDir, f), 'utf8'));
+const trustAnchors = readFileSync(path.join(dnssecDir, 'root.anchor'), 'utf8');
+const danePem = (f) => node.certificatesFromPem(readFileSync(path.join(root, 'testdata/certs/dane', f), 'utf8'));
+async function daneCandidate(email, host) {
+  const plan = await node.discover(email, { resolver: await node.zoneResolver(zoneTexts), seed: 1, sources: ['srv'], dnssec: { trustAnchors, now: new Date(now) } });
+  const c = plan.incoming.candidates.find((x) => x.host === host && x.port === 993);
+  assert.ok(c, JSON.stringify(plan.incoming));
+  return c;
+}
+
+test('S7673-4a D45 the Node entry verifies a validated plan\'s candidate by its own TLSA records: DANE-EE, DANE-TA, a wrong digest', async () => {
+  const ee = await daneCandidate('alice@ee.dane.test', 'ee.hosting.test');
+  assert.equal(ee.tlsa.status, 'secure');
+  let v = node.verifyChain(ee, danePem('ee.chain.pem'), [], now);
+  assert.equal(v.status, 'verified', v.message);
+  assert.equal(v.matched.type, 'dane-ee');
+  assert.equal(v.dane.name, '_993._tcp.ee.hosting.test');
+  const ta = await daneCandidate('alice@ta.dane.test', 'ta.hosting.test');
+  v = node.verifyChain(ta, danePem('ta.chain.pem'), [], now);
+  assert.equal(v.status, 'verified', v.message);
+  assert.equal(v.matched.type, 'dane-ta');
+  const wrongOne = await daneCandidate('alice@wrong.dane.test', 'wrong.hosting.test');
+  v = node.verifyChain(wrongOne, danePem('ee.chain.pem'), [], now);
+  assert.equal(v.status, 'rejected', v.message);
+  assert.equal(v.reason, 'tlsa-mismatch');
+  // Records given by the caller replace the plan's (as verify_candidate_with_tlsa does).
+  const spkiEe = new X509Certificate(readFileSync(path.join(root, 'testdata/certs/dane/ee.chain.pem'), 'utf8')).publicKey.export({ type: 'spki', format: 'der' });
+  v = node.verifyChain(wrongOne, danePem('ee.chain.pem'), [], now, { tlsa: [`3 1 1 ${createHash('sha256').update(spkiEe).digest('hex')}`] });
+  assert.equal(v.status, 'verified', v.message);
+  // A status other than `secure` brings no records: without a CA nothing verifies.
+  assert.throws(() => node.verifyChain({ ...ee, tlsa: { ...ee.tlsa, status: 'insecure' } }, danePem('ee.chain.pem'), [], now),
+    (e) => e.code === 'INVALID_TRUST_ANCHOR');
 });

@@ -319,8 +319,9 @@ pub struct Candidate {
     pub tlsa: Option<Tlsa>,
 }
 
-/// The TLSA lookup of an SRV candidate (RFC 7673 §3.3, §3.4; decisions D45–D47).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The TLSA lookup of an SRV candidate (RFC 7673 §3.3, §3.4; decisions D45–D47). It reads back
+/// from a plan's JSON (a host handing a candidate to `Subject::with_plan_tlsa`, feature `dane`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tlsa {
     /// The TLSA owner name, `_<port>._tcp.<host>` (no trailing dot).
@@ -330,6 +331,7 @@ pub struct Tlsa {
     /// For `secure`: the records in presentation form (`usage selector matching-type hex`, as
     /// `mailsrv verify --tlsa` takes them), at most [`MAX_PLAN_TLSA_RECORDS`]. Unusable
     /// records (RFC 7671 §4.1) are listed too: the verdict says why each was not used.
+    #[serde(default)]
     pub records: Vec<String>,
     /// Why the status is not `secure` or `none`, when there is a reason to give.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -104,20 +104,29 @@ impl Subject {
             candidate.reference_identities.clone(),
         );
         #[cfg(all(feature = "dane", feature = "dnssec"))]
-        if let Some(t) = candidate
-            .tlsa
-            .as_ref()
-            .filter(|t| t.status == crate::plan::TlsaStatus::Secure && !t.records.is_empty())
-        {
-            let records: Vec<TlsaRecord> = t
+        if let Some(t) = candidate.tlsa.as_ref() {
+            subject = subject.with_plan_tlsa(candidate.port, t);
+        }
+        subject
+    }
+
+    /// This subject with a plan candidate's TLSA lookup (`port` and `tlsa` as the candidate
+    /// carries them, e.g. from a plan's JSON held by a host): its records when the status is
+    /// `secure` and there are some (the rule of [`Subject::of`]); otherwise the subject is
+    /// unchanged. A record that does not parse is left out and only the first
+    /// [`MAX_TLSA_RECORDS`](crate::MAX_TLSA_RECORDS) are kept. Features `dane` and `dnssec`.
+    #[cfg(all(feature = "dane", feature = "dnssec"))]
+    pub fn with_plan_tlsa(mut self, port: u16, tlsa: &crate::plan::Tlsa) -> Self {
+        if tlsa.status == crate::plan::TlsaStatus::Secure && !tlsa.records.is_empty() {
+            let records: Vec<TlsaRecord> = tlsa
                 .records
                 .iter()
                 .filter_map(|r| TlsaRecord::parse(r).ok())
                 .take(super::tlsa::MAX_TLSA_RECORDS)
                 .collect();
-            subject.tlsa = Tlsa::new(candidate.port, records).ok();
+            self.tlsa = Tlsa::new(port, records).ok();
         }
-        subject
+        self
     }
 
     /// A subject from a candidate's parts as a host holds them (a plan's JSON, say): the
