@@ -166,6 +166,21 @@ pub fn parse_time(tok: &str) -> Result<u64, String> {
     }
     let f = |a: usize, b: usize| tok[a..b].parse::<i64>().unwrap_or(0);
     let (y, mo, d, h, mi, s) = (f(0, 4), f(4, 6), f(6, 8), f(8, 10), f(10, 12), f(12, 14));
+    // A date that is not in the calendar (2026-02-30, month 13, hour 24) is refused, never
+    // rolled over into another day.
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    if !(1..=month_days).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return Err(format!(
+            "time `{tok}` is not a date and time of the calendar"
+        ));
+    }
     // Days from civil (proleptic Gregorian).
     let y2 = if mo <= 2 { y - 1 } else { y };
     let era = y2.div_euclid(400);
@@ -464,6 +479,17 @@ mod tests {
     fn rfc4034_3_2_times_and_bitmaps() {
         assert_eq!(parse_time("20170401000000").unwrap(), 1_491_004_800);
         assert_eq!(parse_time("19700101000000").unwrap(), 0);
+        assert_eq!(parse_time("20000229000000").unwrap(), 951_782_400);
+        // Not in the calendar: refused, not rolled over into the next month or day.
+        for bad in [
+            "20260230000000",
+            "21000229000000",
+            "20261301000000",
+            "20260100000000",
+            "20260101240000",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
         // RFC 4034 §4.3: A MX RRSIG NSEC TYPE1234.
         let mut want = vec![0, 6, 0x40, 0x01, 0, 0, 0, 0x03, 4, 0x1b];
         want.extend([0; 26]);
