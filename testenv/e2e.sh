@@ -317,7 +317,7 @@ grep -q '^    login refused for alice@world.example$' "$work/c-login-wrong.txt" 
 grep -q '^    login refused for alice$' "$work/c-login-wrong.txt" || fail "C --probe: local part not tried"
 ! grep -q 'login ok' "$work/c-login-wrong.txt" || fail "C --probe: a wrong password was accepted"
 echo "e2e: the C host logged in to Dovecot and Postfix (implicit TLS, STARTTLS); a wrong password was refused"
-echo "== DANE: the C host and the JS CLI probe through a validated plan (issue 15)"
+echo "== DANE: the Rust example, the C host and the JS CLI probe through a validated plan (issue 15)"
 # world-{ee,ta,wrong,bogus}.dane.test (testenv/world.sh re-signs dane.test and hosting.test with
 # the committed keys): the IMAPS SRV target is out of the domain (hosting.test), Dovecot's DANE
 # listener presents a certificate no CA in --anchors vouches for, and a validated plan (the hosts
@@ -325,7 +325,10 @@ echo "== DANE: the C host and the JS CLI probe through a validated plan (issue 1
 # DANE-EE and DANE-TA log in without --accept-target; a wrong digest is rejected (no login); a
 # bogus TLSA RRset leaves its target out. --now: inside the signatures' window and the DANE PKI's.
 dane_now=(--trust-anchor "$SIGNED_ANCHOR" --now 2027-06-01T00:00:00Z)
-dane_probe() { # NAME EMAIL: both hosts' human probe output in $work/NAME.{c,js}.txt, exit statuses in .rc
+dane_probe() { # NAME EMAIL: the hosts' human probe output in $work/NAME.{rust,c,js}.txt, exit statuses in .rc
+  flush_plain
+  MAILPW=s3cret target/debug/examples/plan --server "$PLAIN_RESOLVER" --timeout 10000 "${dane_now[@]}" --probe --anchors "$WORLD_CA" \
+    --password-env MAILPW "$2" > "$work/$1.rust.txt" 2>&1 && echo 0 > "$work/$1.rust.rc" || echo $? > "$work/$1.rust.rc"
   flush_plain
   MAILPW=s3cret target/c/mailsrv-plan --server "$PLAIN_RESOLVER" --timeout 10000 "${dane_now[@]}" --probe --anchors "$WORLD_CA" \
     --password-env MAILPW "$2" > "$work/$1.c.txt" 2>&1 && echo 0 > "$work/$1.c.rc" || echo $? > "$work/$1.c.rc"
@@ -335,6 +338,12 @@ dane_probe() { # NAME EMAIL: both hosts' human probe output in $work/NAME.{c,js}
 }
 dane_logs_in() { # NAME EMAIL USAGE
   dane_probe "$1" "$2"
+  [ "$(cat "$work/$1.rust.rc")" = 0 ] || { cat "$work/$1.rust.txt"; fail "Rust --probe $2 ($3) exited $(cat "$work/$1.rust.rc")"; }
+  grep -q "certificate: $3: the TLSA record" "$work/$1.rust.txt" || { cat "$work/$1.rust.txt"; fail "Rust --probe $2: not $3"; }
+  grep -q "^    login ok as " "$work/$1.rust.txt" || { cat "$work/$1.rust.txt"; fail "Rust --probe $2: no login"; }
+  # The Rust example and the C host print the same lines (the same verdict, the same login).
+  diff <(grep -Ev '^    ok: |^(mailsrv-)?plan: ' "$work/$1.rust.txt") <(grep -Ev '^    ok: |^(mailsrv-)?plan: ' "$work/$1.c.txt") \
+    || fail "Rust --probe $2: not the C host's lines"
   [ "$(cat "$work/$1.c.rc")" = 0 ] || { cat "$work/$1.c.txt"; fail "C --probe $2 ($3) exited $(cat "$work/$1.c.rc")"; }
   grep -q "certificate: $3: the TLSA record" "$work/$1.c.txt" || { cat "$work/$1.c.txt"; fail "C --probe $2: not $3"; }
   grep -q "^    login ok as " "$work/$1.c.txt" || { cat "$work/$1.c.txt"; fail "C --probe $2: no login"; }
@@ -342,36 +351,39 @@ dane_logs_in() { # NAME EMAIL USAGE
   grep -q "^incoming: .*:${DANE_IMAPS#*:} (implicit-tls) works — verified by $3\$" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: not $3"; }
   grep -q "login: accepted for " "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: no login"; }
   dane_same_verdict "$1" "$2" ee.chain.pem VERIFIED
-  echo "e2e: $2: DANE ($3) verified the out-of-domain target on C and JS, as Rust's --chain does; C and JS logged in without --accept-target"
+  echo "e2e: $2: DANE ($3) verified the out-of-domain target on Rust, C and JS (and Rust's --chain agrees); all three logged in without --accept-target"
 }
-# The Rust example has no TLS probe: its --chain verdict for the chain Dovecot presents (by SNI)
-# must be the one the C host printed, word for word, and the one the CLI printed.
+# The Rust example's --chain verdict for the chain Dovecot presents (by SNI) must be the one its
+# --probe and the C host printed, word for word, and the one the CLI printed.
 dane_same_verdict() { # NAME EMAIL PEM STATUS
   local pem=$3; [ "$1" = dane-ta ] && pem=ta.chain.pem
   flush_plain
-  target/debug/examples/plan --server "$PLAIN_RESOLVER" "${dane_now[@]}" --chain "testdata/certs/dane/$pem" "$2" > "$work/$1.rust.txt" 2>&1 || true
-  local rust c
-  rust=$(sed -n "s/^      verdict: $4: //p" "$work/$1.rust.txt" | head -n1)
+  target/debug/examples/plan --server "$PLAIN_RESOLVER" "${dane_now[@]}" --chain "testdata/certs/dane/$pem" "$2" > "$work/$1.chain.txt" 2>&1 || true
+  local rust c probe
+  rust=$(sed -n "s/^      verdict: $4: //p" "$work/$1.chain.txt" | head -n1)
+  probe=$(sed -n 's/^    certificate: //p' "$work/$1.rust.txt" | head -n1)
+  [ -n "$rust" ] && [ "$rust" = "$probe" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdict ($rust) is not its --probe's ($probe)"; }
   c=$(sed -n 's/^    certificate: //p' "$work/$1.c.txt" | head -n1)
-  [ -n "$rust" ] && [ "$rust" = "$c" ] || { cat "$work/$1.rust.txt"; fail "$2: Rust's --chain verdict ($rust) is not the C host's ($c)"; }
+  [ -n "$rust" ] && [ "$rust" = "$c" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdict ($rust) is not the C host's ($c)"; }
   grep -qF " — $rust" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "$2: the CLI's verdict is not Rust's ($rust)"; }
 }
 dane_logs_in dane-ee alice@world-ee.dane.test DANE-EE
 dane_logs_in dane-ta alice@world-ta.dane.test DANE-TA
 dane_probe dane-wrong alice@world-wrong.dane.test
-for h in c js; do
+for h in rust c js; do
   [ "$(cat "$work/dane-wrong.$h.rc")" = 1 ] || { cat "$work/dane-wrong.$h.txt"; fail "$h probe of a wrong TLSA digest exited $(cat "$work/dane-wrong.$h.rc")"; }
   ! grep -q "login ok\|login: accepted" "$work/dane-wrong.$h.txt" || fail "$h probe logged in despite a wrong TLSA digest"
   grep -q "TLSA" "$work/dane-wrong.$h.txt" || { cat "$work/dane-wrong.$h.txt"; fail "$h probe: the wrong digest is not named"; }
 done
 dane_same_verdict dane-wrong alice@world-wrong.dane.test ee.chain.pem REJECTED
+diff <(grep -Ev '^(mailsrv-)?plan: ' "$work/dane-wrong.rust.txt") <(grep -Ev '^(mailsrv-)?plan: ' "$work/dane-wrong.c.txt") || fail "Rust --probe of a wrong TLSA digest: not the C host's lines"
 echo "e2e: alice@world-wrong.dane.test: a wrong TLSA digest is rejected on Rust, C and JS (the same verdict), no login"
 dane_probe dane-bogus alice@world-bogus.dane.test
-for h in c js; do
+for h in rust c js; do
   [ "$(cat "$work/dane-bogus.$h.rc")" != 0 ] || { cat "$work/dane-bogus.$h.txt"; fail "$h probe of a bogus TLSA RRset succeeded"; }
   ! grep -q "login ok\|login: accepted\|^  bogus\.hosting\.test:" "$work/dane-bogus.$h.txt" || { cat "$work/dane-bogus.$h.txt"; fail "$h probe tried the target of a bogus TLSA RRset"; }
 done
-echo "e2e: alice@world-bogus.dane.test: the target of a bogus TLSA RRset is left out on C and JS"
+echo "e2e: alice@world-bogus.dane.test: the target of a bogus TLSA RRset is left out on Rust, C and JS"
 # A real listener that offers no STARTTLS (but would take AUTH in plaintext): the probe aborts,
 # and Postfix's log shows no AUTH from us.
 cat > "$work/strip.zone" <<ZONE

@@ -6,7 +6,8 @@
 //!     [--tls-order implicit-first|domain-priority] [--allow-cleartext] [--implicit-tls-only]
 //!     [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL]
 //!     [--trust-anchor FILE] [--now RFC3339|SECONDS] [--chain PEM [--anchors PEM]]
-//!     [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... EMAIL
+//!     [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]...
+//!     [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL
 //! ```
 //! With `--zone` it answers from master files (the MX question too); with `--server` it sends
 //! every question at once over UDP (TCP after truncation) to that server. This file is the only
@@ -33,6 +34,14 @@
 //! plan at `--now`, as a client would after the handshake: with the candidate's validated TLSA
 //! records (DANE-EE, DANE-TA: no CA needed) or PKIX against `--anchors PEM`. Each candidate
 //! gets a `verdict:` line (`VERIFIED: DANE-EE: …`); the exit code stays the plan's.
+//!
+//! `--probe` (`plan/probe.rs`) prints no plan: it tries the incoming and outgoing TLS candidates
+//! in order, as the reference C host's `--probe` does and with its output lines: TCP, TLS with
+//! rustls (the chain judged by the core: the candidate's validated TLSA records, else PKIX with
+//! `--anchors`, none by default), STARTTLS through the core's negotiator, and with
+//! `--password-env VAR` a login — only when the verdict is verified, or for a target the user
+//! accepted with `--accept-target HOST`. Each candidate has `--timeout` (never past
+//! `--total-timeout`); the exit code is the core's for a probe (`exit::probe`).
 //!
 //! Time is bounded as a whole, not per read: `--timeout` (default 3 s) is the wait for the UDP
 //! answers and for each TCP retry, from connect to the last byte; `--total-timeout` (default: the
@@ -63,10 +72,13 @@ const USAGE: &str = "usage: plan [--zone FILE]... [--secure-zone FILE]... [--ser
 [--implicit-tls-only] [--prefer imap|pop3] [--timeout MS] [--total-timeout MS] \
 [--fixtures DIR] [--sources LIST] [--ispdb URL] \
 [--trust-anchor FILE] [--now RFC3339|SECONDS] [--chain PEM [--anchors PEM]] [--http-anchors CA.pem] \
-[--connect-to HOST:PORT:ADDR:PORT]... EMAIL";
+[--connect-to HOST:PORT:ADDR:PORT]... \
+[--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL";
 
 #[path = "plan/https.rs"]
 mod https;
+#[path = "plan/probe.rs"]
+mod probe;
 
 /// `--chain` and `--anchors`: the chain to verify (leaf first) and the CA certificates (DER).
 type Certificates = (Vec<Vec<u8>>, Vec<Vec<u8>>);
@@ -86,6 +98,12 @@ struct Args {
     chain: Option<Certificates>,
     /// The time for `--chain` (`--now`, else the clock).
     now: Option<u64>,
+    /// `--probe`: its anchors (`--anchors`), password (`--password-env`) and `--accept-target`s.
+    probe: Option<(
+        Vec<Vec<u8>>,
+        Option<mailsrv::negotiate::Secret>,
+        Vec<String>,
+    )>,
     email: String,
 }
 
@@ -106,10 +124,12 @@ fn parse_args() -> Result<Args, String> {
         connect_to: Vec::new(),
         chain: None,
         now: None,
+        probe: None,
         email: String::new(),
     };
     let (mut chain, mut anchors) = (None, None);
     let mut sources = None;
+    let (mut probe, mut password_env, mut accept_targets) = (false, None, Vec::new());
     let mut email = None;
     let (mut allow_cleartext, mut implicit_tls_only) = (false, false);
     let (mut trust_anchor, mut now) = (None, None);
@@ -166,6 +186,9 @@ fn parse_args() -> Result<Args, String> {
                 .connect_to
                 .push(https::ConnectTo::parse(&value("--connect-to")?)?),
             "--trust-ad" => out.options.trust_ad = true,
+            "--probe" => probe = true,
+            "--password-env" => password_env = Some(value("--password-env")?),
+            "--accept-target" => accept_targets.push(value("--accept-target")?),
             "--allow-cleartext" => allow_cleartext = true,
             "--implicit-tls-only" => implicit_tls_only = true,
             // The values are the core's to check (its FromStr and error text).
@@ -193,9 +216,27 @@ fn parse_args() -> Result<Args, String> {
         MinimumSecurity::from_switches(allow_cleartext, implicit_tls_only)
             .map_err(|e| format!("--allow-cleartext, --implicit-tls-only: {}", e.message()))?;
     out.now = now;
+    if probe {
+        if chain.is_some() {
+            return Err(format!("give --probe or --chain, not both\n{USAGE}"));
+        }
+        let password = match password_env {
+            Some(var) => Some(mailsrv::negotiate::Secret::new(
+                std::env::var(&var).map_err(|_| {
+                    format!("--password-env: the environment variable `{var}` is not set")
+                })?,
+            )),
+            None => None,
+        };
+        out.probe = Some((anchors.take().unwrap_or_default(), password, accept_targets));
+    } else if password_env.is_some() || !accept_targets.is_empty() {
+        return Err(format!(
+            "--password-env and --accept-target need --probe\n{USAGE}"
+        ));
+    }
     match (chain, anchors) {
         (Some(c), a) => out.chain = Some((c, a.unwrap_or_default())),
-        (None, Some(_)) => return Err(format!("--anchors needs --chain\n{USAGE}")),
+        (None, Some(_)) => return Err(format!("--anchors needs --chain or --probe\n{USAGE}")),
         (None, None) => {}
     }
     if trust_anchor.is_some() || now.is_some() {
@@ -340,6 +381,29 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
         f.finish(&mut discovery)?;
     }
     let plan = discovery.plan(seed);
+    if let Some((anchors, password, accept_targets)) = args.probe.take() {
+        let now = match args.now {
+            Some(n) => n,
+            None => clock_now()?,
+        };
+        let p = probe::Probe {
+            anchors,
+            password,
+            accept_targets,
+            now,
+            timeout: args.timeout,
+            deadline,
+        };
+        // Line by line: progress shows as it happens, and a reader gone stops the probing.
+        let mut out = std::io::LineWriter::new(std::io::stdout());
+        return Ok(match probe::probe_plan(&plan, &p, &mut out) {
+            Ok(code) => match out.flush() {
+                Ok(()) => ExitCode::from(code),
+                Err(e) => output_failed(&e),
+            },
+            Err(e) => output_failed(&e),
+        });
+    }
     let verdicts = match &args.chain {
         Some(chain) => {
             let now = match args.now {

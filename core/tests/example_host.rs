@@ -732,3 +732,171 @@ fn s7673_4a_the_plan_example_validates_tlsa_and_prints_dane_verdicts() {
     let text = run("alice@wrong.dane.test", "ee.chain.pem");
     assert!(text.contains("verdict: REJECTED:"), "{text}");
 }
+
+/// A one-connection IMAPS server on loopback (rustls, the given chain and key, which need not
+/// match): greets, answers CAPABILITY (SASL-IR, AUTH=PLAIN), accepts `AUTHENTICATE PLAIN` with
+/// `alice@example.net` and `pw` only. Returns its port and, once joined, the lines it received
+/// after the handshake (`None` when the handshake failed).
+fn imaps_server(chain: &str, key: &str) -> (u16, std::thread::JoinHandle<Option<Vec<String>>>) {
+    use pki_types::PrivateKeyDer;
+    use pki_types::pem::PemObject;
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Fixed(Arc<rustls::sign::CertifiedKey>);
+    impl rustls::server::ResolvesServerCert for Fixed {
+        fn resolve(
+            &self,
+            _: rustls::server::ClientHello<'_>,
+        ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+            Some(self.0.clone())
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certs = mailsrv::certificates_from_pem(&std::fs::read(cert(chain)).unwrap()).unwrap();
+    let certs = certs
+        .into_iter()
+        .map(pki_types::CertificateDer::from)
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(common::testdata().join("certs").join(key)).unwrap();
+    // CertifiedKey::new checks nothing: a certificate served with another key's signatures.
+    let signer = provider.key_provider.load_private_key(key).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Fixed(Arc::new(rustls::sign::CertifiedKey::new(
+            certs, signer,
+        )))));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let conn = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, stream);
+        while tls.conn.is_handshaking() {
+            if tls.conn.complete_io(&mut tls.sock).is_err() {
+                return None;
+            }
+        }
+        tls.write_all(b"* OK ready\r\n").ok()?;
+        let mut lines = Vec::new();
+        let mut reader = BufReader::new(tls);
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 0 {
+            let l = line.trim_end().to_owned();
+            line.clear();
+            let tag = l.split(' ').next().unwrap_or_default().to_owned();
+            let reply = if l.ends_with(" CAPABILITY") {
+                format!("* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\n{tag} OK done\r\n")
+            } else if l == format!("{tag} AUTHENTICATE PLAIN AGFsaWNlQGV4YW1wbGUubmV0AHB3") {
+                format!("{tag} OK logged in\r\n")
+            } else {
+                format!("{tag} NO refused\r\n")
+            };
+            lines.push(l);
+            if reader.get_mut().write_all(reply.as_bytes()).is_err() {
+                break;
+            }
+        }
+        Some(lines)
+    });
+    (port, server)
+}
+
+/// The `plan` example's `--probe` against [`imaps_server`] at `_imaps._tcp.example.net`.
+fn probe_example(port: u16, password: &str, anchors: bool) -> (Option<i32>, String) {
+    let zone =
+        std::env::temp_dir().join(format!("mailsrv-probe-{}-{port}.zone", std::process::id()));
+    std::fs::write(
+        &zone,
+        format!(
+            "$ORIGIN example.net.\n$TTL 300\n@ IN SOA ns hostmaster 1 7200 900 1209600 300\n\
+             _imaps._tcp IN SRV 0 1 {port} mail.example.net.\nmail IN A 127.0.0.1\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(example());
+    cmd.arg("--zone")
+        .arg(&zone)
+        .args(["--seed", "1", "--timeout", "20000"]);
+    if anchors {
+        cmd.args(["--anchors", &cert("ca.pem")]);
+    }
+    let out = cmd
+        .args([
+            "--probe",
+            "--password-env",
+            "MAILSRV_PROBE_PW",
+            "alice@example.net",
+        ])
+        .env("MAILSRV_PROBE_PW", password)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&zone).unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn s8314_5_1_the_plan_example_probes_and_logs_in_only_after_a_verified_certificate() {
+    // The certificate names example.net (DNS-ID) under ca.pem: verified, login with the address.
+    let (port, server) = imaps_server("domain.chain.pem", "domain.key");
+    let (code, text) = probe_example(port, "pw", true);
+    let lines = server.join().unwrap().expect("handshake");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains(&format!("  mail.example.net:{port} implicit-tls\n")),
+        "{text}"
+    );
+    assert!(text.contains("    certificate: "), "{text}");
+    assert!(
+        text.contains("    login ok as alice@example.net\n"),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("AUTHENTICATE PLAIN ")),
+        "{lines:?}"
+    );
+
+    // A wrong password: both usernames refused, exit 1.
+    let (port, server) = imaps_server("domain.chain.pem", "domain.key");
+    let (code, text) = probe_example(port, "wrong", true);
+    server.join().unwrap().expect("handshake");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("    login refused for alice@example.net\n"),
+        "{text}"
+    );
+    assert!(text.contains("    login refused for alice\n"), "{text}");
+
+    // No CA vouches for it (no --anchors): rejected, nothing but CAPABILITY reaches the server.
+    let (port, server) = imaps_server("domain.chain.pem", "domain.key");
+    let (code, text) = probe_example(port, "pw", false);
+    let lines = server.join().unwrap().unwrap_or_default();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("    aborted (certificate-not-verified)"),
+        "{text}"
+    );
+    assert!(!text.contains("login ok"), "{text}");
+    assert!(
+        lines.iter().all(|l| !l.contains("AUTHENTICATE")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn the_plan_example_probe_refuses_a_server_that_lacks_the_certificates_key() {
+    // The same certificate, but the handshake signed with another key: rustls checks the
+    // signature with the leaf's key (the host's verifier keeps that check), so no handshake.
+    let (port, server) = imaps_server("domain.chain.pem", "srv-id.key");
+    let (code, text) = probe_example(port, "pw", true);
+    let lines = server.join().unwrap();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("    error TLS_FAILED: "), "{text}");
+    assert!(!text.contains("certificate:"), "{text}");
+    assert!(lines.is_none(), "{lines:?}");
+}
