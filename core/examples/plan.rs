@@ -83,6 +83,14 @@ mod probe;
 /// `--chain` and `--anchors`: the chain to verify (leaf first) and the CA certificates (DER).
 type Certificates = (Vec<Vec<u8>>, Vec<Vec<u8>>);
 
+/// `--probe`: the CA certificates of `--anchors` (DER), the password of `--password-env` and the
+/// hosts of `--accept-target`.
+type ProbeOptions = (
+    Vec<Vec<u8>>,
+    Option<mailsrv::negotiate::Secret>,
+    Vec<String>,
+);
+
 struct Args {
     zones: Vec<(String, bool)>,
     server: Option<SocketAddr>,
@@ -99,11 +107,7 @@ struct Args {
     /// The time for `--chain` (`--now`, else the clock).
     now: Option<u64>,
     /// `--probe`: its anchors (`--anchors`), password (`--password-env`) and `--accept-target`s.
-    probe: Option<(
-        Vec<Vec<u8>>,
-        Option<mailsrv::negotiate::Secret>,
-        Vec<String>,
-    )>,
+    probe: Option<ProbeOptions>,
     email: String,
 }
 

@@ -396,7 +396,7 @@ fn start_tls(
     let outcome = match verdict {
         Ok(v) => {
             writeln!(out, "    certificate: {}", v.message)?;
-            let accepted = p.accept_targets.iter().any(|h| *h == c.host);
+            let accepted = p.accept_targets.contains(&c.host);
             v.status.tls_outcome(accepted)
         }
         Err(e) => {
