@@ -839,7 +839,7 @@ fn probe_example(port: u16, password: &str, anchors: &str) -> (Option<i32>, Stri
 }
 
 #[test]
-fn s8314_5_1_the_plan_example_probes_and_logs_in_only_after_a_verified_certificate() {
+fn s8314_5_1d_the_plan_example_probe_logs_in_only_after_a_verified_certificate() {
     // The certificate names example.net (DNS-ID) under ca.pem: verified, login with the address.
     let (port, server) = imaps_server("domain.chain.pem", "domain.key");
     let (code, text) = probe_example(port, "pw", "ca.pem");
@@ -886,7 +886,7 @@ fn s8314_5_1_the_plan_example_probes_and_logs_in_only_after_a_verified_certifica
 }
 
 #[test]
-fn the_plan_example_probe_refuses_a_server_that_lacks_the_certificates_key() {
+fn s8314_3b_the_plan_example_probe_refuses_a_server_that_lacks_the_certificates_key() {
     // The same certificate, but the handshake signed with another key: rustls checks the
     // signature with the leaf's key (the host's verifier keeps that check), so no handshake.
     let (port, server) = imaps_server("domain.chain.pem", "srv-id.key");
