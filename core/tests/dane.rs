@@ -22,23 +22,6 @@ fn pem(name: &str) -> Vec<Vec<u8>> {
     certificates_from_pem(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// The SubjectPublicKeyInfo (whole DER) of a certificate: the 6th field of the TBSCertificate
-/// after the optional version.
-fn spki(cert: &[u8]) -> Vec<u8> {
-    use der::asn1::AnyRef;
-    use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
-    let outer = AnyRef::from_der(cert).unwrap();
-    let mut r = SliceReader::new(outer.value()).unwrap();
-    let tbs = AnyRef::decode(&mut r).unwrap();
-    let mut r = SliceReader::new(tbs.value()).unwrap();
-    let mut fields = Vec::new();
-    while !r.is_finished() {
-        fields.push(AnyRef::decode(&mut r).unwrap());
-    }
-    let skip = usize::from(fields[0].tag() != Tag::Integer);
-    fields[skip + 5].to_der().unwrap()
-}
-
 fn sha256(data: &[u8]) -> Vec<u8> {
     ring::digest::digest(&ring::digest::SHA256, data)
         .as_ref()
@@ -60,7 +43,7 @@ fn data(cert: &[u8], selector: u8, matching_type: u8) -> Vec<u8> {
     let selected = if selector == 0 {
         cert.to_vec()
     } else {
-        spki(cert)
+        common::spki(cert)
     };
     match matching_type {
         0 => selected,
@@ -341,7 +324,10 @@ fn dane_ta_with_a_trust_anchor_not_in_the_chain_rfc7671_5_2_2() {
     assert_eq!(matched_depth(&v), Some(1));
     // The intermediate's bare key: it signed the leaf (depth 0).
     let v = verify(
-        &subject("mail.example.net", vec![record(2, 1, 0, spki(&full[1]))]),
+        &subject(
+            "mail.example.net",
+            vec![record(2, 1, 0, common::spki(&full[1]))],
+        ),
         &leaf_only,
         &[],
         NOW,
@@ -350,7 +336,10 @@ fn dane_ta_with_a_trust_anchor_not_in_the_chain_rfc7671_5_2_2() {
     assert_eq!(matched_depth(&v), Some(0));
     // The root's bare key: it signed the intermediate (depth 1).
     let v = verify(
-        &subject("mail.example.net", vec![record(2, 1, 0, spki(&root[0]))]),
+        &subject(
+            "mail.example.net",
+            vec![record(2, 1, 0, common::spki(&root[0]))],
+        ),
         &full,
         &[],
         NOW,
@@ -361,7 +350,7 @@ fn dane_ta_with_a_trust_anchor_not_in_the_chain_rfc7671_5_2_2() {
     let v = verify(
         &subject(
             "mail.example.net",
-            vec![record(2, 1, 0, spki(&pem("other-ca.pem")[0]))],
+            vec![record(2, 1, 0, common::spki(&pem("other-ca.pem")[0]))],
         ),
         &full,
         &[],

@@ -73,26 +73,9 @@ fn pem(name: &str) -> Vec<Vec<u8>> {
     certificates_from_pem(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// The SubjectPublicKeyInfo (whole DER) of a certificate: the 6th field of the TBSCertificate
-/// after the optional version.
-fn spki(cert: &[u8]) -> Vec<u8> {
-    use der::asn1::AnyRef;
-    use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
-    let outer = AnyRef::from_der(cert).unwrap();
-    let mut r = SliceReader::new(outer.value()).unwrap();
-    let tbs = AnyRef::decode(&mut r).unwrap();
-    let mut r = SliceReader::new(tbs.value()).unwrap();
-    let mut fields = Vec::new();
-    while !r.is_finished() {
-        fields.push(AnyRef::decode(&mut r).unwrap());
-    }
-    let skip = usize::from(fields[0].tag() != Tag::Integer);
-    fields[skip + 5].to_der().unwrap()
-}
-
 /// `U S 1 <SHA-256 of the certificate's key>`, as the plan spells a record.
 fn spki_record(usage: u8, cert: &[u8]) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, &spki(cert));
+    let digest = ring::digest::digest(&ring::digest::SHA256, &common::spki(cert));
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     format!("{usage} 1 1 {hex}")
 }

@@ -183,13 +183,8 @@ impl Planner<'_> {
                     ) =>
                 {
                     let bogus = a.status == Some(DnssecStatus::Bogus);
-                    Some((
-                        if bogus {
-                            DiagnosticCode::DnssecBogus
-                        } else {
-                            DiagnosticCode::LookupFailed
-                        },
-                        !bogus,
+                    Some(left_out(
+                        bogus,
                         format!(
                             "`{}`: the addresses of target `{host}` are DNSSEC-{}, so it was \
                              left out (RFC 7673 §3.2; {})",
@@ -202,14 +197,8 @@ impl Planner<'_> {
                 (_, Some(Some(t)))
                     if matches!(t.status, TlsaStatus::Bogus | TlsaStatus::Indeterminate) =>
                 {
-                    let bogus = t.status == TlsaStatus::Bogus;
-                    Some((
-                        if bogus {
-                            DiagnosticCode::DnssecBogus
-                        } else {
-                            DiagnosticCode::LookupFailed
-                        },
-                        !bogus,
+                    Some(left_out(
+                        t.status == TlsaStatus::Bogus,
                         format!(
                             "`{}`: the TLSA RRset `{}` is DNSSEC-{}, so target `{host}` port {} \
                              was left out (RFC 7673 §3.4; {})",
@@ -1012,4 +1001,16 @@ fn combine_status(a: Status, b: Status) -> Status {
         Status::NotRequested => 5,
     };
     if rank(a) <= rank(b) { a } else { b }
+}
+
+/// A target left out because a lookup it needs is bogus (a `dnssec-bogus` diagnostic, not a
+/// lookup failure) or indeterminate (`lookup-failed`, which counts as a failure of the label).
+#[cfg(feature = "dnssec")]
+fn left_out(bogus: bool, message: String) -> (DiagnosticCode, bool, String) {
+    let code = if bogus {
+        DiagnosticCode::DnssecBogus
+    } else {
+        DiagnosticCode::LookupFailed
+    };
+    (code, !bogus, message)
 }

@@ -165,3 +165,20 @@ pub fn question(d: &Discovery, service: mailsrv::Service) -> mailsrv::Question {
         .unwrap()
         .clone()
 }
+
+/// The SubjectPublicKeyInfo (whole DER) of a certificate: the 6th field of the TBSCertificate
+/// after the optional version.
+pub fn spki(cert: &[u8]) -> Vec<u8> {
+    use der::asn1::AnyRef;
+    use der::{Decode, Encode, Reader, SliceReader, Tag, Tagged};
+    let outer = AnyRef::from_der(cert).unwrap();
+    let mut r = SliceReader::new(outer.value()).unwrap();
+    let tbs = AnyRef::decode(&mut r).unwrap();
+    let mut r = SliceReader::new(tbs.value()).unwrap();
+    let mut fields = Vec::new();
+    while !r.is_finished() {
+        fields.push(AnyRef::decode(&mut r).unwrap());
+    }
+    let skip = usize::from(fields[0].tag() != Tag::Integer);
+    fields[skip + 5].to_der().unwrap()
+}
