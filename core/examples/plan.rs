@@ -502,15 +502,8 @@ fn failure_of(e: &std::io::Error) -> Failure {
     mailsrv::host_rules::lookup_failure(Some(code))
 }
 
-/// Sends every question at once over UDP, then collects answers until all are in or `timeout`
-/// is up; truncated answers are asked again over TCP, each within `timeout`. Nothing waits past
-/// `deadline`, the whole operation's.
-fn resolve_over_network(
-    d: &mut Discovery,
-    server: SocketAddr,
-    timeout: Duration,
-    deadline: Instant,
-) -> Result<(), String> {
+/// A UDP socket connected to `server` (answers from anyone else are dropped by the kernel).
+fn udp_socket_to(server: SocketAddr) -> Result<UdpSocket, String> {
     let bind = if server.is_ipv4() {
         "0.0.0.0:0"
     } else {
@@ -520,6 +513,19 @@ fn resolve_over_network(
     socket
         .connect(server)
         .map_err(|e| format!("cannot reach {server}: {e}"))?;
+    Ok(socket)
+}
+
+/// Sends every question at once over UDP, then collects answers until all are in or `timeout`
+/// is up; truncated answers are asked again over TCP, each within `timeout`. Nothing waits past
+/// `deadline`, the whole operation's.
+fn resolve_over_network(
+    d: &mut Discovery,
+    server: SocketAddr,
+    timeout: Duration,
+    deadline: Instant,
+) -> Result<(), String> {
+    let socket = udp_socket_to(server)?;
     let questions = d.questions().to_vec();
     // The MX question (when an MX-derived source is in use) and, with validation on, the
     // validator's first DS/DNSKEY questions go out with the SRV questions, in one round.
@@ -640,15 +646,7 @@ fn validate_over_network(
     timeout: Duration,
     deadline: Instant,
 ) -> Result<(), String> {
-    let bind = if server.is_ipv4() {
-        "0.0.0.0:0"
-    } else {
-        "[::]:0"
-    };
-    let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-    socket
-        .connect(server)
-        .map_err(|e| format!("cannot reach {server}: {e}"))?;
+    let socket = udp_socket_to(server)?;
     let mut buf = vec![0u8; 65535];
     loop {
         let pending = d.pending_dnssec();
