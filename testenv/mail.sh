@@ -155,14 +155,34 @@ CNF
     -in "$d/expired.csr" -out "$d/expired.pem" >/dev/null 2>&1
 }
 
-# postfix_up DIR SUBMISSION SUBMISSIONS TARGET_ONLY EXPIRED PLAIN: Postfix on 127.0.0.1 (STARTTLS
-# and implicit TLS; two more implicit-TLS listeners present the target-only and the expired
-# certificates; one listener offers no STARTTLS but AUTH in plaintext, the stripping case), authenticating through Dovecot's auth socket, delivering nothing; prints its
-# master's PID.
+# postfix_up DIR SUBMISSION SUBMISSIONS TARGET_ONLY EXPIRED PLAIN [DANE_SUBMISSIONS DANE_SUBMISSION]:
+# Postfix on 127.0.0.1 (STARTTLS and implicit TLS; two more implicit-TLS listeners present the
+# target-only and the expired certificates; one listener offers no STARTTLS but AUTH in
+# plaintext, the stripping case), authenticating through Dovecot's auth socket, delivering
+# nothing; prints its master's PID.
+# DANE (issue 15): with DANE_SUBMISSIONS and DANE_SUBMISSION, two more listeners (implicit TLS and
+# STARTTLS) whose certificate is chosen by SNI (the email domain, D13) as Dovecot's DANE listener
+# does (tls_server_sni_maps, built with `postmap -F`): the self-signed DANE-EE certificate for
+# world-ee, world-wrong and world-bogus.dane.test (and for no SNI), the one under the private
+# DANE-TA CA for world-ta.dane.test (world_dane_zones publishes the SRV and TLSA records).
 postfix_up() {
   local d="$1" c="$1/postfix/etc"
   mkdir -p "$c" "$d/postfix/queue" "$d/postfix/data"
   chown postfix "$d/postfix/data"
+  local dane_services="" pki="$root/testdata/certs/dane" n
+  if [ -n "${7:-}" ]; then
+    for n in ee ta; do
+      # A chain file for tls_server_sni_maps: the private key first, then the chain, leaf first.
+      cat "$pki/$n.key" "$pki/$n.chain.pem" > "$c/dane-$n.pem"
+      chmod 600 "$c/dane-$n.pem"
+    done
+    for n in ee:ee ta:ta wrong:ee bogus:ee; do
+      echo "world-${n%%:*}.dane.test $c/dane-${n#*:}.pem"
+    done > "$c/dane-sni"
+    local dane_tls="-o smtpd_sasl_auth_enable=yes -o smtpd_tls_cert_file=$pki/ee.chain.pem -o smtpd_tls_key_file=$pki/ee.key -o tls_server_sni_maps=hash:$c/dane-sni"
+    dane_services="127.0.0.1:$7 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes $dane_tls
+127.0.0.1:$8 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt $dane_tls"
+  fi
   cat > "$c/main.cf" <<CONF
 compatibility_level = 3.6
 queue_directory = $d/postfix/queue
@@ -191,6 +211,7 @@ CONF
 127.0.0.1:$4 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes -o smtpd_tls_cert_file=$d/pki/target-only.pem -o smtpd_tls_key_file=$d/pki/target-only.key
 127.0.0.1:$5 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_cert_file=$d/pki/expired.pem -o smtpd_tls_key_file=$d/pki/expired.key
 127.0.0.1:$6 inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=no
+$dane_services
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -210,6 +231,9 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 CONF
+  if [ -n "$dane_services" ]; then
+    postmap -c "$c" -F "hash:$c/dane-sni" || { echo "world: postmap -F $c/dane-sni failed" >&2; exit 1; }
+  fi
   postfix -c "$c" check >/dev/null 2>&1 || true
   postfix -c "$c" start-fg > "$d/postfix/stdout" 2>&1 &
   # The master makes its own process group; its PID file names it.

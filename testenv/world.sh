@@ -23,35 +23,44 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 
 # DANE in the world (issue 15): dane.test and hosting.test of testdata/dnssec/ re-signed with
-# their committed keys (so test.zone's DS records still hold) with records for Dovecot's DANE
-# listener on 127.0.0.1:PORT added: world-{ee,ta,wrong,bogus}.dane.test have an IMAPS SRV record
-# for {ee,ta,wrong,bogus}.hosting.test (out of domain) on PORT, and _PORT._tcp of each target has
-# the TLSA record its _993._tcp has (DANE-EE of the self-signed key, DANE-TA of the private CA, a
+# their committed keys (so test.zone's DS records still hold) with records for the DANE listeners
+# added: Dovecot's IMAPS on 127.0.0.1:PORT, Postfix's submissions (implicit TLS) on SUBS_PORT and
+# submission (STARTTLS) on SUB_PORT. world-{ee,ta,wrong,bogus}.dane.test have an IMAPS SRV record
+# for {ee,ta,wrong,bogus}.hosting.test (out of domain) on PORT; world-ee and world-bogus a
+# submissions SRV record, world-ta a submission (STARTTLS) one, world-wrong both, for the same
+# target on the Postfix ports. _P._tcp of each target has, for each of the three ports P, the
+# TLSA record its _993._tcp has (DANE-EE of the self-signed key, DANE-TA of the private CA, a
 # wrong digest, and one tampered after signing: bogus). ECDSA signatures are not deterministic;
 # the answers' validity is (the committed window).
-world_dane_zones() {
-  local w=$1 port=$2 work="$1/ldns/dane" keys="$root/testdata/dnssec/keys" t
+world_dane_zones() { # W PORT SUBS_PORT SUB_PORT
+  local w=$1 port=$2 subs_port=$3 sub_port=$4 work="$1/ldns/dane" keys="$root/testdata/dnssec/keys" t
   mkdir -p "$work"
   cp "$root/testdata/dnssec/unsigned/dane.test.zone" "$root/testdata/dnssec/unsigned/hosting.test.zone" "$work/"
   for t in ee ta wrong bogus; do
     echo "_imaps._tcp.world-$t IN SRV 0 1 $port $t.hosting.test." >> "$work/dane.test.zone"
   done
+  for t in ee wrong bogus; do
+    echo "_submissions._tcp.world-$t IN SRV 0 1 $subs_port $t.hosting.test." >> "$work/dane.test.zone"
+  done
+  for t in ta wrong; do
+    echo "_submission._tcp.world-$t IN SRV 0 1 $sub_port $t.hosting.test." >> "$work/dane.test.zone"
+  done
   # The committed TLSA data (bogus.hosting.test's is tampered there: it takes ee's).
-  local owner data
+  local owner data p
   for t in ee ta wrong bogus; do
     owner=$t; [ "$t" = bogus ] && owner=ee
     data=$(awk -v n="_993._tcp.$owner.hosting.test." '$1 == n && $4 == "TLSA" { print $5, $6, $7, $8; exit }' "$root/testdata/dnssec/hosting.test.zone")
     [ -n "$data" ] || { echo "world: no TLSA record for $owner.hosting.test in testdata/dnssec"; exit 1; }
-    echo "_993._tcp.$t IN TLSA $data" >> "$work/hosting.test.zone"
-    echo "_$port._tcp.$t IN TLSA $data" >> "$work/hosting.test.zone"
+    for p in 993 "$port" "$subs_port" "$sub_port"; do
+      echo "_$p._tcp.$t IN TLSA $data" >> "$work/hosting.test.zone"
+    done
   done
   local z
   for z in dane.test hosting.test; do
     ldns-signzone -i 20260101000000 -e 20360101000000 -o "$z." -f "$work/$z.zone.signed" "$work/$z.zone" \
       "$keys/$(cat "$keys/ksk.$z")" || { echo "world: cannot sign $z"; exit 1; }
   done
-  local p
-  for p in 993 "$port"; do
+  for p in 993 "$port" "$subs_port" "$sub_port"; do
     sed -i 's/^\(_'"$p"'\._tcp\.bogus\.hosting\.test\.[[:space:]].*TLSA[[:space:]]\{1,\}3[[:space:]]\{1,\}\)1/\10/' "$work/hosting.test.zone.signed"
     grep -q '^_'"$p"'\._tcp\.bogus\.hosting\.test\..*TLSA[[:space:]]*3[[:space:]]*0[[:space:]]*1' "$work/hosting.test.zone.signed" \
       || { echo "world: the bogus TLSA tampering failed"; exit 1; }
@@ -125,11 +134,12 @@ up() {
   postfix_pki "$W/pki"
   mail_zone "$W/zones/world.zone" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$sub_port" "$subs_port"
   local dovecot_pid postfix_pid
-  local dane_port
-  dane_port=$(free_port)
+  local dane_port dane_subs_port dane_sub_port
+  dane_port=$(free_port); dane_subs_port=$(free_port); dane_sub_port=$(free_port)
   dovecot_pid=$(mail_up "$W" "$imap_port" "$imaps_port" "$pop3_port" "$pop3s_port" "$dane_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; } > "$ENV"
-  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port" "$plain_port")
+  postfix_pid=$(postfix_up "$W" "$sub_port" "$subs_port" "$target_only_port" "$expired_port" "$plain_port" \
+    "$dane_subs_port" "$dane_sub_port")
   { echo "WORLD_DIR=$W"; echo "DOVECOT_PID=$dovecot_pid"; echo "POSTFIX_PID=$postfix_pid"; } > "$ENV"
 
   # Web: nginx with the multi-source corpus, its host names in the zones below.
@@ -145,7 +155,7 @@ up() {
   # signs, one signed then tampered.
   cp "$root"/testdata/zones/*.zone "$W/zones/"
   cp "$root"/testdata/dnssec/*.zone "$W/zones/dnssec/"
-  world_dane_zones "$W" "$dane_port"
+  world_dane_zones "$W" "$dane_port" "$dane_subs_port" "$dane_sub_port"
   local signed_zones=()
   for f in "$root"/testdata/dnssec/*.zone; do
     f=$(basename "$f"); [ "$f" = root.zone ] || signed_zones+=("${f%.zone}.:dnssec/$f")
@@ -321,6 +331,8 @@ up() {
     echo "PLAIN_UNBOUND_CONF=$W/plain-unbound.conf"
     echo "SIGNED_ANCHOR=$root/testdata/dnssec/root.anchor"
     echo "DANE_IMAPS=127.0.0.1:$dane_port"
+    echo "DANE_SUBMISSIONS=127.0.0.1:$dane_subs_port"
+    echo "DANE_SUBMISSION=127.0.0.1:$dane_sub_port"
   } > "$ENV"
   wait_port "$doh_port" || { cat "$W/unbound/stderr" "$W/unbound/log"; exit 1; }
   wait_port "$plain_doh_port" || { cat "$W/plain-unbound/stderr" "$W/plain-unbound/log"; exit 1; }
@@ -334,6 +346,7 @@ for _ in range(100):
 sys.exit(1)
 PY
   wait_port "$subs_port" || { cat "$W/postfix/stdout"; echo "world: Postfix did not start"; exit 1; }
+  wait_port "$dane_subs_port" || { cat "$W/postfix/stdout"; echo "world: Postfix's DANE listeners did not start"; exit 1; }
   wait_port "$web_port" || { cat "$W/nginx/stdout" "$W/nginx/error.log"; echo "world: nginx did not start"; exit 1; }
   echo "world: Knot on 127.0.0.1:$knot_port, Unbound on 127.0.0.1:$unbound_port, DoH on https://127.0.0.1:$doh_port/dns-query, non-validating Unbound on 127.0.0.1:$plain_port_dns (DoH $plain_doh_port), Dovecot on 127.0.0.3 (IMAPS $imaps_port), nginx on 127.0.0.1:$web_port"
 }

@@ -199,7 +199,7 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
     closed = true;
     clearTimeout(timer);
     controller.abort();
-    for (const s of sockets) s.destroy();
+    for (const s of [...sockets].reverse()) s.destroy();
     // A run still going after the deadline finds its sockets destroyed and this negotiator
     // freed: its next call fails, and that rejection is the race's, already handled.
     negotiator?.free();
