@@ -319,12 +319,18 @@ grep -q '^    login refused for alice$' "$work/c-login-wrong.txt" || fail "C --p
 echo "e2e: the C host logged in to Dovecot and Postfix (implicit TLS, STARTTLS); a wrong password was refused"
 echo "== DANE: the Rust example, the C host and the JS CLI probe through a validated plan (issue 15)"
 # world-{ee,ta,wrong,bogus}.dane.test (testenv/world.sh re-signs dane.test and hosting.test with
-# the committed keys): the IMAPS SRV target is out of the domain (hosting.test), Dovecot's DANE
-# listener presents a certificate no CA in --anchors vouches for, and a validated plan (the hosts
-# validate by themselves through the non-validating resolver) carries each target's TLSA records.
-# DANE-EE and DANE-TA log in without --accept-target; a wrong digest is rejected (no login); a
-# bogus TLSA RRset leaves its target out. --now: inside the signatures' window and the DANE PKI's.
+# the committed keys): the SRV targets are out of the domain (hosting.test); Dovecot's DANE IMAPS
+# listener and Postfix's DANE submissions (implicit TLS: world-ee, world-wrong, world-bogus) and
+# submission (STARTTLS: world-ta, world-wrong) listeners present, by SNI, a certificate no CA in
+# --anchors vouches for, and a validated plan (the hosts validate by themselves through the
+# non-validating resolver) carries each target's TLSA records. DANE-EE and DANE-TA log in to both
+# without --accept-target; a wrong digest is rejected (Postfix sees no AUTH); a bogus TLSA RRset
+# leaves its target out (Postfix sees no connection). --now: inside the signatures' window and
+# the DANE PKI's.
 dane_now=(--trust-anchor "$SIGNED_ANCHOR" --now 2027-06-01T00:00:00Z)
+# Postfix's log lines (maillog_file): connections, and AUTH commands (`auth=N` or `auth=F/N` in
+# its disconnect summary; `auth=N` alone: all succeeded).
+postfix_lines() { sleep 1; grep -c -- "$1" "$WORLD_DIR/postfix/stdout" || true; }
 dane_probe() { # NAME EMAIL: the hosts' human probe output in $work/NAME.{rust,c,js}.txt, exit statuses in .rc
   flush_plain
   MAILPW=s3cret target/debug/examples/plan --server "$PLAIN_RESOLVER" --timeout 10000 "${dane_now[@]}" --probe --anchors "$WORLD_CA" \
@@ -336,54 +342,76 @@ dane_probe() { # NAME EMAIL: the hosts' human probe output in $work/NAME.{rust,c
   MAILPW=s3cret node bindings/js/bin/mailsrv.js probe --doh "$PLAIN_DOH" "${dane_now[@]}" --anchors "$WORLD_CA" --timeout 30000 \
     --password-env MAILPW "$2" > "$work/$1.js.txt" 2>&1 && echo 0 > "$work/$1.js.rc" || echo $? > "$work/$1.js.rc"
 }
-dane_logs_in() { # NAME EMAIL USAGE
+dane_logs_in() { # NAME EMAIL USAGE OUTGOING SECURITY: OUTGOING (host:port) is Postfix's listener
+  local auth_before
+  auth_before=$(postfix_lines " auth=1 ")
   dane_probe "$1" "$2"
-  [ "$(cat "$work/$1.rust.rc")" = 0 ] || { cat "$work/$1.rust.txt"; fail "Rust --probe $2 ($3) exited $(cat "$work/$1.rust.rc")"; }
-  grep -q "certificate: $3: the TLSA record" "$work/$1.rust.txt" || { cat "$work/$1.rust.txt"; fail "Rust --probe $2: not $3"; }
-  grep -q "^    login ok as " "$work/$1.rust.txt" || { cat "$work/$1.rust.txt"; fail "Rust --probe $2: no login"; }
+  local h
+  for h in rust c; do
+    [ "$(cat "$work/$1.$h.rc")" = 0 ] || { cat "$work/$1.$h.txt"; fail "$h --probe $2 ($3) exited $(cat "$work/$1.$h.rc")"; }
+    # Dovecot (incoming) and Postfix (outgoing): both verified by the TLSA record, both logged in.
+    [ "$(grep -c "^    certificate: $3: the TLSA record" "$work/$1.$h.txt")" = 2 ] || { cat "$work/$1.$h.txt"; fail "$h --probe $2: not $3 twice"; }
+    [ "$(grep -c "^    login ok as " "$work/$1.$h.txt")" = 2 ] || { cat "$work/$1.$h.txt"; fail "$h --probe $2: not two logins"; }
+    grep -q "^  [a-z]*\.hosting\.test:${4#*:} $5\$" "$work/$1.$h.txt" || { cat "$work/$1.$h.txt"; fail "$h --probe $2: Postfix's listener ${4#*:} ($5) not probed"; }
+  done
   # The Rust example and the C host print the same lines (the same verdict, the same login).
   diff <(grep -Ev '^    ok: |^(mailsrv-)?plan: ' "$work/$1.rust.txt") <(grep -Ev '^    ok: |^(mailsrv-)?plan: ' "$work/$1.c.txt") \
     || fail "Rust --probe $2: not the C host's lines"
-  [ "$(cat "$work/$1.c.rc")" = 0 ] || { cat "$work/$1.c.txt"; fail "C --probe $2 ($3) exited $(cat "$work/$1.c.rc")"; }
-  grep -q "certificate: $3: the TLSA record" "$work/$1.c.txt" || { cat "$work/$1.c.txt"; fail "C --probe $2: not $3"; }
-  grep -q "^    login ok as " "$work/$1.c.txt" || { cat "$work/$1.c.txt"; fail "C --probe $2: no login"; }
   [ "$(cat "$work/$1.js.rc")" = 0 ] || { cat "$work/$1.js.txt"; fail "JS probe $2 ($3) exited $(cat "$work/$1.js.rc")"; }
-  grep -q "^incoming: .*:${DANE_IMAPS#*:} (implicit-tls) works — verified by $3\$" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: not $3"; }
-  grep -q "login: accepted for " "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: no login"; }
-  dane_same_verdict "$1" "$2" ee.chain.pem VERIFIED
-  echo "e2e: $2: DANE ($3) verified the out-of-domain target on Rust, C and JS (and Rust's --chain agrees); all three logged in without --accept-target"
+  grep -q "^incoming: .*:${DANE_IMAPS#*:} (implicit-tls) works — verified by $3\$" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: incoming not $3"; }
+  grep -q "^outgoing: .*:${4#*:} ($5) works — verified by $3\$" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "JS probe $2: outgoing (Postfix, $5) not $3"; }
+  [ "$(grep -c "login: accepted for " "$work/$1.js.txt")" = 2 ] || { cat "$work/$1.js.txt"; fail "JS probe $2: not two logins"; }
+  # Postfix saw the three logins succeed (Rust, C, JS).
+  [ "$(postfix_lines " auth=1 ")" -ge $((auth_before + 3)) ] || fail "$2: Postfix did not log three successful AUTH commands"
+  dane_same_verdict "$1" "$2" ee.chain.pem VERIFIED 2
+  echo "e2e: $2: DANE ($3) verified the out-of-domain targets, Dovecot (implicit TLS) and Postfix ($5), on Rust, C and JS (and Rust's --chain agrees); all three logged in to both without --accept-target"
 }
-# The Rust example's --chain verdict for the chain Dovecot presents (by SNI) must be the one its
-# --probe and the C host printed, word for word, and the one the CLI printed.
-dane_same_verdict() { # NAME EMAIL PEM STATUS
+# The Rust example's --chain verdicts for the chain the DANE listeners present (by SNI), one per
+# candidate, must be the ones its --probe and the C host printed, word for word and in order,
+# and the ones the CLI printed.
+dane_same_verdict() { # NAME EMAIL PEM STATUS COUNT
   local pem=$3; [ "$1" = dane-ta ] && pem=ta.chain.pem
   flush_plain
   target/debug/examples/plan --server "$PLAIN_RESOLVER" "${dane_now[@]}" --chain "testdata/certs/dane/$pem" "$2" > "$work/$1.chain.txt" 2>&1 || true
-  local rust c probe
-  rust=$(sed -n "s/^      verdict: $4: //p" "$work/$1.chain.txt" | head -n1)
-  probe=$(sed -n 's/^    certificate: //p' "$work/$1.rust.txt" | head -n1)
-  [ -n "$rust" ] && [ "$rust" = "$probe" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdict ($rust) is not its --probe's ($probe)"; }
-  c=$(sed -n 's/^    certificate: //p' "$work/$1.c.txt" | head -n1)
-  [ -n "$rust" ] && [ "$rust" = "$c" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdict ($rust) is not the C host's ($c)"; }
-  grep -qF " — $rust" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "$2: the CLI's verdict is not Rust's ($rust)"; }
+  local rust c probe line
+  rust=$(sed -n "s/^      verdict: $4: //p" "$work/$1.chain.txt")
+  probe=$(sed -n 's/^    certificate: //p' "$work/$1.rust.txt")
+  [ "$(printf '%s\n' "$rust" | grep -c .)" = "$5" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain did not give $5 $4 verdicts"; }
+  [ "$rust" = "$probe" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdicts ($rust) are not its --probe's ($probe)"; }
+  c=$(sed -n 's/^    certificate: //p' "$work/$1.c.txt")
+  [ "$rust" = "$c" ] || { cat "$work/$1.chain.txt"; fail "$2: Rust's --chain verdicts ($rust) are not the C host's ($c)"; }
+  while IFS= read -r line; do
+    grep -qF " — $line" "$work/$1.js.txt" || { cat "$work/$1.js.txt"; fail "$2: the CLI's verdicts are not Rust's ($line)"; }
+  done <<< "$rust"
 }
-dane_logs_in dane-ee alice@world-ee.dane.test DANE-EE
-dane_logs_in dane-ta alice@world-ta.dane.test DANE-TA
+dane_logs_in dane-ee alice@world-ee.dane.test DANE-EE "$DANE_SUBMISSIONS" implicit-tls
+dane_logs_in dane-ta alice@world-ta.dane.test DANE-TA "$DANE_SUBMISSION" starttls
+# A wrong digest: Dovecot and both Postfix listeners (implicit TLS, STARTTLS) are reached and
+# rejected by the same verdict on the three hosts; Postfix logs the connections but no AUTH.
+connects_before=$(postfix_lines "connect from")
+auth_before=$(postfix_lines "auth=")
 dane_probe dane-wrong alice@world-wrong.dane.test
 for h in rust c js; do
   [ "$(cat "$work/dane-wrong.$h.rc")" = 1 ] || { cat "$work/dane-wrong.$h.txt"; fail "$h probe of a wrong TLSA digest exited $(cat "$work/dane-wrong.$h.rc")"; }
   ! grep -q "login ok\|login: accepted" "$work/dane-wrong.$h.txt" || fail "$h probe logged in despite a wrong TLSA digest"
-  grep -q "TLSA" "$work/dane-wrong.$h.txt" || { cat "$work/dane-wrong.$h.txt"; fail "$h probe: the wrong digest is not named"; }
+  [ "$(grep -c "no usable TLSA record at _[0-9]*\._tcp\.wrong\.hosting\.test matches" "$work/dane-wrong.$h.txt")" = 3 ] \
+    || { cat "$work/dane-wrong.$h.txt"; fail "$h probe: the wrong digest is not named for the three listeners"; }
 done
-dane_same_verdict dane-wrong alice@world-wrong.dane.test ee.chain.pem REJECTED
+dane_same_verdict dane-wrong alice@world-wrong.dane.test ee.chain.pem REJECTED 3
 diff <(grep -Ev '^(mailsrv-)?plan: ' "$work/dane-wrong.rust.txt") <(grep -Ev '^(mailsrv-)?plan: ' "$work/dane-wrong.c.txt") || fail "Rust --probe of a wrong TLSA digest: not the C host's lines"
-echo "e2e: alice@world-wrong.dane.test: a wrong TLSA digest is rejected on Rust, C and JS (the same verdict), no login"
+# Two Postfix listeners, three hosts: six connections (each logged as `connect from` and
+# `disconnect from`, twice: maillog_file and postlogd), none with an AUTH.
+[ "$(postfix_lines "connect from")" -gt "$connects_before" ] || fail "the wrong-digest probes did not reach Postfix"
+[ "$(postfix_lines "auth=")" = "$auth_before" ] || fail "Postfix saw an AUTH command despite a wrong TLSA digest"
+echo "e2e: alice@world-wrong.dane.test: a wrong TLSA digest is rejected on Rust, C and JS (the same verdict) for Dovecot and Postfix (implicit TLS, STARTTLS); no login, Postfix saw no AUTH"
+connects_before=$(postfix_lines "connect from")
 dane_probe dane-bogus alice@world-bogus.dane.test
 for h in rust c js; do
   [ "$(cat "$work/dane-bogus.$h.rc")" != 0 ] || { cat "$work/dane-bogus.$h.txt"; fail "$h probe of a bogus TLSA RRset succeeded"; }
   ! grep -q "login ok\|login: accepted\|^  bogus\.hosting\.test:" "$work/dane-bogus.$h.txt" || { cat "$work/dane-bogus.$h.txt"; fail "$h probe tried the target of a bogus TLSA RRset"; }
 done
-echo "e2e: alice@world-bogus.dane.test: the target of a bogus TLSA RRset is left out on Rust, C and JS"
+[ "$(postfix_lines "connect from")" = "$connects_before" ] || fail "a probe connected to Postfix for the target of a bogus TLSA RRset"
+echo "e2e: alice@world-bogus.dane.test: the target of a bogus TLSA RRset is left out on Rust, C and JS (Dovecot and Postfix); Postfix saw no connection"
 # A real listener that offers no STARTTLS (but would take AUTH in plaintext): the probe aborts,
 # and Postfix's log shows no AUTH from us.
 cat > "$work/strip.zone" <<ZONE
