@@ -199,6 +199,8 @@ export async function probeCandidate(candidate, { anchors, now, acceptTargets = 
     closed = true;
     clearTimeout(timer);
     controller.abort();
+    // The newest first: a STARTTLS candidate's TLS socket before the TCP socket under it (Node 20
+    // crashed with a segmentation fault when the wrapped socket went first; probe.test.js).
     for (const s of [...sockets].reverse()) s.destroy();
     // A run still going after the deadline finds its sockets destroyed and this negotiator
     // freed: its next call fails, and that rejection is the race's, already handled.

@@ -150,3 +150,22 @@ test('probe never sends a password to a server whose certificate is not verified
   assert.deepEqual(inject.received, ['A1 CAPABILITY', 'A2 STARTTLS'], JSON.stringify(inject.received));
   for (const server of [imaps, inject]) assertNoCredentials(server);
 });
+
+// S8314-5c: a STARTTLS candidate rejected after the upgrade (here PKIX, in the world a wrong
+// TLSA digest) ends cleanly: the TLS socket is destroyed before the TCP socket under it (the
+// other order crashed Node 20 with a segmentation fault), and the server saw only the dialogue
+// before TLS.
+test('probe: a STARTTLS server whose certificate is rejected after the upgrade ends without a crash', async () => {
+  const imap = await start('imap');
+  const text = zone([`_imap._tcp IN SRV 0 1 ${imap.port} mail.example.net.`]);
+  const other = certificatesFromPem(readFileSync(path.join(testdata, 'certs/other-ca.pem'), 'utf8'));
+  for (let i = 0; i < 3; i++) {
+    const { report } = await probe('alice@example.net', { resolver: await zoneResolver([text]), seed: 1, anchors: other, now: NOW, password: 's3cret', submission: false });
+    assert.equal(report.incoming.tried[0].outcome, 'rejected', JSON.stringify(report, null, 2));
+    assert.equal(report.incoming.tried[0].verdict.reason, 'unknown-issuer');
+  }
+  // A moment for the destroyed sockets' callbacks (where the crash was).
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.ok(imap.received.every((l) => !l.startsWith('(tls) ')), JSON.stringify(imap.received));
+  assertNoCredentials(imap);
+});
