@@ -299,6 +299,13 @@ target/c/mailsrv-plan --zone "$work/starttls.zone" --probe --anchors "$WORLD_CA"
 [ "$(grep -c '^    ok: ' "$work/c-probe-starttls.txt")" = 2 ] || fail "C --probe: STARTTLS sessions"
 grep -q " starttls$" "$work/c-probe-starttls.txt" || fail "C --probe: not STARTTLS"
 echo "e2e: the C host probed Dovecot and Postfix (implicit TLS and STARTTLS)"
+# The resolver answers SRV without addresses (minimal-responses): the Rust example, like the C
+# host (c-ares), asks --server for the targets' addresses (D50; the system resolver knows neither
+# mail.world.example nor smtp.world.example), and prints the C host's lines.
+target/debug/examples/plan --server "$RESOLVER" --probe --anchors "$WORLD_CA" alice@world.example > "$work/rust-probe.txt" \
+  || { cat "$work/rust-probe.txt"; fail "Rust --probe through the resolver (targets without addresses in the plan)"; }
+diff <(grep -v '^    ok: ' "$work/rust-probe.txt") <(grep -v '^    ok: ' "$work/c-probe.txt") || fail "Rust --probe through the resolver: not the C host's lines"
+echo "e2e: the Rust example probed Dovecot and Postfix at targets the plan gives no address for, asking --server, like the C host"
 # The C host logs in as well: the right password over implicit TLS and over STARTTLS; a wrong
 # one is refused for both usernames and the probe fails.
 MAILPW=s3cret target/c/mailsrv-plan --server "$RESOLVER" --timeout 10000 --probe --anchors "$WORLD_CA" \

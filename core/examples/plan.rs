@@ -397,6 +397,7 @@ fn run(mut args: Args) -> Result<ExitCode, String> {
             now,
             timeout: args.timeout,
             deadline,
+            server: args.server,
         };
         // Line by line: progress shows as it happens, and a reader gone stops the probing.
         let mut out = std::io::LineWriter::new(std::io::stdout());

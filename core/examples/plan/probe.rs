@@ -13,7 +13,7 @@
 //! verdict was verified (or the user accepted the target).
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,9 @@ pub(crate) struct Probe {
     pub timeout: Duration,
     /// The whole run's deadline (`--total-timeout`).
     pub deadline: Instant,
+    /// `--server`: the resolver the plan was asked through; a candidate without addresses is
+    /// looked up there too, never through the system's resolver (D50).
+    pub server: Option<SocketAddr>,
 }
 
 /// Accepts every server certificate and leaves the judgement to the core, but verifies the
@@ -232,19 +235,74 @@ fn name_of<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-/// The candidate's socket addresses: its validated addresses, else the system resolver's.
-fn addresses(c: &Candidate) -> Vec<SocketAddr> {
-    if c.addresses.is_empty() {
-        (c.host.as_str(), c.port)
-            .to_socket_addrs()
-            .map(Iterator::collect)
-            .unwrap_or_default()
-    } else {
-        c.addresses
+/// The candidate's socket addresses: the plan's; for a candidate without any, its A and AAAA
+/// records asked of `--server` (the core's `address_queries`, read with
+/// `addresses_in_response`; over TCP after truncation), all before `deadline` (D50); with zone
+/// files (no `--server`), the system resolver's.
+fn addresses(c: &Candidate, server: Option<SocketAddr>, deadline: Instant) -> Vec<SocketAddr> {
+    if !c.addresses.is_empty() {
+        return c
+            .addresses
             .iter()
             .map(|a| SocketAddr::new(*a, c.port))
-            .collect()
+            .collect();
     }
+    let Some(server) = server else {
+        return (c.host.as_str(), c.port)
+            .to_socket_addrs()
+            .map(Iterator::collect)
+            .unwrap_or_default();
+    };
+    resolve_target(&c.host, server, deadline)
+        .into_iter()
+        .map(|a| SocketAddr::new(a, c.port))
+        .collect()
+}
+
+/// `host`'s A and AAAA addresses from `server`: both questions at once over UDP, a truncated
+/// answer asked again over TCP; none when nothing usable came before `deadline`.
+fn resolve_target(host: &str, server: SocketAddr, deadline: Instant) -> Vec<IpAddr> {
+    let message_id = (super::entropy() >> 16) as u16;
+    let Ok(queries) = mailsrv::address_queries(host, message_id) else {
+        return Vec::new();
+    };
+    let Ok(socket) = super::udp_socket_to(server) else {
+        return Vec::new();
+    };
+    if queries.iter().any(|q| socket.send(q).is_err()) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut waiting: Vec<u16> = vec![message_id, message_id.wrapping_add(1)];
+    let mut buf = vec![0u8; 65535];
+    while !waiting.is_empty() {
+        let Ok(left) = super::left_until(deadline) else {
+            break;
+        };
+        if socket.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        let Ok(n) = socket.recv(&mut buf) else {
+            break;
+        };
+        if n < 4 {
+            continue;
+        }
+        let id = u16::from_be_bytes([buf[0], buf[1]]);
+        let Some(i) = waiting.iter().position(|w| *w == id) else {
+            continue;
+        };
+        waiting.swap_remove(i);
+        // TC (RFC 1035 §4.1.1): the whole answer over TCP (RFC 7766).
+        let answer = if buf[2] & 0x02 != 0 {
+            let query = &queries[usize::from(id != message_id)];
+            super::query_tcp(server, query, deadline).unwrap_or_default()
+        } else {
+            buf[..n].to_vec()
+        };
+        found.extend(mailsrv::addresses_in_response(&answer, host));
+    }
+    found
 }
 
 /// Probes one candidate (and logs in with the password, if any); `Ok(true)` when it works.
@@ -260,7 +318,7 @@ fn probe_one(
         error_line(out, ErrorCode::Timeout)?;
         return Ok(false);
     }
-    let stream = addresses(c).into_iter().find_map(|a| {
+    let stream = addresses(c, p.server, deadline).into_iter().find_map(|a| {
         let left = deadline.saturating_duration_since(Instant::now());
         (!left.is_zero())
             .then(|| TcpStream::connect_timeout(&a, left).ok())
