@@ -236,13 +236,13 @@ async function planMany(o) {
   // A fresh promise per wait: racing one long-lived promise would keep a reaction (and the
   // result it settled with) per line, and memory would grow with the input.
   const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
-  const results = bulk.discoverMany(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
+  const results = bulk.planLines(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
   try {
     for (;;) {
       const next = await orStop(results.next());
       if (interrupted || next.done) break;
-      summary.add(next.value);
-      if (!process.stdout.write(`${JSON.stringify(next.value)}\n`)) {
+      next.value.count(summary);
+      if (!process.stdout.write(next.value.line)) {
         await orStop(new Promise((r) => process.stdout.once('drain', r)));
       }
       progress.tick();

@@ -4,8 +4,9 @@
 // and a line that cannot be planned carries the core's error code.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { discover } from './node.js';
-import { bulkLine, BulkSummary } from './host.js';
+import { discover, discoverAs } from './node.js';
+import { bulkLine } from './host.js';
+import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
 import { fail, overTcp, parseServer, settleOnce, systemNameserver } from './udp.js';
 
 
@@ -60,7 +61,48 @@ export function addressOf(line) {
  * (back-pressure) and memory stays bounded; `ordered` (default true): results in input order,
  * else as they finish. A line that fails never stops the run.
  */
-export async function* discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+export function discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+  const run = (line) => discover(line.address, options).then(
+    (plan) => ({ input: line.input, plan }),
+    (e) => errorLine(line.input, e),
+  );
+  return many(lines, concurrency, ordered, run);
+}
+
+/** The result of a line that could not be planned: the error's code (the core's) and message. */
+function errorLine(input, e) {
+  return { input, error: { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: String(e?.message ?? e) } };
+}
+
+/**
+ * `discoverMany` as NDJSON text (the CLI's `plan --input`): yields `{ line, count }` per input
+ * line, `line` the result's JSON text with its newline (`{"input", "plan"}` or `{"input",
+ * "error"}`, as `JSON.stringify` of `discoverMany`'s result), `count(summary)` adding it to a
+ * `BulkSummary` of this module. The plan's text comes from the core as it is (`planText` of the
+ * Node build: no `JSON.parse` and `JSON.stringify` per plan, and the summary's facts without
+ * reading the plan back); a plan of the HTTP-source planner (the `mailsrv_host` module, which
+ * has no `planText`) is serialised in JS.
+ */
+export function planLines(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+  const finish = (discovery, seed) => (typeof discovery.planText === 'function' ? discovery.planText({ seed }) : discovery.plan({ seed }));
+  const run = (line) => discoverAs(line.address, options, finish).then(
+    (plan) => {
+      if (!(plan instanceof PlannedText)) {
+        const result = { input: line.input, plan };
+        return { line: `${JSON.stringify(result)}\n`, count: (summary) => summary.add(result) };
+      }
+      return { line: `{"input":${JSON.stringify(line.input)},"plan":${plan.text}}\n`, count: (summary) => summary.addPlanned(plan) };
+    },
+    (e) => {
+      const result = errorLine(line.input, e);
+      return { line: `${JSON.stringify(result)}\n`, count: (summary) => summary.add(result) };
+    },
+  );
+  return many(lines, concurrency, ordered, run);
+}
+
+/** The engine of `discoverMany` and `planLines`: `run(line)` for each line, bounded, in order or not. */
+async function* many(lines, concurrency, ordered, run) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw fail('INVALID_ARGUMENT', 'concurrency must be a positive integer');
   }
@@ -77,13 +119,7 @@ export async function* discoverMany(lines, { concurrency = 16, ordered = true, .
   const start = (line) => {
     const entry = { input: line.input, done: false, result: undefined };
     pending.push(entry);
-    discover(line.address, options).then(
-      (plan) => ({ input: line.input, plan }),
-      (e) => ({
-        input: line.input,
-        error: { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: String(e?.message ?? e) },
-      }),
-    ).then((result) => { entry.result = result; entry.done = true; bump(); });
+    run(line).then((result) => { entry.result = result; entry.done = true; bump(); });
   };
 
   const produce = async () => {
