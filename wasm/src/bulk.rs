@@ -3,9 +3,9 @@
 use mailsrv_core::bulk::{BulkSummary as CoreSummary, PlanFacts};
 use wasm_bindgen::prelude::*;
 
-use crate::{from_js, to_js};
 #[cfg(feature = "json-plan")]
 use crate::planner::Discovery;
+use crate::{from_js, to_js};
 
 /// One result of `discoverMany`: a plan (read only for the parts the tally needs) or an error.
 #[derive(serde::Deserialize)]
