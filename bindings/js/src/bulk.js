@@ -377,7 +377,8 @@ function sameAddress(a, b) {
 }
 
 /**
- * The summary of a bulk run, counted by the core (`BulkSummary` of `mailsrv/host`): how many
+ * The summary of a bulk run, counted by the core (`BulkSummary`, here the Node build's, which also
+ * takes `planLines`' plans: `addPlanned`; the same class as `mailsrv/host`'s): how many
  * domains publish SRV (any lookup with records) and for which labels, how many say "." for a
  * label, how many had a lookup fail, and how many plans have a candidate that needs the user's
  * confirmation. `add(result)` counts one result of `discoverMany`; `toJSON()` is the data.
