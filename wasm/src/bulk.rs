@@ -3,6 +3,8 @@
 use mailsrv_core::bulk::{BulkSummary as CoreSummary, PlanFacts};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "json-plan")]
+use crate::planner::Discovery;
 use crate::{from_js, to_js};
 
 /// One result of `discoverMany`: a plan (read only for the parts the tally needs) or an error.
@@ -67,5 +69,55 @@ impl BulkSummary {
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner)
+    }
+}
+
+/// A plan made for a bulk run's output line (the Node build, feature `json-plan`): its JSON text
+/// (`text`, the same text `plan()` hands over, written out as it is) and what the summary counts
+/// of it, taken by `BulkSummary.addPlanned`, so that a host writing NDJSON never parses the plan
+/// back nor serialises it again (BENCHMARKS.md, issue 16 §3).
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_name = PlannedText)]
+pub struct PlannedText {
+    text: String,
+    facts: PlanFacts,
+}
+
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_class = PlannedText)]
+impl PlannedText {
+    /// The plan's JSON text (one line).
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.text.clone()
+    }
+}
+
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_class = Discovery)]
+impl Discovery {
+    /// `planText({ seed })`: the plan of `plan({ seed })` as a `PlannedText` (its JSON text, and
+    /// its facts for `BulkSummary.addPlanned`).
+    #[wasm_bindgen(js_name = planText)]
+    pub fn plan_text(&self, options: JsValue) -> Result<PlannedText, JsValue> {
+        let plan = self.inner.plan(crate::planner::seed_option(&options)?);
+        let internal = |e: &dyn std::fmt::Display| crate::glue::throw("INTERNAL", &e.to_string());
+        let mut text = Vec::with_capacity(8192);
+        serde_json::to_writer(&mut text, &plan).map_err(|e| internal(&e))?;
+        let text = String::from_utf8(text).map_err(|e| internal(&e))?;
+        Ok(PlannedText {
+            text,
+            facts: PlanFacts::of(&plan),
+        })
+    }
+}
+
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_class = BulkSummary)]
+impl BulkSummary {
+    /// Counts one plan of `Discovery.planText` (and frees it), as `add({ input, plan })` would.
+    #[wasm_bindgen(js_name = addPlanned)]
+    pub fn add_planned(&mut self, planned: PlannedText) {
+        self.inner.add_facts(&planned.facts);
     }
 }

@@ -18,7 +18,7 @@
 
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "host")]
+#[cfg(any(feature = "host", feature = "json-plan"))]
 pub mod bulk;
 #[cfg(feature = "host")]
 pub mod cli;

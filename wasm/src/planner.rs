@@ -29,6 +29,16 @@ fn seed_of(value: &JsValue) -> Result<u64, JsValue> {
     Err(bad_argument("seed must be a number or a BigInt"))
 }
 
+/// The seed of `plan({ seed })` options (0 when absent).
+#[cfg(feature = "json-plan")]
+pub(crate) fn seed_option(options: &JsValue) -> Result<u64, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(0);
+    }
+    let s = Reflect::get(options, &"seed".into())?;
+    if s.is_undefined() { Ok(0) } else { seed_of(&s) }
+}
+
 /// Options of `receive`: `{ dnssec: "secure" | "insecure" | "bogus" | "indeterminate" }`.
 #[derive(serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -65,7 +75,7 @@ fn check_dnssec_option(options: &JsValue) -> Result<(), JsValue> {
 /// One discovery: questions out, answers in, plans out (see the core's `Discovery`).
 #[wasm_bindgen(js_name = Discovery)]
 pub struct Discovery {
-    inner: CoreDiscovery,
+    pub(crate) inner: CoreDiscovery,
 }
 
 #[wasm_bindgen(js_class = Discovery)]

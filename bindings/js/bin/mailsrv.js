@@ -2,8 +2,21 @@
 // mailsrv — plan and verify mail servers from the command line (see `mailsrv help`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe as probeEmail, fixtureFetch } from '../src/index.js';
-import { exitStatus, explain, optionValue, minimumSecurity, nowValue, parseAutoconfig, hostSources } from '../src/host.js';
+import { setFlagsFromString } from 'node:v8';
+
+// D55: WebAssembly runs on V8's baseline code only, except in bulk mode (`plan --input`, which
+// plans thousands and gains from the optimising tier). The host module (`mailsrv_host`) carries
+// the Public Suffix List as one function of about 480 KB, which an MX-derived plan runs enough for
+// V8 to optimise it in a background thread: a second of CPU or more (several on a loaded
+// machine) that Node waits for at exit, after the output is written. V8 reads these flags as it
+// compiles each module, so they are set before the modules are loaded (imported below).
+const bulkRun = process.argv[2] === 'plan' && process.argv.slice(3).some((a) => a === '--input' || a.startsWith('--input='));
+if (!bulkRun) {
+  setFlagsFromString('--no-wasm-dynamic-tiering');
+  setFlagsFromString('--no-wasm-tier-up');
+}
+const { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe: probeEmail, fixtureFetch } = await import('../src/index.js');
+const { exitStatus, explain, optionValue, minimumSecurity, nowValue, parseAutoconfig, hostSources } = await import('../src/host.js');
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -236,13 +249,13 @@ async function planMany(o) {
   // A fresh promise per wait: racing one long-lived promise would keep a reaction (and the
   // result it settled with) per line, and memory would grow with the input.
   const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
-  const results = bulk.discoverMany(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
+  const results = bulk.planLines(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
   try {
     for (;;) {
       const next = await orStop(results.next());
       if (interrupted || next.done) break;
-      summary.add(next.value);
-      if (!process.stdout.write(`${JSON.stringify(next.value)}\n`)) {
+      next.value.count(summary);
+      if (!process.stdout.write(next.value.line)) {
         await orStop(new Promise((r) => process.stdout.once('drain', r)));
       }
       progress.tick();

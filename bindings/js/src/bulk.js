@@ -4,9 +4,10 @@
 // and a line that cannot be planned carries the core's error code.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { discover } from './node.js';
-import { bulkLine, BulkSummary } from './host.js';
-import { fail, overTcp, parseServer, settleOnce, systemNameserver } from './udp.js';
+import { discover, discoverAs } from './node.js';
+import { bulkLine } from './host.js';
+import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
+import { fail, overTcp, parseServer, systemNameserver } from './udp.js';
 
 
 /** The longest line kept from the input; the rest of a longer line is dropped (the core then refuses it as `ADDRESS_TOO_LONG`). */
@@ -60,7 +61,48 @@ export function addressOf(line) {
  * (back-pressure) and memory stays bounded; `ordered` (default true): results in input order,
  * else as they finish. A line that fails never stops the run.
  */
-export async function* discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+export function discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+  const run = (line) => discover(line.address, options).then(
+    (plan) => ({ input: line.input, plan }),
+    (e) => errorLine(line.input, e),
+  );
+  return many(lines, concurrency, ordered, run);
+}
+
+/** The result of a line that could not be planned: the error's code (the core's) and message. */
+function errorLine(input, e) {
+  return { input, error: { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: String(e?.message ?? e) } };
+}
+
+/**
+ * `discoverMany` as NDJSON text (the CLI's `plan --input`): yields `{ line, count }` per input
+ * line, `line` the result's JSON text with its newline (`{"input", "plan"}` or `{"input",
+ * "error"}`, as `JSON.stringify` of `discoverMany`'s result), `count(summary)` adding it to a
+ * `BulkSummary` of this module. The plan's text comes from the core as it is (`planText` of the
+ * Node build: no `JSON.parse` and `JSON.stringify` per plan, and the summary's facts without
+ * reading the plan back); a plan of the HTTP-source planner (the `mailsrv_host` module, which
+ * has no `planText`) is serialised in JS.
+ */
+export function planLines(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+  const finish = (discovery, seed) => (typeof discovery.planText === 'function' ? discovery.planText({ seed }) : discovery.plan({ seed }));
+  const run = (line) => discoverAs(line.address, options, finish).then(
+    (plan) => {
+      if (!(plan instanceof PlannedText)) {
+        const result = { input: line.input, plan };
+        return { line: `${JSON.stringify(result)}\n`, count: (summary) => summary.add(result) };
+      }
+      return { line: `{"input":${JSON.stringify(line.input)},"plan":${plan.text}}\n`, count: (summary) => summary.addPlanned(plan) };
+    },
+    (e) => {
+      const result = errorLine(line.input, e);
+      return { line: `${JSON.stringify(result)}\n`, count: (summary) => summary.add(result) };
+    },
+  );
+  return many(lines, concurrency, ordered, run);
+}
+
+/** The engine of `discoverMany` and `planLines`: `run(line)` for each line, bounded, in order or not. */
+async function* many(lines, concurrency, ordered, run) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw fail('INVALID_ARGUMENT', 'concurrency must be a positive integer');
   }
@@ -77,13 +119,7 @@ export async function* discoverMany(lines, { concurrency = 16, ordered = true, .
   const start = (line) => {
     const entry = { input: line.input, done: false, result: undefined };
     pending.push(entry);
-    discover(line.address, options).then(
-      (plan) => ({ input: line.input, plan }),
-      (e) => ({
-        input: line.input,
-        error: { code: typeof e?.code === 'string' ? e.code : 'INTERNAL', message: String(e?.message ?? e) },
-      }),
-    ).then((result) => { entry.result = result; entry.done = true; bump(); });
+    run(line).then((result) => { entry.result = result; entry.done = true; bump(); });
   };
 
   const produce = async () => {
@@ -197,6 +233,9 @@ function idSource() {
 /** The first UDP retransmission of a pool's query, in ms; each later one waits twice as long. */
 export const RESEND_MS = 1000;
 
+/** How often a pool checks its open queries for a resend or the timeout, in ms. */
+const SWEEP_MS = 50;
+
 /**
  * A resolver for many discoveries at once: a pool of `sockets` UDP sockets (default 4) to one
  * `server` (`"IP[:PORT]"`, default: the system's nameserver), shared by every query. Each query
@@ -205,15 +244,42 @@ export const RESEND_MS = 1000;
  * ID are ignored, and `queryTcp` asks over TCP after truncation. `timeout` (ms, default 3000)
  * bounds each query. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
  * `ids` (tests) replaces the random source of candidate IDs.
+ *
+ * Cheap per query, for bulk mode's rate (BENCHMARKS.md, issue 16 §3): the sockets are connected
+ * to the server (no address lookup per send; the kernel drops datagrams from elsewhere), one
+ * timer for the whole pool checks every 50 ms which open query is due for a resend or out of
+ * time (instead of two timers per query), and one `abort` listener per signal (a discovery's)
+ * ends that signal's open queries (instead of one added and removed per query).
  */
 export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}) {
   const target = server ? parseServer(server) : systemNameserver();
   const family = net.isIPv6(target.host) ? 'udp6' : 'udp4';
-  /** @type {Map<number, { resolve: Function, reject: Function, id0: number, id1: number }>} */
+  /** @type {Map<number, { socket: any, end: Function, send: Function, deadline: number, resendAt: number, wait: number, signal?: AbortSignal }>} */
   const open = new Map();
+  /** @type {WeakMap<AbortSignal, Set<object>>} the open queries of each signal that listens */
+  const bySignal = new WeakMap();
   const nextId = ids ?? idSource();
   const sockets = [];
   let turn = 0;
+  let sweeper;
+  const timeoutMessage = `no answer from ${target.host}:${target.port}`;
+  // Resends what is due, fails what is out of time; stops when nothing is open (it is ref'd
+  // while a query is open, as a query's own timer would be).
+  const sweep = () => {
+    const now = performance.now();
+    for (const entry of open.values()) {
+      if (now >= entry.deadline) entry.end(fail('TIMEOUT', timeoutMessage));
+      else if (now >= entry.resendAt) {
+        // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
+        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, after 1 s, 2 s, 4 s, ...
+        // until the answer or the timeout, as stub resolvers do (RFC 1035 §4.2.1).
+        entry.wait *= 2;
+        entry.resendAt = now + entry.wait;
+        entry.send();
+      }
+    }
+    if (open.size === 0) { clearInterval(sweeper); sweeper = undefined; }
+  };
   const socketFor = () => {
     if (sockets.length < count) {
       const s = dgram.createSocket(family);
@@ -223,7 +289,18 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
         if (!entry || entry.socket !== s) return; // not a query of ours in flight
         entry.end(null, msg);
       });
-      s.on('error', () => {}); // per-send errors are reported by send's callback
+      // Sends wait for the connection; a failed connect fails them and every later one.
+      s.waiting = [];
+      s.on('error', (e) => {
+        // Per-send errors are reported by send's callback.
+        if (s.connected) return;
+        s.broken = e.message;
+        for (const entry of s.waiting.splice(0)) entry.end(fail('NETWORK_ERROR', e.message));
+      });
+      s.connect(target.port, target.host, () => {
+        s.connected = true;
+        for (const entry of s.waiting.splice(0)) entry.send();
+      });
       s.unref();
       sockets.push(s);
       return s;
@@ -231,51 +308,64 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
     turn = (turn + 1) % sockets.length;
     return sockets[turn];
   };
+  const listen = (signal) => {
+    let set = bySignal.get(signal);
+    if (!set) {
+      set = new Set();
+      bySignal.set(signal, set);
+      const mine = set;
+      signal.addEventListener('abort', () => { for (const e of [...mine]) e.end(fail('TIMEOUT', 'out of time for this discovery')); }, { once: true });
+    }
+    return set;
+  };
   return {
     randomIds: false,
     server: target,
     inFlight: () => open.size,
     query(wire, _question, { signal } = {}) {
       return new Promise((resolve, reject) => {
+        if (signal?.aborted) { reject(fail('TIMEOUT', 'out of time for this discovery')); return; }
         if (open.size >= 0x10000) { reject(fail('NETWORK_ERROR', 'every message ID is in flight')); return; }
         let id;
         do id = nextId(); while (open.has(id));
         const socket = socketFor();
-        const answered = (msg) => {
-          const answer = new Uint8Array(msg);
-          answer[0] = wire[0]; // the core's own message ID back
-          answer[1] = wire[1];
-          resolve(answer);
-        };
-        let resend;
-        const entry = {
-          socket,
-          end: settleOnce({
-            resolve: answered, reject, timeout, signal,
-            close: () => { open.delete(id); clearTimeout(resend); },
-            timeoutMessage: `no answer from ${target.host}:${target.port}`,
-          }),
-        };
-        open.set(id, entry);
-        if (signal?.aborted) return; // settled as out of time; nothing is sent
         const out = Buffer.from(wire);
         out.writeUInt16BE(id, 0);
-        const send = () => socket.send(out, target.port, target.host, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
-        // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
-        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, after 1 s, 2 s, 4 s, ...
-        // until the answer or the timeout, as stub resolvers do (RFC 1035 §4.2.1).
-        const again = (wait) => {
-          resend = setTimeout(() => { if (open.get(id) === entry) { send(); again(wait * 2); } }, wait);
-          resend.unref?.();
+        const set = signal ? listen(signal) : undefined;
+        const now = performance.now();
+        const entry = {
+          socket,
+          deadline: now + timeout,
+          wait: RESEND_MS,
+          resendAt: now + RESEND_MS,
+          end(error, msg) {
+            if (open.get(id) !== entry) return;
+            open.delete(id);
+            set?.delete(entry);
+            if (error) { reject(error); return; }
+            const answer = new Uint8Array(msg);
+            answer[0] = wire[0]; // the core's own message ID back
+            answer[1] = wire[1];
+            resolve(answer);
+          },
+          send() {
+            if (socket.broken !== undefined) { entry.end(fail('NETWORK_ERROR', socket.broken)); return; }
+            if (!socket.connected) { socket.waiting.push(entry); return; }
+            socket.send(out, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+          },
         };
-        send();
-        again(RESEND_MS);
+        open.set(id, entry);
+        set?.add(entry);
+        sweeper ??= setInterval(sweep, SWEEP_MS);
+        entry.send();
       });
     },
     queryTcp(wire, _question, { signal } = {}) {
       return overTcp(target, wire, timeout, signal);
     },
     close() {
+      clearInterval(sweeper);
+      sweeper = undefined;
       for (const s of sockets.splice(0)) s.close();
       for (const entry of [...open.values()]) entry.end(fail('NETWORK_ERROR', 'the pool was closed'));
     },
@@ -287,7 +377,8 @@ function sameAddress(a, b) {
 }
 
 /**
- * The summary of a bulk run, counted by the core (`BulkSummary` of `mailsrv/host`): how many
+ * The summary of a bulk run, counted by the core (`BulkSummary`, here the Node build's, which also
+ * takes `planLines`' plans: `addPlanned`; the same class as `mailsrv/host`'s): how many
  * domains publish SRV (any lookup with records) and for which labels, how many say "." for a
  * label, how many had a lookup fail, and how many plans have a candidate that needs the user's
  * confirmation. `add(result)` counts one result of `discoverMany`; `toJSON()` is the data.

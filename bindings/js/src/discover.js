@@ -27,10 +27,12 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
     return a[0];
   }
 
+  // Random seeds, drawn from the OS 256 at a time (one call per plan cost bulk mode 1 % of its CPU).
+  const seeds = new BigUint64Array(256);
+  let seedsUsed = seeds.length;
   function randomSeed() {
-    const a = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(a);
-    return (BigInt(a[0]) << 32n) | BigInt(a[1]);
+    if (seedsUsed === seeds.length) { globalThis.crypto.getRandomValues(seeds); seedsUsed = 0; }
+    return seeds[seedsUsed++];
   }
 
   /**
@@ -100,7 +102,16 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
    * used when no `fetch` is given). Node only: the browser module has no autoconfig parser, and
    * asking for HTTP sources there throws `INVALID_OPTION` (D38).
    */
-  async function discover(email, { resolver, seed, dnssec, validate, totalTimeout, fetch, ...options } = {}) {
+  function discover(email, options) {
+    return discoverAs(email, options, planObject);
+  }
+
+  /**
+   * `discover`, except that the plan is made by `finish(discovery, seed)` (a planner module's
+   * `Discovery`, all answers in) instead of `discovery.plan({ seed })`: bulk mode asks the Node
+   * build for the plan's JSON text (`planText`) to write it as it is.
+   */
+  async function discoverAs(email, { resolver, seed, dnssec, validate, totalTimeout, fetch, ...options } = {}, finish = planObject) {
     if (!resolver || typeof resolver.query !== 'function') {
       throw invalid('discover() needs a resolver with a query(wire) method');
     }
@@ -126,14 +137,20 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
     const discovery = new (web ? web.Discovery : mod.Discovery)(email, options);
     const controller = new AbortController();
     // Each question in flight listens to this signal, and with validation more than Node's
-    // default ten may be: not a leak, so no warning (Node only; reached without an import).
-    globalThis.process?.getBuiltinModule?.('events')?.setMaxListeners?.(0, controller.signal);
+    // default ten may be: not a leak, so no warning (Node only).
+    setMaxListeners?.(0, controller.signal);
     /** @type {Promise<never>} rejects with TIMEOUT when the whole discovery is out of time */
-    const expired = new Promise((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(Object.assign(new Error(`no answer within the total time limit (${limit} ms)`), { code: 'TIMEOUT' })), { once: true });
-    });
+    let expire;
+    const expired = new Promise((_, reject) => { expire = reject; });
     expired.catch(() => {}); // raced below; an unused rejection is not an error
-    const timer = setTimeout(() => controller.abort(), limit);
+    // One timer for the whole discovery: at the deadline, what is still open fails as TIMEOUT.
+    const timer = setTimeout(() => {
+      expire(Object.assign(new Error(`no answer within the total time limit (${limit} ms)`), { code: 'TIMEOUT' }));
+      controller.abort();
+    }, limit);
+    // Set once every question and request has settled: nothing is left open to abort (aborting
+    // costs an event and a DOMException per discovery, a tenth of bulk mode's CPU).
+    let settled = false;
     try {
       const queries = discovery.queries();
       // Asks `q` with `resolver[method]` and feeds the answer with `feed`/`fail`; returns the
@@ -200,16 +217,24 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
       // Until no question is in flight: a task that settles may have added more.
       while (tasks.length > 0) await Promise.all(tasks.splice(0));
       await Promise.all(fetches);
-      return discovery.plan({ seed: seed ?? randomSeed() });
+      settled = true;
+      return finish(discovery, seed ?? randomSeed());
     } finally {
       clearTimeout(timer);
-      controller.abort(); // lets the resolver and fetch close what they still have open
+      // On an error: lets the resolver and fetch close what they still have open.
+      if (!settled) controller.abort();
       discovery.free();
     }
   }
 
-  return { discover, totalTimeoutOf };
+  return { discover, discoverAs, totalTimeoutOf };
 }
+
+/** The plan as `discover` returns it. */
+const planObject = (discovery, seed) => discovery.plan({ seed });
+
+/** Node's `events.setMaxListeners` (undefined elsewhere; reached without an import). */
+const setMaxListeners = globalThis.process?.getBuiltinModule?.('events')?.setMaxListeners;
 
 /** The statuses of a redirect that `fetch` with `redirect: 'manual'` hands back. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -400,3 +400,24 @@ test('peak RSS stays flat in the number of input lines (10,000 vs 100,000, --zon
   assert.ok(rss[100000] < rss[10000] * 1.25, `peak RSS ${rss[10000]} KB for 10,000 lines, ${rss[100000]} KB for 100,000`);
   assert.ok(rss[100000] < 250 * 1024, `peak RSS ${rss[100000]} KB`);
 });
+
+test('D56 plan --input writes the core\'s plan text as it is: each line is JSON.stringify of discoverMany\'s result, and the summary counts the same as BulkSummary.add', async () => {
+  const summaryFile = path.join(dir, 'summary-d56.json');
+  const input = file('d56.txt', INPUT);
+  const r = await runCli(['plan', '--input', input, ...ZONES, '--seed', '1', '--summary-json', summaryFile]);
+  const { zoneResolver } = await import('../src/index.js');
+  const { BulkSummary } = await import('../src/host.js');
+  const zones = ZONES.filter((_, i) => i % 2 === 1).map((z) => readFileSync(path.join(root, z), 'utf8'));
+  const resolver = await zoneResolver(zones);
+  const summary = new BulkSummary();
+  let expectedText = '';
+  for await (const result of discoverMany(linesOf([INPUT]), { resolver, seed: 1n })) {
+    summary.add(result);
+    expectedText += `${JSON.stringify(result)}\n`;
+  }
+  assert.ok(expectedText.includes('"plan":{'), 'plans, not only error lines');
+  assert.equal(r.stdout, expectedText);
+  const written = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  delete written.interrupted;
+  assert.deepEqual(written, summary.toJSON());
+});

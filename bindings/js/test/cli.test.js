@@ -184,3 +184,25 @@ test('a reader that goes away ends the CLI quietly with 141 (128 + SIGPIPE)', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Runs `node [nodeFlags] mailsrv.js args` and resolves to { code, stdout, stderr }. */
+function runCliWithNodeFlags(nodeFlags, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('D55 an MX-derived plan runs on V8\'s baseline tier only: no WebAssembly function is optimised (Node would wait for it at exit)', async () => {
+  const dir = 'testdata/fixtures/mx';
+  const trace = ['--trace-wasm-compilation-times'];
+  const r = await runCliWithNodeFlags(trace, ['plan', '--zone', `${dir}/mx.zone`, '--fixtures', `${dir}/http`, '--seed', '1', 'bob@mxonly.example']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /from mx-autoconfig/);
+  assert.match(r.stdout, /Compiled function .* using Liftoff/, 'the trace is there');
+  assert.doesNotMatch(r.stdout, /using TurboFan/);
+});
