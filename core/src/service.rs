@@ -69,14 +69,8 @@ impl Service {
 
     /// The SRV owner name under `domain`, e.g. `_imaps._tcp.example.net`.
     pub fn owner(self, domain: &str) -> String {
-        // Without a formatting call: six per discovery (issue 16 §1).
-        let label = self.label();
-        let mut owner = String::with_capacity(label.len() + domain.len() + 7);
-        owner.push('_');
-        owner.push_str(label);
-        owner.push_str("._tcp.");
-        owner.push_str(domain);
-        owner
+        // One allocation of the right size, without a formatting call (issue 16 §1).
+        ["_", self.label(), "._tcp.", domain].concat()
     }
 
     /// The protocol spoken on this service.
