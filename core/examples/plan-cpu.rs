@@ -3,13 +3,15 @@
 //! machine is shared).
 //!
 //! ```text
-//! cargo run --release -p mailsrv --example plan-cpu -- [CORPUS]
+//! cargo run --release -p mailsrv --example plan-cpu -- [CORPUS [PASSES]]
 //! ```
 //! CORPUS is the JS bench's corpus as `node bindings/js/bench/plans.js --write-corpus FILE`
 //! writes it (per domain: u16 length + email, u8 count, then per answer u16 id, u16 length,
 //! the wire response; big-endian); without it, the typical plan (demo.zone, six answers).
 //! Each plan: `Discovery::new` (SRV only, as the WebAssembly builds), the six `receive` calls
-//! and `plan`, as in the JS API. Linux only (reads /proc/self/stat).
+//! and `plan`, as in the JS API. Linux only (reads /proc/self/stat). PASSES (default 20 over a
+//! corpus) is the number of passes per round: 1 keeps a run short enough for
+//! `valgrind --tool=callgrind`.
 #![allow(clippy::print_stdout, reason = "a benchmark host prints its result")]
 
 use std::hint::black_box;
@@ -113,7 +115,11 @@ fn main() {
     let corpus = std::env::args().nth(1);
     let domains = corpus.as_deref().map_or_else(typical, read_corpus);
     // About 2 s of CPU per round, 7 rounds, the median.
-    let per_round = if corpus.is_some() { 20 } else { 100_000 };
+    let per_round = match std::env::args().nth(2) {
+        Some(n) => n.parse().expect("PASSES: a number"),
+        None if corpus.is_some() => 20,
+        None => 100_000,
+    };
     let mut sink = pass(&domains, 0);
     let mut rounds = Vec::new();
     for r in 0..7 {

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 
-use super::names::presentation_name;
+use super::names::{is_presented_as, presentation_name};
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
 use super::wire::{Data, Record, Response, read_head, read_response};
@@ -44,7 +44,7 @@ pub(crate) struct Answer {
 }
 
 fn name_string(name: &Name) -> String {
-    presentation_name(name.iter())
+    presentation_name(name.iter(), name.iter().map(|l| l.len() + 1).sum())
 }
 
 /// Whether two wire names are the same name: label by label, ASCII case-insensitively (what
@@ -149,7 +149,7 @@ fn parse_typed_response(
     match head.queries.as_slice() {
         [q] if q.query_type() == qtype
             && q.query_class() == DNSClass::IN
-            && name_string(q.name()) == qname => {}
+            && is_presented_as(q.name().iter(), qname) => {}
         // Servers may answer FORMERR and the like without a question section (the extended
         // response code is known only after the OPT record, so an empty question is let
         // through here and checked below).
@@ -288,7 +288,7 @@ fn follow_owner_aliases(
             break;
         }
         used[i] = true;
-        let target = presentation_name(key_labels(&target_key));
+        let target = presentation_name(key_labels(&target_key), target_key.len());
         answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
@@ -448,7 +448,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
     {
         answer
             .addresses
-            .entry(presentation_name(key_labels(key)))
+            .entry(presentation_name(key_labels(key), key.len()))
             .or_default()
             .extend(list);
     }
@@ -490,7 +490,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Some(question) = message
         .queries
         .iter()
-        .find(|q| name_string(q.name()) == host)
+        .find(|q| is_presented_as(q.name().iter(), &host))
     else {
         return Vec::new();
     };

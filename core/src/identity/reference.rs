@@ -30,16 +30,17 @@ pub fn reference_identities(
     host: &str,
     dnssec_secure: bool,
 ) -> Vec<ReferenceIdentity> {
-    let mut refs = vec![
-        ReferenceIdentity {
-            kind: IdentityKind::SrvId,
-            value: format!("_{}.{domain}", service.label()),
-        },
-        ReferenceIdentity {
-            kind: IdentityKind::DnsId,
-            value: domain.to_owned(),
-        },
-    ];
+    // Room for the third at once.
+    let mut refs = Vec::with_capacity(3);
+    refs.push(ReferenceIdentity {
+        kind: IdentityKind::SrvId,
+        // Once per candidate of a plan: one allocation, no formatting call (issue 16 §1).
+        value: ["_", service.label(), ".", domain].concat(),
+    });
+    refs.push(ReferenceIdentity {
+        kind: IdentityKind::DnsId,
+        value: domain.to_owned(),
+    });
     if dnssec_secure && host != domain {
         refs.push(ReferenceIdentity {
             kind: IdentityKind::DnsId,

@@ -48,6 +48,8 @@ struct LabelResult {
 
 struct Planner<'a> {
     address: &'a EmailAddress,
+    /// `address` as text, rendered once: every candidate lists it as a username.
+    email: String,
     options: &'a Options,
     diagnostics: Vec<Diagnostic>,
     /// Candidates from the other sources (autoconfig, ISPDB, MX-derived), in source rank and
@@ -445,10 +447,7 @@ impl Planner<'_> {
                 Protocol::Pop3 if tls => vec!["pop3".to_owned()],
                 _ => Vec::new(),
             },
-            usernames: vec![
-                self.address.to_string(),
-                self.address.local_part().to_owned(),
-            ],
+            usernames: vec![self.email.clone(), self.address.local_part().to_owned()],
             addresses,
             source: Source::Srv,
             origin: owner.to_owned(),
@@ -479,6 +478,7 @@ pub(crate) fn build(
 ) -> Plan {
     let mut planner = Planner {
         address,
+        email: address.to_string(),
         options,
         diagnostics: Vec::new(),
         extra,
@@ -500,7 +500,7 @@ pub(crate) fn build(
             .chain(incoming_alternatives.iter().map(|a| &a.candidates)),
     );
     Plan {
-        email: address.to_string(),
+        email: planner.email,
         domain: address.domain().to_owned(),
         domain_unicode: address.domain_unicode(),
         incoming,
@@ -560,6 +560,13 @@ fn rank_key(c: &Candidate, tls_order: TlsOrder) -> usize {
 /// Orders `list` by [`rank_key`], keeping the order within each rank (so SRV keeps its RFC 2782
 /// order and a document its own): a stable partition into the eight ranks.
 fn rank(list: &mut Vec<Candidate>, tls_order: TlsOrder) {
+    // Already in rank order (the usual case: one rank, or SRV's own order): nothing moves.
+    if list
+        .windows(2)
+        .all(|w| rank_key(&w[0], tls_order) <= rank_key(&w[1], tls_order))
+    {
+        return;
+    }
     let mut ranks: [Vec<Candidate>; 8] = Default::default();
     for c in list.drain(..) {
         ranks[rank_key(&c, tls_order)].push(c);
