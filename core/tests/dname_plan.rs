@@ -86,7 +86,7 @@ fn bogus_notes(p: &Plan) -> Vec<&str> {
 }
 
 #[test]
-fn rfc6672_5_3_1_a_validated_plan_through_a_dname_is_dnssec_secure() {
+fn d52_rfc6672_5_3_1_a_validated_plan_through_a_dname_is_dnssec_secure() {
     let p = plan("user@old.dname.test");
     let imaps = p
         .incoming
@@ -117,7 +117,7 @@ fn rfc6672_5_3_1_a_validated_plan_through_a_dname_is_dnssec_secure() {
 }
 
 #[test]
-fn rfc4035_5_3_a_tampered_dname_is_bogus() {
+fn d52_rfc4035_5_3_a_tampered_dname_is_bogus() {
     let p = plan("user@bad.dname.test");
     assert!(p.incoming.candidates.is_empty(), "{p:#?}");
     assert!(p.outgoing.candidates.is_empty(), "{p:#?}");
@@ -132,7 +132,7 @@ fn rfc4035_5_3_a_tampered_dname_is_bogus() {
 }
 
 #[test]
-fn rfc6672_5_3_1_a_synthesised_cname_that_does_not_match_the_dname_is_bogus() {
+fn d52_rfc6672_5_3_1_a_synthesised_cname_that_does_not_match_the_dname_is_bogus() {
     // An attacker puts an unsigned CNAME to a name of its own first, with SRV records there,
     // ahead of the genuine signed DNAME and the genuine signed answer at its target. A reader
     // that takes the first alias would use the attacker's records; the validator must not call

@@ -362,7 +362,7 @@ fn s7673_3_3a_tlsa_is_served_with_its_rrsig_and_its_absence_with_nsec() {
 }
 
 #[test]
-fn rfc6672_3_4_a_name_below_a_dname_gets_the_signed_dname_and_an_unsigned_synthesised_cname() {
+fn d52_rfc6672_3_4_a_name_below_a_dname_gets_the_signed_dname_and_an_unsigned_synthesised_cname() {
     let h = host(ALL);
     let m = ask(&h, "_imaps._tcp.old.dname.test.", RecordType::SRV, true);
     assert_eq!(m.metadata.response_code, ResponseCode::NoError);
@@ -413,7 +413,7 @@ fn rfc6672_3_4_a_name_below_a_dname_gets_the_signed_dname_and_an_unsigned_synthe
 }
 
 #[test]
-fn rfc6672_2_2_a_substitution_longer_than_255_octets_is_yxdomain() {
+fn d52_rfc6672_2_2_a_substitution_longer_than_255_octets_is_yxdomain() {
     let long = ["a".repeat(63), "b".repeat(63), "c".repeat(63)].join(".");
     let zone =
         format!("$ORIGIN x.\n$TTL 60\n@ SOA ns.x. h.x. 1 2 3 4 5\n@ NS ns.x.\nd DNAME {long}.x.\n");
