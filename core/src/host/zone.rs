@@ -783,15 +783,10 @@ impl ZoneHost {
 }
 
 /// `name` with its suffix `owner` replaced by `target` (RFC 6672 §2.2); `None` when the result
-/// would be longer than 255 octets.
+/// would be longer than 255 octets (hickory-proto's `Name` refuses to grow past that).
 fn substitute(name: &Name, owner: &Name, target: &Name) -> Option<Name> {
     let keep = usize::from(name.num_labels().checked_sub(owner.num_labels())?);
     let prefix: Vec<&[u8]> = name.iter().take(keep).collect();
-    let wire = |n: &[&[u8]]| n.iter().map(|l| l.len() + 1).sum::<usize>();
-    let targets: Vec<&[u8]> = target.iter().collect();
-    if wire(&prefix) + wire(&targets) + 1 > 255 {
-        return None;
-    }
     let mut out = Name::from_labels(prefix).ok()?.append_name(target).ok()?;
     out.set_fqdn(true);
     Some(out)
