@@ -129,6 +129,11 @@ cat "$work/hosting.test..ds" >> "$work/test.zone.ds"
 # The tampering: the bogus TLSA record's selector changes 1 -> 0 after signing, its RRSIG stays.
 sed -i 's/^\(_993\._tcp\.bogus\.hosting\.test\.[[:space:]].*TLSA[[:space:]]\{1,\}3[[:space:]]\{1,\}\)1/\10/' "$dir/hosting.test.zone"
 grep -q '^_993\._tcp\.bogus\.hosting\.test\..*TLSA[[:space:]]*3[[:space:]]*0[[:space:]]*1' "$dir/hosting.test.zone" || { echo "make-signed-zones: TLSA tampering failed" >&2; exit 1; }
+sign dname.test. dname.test.zone "${window[@]}" -- "$(key dname.test. ECDSAP256SHA256 - ksk)"
+cat "$work/dname.test..ds" >> "$work/test.zone.ds"
+# The tampering: the DNAME at bad changes its target after signing, its RRSIG stays.
+sed -i 's/^\(bad\.dname\.test\.[[:space:]].*DNAME[[:space:]]\{1,\}\)example\.test\./\1nsec3.test./' "$dir/dname.test.zone"
+grep -q '^bad\.dname\.test\..*DNAME[[:space:]]*nsec3\.test\.' "$dir/dname.test.zone" || { echo "make-signed-zones: DNAME tampering failed" >&2; exit 1; }
 sign expired.test. expired.test.zone -i "$EXPIRED_INCEPTION" -e "$EXPIRED_EXPIRATION" -- "$(key expired.test. ECDSAP256SHA256 - ksk)"
 cat "$work/expired.test..ds" >> "$work/test.zone.ds"
 # The TLD: RSA/SHA-256 (algorithm 8), NSEC3 (no salt, 0 iterations) with opt-out, by BIND.

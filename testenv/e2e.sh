@@ -167,6 +167,9 @@ done
 [ "$(delv_says _imaps._tcp.insecure.test SRV)" = "; unsigned answer" ] || fail "delv: insecure delegation"
 case "$(delv_says _imaps._tcp.bogus.test SRV)" in *"resolution failed"*) ;; *) fail "delv: bogus.test not bogus" ;; esac
 case "$(delv_says _imaps._tcp.expired.test SRV)" in *"resolution failed"*) ;; *) fail "delv: expired.test not bogus" ;; esac
+# DNAME (D52): Knot serves the signed DNAME, Unbound synthesises the CNAME and follows it.
+[ "$(delv_says _imaps._tcp.old.dname.test SRV)" = "; fully validated" ] || fail "delv: the DNAME chain not secure"
+case "$(delv_says _imaps._tcp.bad.dname.test SRV)" in *"resolution failed"*) ;; *) fail "delv: the tampered DNAME not bogus" ;; esac
 node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --no-validate --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
 [ "$(field plain-doh 'p["incoming"]["candidates"][0]["host"]')" = mail.example.test ] || fail "plain resolver over DoH: no plan"
 echo "e2e: the signed hierarchy: Knot serves it, the non-validating Unbound passes DNSSEC records on (no AD, bogus data included); delv finds secure, insecure and bogus as designed"
@@ -206,6 +209,8 @@ validated v-insecure alice@insecure.test insecure in-domain
 validated v-unsigned-child alice@plain.example.test insecure in-domain
 validated v-bogus alice@bogus.test bogus -
 validated v-expired alice@expired.test bogus -
+validated v-dname alice@old.dname.test secure dnssec-secure
+validated v-dname-bogus alice@bad.dname.test bogus -
 imaps() { field "$1" '[l for l in p["lookups"] if l["service"] == "imaps"][0]["'"$2"'"]'; }
 # By default --doh validates from the built-in IANA anchors, which do not vouch for the private root.
 node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --json --seed 1 alice@example.test > "$work/signed-default.doh.json" || true

@@ -776,7 +776,13 @@ fn print_candidates(out: &mut impl Write, list: &[Candidate]) -> std::io::Result
         writeln!(out, "      why: {why}")?;
         writeln!(out, "      from: {}", mailsrv::explain::sources(c))?;
         if let Some(status) = c.addresses_dnssec {
-            writeln!(out, "      addresses: DNSSEC-{}", json_name(&status))?;
+            let how = match c.addresses_source {
+                Some(mailsrv::AddressesSource::SrvResponse) => {
+                    " (from the SRV response, not validated: D51)"
+                }
+                _ => "",
+            };
+            writeln!(out, "      addresses: DNSSEC-{}{how}", json_name(&status))?;
         }
         if let Some(t) = &c.tlsa {
             let reason = t

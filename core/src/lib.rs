@@ -81,9 +81,9 @@ pub use identity::{
     normalize_domain_with, reference_identities, registrable_domain,
 };
 pub use limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS, MAX_TLSA_LOOKUPS};
-#[cfg(feature = "dnssec")]
-pub use plan::DnssecValidation;
 pub use plan::explain;
+#[cfg(feature = "dnssec")]
+pub use plan::{AddressesSource, DnssecValidation};
 pub use plan::{
     Alternative, Candidate, Confirmation, DEFAULT_ISPDB_URL, Discovery, DnssecQuestion, Failure,
     Incoming, IncomingPreference, MAX_PLAN_TLSA_RECORDS, MinimumSecurity, MxReport, OAuth2Info,

@@ -12,9 +12,9 @@ mod common;
 use mailsrv::negotiate::TlsOutcome;
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
-    Candidate, DiagnosticCode, Discovery, DnssecSource, DnssecStatus, IdentityKind, Options, Plan,
-    RejectReason, Source, Subject, TlsaStatus, Trust, VerdictStatus, VerifyOptions,
-    certificates_from_pem, verify_candidate, verify_chain,
+    AddressesSource, Candidate, DiagnosticCode, Discovery, DnssecSource, DnssecStatus,
+    IdentityKind, Options, Plan, RejectReason, Source, Subject, TlsaStatus, Trust, VerdictStatus,
+    VerifyOptions, certificates_from_pem, verify_candidate, verify_chain,
 };
 
 /// Inside the signatures' window (2026-01-01 .. 2036-01-01) and the DANE PKI's validity.
@@ -252,8 +252,60 @@ fn without_validation_candidates_carry_no_tlsa_and_keep_the_additional_section()
     let c = candidate(&p, "ee.hosting.test", 993);
     assert_eq!(c.tlsa, None);
     assert_eq!(c.addresses_dnssec, None);
+    assert_eq!(c.addresses_source, None);
     let json = serde_json::to_value(c).unwrap();
     assert!(json.get("tlsa").is_none() && json.get("addressesDnssec").is_none());
+    assert!(json.get("addressesSource").is_none());
+}
+
+#[test]
+fn d51_every_srv_candidate_of_a_validated_plan_says_its_addresses_status_and_source() {
+    // An insecure SRV answer (insecure.test. is unsigned, proven by the TLD's NSEC3 opt-out):
+    // the addresses are the SRV response's, which nothing validated.
+    let p = plan("alice@insecure.test");
+    let c = candidate(&p, "mail.insecure.test", 993);
+    assert_eq!(c.trust, Trust::InDomain);
+    assert_eq!(c.addresses_dnssec, Some(DnssecStatus::Insecure));
+    assert_eq!(c.addresses_source, Some(AddressesSource::SrvResponse));
+    assert_eq!(
+        c.addresses,
+        ["192.0.2.60".parse::<std::net::IpAddr>().unwrap()]
+    );
+    assert_eq!(c.tlsa, None);
+    let json = serde_json::to_value(c).unwrap();
+    assert_eq!(json["addressesDnssec"], "insecure");
+    assert_eq!(json["addressesSource"], "srv-response");
+    let text = std::fs::read_to_string(common::testdata().join("../schema/plan.schema.json"));
+    let schema: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut plan_json = serde_json::to_value(&p).unwrap();
+    assert!(validator.is_valid(&plan_json));
+    plan_json["incoming"]["candidates"][0]["addressesSource"] = serde_json::json!("resolver");
+    assert!(!validator.is_valid(&plan_json));
+    // A secure SRV answer: the target's own validated lookups (D46).
+    let p = plan("alice@ee.dane.test");
+    let c = candidate(&p, "ee.hosting.test", 993);
+    assert_eq!(c.addresses_dnssec, Some(DnssecStatus::Secure));
+    assert_eq!(c.addresses_source, Some(AddressesSource::Validated));
+    assert_eq!(
+        serde_json::to_value(c).unwrap()["addressesSource"],
+        "validated"
+    );
+    // Every SRV candidate of every validated plan has both.
+    for email in [
+        "alice@insecure.test",
+        "alice@ee.dane.test",
+        "alice@ta.dane.test",
+        "alice@insecure.dane.test",
+    ] {
+        let p = plan(email);
+        for c in p.incoming.candidates.iter().chain(&p.outgoing.candidates) {
+            assert!(
+                c.addresses_dnssec.is_some() && c.addresses_source.is_some(),
+                "{email}: {c:#?}"
+            );
+        }
+    }
 }
 
 #[test]

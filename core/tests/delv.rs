@@ -75,7 +75,7 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
         .filter(|p| p.extension().is_some_and(|e| e == "zone"))
         .collect();
     zones.sort();
-    assert_eq!(zones.len(), 13);
+    assert_eq!(zones.len(), 14);
     let mut child = Command::new(server)
         .args(["--listen", "127.0.0.1:0"])
         .args(&zones)
@@ -205,6 +205,20 @@ fn rfc4035_delv_validates_the_zone_hosts_signed_hierarchy() {
     expect(
         "_993._tcp.bogus.hosting.test.",
         "TLSA",
+        &["resolution failed"],
+        &[secure],
+    );
+    // DNAME (RFC 6672): the signed DNAME and the synthesised CNAME lead into example.test.;
+    // a DNAME changed after signing fails.
+    expect(
+        "_imaps._tcp.old.dname.test.",
+        "SRV",
+        &[secure, "DNAME\texample.test.", "993 mail.example.test."],
+        &[],
+    );
+    expect(
+        "_imaps._tcp.bad.dname.test.",
+        "SRV",
         &["resolution failed"],
         &[secure],
     );

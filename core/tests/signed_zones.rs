@@ -27,6 +27,7 @@ const ALL: &[&str] = &[
     "expired.test.zone",
     "dane.test.zone",
     "hosting.test.zone",
+    "dname.test.zone",
 ];
 
 fn text(file: &str) -> String {
@@ -358,4 +359,77 @@ fn s7673_3_3a_tlsa_is_served_with_its_rrsig_and_its_absence_with_nsec() {
     assert_eq!(nodata.metadata.response_code, ResponseCode::NoError);
     assert!(nodata.answers.is_empty());
     assert_eq!(count(&nodata.authorities, RecordType::NSEC), 1);
+}
+
+#[test]
+fn d52_rfc6672_3_4_a_name_below_a_dname_gets_the_signed_dname_and_an_unsigned_synthesised_cname() {
+    let h = host(ALL);
+    let m = ask(&h, "_imaps._tcp.old.dname.test.", RecordType::SRV, true);
+    assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+    assert!(m.metadata.authoritative);
+    // DNAME and its RRSIG, the synthesised CNAME (unsigned, RFC 4035 §3.1.3), then the
+    // answer from example.test. with its RRSIG: the chain is followed within the zones.
+    assert_eq!(
+        types(&m.answers),
+        [
+            RecordType::DNAME,
+            RecordType::RRSIG,
+            RecordType::CNAME,
+            RecordType::SRV,
+            RecordType::RRSIG
+        ]
+    );
+    assert_eq!(
+        u16::from_be_bytes(rrsig_rdata(&m.answers[1])[..2].try_into().unwrap()),
+        u16::from(RecordType::DNAME)
+    );
+    let cname = &m.answers[2];
+    assert_eq!(
+        cname.name,
+        Name::from_ascii("_imaps._tcp.old.dname.test.").unwrap()
+    );
+    assert_eq!(cname.ttl, m.answers[0].ttl);
+    assert_eq!(
+        cname.data.to_string(),
+        "_imaps._tcp.example.test.",
+        "{cname:?}"
+    );
+    assert_eq!(
+        m.answers[3].name,
+        Name::from_ascii("_imaps._tcp.example.test.").unwrap()
+    );
+    // Without DO: the same chain, no RRSIGs.
+    let plain = ask(&h, "_imaps._tcp.old.dname.test.", RecordType::SRV, false);
+    assert_eq!(
+        types(&plain.answers),
+        [RecordType::DNAME, RecordType::CNAME, RecordType::SRV]
+    );
+    // The DNAME owner itself and the DNAME type are answered as data, not substituted.
+    let own = ask(&h, "old.dname.test.", RecordType::DNAME, true);
+    assert_eq!(types(&own.answers), [RecordType::DNAME, RecordType::RRSIG]);
+    let nodata = ask(&h, "old.dname.test.", RecordType::SRV, true);
+    assert!(nodata.answers.is_empty(), "{:?}", nodata.answers);
+    assert_eq!(count(&nodata.authorities, RecordType::NSEC), 1);
+}
+
+#[test]
+fn d52_rfc6672_2_2_a_substitution_longer_than_255_octets_is_yxdomain() {
+    let long = ["a".repeat(63), "b".repeat(63), "c".repeat(63)].join(".");
+    let zone =
+        format!("$ORIGIN x.\n$TTL 60\n@ SOA ns.x. h.x. 1 2 3 4 5\n@ NS ns.x.\nd DNAME {long}.x.\n");
+    let mut h = ZoneHost::new();
+    h.add_zone(&zone, None, false).unwrap();
+    let fits = ask(&h, "q.d.x.", RecordType::A, false);
+    // The chain goes on into the zone, where the target name does not exist.
+    assert_eq!(fits.metadata.response_code, ResponseCode::NXDomain);
+    assert_eq!(types(&fits.answers), [RecordType::DNAME, RecordType::CNAME]);
+    // 61 + 1 octets of labels before `d.x.` become too many before the 195-octet target.
+    let name = format!("{}.d.x.", "e".repeat(61));
+    let m = ask(&h, &name, RecordType::A, false);
+    assert_eq!(m.metadata.response_code, ResponseCode::YXDomain);
+    assert_eq!(types(&m.answers), [RecordType::DNAME]);
+    // A DNAME without exactly one target name is a typed error.
+    let bad = "$ORIGIN y.\n@ 60 SOA ns.y. h.y. 1 2 3 4 5\nd 60 DNAME a. b.\n";
+    let e = ZoneHost::new().add_zone(bad, None, false).err().unwrap();
+    assert_eq!(e.code(), ErrorCode::ZoneParse);
 }

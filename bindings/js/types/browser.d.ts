@@ -88,6 +88,17 @@ export interface Candidate {
   confirm?: string;
   authentication?: string[];
   oauth2?: { issuer: string; scope?: string; authUrl?: string; tokenUrl?: string };
+  /**
+   * With the core's DNSSEC validation (the validating planner, Node), for an SRV candidate: the
+   * DNSSEC status of `addresses`, obtained as `addressesSource` says (decision D51).
+   */
+  addressesDnssec?: 'secure' | 'insecure' | 'bogus' | 'indeterminate';
+  /**
+   * `validated`: the target's own A/AAAA lookups, validated by the core after a secure SRV
+   * answer (D46). `srv-response`: the records that came with the SRV response, never validated
+   * (`addressesDnssec` is then `insecure`). Present whenever `addressesDnssec` is (D51).
+   */
+  addressesSource?: 'validated' | 'srv-response';
 }
 
 export interface RequestReport {

@@ -225,13 +225,19 @@ fn base64(parts: &[String]) -> Result<Vec<u8>, String> {
     Base64::decode_vec(&joined).map_err(|_| format!("bad base64 `{joined}`"))
 }
 
+/// Hexadecimal digits, two per byte; read as bytes, so that text with non-ASCII characters is
+/// an error, never a slice inside a character (a fuzzing finding), and `+` is no digit.
 fn hex(s: &str) -> Result<Vec<u8>, String> {
     if !s.len().is_multiple_of(2) {
         return Err(format!("odd hex `{s}`"));
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| format!("bad hex `{s}`")))
+    let digit = |c: u8| char::from(c).to_digit(16);
+    s.as_bytes()
+        .chunks_exact(2)
+        .map(|p| match (digit(p[0]), digit(p[1])) {
+            (Some(h), Some(l)) => Ok((h * 16 + l) as u8),
+            _ => Err(format!("bad hex `{s}`")),
+        })
         .collect()
 }
 
@@ -507,5 +513,17 @@ mod tests {
         assert_eq!(r.rdata, b"\x03a b\x01c".to_vec());
         assert!(parse_rr("x. IN BOGUSTYPE 1", None).is_err());
         assert!(parse_rr(&"x".repeat(MAX_RR_TEXT + 1), None).is_err());
+    }
+
+    #[test]
+    fn hex_with_non_ascii_or_signs_is_an_error_not_a_panic() {
+        // The fuzzing finding (dnssec target, 2026-12-02): a DS digest whose even length puts
+        // a two-byte character across a digit pair made the reader slice inside it.
+        assert!(parse_rr("x. IN DS 1 8 2 0\u{1ba}0", None).is_err());
+        assert!(parse_rr("x. IN DS 1 8 2 0\u{1ba}", None).is_err());
+        assert!(hex("0\u{1ba}0").is_err());
+        assert!(hex("+f").is_err());
+        assert_eq!(hex("0aFf").unwrap(), [0x0a, 0xff]);
+        assert!(parse_rr("x. IN DS 1 8 2 0aff", None).is_ok());
     }
 }

@@ -1036,6 +1036,21 @@ impl Validator {
                             Stop::Bogus(ede::OTHER, format!("DNAME substitution: {e}"))
                         })?;
                     }
+                    // The CNAME synthesised beside it is unsigned: it must say what the
+                    // validated DNAME says, or the answer is bogus (RFC 6672 §5.3.1).
+                    if let Some(c) = find(&sets, &cur, rtype::CNAME)
+                        && c.rdatas
+                            .iter()
+                            .any(|r| Name::from_wire(r).ok() != Some(n.clone()))
+                    {
+                        return bogus(
+                            ede::DNSSEC_BOGUS,
+                            format!(
+                                "the CNAME at {cur} does not match the DNAME at {} (RFC 6672 §5.3.1)",
+                                d.owner
+                            ),
+                        );
+                    }
                     n
                 } else if let Some(c) = (qtype != rtype::CNAME)
                     .then(|| find(&sets, &cur, rtype::CNAME))

@@ -8,9 +8,11 @@
 //! loaded (a referral with NS, and DS or the proof of its absence, when the name is below a cut
 //! whose child is not loaded; DS from the parent side). Signed zones are served with DNSSEC
 //! records to queries that set DO (RFC 4035 §3.1, RFC 5155 §7.2); without DO the answers hold
-//! no DNSSEC records unless asked for by type.
+//! no DNSSEC records unless asked for by type. A name below a DNAME owner gets the DNAME RRset
+//! (signed with DO) and the CNAME synthesised from it, unsigned (RFC 6672 §3.2, §3.4; RFC 4035
+//! §3.1.3); a substitution longer than 255 octets is YXDOMAIN (RFC 6672 §2.2).
 //!
-//! Bounds: CNAME chains of at most [`MAX_CHAIN`] links; responses of at most 65535 bytes (TCP)
+//! Bounds: CNAME/DNAME chains of at most [`MAX_CHAIN`] links; responses of at most 65535 bytes (TCP)
 //! or the UDP limit (512, or the EDNS size up to 1232; with DO the additional section is
 //! dropped before the answer is truncated); NSEC3 zones of at most 2500 iterations, so a
 //! query costs at most (iterations + 1) × (3 × 127 + 2) SHA-1 digests; every lookup in a zone
@@ -20,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Unbounded};
 
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::CNAME;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_proto::serialize::txt::Parser;
 
@@ -103,6 +106,8 @@ enum Found {
     Answer(Vec<Record>, Option<Name>),
     /// A CNAME (synthesised from the wildcard when `Some`).
     Cname(Box<Record>, Option<Name>),
+    /// The name is strictly below the owner of this DNAME (RFC 6672 §2.3).
+    Dname(Box<Record>),
     /// The name exists (or matches the wildcard) without records of the type.
     NoData(Option<Name>),
     /// The name does not exist; its closest encloser.
@@ -181,11 +186,18 @@ impl Zone {
     }
 
     fn find(&self, name: &Name, qtype: RecordType) -> Found {
-        // A delegation at or above the name (the parent side answers DS at the cut itself).
-        for n in usize::from(self.origin.num_labels()) + 1..=usize::from(name.num_labels()) {
+        // Down from the apex (RFC 1034 §4.3.2, RFC 6672 §3.2): a delegation at or above the
+        // name (the parent side answers DS at the cut itself), or a DNAME strictly above it.
+        let labels = usize::from(name.num_labels());
+        for n in usize::from(self.origin.num_labels())..=labels {
             let above = name.trim_to(n);
             if self.is_cut(&above) && !(above == *name && qtype == RecordType::DS) {
                 return Found::Referral(above);
+            }
+            if n < labels
+                && let Some(d) = self.rrset(&above, RecordType::DNAME).into_iter().next()
+            {
+                return Found::Dname(Box::new(d));
             }
         }
         if self.names.contains_key(name) {
@@ -294,7 +306,7 @@ impl Zone {
                     let next_closer = name.trim_to(usize::from(encloser.num_labels()) + 1);
                     self.nsec3_cover(chain, &next_closer)
                 }
-                Found::Answer(..) | Found::Cname(..) => Vec::new(),
+                Found::Answer(..) | Found::Cname(..) | Found::Dname(_) => Vec::new(),
                 Found::NoData(None) => self
                     .nsec3_match(chain, name)
                     .unwrap_or_else(|| self.closest_encloser_proof(chain, name).0),
@@ -318,7 +330,7 @@ impl Zone {
         match found {
             Found::Referral(cut) => self.signed_rrset(cut, RecordType::NSEC, true),
             Found::Answer(_, Some(_)) | Found::Cname(_, Some(_)) => self.nsec_for(name),
-            Found::Answer(..) | Found::Cname(..) => Vec::new(),
+            Found::Answer(..) | Found::Cname(..) | Found::Dname(_) => Vec::new(),
             Found::NoData(None) => self.nsec_for(name),
             Found::NoData(Some(w)) => {
                 let mut out = self.nsec_for(name);
@@ -563,8 +575,8 @@ impl ZoneHost {
         encode(&r, payload, transport, dnssec_ok)
     }
 
-    /// The answer and authority sections for `qname`/`qtype`, following CNAMEs within the zones
-    /// (at most [`MAX_CHAIN`]); gives the response code and whether the answer is
+    /// The answer and authority sections for `qname`/`qtype`, following CNAMEs and DNAMEs
+    /// within the zones (at most [`MAX_CHAIN`] links); gives the response code and whether the answer is
     /// authoritative (not a referral).
     fn answer_section(
         &self,
@@ -650,6 +662,28 @@ impl ZoneHost {
                         break;
                     };
                     name = lower(&c.0);
+                }
+                Found::Dname(dname) => {
+                    // The signed DNAME, then the CNAME synthesised from it: unsigned, with
+                    // the DNAME's TTL (RFC 6672 §3.4, §5.3.1; RFC 4035 §3.1.3).
+                    let owner = lower(&dname.name);
+                    reply.answers.push((**dname).clone());
+                    if dnssec {
+                        reply.answers.extend(zone.rrsigs(&owner, RecordType::DNAME));
+                    }
+                    let Some(target) =
+                        signed::dname_target(dname).and_then(|t| substitute(&name, &owner, &t))
+                    else {
+                        return (ResponseCode::YXDomain, true);
+                    };
+                    let mut cname = Record::from_rdata(
+                        name.clone(),
+                        dname.ttl,
+                        RData::CNAME(CNAME(target.clone())),
+                    );
+                    cname.dns_class = dname.dns_class;
+                    reply.answers.push(cname);
+                    name = target;
                 }
                 Found::NoData(_) => {
                     Reply::push_unique(&mut reply.authorities, soa());
@@ -746,6 +780,16 @@ impl ZoneHost {
             }
         }
     }
+}
+
+/// `name` with its suffix `owner` replaced by `target` (RFC 6672 §2.2); `None` when the result
+/// would be longer than 255 octets (hickory-proto's `Name` refuses to grow past that).
+fn substitute(name: &Name, owner: &Name, target: &Name) -> Option<Name> {
+    let keep = usize::from(name.num_labels().checked_sub(owner.num_labels())?);
+    let prefix: Vec<&[u8]> = name.iter().take(keep).collect();
+    let mut out = Name::from_labels(prefix).ok()?.append_name(target).ok()?;
+    out.set_fqdn(true);
+    Some(out)
 }
 
 fn encode(

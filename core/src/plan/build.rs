@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 use super::lookups::DaneView;
 use super::lookups::LookupState;
 #[cfg(feature = "dnssec")]
-use super::model::TlsaStatus;
+use super::model::{AddressesSource, TlsaStatus};
 use super::model::{
     Alternative, Candidate, Confirmation, Incoming, Outgoing, Plan, Source, Status, Trust,
 };
@@ -415,14 +415,22 @@ impl Planner<'_> {
             .map(|a| a.addresses_of(&host))
             .unwrap_or_default();
         // With validation, a secure label's target has validated address and TLSA lookups:
-        // their addresses replace the additional section's (issue 14 §2, issue 15).
+        // their addresses replace the additional section's (issue 14 §2, issue 15). Any other
+        // label's addresses are the SRV response's, never validated: `insecure` (D51).
         #[cfg(feature = "dnssec")]
         let dane = self.dane.filter(|_| secure);
         #[cfg(feature = "dnssec")]
-        let mut addresses_dnssec = None;
+        let (mut addresses_dnssec, mut addresses_source) = match self.dane {
+            Some(_) => (
+                Some(crate::dns::DnssecStatus::Insecure),
+                Some(AddressesSource::SrvResponse),
+            ),
+            None => (None, None),
+        };
         #[cfg(feature = "dnssec")]
         if let Some(a) = dane.and_then(|d| d.addresses.get(&host)) {
             addresses_dnssec = a.status;
+            addresses_source = a.status.map(|_| AddressesSource::Validated);
             addresses = a.addresses.clone();
             addresses.truncate(MAX_ADDRESSES_PER_HOST);
         }
@@ -457,6 +465,8 @@ impl Planner<'_> {
             oauth2: None,
             #[cfg(feature = "dnssec")]
             addresses_dnssec,
+            #[cfg(feature = "dnssec")]
+            addresses_source,
             #[cfg(feature = "dnssec")]
             tlsa,
             host,

@@ -15,6 +15,8 @@ mod web;
 
 pub use discovery::{Discovery, Failure, plan_from_responses};
 pub use lookups::DnssecQuestion;
+#[cfg(feature = "dnssec")]
+pub use model::AddressesSource;
 pub use model::{
     Alternative, Candidate, Confirmation, Incoming, MAX_PLAN_TLSA_RECORDS, MxReport, OAuth2Info,
     Outgoing, Plan, Provenance, RequestOutcome, RequestReport, Source, Status, Tlsa, TlsaStatus,

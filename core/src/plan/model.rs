@@ -305,12 +305,20 @@ pub struct Candidate {
     /// Autoconfig's OAuth2 data, when the document had it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<OAuth2Info>,
-    /// With the core's DNSSEC validation and a secure SRV answer: the status of the target's
-    /// A and AAAA answers, which then give [`Candidate::addresses`] (the additional section's
-    /// unvalidated addresses are not used). Absent otherwise. Feature `dnssec`.
+    /// With the core's DNSSEC validation, for an SRV candidate: the DNSSEC status of
+    /// [`Candidate::addresses`], obtained as [`Candidate::addresses_source`] says (decision
+    /// D51). After a secure SRV answer, the status of the target's own validated A and AAAA
+    /// answers (D46); after an insecure one, `insecure`: the addresses that came with the SRV
+    /// response are never validated. Absent without validation and for the other sources'
+    /// candidates (which carry no addresses). Feature `dnssec`.
     #[cfg(feature = "dnssec")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses_dnssec: Option<crate::dns::DnssecStatus>,
+    /// How [`Candidate::addresses`] and [`Candidate::addresses_dnssec`] were obtained, whenever
+    /// `addresses_dnssec` is present (decision D51). Feature `dnssec`.
+    #[cfg(feature = "dnssec")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses_source: Option<AddressesSource>,
     /// With the core's DNSSEC validation and a secure SRV answer: the TLSA RRset of
     /// `_<port>._tcp.<host>` (RFC 7673 §3), which verification uses (decision D45). Absent
     /// otherwise. Feature `dnssec`.
@@ -341,6 +349,21 @@ pub struct Tlsa {
 /// The most TLSA records a plan keeps for one candidate: the verifier's own cap
 /// (`MAX_TLSA_RECORDS`, 32); more are left out with a diagnostic.
 pub const MAX_PLAN_TLSA_RECORDS: usize = 32;
+
+/// How an SRV candidate's addresses were obtained in a validated plan (decision D51).
+#[cfg(feature = "dnssec")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AddressesSource {
+    /// The target's own A and AAAA lookups, validated by the core (after a secure SRV answer,
+    /// D46): their status is the candidate's `addresses_dnssec`.
+    Validated,
+    /// The A and AAAA records that came with the SRV response (its additional section, RFC
+    /// 2782), which no validation covers: neither the core's (it validates the SRV RRset) nor a
+    /// resolver's AD bit (RFC 4035 §3.2.3: answer and authority sections only). Always
+    /// `insecure`; possibly none, and the host then resolves the target itself.
+    SrvResponse,
+}
 
 /// What the TLSA lookup of a candidate found (RFC 7673 §3.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -664,6 +664,8 @@ fn candidate(
         #[cfg(feature = "dnssec")]
         addresses_dnssec: None,
         #[cfg(feature = "dnssec")]
+        addresses_source: None,
+        #[cfg(feature = "dnssec")]
         tlsa: None,
         host,
     })

@@ -1,6 +1,6 @@
 //! The DNSSEC records of a signed master file, which hickory-proto's zone parser refuses (it
 //! builds them only from keys): DNSKEY, CDNSKEY, DS, CDS, RRSIG, NSEC, NSEC3 and NSEC3PARAM are
-//! taken out of the text here, turned into wire-format RDATA (kept as opaque records), and the
+//! taken out of the text here — and DNAME (RFC 6672), which that parser does not read either — turned into wire-format RDATA (kept as opaque records), and the
 //! rest of the text goes to hickory-proto unchanged (line numbers kept). Also the NSEC3 owner
 //! hash (RFC 5155 §5, SHA-1 from `ring`).
 //!
@@ -18,11 +18,12 @@ use crate::error::{Error, ErrorCode};
 /// host computes up to `iterations + 1` SHA-1 digests per name it proves something about.
 pub(crate) const MAX_NSEC3_ITERATIONS: u16 = 2500;
 
-/// The record types this reader takes over from hickory-proto.
+/// The record types this reader takes over from hickory-proto: the DNSSEC types and DNAME.
 fn is_dnssec_type(t: RecordType) -> bool {
     matches!(
         t,
-        RecordType::DNSKEY
+        RecordType::DNAME
+            | RecordType::DNSKEY
             | RecordType::CDNSKEY
             | RecordType::DS
             | RecordType::CDS
@@ -540,6 +541,12 @@ fn rdata_wire(t: RecordType, f: &[&str], origin: Option<&Name>) -> Result<Vec<u8
             push_name(&mut out, &rel_name(f.get(7))?);
             out.extend(base64(&f.get(8..).unwrap_or_default().concat())?);
         }
+        RecordType::DNAME => {
+            if f.len() != 1 {
+                return Err("DNAME takes one target name".into());
+            }
+            push_name(&mut out, &rel_name(f.first())?);
+        }
         RecordType::NSEC => {
             push_name(&mut out, &rel_name(f.first())?);
             type_bitmap(&mut out, f.get(1..).unwrap_or_default())?;
@@ -565,7 +572,7 @@ fn rdata_wire(t: RecordType, f: &[&str], origin: Option<&Name>) -> Result<Vec<u8
                 type_bitmap(&mut out, f.get(5..).unwrap_or_default())?;
             }
         }
-        _ => return Err(format!("{t} is not a DNSSEC type")),
+        _ => return Err(format!("{t} is not a DNSSEC type or DNAME")),
     }
     if out.len() > usize::from(u16::MAX) {
         return Err("RDATA longer than 65535 bytes".into());
@@ -579,6 +586,15 @@ pub(crate) fn raw(record: &Record) -> &[u8] {
         RData::Unknown { rdata, .. } => &rdata.anything,
         _ => &[],
     }
+}
+
+/// The target of a DNAME record ([`split`]'s opaque records), lower case and fully qualified.
+pub(crate) fn dname_target(record: &Record) -> Option<Name> {
+    use hickory_proto::serialize::binary::{BinDecodable, BinDecoder};
+    let raw = raw(record);
+    let mut decoder = BinDecoder::new(raw);
+    let name = Name::read(&mut decoder).ok()?;
+    (decoder.index() == raw.len()).then(|| name.to_lowercase())
 }
 
 /// The type an RRSIG covers.
