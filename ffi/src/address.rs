@@ -24,6 +24,9 @@ pub unsafe extern "C" fn mailsrv_address_query(
     out_n: *mut usize,
 ) -> mailsrv_result {
     guard(|| {
+        if out_n.is_null() {
+            return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         // SAFETY: the caller's contract for (host, host_len).
         let host = unsafe { text(host, host_len)? };
         let index = usize::try_from(which)
@@ -58,6 +61,9 @@ pub unsafe extern "C" fn mailsrv_address_in_response(
     out_n: *mut usize,
 ) -> mailsrv_result {
     guard(|| {
+        if out_n.is_null() {
+            return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
+        }
         // SAFETY: the caller's contract for (response, response_len).
         let response = unsafe { bytes(response, response_len)? };
         // SAFETY: the caller's contract for (host, host_len).
