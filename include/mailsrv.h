@@ -1616,6 +1616,47 @@ uint32_t mailsrv_default_total_timeout_ms(void);
 mailsrv_result mailsrv_selftest(bool trigger_panic);
 
 /**
+ * Writes wire query `which` for the addresses of `host` (`host_len` bytes of UTF-8, a trailing
+ * dot allowed) into `buf` (as `mailsrv_plan_json` does; at most 300 bytes): 0 asks for the A
+ * records with message ID `message_id`, 1 for the AAAA records with `message_id + 1` (the core's
+ * `address_queries`). A probe host that planned through a resolver sends both to that resolver
+ * for a candidate without addresses, never asking the system's resolver instead (D50).
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `host` (with a non-zero length) or `out_n`; INVALID_ARGUMENT for
+ * `which` other than 0 or 1 or a `host` that is not UTF-8; an address code (1xx, e.g.
+ * INVALID_DOMAIN) for a host name the core refuses.
+ */
+mailsrv_result mailsrv_address_query(const uint8_t *host,
+                                     size_t host_len,
+                                     uint32_t which,
+                                     uint16_t message_id,
+                                     uint8_t *buf,
+                                     size_t len,
+                                     size_t *out_n);
+
+/**
+ * Writes address `i` of `host` in `response` (a wire answer to a query of
+ * `mailsrv_address_query`, `response_len` bytes) as text (e.g. `"192.0.2.1"`, `"2001:db8::1"`,
+ * without a NUL; at most 45 bytes) into `buf`, as `mailsrv_plan_json` does. The core follows a
+ * CNAME chain in the answer and keeps at most 16 addresses; a response that does not parse or is
+ * not for `host` has none.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `response` or `host` (with a non-zero length) or a NULL `out_n`;
+ * INVALID_ARGUMENT for a `host` that is not UTF-8 or an `i` past the last address (for `i == 0`:
+ * the response gives no address).
+ */
+mailsrv_result mailsrv_address_in_response(const uint8_t *response,
+                                           size_t response_len,
+                                           const uint8_t *host,
+                                           size_t host_len,
+                                           size_t i,
+                                           uint8_t *buf,
+                                           size_t len,
+                                           size_t *out_n);
+
+/**
  * Parses the autoconfig document `document` (`document_len` bytes, as fetched) for the UTF-8
  * address `email` (`email_len` bytes). A document that can be read gives OK even when sections
  * were dropped: they are listed in the JSON's `diagnostics`.

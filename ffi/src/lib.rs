@@ -22,6 +22,7 @@
     reason = "the safety contract is stated once in the header"
 )]
 
+mod address;
 mod autoconfig;
 mod cenum;
 mod discovery;
@@ -35,6 +36,7 @@ mod verify;
 mod web;
 mod zone;
 
+pub use address::*;
 pub use autoconfig::*;
 pub use discovery::*;
 pub use dnssec::*;

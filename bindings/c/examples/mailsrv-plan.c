@@ -217,11 +217,11 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 
 static int web_wait(struct pollfd *fds, nfds_t n, int wait_ms);
 
-/* Runs c-ares until every pending request has completed or timed out, or until the total
- * deadline: then every request still pending is cancelled (its callback runs with
+/* Runs c-ares until every pending request has completed or timed out, or until deadline (the
+ * total one, or a candidate's for its address lookup): then every request still pending is cancelled (its callback runs with
  * ARES_ECANCELLED) and *out_of_time is set first, so that it is reported as a timeout. c-ares's
  * own timeouts are per try; this deadline is for all of them. */
-static void cares_loop(ares_channel channel, int *out_of_time) {
+static void cares_loop(ares_channel channel, int64_t deadline, int *out_of_time) {
     for (;;) {
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         int bits = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
@@ -232,7 +232,7 @@ static void cares_loop(ares_channel channel, int *out_of_time) {
             if (ev) fds[n++] = (struct pollfd){socks[i], ev, 0};
         }
         if (n == 0) break;
-        int left = ms_left(total_deadline);
+        int left = ms_left(deadline);
         if (left == 0) {
             *out_of_time = 1;
             ares_cancel(channel);
@@ -261,7 +261,7 @@ static void cares_loop(ares_channel channel, int *out_of_time) {
  * every query still pending is cancelled (its callback runs) before the round's lookups, which
  * the callbacks point to, are freed by the caller. */
 static void cares_round(ares_channel channel, int *out_of_time) {
-    cares_loop(channel, out_of_time);
+    cares_loop(channel, total_deadline, out_of_time);
     ares_cancel(channel);
 }
 
@@ -525,39 +525,63 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
 
 /* ---- --probe ------------------------------------------------------------------------------------ */
 
-struct hostent_result { char address[64]; };
+/* One of a target's address questions (A or AAAA) and the first address its answer gives. */
+struct address_lookup {
+    const mailsrv_candidate *c;
+    char address[64];
+};
 
-static void on_host(void *arg, int status, int timeouts, struct hostent *h) {
+static void on_address(void *arg, int status, int timeouts, unsigned char *abuf, int alen) {
     (void)timeouts;
-    struct hostent_result *r = arg;
-    if (status == ARES_SUCCESS && h && h->h_addr_list[0])
-        inet_ntop(h->h_addrtype, h->h_addr_list[0], r->address, sizeof r->address);
+    struct address_lookup *l = arg;
+    size_t n = 0;
+    if (status == ARES_SUCCESS && abuf && alen >= 12 &&
+        mailsrv_address_in_response(abuf, (size_t)alen, (const uint8_t *)l->c->host.data, l->c->host.len, 0,
+                                    (uint8_t *)l->address, sizeof l->address - 1, &n) == MAILSRV_RESULT_OK)
+        l->address[n] = '\0';
 }
 
-/* The candidate's address: from the plan, else asked from the same DNS server with c-ares. */
-static void address_of(const mailsrv_plan *plan, uint32_t side, size_t index, const mailsrv_candidate *c,
-                       const char *server, char *out, size_t cap) {
+/* The candidate's address into out: from the plan; else, when the plan came from --server, the
+ * first the same server gives for the target's A, then AAAA question (the core's address queries,
+ * c-ares retrying over TCP after truncation), asked before deadline; else (zone files) the host
+ * name, for the system's name resolution. Returns 0, or -1 when --server gives no address: the
+ * system's resolver is never asked instead (D50). */
+static int address_of(const mailsrv_plan *plan, uint32_t side, size_t index, const mailsrv_candidate *c,
+                      const char *server, int64_t deadline, char *out, size_t cap) {
     mailsrv_str a;
     if (c->address_count > 0 && mailsrv_plan_candidate_address(plan, side, index, 0, &a) == MAILSRV_RESULT_OK) {
         snprintf(out, cap, "%s", a.data);
-        return;
+        return 0;
     }
-    snprintf(out, cap, "%s", c->host.data);
-    if (!server) return;
+    if (!server) {
+        snprintf(out, cap, "%s", c->host.data);
+        return 0;
+    }
+    out[0] = '\0';
+    struct address_lookup lookups[2] = {{c, ""}, {c, ""}};
     ares_channel channel;
     struct ares_options opts;
     memset(&opts, 0, sizeof opts);
     opts.timeout = 2000;
     opts.tries = 2;
-    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) return;
-    struct hostent_result r = {""};
+    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) return -1;
     if (ares_set_servers_ports_csv(channel, server) == ARES_SUCCESS) {
+        int sent = 0;
+        for (uint32_t which = 0; which < 2; which++) {
+            uint8_t wire[512];
+            size_t n = 0;
+            if (mailsrv_address_query((const uint8_t *)c->host.data, c->host.len, which, 0, wire, sizeof wire, &n) != MAILSRV_RESULT_OK) continue;
+            ares_send(channel, wire, (int)n, on_address, &lookups[which]);
+            sent = 1;
+        }
         int out_of_time = 0;
-        ares_gethostbyname(channel, c->host.data, AF_INET, on_host, &r);
-        cares_loop(channel, &out_of_time);
+        if (sent) cares_loop(channel, deadline, &out_of_time);
+        ares_cancel(channel);
     }
     ares_destroy(channel);
-    if (r.address[0]) snprintf(out, cap, "%s", r.address);
+    for (int i = 0; i < 2 && !out[0]; i++)
+        if (lookups[i].address[0]) snprintf(out, cap, "%s", lookups[i].address);
+    return out[0] ? 0 : -1;
 }
 
 /* Hosts the user confirmed with --accept-target (RFC 6186 §6: a target outside the domain). */
@@ -712,11 +736,15 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     if (deadline > total_deadline) deadline = total_deadline;
     mailsrv_candidate c;
     if (host_check("mailsrv_plan_candidate", mailsrv_plan_candidate(plan, side, index, &c)) != 0 || c.security == MAILSRV_SECURITY_CLEARTEXT) return 0;
-    char address[256];
-    address_of(plan, side, index, &c, server, address, sizeof address);
     say("  %s:%u %s\n", c.host.data, (unsigned)c.port, mailsrv_security_name(c.security));
+    char address[256];
+    int found = address_of(plan, side, index, &c, server, deadline, address, sizeof address);
     if (ms_left(deadline) == 0) {
         say("    error %s: %s\n", mailsrv_result_name(MAILSRV_RESULT_TIMEOUT), mailsrv_result_message(MAILSRV_RESULT_TIMEOUT));
+        return 0;
+    }
+    if (found != 0) {
+        say("    error %s: no address for %s from the resolver\n", mailsrv_result_name(MAILSRV_RESULT_NETWORK_ERROR), c.host.data);
         return 0;
     }
     int fd = connect_to(c.host.data, address, c.port, deadline);

@@ -308,6 +308,22 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] && grep -q "INVALID_TLSA_RECORD\|TLSA" "$work/d3.err" || fail "a malformed --tlsa should be a usage error (exit $rc): $(cat "$work/d3.err")"
+echo "== --probe through --server: a target the server gives no address is not looked up elsewhere (D50)"
+# The SRV target is localhost., which the zone-server does not serve and the system resolves to
+# this machine (the TLS server on $p1): through --server the candidate fails with NETWORK_ERROR,
+# with nothing sent to the system's resolver; from zone files the system's resolution is used.
+zone "$work/d50.zone" example.net "_imaps._tcp IN SRV 0 1 $p1 localhost."
+target/debug/examples/zone-server "$work/d50.zone" > "$work/d50-server.out" &
+pids="$pids $!"
+for _ in $(seq 50); do grep -q listening "$work/d50-server.out" 2>/dev/null && break; sleep 0.1; done
+d50_addr=$(sed -n 's/^listening on //p' "$work/d50-server.out")
+[ -n "$d50_addr" ] || fail "zone-server (D50) did not start"
+"$host" --server "$d50_addr" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-net.txt" || true
+grep -q "^    error NETWORK_ERROR: no address for localhost from the resolver$" "$work/d50-net.txt" \
+  || fail "D50: through --server, a target without an address must fail, not be resolved by the system: $(cat "$work/d50-net.txt")"
+"$host" --zone "$work/d50.zone" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-zone.txt" || true
+grep -q "^  localhost:$p1 " "$work/d50-zone.txt" && ! grep -q "no address\|cannot connect" "$work/d50-zone.txt" \
+  || fail "D50: from zone files, the system's resolution should reach localhost: $(cat "$work/d50-zone.txt")"
 echo "== hostile servers (issue 12): typed outcomes, --total-timeout, peak RSS under $((max_rss / 1024)) MB"
 # The fakes of the JS tests, on loopback: mail servers flooding capability or continuation lines
 # before STARTTLS or dripping a line a second, DNS servers sending 61 KB answers (1,600 SRV

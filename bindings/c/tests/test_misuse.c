@@ -186,6 +186,20 @@ int main(void) {
     CHECK_RESULT(mailsrv_plan_candidate_identity(NULL, 0, 0, 0, &kind, &value), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_plan_candidate_username(NULL, 0, 0, 0, &value), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK_RESULT(mailsrv_plan_candidate_address(NULL, 0, 0, 0, &value), MAILSRV_RESULT_NULL_PARAMETER);
+    {
+        /* D50's address lookups: NULL inputs and out-parameters, an unknown query, no address. */
+        uint8_t wire[512];
+        size_t n = 0;
+        CHECK_RESULT(mailsrv_address_query(NULL, 4, 0, 0, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_address_query((const uint8_t *)"mail", 4, 0, 0, wire, sizeof wire, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_address_query((const uint8_t *)"mail", 4, 2, 0, wire, sizeof wire, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+        CHECK_RESULT(mailsrv_address_query((const uint8_t *)"mail", 4, 1, 0, NULL, 0, &n), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+        CHECK(n > 12);
+        CHECK_RESULT(mailsrv_address_in_response(NULL, 12, (const uint8_t *)"mail", 4, 0, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, NULL, 4, 0, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, (const uint8_t *)"mail", 4, 0, wire, sizeof wire, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, (const uint8_t *)"mail", 4, 0, wire, sizeof wire, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+    }
     CHECK(mailsrv_plan_lookup_count(NULL) == 0);
     CHECK_RESULT(mailsrv_plan_lookup(NULL, 0, &l), MAILSRV_RESULT_NULL_PARAMETER);
     CHECK(mailsrv_plan_diagnostic_count(NULL) == 0);

@@ -98,22 +98,27 @@ function drive(negotiator, socket, step, { startTls, budget }) {
 
 /**
  * An address for the candidate: from the plan (the additional section), else asked through the
- * same resolver, else the system's name resolution (e.g. `localhost`).
+ * same resolver (A, then AAAA: the core's address queries). D50: a resolver that is not zone files
+ * (`resolver.zone !== true`: UDP, DoH, the caller's own) is the only one asked, and when it gives
+ * no address the candidate fails with NETWORK_ERROR, without the system's name resolution, which
+ * would tell another party which server is probed. Zone files (`zoneResolver`) answer for their
+ * own names only: otherwise the host name goes to the system (e.g. `localhost`).
  */
 async function addressOf(candidate, resolver, signal) {
   if (candidate.addresses.length) return candidate.addresses[0];
-  if (resolver) {
-    for (const query of addressQueries(candidate.host)) {
-      if (signal.aborted) break;
-      try {
-        const found = addressesIn(await resolver.query(query, undefined, { signal }), candidate.host);
-        if (found.length) return found[0];
-      } catch {
-        // fall through to the next query, then to the system
-      }
+  if (!resolver) return candidate.host;
+  let why = '';
+  for (const query of addressQueries(candidate.host)) {
+    if (signal.aborted) break;
+    try {
+      const found = addressesIn(await resolver.query(query, undefined, { signal }), candidate.host);
+      if (found.length) return found[0];
+    } catch (e) {
+      why = `: ${e?.message ?? String(e)}`;
     }
   }
-  return candidate.host;
+  if (resolver.zone === true) return candidate.host;
+  throw fail('NETWORK_ERROR', `no address for ${candidate.host} from the resolver${why}`);
 }
 
 /**

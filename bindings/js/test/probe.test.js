@@ -169,3 +169,34 @@ test('probe: a STARTTLS server whose certificate is rejected after the upgrade e
   assert.ok(imap.received.every((l) => !l.startsWith('(tls) ')), JSON.stringify(imap.received));
   assertNoCredentials(imap);
 });
+
+// D50: a target the plan gives no address is asked of the resolver the plan used, never the
+// system's name resolution: here `localhost.`, which the system would resolve to this machine.
+test('D50 probe: a resolver that gives no address for a target fails the candidate without the system lookup', async () => {
+  const imap = await start('imap');
+  const text = zone([`_imap._tcp IN SRV 0 1 ${imap.port} localhost.`]);
+  const files = await zoneResolver([text]);
+  const asked = [];
+  // A resolver (not zone files) that answers from the same zone: REFUSED for localhost.
+  const resolver = {
+    async query(wire, question, options) {
+      asked.push(wire);
+      return files.query(wire, question, options);
+    },
+  };
+  const { report } = await probe('alice@example.net', { resolver, seed: 1, anchors, now: NOW, submission: false, acceptTargets: ['localhost'] });
+  const tried = report.incoming.tried;
+  assert.equal(tried.length, 1, JSON.stringify(report, null, 2));
+  assert.equal(tried[0].host, 'localhost');
+  assert.equal(tried[0].outcome, 'error');
+  assert.equal(tried[0].error.code, 'NETWORK_ERROR');
+  assert.match(tried[0].error.message, /^no address for localhost from the resolver/);
+  assert.deepEqual(imap.received, [], 'the probe must not connect');
+  // The plan's SRV question, then A and AAAA for the target.
+  assert.ok(asked.length >= 3, `${asked.length} queries`);
+
+  // Zone files are no resolver to ask: the system's name resolution finds localhost.
+  const r2 = await probe('alice@example.net', { resolver: files, seed: 1, anchors, now: NOW, submission: false, acceptTargets: ['localhost'] });
+  assert.notEqual(r2.report.incoming.tried[0]?.error?.code, 'NETWORK_ERROR', JSON.stringify(r2.report, null, 2));
+  assert.equal(imap.received[0], 'A1 CAPABILITY', JSON.stringify(imap.received));
+});

@@ -249,6 +249,11 @@ export interface Resolver {
   randomIds?: boolean;
   /** A DNS-over-HTTPS resolver (`dohResolver`): `discover` in Node validates DNSSEC by default. */
   doh?: boolean;
+  /**
+   * Zone files (`zoneResolver`), not a resolver: `probe` may use the system's name resolution for
+   * a target they give no address for; with any other resolver that target fails (D50).
+   */
+  zone?: boolean;
   query(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
   queryTcp?(wire: Uint8Array, question?: Query, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }
