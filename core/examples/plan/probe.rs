@@ -318,7 +318,19 @@ fn probe_one(
         error_line(out, ErrorCode::Timeout)?;
         return Ok(false);
     }
-    let stream = addresses(c, p.server, deadline).into_iter().find_map(|a| {
+    let found = addresses(c, p.server, deadline);
+    if found.is_empty() && p.server.is_some() {
+        // D50: the resolver the plan came from gave no address; no system lookup.
+        let code = ErrorCode::NetworkError;
+        writeln!(
+            out,
+            "    error {}: no address for {} from the resolver",
+            code.name(),
+            c.host
+        )?;
+        return Ok(false);
+    }
+    let stream = found.into_iter().find_map(|a| {
         let left = deadline.saturating_duration_since(Instant::now());
         (!left.is_zero())
             .then(|| TcpStream::connect_timeout(&a, left).ok())
