@@ -23,7 +23,8 @@ export class Discovery extends Planner {
 // The core's host rules that `discover` needs; the Node tools' rules are in `mailsrv/host`.
 export { isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_wasm.js';
 export { init } from './init.js';
-// The validating planner, loaded on demand (discover() loads it when asked to validate).
+// The validating planner, loaded on demand (discover() loads it when it validates: by default
+// with a DoH resolver, D43).
 export { initValidating } from './validating.js';
 export { WasmLoadError } from './load.js';
 export { discover } from './discover-web.js';

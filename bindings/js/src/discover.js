@@ -13,7 +13,7 @@ const invalid = (message, code = 'INVALID_ARGUMENT') => Object.assign(new Error(
  * `dnssec` says how this entry validates DNSSEC (decision D43): `validating`, for the browser
  * entry, loads the validating planner (`mailsrv_validating`) and returns its exports (unset: the
  * planner module of `wasm` validates itself, as the Node build does); `dohDefault` turns
- * validation on by default for a DoH resolver (Node and the CLI; the browser entry leaves it off).
+ * validation on by default for a DoH resolver (every entry sets it: Node, the CLI and the browser).
  * @param {any} wasm
  * @param {() => Promise<void>} init
  * @param {undefined | (() => Promise<any>)} [webPlanner]

@@ -1,8 +1,9 @@
 // The browser entry and DNSSEC (decision D43), as a page imports it (this file loads the browser
-// entry only; each test file runs in its own process): the browser module has no validator and
-// stays the default; validation is asked for explicitly and then loads the validating planner
-// (`mailsrv_validating`), whose plans are the Node build's; a failed load of it is a typed error
-// and leaves the browser module working.
+// entry only; each test file runs in its own process): the browser module has no validator; a
+// DoH discovery validates by default, or when asked, and then loads the validating planner
+// (`mailsrv_validating`), whose plans are the Node build's; `validate: false` keeps the browser
+// module; a failed load of the validating planner is a typed error and leaves the browser module
+// working.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -49,7 +50,21 @@ test('D43 a page that validates downloads the validating planner only, not the b
   assert.throws(() => new Discovery('alice@example.test'));
 });
 
-test('D43 the browser module has no validator: its Discovery refuses the dnssec option, and DoH does not validate by default', async () => {
+test('D43 in browsers too, DoH validates by default with the built-in IANA anchors', async () => {
+  const { resolver, count } = doh();
+  const plan = await discover('alice@example.test', { resolver, seed: 1 });
+  // The lookups were validated by the core: the test hierarchy's private root is not the IANA
+  // root, so the built-in anchors cannot make it secure.
+  assert.equal(imapsOf(plan).dnssecSource, 'validated');
+  assert.notEqual(imapsOf(plan).dnssec, 'secure');
+  assert.ok(count() > 6, 'the validator asked its DS and DNSKEY questions over DoH too');
+  for (const off of [{ validate: false }, { trustAd: true }, { dnssec: 'insecure' }]) {
+    const p = await discover('alice@example.test', { resolver: doh().resolver, seed: 1, ...off });
+    assert.notEqual(imapsOf(p).dnssecSource, 'validated', JSON.stringify(off));
+  }
+});
+
+test('D43 the browser module has no validator: its Discovery refuses the dnssec option; DoH with validate: false plans with it', async () => {
   await init();
   // Refused, never ignored: a page must not believe it validates.
   assert.throws(() => new Discovery('alice@example.test', { dnssec: { now: NOW } }), (e) => {
@@ -59,7 +74,7 @@ test('D43 the browser module has no validator: its Discovery refuses the dnssec 
   });
   assert.equal(typeof Discovery.prototype.pendingDnssec, 'undefined');
   const { resolver, count } = doh();
-  const plan = await discover('alice@example.test', { resolver, seed: 1 });
+  const plan = await discover('alice@example.test', { resolver, seed: 1, validate: false });
   assert.equal(imapsOf(plan).dnssecSource, 'none');
   assert.equal(plan.incoming.candidates[0].trust, 'in-domain');
   assert.equal(count(), 6, 'the six SRV questions only');

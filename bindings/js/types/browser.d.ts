@@ -247,7 +247,7 @@ export function version(): string;
  */
 export interface Resolver {
   randomIds?: boolean;
-  /** A DNS-over-HTTPS resolver (`dohResolver`): `discover` in Node validates DNSSEC by default. */
+  /** A DNS-over-HTTPS resolver (`dohResolver`): `discover` validates DNSSEC by default. */
   doh?: boolean;
   /**
    * Zone files (`zoneResolver`), not a resolver: `probe` may use the system's name resolution for
@@ -282,9 +282,9 @@ export type FetchLike = (url: string, init: { redirect: 'manual'; signal: AbortS
  * on the HTTP sources: provider autoconfig, well-known, the ISPDB, MX-derived lookups (D26, D38).
  *
  * DNSSEC (D43): `dnssec` as validation options, or `validate: true`, makes the core validate
- * every answer (the browser entry then loads the validating planner, `initValidating`); in Node
- * it validates by default for a DoH resolver unless `validate: false`, `trustAd` or a `dnssec`
- * status asserted by the host; the browser entry validates only when asked to.
+ * every answer (the browser entry then loads the validating planner, `initValidating`); it
+ * validates by default for a DoH resolver, in Node and in browsers, unless `validate: false`,
+ * `trustAd` or a `dnssec` status asserted by the host.
  */
 export function discover(email: string, options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
@@ -357,7 +357,7 @@ export function init(options?: { wasm?: string | URL }): Promise<void>;
 
 /**
  * Loads the validating planner (`mailsrv_validating`: the planner with the core's DNSSEC
- * validator) once and resolves to its exports; `discover` calls it when asked to validate. Call
+ * validator) once and resolves to its exports; `discover` calls it when it validates. Call
  * it first to catch a load failure (`WasmLoadError`) or to say where its `.wasm` file is served
  * from. In Node the planner validates itself: it resolves at once.
  */
