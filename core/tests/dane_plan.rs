@@ -13,7 +13,7 @@ use mailsrv::negotiate::TlsOutcome;
 use mailsrv::zone::ZoneHost;
 use mailsrv::{
     AddressesSource, Candidate, DiagnosticCode, Discovery, DnssecSource, DnssecStatus,
-    IdentityKind, Options, Plan, RejectReason, Source, Subject, TlsaStatus, Trust, VerdictStatus,
+    IdentityKind, Options, Plan, RejectReason, Subject, TlsaStatus, Trust, VerdictStatus,
     VerifyOptions, certificates_from_pem, verify_candidate, verify_chain,
 };
 
@@ -28,25 +28,13 @@ const ZONES: &[&str] = &[
     "insecure.test.zone",
 ];
 
-fn dnssec_file(name: &str) -> String {
-    std::fs::read_to_string(common::testdata().join("dnssec").join(name)).unwrap()
-}
-
 fn host() -> ZoneHost {
-    let mut h = ZoneHost::new();
-    for z in ZONES {
-        h.add_zone(&dnssec_file(z), None, false).unwrap();
-    }
-    h
+    common::signed_host(ZONES)
 }
 
 /// SRV only, validation on with the private root's anchor.
 fn options() -> Options {
-    Options {
-        sources: vec![Source::Srv],
-        ..Options::default()
-    }
-    .validate_dnssec(Some(dnssec_file("root.anchor")), NOW)
+    common::validating_srv_options(NOW)
 }
 
 /// The final, validated plan for `email`.

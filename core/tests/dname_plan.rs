@@ -13,7 +13,7 @@ use hickory_proto::rr::rdata::{CNAME, SRV};
 use hickory_proto::rr::{Name, RData, Record};
 use mailsrv::zone::{Transport, ZoneHost};
 use mailsrv::{
-    DiagnosticCode, Discovery, DnssecSource, DnssecStatus, Options, Outcome, Plan, Source, Trust,
+    DiagnosticCode, Discovery, DnssecSource, DnssecStatus, Options, Outcome, Plan, Trust,
 };
 
 /// Inside the signatures' window (2026-01-01 .. 2036-01-01).
@@ -27,24 +27,12 @@ const ZONES: &[&str] = &[
     "nsec3.test.zone",
 ];
 
-fn dnssec_file(name: &str) -> String {
-    std::fs::read_to_string(common::testdata().join("dnssec").join(name)).unwrap()
-}
-
 fn host() -> ZoneHost {
-    let mut h = ZoneHost::new();
-    for z in ZONES {
-        h.add_zone(&dnssec_file(z), None, false).unwrap();
-    }
-    h
+    common::signed_host(ZONES)
 }
 
 fn options() -> Options {
-    Options {
-        sources: vec![Source::Srv],
-        ..Options::default()
-    }
-    .validate_dnssec(Some(dnssec_file("root.anchor")), NOW)
+    common::validating_srv_options(NOW)
 }
 
 /// Runs the discovery against the zone host (over TCP, so nothing truncates); `rewrite` may

@@ -182,3 +182,26 @@ pub fn spki(cert: &[u8]) -> Vec<u8> {
     let skip = usize::from(fields[0].tag() != Tag::Integer);
     fields[skip + 5].to_der().unwrap()
 }
+
+/// A file of `testdata/dnssec` (the signed hierarchy under the private root).
+pub fn dnssec_file(name: &str) -> String {
+    std::fs::read_to_string(testdata().join("dnssec").join(name)).unwrap()
+}
+
+/// A zone host serving the named signed zones of `testdata/dnssec` as they are.
+pub fn signed_host(zones: &[&str]) -> ZoneHost {
+    let mut h = ZoneHost::new();
+    for z in zones {
+        h.add_zone(&dnssec_file(z), None, false).unwrap();
+    }
+    h
+}
+
+/// SRV only, validation on with the private root's anchor at `now`.
+pub fn validating_srv_options(now: u64) -> Options {
+    Options {
+        sources: vec![mailsrv::Source::Srv],
+        ..Options::default()
+    }
+    .validate_dnssec(Some(dnssec_file("root.anchor")), now)
+}
