@@ -5,4 +5,4 @@ import { init } from './init.js';
 import { initValidating } from './validating.js';
 import { makeDiscover } from './discover.js';
 
-export const { discover, totalTimeoutOf } = makeDiscover(wasm, init, undefined, { validating: initValidating, dohDefault: true });
+export const { discover, totalTimeoutOf } = makeDiscover(wasm, init, undefined, { validating: initValidating });

@@ -12,14 +12,14 @@ const invalid = (message, code = 'INVALID_ARGUMENT') => Object.assign(new Error(
  * module has no autoconfig parser (docs/decisions.md D38).
  * `dnssec` says how this entry validates DNSSEC (decision D43): `validating`, for the browser
  * entry, loads the validating planner (`mailsrv_validating`) and returns its exports (unset: the
- * planner module of `wasm` validates itself, as the Node build does); `dohDefault` turns
- * validation on by default for a DoH resolver (every entry sets it: Node, the CLI and the browser).
+ * planner module of `wasm` validates itself, as the Node build does). Every entry validates a
+ * DoH resolver's answers by default (Node, the CLI and the browser).
  * @param {any} wasm
  * @param {() => Promise<void>} init
  * @param {undefined | (() => Promise<any>)} [webPlanner]
- * @param {{ validating?: () => Promise<any>, dohDefault?: boolean }} [dnssec]
+ * @param {{ validating?: () => Promise<any> }} [dnssec]
  */
-export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = false } = {}) {
+export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
   /** Picks a random 16-bit message-ID base for UDP (DoH keeps 0, RFC 8484 §4.1). */
   function randomIdBase() {
     const a = new Uint16Array(1);
@@ -52,8 +52,8 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
   /**
    * The core's `dnssec` option for this discovery (`{ now, trustAnchors? }`), or undefined when it
    * does not validate: `validate: false` turns it off, `validate: true` or a `dnssec` object
-   * (`{ trustAnchors?, now? }`) on; otherwise it is on for a DoH resolver where `dohDefault` says
-   * so, unless the host trusts the resolver's AD bit (`trustAd`) or asserts a status itself
+   * (`{ trustAnchors?, now? }`) on; otherwise it is on for a DoH resolver (D43),
+   * unless the host trusts the resolver's AD bit (`trustAd`) or asserts a status itself
    * (`dnssec` as a string). `now`: seconds since 1970 or a `Date` (default: this clock);
    * `trustAnchors`: a trust-anchor file's text (default: the core's IANA root anchors). The core
    * checks the anchors and refuses any other key.
@@ -70,7 +70,7 @@ export function makeDiscover(wasm, init, webPlanner, { validating, dohDefault = 
       if (validate === true) throw invalid('validate: true contradicts a dnssec status asserted by the host', 'INVALID_OPTION');
       return undefined;
     }
-    if (!(validate === true || asked || (dohDefault && resolver.doh === true && !trustAd))) return undefined;
+    if (!(validate === true || asked || (resolver.doh === true && !trustAd))) return undefined;
     const { now, ...rest } = asked ? dnssec : {};
     const seconds = now instanceof Date ? Math.floor(now.getTime() / 1000) : now ?? Math.floor(Date.now() / 1000);
     if (!Number.isSafeInteger(seconds) || seconds < 0) throw invalid('dnssec.now must be seconds since 1970 (a non-negative integer) or a Date', 'INVALID_OPTION');

@@ -18,7 +18,7 @@ export function init() {
 // `discover` with HTTP sources plans with the `mailsrv_host` module, which carries the core's
 // autoconfig parser; it is loaded on first use (docs/decisions.md D38). Both Node builds carry
 // the DNSSEC validator, on by default for a DoH resolver (D43).
-export const { discover, discoverAs, totalTimeoutOf } = makeDiscover(wasm, init, () => import('./host.js'), { dohDefault: true });
+export const { discover, discoverAs, totalTimeoutOf } = makeDiscover(wasm, init, () => import('./host.js'));
 
 /** The Node build validates itself: this resolves to its own exports (see the browser entry). */
 export function initValidating() {
