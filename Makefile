@@ -123,6 +123,7 @@ unit:
 	$(CARGO) build --locked --workspace --examples
 	$(CARGO) test --locked --workspace --all-features
 	$(CARGO) test --locked -p mailsrv --no-default-features --lib
+	$(CARGO) test $(WASM_ARGS) --features json-plan --lib tape
 
 c-test: deps
 	$(MAKE) --no-print-directory -C bindings/c test

@@ -32,6 +32,8 @@ pub mod host_rules;
 pub mod negotiator;
 #[cfg(feature = "planner")]
 pub mod planner;
+#[cfg(feature = "json-plan")]
+pub mod tape;
 #[cfg(feature = "verify")]
 pub mod verify;
 

@@ -117,7 +117,7 @@ impl Discovery {
             .inner
             .receive(id, response, options.dnssec)
             .map_err(core_error)?;
-        Ok(to_js(&outcome)?.as_string().unwrap_or_default())
+        Ok(outcome.as_str().to_owned())
     }
 
     /// Feeds SRV records parsed by the host's resolver (`[{priority, weight, port, target}]`,
@@ -149,7 +149,9 @@ impl Discovery {
     }
 
     /// Builds the plan: `plan({ seed })` with a number or BigInt seed (default 0). Callable at
-    /// any time; unanswered questions show as `pending`.
+    /// any time; unanswered questions show as `pending`. (The Node build hands plans over as
+    /// tapes instead: `planTape`, read by `bindings/js/src/tape.js`.)
+    #[cfg(not(feature = "json-plan"))]
     pub fn plan(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let seed = if options.is_undefined() || options.is_null() {
             0
@@ -157,8 +159,36 @@ impl Discovery {
             let s = Reflect::get(&options, &"seed".into())?;
             if s.is_undefined() { 0 } else { seed_of(&s)? }
         };
-        plan_to_js(&self.inner.plan(seed))
+        to_js(&self.inner.plan(seed))
     }
+}
+
+/// The Node build's plan hand-over (feature `json-plan`): a tape (`crate::tape`) that the JS
+/// glue turns into the plan's plain object, several times cheaper than `JSON.parse` of its text
+/// or an object built field by field across the boundary (BENCHMARKS.md, issue 16 §1).
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_class = Discovery)]
+impl Discovery {
+    /// `planTape(seed)`: the plan of `plan({ seed })` as a tape, for the package's glue
+    /// (`src/tape.js`), which defines `plan` with it.
+    #[wasm_bindgen(js_name = planTape)]
+    pub fn plan_tape(&self, seed: JsValue) -> Result<Vec<u32>, JsValue> {
+        let seed = if seed.is_undefined() {
+            0
+        } else {
+            seed_of(&seed)?
+        };
+        let plan = self.inner.plan(seed);
+        crate::tape::to_tape(&plan).map_err(|e| crate::glue::throw("INTERNAL", &e.to_string()))
+    }
+}
+
+/// The field names of the tape shapes numbered from `from` on, as a JSON array of arrays.
+#[cfg(feature = "json-plan")]
+#[wasm_bindgen(js_name = planShapes)]
+pub fn plan_shapes(from: u32) -> Result<String, JsValue> {
+    serde_json::to_string(&crate::tape::shapes_from(from as usize))
+        .map_err(|e| crate::glue::throw("INTERNAL", &e.to_string()))
 }
 
 /// A DNSSEC question of the validator as JS sees it: `{ messageId, name, recordType, wire }`.
@@ -292,23 +322,4 @@ impl Discovery {
         let failure: mailsrv_core::HttpFailure = from_js(failure, "HTTP failure")?;
         self.inner.fail_http(id, failure).map_err(core_error)
     }
-}
-
-/// The plan as a plain object: one JSON text read by `JSON.parse` in the Node build (feature
-/// `json-plan`), which is several times cheaper than building each field across the boundary.
-#[cfg(feature = "json-plan")]
-fn plan_to_js(plan: &mailsrv_core::Plan) -> Result<JsValue, JsValue> {
-    let internal = |e: &dyn std::fmt::Display| crate::glue::throw("INTERNAL", &e.to_string());
-    // Room for a typical plan's text at once (about 4 KB), instead of growing from nothing.
-    let mut text = Vec::with_capacity(8192);
-    serde_json::to_writer(&mut text, plan).map_err(|e| internal(&e))?;
-    let text = String::from_utf8(text).map_err(|e| internal(&e))?;
-    js_sys::JSON::parse(&text)
-}
-
-/// The plan as a plain object built field by field (the browser build: no serde_json, which
-/// would take the module over its size budget).
-#[cfg(not(feature = "json-plan"))]
-fn plan_to_js(plan: &mailsrv_core::Plan) -> Result<JsValue, JsValue> {
-    to_js(plan)
 }

@@ -1,12 +1,15 @@
 // The planner for Node (the `node` entry, the CLI, the prober and bulk mode): the same API as the
 // browser module, from `mailsrv_node`, a build of the same crate for speed (opt-level 3, plans
-// handed over as one JSON text; BENCHMARKS.md). Node has no download budget, a browser has: the
+// handed over as tapes that src/tape.js reads; BENCHMARKS.md). Node has no download budget, a browser has: the
 // browser entry keeps `mailsrv_wasm`, built for size. Loaded at import.
 import * as wasm from '../wasm/mailsrv_node.js';
 import { loadWasm } from './load.js';
 import { makeDiscover } from './discover.js';
+import { definePlan } from './tape.js';
 
 await loadWasm(wasm.default, wasm.initSync, new URL('../wasm/mailsrv_node_bg.wasm', import.meta.url));
+// The Node build hands plans over as tapes: `plan()` reads them (src/tape.js).
+definePlan(wasm);
 
 export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_node.js';
 
