@@ -161,6 +161,11 @@ struct Writer {
     /// String indices by a digest of the string, direct-mapped ([`SEEN_SLOTS`] slots; a slot
     /// keeps the latest string, so a collision costs only sharing).
     seen: Vec<u32>,
+    /// String indices of `&'static str`s (enum variants) by address, direct-mapped
+    /// ([`STATIC_SLOTS`] slots of address and index): no digest and no comparison of bytes.
+    statics: Vec<(usize, u32)>,
+    /// Text of a value written with `collect_str` (an address), reused.
+    scratch: String,
     /// Field names of the structs being written, innermost last.
     keys: Vec<&'static str>,
     /// Set when a struct found no shape number left.
@@ -171,6 +176,8 @@ struct Writer {
 const SEEN_SLOTS: usize = 256;
 /// An empty slot.
 const NO_STRING: u32 = u32::MAX;
+/// Slots of the table of `&'static str`s written (a power of two).
+const STATIC_SLOTS: usize = 64;
 
 /// A cheap digest of a string: its length and its first and last eight bytes.
 fn digest(s: &str) -> u64 {
@@ -225,6 +232,32 @@ impl Writer {
         self.ops.extend_from_slice(&[op::STR, i]);
     }
 
+    /// A string that lives as long as the program (an enum variant's name): found again by its
+    /// address.
+    fn static_string(&mut self, s: &'static str) {
+        if self.statics.is_empty() {
+            self.statics = vec![(0, NO_STRING); STATIC_SLOTS];
+        }
+        let address = s.as_ptr() as usize;
+        let slot = (address >> 2) % STATIC_SLOTS;
+        let i = match self.statics[slot] {
+            (a, i) if a == address && i != NO_STRING && self.byte_len(i) == s.len() => i,
+            _ => {
+                let i = self.string_index(s);
+                self.statics[slot] = (address, i);
+                i
+            }
+        };
+        self.ops.extend_from_slice(&[op::STR, i]);
+    }
+
+    /// Length in bytes of string `i`.
+    fn byte_len(&self, i: u32) -> usize {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.byte_ends[i - 1] };
+        (self.byte_ends[i] - start) as usize
+    }
+
     fn number(&mut self, n: f64) {
         if !n.is_finite() {
             self.ops.push(op::NULL);
@@ -258,6 +291,7 @@ impl Writer {
         self.byte_ends.clear();
         self.unit_ends.clear();
         self.seen.fill(NO_STRING);
+        self.statics.fill((0, NO_STRING));
         self.keys.clear();
         self.out_of_shapes = false;
     }
@@ -480,7 +514,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         variant: &'static str,
     ) -> Result<(), TapeError> {
-        self.string(variant);
+        self.static_string(variant);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -489,6 +523,15 @@ impl<'a> ser::Serializer for &'a mut Writer {
         value: &T,
     ) -> Result<(), TapeError> {
         value.serialize(self)
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<(), TapeError> {
+        use std::fmt::Write;
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        write!(text, "{value}").map_err(|e| TapeError(e.to_string()))?;
+        self.string(&text);
+        self.scratch = text;
+        Ok(())
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -1021,6 +1064,24 @@ mod tests {
     fn a_repeated_string_is_written_once() {
         let tape = same_as_json(&vec!["mail.example.net"; 50]);
         assert_eq!(tape[2], 1, "one string");
+    }
+
+    #[test]
+    fn a_repeated_variant_or_address_is_written_once() {
+        let kinds: Vec<Kind> = (0..20).map(|_| Kind::Unit).collect();
+        assert_eq!(same_as_json(&kinds)[2], 1, "one string");
+        let addresses = vec![std::net::IpAddr::from([192, 0, 2, 1]); 20];
+        assert_eq!(same_as_json(&addresses)[2], 1, "one string");
+        let mixed = (
+            Kind::Unit,
+            "unit",
+            std::net::IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
+        );
+        assert_eq!(
+            same_as_json(&mixed)[2],
+            2,
+            "a variant and the same text share one string"
+        );
     }
 
     #[test]
