@@ -1,6 +1,6 @@
 //! Turning lookup results into a ranked plan (RFC 6186 §3.4, §4, §6; RFC 8314 §5.1; RFC 2782).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 #[cfg(feature = "dnssec")]
 use super::lookups::DaneView;
@@ -284,12 +284,17 @@ impl Planner<'_> {
         None
     }
 
-    /// The records without exact duplicates (each dropped one is noted).
+    /// The records without exact duplicates (each dropped one is noted). A linear search of
+    /// the kept ones: at most 128 records per answer (`MAX_RECORDS`), usually a few, and
+    /// no hasher (whose random keys a sans-IO core should not draw).
     fn without_duplicates(&mut self, q: &Question, records: &[SrvRecord]) -> Vec<SrvRecord> {
-        let mut seen = HashSet::new();
-        let mut kept = Vec::new();
+        let mut kept: Vec<SrvRecord> = Vec::with_capacity(records.len());
         for r in records {
-            if seen.insert((r.priority, r.weight, r.port, r.target.as_str())) {
+            let same = |k: &SrvRecord| {
+                (k.priority, k.weight, k.port, k.target.as_str())
+                    == (r.priority, r.weight, r.port, r.target.as_str())
+            };
+            if !kept.iter().any(same) {
                 kept.push(r.clone());
             } else {
                 self.note(
@@ -702,8 +707,18 @@ impl Planner<'_> {
     /// then the cleartext fallbacks when the host allowed them; at most
     /// [`MAX_CANDIDATES_PER_LIST`], with a diagnostic for the rest.
     fn candidates_for(&mut self, labels: &Labels<'_>, protocol: Protocol) -> Vec<Candidate> {
-        let mut implicit = Vec::new();
-        let mut starttls = Vec::new();
+        // Sized once: a candidate is large, and growing a list moves each one again.
+        let records = |security: Security| {
+            labels
+                .iter()
+                .filter(|(s, _, _)| s.protocol() == protocol && s.security() == security)
+                .map(|(_, r, _)| r.ordered.len())
+                .sum::<usize>()
+        };
+        let (implicit_records, starttls_records) =
+            (records(Security::ImplicitTls), records(Security::Starttls));
+        let mut implicit = Vec::with_capacity(implicit_records + starttls_records);
+        let mut starttls = Vec::with_capacity(starttls_records);
         let mut cleartext = Vec::new();
         let allow_cleartext = self.options.minimum_security == MinimumSecurity::Cleartext;
         for (service, result, state) in labels {
