@@ -326,6 +326,11 @@ impl Writer {
     }
 }
 
+/// Most operation words (and four bytes of strings per word) kept between plans: a
+/// typical plan needs about a thousand words; the largest the core's caps allow, a few hundred
+/// thousand.
+const KEPT_WORDS: usize = 16 * 1024;
+
 thread_local! {
     /// The writer's buffers, kept between plans (a plan's tape is built in them, then copied
     /// out at its size once).
@@ -354,11 +359,14 @@ pub fn to_tape<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u32>, TapeError> 
         }
         Err(e) => Err(e),
     };
-    WRITER.with(|w| {
-        if let Ok(mut w) = w.try_borrow_mut() {
-            *w = writer;
-        }
-    });
+    // Buffers grown by an unusually large plan are not kept.
+    if writer.ops.capacity() <= KEPT_WORDS && writer.text.capacity() <= 4 * KEPT_WORDS {
+        WRITER.with(|w| {
+            if let Ok(mut w) = w.try_borrow_mut() {
+                *w = writer;
+            }
+        });
+    }
     tape
 }
 
@@ -1175,6 +1183,17 @@ mod tests {
         }
         assert_eq!(shapes_from(0).len(), MAX_SHAPES);
         assert_eq!(json_tapes, (1 << 13) - MAX_SHAPES);
+    }
+
+    #[test]
+    fn buffers_are_kept_for_typical_plans_and_dropped_after_a_large_one() {
+        same_as_json(&everything());
+        let kept = || WRITER.with(|w| w.borrow().ops.capacity());
+        assert!(kept() > 0, "a typical tape's buffers are kept");
+        let large: Vec<String> = (0..40_000).map(|i| format!("host{i}.example")).collect();
+        same_as_json(&large);
+        assert_eq!(kept(), 0, "a large tape's buffers are dropped");
+        same_as_json(&everything());
     }
 
     #[test]
