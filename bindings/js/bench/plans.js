@@ -71,6 +71,17 @@ const runs = {
   hand: (seed) => {
     for (const c of corpus) sink += planByHand(c.email, c.answers, seed).lookups.length;
   },
+  // The hand-over before D58: the plan's JSON text, then JSON.parse (planText is the Node build's).
+  'api-json': (seed) => {
+    for (const c of corpus) {
+      const d = new Discovery(c.email);
+      for (const a of c.answers) d.receive(a.id, a.wire);
+      const planned = d.planText({ seed });
+      sink += JSON.parse(planned.text).lookups.length;
+      planned.free();
+      d.free();
+    }
+  },
   'new+free': () => {
     for (const c of corpus) new Discovery(c.email).free();
   },
@@ -130,5 +141,6 @@ console.log(`hand-written (dns-packet + RFC 2782):            ${rate('hand')} pl
 console.log(`ratio JS API / hand-written: ${(perPlan.hand / perPlan.api).toFixed(2)}×`);
 const receive = perPlan['new+receive×6+free'] - perPlan['new+free'];
 console.log(`per plan: new+free ${perPlan['new+free'].toFixed(1)} µs, receive ×6 ${receive.toFixed(1)} µs, plan() ${(perPlan.api - perPlan['new+receive×6+free']).toFixed(1)} µs`);
+console.log(`the plan's hand-over (D58): as a tape ${(perPlan.api - perPlan['new+receive×6+free']).toFixed(1)} µs, as JSON text + JSON.parse ${(perPlan['api-json'] - perPlan['new+receive×6+free']).toFixed(1)} µs per plan (core planning included)`);
 console.log(`typical plan (demo.zone, 6 answers) through the JS API: ${median(typicalRounds).toFixed(2)} µs (median of ${ROUNDS} × ${N})`);
 if (sink < 0) console.log(sink);
