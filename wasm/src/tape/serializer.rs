@@ -245,93 +245,56 @@ impl<'a> ser::Serializer for &'a mut Writer {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
+/// The four ways serde writes a sequence, all one array on the tape.
+macro_rules! sequence {
+    ($($trait:ident :: $method:ident),+) => {$(
+        impl ser::$trait for Seq<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), TapeError> {
+                self.close();
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
+sequence!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// A struct and a struct variant's fields, both one shape on the tape.
+macro_rules! structure {
+    ($($trait:ident),+) => {$(
+        impl ser::$trait for Struct<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), TapeError> {
+                self.field(key, value)
+            }
+            fn skip_field(&mut self, _: &'static str) -> Result<(), TapeError> {
+                self.field += 1;
+                Ok(())
+            }
+            fn end(self) -> Result<(), TapeError> {
+                self.close();
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for Struct<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), TapeError> {
-        self.field(key, value)
-    }
-    fn skip_field(&mut self, _: &'static str) -> Result<(), TapeError> {
-        self.field += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Struct<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), TapeError> {
-        self.field(key, value)
-    }
-    fn skip_field(&mut self, _: &'static str) -> Result<(), TapeError> {
-        self.field += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close();
-        Ok(())
-    }
-}
+structure!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Map<'_> {
     type Ok = ();
@@ -355,6 +318,15 @@ struct MapKey<'a>(&'a mut Writer);
 
 fn key_error() -> TapeError {
     TapeError("a map key must be a string, an integer or a boolean".into())
+}
+
+/// An integer key, written as its decimal text.
+macro_rules! integer_keys {
+    ($($method:ident: $type:ty),+) => {$(
+        fn $method(self, v: $type) -> Result<(), TapeError> {
+            self.serialize_str(&v.to_string())
+        }
+    )+};
 }
 
 impl ser::Serializer for MapKey<'_> {
@@ -391,30 +363,16 @@ impl ser::Serializer for MapKey<'_> {
     ) -> Result<(), TapeError> {
         value.serialize(self)
     }
-    fn serialize_i8(self, v: i8) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), TapeError> {
-        self.serialize_str(&v.to_string())
-    }
+    integer_keys!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64
+    );
     fn serialize_bool(self, v: bool) -> Result<(), TapeError> {
         self.serialize_str(if v { "true" } else { "false" })
     }
