@@ -1657,6 +1657,30 @@ mailsrv_result mailsrv_address_in_response(const uint8_t *response,
                                            size_t *out_n);
 
 /**
+ * The failure of a probed candidate when the resolver the plan came from gives no address for
+ * its target `host` (D50; the core's `host_rules::no_address_error`): writes its code to
+ * `*out_code` (`MAILSRV_RESULT_NETWORK_ERROR`, as `uint32_t`) and copies its message (`no
+ * address for HOST from the resolver`, then `: DETAIL` when `detail` is given; one line, at
+ * most 1 571 bytes, without a NUL) into `buf` as `mailsrv_plan_json` does. `host` is
+ * `host_len` bytes of UTF-8 (at most 1 024, e.g. a candidate's `host`); `detail` is the
+ * resolver's own error text (at most 512 bytes of UTF-8), or NULL with `detail_len` 0 for
+ * none. The core shows control characters as U+FFFD.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `host` or `detail` with a non-zero length, or a NULL `out_code` or
+ * `out_n`; INVALID_ARGUMENT for a text that is not UTF-8, contains a NUL byte or is longer than
+ * its cap (refused before it is read).
+ */
+mailsrv_result mailsrv_no_address_error(const uint8_t *host,
+                                        size_t host_len,
+                                        const uint8_t *detail,
+                                        size_t detail_len,
+                                        uint32_t *out_code,
+                                        uint8_t *buf,
+                                        size_t len,
+                                        size_t *out_n);
+
+/**
  * Parses the autoconfig document `document` (`document_len` bytes, as fetched) for the UTF-8
  * address `email` (`email_len` bytes). A document that can be read gives OK even when sections
  * were dropped: they are listed in the JSON's `diagnostics`.

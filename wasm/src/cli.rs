@@ -1,7 +1,7 @@
 //! The rules Node tools apply around the core (the `mailsrv` CLI and `probe`), built into the
 //! `mailsrv_host` module so that the browser module does not carry them: which candidates a
 //! prober skips, the chain limit, the verdict → negotiator outcome, command-line values, and the
-//! prober's address lookups and ALPN check.
+//! prober's address lookups, its failure without an address (D50) and its ALPN check.
 
 use js_sys::{Array, Uint8Array};
 use mailsrv_core::host_rules;
@@ -115,6 +115,15 @@ pub fn addresses_in(response: &[u8], host: &str) -> Vec<String> {
         .iter()
         .map(|a| a.to_string())
         .collect()
+}
+
+/// `noAddressError(host, detail?)`: the error a prober fails a candidate with when the resolver
+/// the plan came from gives no address for its target `host` (D50): an `Error` with `code`
+/// `NETWORK_ERROR` and the core's message (`no address for HOST from the resolver`, then
+/// `: DETAIL` when `detail`, the resolver's own error text, is given), for the caller to throw.
+#[wasm_bindgen(js_name = noAddressError)]
+pub fn no_address_error(host: &str, detail: Option<String>) -> JsValue {
+    core_error(host_rules::no_address_error(host, detail.as_deref()))
 }
 
 /// `parseAutoconfig(document, email)`: the autoconfig document (a `Uint8Array`, as read) parsed

@@ -744,7 +744,16 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
         return 0;
     }
     if (found != 0) {
-        say("    error %s: no address for %s from the resolver\n", mailsrv_result_name(MAILSRV_RESULT_NETWORK_ERROR), c.host.data);
+        /* D50: the resolver gave no address, and the system's is not asked; the core says
+         * which failure that is. */
+        char text[2048];
+        size_t n = 0;
+        uint32_t code = 0;
+        if (host_check("mailsrv_no_address_error", mailsrv_no_address_error((const uint8_t *)c.host.data, c.host.len, NULL, 0, &code, (uint8_t *)text, sizeof text, &n)) != 0) {
+            say("    stopped: a mailsrv call failed\n");
+            return 0;
+        }
+        say("    error %s: %.*s\n", mailsrv_result_name(code), (int)n, text);
         return 0;
     }
     int fd = connect_to(c.host.data, address, c.port, deadline);

@@ -321,6 +321,11 @@ d50_addr=$(sed -n 's/^listening on //p' "$work/d50-server.out")
 "$host" --server "$d50_addr" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-net.txt" || true
 grep -q "^    error NETWORK_ERROR: no address for localhost from the resolver$" "$work/d50-net.txt" \
   || fail "D50: through --server, a target without an address must fail, not be resolved by the system: $(cat "$work/d50-net.txt")"
+# The failure is the core's (mailsrv_no_address_error, host_rules::no_address_error): the Rust
+# example prints the same line.
+target/debug/examples/plan --server "$d50_addr" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-rust.txt" || true
+grep -q "^    error NETWORK_ERROR: no address for localhost from the resolver$" "$work/d50-rust.txt" \
+  || fail "D50: the Rust example through --server must print the core's failure: $(cat "$work/d50-rust.txt")"
 "$host" --zone "$work/d50.zone" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-zone.txt" || true
 grep -q "^  localhost:$p1 " "$work/d50-zone.txt" && ! grep -q "no address\|cannot connect" "$work/d50-zone.txt" \
   || fail "D50: from zone files, the system's resolution should reach localhost: $(cat "$work/d50-zone.txt")"

@@ -44,6 +44,54 @@ int main(void) {
         CHECK_RESULT(mailsrv_options_set(NULL, (const uint8_t *)"prefer", 6, (const uint8_t *)"imap", 4), MAILSRV_RESULT_NULL_PARAMETER);
     }
 
+    /* D50: a probed target the resolver gives no address fails with the core's error; the C
+     * host prints its name and text (`error NETWORK_ERROR: no address for HOST from the
+     * resolver`), with the resolver's own error after it when it has one. */
+    {
+        char text[2048];
+        size_t n = 0;
+        uint32_t code = 0;
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"localhost", 9, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_OK);
+        CHECK(code == MAILSRV_RESULT_NETWORK_ERROR && strcmp(mailsrv_result_name(code), "NETWORK_ERROR") == 0);
+        CHECK(n == strlen("no address for localhost from the resolver") && memcmp(text, "no address for localhost from the resolver", n) == 0);
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"mx.example.net", 14, (const uint8_t *)"timed out", 9, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_OK);
+        text[n] = '\0';
+        CHECK(strcmp(text, "no address for mx.example.net from the resolver: timed out") == 0);
+        /* A line break in the resolver's text cannot start another line of output. */
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"mx", 2, (const uint8_t *)"a\nerror OK", 10, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_OK);
+        CHECK(memchr(text, '\n', n) == NULL);
+        /* The size first: only *out_n is written, then the text fits. */
+        size_t need = 0;
+        code = 0;
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"localhost", 9, NULL, 0, &code, NULL, 0, &need), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+        CHECK(need == 42 && code == 0);
+        /* Bad arguments are typed errors: a NUL in the name, bytes that are not UTF-8, a name
+         * longer than the cap (1 024 bytes), a length past the cap, which is refused before the
+         * bytes are read (here there are only 9, on the heap: valgrind would see a read past them). */
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"local\0host", 10, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"\xff", 1, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+        uint8_t *name = malloc(1025);
+        CHECK(name != NULL);
+        if (name) {
+            memset(name, 'a', 1025);
+            CHECK_RESULT(mailsrv_no_address_error(name, 1024, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_OK);
+            CHECK(n == 1024 + 33);
+            code = 0;
+            CHECK_RESULT(mailsrv_no_address_error(name, 1025, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+            CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"localhost", 9, name, 513, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+            free(name);
+        }
+        uint8_t *nine = malloc(9);
+        CHECK(nine != NULL);
+        if (nine) {
+            memcpy(nine, "localhost", 9);
+            CHECK_RESULT(mailsrv_no_address_error(nine, 1025, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+            CHECK_RESULT(mailsrv_no_address_error(nine, SIZE_MAX, NULL, 0, &code, (uint8_t *)text, sizeof text, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+            free(nine);
+        }
+        CHECK(code == 0);
+    }
+
     size_t zlen = 0;
     char *zone = read_file("../../testdata/zones/demo.zone", &zlen);
     CHECK(zone != NULL);

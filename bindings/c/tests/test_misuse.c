@@ -199,6 +199,13 @@ int main(void) {
         CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, NULL, 4, 0, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
         CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, (const uint8_t *)"mail", 4, 0, wire, sizeof wire, NULL), MAILSRV_RESULT_NULL_PARAMETER);
         CHECK_RESULT(mailsrv_address_in_response(small, sizeof small, (const uint8_t *)"mail", 4, 0, wire, sizeof wire, &n), MAILSRV_RESULT_INVALID_ARGUMENT);
+        /* D50's failure without an address: NULL texts with a length, NULL out-parameters. */
+        uint32_t code = 0;
+        CHECK_RESULT(mailsrv_no_address_error(NULL, 4, NULL, 0, &code, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"mail", 4, NULL, 2, &code, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"mail", 4, NULL, 0, NULL, wire, sizeof wire, &n), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_no_address_error((const uint8_t *)"mail", 4, NULL, 0, &code, wire, sizeof wire, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK(code == 0);
     }
     CHECK(mailsrv_plan_lookup_count(NULL) == 0);
     CHECK_RESULT(mailsrv_plan_lookup(NULL, 0, &l), MAILSRV_RESULT_NULL_PARAMETER);

@@ -16,6 +16,7 @@ import init, {
   addressQueries,
   addressesIn,
   alpnAcceptable,
+  noAddressError,
   parseAutoconfig,
   bulkLine,
   BulkSummary,
@@ -34,8 +35,9 @@ await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.me
 export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity };
 // `--now` for the DNSSEC validator (seconds, or RFC 3339 UTC), read by the core.
 export { nowValue };
-// The prober's address lookups and ALPN check.
-export { addressQueries, addressesIn, alpnAcceptable };
+// The prober's address lookups, its failure when the resolver gives no address (D50), and its
+// ALPN check.
+export { addressQueries, addressesIn, noAddressError, alpnAcceptable };
 // The autoconfig parser (`mailsrv autoconfig`); not in the browser module, whose size budget it
 // would exceed (docs/decisions.md).
 export { parseAutoconfig };

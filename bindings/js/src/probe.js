@@ -3,7 +3,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { verifyChain, errorCode, discover, totalTimeoutOf } from './node.js';
-import { tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, addressQueries, addressesIn, alpnAcceptable } from './host.js';
+import { tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, addressQueries, addressesIn, alpnAcceptable, noAddressError } from './host.js';
 import { Negotiator } from './negotiator.js';
 import { fail } from './udp.js';
 
@@ -100,25 +100,26 @@ function drive(negotiator, socket, step, { startTls, budget }) {
  * An address for the candidate: from the plan (the additional section), else asked through the
  * same resolver (A, then AAAA: the core's address queries). D50: a resolver that is not zone files
  * (`resolver.zone !== true`: UDP, DoH, the caller's own) is the only one asked, and when it gives
- * no address the candidate fails with NETWORK_ERROR, without the system's name resolution, which
+ * no address the candidate fails with the core's error (`noAddressError`: NETWORK_ERROR, with the
+ * resolver's last error text if a query failed), without the system's name resolution, which
  * would tell another party which server is probed. Zone files (`zoneResolver`) answer for their
  * own names only: otherwise the host name goes to the system (e.g. `localhost`).
  */
 async function addressOf(candidate, resolver, signal) {
   if (candidate.addresses.length) return candidate.addresses[0];
   if (!resolver) return candidate.host;
-  let why = '';
+  let why;
   for (const query of addressQueries(candidate.host)) {
     if (signal.aborted) break;
     try {
       const found = addressesIn(await resolver.query(query, undefined, { signal }), candidate.host);
       if (found.length) return found[0];
     } catch (e) {
-      why = `: ${e?.message ?? String(e)}`;
+      why = String(e?.message ?? e);
     }
   }
   if (resolver.zone === true) return candidate.host;
-  throw fail('NETWORK_ERROR', `no address for ${candidate.host} from the resolver${why}`);
+  throw noAddressError(candidate.host, why);
 }
 
 /**

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { probe, zoneResolver, certificatesFromPem } from '../src/index.js';
+import { noAddressError } from '../src/host.js';
 import { runCli, testdata } from './helpers.js';
 import { startMailServer } from './fake-mail-server.js';
 import { credentialLines } from './credentials.js';
@@ -190,7 +191,8 @@ test('D50 probe: a resolver that gives no address for a target fails the candida
   assert.equal(tried[0].host, 'localhost');
   assert.equal(tried[0].outcome, 'error');
   assert.equal(tried[0].error.code, 'NETWORK_ERROR');
-  assert.match(tried[0].error.message, /^no address for localhost from the resolver/);
+  assert.equal(tried[0].error.message, 'no address for localhost from the resolver');
+  assert.equal(tried[0].error.message, noAddressError('localhost').message);
   assert.deepEqual(imap.received, [], 'the probe must not connect');
   // The plan's SRV question, then A and AAAA for the target.
   assert.ok(asked.length >= 3, `${asked.length} queries`);
@@ -199,4 +201,35 @@ test('D50 probe: a resolver that gives no address for a target fails the candida
   const r2 = await probe('alice@example.net', { resolver: files, seed: 1, anchors, now: NOW, submission: false, acceptTargets: ['localhost'] });
   assert.notEqual(r2.report.incoming.tried[0]?.error?.code, 'NETWORK_ERROR', JSON.stringify(r2.report, null, 2));
   assert.equal(imap.received[0], 'A1 CAPABILITY', JSON.stringify(imap.received));
+});
+
+// D50: the prober's failure is the core's error (`noAddressError`), with the resolver's own error
+// text after it when a query failed; no host writes that text itself.
+test('D50 probe: the failure without an address is the core\'s, with the resolver\'s error', async () => {
+  const imap = await start('imap');
+  const files = await zoneResolver([zone([`_imap._tcp IN SRV 0 1 ${imap.port} localhost.`])]);
+  // The QTYPE after the question's name (RFC 1035 §4.1.2).
+  const qtype = (wire) => {
+    let i = 12;
+    while (wire[i] !== 0) i += 1 + wire[i];
+    return (wire[i + 1] << 8) | wire[i + 2];
+  };
+  // The plan's questions are answered; the target's A and AAAA queries fail.
+  const resolver = {
+    async query(wire, question, options) {
+      if (qtype(wire) !== 1 && qtype(wire) !== 28) return files.query(wire, question, options);
+      throw Object.assign(new Error('the resolver is down\nerror OK'), { code: 'NETWORK_ERROR' });
+    },
+  };
+  const { report } = await probe('alice@example.net', { resolver, seed: 1, anchors, now: NOW, submission: false, acceptTargets: ['localhost'] });
+  const [tried] = report.incoming.tried;
+  const core = noAddressError('localhost', 'the resolver is down\nerror OK');
+  assert.ok(core instanceof Error);
+  assert.equal(core.code, 'NETWORK_ERROR');
+  assert.deepEqual(tried.error, { code: core.code, message: core.message }, JSON.stringify(report, null, 2));
+  // One line: the resolver's line break does not reach the report.
+  assert.equal(tried.error.message, 'no address for localhost from the resolver: the resolver is down\ufffderror OK');
+  assert.deepEqual(imap.received, [], 'the probe must not connect');
+  // No detail, or an empty one, adds nothing.
+  assert.equal(noAddressError('localhost', '').message, noAddressError('localhost').message);
 });

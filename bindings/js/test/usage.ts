@@ -48,7 +48,10 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 void probeExample;
 
 import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
-import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine } from 'mailsrv/host';
+import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine, noAddressError } from 'mailsrv/host';
+// D50: the core's error for a probed target the resolver gives no address, for the caller to throw.
+const noAddress: { code: 'NETWORK_ERROR'; message: string } = noAddressError('mx.example.net', 'timed out');
+void noAddress;
 const bulkStatus: number = exitStatus('bulk', 0) + exitStatus('interrupted') + (bulkLine('example.net')?.address.length ?? 0);
 void bulkStatus;
 function hostRulesExample(step: NegotiationStep): string {

@@ -31,6 +31,8 @@ export function minimumSecurity(allowCleartext: boolean, implicitTlsOnly: boolea
 export function addressQueries(host: string, messageId?: number): Uint8Array[];
 /** The addresses of `host` in an A or AAAA answer, as text. */
 export function addressesIn(response: Uint8Array, host: string): string[];
+/** The error a prober fails a candidate with when the resolver the plan came from gives no address for its target (D50): `code` `NETWORK_ERROR`, the core's message (`no address for HOST from the resolver`, then `: DETAIL` when the resolver's own error text is given). Returned, for the caller to throw. */
+export function noAddressError(host: string, detail?: string): Error & { code: 'NETWORK_ERROR' };
 /** Whether the ALPN protocol a server selected (`null` when none) is acceptable for a candidate that offered `offered`. */
 export function alpnAcceptable(offered: string[], selected: string | null): boolean;
 

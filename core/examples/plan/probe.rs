@@ -321,13 +321,8 @@ fn probe_one(
     let found = addresses(c, p.server, deadline);
     if found.is_empty() && p.server.is_some() {
         // D50: the resolver the plan came from gave no address; no system lookup.
-        let code = ErrorCode::NetworkError;
-        writeln!(
-            out,
-            "    error {}: no address for {} from the resolver",
-            code.name(),
-            c.host
-        )?;
+        let e = mailsrv::host_rules::no_address_error(&c.host, None);
+        writeln!(out, "    error {}: {}", e.code().name(), e.message())?;
         return Ok(false);
     }
     let stream = found.into_iter().find_map(|a| {

@@ -1,7 +1,8 @@
 //! Rules the hosts (the JS package, the C host, the Rust examples) apply around the core, decided
 //! here once so that no host restates them: which candidates a prober skips, how long a chain a
 //! host collects, which errors mean "a response to another question", which lookup failure a host
-//! error stands for, the command-line option values, and the hosts' caps and deadline
+//! error stands for, how a probed target without addresses fails ([`no_address_error`], D50),
+//! the command-line option values, and the hosts' caps and deadline
 //! ([`MAX_CONNECTION_BYTES`], [`DEFAULT_TOTAL_TIMEOUT_MS`]).
 
 use core::str::FromStr;
@@ -55,6 +56,56 @@ pub fn lookup_failure(code: Option<ErrorCode>) -> Failure {
     match code {
         Some(ErrorCode::Timeout) => Failure::Timeout,
         _ => Failure::NetworkError,
+    }
+}
+
+/// The most bytes of a host name that [`no_address_error`] shows: a DNS name in text is at most
+/// 254 bytes with its trailing dot (RFC 1035 §2.3.4), 1 012 if every octet were written `\DDD`.
+/// The C ABI refuses a longer name (`INVALID_ARGUMENT`).
+pub const MAX_NO_ADDRESS_HOST: usize = 1024;
+
+/// The most bytes of a resolver's error text that [`no_address_error`] shows. The C ABI refuses
+/// a longer text (`INVALID_ARGUMENT`).
+pub const MAX_NO_ADDRESS_DETAIL: usize = 512;
+
+/// The failure of a probed candidate whose addresses the resolver the plan came from does not
+/// give (D50): a probe host that planned through a resolver asks that resolver, and only it, for
+/// the A and AAAA records of a candidate the plan gives no address ([`crate::address_queries`]),
+/// and when none comes back the candidate fails with this error instead of going to the system's
+/// name resolution, which would tell another party which mail server is probed.
+///
+/// The code is `NETWORK_ERROR`, the message `no address for HOST from the resolver`, followed by
+/// `: DETAIL` when the host has the resolver's own error text (`detail`, e.g. a timeout of a
+/// query; `None` or empty adds nothing). Both texts are shown on one line: control characters
+/// (line breaks, NUL, escape sequences) become U+FFFD, and each is cut at a character boundary
+/// to [`MAX_NO_ADDRESS_HOST`] and [`MAX_NO_ADDRESS_DETAIL`] bytes, so the message is at most
+/// 1 571 bytes. Every host (the Rust example, the C host through `mailsrv_no_address_error`, the
+/// JS prober through `noAddressError`) prints this error as it is.
+pub fn no_address_error(host: &str, detail: Option<&str>) -> Error {
+    let mut message = String::from("no address for ");
+    push_one_line(&mut message, host, MAX_NO_ADDRESS_HOST);
+    message.push_str(" from the resolver");
+    if let Some(detail) = detail.filter(|d| !d.is_empty()) {
+        message.push_str(": ");
+        push_one_line(&mut message, detail, MAX_NO_ADDRESS_DETAIL);
+    }
+    Error::new(ErrorCode::NetworkError, message)
+}
+
+/// Appends `text` to `out` with control characters replaced by U+FFFD, at most `cap` bytes of it.
+fn push_one_line(out: &mut String, text: &str, cap: usize) {
+    let mut left = cap;
+    for c in text.chars() {
+        let c = if c.is_control() {
+            char::REPLACEMENT_CHARACTER
+        } else {
+            c
+        };
+        let Some(rest) = left.checked_sub(c.len_utf8()) else {
+            break;
+        };
+        left = rest;
+        out.push(c);
     }
 }
 
@@ -303,6 +354,51 @@ mod tests {
             assert_eq!(ErrorCode::from_name(code.name()), Some(*code));
         }
         assert_eq!(ErrorCode::from_name("timeout"), None);
+    }
+
+    #[test]
+    fn d50_no_address_is_a_network_error_naming_the_host_and_the_resolver_error() {
+        let e = no_address_error("mail.example.net", None);
+        assert_eq!(e.code(), ErrorCode::NetworkError);
+        assert_eq!(
+            e.message(),
+            "no address for mail.example.net from the resolver"
+        );
+        assert_eq!(
+            no_address_error("localhost", Some("")),
+            Error::new(
+                ErrorCode::NetworkError,
+                "no address for localhost from the resolver"
+            )
+        );
+        assert_eq!(
+            no_address_error("localhost", Some("query timed out")).message(),
+            "no address for localhost from the resolver: query timed out"
+        );
+        assert_eq!(
+            no_address_error(r"mail.ex\195\169.net.", Some("d\u{e9}j\u{e0}")).message(),
+            r"no address for mail.ex\195\169.net. from the resolver: déjà"
+        );
+    }
+
+    #[test]
+    fn d50_no_address_is_one_line_and_capped_whatever_the_texts() {
+        // Hostile texts: line breaks, NUL and an escape sequence cannot forge another line.
+        let e = no_address_error("a\nerror OK\0\x1b[2J", Some("x\r\ny"));
+        assert_eq!(
+            e.message(),
+            "no address for a\u{fffd}error OK\u{fffd}\u{fffd}[2J from the resolver: x\u{fffd}\u{fffd}y"
+        );
+        // Huge texts are cut at a character boundary, at the caps.
+        let host = "é".repeat(MAX_NO_ADDRESS_HOST);
+        let detail = "\n".repeat(MAX_NO_ADDRESS_DETAIL);
+        let m = no_address_error(&host, Some(&detail)).message().to_owned();
+        let shown_host = &m["no address for ".len()..m.find(" from").unwrap_or(0)];
+        assert_eq!(shown_host, "é".repeat(MAX_NO_ADDRESS_HOST / 2));
+        let shown_detail = &m[m.find(": ").unwrap_or(0) + 2..];
+        assert_eq!(shown_detail, "\u{fffd}".repeat(MAX_NO_ADDRESS_DETAIL / 3));
+        assert_eq!(m.len(), 35 + MAX_NO_ADDRESS_HOST + 510);
+        assert!(!m.contains(['\n', '\r', '\0']));
     }
 
     #[test]
