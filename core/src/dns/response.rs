@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{DNSClass, Name, RecordType};
+use hickory_proto::rr::RecordType;
 
 use super::names::{is_presented_as, presentation_name};
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
-use super::wire::{Data, Record, Response, read_head, read_response};
+use super::wire::{Data, Record, Response, WireName, read_head, read_response};
 use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
 
@@ -43,24 +43,24 @@ pub(crate) struct Answer {
     pub notes: Vec<(DiagnosticCode, String)>,
 }
 
-fn name_string(name: &Name) -> String {
-    presentation_name(name.iter(), name.iter().map(|l| l.len() + 1).sum())
+fn name_string(name: WireName<'_>) -> String {
+    presentation_name(name.labels(), name.label_octets())
 }
 
 /// Whether two wire names are the same name: label by label, ASCII case-insensitively (what
 /// comparing their rendered forms would say, without rendering them).
-fn same_name(a: &Name, b: &Name) -> bool {
-    a.iter().len() == b.iter().len()
-        && a.iter()
-            .zip(b.iter())
-            .all(|(x, y)| x.eq_ignore_ascii_case(y))
+fn same_name(a: WireName<'_>, b: WireName<'_>) -> bool {
+    let mut b = b.labels();
+    a.labels()
+        .all(|x| b.next().is_some_and(|y| x.eq_ignore_ascii_case(y)))
+        && b.next().is_none()
 }
 
 /// Writes `name` into `key` as lower-case, length-prefixed labels without the root: two names
 /// have equal keys exactly when their rendered forms are equal, and a key costs no escaping.
-fn name_key(name: &Name, key: &mut Vec<u8>) {
+fn name_key(name: WireName<'_>, key: &mut Vec<u8>) {
     key.clear();
-    for label in name.iter() {
+    for label in name.labels() {
         key.push(label.len() as u8);
         key.extend_from_slice(label);
     }
@@ -68,7 +68,7 @@ fn name_key(name: &Name, key: &mut Vec<u8>) {
 }
 
 /// [`name_key`] in a new vector.
-fn key_of(name: &Name) -> Vec<u8> {
+fn key_of(name: WireName<'_>) -> Vec<u8> {
     let mut key = Vec::with_capacity(255);
     name_key(name, &mut key);
     key
@@ -85,9 +85,9 @@ fn key_labels(mut key: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Whether `name` is the name of `key`, without building its key.
-fn is_key(name: &Name, key: &[u8]) -> bool {
+fn is_key(name: WireName<'_>, key: &[u8]) -> bool {
     let mut labels = key_labels(key);
-    name.iter()
+    name.labels()
         .all(|label| labels.next().is_some_and(|k| k.eq_ignore_ascii_case(label)))
         && labels.next().is_none()
 }
@@ -147,9 +147,7 @@ fn parse_typed_response(
         Err(e) => return Ok(unreadable(e)),
     };
     match head.queries.as_slice() {
-        [q] if q.query_type() == qtype
-            && q.query_class() == DNSClass::IN
-            && is_presented_as(q.name().iter(), qname) => {}
+        [q] if q.qtype == qtype && q.class_in && is_presented_as(q.name.labels(), qname) => {}
         // Servers may answer FORMERR and the like without a question section (the extended
         // response code is known only after the OPT record, so an empty question is let
         // through here and checked below).
@@ -157,7 +155,7 @@ fn parse_typed_response(
         queries => {
             let got: Vec<String> = queries
                 .iter()
-                .map(|q| format!("{} {}", name_string(q.name()), q.query_type()))
+                .map(|q| format!("{} {}", name_string(q.name), q.qtype))
                 .collect();
             return Err(Error::new(
                 ErrorCode::QuestionMismatch,
@@ -255,7 +253,7 @@ fn follow_owner_aliases(
     let mut owner_key = message
         .queries
         .first()
-        .map(|q| key_of(q.name()))
+        .map(|q| key_of(q.name))
         .unwrap_or_default();
     let mut owner = qname.to_owned();
     let mut used = vec![false; message.answers.len()];
@@ -265,9 +263,9 @@ fn follow_owner_aliases(
             .iter()
             .enumerate()
             .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if is_key(&r.name, &owner_key) => Some((i, Some(key_of(c)))),
+                Data::Cname(c) if is_key(r.name, &owner_key) => Some((i, Some(key_of(*c)))),
                 Data::Dname(target) if !r.name.is_root() => {
-                    let below = key_of(&r.name);
+                    let below = key_of(r.name);
                     // The label boundaries of the owner, after its first label.
                     let mut at = 0;
                     let start = std::iter::from_fn(|| {
@@ -276,7 +274,7 @@ fn follow_owner_aliases(
                     })
                     .find(|&start| owner_key[start..] == below[..])?;
                     let mut substituted = owner_key[..start].to_vec();
-                    substituted.extend(key_of(target));
+                    substituted.extend(key_of(*target));
                     Some((i, (substituted.len() < 255).then_some(substituted)))
                 }
                 _ => None,
@@ -312,7 +310,7 @@ fn read_srv_records(
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
     for (r, used) in message.answers.iter().zip(used) {
-        let mine = r.class_in && r.record_type() == qtype && is_key(&r.name, owner_key);
+        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, owner_key);
         match &r.data {
             Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
                 over_cap += 1;
@@ -322,7 +320,7 @@ fn read_srv_records(
                 let target = if exchange.is_root() {
                     ".".to_owned()
                 } else {
-                    name_string(exchange)
+                    name_string(*exchange)
                 };
                 answer.records.push(SrvRecord {
                     priority: *preference,
@@ -337,8 +335,8 @@ fn read_srv_records(
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
-                    targets.push(key_of(&srv.target));
-                    name_string(&srv.target)
+                    targets.push(key_of(srv.target));
+                    name_string(srv.target)
                 };
                 answer.records.push(SrvRecord {
                     priority: srv.priority,
@@ -407,12 +405,12 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
         let mut aliased = vec![false; frontier.len()];
         for r in &message.additionals {
             let Data::Cname(c) = &r.data else { continue };
-            name_key(&r.name, &mut key);
+            name_key(r.name, &mut key);
             if let Ok(i) = frontier.binary_search(&key)
                 && !std::mem::replace(&mut aliased[i], true)
             {
-                answer.aliases.insert(name_string(&r.name), name_string(c));
-                next.push(key_of(c));
+                answer.aliases.insert(name_string(r.name), name_string(*c));
+                next.push(key_of(*c));
             }
         }
         next.sort_unstable();
@@ -430,7 +428,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
             Data::Aaaa(a) => IpAddr::V6(*a),
             _ => continue,
         };
-        name_key(&r.name, &mut key);
+        name_key(r.name, &mut key);
         let Ok(i) = wanted.binary_search(&key) else {
             continue;
         };
@@ -490,15 +488,15 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Some(question) = message
         .queries
         .iter()
-        .find(|q| is_presented_as(q.name().iter(), &host))
+        .find(|q| is_presented_as(q.name.labels(), &host))
     else {
         return Vec::new();
     };
     // Names are compared on the wire (no rendering per record and chain step).
-    let mut name = question.name();
+    let mut name = question.name;
     for _ in 0..MAX_CHAIN {
         let next = message.answers.iter().find_map(|r| match &r.data {
-            Data::Cname(c) if same_name(&r.name, name) => Some(c),
+            Data::Cname(c) if same_name(r.name, name) => Some(*c),
             _ => None,
         });
         match next {
@@ -509,7 +507,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     message
         .answers
         .iter()
-        .filter(|r| same_name(&r.name, name))
+        .filter(|r| same_name(r.name, name))
         .filter_map(|r| match &r.data {
             Data::A(a) => Some(IpAddr::V4(*a)),
             Data::Aaaa(a) => Some(IpAddr::V6(*a)),
