@@ -60,10 +60,8 @@ fn same_name(a: WireName<'_>, b: WireName<'_>) -> bool {
 /// have equal keys exactly when their rendered forms are equal, and a key costs no escaping.
 fn name_key(name: WireName<'_>, key: &mut Vec<u8>) {
     key.clear();
-    for label in name.labels() {
-        key.push(label.len() as u8);
-        key.extend_from_slice(label);
-    }
+    name.append_labels(key);
+    // Length octets are below 64, so only the labels' letters change.
     key.make_ascii_lowercase();
 }
 
@@ -72,6 +70,11 @@ fn key_of(name: WireName<'_>) -> Vec<u8> {
     let mut key = Vec::with_capacity(255);
     name_key(name, &mut key);
     key
+}
+
+/// The presentation form of a key: [`presentation_name`] of its labels, reserved at once.
+fn key_string(key: &[u8]) -> String {
+    presentation_name(key_labels(key), key.len())
 }
 
 /// The labels of a key.
@@ -200,7 +203,7 @@ fn parse_typed_response(
     };
     if let Some(outcome) = outcome {
         if outcome == Outcome::NxDomain {
-            answer.ttl = negative_ttl(&message.authorities);
+            answer.ttl = negative_ttl(message.authorities());
         }
         answer.outcome = outcome;
         return Ok(answer);
@@ -234,7 +237,7 @@ fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut 
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
-            answer.ttl = negative_ttl(&message.authorities);
+            answer.ttl = negative_ttl(message.authorities());
         }
     } else {
         answer.outcome = Outcome::Records;
@@ -256,10 +259,10 @@ fn follow_owner_aliases(
         .map(|q| key_of(q.name))
         .unwrap_or_default();
     let mut owner = qname.to_owned();
-    let mut used = vec![false; message.answers.len()];
+    let mut used = vec![false; message.answers().len()];
     for _ in 0..MAX_CHAIN {
         let next = message
-            .answers
+            .answers()
             .iter()
             .enumerate()
             .find_map(|(i, r)| match &r.data {
@@ -286,8 +289,8 @@ fn follow_owner_aliases(
             break;
         }
         used[i] = true;
-        let target = presentation_name(key_labels(&target_key), target_key.len());
-        answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
+        let target = key_string(&target_key);
+        answer.ttl = min_ttl(answer.ttl, message.answers()[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
@@ -309,7 +312,7 @@ fn read_srv_records(
     let mut targets = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for (r, used) in message.answers.iter().zip(used) {
+    for (r, used) in message.answers().iter().zip(used) {
         let mine = r.class_in && r.record_type() == qtype && is_key(r.name, owner_key);
         match &r.data {
             Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
@@ -335,8 +338,10 @@ fn read_srv_records(
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
-                    targets.push(key_of(srv.target));
-                    name_string(srv.target)
+                    let key = key_of(srv.target);
+                    let target = key_string(&key);
+                    targets.push(key);
+                    target
                 };
                 answer.records.push(SrvRecord {
                     priority: srv.priority,
@@ -388,7 +393,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
     let mut key = Vec::new();
     let mut wanted = targets;
     let has_aliases = message
-        .additionals
+        .additionals()
         .iter()
         .any(|r| matches!(r.data, Data::Cname(_)));
     let mut frontier = if has_aliases {
@@ -403,7 +408,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
         let mut next = Vec::new();
         // A name has one CNAME (RFC 1034 §3.6.2): the first one found for it is used.
         let mut aliased = vec![false; frontier.len()];
-        for r in &message.additionals {
+        for r in message.additionals() {
             let Data::Cname(c) = &r.data else { continue };
             name_key(r.name, &mut key);
             if let Ok(i) = frontier.binary_search(&key)
@@ -422,7 +427,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
     }
     let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
     let mut over_cap = 0usize;
-    for r in message.answers.iter().chain(&message.additionals) {
+    for r in message.answers().iter().chain(message.additionals()) {
         let address = match &r.data {
             Data::A(a) => IpAddr::V4(*a),
             Data::Aaaa(a) => IpAddr::V6(*a),
@@ -439,16 +444,14 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
             over_cap += 1;
         }
     }
+    // Distinct keys render as distinct names, and the map starts empty: each list goes in as
+    // it is.
     for (key, list) in wanted
         .iter()
         .zip(found)
         .filter(|(_, list)| !list.is_empty())
     {
-        answer
-            .addresses
-            .entry(presentation_name(key_labels(key), key.len()))
-            .or_default()
-            .extend(list);
+        answer.addresses.insert(key_string(key), list);
     }
     if over_cap > 0 {
         answer.notes.push((
@@ -495,7 +498,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     // Names are compared on the wire (no rendering per record and chain step).
     let mut name = question.name;
     for _ in 0..MAX_CHAIN {
-        let next = message.answers.iter().find_map(|r| match &r.data {
+        let next = message.answers().iter().find_map(|r| match &r.data {
             Data::Cname(c) if same_name(r.name, name) => Some(*c),
             _ => None,
         });
@@ -505,7 +508,7 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
         }
     }
     message
-        .answers
+        .answers()
         .iter()
         .filter(|r| same_name(r.name, name))
         .filter_map(|r| match &r.data {

@@ -1,10 +1,10 @@
-//! A linear pre-pass over a DNS message that bounds compression-pointer hops before
-//! hickory-proto decodes a single name (issue 12).
+//! A linear pre-pass over a DNS message that bounds compression-pointer hops before the
+//! response reader (`wire.rs`, which reads names in place, D57) reads a single name (issue 12).
 //!
-//! hickory-proto refuses pointer loops (a pointer must point before the name part it ends), but
-//! it follows pointer-to-pointer chains without a bound: 8,000 hops per name, repeated by every
-//! record of a 64 KB answer, cost hundreds of milliseconds. This pass walks every name hickory
-//! will read — the question, each record's owner, and the names inside the data of SRV, CNAME,
+//! hickory-proto, which read responses before D57, refuses pointer loops (a pointer must point
+//! before the name part it ends), but follows pointer-to-pointer chains without a bound: 8,000
+//! hops per name, repeated by every record of a 64 KB answer, cost hundreds of milliseconds.
+//! This pass walks every name the reader will read — the question, each record's owner, and the names inside the data of SRV, CNAME,
 //! DNAME and SOA records — with the same direction rule, at most [`MAX_POINTER_HOPS`] pointers
 //! per name and at most [`POINTER_HOPS_PER_BYTE`] pointers per byte of the whole message. Each
 //! name then costs at most 127 labels and [`MAX_POINTER_HOPS`] hops, and the message as a whole

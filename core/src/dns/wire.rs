@@ -57,6 +57,40 @@ impl<'a> WireName<'a> {
         self.labels().next().is_none()
     }
 
+    /// Appends the labels to `out` as they are written on the wire, each length octet and its
+    /// bytes, without the root and the pointers: what [`WireName::labels`] gives, copied a run
+    /// of labels at a time (one or two copies for a compressed name).
+    pub(crate) fn append_labels(self, out: &mut Vec<u8>) {
+        let message = self.message;
+        let mut at = self.at;
+        let mut run = at;
+        while let Some(&byte) = message.get(at) {
+            match byte & 0xC0 {
+                0x00 if byte != 0 => {
+                    let end = at + 1 + usize::from(byte);
+                    if end > message.len() {
+                        break;
+                    }
+                    at = end;
+                }
+                0xC0 => {
+                    let Some(&low) = message.get(at + 1) else {
+                        break;
+                    };
+                    let target = usize::from(u16::from_be_bytes([byte & 0x3F, low]));
+                    if target >= at {
+                        break;
+                    }
+                    out.extend_from_slice(message.get(run..at).unwrap_or_default());
+                    at = target;
+                    run = target;
+                }
+                _ => break,
+            }
+        }
+        out.extend_from_slice(message.get(run..at).unwrap_or_default());
+    }
+
     /// The labels' lengths plus one each: the rendered length when nothing needs an escape,
     /// plus one.
     pub(crate) fn label_octets(self) -> usize {
@@ -213,9 +247,29 @@ pub(crate) struct Question<'a> {
 pub(crate) struct Response<'a> {
     pub metadata: Metadata,
     pub queries: Vec<Question<'a>>,
-    pub answers: Vec<Record<'a>>,
-    pub authorities: Vec<Record<'a>>,
-    pub additionals: Vec<Record<'a>>,
+    /// The records of the three sections, in order, in one vector (one allocation).
+    records: Vec<Record<'a>>,
+    /// Where the authority and the additional sections start in `records`.
+    starts: [usize; 2],
+}
+
+impl<'a> Response<'a> {
+    /// The answer section.
+    pub(crate) fn answers(&self) -> &[Record<'a>] {
+        self.records.get(..self.starts[0]).unwrap_or_default()
+    }
+
+    /// The authority section.
+    pub(crate) fn authorities(&self) -> &[Record<'a>] {
+        self.records
+            .get(self.starts[0]..self.starts[1])
+            .unwrap_or_default()
+    }
+
+    /// The additional section.
+    pub(crate) fn additionals(&self) -> &[Record<'a>] {
+        self.records.get(self.starts[1]..).unwrap_or_default()
+    }
 }
 
 /// Why a message does not parse.
@@ -281,11 +335,15 @@ impl<'a> Head<'a> {
             records_at,
         } = self;
         scan.records(records_at, counts.iter().map(|&c| usize::from(c)).sum())?;
-        // Every record was found by the pre-pass, so each count is met.
-        let mut sections = counts.map(|c| Vec::with_capacity(usize::from(c)));
+        // Every record was found by the pre-pass, so the counts are met.
+        let mut records = Vec::with_capacity(counts.iter().map(|&c| usize::from(c)).sum());
+        let mut starts = [0; 2];
         let mut rcode_high = None;
         let mut at = records_at;
-        for (section, (records, count)) in sections.iter_mut().zip(counts).enumerate() {
+        for (section, count) in counts.into_iter().enumerate() {
+            if let Some(start) = section.checked_sub(1).and_then(|i| starts.get_mut(i)) {
+                *start = records.len();
+            }
             for _ in 0..count {
                 let (record, opt_ttl) = read_record(message, &mut at)?;
                 if let Some(ttl) = opt_ttl {
@@ -302,13 +360,11 @@ impl<'a> Head<'a> {
         if let Some(high) = rcode_high {
             metadata.response_code = ResponseCode::from(high, metadata.response_code.low());
         }
-        let [answers, authorities, additionals] = sections;
         Ok(Response {
             metadata,
             queries,
-            answers,
-            authorities,
-            additionals,
+            records,
+            starts,
         })
     }
 }
@@ -482,8 +538,8 @@ mod tests {
         assert_eq!(r.metadata.id, 0x1234);
         assert_eq!(r.metadata.response_code, ResponseCode::NoError);
         assert_eq!(ascii(r.queries[0].name), "_imaps._tcp.example.net.");
-        let [cname, srv] = &r.answers[..] else {
-            panic!("two answers: {:?}", r.answers)
+        let [cname, srv] = r.answers() else {
+            panic!("two answers: {:?}", r.answers())
         };
         assert_eq!(ascii(cname.name), "_imaps._tcp.example.net.");
         match &cname.data {
@@ -498,7 +554,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(srv.class_in);
-        assert_eq!(r.additionals[0].record_type(), RecordType::OPT);
+        assert_eq!(r.additionals()[0].record_type(), RecordType::OPT);
     }
 
     #[test]

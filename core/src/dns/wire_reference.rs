@@ -154,8 +154,19 @@ fn hickory_labels(name: &Name) -> Labels {
     name.iter().map(<[u8]>::to_vec).collect()
 }
 
+/// The labels of an in-place name; checks on the way that [`WireName::append_labels`] copies
+/// the same labels, length-prefixed.
 fn wire_labels(name: WireName<'_>) -> Labels {
-    name.labels().map(<[u8]>::to_vec).collect()
+    let labels: Labels = name.labels().map(<[u8]>::to_vec).collect();
+    let mut prefixed = Vec::new();
+    for label in &labels {
+        prefixed.push(label.len() as u8);
+        prefixed.extend_from_slice(label);
+    }
+    let mut appended = Vec::new();
+    name.append_labels(&mut appended);
+    assert_eq!(appended, prefixed, "append_labels of {name:?}");
+    labels
 }
 
 /// One record as both readers must give it.
@@ -264,9 +275,9 @@ fn from_wire(r: &wire::Response<'_>) -> Message {
             .map(|q| (wire_labels(q.name), u16::from(q.qtype), q.class_in))
             .collect(),
         sections: [
-            records(&r.answers),
-            records(&r.authorities),
-            records(&r.additionals),
+            records(r.answers()),
+            records(r.authorities()),
+            records(r.additionals()),
         ],
     }
 }
@@ -521,7 +532,12 @@ fn d57_in_place_reader_equals_hickory_reader_on_generated_messages() {
             Ok(true) => {
                 read += 1;
                 if let Ok(r) = wire::read_response(&bytes) {
-                    for rec in r.answers.iter().chain(&r.authorities).chain(&r.additionals) {
+                    for rec in r
+                        .answers()
+                        .iter()
+                        .chain(r.authorities())
+                        .chain(r.additionals())
+                    {
                         kinds.insert(u16::from(rec.record_type()));
                     }
                 }
