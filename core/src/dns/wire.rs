@@ -2,9 +2,9 @@
 //!
 //! Responses are read record by record, in place (decision D57): names are not copied out of
 //! the message but read where they are written ([`WireName`]), once the pointer pre-pass
-//! ([`Scan`]) has bounded and checked every name read. SRV, A, AAAA, CNAME, DNAME and SOA data
-//! are decoded here, MX data by hickory-proto's decoder (as before D57), the OPT record gives the
-//! upper bits of the response code, and every other record is checked for length and skipped.
+//! ([`Scan`]) has bounded and checked every name read. SRV, MX, A, AAAA, CNAME, DNAME and SOA
+//! data are decoded, the OPT record gives the upper bits of the response code, and every other
+//! record is checked for length and skipped.
 //! The header is read, and queries are written (header, question and OPT record), by
 //! hickory-proto. Going through hickory's `Message` instead would link the decoder and encoder
 //! of every record type it knows (SVCB, TSIG, CAA, ...), which the WebAssembly module does not
@@ -14,7 +14,6 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op::{Header, HeaderCounts, MessageType, Metadata, OpCode, Query, ResponseCode};
-use hickory_proto::rr::rdata::MX;
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::{
     BinDecodable, BinDecoder, BinEncodable, BinEncoder, DecodeError,
@@ -34,9 +33,9 @@ const HEADER_LEN: usize = 12;
 const END_OF_INPUT: &str = "unexpected end of input reached";
 
 /// A name inside a response, read where it is written: the message and the offset where the
-/// name starts. Made only for names that [`Scan`] has checked (or hickory's decoder, for MX),
-/// so every pointer on the way points backwards; [`Labels`] stops at one that does not anyway,
-/// and at the end of the message, so a walk always ends and never panics.
+/// name starts. Made only for names that [`Scan`] has checked, so every pointer on the way
+/// points backwards; [`Labels`] stops at one that does not anyway, and at the end of the
+/// message, so a walk always ends and never panics.
 #[derive(Clone, Copy)]
 pub(crate) struct WireName<'a> {
     message: &'a [u8],
@@ -376,8 +375,8 @@ pub(crate) fn read_response(bytes: &[u8]) -> Result<Response<'_>, String> {
 
 /// Reads the record at `*at` and moves `*at` past it. The checks and messages are those of
 /// hickory's decoder as the reader used it before D57; the pre-pass has already checked the
-/// names, the fixed fields, RDLENGTH against the message, and the length of SRV, CNAME, DNAME
-/// and SOA data against RDLENGTH.
+/// names, the fixed fields, RDLENGTH against the message, and the length of SRV, MX, CNAME,
+/// DNAME and SOA data against RDLENGTH.
 fn read_record<'a>(message: &'a [u8], at: &mut usize) -> Result<(Record<'a>, Option<u32>), String> {
     let name = WireName { message, at: *at };
     let fixed = name_end(message, *at)?;
@@ -411,13 +410,10 @@ fn read_record<'a>(message: &'a [u8], at: &mut usize) -> Result<(Record<'a>, Opt
             (Data::Srv(srv), name_end(message, target)?)
         }
         RecordType::MX => {
-            // MX names are not in the pre-pass: hickory's decoder reads and checks this one.
-            let mut decoder = BinDecoder::new(message);
-            decoder.read_slice(start).map_err(decode_error)?;
-            let mx = MX::read(&mut decoder).map_err(decode_error)?;
+            let exchange = start + 2;
             (
-                Data::Mx(mx.preference, in_place(start + 2)),
-                decoder.index(),
+                Data::Mx(u16_at(message, start)?, in_place(exchange)),
+                name_end(message, exchange)?,
             )
         }
         RecordType::A => (

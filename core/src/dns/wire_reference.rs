@@ -182,13 +182,15 @@ enum Seen {
     Other(u16),
 }
 
-/// A whole message as both readers must give it: header fields, questions, records by section
-/// (owner, class IN or not, TTL, data, type).
+/// One record as both readers must give it: owner, class IN or not, TTL, data, type.
+type SeenRecord = (Labels, bool, u32, Seen, u16);
+
+/// A whole message as both readers must give it: header fields, questions, records by section.
 #[derive(Debug, PartialEq, Eq)]
 struct Message {
     header: String,
     questions: Vec<(Labels, u16, bool)>,
-    sections: [Vec<(Labels, bool, u32, Seen, u16)>; 3],
+    sections: [Vec<SeenRecord>; 3],
 }
 
 fn from_reference(r: &reference::Response) -> Message {
