@@ -302,13 +302,14 @@ fn follow_owner_aliases(
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
-/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
+/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept:
+/// each as a key, with the index of a record in `answer.records` that names it.
 fn read_srv_records(
     message: &Response,
     (owner, owner_key, qtype): (&str, &[u8], RecordType),
     used: &[bool],
     answer: &mut Answer,
-) -> Vec<Vec<u8>> {
+) -> Vec<(Vec<u8>, usize)> {
     let mut targets = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
@@ -340,7 +341,7 @@ fn read_srv_records(
                 } else {
                     let key = key_of(srv.target);
                     let target = key_string(&key);
-                    targets.push(key);
+                    targets.push((key, answer.records.len()));
                     target
                 };
                 answer.records.push(SrvRecord {
@@ -385,19 +386,24 @@ fn read_srv_records(
 /// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
 /// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
 /// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
-fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut Answer) {
+fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &mut Answer) {
     // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
-    // WebAssembly module.
-    targets.sort_unstable();
-    targets.dedup();
+    // WebAssembly module. Each wanted name is a key, with the record that names it if it is an
+    // SRV target (rendered already).
+    let mut wanted: Vec<(Vec<u8>, Option<usize>)> =
+        targets.into_iter().map(|(k, i)| (k, Some(i))).collect();
+    wanted.sort_unstable();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let find = |wanted: &[(Vec<u8>, Option<usize>)], key: &[u8]| {
+        wanted.binary_search_by(|(k, _)| k.as_slice().cmp(key))
+    };
     let mut key = Vec::new();
-    let mut wanted = targets;
     let has_aliases = message
         .additionals()
         .iter()
         .any(|r| matches!(r.data, Data::Cname(_)));
-    let mut frontier = if has_aliases {
-        wanted.clone()
+    let mut frontier: Vec<Vec<u8>> = if has_aliases {
+        wanted.iter().map(|(k, _)| k.clone()).collect()
     } else {
         Vec::new()
     };
@@ -420,8 +426,8 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|k| wanted.binary_search(k).is_err());
-        wanted.extend(next.iter().cloned());
+        next.retain(|k| find(&wanted, k).is_err());
+        wanted.extend(next.iter().map(|k| (k.clone(), None)));
         wanted.sort_unstable();
         frontier = next;
     }
@@ -434,7 +440,7 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
             _ => continue,
         };
         name_key(r.name, &mut key);
-        let Ok(i) = wanted.binary_search(&key) else {
+        let Ok(i) = find(&wanted, &key) else {
             continue;
         };
         let list = &mut found[i];
@@ -445,13 +451,18 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
         }
     }
     // Distinct keys render as distinct names, and the map starts empty: each list goes in as
-    // it is.
-    for (key, list) in wanted
+    // it is. An SRV target's name was rendered for its record already: it is copied (issue 16
+    // §1: rendering costs several times a copy).
+    for ((key, record), list) in wanted
         .iter()
         .zip(found)
         .filter(|(_, list)| !list.is_empty())
     {
-        answer.addresses.insert(key_string(key), list);
+        let name = match record.and_then(|i| answer.records.get(i)) {
+            Some(r) => r.target.clone(),
+            None => key_string(key),
+        };
+        answer.addresses.insert(name, list);
     }
     if over_cap > 0 {
         answer.notes.push((
