@@ -87,12 +87,10 @@ fn key_labels(mut key: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// Whether `name` is the name of `key`, without building its key.
+/// Whether `name` is the name of `key`, without building its key: its wire runs against the
+/// key, ASCII case-insensitively.
 fn is_key(name: WireName<'_>, key: &[u8]) -> bool {
-    let mut labels = key_labels(key);
-    name.labels()
-        .all(|label| labels.next().is_some_and(|k| k.eq_ignore_ascii_case(label)))
-        && labels.next().is_none()
+    name.eq_labels_ignore_case(key)
 }
 
 fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {

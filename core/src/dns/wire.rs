@@ -56,38 +56,35 @@ impl<'a> WireName<'a> {
         self.labels().next().is_none()
     }
 
+    /// The name as it is written on the wire, a run of whole labels (length octets and bytes)
+    /// between pointers at a time, without the root and the pointers: the same labels as
+    /// [`WireName::labels`], in one or two slices for a compressed name.
+    pub(crate) fn runs(self) -> Runs<'a> {
+        Runs {
+            message: self.message,
+            at: self.at,
+        }
+    }
+
     /// Appends the labels to `out` as they are written on the wire, each length octet and its
-    /// bytes, without the root and the pointers: what [`WireName::labels`] gives, copied a run
-    /// of labels at a time (one or two copies for a compressed name).
+    /// bytes ([`WireName::runs`], copied).
     pub(crate) fn append_labels(self, out: &mut Vec<u8>) {
-        let message = self.message;
-        let mut at = self.at;
-        let mut run = at;
-        while let Some(&byte) = message.get(at) {
-            match byte & 0xC0 {
-                0x00 if byte != 0 => {
-                    let end = at + 1 + usize::from(byte);
-                    if end > message.len() {
-                        break;
-                    }
-                    at = end;
-                }
-                0xC0 => {
-                    let Some(&low) = message.get(at + 1) else {
-                        break;
-                    };
-                    let target = usize::from(u16::from_be_bytes([byte & 0x3F, low]));
-                    if target >= at {
-                        break;
-                    }
-                    out.extend_from_slice(message.get(run..at).unwrap_or_default());
-                    at = target;
-                    run = target;
-                }
-                _ => break,
+        for run in self.runs() {
+            out.extend_from_slice(run);
+        }
+    }
+
+    /// Whether the labels, length octets included, are `labels` up to ASCII case: the same
+    /// name when `labels` is a name's labels in wire form. Length octets are below 64, so
+    /// ignoring case changes only the labels' letters.
+    pub(crate) fn eq_labels_ignore_case(self, mut labels: &[u8]) -> bool {
+        for run in self.runs() {
+            match labels.split_at_checked(run.len()) {
+                Some((head, rest)) if head.eq_ignore_ascii_case(run) => labels = rest,
+                _ => return false,
             }
         }
-        out.extend_from_slice(message.get(run..at).unwrap_or_default());
+        labels.is_empty()
     }
 
     /// The labels' lengths plus one each: the rendered length when nothing needs an escape,
@@ -144,6 +141,56 @@ impl<'a> Iterator for Labels<'a> {
                 }
             }
         }
+    }
+}
+
+/// The runs of whole labels of a [`WireName`] ([`WireName::runs`]). A walk ends, as
+/// [`Labels`]' does, at the root, at a label cut by the end of the message, at a reserved label
+/// type and at a pointer that does not point backwards.
+pub(crate) struct Runs<'a> {
+    message: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let message = self.message;
+        let mut run = self.at;
+        let mut at = self.at;
+        // Where the walk goes on after this run; `usize::MAX` when it ends with it.
+        let mut then = usize::MAX;
+        while let Some(&byte) = message.get(at) {
+            match byte & 0xC0 {
+                0x00 if byte != 0 => {
+                    let end = at + 1 + usize::from(byte);
+                    if end > message.len() {
+                        break;
+                    }
+                    at = end;
+                }
+                0xC0 => {
+                    let Some(&low) = message.get(at + 1) else {
+                        break;
+                    };
+                    let target = usize::from(u16::from_be_bytes([byte & 0x3F, low]));
+                    if target >= at {
+                        break;
+                    }
+                    if at > run {
+                        then = target;
+                        break;
+                    }
+                    // A pointer right at the start of a run: follow it.
+                    run = target;
+                    at = target;
+                }
+                _ => break,
+            }
+        }
+        self.at = then;
+        message.get(run..at).filter(|r| !r.is_empty())
     }
 }
 

@@ -166,6 +166,24 @@ fn wire_labels(name: WireName<'_>) -> Labels {
     let mut appended = Vec::new();
     name.append_labels(&mut appended);
     assert_eq!(appended, prefixed, "append_labels of {name:?}");
+    // The same labels in the other case are the same name; one byte more or less is not.
+    let mut other_case = prefixed.clone();
+    for b in &mut other_case {
+        *b = if b.is_ascii_lowercase() {
+            b.to_ascii_uppercase()
+        } else {
+            b.to_ascii_lowercase()
+        };
+    }
+    assert!(name.eq_labels_ignore_case(&prefixed), "{name:?}");
+    assert!(name.eq_labels_ignore_case(&other_case), "{name:?}");
+    assert!(
+        !name.eq_labels_ignore_case(&[&prefixed[..], b"\x01a"].concat()),
+        "{name:?}"
+    );
+    if let Some((_, shorter)) = prefixed.split_last() {
+        assert!(!name.eq_labels_ignore_case(shorter), "{name:?}");
+    }
     labels
 }
 
