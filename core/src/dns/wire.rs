@@ -344,7 +344,8 @@ pub(crate) fn read_head(bytes: &[u8]) -> Result<Head<'_>, String> {
     let Header { metadata, counts } = Header::read(&mut decoder).map_err(decode_error)?;
     let mut scan = Scan::new(bytes);
     let records_at = scan.questions(counts.queries)?;
-    let mut queries = Vec::with_capacity(usize::from(counts.queries).min(1));
+    // The pre-pass found every question (at least five bytes each) in the message.
+    let mut queries = Vec::with_capacity(usize::from(counts.queries));
     let mut at = HEADER_LEN;
     for _ in 0..counts.queries {
         let name = WireName { message: bytes, at };
