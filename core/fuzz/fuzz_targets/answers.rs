@@ -4,7 +4,7 @@
 //! question in turn. Each chunk is fed once with the real message ID patched in (to reach the
 //! parser behind the header checks) and once as given, and is read as an address answer
 //! (`addresses_in_response`), which runs the whole reader — the compression-pointer pre-pass,
-//! then hickory's decoder — on the raw bytes with no header check before it.
+//! then the in-place reader (D57) — on the raw bytes with no header check before it.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -9,6 +9,8 @@ mod response;
 mod scan;
 mod srv;
 mod wire;
+#[cfg(test)]
+mod wire_reference;
 
 #[cfg(any(feature = "verify", feature = "autoconfig"))]
 pub(crate) use names::canonical_host;

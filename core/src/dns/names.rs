@@ -22,17 +22,27 @@ pub(crate) fn canonical_host(name: &str) -> String {
     name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
 }
 
-/// One byte of a label as presented: itself, lower-cased, when it is a letter, digit, `-` or
-/// `_`; else `\DDD` (RFC 1035 §5.1). The bytes and how many of the four are used.
-fn presented_byte(b: u8) -> ([u8; 4], usize) {
-    if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-        ([b.to_ascii_lowercase(), 0, 0, 0], 1)
-    } else {
-        (
-            [b'\\', b'0' + b / 100, b'0' + b / 10 % 10, b'0' + b % 10],
-            4,
-        )
+/// Which bytes a label presents as themselves (lower-cased): letters, digits, `-` and `_`.
+/// A table, as every byte of every name rendered or compared is looked up (issue 16 §1).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
     }
+    table
+};
+
+/// Whether a label byte is presented as itself (lower-cased): a letter, digit, `-` or `_`.
+fn is_plain(b: u8) -> bool {
+    PLAIN[usize::from(b)]
+}
+
+/// `\DDD` for a byte that is not presented as itself (RFC 1035 §5.1).
+fn escaped(b: u8) -> [u8; 4] {
+    [b'\\', b'0' + b / 100, b'0' + b / 10 % 10, b'0' + b % 10]
 }
 
 /// Joins wire-format labels into a lower-case presentation name without the trailing dot.
@@ -40,7 +50,8 @@ fn presented_byte(b: u8) -> ([u8; 4], usize) {
 /// label holding a dot or a NUL can never be mistaken for two labels or a shorter name.
 /// `capacity`: room to reserve at once, the labels' lengths plus one each (the rendered length
 /// when nothing needs an escape): growing the string char by char, with a UTF-8 check per
-/// label, was a tenth of a plan's time (issue 16 §1, callgrind).
+/// label, was a tenth of a plan's time (issue 16 §1, callgrind). A label without escapes is
+/// copied at once and lower-cased in place.
 pub(crate) fn presentation_name<'a>(
     labels: impl Iterator<Item = &'a [u8]>,
     capacity: usize,
@@ -50,10 +61,17 @@ pub(crate) fn presentation_name<'a>(
         if i > 0 {
             out.push(b'.');
         }
-        for &b in label {
-            match presented_byte(b) {
-                ([plain, ..], 1) => out.push(plain),
-                (escaped, _) => out.extend_from_slice(&escaped),
+        if label.iter().all(|&b| is_plain(b)) {
+            let from = out.len();
+            out.extend_from_slice(label);
+            out[from..].make_ascii_lowercase();
+        } else {
+            for &b in label {
+                if is_plain(b) {
+                    out.push(b.to_ascii_lowercase());
+                } else {
+                    out.extend_from_slice(&escaped(b));
+                }
             }
         }
     }
@@ -73,10 +91,16 @@ pub(crate) fn is_presented_as<'a>(labels: impl Iterator<Item = &'a [u8]>, text: 
             }
         }
         for &b in label {
-            let (bytes, n) = presented_byte(b);
-            match rest.strip_prefix(&bytes[..n]) {
-                Some(after) => rest = after,
-                None => return false,
+            if is_plain(b) {
+                match rest.split_first() {
+                    Some((&t, after)) if t == b.to_ascii_lowercase() => rest = after,
+                    _ => return false,
+                }
+            } else {
+                match rest.strip_prefix(&escaped(b)[..]) {
+                    Some(after) => rest = after,
+                    None => return false,
+                }
             }
         }
     }
@@ -234,6 +258,42 @@ mod tests {
                     is_presented_as(l.iter().copied(), text),
                     rendered == text,
                     "{l:?} as `{text}`"
+                );
+            }
+        }
+    }
+
+    /// How a label byte was presented before the table and the copy of plain labels.
+    fn presented_before(b: u8) -> String {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            char::from(b.to_ascii_lowercase()).to_string()
+        } else {
+            format!("\\{b:03}")
+        }
+    }
+
+    // Requirements: D17.
+    #[test]
+    fn d17_every_byte_is_rendered_and_compared_as_before() {
+        for b in 0..=255u8 {
+            // Alone, between plain bytes, and in a label of its own beside a plain one.
+            let alone = [b];
+            let between = [b'A', b, b'z'];
+            let cases: [&[&[u8]]; 3] = [&[&alone], &[&between], &[b"Mail", &alone]];
+            let wanted = [
+                presented_before(b),
+                format!("a{}z", presented_before(b)),
+                format!("mail.{}", presented_before(b)),
+            ];
+            for (labels, wanted) in cases.iter().zip(&wanted) {
+                let rendered = presentation_name(labels.iter().copied(), 0);
+                assert_eq!(&rendered, wanted, "byte {b}");
+                assert!(is_presented_as(labels.iter().copied(), wanted), "byte {b}");
+                let upper = wanted.to_ascii_uppercase();
+                assert_eq!(
+                    is_presented_as(labels.iter().copied(), &upper),
+                    &upper == wanted,
+                    "byte {b}"
                 );
             }
         }

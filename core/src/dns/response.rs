@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{DNSClass, Name, RecordType};
+use hickory_proto::rr::RecordType;
 
 use super::names::{is_presented_as, presentation_name};
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
-use super::wire::{Data, Record, Response, read_head, read_response};
+use super::wire::{Data, Record, Response, WireName, read_head, read_response};
 use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
 
@@ -43,35 +43,38 @@ pub(crate) struct Answer {
     pub notes: Vec<(DiagnosticCode, String)>,
 }
 
-fn name_string(name: &Name) -> String {
-    presentation_name(name.iter(), name.iter().map(|l| l.len() + 1).sum())
+fn name_string(name: WireName<'_>) -> String {
+    presentation_name(name.labels(), name.label_octets())
 }
 
 /// Whether two wire names are the same name: label by label, ASCII case-insensitively (what
 /// comparing their rendered forms would say, without rendering them).
-fn same_name(a: &Name, b: &Name) -> bool {
-    a.iter().len() == b.iter().len()
-        && a.iter()
-            .zip(b.iter())
-            .all(|(x, y)| x.eq_ignore_ascii_case(y))
+fn same_name(a: WireName<'_>, b: WireName<'_>) -> bool {
+    let mut b = b.labels();
+    a.labels()
+        .all(|x| b.next().is_some_and(|y| x.eq_ignore_ascii_case(y)))
+        && b.next().is_none()
 }
 
 /// Writes `name` into `key` as lower-case, length-prefixed labels without the root: two names
 /// have equal keys exactly when their rendered forms are equal, and a key costs no escaping.
-fn name_key(name: &Name, key: &mut Vec<u8>) {
+fn name_key(name: WireName<'_>, key: &mut Vec<u8>) {
     key.clear();
-    for label in name.iter() {
-        key.push(label.len() as u8);
-        key.extend_from_slice(label);
-    }
+    name.append_labels(key);
+    // Length octets are below 64, so only the labels' letters change.
     key.make_ascii_lowercase();
 }
 
 /// [`name_key`] in a new vector.
-fn key_of(name: &Name) -> Vec<u8> {
+fn key_of(name: WireName<'_>) -> Vec<u8> {
     let mut key = Vec::with_capacity(255);
     name_key(name, &mut key);
     key
+}
+
+/// The presentation form of a key: [`presentation_name`] of its labels, reserved at once.
+fn key_string(key: &[u8]) -> String {
+    presentation_name(key_labels(key), key.len())
 }
 
 /// The labels of a key.
@@ -84,12 +87,10 @@ fn key_labels(mut key: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// Whether `name` is the name of `key`, without building its key.
-fn is_key(name: &Name, key: &[u8]) -> bool {
-    let mut labels = key_labels(key);
-    name.iter()
-        .all(|label| labels.next().is_some_and(|k| k.eq_ignore_ascii_case(label)))
-        && labels.next().is_none()
+/// Whether `name` is the name of `key`, without building its key: its wire runs against the
+/// key, ASCII case-insensitively.
+fn is_key(name: WireName<'_>, key: &[u8]) -> bool {
+    name.eq_labels_ignore_case(key)
 }
 
 fn min_ttl(a: Option<u32>, b: u32) -> Option<u32> {
@@ -147,9 +148,7 @@ fn parse_typed_response(
         Err(e) => return Ok(unreadable(e)),
     };
     match head.queries.as_slice() {
-        [q] if q.query_type() == qtype
-            && q.query_class() == DNSClass::IN
-            && is_presented_as(q.name().iter(), qname) => {}
+        [q] if q.qtype == qtype && q.class_in && is_presented_as(q.name.labels(), qname) => {}
         // Servers may answer FORMERR and the like without a question section (the extended
         // response code is known only after the OPT record, so an empty question is let
         // through here and checked below).
@@ -157,7 +156,7 @@ fn parse_typed_response(
         queries => {
             let got: Vec<String> = queries
                 .iter()
-                .map(|q| format!("{} {}", name_string(q.name()), q.query_type()))
+                .map(|q| format!("{} {}", name_string(q.name), q.qtype))
                 .collect();
             return Err(Error::new(
                 ErrorCode::QuestionMismatch,
@@ -202,7 +201,7 @@ fn parse_typed_response(
     };
     if let Some(outcome) = outcome {
         if outcome == Outcome::NxDomain {
-            answer.ttl = negative_ttl(&message.authorities);
+            answer.ttl = negative_ttl(message.authorities());
         }
         answer.outcome = outcome;
         return Ok(answer);
@@ -236,7 +235,7 @@ fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut 
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
-            answer.ttl = negative_ttl(&message.authorities);
+            answer.ttl = negative_ttl(message.authorities());
         }
     } else {
         answer.outcome = Outcome::Records;
@@ -255,19 +254,19 @@ fn follow_owner_aliases(
     let mut owner_key = message
         .queries
         .first()
-        .map(|q| key_of(q.name()))
+        .map(|q| key_of(q.name))
         .unwrap_or_default();
     let mut owner = qname.to_owned();
-    let mut used = vec![false; message.answers.len()];
+    let mut used = vec![false; message.answers().len()];
     for _ in 0..MAX_CHAIN {
         let next = message
-            .answers
+            .answers()
             .iter()
             .enumerate()
             .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if is_key(&r.name, &owner_key) => Some((i, Some(key_of(c)))),
+                Data::Cname(c) if is_key(r.name, &owner_key) => Some((i, Some(key_of(*c)))),
                 Data::Dname(target) if !r.name.is_root() => {
-                    let below = key_of(&r.name);
+                    let below = key_of(r.name);
                     // The label boundaries of the owner, after its first label.
                     let mut at = 0;
                     let start = std::iter::from_fn(|| {
@@ -276,7 +275,7 @@ fn follow_owner_aliases(
                     })
                     .find(|&start| owner_key[start..] == below[..])?;
                     let mut substituted = owner_key[..start].to_vec();
-                    substituted.extend(key_of(target));
+                    substituted.extend(key_of(*target));
                     Some((i, (substituted.len() < 255).then_some(substituted)))
                 }
                 _ => None,
@@ -288,8 +287,8 @@ fn follow_owner_aliases(
             break;
         }
         used[i] = true;
-        let target = presentation_name(key_labels(&target_key), target_key.len());
-        answer.ttl = min_ttl(answer.ttl, message.answers[i].ttl);
+        let target = key_string(&target_key);
+        answer.ttl = min_ttl(answer.ttl, message.answers()[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
@@ -301,18 +300,19 @@ fn follow_owner_aliases(
 }
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
-/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept.
+/// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept:
+/// each as a key, with the index of a record in `answer.records` that names it.
 fn read_srv_records(
     message: &Response,
     (owner, owner_key, qtype): (&str, &[u8], RecordType),
     used: &[bool],
     answer: &mut Answer,
-) -> Vec<Vec<u8>> {
+) -> Vec<(Vec<u8>, usize)> {
     let mut targets = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for (r, used) in message.answers.iter().zip(used) {
-        let mine = r.class_in && r.record_type() == qtype && is_key(&r.name, owner_key);
+    for (r, used) in message.answers().iter().zip(used) {
+        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, owner_key);
         match &r.data {
             Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
                 over_cap += 1;
@@ -322,7 +322,7 @@ fn read_srv_records(
                 let target = if exchange.is_root() {
                     ".".to_owned()
                 } else {
-                    name_string(exchange)
+                    name_string(*exchange)
                 };
                 answer.records.push(SrvRecord {
                     priority: *preference,
@@ -337,8 +337,10 @@ fn read_srv_records(
                 let target = if srv.target.is_root() {
                     ".".to_owned()
                 } else {
-                    targets.push(key_of(&srv.target));
-                    name_string(&srv.target)
+                    let key = key_of(srv.target);
+                    let target = key_string(&key);
+                    targets.push((key, answer.records.len()));
+                    target
                 };
                 answer.records.push(SrvRecord {
                     priority: srv.priority,
@@ -382,19 +384,24 @@ fn read_srv_records(
 /// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
 /// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
 /// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
-fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut Answer) {
+fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &mut Answer) {
     // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
-    // WebAssembly module.
-    targets.sort_unstable();
-    targets.dedup();
+    // WebAssembly module. Each wanted name is a key, with the record that names it if it is an
+    // SRV target (rendered already).
+    let mut wanted: Vec<(Vec<u8>, Option<usize>)> =
+        targets.into_iter().map(|(k, i)| (k, Some(i))).collect();
+    wanted.sort_unstable();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let find = |wanted: &[(Vec<u8>, Option<usize>)], key: &[u8]| {
+        wanted.binary_search_by(|(k, _)| k.as_slice().cmp(key))
+    };
     let mut key = Vec::new();
-    let mut wanted = targets;
     let has_aliases = message
-        .additionals
+        .additionals()
         .iter()
         .any(|r| matches!(r.data, Data::Cname(_)));
-    let mut frontier = if has_aliases {
-        wanted.clone()
+    let mut frontier: Vec<Vec<u8>> = if has_aliases {
+        wanted.iter().map(|(k, _)| k.clone()).collect()
     } else {
         Vec::new()
     };
@@ -405,33 +412,33 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
         let mut next = Vec::new();
         // A name has one CNAME (RFC 1034 §3.6.2): the first one found for it is used.
         let mut aliased = vec![false; frontier.len()];
-        for r in &message.additionals {
+        for r in message.additionals() {
             let Data::Cname(c) = &r.data else { continue };
-            name_key(&r.name, &mut key);
+            name_key(r.name, &mut key);
             if let Ok(i) = frontier.binary_search(&key)
                 && !std::mem::replace(&mut aliased[i], true)
             {
-                answer.aliases.insert(name_string(&r.name), name_string(c));
-                next.push(key_of(c));
+                answer.aliases.insert(name_string(r.name), name_string(*c));
+                next.push(key_of(*c));
             }
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|k| wanted.binary_search(k).is_err());
-        wanted.extend(next.iter().cloned());
+        next.retain(|k| find(&wanted, k).is_err());
+        wanted.extend(next.iter().map(|k| (k.clone(), None)));
         wanted.sort_unstable();
         frontier = next;
     }
     let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
     let mut over_cap = 0usize;
-    for r in message.answers.iter().chain(&message.additionals) {
+    for r in message.answers().iter().chain(message.additionals()) {
         let address = match &r.data {
             Data::A(a) => IpAddr::V4(*a),
             Data::Aaaa(a) => IpAddr::V6(*a),
             _ => continue,
         };
-        name_key(&r.name, &mut key);
-        let Ok(i) = wanted.binary_search(&key) else {
+        name_key(r.name, &mut key);
+        let Ok(i) = find(&wanted, &key) else {
             continue;
         };
         let list = &mut found[i];
@@ -441,16 +448,19 @@ fn read_addresses(message: &Response, mut targets: Vec<Vec<u8>>, answer: &mut An
             over_cap += 1;
         }
     }
-    for (key, list) in wanted
+    // Distinct keys render as distinct names, and the map starts empty: each list goes in as
+    // it is. An SRV target's name was rendered for its record already: it is copied (issue 16
+    // §1: rendering costs several times a copy).
+    for ((key, record), list) in wanted
         .iter()
         .zip(found)
         .filter(|(_, list)| !list.is_empty())
     {
-        answer
-            .addresses
-            .entry(presentation_name(key_labels(key), key.len()))
-            .or_default()
-            .extend(list);
+        let name = match record.and_then(|i| answer.records.get(i)) {
+            Some(r) => r.target.clone(),
+            None => key_string(key),
+        };
+        answer.addresses.insert(name, list);
     }
     if over_cap > 0 {
         answer.notes.push((
@@ -490,15 +500,15 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
     let Some(question) = message
         .queries
         .iter()
-        .find(|q| is_presented_as(q.name().iter(), &host))
+        .find(|q| is_presented_as(q.name.labels(), &host))
     else {
         return Vec::new();
     };
     // Names are compared on the wire (no rendering per record and chain step).
-    let mut name = question.name();
+    let mut name = question.name;
     for _ in 0..MAX_CHAIN {
-        let next = message.answers.iter().find_map(|r| match &r.data {
-            Data::Cname(c) if same_name(&r.name, name) => Some(c),
+        let next = message.answers().iter().find_map(|r| match &r.data {
+            Data::Cname(c) if same_name(r.name, name) => Some(*c),
             _ => None,
         });
         match next {
@@ -507,9 +517,9 @@ pub fn addresses_in_response(bytes: &[u8], host: &str) -> Vec<IpAddr> {
         }
     }
     message
-        .answers
+        .answers()
         .iter()
-        .filter(|r| same_name(&r.name, name))
+        .filter(|r| same_name(r.name, name))
         .filter_map(|r| match &r.data {
             Data::A(a) => Some(IpAddr::V4(*a)),
             Data::Aaaa(a) => Some(IpAddr::V6(*a)),

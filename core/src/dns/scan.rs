@@ -1,11 +1,12 @@
-//! A linear pre-pass over a DNS message that bounds compression-pointer hops before
-//! hickory-proto decodes a single name (issue 12).
+//! A linear pre-pass over a DNS message that bounds compression-pointer hops before the
+//! response reader (`wire.rs`, which reads names in place, D57) reads a single name (issue 12).
 //!
-//! hickory-proto refuses pointer loops (a pointer must point before the name part it ends), but
-//! it follows pointer-to-pointer chains without a bound: 8,000 hops per name, repeated by every
-//! record of a 64 KB answer, cost hundreds of milliseconds. This pass walks every name hickory
-//! will read — the question, each record's owner, and the names inside the data of SRV, CNAME,
-//! DNAME and SOA records — with the same direction rule, at most [`MAX_POINTER_HOPS`] pointers
+//! hickory-proto, which read responses before D57, refuses pointer loops (a pointer must point
+//! before the name part it ends), but follows pointer-to-pointer chains without a bound: 8,000
+//! hops per name, repeated by every record of a 64 KB answer, cost hundreds of milliseconds.
+//! This pass walks every name the reader will read — the question, each record's owner, and
+//! the names inside the data of SRV, MX (since D57: before, hickory read MX names unbounded),
+//! CNAME, DNAME and SOA records — with the same direction rule, at most [`MAX_POINTER_HOPS`] pointers
 //! per name and at most [`POINTER_HOPS_PER_BYTE`] pointers per byte of the whole message. Each
 //! name then costs at most 127 labels and [`MAX_POINTER_HOPS`] hops, and the message as a whole
 //! a number of steps proportional to its length, whatever its content.
@@ -28,9 +29,10 @@ const HEADER_LEN: usize = 12;
 /// Type, class, TTL and RDLENGTH after a record's owner.
 const FIXED_RR_LEN: usize = 10;
 
-/// The record types whose data hold names that the reader decodes: SRV, CNAME, SOA, DNAME.
+/// The record types whose data hold names that the reader decodes: SRV, MX, CNAME, SOA, DNAME.
 const TYPE_CNAME: u16 = 5;
 const TYPE_SOA: u16 = 6;
+const TYPE_MX: u16 = 15;
 const TYPE_SRV: u16 = 33;
 const TYPE_DNAME: u16 = 39;
 
@@ -60,7 +62,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Checks `count` records from offset `at`: each owner, the RDLENGTH against the message,
-    /// and the names hickory reads in SRV, CNAME, DNAME and SOA data.
+    /// and the names the reader reads in SRV, MX, CNAME, DNAME and SOA data.
     pub(crate) fn records(&mut self, mut at: usize, count: usize) -> Result<(), String> {
         for _ in 0..count {
             at = self.name(at)?;
@@ -74,6 +76,7 @@ impl<'a> Scan<'a> {
             // is the length they take against RDLENGTH (before the next record is looked for).
             let (name, read) = match rtype {
                 TYPE_SRV => ("SRV", self.name(self.skip(data, 6, "SRV data")?)? - data),
+                TYPE_MX => ("MX", self.name(self.skip(data, 2, "MX data")?)? - data),
                 TYPE_CNAME => ("CNAME", self.name(data)? - data),
                 TYPE_DNAME => ("DNAME", self.name(data)? - data),
                 TYPE_SOA => {
@@ -285,9 +288,13 @@ mod tests {
     }
 
     #[test]
-    fn names_in_srv_cname_dname_and_soa_data_are_checked() {
-        for rtype in [33u8, 5, 39, 6] {
-            let offset = if rtype == 33 { 6 } else { 0 };
+    fn names_in_srv_mx_cname_dname_and_soa_data_are_checked() {
+        for rtype in [33u8, 15, 5, 39, 6] {
+            let offset = match rtype {
+                33 => 6,
+                15 => 2,
+                _ => 0,
+            };
             let mut rest = vec![0xC0, 12, 0, rtype, 0, 1, 0, 0, 0, 60, 0, offset + 2];
             rest.extend(std::iter::repeat_n(0, usize::from(offset)));
             // A pointer to itself inside the data.
