@@ -237,12 +237,24 @@ export const RESEND_MS = 1000;
 const SWEEP_MS = 50;
 
 /**
+ * Most UDP queries a pool has open at once by default; later ones wait their turn. A resolver
+ * drops queries past its own limits (Unbound: `num-queries-per-thread`, 1024 with libevent, and
+ * its sockets' buffers), and a dropped query costs its domain a resend a second later. Against
+ * the test world's Unbound on a cold cache, `--concurrency 256` (1,536 queries) made 177
+ * domains/s with no cap, 919 with a cap of 512 and 1,757–1,818 with 256, about the rate of
+ * `--concurrency 64` (BENCHMARKS.md, bench-bulk).
+ */
+export const MAX_IN_FLIGHT = 256;
+
+/**
  * A resolver for many discoveries at once: a pool of `sockets` UDP sockets (default 4) to one
  * `server` (`"IP[:PORT]"`, default: the system's nameserver), shared by every query. Each query
  * is sent with a random message ID that no other query in flight has (the core's own ID is put
  * back in the answer before the core sees it), answers from another address or with an unknown
  * ID are ignored, and `queryTcp` asks over TCP after truncation. `timeout` (ms, default 3000)
- * bounds each query. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
+ * bounds each query from when it is sent. At most `maxInFlight` (default `MAX_IN_FLIGHT`, 256)
+ * queries are open at once; the others wait, in order, and a signal that aborts ends a waiting
+ * query too. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
  * `ids` (tests) replaces the random source of candidate IDs.
  *
  * Cheap per query, for bulk mode's rate (BENCHMARKS.md, issue 16 §3): the sockets are connected
@@ -251,7 +263,10 @@ const SWEEP_MS = 50;
  * time (instead of two timers per query), and one `abort` listener per signal (a discovery's)
  * ends that signal's open queries (instead of one added and removed per query).
  */
-export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}) {
+export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFlight = MAX_IN_FLIGHT, ids } = {}) {
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 0x10000) {
+    throw fail('INVALID_ARGUMENT', `maxInFlight must be an integer from 1 to 65536, not ${maxInFlight}`);
+  }
   const target = server ? parseServer(server) : systemNameserver();
   const family = net.isIPv6(target.host) ? 'udp6' : 'udp4';
   /** @type {Map<number, { socket: any, end: Function, send: Function, deadline: number, resendAt: number, wait: number, signal?: AbortSignal }>} */
@@ -260,6 +275,8 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
   const bySignal = new WeakMap();
   const nextId = ids ?? idSource();
   const sockets = [];
+  /** @type {Array<{ start: Function, cancel: Function }>} queries waiting for a place, oldest first */
+  const waiting = [];
   let turn = 0;
   let sweeper;
   const timeoutMessage = `no answer from ${target.host}:${target.port}`;
@@ -325,39 +342,55 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
     query(wire, _question, { signal } = {}) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) { reject(fail('TIMEOUT', 'out of time for this discovery')); return; }
-        if (open.size >= 0x10000) { reject(fail('NETWORK_ERROR', 'every message ID is in flight')); return; }
-        let id;
-        do id = nextId(); while (open.has(id));
-        const socket = socketFor();
-        const out = Buffer.from(wire);
-        out.writeUInt16BE(id, 0);
-        const set = signal ? listen(signal) : undefined;
-        const now = performance.now();
-        const entry = {
-          socket,
-          deadline: now + timeout,
-          wait: RESEND_MS,
-          resendAt: now + RESEND_MS,
-          end(error, msg) {
-            if (open.get(id) !== entry) return;
-            open.delete(id);
-            set?.delete(entry);
-            if (error) { reject(error); return; }
-            const answer = new Uint8Array(msg);
-            answer[0] = wire[0]; // the core's own message ID back
-            answer[1] = wire[1];
-            resolve(answer);
-          },
-          send() {
-            if (socket.broken !== undefined) { entry.end(fail('NETWORK_ERROR', socket.broken)); return; }
-            if (!socket.connected) { socket.waiting.push(entry); return; }
-            socket.send(out, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+        const start = () => {
+          let id;
+          do id = nextId(); while (open.has(id));
+          const socket = socketFor();
+          const out = Buffer.from(wire);
+          out.writeUInt16BE(id, 0);
+          const set = signal ? listen(signal) : undefined;
+          const now = performance.now();
+          const entry = {
+            socket,
+            deadline: now + timeout,
+            wait: RESEND_MS,
+            resendAt: now + RESEND_MS,
+            end(error, msg) {
+              if (open.get(id) !== entry) return;
+              open.delete(id);
+              set?.delete(entry);
+              if (waiting.length > 0 && open.size < maxInFlight) waiting.shift().start();
+              if (error) { reject(error); return; }
+              const answer = new Uint8Array(msg);
+              answer[0] = wire[0]; // the core's own message ID back
+              answer[1] = wire[1];
+              resolve(answer);
+            },
+            send() {
+              if (socket.broken !== undefined) { entry.end(fail('NETWORK_ERROR', socket.broken)); return; }
+              if (!socket.connected) { socket.waiting.push(entry); return; }
+              socket.send(out, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
+            },
+          };
+          open.set(id, entry);
+          set?.add(entry);
+          sweeper ??= setInterval(sweep, SWEEP_MS);
+          entry.send();
+        };
+        if (open.size < maxInFlight && waiting.length === 0) { start(); return; }
+        // No place: wait for one, in order; an abort meanwhile ends the wait.
+        const abort = () => place.cancel(fail('TIMEOUT', 'out of time for this discovery'));
+        const place = {
+          start() { signal?.removeEventListener('abort', abort); start(); },
+          cancel(error) {
+            signal?.removeEventListener('abort', abort);
+            const at = waiting.indexOf(place);
+            if (at >= 0) waiting.splice(at, 1);
+            reject(error);
           },
         };
-        open.set(id, entry);
-        set?.add(entry);
-        sweeper ??= setInterval(sweep, SWEEP_MS);
-        entry.send();
+        signal?.addEventListener('abort', abort, { once: true });
+        waiting.push(place);
       });
     },
     queryTcp(wire, _question, { signal } = {}) {
@@ -367,6 +400,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, ids } = {}
       clearInterval(sweeper);
       sweeper = undefined;
       for (const s of sockets.splice(0)) s.close();
+      for (const place of [...waiting]) place.cancel(fail('NETWORK_ERROR', 'the pool was closed'));
       for (const entry of [...open.values()]) entry.end(fail('NETWORK_ERROR', 'the pool was closed'));
     },
   };

@@ -182,15 +182,22 @@ async function fakeDns({ hold = 1, truncate = false, delayMs = 0, dropFirst = fa
   let held = [];
   let tcpCount = 0;
   let closed = false;
+  // Queries received and not answered yet, and the most there were at once.
+  let outstanding = 0;
+  let mostOutstanding = 0;
   udp.on('message', (msg, rinfo) => {
     udpIds.push(msg.readUInt16BE(0));
+    mostOutstanding = Math.max(mostOutstanding, ++outstanding);
     // `dropFirst`: the first copy of each query is lost, as under a burst at a real resolver.
     if (dropFirst && !dropped.has(msg.readUInt16BE(0))) { dropped.add(msg.readUInt16BE(0)); return; }
     held.push([msg, rinfo]);
     if (held.length >= hold) {
       const batch = held;
       held = [];
-      const send = () => { if (!closed) for (const [m, ri] of batch) udp.send(nxdomain(m, { tc: truncate }), ri.port, ri.address); };
+      const send = () => {
+        outstanding -= batch.length;
+        if (!closed) for (const [m, ri] of batch) udp.send(nxdomain(m, { tc: truncate }), ri.port, ri.address);
+      };
       if (delayMs) setTimeout(send, delayMs); else send();
     }
   });
@@ -217,6 +224,7 @@ async function fakeDns({ hold = 1, truncate = false, delayMs = 0, dropFirst = fa
     address: `127.0.0.1:${port}`,
     udpIds,
     tcpCount: () => tcpCount,
+    mostOutstanding: () => mostOutstanding,
     close: () => { closed = true; udp.close(); tcp.close(); },
   };
 }
@@ -259,6 +267,48 @@ test('udpPool: a lost UDP query is sent again (same ID) and answered long before
     assert.equal(pool.inFlight(), 0);
   } finally {
     pool.close();
+    server.close();
+  }
+});
+
+test('udpPool: at most maxInFlight queries are open at once; the others wait their turn and are answered', async () => {
+  const server = await fakeDns({ delayMs: 20 });
+  const { udpPool: makePool, MAX_IN_FLIGHT } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, maxInFlight: 5 });
+  try {
+    const lines = Array.from({ length: 10 }, (_, i) => `user@w${i}.example`);
+    const results = [];
+    for await (const r of discoverMany(lines, { resolver: pool, concurrency: 10, seed: 1 })) results.push(r);
+    for (const r of results) assert.deepEqual(r.plan.lookups.map((l) => l.outcome), Array(6).fill('nx-domain'));
+    assert.equal(server.udpIds.length, 60, 'each query sent once');
+    assert.ok(server.mostOutstanding() <= 5, `${server.mostOutstanding()} queries open at once`);
+    assert.ok(server.mostOutstanding() >= 2, 'queries overlap up to the cap');
+    assert.equal(pool.inFlight(), 0);
+    assert.ok(MAX_IN_FLIGHT >= 64 && MAX_IN_FLIGHT <= 1024);
+    assert.throws(() => makePool({ server: server.address, maxInFlight: 0 }), { code: 'INVALID_ARGUMENT' });
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('udpPool: a query waiting for a place ends with its discovery\'s signal, and close() ends the rest', async () => {
+  const server = await fakeDns({ hold: 1000 }); // never answers
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, maxInFlight: 1 });
+  const wire = new Uint8Array(12);
+  try {
+    const first = pool.query(wire, undefined, {});
+    const controller = new AbortController();
+    const second = pool.query(wire, undefined, { signal: controller.signal });
+    const third = pool.query(wire, undefined, {});
+    assert.equal(pool.inFlight(), 1, 'one open, two waiting');
+    controller.abort();
+    await assert.rejects(second, { code: 'TIMEOUT' });
+    pool.close();
+    await assert.rejects(first, { code: 'NETWORK_ERROR' });
+    await assert.rejects(third, { code: 'NETWORK_ERROR', message: /closed/ });
+  } finally {
     server.close();
   }
 });

@@ -37,4 +37,4 @@ export function discoverMany(
 /** The lines of a stream (at most 1,024 characters of each kept), for `discoverMany`. */
 export function linesOf(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined>;
 /** One pool of UDP sockets shared by many discoveries; message IDs unique among queries in flight. */
-export function udpPool(options?: { server?: string; timeout?: number; sockets?: number }): Promise<Resolver & { close(): void; inFlight(): number }>;
+export function udpPool(options?: { server?: string; timeout?: number; sockets?: number; maxInFlight?: number }): Promise<Resolver & { close(): void; inFlight(): number }>;
