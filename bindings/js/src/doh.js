@@ -13,9 +13,8 @@ const tooMuch = () => Object.assign(new Error(`the DoH answer is longer than a D
 
 /**
  * The body of `response`, refused past MAX_DNS_MESSAGE bytes without reading the rest. With a
- * Content-Length (which fetch enforces) the body is read whole: an honest server's answer is read
- * the plain way (headless Chromium's virtual time, which the end-to-end test uses, lets timers
- * run while a body is read chunk by chunk); without one it is read chunk by chunk, counted.
+ * Content-Length (which fetch enforces) the body is read whole, in one call; without one it is
+ * read chunk by chunk, counted.
  */
 async function bodyOf(response) {
   const declared = response.headers?.get?.('content-length');

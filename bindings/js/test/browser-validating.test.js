@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, dumpDom, root, runCli, startZoneServer } from './helpers.js';
+import { chromium, pageDom, root, runCli, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
 
 const zones = readdirSync(path.join(root, 'testdata/dnssec')).filter((f) => f.endsWith('.zone')).sort();
@@ -28,7 +28,7 @@ after(async () => {
 for (const [domain, status] of [['example.test', 'secure'], ['bogus.test', 'bogus']]) {
   test(`D43 headless Chromium validates alice@${domain} (${status}) with the validating planner only, as the CLI does offline`, async () => {
     assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (.ci/run does)');
-    const { out, err } = await dumpDom(`${web.url}/page/dnssec.html?email=alice@${domain}`, { budgetMs: 20000, killAfterMs: 60000 });
+    const { out, err } = await pageDom(`${web.url}/page/dnssec.html?email=alice@${domain}`, { killAfterMs: 60000 });
     const m = /<pre id="out">([A-Z]+) ([^<]*)<\/pre>/.exec(out);
     assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
     assert.equal(m[1], 'PLAN', m[2]);

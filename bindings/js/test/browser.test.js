@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium, dumpDom, expected, readText, root, startZoneServer } from './helpers.js';
+import { chromium, expected, pageDom, readText, root, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
 
 let dns;
@@ -26,7 +26,7 @@ after(async () => {
 /** Loads `page` in headless Chromium; the page writes `<kind> <json>` (or `ERROR ...`) into #out. */
 async function pageResult(page, kind) {
   assert.ok(chromium, 'Debian chromium is required for this test: apt-get install chromium (.ci/run does)');
-  const { out, err } = await dumpDom(`${web.url}/page/${page}`, { budgetMs: 20000, killAfterMs: 60000 });
+  const { out, err } = await pageDom(`${web.url}/page/${page}`, { killAfterMs: 60000 });
   const m = /<pre id="out">([A-Z]+) ([^<]*)<\/pre>/.exec(out);
   assert.ok(m, `no result in the page:\n${out}\n${err.slice(-2000)}`);
   assert.equal(m[1], kind, m[2]);

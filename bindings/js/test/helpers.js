@@ -183,29 +183,87 @@ export async function startHostileDnsServer(mode) {
 /** Debian's chromium (never a downloaded browser), or undefined when it is not installed. */
 export const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 
+/** What a page writes into `<pre id="out">` while it is still working. */
+const PENDING = 'pending';
+
 /**
- * Runs headless Chromium once on `url` with a fresh profile and `budgetMs` of virtual time;
- * returns the DOM it dumps and its stderr. It is killed after `killAfterMs`.
+ * Opens `url` in headless Chromium (a fresh profile, `flags` added) and waits, in real time, until
+ * the page's `#out` text is done: `done(text)`, by default anything but `pending`. Resolves to
+ * `{ out, err }`: the page's DOM (`<html>…</html>`) at that moment and Chromium's stderr. Past
+ * `killAfterMs` it gives up and resolves with the DOM last seen (or '').
+ *
+ * The page is read over the DevTools protocol on a pipe (`--remote-debugging-pipe`: fd 3 in,
+ * fd 4 out, one JSON message per NUL), not with `--virtual-time-budget` and `--dump-dom`: under
+ * virtual time a page's timers can run ahead of a fetch still on the wire, so a loaded machine
+ * turned dohResolver's 5 s timer into a `timeout` lookup within a second of real time.
  */
-export function dumpDom(url, { budgetMs, killAfterMs }) {
+export function pageDom(url, { done = (text) => text !== PENDING, killAfterMs, flags = [] }) {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'mailsrv-chromium-'));
   const args = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, `--virtual-time-budget=${budgetMs}`, '--dump-dom', url,
+    `--user-data-dir=${profile}`, '--remote-debugging-pipe', ...flags, url,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(chromium, args);
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      rmSync(profile, { recursive: true, force: true });
-      resolve({ out, err });
-    });
+  const child = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const [toBrowser, fromBrowser] = [child.stdio[3], child.stdio[4]];
+  const replies = new Map();
+  let nextId = 1;
+  let pending = '';
+  fromBrowser.on('data', (d) => {
+    pending += d;
+    for (let end = pending.indexOf('\0'); end >= 0; end = pending.indexOf('\0')) {
+      const message = JSON.parse(pending.slice(0, end));
+      pending = pending.slice(end + 1);
+      const reply = replies.get(message.id);
+      if (reply) { replies.delete(message.id); reply(message); }
+    }
+  });
+  toBrowser.on('error', () => {});
+  /** One DevTools command; resolves to its result, rejects with its error. */
+  const send = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
+    const id = nextId++;
+    replies.set(id, (m) => (m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result)));
+    toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
+  });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  const deadline = Date.now() + killAfterMs;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const evaluate = async (sessionId, expression) => (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)).result.value;
+  let dom = '';
+  const watch = async () => {
+    let sessionId;
+    while (Date.now() < deadline) {
+      try {
+        if (!sessionId) {
+          const { targetInfos } = await send('Target.getTargets');
+          const page = targetInfos.find((t) => t.type === 'page');
+          if (page) ({ sessionId } = await send('Target.attachToTarget', { targetId: page.targetId, flatten: true }));
+        }
+        if (sessionId) {
+          const text = await evaluate(sessionId, "document.getElementById('out')?.textContent ?? null");
+          if (typeof text === 'string') {
+            if (done(text)) return await evaluate(sessionId, 'document.documentElement.outerHTML');
+            dom = await evaluate(sessionId, 'document.documentElement.outerHTML');
+          }
+        }
+      } catch {
+        // The page is still loading (no context yet, or it was replaced): ask again.
+      }
+      await sleep(100);
+    }
+    return dom;
+  };
+  let giveUp;
+  const outOfTime = new Promise((resolve) => { giveUp = setTimeout(() => resolve(dom), killAfterMs); });
+  return Promise.race([watch(), exited.then(() => dom), outOfTime]).then(async (out) => {
+    clearTimeout(giveUp);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    send('Browser.close').catch(() => {});
+    await exited;
+    clearTimeout(killer);
+    rmSync(profile, { recursive: true, force: true });
+    return { out, err };
   });
 }

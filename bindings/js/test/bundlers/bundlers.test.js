@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, dumpDom } from '../helpers.js';
+import { chromium, pageDom } from '../helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkgDir = path.resolve(here, '../..');
@@ -171,7 +171,8 @@ test('headless Chromium runs every bundled page (and the Vite dev servers): it p
     `const keys = ${JSON.stringify(Object.fromEntries(pages.map((p) => [p.url, p.key])))};\nconst results = {};\n` +
     "addEventListener('message', (e) => { results[keys[e.data.page]] = e.data.text; document.getElementById('out').textContent = 'RESULTS ' + JSON.stringify(results); });\n</script>\n";
   const origin = await serve(undefined, () => runner);
-  const { out, err } = await dumpDom(`${origin}/`, { budgetMs: 30000, killAfterMs: 120000 });
+  const all = (text) => text.startsWith('RESULTS ') && Object.keys(JSON.parse(text.slice('RESULTS '.length))).length === pages.length;
+  const { out, err } = await pageDom(`${origin}/`, { done: all, killAfterMs: 120000 });
   const m = /<pre id="out">RESULTS ([^<]*)<\/pre>/.exec(out);
   assert.ok(m, `no page reported:\n${out.slice(0, 2000)}\n${err.slice(-2000)}`);
   const results = JSON.parse(m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
