@@ -328,9 +328,9 @@ function summaryText(s) {
 }
 
 /** The UDP pool's line of the summary: queries sent, copies sent again, the resend timeout (D61). */
-function poolText({ sent, resent, rto, srtt }) {
+function poolText({ sent, resent, stray, rto, srtt }) {
   const measured = srtt === undefined ? 'nothing measured' : `round trip ${srtt.toFixed(1)} ms`;
-  return `  UDP queries: ${sent}, sent again: ${resent} (resend after ${Math.round(rto)} ms, ${measured})\n`;
+  return `  UDP queries: ${sent}, sent again: ${resent}, late answers: ${stray} (resend after ${Math.round(rto)} ms, ${measured})\n`;
 }
 
 /** The progress line on stderr (a terminal only): done/total, rate, ETA, errors. */
