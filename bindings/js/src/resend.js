@@ -5,8 +5,17 @@
 /** The resend timeout before any round trip has been measured, and its ceiling, in ms. */
 export const RESEND_MS = 1000;
 
-/** The shortest resend timeout, in ms, however fast the server has answered. */
-export const MIN_RESEND_MS = 50;
+/**
+ * The shortest resend timeout, in ms, however fast the server has answered: c-ares's floor
+ * (Node's own resolver, 1.32 and later), so the pool never resends sooner than `dns.Resolver`
+ * would. Round trips measured in bulk mode are heavy-tailed (a recursion behind a cache hit,
+ * and the event loop's own delay on a busy CPU): against the test world's Unbound at load 8.8,
+ * median 32–35 ms, 99th percentile 163–169 ms, 0.3–0.6 % over 250 ms and 17–19 % over 50 ms;
+ * with a 50 ms floor 0.7–2.3 % of the queries were sent twice, and all but 5 of those 2,416
+ * queries were answered twice: the first copy had not been lost (BENCHMARKS.md, issue 16 §3;
+ * D61).
+ */
+export const MIN_RESEND_MS = 250;
 
 /**
  * A retransmission timer for one server (RFC 6298 §2): `sample(ms)` takes the round-trip time of
