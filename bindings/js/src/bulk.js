@@ -234,7 +234,7 @@ function idSource() {
 export { RESEND_MS, MIN_RESEND_MS, RetransmitTimer };
 
 /** How often a pool checks its open queries for a resend or the timeout, in ms (D61). */
-export const SWEEP_MS = 10;
+export const SWEEP_MS = 25;
 
 /**
  * Most UDP queries a pool has open at once by default; later ones wait their turn. A resolver
