@@ -239,7 +239,8 @@ export const SWEEP_MS = 25;
 /**
  * Most UDP queries a pool has open at once by default; later ones wait their turn. A resolver
  * drops queries past its own limits (Unbound: `num-queries-per-thread`, 1024 with libevent, and
- * its sockets' buffers), and a dropped query costs its domain a resend a second later. Against
+ * its sockets' buffers), and a dropped query costs its domain a wait for the resend (a second,
+ * with the fixed timeout this was measured with; D61 has shortened it since). Against
  * the test world's Unbound on a cold cache, `--concurrency 256` (1,536 queries) made 177
  * domains/s with no cap, 919 with a cap of 512 and 1,757–1,818 with 256, about the rate of
  * `--concurrency 64` (BENCHMARKS.md, bench-bulk).
