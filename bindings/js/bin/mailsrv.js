@@ -250,21 +250,24 @@ async function planMany(o) {
   // result it settled with) per line, and memory would grow with the input.
   const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
   const results = bulk.planLines(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
+  const output = batchedOutput(process.stdout);
   try {
     for (;;) {
       const next = await orStop(results.next());
       if (interrupted || next.done) break;
       next.value.count(summary);
-      if (!process.stdout.write(next.value.line)) {
-        await orStop(new Promise((r) => process.stdout.once('drain', r)));
-      }
+      const drained = output.write(next.value.line);
+      if (drained) await orStop(drained);
       progress.tick();
     }
   } finally {
+    // The lines taken so far are whole and counted in the summary: out they go, interrupted or not.
+    output.flush();
     progress.end();
   }
   const data = { ...summary.toJSON(), interrupted };
   process.stderr.write(summaryText(data));
+  if (pool) process.stderr.write(poolText(pool.stats()));
   if (o['summary-json'] !== undefined) {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(o['summary-json'], `${JSON.stringify(data, null, 2)}\n`);
@@ -280,6 +283,37 @@ async function planMany(o) {
   return exitStatus('bulk', data.errors);
 }
 
+/**
+ * Bulk mode's NDJSON output to `stream`, written in batches: the lines taken in one turn of the
+ * event loop go out in one write (at `setImmediate`, or as soon as 64 KiB are waiting), not one
+ * write per line (with stdout on a file, a `writeSync` each: 5 % of bulk mode's CPU). Lines are
+ * only ever written whole. `write(line)` returns undefined, or a promise to wait for when the
+ * stream wants no more for now (its 'drain'); `flush()` writes what is waiting.
+ */
+function batchedOutput(stream) {
+  let text = '';
+  let scheduled = false;
+  let drained;
+  const flush = () => {
+    scheduled = false;
+    if (text === '') return;
+    const chunk = text;
+    text = '';
+    if (!stream.write(chunk) && drained === undefined) {
+      drained = new Promise((r) => stream.once('drain', () => { drained = undefined; r(); }));
+    }
+  };
+  return {
+    write(line) {
+      text += line;
+      if (text.length >= 65536) flush();
+      else if (!scheduled) { scheduled = true; setImmediate(flush); }
+      return drained;
+    },
+    flush,
+  };
+}
+
 /** The summary of a bulk run, for people. */
 function summaryText(s) {
   const list = (m) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
@@ -291,6 +325,12 @@ function summaryText(s) {
     `  a candidate needs confirmation: ${s.needsConfirmation}`,
     '',
   ].join('\n');
+}
+
+/** The UDP pool's line of the summary: queries sent, copies sent again, the resend timeout (D61). */
+function poolText({ sent, resent, stray, rto, srtt }) {
+  const measured = srtt === undefined ? 'nothing measured' : `round trip ${srtt.toFixed(1)} ms`;
+  return `  UDP queries: ${sent}, sent again: ${resent}, late answers: ${stray} (resend after ${Math.round(rto)} ms, ${measured})\n`;
 }
 
 /** The progress line on stderr (a terminal only): done/total, rate, ETA, errors. */

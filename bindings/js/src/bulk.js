@@ -8,6 +8,7 @@ import { discover, discoverAs } from './node.js';
 import { bulkLine } from './host.js';
 import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
 import { fail, overTcp, parseServer, systemNameserver } from './udp.js';
+import { MIN_RESEND_MS, RESEND_MS, RetransmitTimer } from './resend.js';
 
 
 /** The longest line kept from the input; the rest of a longer line is dropped (the core then refuses it as `ADDRESS_TOO_LONG`). */
@@ -230,16 +231,16 @@ function idSource() {
   };
 }
 
-/** The first UDP retransmission of a pool's query, in ms; each later one waits twice as long. */
-export const RESEND_MS = 1000;
+export { RESEND_MS, MIN_RESEND_MS, RetransmitTimer };
 
-/** How often a pool checks its open queries for a resend or the timeout, in ms. */
-const SWEEP_MS = 50;
+/** How often a pool checks its open queries for a resend or the timeout, in ms (D61). */
+export const SWEEP_MS = 25;
 
 /**
  * Most UDP queries a pool has open at once by default; later ones wait their turn. A resolver
  * drops queries past its own limits (Unbound: `num-queries-per-thread`, 1024 with libevent, and
- * its sockets' buffers), and a dropped query costs its domain a resend a second later. Against
+ * its sockets' buffers), and a dropped query costs its domain a wait for the resend (a second,
+ * with the fixed timeout this was measured with; D61 has shortened it since). Against
  * the test world's Unbound on a cold cache, `--concurrency 256` (1,536 queries) made 177
  * domains/s with no cap, 919 with a cap of 512 and 1,757–1,818 with 256, about the rate of
  * `--concurrency 64` (BENCHMARKS.md, bench-bulk).
@@ -253,58 +254,153 @@ export const MAX_IN_FLIGHT = 256;
  * back in the answer before the core sees it), answers from another address or with an unknown
  * ID are ignored, and `queryTcp` asks over TCP after truncation. `timeout` (ms, default 3000)
  * bounds each query from when it is sent. At most `maxInFlight` (default `MAX_IN_FLIGHT`, 256)
- * queries are open at once; the others wait, in order, and a signal that aborts ends a waiting
- * query too. `close()` closes the sockets. `inFlight()` counts the open UDP queries.
- * `ids` (tests) replaces the random source of candidate IDs.
+ * queries are open at once; the others wait, in order. A query whose `signal` aborts (its
+ * discovery is out of time) ends with `TIMEOUT` at the next sweep, open or waiting. `close()`
+ * closes the sockets. `inFlight()` counts the open UDP queries; `stats()` says how many were
+ * sent and sent again, and the resend timer's state.
+ *
+ * A query still unanswered after the pool's retransmission timeout is sent again with the same
+ * ID, then after twice that wait, four times, ... until its answer or its `timeout` (D61): the
+ * timeout is measured from the server's round-trip times (`RetransmitTimer`: RFC 6298's SRTT +
+ * 4 × RTTVAR, from answers to queries sent once, at least `MIN_RESEND_MS`, at most and at first
+ * `RESEND_MS`). A query's first copy is due once the pool's current timeout has passed since it
+ * was sent (a query of the first burst gains from the round trips measured after it left).
  *
  * Cheap per query, for bulk mode's rate (BENCHMARKS.md, issue 16 §3): the sockets are connected
  * to the server (no address lookup per send; the kernel drops datagrams from elsewhere), one
- * timer for the whole pool checks every 50 ms which open query is due for a resend or out of
- * time (instead of two timers per query), and one `abort` listener per signal (a discovery's)
- * ends that signal's open queries (instead of one added and removed per query).
+ * timer for the whole pool checks every `SWEEP_MS` which open query is due for a resend or out
+ * of time, its own or its discovery's (instead of two timers and an `abort` listener per
+ * query), a query is an object of a class (no closures but its send callback), and an answer
+ * is handed over in the Buffer it arrived in (its first two bytes set back to the core's ID).
+ * Tests may inject `ids` (the source of candidate IDs) and `clock` (`now()` in ms, and
+ * `every(fn, ms)` that calls `fn` every `ms` and returns a function that stops it).
  */
-export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFlight = MAX_IN_FLIGHT, ids } = {}) {
+export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFlight = MAX_IN_FLIGHT, ids, clock = realClock } = {}) {
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 0x10000) {
     throw fail('INVALID_ARGUMENT', `maxInFlight must be an integer from 1 to 65536, not ${maxInFlight}`);
   }
   const target = server ? parseServer(server) : systemNameserver();
   const family = net.isIPv6(target.host) ? 'udp6' : 'udp4';
-  /** @type {Map<number, { socket: any, end: Function, send: Function, deadline: number, resendAt: number, wait: number, signal?: AbortSignal }>} */
+  /** @type {Map<number, Query>} the open queries by the message ID they were sent with */
   const open = new Map();
-  /** @type {WeakMap<AbortSignal, Set<object>>} the open queries of each signal that listens */
-  const bySignal = new WeakMap();
-  const nextId = ids ?? idSource();
-  const sockets = [];
-  /** @type {Array<{ start: Function, cancel: Function }>} queries waiting for a place, oldest first */
+  /** @type {Place[]} queries waiting for a place, oldest first */
   const waiting = [];
+  const nextId = ids ?? idSource();
+  const { now } = clock;
+  const timer = new RetransmitTimer({ granularity: SWEEP_MS });
+  let sent = 0;
+  let resent = 0;
+  let stray = 0;
+  const sockets = [];
   let turn = 0;
+  /** @type {undefined | (() => void)} stops the sweep */
   let sweeper;
+  const stopSweep = () => { sweeper?.(); sweeper = undefined; };
   const timeoutMessage = `no answer from ${target.host}:${target.port}`;
-  // Resends what is due, fails what is out of time; stops when nothing is open (it is ref'd
-  // while a query is open, as a query's own timer would be).
+  const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
+
+  /** A query asked and not answered yet: `{ wire, signal, resolve, reject }` of its `query` call. */
+  class Place {
+    constructor(wire, signal, resolve, reject) {
+      this.wire = wire;
+      this.signal = signal;
+      this.resolve = resolve;
+      this.reject = reject;
+    }
+  }
+
+  /** A query in flight with message ID `id`: its datagram `out`, its socket and its timers. */
+  class Query {
+    /** @param {Place} place */
+    constructor(place, id, socket, t) {
+      this.place = place;
+      this.id = id;
+      this.socket = socket;
+      this.out = Buffer.from(place.wire);
+      this.out[0] = id >> 8;
+      this.out[1] = id & 0xff;
+      this.sentAt = t;
+      this.deadline = t + timeout;
+      // 0 while only the first copy is out (due at the pool's timeout then), else the wait
+      // after the last copy (due at `resendAt`).
+      this.wait = 0;
+      this.resendAt = 0;
+      this.afterSend = (e) => { if (e) this.end(fail('NETWORK_ERROR', e.message)); };
+    }
+
+    /** Ends the query with `error`, or with the answer `msg` (a Buffer of this pool's own). */
+    end(error, msg) {
+      if (open.get(this.id) !== this) return;
+      open.delete(this.id);
+      while (waiting.length > 0 && open.size < maxInFlight) admit(waiting.shift());
+      if (error) { this.place.reject(error); return; }
+      msg[0] = this.place.wire[0]; // the core's own message ID back
+      msg[1] = this.place.wire[1];
+      this.place.resolve(msg);
+    }
+
+    /** Sends the datagram (again), once the socket is connected. */
+    send() {
+      const { socket } = this;
+      if (socket.broken !== undefined) { this.end(fail('NETWORK_ERROR', socket.broken)); return; }
+      if (!socket.connected) { socket.waiting.push(this); return; }
+      socket.send(this.out, this.afterSend);
+    }
+  }
+
+  /** Sends the query of `place` now (or fails it, if its discovery is out of time). */
+  const admit = (place) => {
+    if (place.signal?.aborted) { place.reject(outOfTime()); return; }
+    let id;
+    do id = nextId(); while (open.has(id));
+    const query = new Query(place, id, socketFor(), now());
+    open.set(id, query);
+    sweeper ??= clock.every(sweep, SWEEP_MS);
+    sent += 1;
+    query.send();
+  };
+
+  // Every SWEEP_MS while a query is open: fails what is out of time (the query's own timeout, or
+  // its discovery's signal aborted: no listener per discovery), resends what is due. Stops when
+  // nothing is open (it is ref'd while a query is open, as a query's own timer would be).
   const sweep = () => {
-    const now = performance.now();
-    for (const entry of open.values()) {
-      if (now >= entry.deadline) entry.end(fail('TIMEOUT', timeoutMessage));
-      else if (now >= entry.resendAt) {
+    const t = now();
+    const rto = timer.rto;
+    for (const query of open.values()) {
+      if (t >= query.deadline) query.end(fail('TIMEOUT', timeoutMessage));
+      else if (query.place.signal?.aborted) query.end(outOfTime());
+      else if (query.wait === 0 ? t - query.sentAt >= rto : t >= query.resendAt) {
         // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
-        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, after 1 s, 2 s, 4 s, ...
-        // until the answer or the timeout, as stub resolvers do (RFC 1035 §4.2.1).
-        entry.wait *= 2;
-        entry.resendAt = now + entry.wait;
-        entry.send();
+        // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, and wait twice as long
+        // for the next copy, until the answer or the timeout (RFC 1035 §4.2.1, D61).
+        const wait = query.wait === 0 ? rto : query.wait;
+        if (query.wait === 0) timer.lost(rto);
+        query.wait = 2 * wait;
+        query.resendAt = t + query.wait;
+        resent += 1;
+        query.send();
       }
     }
-    if (open.size === 0) { clearInterval(sweeper); sweeper = undefined; }
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      if (waiting[i].signal?.aborted) waiting.splice(i, 1)[0].reject(outOfTime());
+    }
+    if (open.size === 0) stopSweep();
   };
+
   const socketFor = () => {
     if (sockets.length < count) {
       const s = dgram.createSocket(family);
       s.on('message', (msg, rinfo) => {
         if (msg.length < 12 || rinfo.port !== target.port || !sameAddress(rinfo.address, target.host)) return;
-        const entry = open.get(msg.readUInt16BE(0));
-        if (!entry || entry.socket !== s) return; // not a query of ours in flight
-        entry.end(null, msg);
+        const query = open.get((msg[0] << 8) | msg[1]);
+        // Not a query of ours in flight: a second copy's answer, or one after the timeout; or
+        // such an answer whose ID a new query has drawn since (its question is another one).
+        if (query === undefined || query.socket !== s || !sameQuestion(query.out, msg)) { stray += 1; return; }
+        // A round trip for the resend timer: a query sent once (Karn), answered NOERROR or
+        // NXDOMAIN (a SERVFAIL may come from the resolver's own timeout, not its pace).
+        const rcode = msg[3] & 0x0f;
+        if (query.wait === 0 && (rcode === 0 || rcode === 3)) timer.sample(now() - query.sentAt);
+        query.end(null, msg);
       });
       // Sends wait for the connection; a failed connect fails them and every later one.
       s.waiting = [];
@@ -312,11 +408,11 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
         // Per-send errors are reported by send's callback.
         if (s.connected) return;
         s.broken = e.message;
-        for (const entry of s.waiting.splice(0)) entry.end(fail('NETWORK_ERROR', e.message));
+        for (const query of s.waiting.splice(0)) query.end(fail('NETWORK_ERROR', e.message));
       });
       s.connect(target.port, target.host, () => {
         s.connected = true;
-        for (const entry of s.waiting.splice(0)) entry.send();
+        for (const query of s.waiting.splice(0)) query.send();
       });
       s.unref();
       sockets.push(s);
@@ -325,85 +421,65 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     turn = (turn + 1) % sockets.length;
     return sockets[turn];
   };
-  const listen = (signal) => {
-    let set = bySignal.get(signal);
-    if (!set) {
-      set = new Set();
-      bySignal.set(signal, set);
-      const mine = set;
-      signal.addEventListener('abort', () => { for (const e of [...mine]) e.end(fail('TIMEOUT', 'out of time for this discovery')); }, { once: true });
-    }
-    return set;
-  };
+
   return {
     randomIds: false,
     server: target,
     inFlight: () => open.size,
-    query(wire, _question, { signal } = {}) {
+    query(wire, _question, options) {
+      const signal = options?.signal;
       return new Promise((resolve, reject) => {
-        if (signal?.aborted) { reject(fail('TIMEOUT', 'out of time for this discovery')); return; }
-        const start = () => {
-          let id;
-          do id = nextId(); while (open.has(id));
-          const socket = socketFor();
-          const out = Buffer.from(wire);
-          out.writeUInt16BE(id, 0);
-          const set = signal ? listen(signal) : undefined;
-          const now = performance.now();
-          const entry = {
-            socket,
-            deadline: now + timeout,
-            wait: RESEND_MS,
-            resendAt: now + RESEND_MS,
-            end(error, msg) {
-              if (open.get(id) !== entry) return;
-              open.delete(id);
-              set?.delete(entry);
-              if (waiting.length > 0 && open.size < maxInFlight) waiting.shift().start();
-              if (error) { reject(error); return; }
-              const answer = new Uint8Array(msg);
-              answer[0] = wire[0]; // the core's own message ID back
-              answer[1] = wire[1];
-              resolve(answer);
-            },
-            send() {
-              if (socket.broken !== undefined) { entry.end(fail('NETWORK_ERROR', socket.broken)); return; }
-              if (!socket.connected) { socket.waiting.push(entry); return; }
-              socket.send(out, (e) => { if (e) entry.end(fail('NETWORK_ERROR', e.message)); });
-            },
-          };
-          open.set(id, entry);
-          set?.add(entry);
-          sweeper ??= setInterval(sweep, SWEEP_MS);
-          entry.send();
-        };
-        if (open.size < maxInFlight && waiting.length === 0) { start(); return; }
-        // No place: wait for one, in order; an abort meanwhile ends the wait.
-        const abort = () => place.cancel(fail('TIMEOUT', 'out of time for this discovery'));
-        const place = {
-          start() { signal?.removeEventListener('abort', abort); start(); },
-          cancel(error) {
-            signal?.removeEventListener('abort', abort);
-            const at = waiting.indexOf(place);
-            if (at >= 0) waiting.splice(at, 1);
-            reject(error);
-          },
-        };
-        signal?.addEventListener('abort', abort, { once: true });
-        waiting.push(place);
+        if (signal?.aborted) { reject(outOfTime()); return; }
+        const place = new Place(wire, signal, resolve, reject);
+        // No place: wait for one, in order; the sweep ends the wait if the signal aborts.
+        if (open.size < maxInFlight && waiting.length === 0) admit(place);
+        else waiting.push(place);
       });
     },
     queryTcp(wire, _question, { signal } = {}) {
       return overTcp(target, wire, timeout, signal);
     },
+    /**
+     * Queries sent, copies sent again, answers to no open query (`stray`: a second copy's, or
+     * one after the timeout), and the resend timer (ms): `rto`, `srtt`, `rttvar`, `samples`.
+     */
+    stats: () => ({ sent, resent, stray, rto: timer.rto, srtt: timer.srtt, rttvar: timer.rttvar, samples: timer.samples }),
     close() {
-      clearInterval(sweeper);
-      sweeper = undefined;
+      stopSweep();
       for (const s of sockets.splice(0)) s.close();
-      for (const place of [...waiting]) place.cancel(fail('NETWORK_ERROR', 'the pool was closed'));
-      for (const entry of [...open.values()]) entry.end(fail('NETWORK_ERROR', 'the pool was closed'));
+      for (const place of waiting.splice(0)) place.reject(fail('NETWORK_ERROR', 'the pool was closed'));
+      for (const query of [...open.values()]) query.end(fail('NETWORK_ERROR', 'the pool was closed'));
     },
   };
+}
+
+/** The pool's clock: `performance.now()` and `setInterval`. */
+const realClock = {
+  now: () => performance.now(),
+  every(fn, ms) {
+    const handle = setInterval(fn, ms);
+    return () => clearInterval(handle);
+  },
+};
+
+/**
+ * Whether answer `msg` asks the question of query `out` (the name compared without regard to
+ * ASCII case, then type and class), as resolvers check (RFC 5452 §3): a late answer to a
+ * query sent twice must not end a new query that drew the same ID. An answer without a question
+ * (a server's FORMERR, say) is left to the core to judge, as before.
+ */
+function sameQuestion(out, msg) {
+  if (msg[4] === 0 && msg[5] === 0) return true;
+  let end = 12;
+  while (end < out.length && out[end] !== 0) end += out[end] + 1;
+  end += 5;
+  if (end > out.length || end > msg.length) return false;
+  for (let i = 12; i < end; i++) {
+    const a = out[i];
+    const b = msg[i];
+    if (a !== b && ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 0x61 || (a | 0x20) > 0x7a)) return false;
+  }
+  return true;
 }
 
 function sameAddress(a, b) {

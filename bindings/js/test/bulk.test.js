@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, root, runCli } from './helpers.js';
 import { discoverMany, udpPool } from '../src/index.js';
-import { TokenBucket, rateLimited, linesOf } from '../src/bulk.js';
+import { RetransmitTimer, TokenBucket, rateLimited, linesOf } from '../src/bulk.js';
 
 const ZONES = ['--zone', 'testdata/zones/demo.zone', '--zone', 'testdata/zones/implicit-only.zone', '--zone', 'testdata/zones/custom-domain.zone', '--zone', 'testdata/zones/provider.zone'];
 const INPUT = [
@@ -265,6 +265,227 @@ test('udpPool: a lost UDP query is sent again (same ID) and answered long before
     assert.equal(new Set(server.udpIds).size, 12);
     assert.ok(Date.now() - started < 20000 - RESEND_MS, 'answered after a resend, not at the timeout');
     assert.equal(pool.inFlight(), 0);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('RetransmitTimer (D61): RFC 6298 SRTT and RTTVAR, floor, cap, first value, back-off until the next sample', () => {
+  const t = new RetransmitTimer({ initial: 1000, min: 50, max: 1000, granularity: 10 });
+  assert.equal(t.rto, 1000, 'before any sample');
+  t.sample(100);
+  assert.deepEqual([t.srtt, t.rttvar, t.rto], [100, 50, 300]); // SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR
+  t.sample(200);
+  assert.deepEqual([t.srtt, t.rttvar, t.rto], [112.5, 62.5, 362.5]); // RTTVAR first, with the old SRTT
+  for (const bad of [NaN, -1, Infinity, undefined]) t.sample(bad);
+  assert.equal(t.samples, 2, 'a bad sample is ignored');
+  t.sample(5000);
+  assert.equal(t.rto, 1000, 'at most max');
+  for (let i = 0; i < 100; i++) t.sample(1);
+  assert.equal(t.rto, 50, 'at least min');
+  t.lost(50);
+  assert.equal(t.rto, 100, 'twice the timeout the lost query was sent with');
+  t.lost(50);
+  assert.equal(t.rto, 100, 'many losses of queries sent with the same timeout double it once');
+  t.lost(20);
+  assert.equal(t.rto, 100, 'never lowered by a loss');
+  t.lost(800);
+  assert.equal(t.rto, 1000, 'within max');
+  t.sample(1);
+  assert.equal(t.rto, 50, 'the next sample ends the back-off');
+  const g = new RetransmitTimer({ min: 0, granularity: 10 });
+  for (let i = 0; i < 50; i++) g.sample(5);
+  assert.equal(g.rto, 15, 'SRTT + the clock granularity when RTTVAR is smaller');
+});
+
+/** A DNS query for `name` (type SRV, class IN) with message ID `id`. */
+function queryWire(name, id = 0x1234) {
+  const labels = name.split('.').flatMap((l) => [l.length, ...Buffer.from(l)]);
+  const q = Buffer.from([id >> 8, id & 0xff, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...labels, 0, 0, 33, 0, 1]);
+  return new Uint8Array(q);
+}
+
+/**
+ * A fake DNS server on loopback run by the test: `onQuery(msg, answer)` sees each UDP datagram
+ * and calls `answer()` to send the NXDOMAIN answer (or does not: the datagram is lost);
+ * `send(data)` sends any datagram to the last query's sender.
+ */
+async function scriptedDns() {
+  const udp = dgram.createSocket('udp4');
+  const server = { onQuery: (_msg, answer) => answer(), ids: [] };
+  udp.on('message', (msg, rinfo) => {
+    server.ids.push(msg.readUInt16BE(0));
+    server.send = (data) => udp.send(data, rinfo.port, rinfo.address);
+    server.onQuery(msg, () => server.send(nxdomain(msg)));
+  });
+  await new Promise((r) => udp.bind(0, '127.0.0.1', r));
+  server.address = `127.0.0.1:${udp.address().port}`;
+  server.close = () => udp.close();
+  return server;
+}
+
+/** A virtual clock for `udpPool`: `t` (ms) moves only when the test moves it; `sweep()` runs the pool's sweep. */
+function virtualClock() {
+  const clock = {
+    t: 0,
+    sweeper: undefined,
+    now: () => clock.t,
+    every(fn) { clock.sweeper = fn; return () => { clock.sweeper = undefined; }; },
+    sweep() { clock.sweeper?.(); },
+  };
+  return clock;
+}
+
+test('udpPool (D61): a lost query is sent again after the timeout measured from the round trips, not after a fixed second', async () => {
+  const clock = virtualClock();
+  const server = await scriptedDns();
+  const { udpPool: makePool, RESEND_MS: fixed, MIN_RESEND_MS: floor } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, clock });
+  try {
+    assert.equal(pool.stats().rto, fixed, 'before any round trip: the old fixed wait');
+    // Ten round trips of 8 ms (virtual): the server moves the clock before it answers.
+    server.onQuery = (_msg, answer) => { clock.t += 8; answer(); };
+    for (let i = 0; i < 10; i++) assert.equal((await pool.query(queryWire(`q${i}.example`))).length > 12, true);
+    const measured = pool.stats();
+    assert.deepEqual([measured.samples, measured.srtt, measured.resent], [10, 8, 0]);
+    assert.equal(measured.rto, floor, '8 ms round trips: the floor');
+    // The next query's first copy is lost; the second is answered.
+    const copies = [];
+    server.onQuery = (msg, answer) => { copies.push(msg.readUInt16BE(0)); if (copies.length === 2) answer(); };
+    const sentAt = clock.t;
+    const answer = pool.query(queryWire('lost.example'));
+    while (pool.stats().resent === 0) {
+      clock.t += 1;
+      clock.sweep();
+      assert.ok(clock.t - sentAt <= measured.rto, `no resend ${clock.t - sentAt} ms after the send`);
+    }
+    assert.equal(clock.t - sentAt, measured.rto, 'sent again as soon as the measured timeout passed');
+    assert.ok(measured.rto < fixed);
+    assert.equal((await answer)[0], 0x12, 'the core\'s ID back');
+    assert.equal(copies.length, 2);
+    assert.equal(copies[0], copies[1], 'the same ID');
+    // Karn: the answer of a query sent twice is no round trip; the timeout backs off until the next one.
+    assert.equal(pool.stats().samples, 10);
+    assert.equal(pool.stats().rto, 2 * measured.rto);
+    server.onQuery = (_msg, reply) => { clock.t += 8; reply(); };
+    await pool.query(queryWire('next.example'));
+    assert.equal(pool.stats().samples, 11);
+    assert.equal(pool.stats().rto, floor);
+    assert.equal(pool.inFlight(), 0);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('udpPool (D61): an unanswered query is sent again after 1, 2, 4, ... times the timeout, then fails at its own timeout', async () => {
+  const clock = virtualClock();
+  const server = await scriptedDns();
+  const { udpPool: makePool, RESEND_MS: fixed } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 3500, clock });
+  try {
+    server.onQuery = () => {}; // every copy lost
+    const sentAt = clock.t;
+    const query = pool.query(queryWire('silent.example'));
+    let settled;
+    query.then(() => { settled = 'answered'; }, (e) => { settled = e.code; });
+    const resends = [];
+    while (pool.inFlight() > 0 && clock.t - sentAt < 10000) {
+      clock.t += 1;
+      const before = pool.stats().resent;
+      clock.sweep();
+      if (pool.stats().resent > before) resends.push(clock.t - sentAt);
+    }
+    await query.catch(() => {});
+    assert.equal(settled, 'TIMEOUT');
+    // No round trip measured yet: the first wait is the fixed one, then twice as long each time.
+    assert.deepEqual(resends, [fixed, 3 * fixed]);
+    assert.equal(clock.t - sentAt, 3500, 'failed at its timeout');
+    assert.equal(pool.stats().rto, fixed, 'backed off within the cap');
+  } finally {
+    pool.close();
+    server.close();
+  }
+  // With a measured timeout T (the floor, for 2 ms round trips): T, 3T, 7T, 15T after the send,
+  // then the query's own timeout (16T).
+  const { MIN_RESEND_MS: floor } = await import('../src/bulk.js');
+  const clock2 = virtualClock();
+  const server2 = await scriptedDns();
+  const pool2 = makePool({ server: server2.address, timeout: 16 * floor, clock: clock2 });
+  try {
+    server2.onQuery = (_msg, answer) => { clock2.t += 2; answer(); };
+    for (let i = 0; i < 20; i++) await pool2.query(queryWire(`w${i}.example`));
+    const rto = pool2.stats().rto;
+    assert.equal(rto, floor);
+    server2.onQuery = () => {};
+    const sentAt = clock2.t;
+    const query = pool2.query(queryWire('silent.example'));
+    const failed = assert.rejects(query, { code: 'TIMEOUT' });
+    const resends = [];
+    while (pool2.inFlight() > 0 && clock2.t - sentAt < 100000) {
+      clock2.t += 1;
+      const before = pool2.stats().resent;
+      clock2.sweep();
+      if (pool2.stats().resent > before) resends.push(clock2.t - sentAt);
+    }
+    await failed;
+    assert.deepEqual(resends, [rto, 3 * rto, 7 * rto, 15 * rto]);
+    assert.equal(clock2.t - sentAt, 16 * floor);
+  } finally {
+    pool2.close();
+    server2.close();
+  }
+});
+
+test('udpPool: an answer with the right ID to another question (a late copy\'s answer whose ID was drawn again) is ignored', async () => {
+  const server = await scriptedDns();
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000 });
+  try {
+    // Before the real answer, one with the same ID for another name, then one whose type differs.
+    server.onQuery = (msg, answer) => {
+      const id = msg.readUInt16BE(0);
+      const [stale, otherType] = [queryWire('other.example', id), queryWire('MyName.example', id)];
+      otherType[otherType.length - 3] = 1; // type A
+      for (const q of [stale, otherType]) server.send(nxdomain(Buffer.from(q)));
+      answer();
+    };
+    const got = await pool.query(queryWire('MyName.example'));
+    assert.equal(Buffer.from(got.subarray(12, 12 + 16)).toString('latin1'), '\x06MyName\x07example\x00');
+    assert.equal(pool.stats().stray, 2);
+    // A resolver that answers with the name in another case is still heard.
+    server.onQuery = (msg) => server.send(nxdomain(Buffer.from(queryWire('myNAME.example', msg.readUInt16BE(0)))));
+    const folded = await pool.query(queryWire('MyName.example'));
+    assert.equal(folded[3] & 0x0f, 3);
+    assert.equal(pool.stats().stray, 2);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('udpPool: a query whose discovery\'s signal aborts ends with TIMEOUT at the next sweep, open or waiting, and frees its place', { timeout: 10000 }, async () => {
+  const clock = virtualClock();
+  const server = await scriptedDns();
+  server.onQuery = () => {}; // never answers
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, maxInFlight: 2, clock });
+  try {
+    const controller = new AbortController();
+    const outcome = (p) => p.then(() => 'answered', (e) => e.code);
+    const open = outcome(pool.query(queryWire('a.example'), undefined, { signal: controller.signal }));
+    const other = outcome(pool.query(queryWire('b.example')));
+    const waits = outcome(pool.query(queryWire('c.example'), undefined, { signal: controller.signal }));
+    const next = outcome(pool.query(queryWire('d.example')));
+    assert.equal(pool.inFlight(), 2);
+    controller.abort();
+    clock.sweep();
+    assert.equal(await open, 'TIMEOUT');
+    assert.equal(await waits, 'TIMEOUT');
+    assert.equal(pool.inFlight(), 2, 'the aborted query\'s place went to the next one waiting');
+    pool.close();
+    assert.deepEqual([await other, await next], ['NETWORK_ERROR', 'NETWORK_ERROR']);
   } finally {
     pool.close();
     server.close();

@@ -88,6 +88,8 @@ async function bulk(): Promise<number> {
     if (result.error) console.log(result.input, result.error.code);
     else planned += result.plan.incoming.candidates.length;
   }
+  const { sent, resent, rto, srtt } = pool.stats();
+  if (resent > 0) console.log(`${resent} of ${sent} sent again; resend after ${rto} ms, round trip ${srtt ?? '?'} ms`);
   pool.close();
   return planned;
 }

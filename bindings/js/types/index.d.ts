@@ -36,5 +36,24 @@ export function discoverMany(
 ): AsyncGenerator<BulkResult, void, undefined>;
 /** The lines of a stream (at most 1,024 characters of each kept), for `discoverMany`. */
 export function linesOf(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined>;
-/** One pool of UDP sockets shared by many discoveries; message IDs unique among queries in flight. */
-export function udpPool(options?: { server?: string; timeout?: number; sockets?: number; maxInFlight?: number }): Promise<Resolver & { close(): void; inFlight(): number }>;
+/** What a `udpPool` has sent, and its resend timer (ms; D61). */
+export interface UdpPoolStats {
+  /** Queries sent (first copies). */
+  sent: number;
+  /** Copies sent again after the resend timeout. */
+  resent: number;
+  /** Answers to no open query (a second copy's answer, one after the timeout, or one to another question). */
+  stray: number;
+  /** The current resend timeout. */
+  rto: number;
+  /** The smoothed round-trip time and its mean deviation; undefined before the first measurement. */
+  srtt: number | undefined;
+  rttvar: number | undefined;
+  /** Round trips measured (answers to queries sent once). */
+  samples: number;
+}
+/**
+ * One pool of UDP sockets shared by many discoveries; message IDs unique among queries in flight;
+ * a lost query sent again after a timeout measured from the server's round trips (D61).
+ */
+export function udpPool(options?: { server?: string; timeout?: number; sockets?: number; maxInFlight?: number }): Promise<Resolver & { close(): void; inFlight(): number; stats(): UdpPoolStats }>;
