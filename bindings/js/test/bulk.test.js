@@ -438,7 +438,7 @@ test('udpPool (D61): an unanswered query is sent again after 1, 2, 4, ... times 
   }
 });
 
-test('udpPool: an answer with the right ID to another question (a late copy\'s answer whose ID was drawn again) is ignored', async () => {
+test('udpPool (D62): an answer with the right ID to another question (a late copy\'s answer whose ID was drawn again) is ignored', async () => {
   const server = await scriptedDns();
   const { udpPool: makePool } = await import('../src/bulk.js');
   const pool = makePool({ server: server.address, timeout: 20000 });
