@@ -18,6 +18,8 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "json-plan")]
+pub mod boundary;
 #[cfg(any(feature = "host", feature = "json-plan"))]
 pub mod bulk;
 #[cfg(feature = "host")]

@@ -39,11 +39,21 @@ pub(crate) fn seed_option(options: &JsValue) -> Result<u64, JsValue> {
     if s.is_undefined() { Ok(0) } else { seed_of(&s) }
 }
 
+/// A seed given alone: `undefined` is 0.
+#[cfg(feature = "json-plan")]
+pub(crate) fn seed_or_zero(seed: &JsValue) -> Result<u64, JsValue> {
+    if seed.is_undefined() {
+        Ok(0)
+    } else {
+        seed_of(seed)
+    }
+}
+
 /// Options of `receive`: `{ dnssec: "secure" | "insecure" | "bogus" | "indeterminate" }`.
 #[derive(serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReceiveOptions {
-    dnssec: Option<DnssecStatus>,
+pub(crate) struct ReceiveOptions {
+    pub(crate) dnssec: Option<DnssecStatus>,
 }
 
 /// serde-wasm-bindgen reads only the fields a struct names, so a misspelt key in `dnssec` would
@@ -173,11 +183,7 @@ impl Discovery {
     /// (`src/tape.js`), which defines `plan` with it.
     #[wasm_bindgen(js_name = planTape)]
     pub fn plan_tape(&self, seed: JsValue) -> Result<Vec<u32>, JsValue> {
-        let seed = if seed.is_undefined() {
-            0
-        } else {
-            seed_of(&seed)?
-        };
+        let seed = seed_or_zero(&seed)?;
         let plan = self.inner.plan(seed);
         crate::tape::to_tape(&plan).map_err(|e| crate::glue::throw("INTERNAL", &e.to_string()))
     }

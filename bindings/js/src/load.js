@@ -25,16 +25,16 @@ function nodeFs() {
 }
 
 /**
- * Loads the module at `url` (a URL or string) into the glue's `init`/`initSync`; rejects with a
- * `WasmLoadError` naming the URL.
+ * Loads the module at `url` (a URL or string) into the glue's `init`/`initSync`; resolves to the
+ * instance's exports (its `memory` among them); rejects with a `WasmLoadError` naming the URL.
  */
 export async function loadWasm(init, initSync, url) {
   let where = url;
   try {
     if (typeof where === 'string') where = new URL(where, globalThis.document?.baseURI ?? globalThis.location?.href);
     const fs = where.protocol === 'file:' ? nodeFs() : undefined;
-    if (fs) initSync({ module: fs.readFileSync(where) });
-    else await init({ module_or_path: where });
+    if (fs) return initSync({ module: fs.readFileSync(where) });
+    return await init({ module_or_path: where });
   } catch (e) {
     throw new WasmLoadError(where, e);
   }

@@ -6,10 +6,13 @@ import * as wasm from '../wasm/mailsrv_node.js';
 import { loadWasm } from './load.js';
 import { makeDiscover } from './discover.js';
 import { definePlan } from './tape.js';
+import { defineReceive } from './boundary.js';
 
-await loadWasm(wasm.default, wasm.initSync, new URL('../wasm/mailsrv_node_bg.wasm', import.meta.url));
-// The Node build hands plans over as tapes: `plan()` reads them (src/tape.js).
-definePlan(wasm);
+const { memory } = await loadWasm(wasm.default, wasm.initSync, new URL('../wasm/mailsrv_node_bg.wasm', import.meta.url));
+// The Node build hands plans over as tapes, read where the module wrote them (src/tape.js), and
+// takes answers through a buffer it keeps (src/boundary.js).
+definePlan(wasm, memory);
+defineReceive(wasm, memory);
 
 export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_node.js';
 

@@ -48,23 +48,34 @@ function shapeBuilder(keys) {
 
 /**
  * The plan reader of the module `wasm` (its `planShapes` names the shapes it numbered):
- * `read(tape)` gives the plan of a `Uint32Array` tape.
+ * `read(tape)` gives the plan of a `Uint32Array` tape; with the module's `memory`,
+ * `readAt(address)` gives the plan of a tape left in place at `address` (a header of
+ * `HEADER_WORDS` words, then the addresses of the string ends, the operations and the strings'
+ * bytes: wasm/src/tape/mod.rs, `write_in_place`), read without copying it out (D63).
  */
-export function tapeReader(wasm) {
+export function tapeReader(wasm, memory) {
   const builders = [];
   const utf8 = new TextDecoder();
   const scratch = new DataView(new ArrayBuffer(8));
+  // Views of the whole memory, made again when it has grown (its old buffer is then detached).
+  let words = new Uint32Array(0);
+  const memoryWords = () => (words.buffer === memory.buffer ? words : (words = new Uint32Array(memory.buffer)));
 
-  return function read(tape) {
-    if (tape[0] !== FORMAT) throw Object.assign(new Error(`plan tape of format ${tape[0]}, expected ${FORMAT}`), { code: 'INTERNAL' });
-    if (tape[1] > builders.length) {
+  function checkFormat(format) {
+    if (format !== FORMAT) throw Object.assign(new Error(`plan tape of format ${format}, expected ${FORMAT}`), { code: 'INTERNAL' });
+  }
+  /** Builders for the shapes up to `known` (asking the module may grow its memory). */
+  function learnShapes(known) {
+    if (known > builders.length) {
       for (const keys of JSON.parse(wasm.planShapes(builders.length))) builders.push(shapeBuilder(keys));
     }
-    const strings = tape[2];
-    const ends = HEADER_WORDS;
-    let at = HEADER_WORDS + strings;
-    const textAt = at + tape[4];
-    const text = utf8.decode(new Uint8Array(tape.buffer, tape.byteOffset + textAt * 4, tape[3]));
+  }
+
+  /**
+   * The value of the operations at word `at` of `tape`, whose `strings` string ends are at word
+   * `ends` and whose strings are `text`.
+   */
+  function value(tape, ends, at, strings, text) {
     const made = new Array(strings);
     const string = (i) => made[i] ?? (made[i] = text.slice(i === 0 ? 0 : tape[ends + i - 1], tape[ends + i]));
 
@@ -101,17 +112,38 @@ export function tapeReader(wasm) {
       }
     }
     return next();
-  };
+  }
+
+  function read(tape) {
+    checkFormat(tape[0]);
+    learnShapes(tape[1]);
+    const strings = tape[2];
+    const at = HEADER_WORDS + strings;
+    const textAt = at + tape[4];
+    const text = utf8.decode(new Uint8Array(tape.buffer, tape.byteOffset + textAt * 4, tape[3]));
+    return value(tape, HEADER_WORDS, at, strings, text);
+  }
+
+  function readAt(address) {
+    const head = address >>> 2;
+    checkFormat(memoryWords()[head]);
+    learnShapes(words[head + 1]);
+    const tape = memoryWords();
+    const text = utf8.decode(new Uint8Array(tape.buffer, tape[head + 7], tape[head + 3]));
+    return value(tape, tape[head + 5] >>> 2, tape[head + 6] >>> 2, tape[head + 2], text);
+  }
+
+  return Object.assign(read, { readAt });
 }
 
-/** Gives `wasm.Discovery` its `plan({ seed })`, read from `planTape`. */
-export function definePlan(wasm) {
-  const read = tapeReader(wasm);
+/** Gives `wasm.Discovery` its `plan({ seed })`, read in place from `planTapeAt` (D58, D63). */
+export function definePlan(wasm, memory) {
+  const { readAt } = tapeReader(wasm, memory);
   Object.defineProperty(wasm.Discovery.prototype, 'plan', {
     configurable: true,
     writable: true,
     value: function plan(options) {
-      return read(this.planTape(options == null ? undefined : options.seed));
+      return readAt(this.planTapeAt(options == null ? undefined : options.seed));
     },
   });
 }

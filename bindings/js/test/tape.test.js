@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { Discovery } from '../src/index.js';
 import { ZoneHost } from '../src/zone.js';
 import { tapeReader } from '../src/tape.js';
+import * as nodeModule from '../wasm/mailsrv_node.js';
 import { cases, expected, readText, root } from './helpers.js';
 
 /** The discovery of corpus case `c`, every question answered from its zones. */
@@ -102,4 +103,49 @@ test('D58: a tape of another format or with an unknown operation is an INTERNAL 
   other[0] = 2;
   assert.throws(() => read(other), { code: 'INTERNAL', message: /format 2/ });
   assert.throws(() => read(tape([], [42])), { code: 'INTERNAL', message: /operation 42 at word 5/ });
+});
+
+test('D63: every corpus plan read in place is the plan read from its copied tape', () => {
+  const read = tapeReader(nodeModule);
+  for (const c of cases()) {
+    const d = answered(c);
+    for (const seed of [c.seed, 9]) assert.deepStrictEqual(d.plan({ seed }), read(d.planTape(seed)), `${c.name}, seed ${seed}`);
+    d.free();
+  }
+});
+
+/**
+ * A tape left in place at word 4 of a fake memory (header, the addresses of the string ends,
+ * operations and text, then those), whose `planShapes` grows the memory the way the module's can:
+ * a new, larger buffer with the same bytes, the old one emptied as a detached one reads.
+ */
+function inPlace(strings, ops, shapes) {
+  const flat = tape(strings, ops, shapes.length);
+  const [, , count, bytes, words] = flat;
+  const at = 4;
+  const memory = { buffer: new ArrayBuffer((at + 8 + flat.length) * 4) };
+  const u32 = new Uint32Array(memory.buffer);
+  const body = at + 8;
+  u32.set(flat.subarray(0, 5), at);
+  u32.set([(body + 5) * 4, (body + 5 + count) * 4, (body + 5 + count + words) * 4], at + 5);
+  u32.set(flat, body);
+  assert.ok(bytes > 0);
+  const module = {
+    planShapes(from) {
+      const grown = new ArrayBuffer(memory.buffer.byteLength * 2);
+      new Uint8Array(grown).set(new Uint8Array(memory.buffer));
+      new Uint8Array(memory.buffer).fill(0);
+      memory.buffer = grown;
+      return JSON.stringify(shapes.slice(from));
+    },
+  };
+  return { readAt: tapeReader(module, memory).readAt, address: at * 4 };
+}
+
+test('D63: a tape read in place is read from the memory as it is after the shapes are fetched', () => {
+  // { a: "é😀", b: [1, "x"] }, its shape new to the reader: fetching it grows the memory.
+  const { readAt, address } = inPlace(['é😀', 'x'], [7, 0, 5, 0, 6, 2, 3, 1, 5, 1], [['a', 'b']]);
+  assert.deepStrictEqual(readAt(address), { a: 'é😀', b: [1, 'x'] });
+  // Read again: no new shape, the same memory.
+  assert.deepStrictEqual(readAt(address), { a: 'é😀', b: [1, 'x'] });
 });

@@ -171,6 +171,8 @@ struct Writer {
     keys: Vec<&'static str>,
     /// Set when a struct found no shape number left.
     out_of_shapes: bool,
+    /// The header of a tape left in place ([`write_in_place`]).
+    header: [u32; IN_PLACE_WORDS],
 }
 
 /// Slots of the table that finds repeated strings (a power of two).
@@ -297,18 +299,41 @@ impl Writer {
         self.out_of_shapes = false;
     }
 
+    /// The tape's first [`HEADER_WORDS`] words.
+    fn head(&self) -> [u32; HEADER_WORDS] {
+        [
+            FORMAT,
+            shapes_known(),
+            self.unit_ends.len() as u32,
+            self.text.len() as u32,
+            self.ops.len() as u32,
+        ]
+    }
+
+    /// Writes `value`, or its JSON text once shapes run out.
+    fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
+        self.clear();
+        value.serialize(&mut *self)?;
+        if self.out_of_shapes {
+            self.clear();
+            let text = serde_json::to_string(value).map_err(|e| TapeError(e.to_string()))?;
+            let i = self.string_index(&text);
+            self.ops.extend_from_slice(&[op::JSON, i]);
+        }
+        Ok(())
+    }
+
+    /// Whether the buffers are small enough to keep for the next plan.
+    fn worth_keeping(&self) -> bool {
+        self.ops.capacity() <= KEPT_WORDS && self.text.capacity() <= 4 * KEPT_WORDS
+    }
+
     /// The finished tape.
     fn finish(&self) -> Vec<u32> {
         let strings = self.unit_ends.len();
         let mut words =
             Vec::with_capacity(HEADER_WORDS + strings + self.ops.len() + self.text.len() / 4 + 1);
-        words.extend_from_slice(&[
-            FORMAT,
-            shapes_known(),
-            strings as u32,
-            self.text.len() as u32,
-            self.ops.len() as u32,
-        ]);
+        words.extend_from_slice(&self.head());
         words.extend_from_slice(&self.unit_ends);
         words.extend_from_slice(&self.ops);
         let mut chunks = self.text.as_bytes().chunks_exact(4);
@@ -344,24 +369,9 @@ pub fn to_tape<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u32>, TapeError> 
     let mut writer = WRITER
         .with(|w| w.try_borrow_mut().map(|mut w| std::mem::take(&mut *w)))
         .unwrap_or_default();
-    writer.clear();
-    let written = value.serialize(&mut writer);
-    let tape = match written {
-        Ok(()) if !writer.out_of_shapes => Ok(writer.finish()),
-        Ok(()) => {
-            writer.clear();
-            serde_json::to_string(value)
-                .map(|text| {
-                    let i = writer.string_index(&text);
-                    writer.ops.extend_from_slice(&[op::JSON, i]);
-                    writer.finish()
-                })
-                .map_err(|e| TapeError(e.to_string()))
-        }
-        Err(e) => Err(e),
-    };
+    let tape = writer.write(value).map(|()| writer.finish());
     // Buffers grown by an unusually large plan are not kept.
-    if writer.ops.capacity() <= KEPT_WORDS && writer.text.capacity() <= 4 * KEPT_WORDS {
+    if writer.worth_keeping() {
         WRITER.with(|w| {
             if let Ok(mut w) = w.try_borrow_mut() {
                 *w = writer;
@@ -369,6 +379,44 @@ pub fn to_tape<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u32>, TapeError> 
         });
     }
     tape
+}
+
+/// Words of the header of a tape left in place: the [`HEADER_WORDS`] of a tape, then the
+/// addresses in wasm memory of the string ends, the operations and the strings' UTF-8 bytes.
+pub const IN_PLACE_WORDS: usize = HEADER_WORDS + 3;
+
+/// Writes `value`'s tape and leaves it in the module's buffers, where JS reads it without a
+/// copy (decision D63): gives the address of its header ([`IN_PLACE_WORDS`] words). The tape
+/// stays there, unchanged, until the next call; the caller must read it before anything else
+/// runs in the module. Past [`MAX_SHAPES`], the tape holds its JSON text instead.
+pub fn write_in_place<T: Serialize + ?Sized>(value: &T) -> Result<u32, TapeError> {
+    WRITER.with(|w| {
+        let mut writer = w
+            .try_borrow_mut()
+            .map_err(|_| TapeError("a tape is already being written".into()))?;
+        // Buffers grown by an unusually large plan were kept only for JS to read that plan.
+        if !writer.worth_keeping() {
+            *writer = Writer::default();
+        }
+        writer.write(value)?;
+        let [a, b, c, d, e] = writer.head();
+        writer.header = [
+            a,
+            b,
+            c,
+            d,
+            e,
+            address(writer.unit_ends.as_ptr()),
+            address(writer.ops.as_ptr()),
+            address(writer.text.as_ptr()),
+        ];
+        Ok(address(writer.header.as_ptr()))
+    })
+}
+
+/// A pointer as a wasm32 memory address (the module's memory is below 4 GiB).
+fn address<T>(pointer: *const T) -> u32 {
+    pointer as usize as u32
 }
 
 mod serializer;

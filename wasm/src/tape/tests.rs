@@ -344,3 +344,60 @@ fn a_map_key_that_json_cannot_write_is_an_error() {
     // The writer is usable again afterwards.
     same_as_json(&everything());
 }
+
+/// The tape left in place by `write_in_place`, gathered from the writer's buffers as JS reads
+/// them by address (natively the addresses are cut to 32 bits, so they are checked to be the
+/// buffers' own, not followed).
+fn in_place<T: Serialize>(value: &T) -> Vec<u32> {
+    let header = write_in_place(value).unwrap();
+    WRITER.with(|w| {
+        let w = w.borrow();
+        assert_eq!(header, address(w.header.as_ptr()));
+        assert_eq!(w.header[..HEADER_WORDS], w.head());
+        assert_eq!(
+            w.header[HEADER_WORDS..],
+            [
+                address(w.unit_ends.as_ptr()),
+                address(w.ops.as_ptr()),
+                address(w.text.as_ptr())
+            ]
+        );
+        let mut words = w.head().to_vec();
+        words.extend_from_slice(&w.unit_ends);
+        words.extend_from_slice(&w.ops);
+        let mut bytes = w.text.as_bytes().to_vec();
+        bytes.resize(bytes.len().div_ceil(4) * 4, 0);
+        words.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        words
+    })
+}
+
+#[test]
+fn a_tape_left_in_place_is_the_tape_handed_over() {
+    let tape = same_as_json(&everything());
+    assert_eq!(in_place(&everything()), tape);
+    let large: Vec<String> = (0..40_000).map(|i| format!("host{i}.example")).collect();
+    let tape = same_as_json(&large);
+    assert_eq!(
+        in_place(&large),
+        tape,
+        "a large tape is left in place whole"
+    );
+    assert_eq!(in_place(&everything()), same_as_json(&everything()));
+    let kept = || WRITER.with(|w| w.borrow().ops.capacity());
+    assert!(
+        kept() <= KEPT_WORDS,
+        "the large tape's buffers are dropped at the next plan"
+    );
+}
+
+#[test]
+fn a_tape_left_in_place_after_an_error_is_whole() {
+    let map: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+    assert!(write_in_place(&map).is_err());
+    assert_eq!(in_place(&everything()), same_as_json(&everything()));
+}

@@ -1,0 +1,33 @@
+// The Node build's `receive` through the module's answer buffer (wasm/src/boundary.rs, decision
+// D63): the answer is copied into memory the module keeps, not into a new allocation, and the
+// outcome comes back as a number named here, not as a new string. Same arguments, results and
+// errors as the generated `receive`, which still takes what is not a `Uint8Array` of at most
+// 65,535 bytes.
+
+/** The largest answer the buffer takes (wasm/src/boundary.rs, `ANSWER_BUFFER_MAX`). */
+const ANSWER_BUFFER_MAX = 65535;
+
+/** Gives `wasm.Discovery` a `receive` through the answer buffer of the module's `memory`. */
+export function defineReceive(wasm, memory) {
+  const outcomes = JSON.parse(wasm.outcomeNames());
+  const generated = wasm.Discovery.prototype.receive;
+  let address = 0;
+  let capacity = 0;
+  let bytes = new Uint8Array(0);
+  Object.defineProperty(wasm.Discovery.prototype, 'receive', {
+    configurable: true,
+    writable: true,
+    value: function receive(id, response, options) {
+      if (!(response instanceof Uint8Array) || response.length > ANSWER_BUFFER_MAX) return generated.call(this, id, response, options);
+      const length = response.length;
+      if (length > capacity) {
+        address = wasm.answerBuffer(length);
+        capacity = length;
+      }
+      // A view of the whole memory, made again when the memory has grown.
+      if (bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
+      bytes.set(response, address);
+      return outcomes[this.receiveBuffered(id, length, options)];
+    },
+  });
+}

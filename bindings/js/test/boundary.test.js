@@ -1,0 +1,97 @@
+// The Node build's receive through the module's answer buffer (src/boundary.js,
+// wasm/src/boundary.rs, D63): the same outcomes, errors and plans as an answer passed the
+// generated way (a plain array still goes that way), whatever the answers' sizes and order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Discovery } from '../src/index.js';
+import { ZoneHost } from '../src/zone.js';
+import { cases, readText } from './helpers.js';
+
+/** The zone host of corpus case `c`. */
+function hostOf(c) {
+  const host = new ZoneHost();
+  for (const z of c.zones) host.addZone(readText(`zones/${z}`), (c.secureZones ?? []).includes(z));
+  return host;
+}
+
+test('D63: every corpus answer gives the outcome and plan it gives as a plain array', () => {
+  for (const c of cases()) {
+    const host = hostOf(c);
+    const buffered = new Discovery(c.email, c.options ?? {});
+    const generated = new Discovery(c.email, c.options ?? {});
+    // TCP answers first (the larger ones), then UDP: the buffer grows, then is reused shorter.
+    for (const transport of ['tcp', 'udp']) {
+      for (const q of buffered.queries()) {
+        const answer = host.answer(q.wire, transport);
+        const a = (() => { try { return buffered.receive(q.id, answer); } catch (e) { return e.code; } })();
+        const b = (() => { try { return generated.receive(q.id, Array.from(answer)); } catch (e) { return e.code; } })();
+        assert.equal(a, b, `${c.name}: ${q.name} over ${transport}`);
+      }
+    }
+    assert.deepStrictEqual(buffered.plan({ seed: 5 }), generated.plan({ seed: 5 }), c.name);
+    buffered.free();
+    generated.free();
+    host.free();
+  }
+});
+
+/** What `receive` gives: the outcome, or the error's code and message. */
+function outcomeOf(d, id, answer, options) {
+  try {
+    return d.receive(id, answer, options);
+  } catch (e) {
+    return `${e.code}: ${e.message}`;
+  }
+}
+
+test('D63: a short answer after a long one is read at its own length; errors are the same', () => {
+  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const d = new Discovery('alice@example.net');
+  const e = new Discovery('alice@example.net');
+  const [first, second] = d.queries();
+  const real = host.answer(second.wire, 'udp');
+  // A long answer leaves its bytes in the buffer: a shorter one read past its own length would
+  // not fail as it does alone.
+  const steps = [
+    [first.id, new Uint8Array(4096).fill(0xff)],
+    [first.id, new Uint8Array([1, 2, 3])],
+    [first.id, real.subarray(0, 11)],
+    [second.id, new Uint8Array(12)],
+    [second.id, real],
+    [second.id, real],
+    [first.id, host.answer(first.wire, 'udp'), { dnssec: 'maybe' }],
+    [first.id, host.answer(first.wire, 'udp'), { dnsec: 'secure' }],
+    // Past the buffer's 65,535 bytes: the generated path, and the core's own refusal.
+    [first.id, new Uint8Array(70000)],
+    [first.id, host.answer(first.wire, 'udp'), { dnssec: 'insecure' }],
+  ];
+  const seen = new Set();
+  for (const [id, answer, options] of steps) {
+    const got = outcomeOf(d, id, answer, options);
+    assert.equal(got, outcomeOf(e, id, Array.from(answer), options));
+    seen.add(got.split(':')[0]);
+  }
+  // The steps reach several outcomes and errors, not one.
+  assert.ok(seen.size >= 5, [...seen].join(', '));
+  assert.deepStrictEqual(d.plan({ seed: 4 }), e.plan({ seed: 4 }));
+  d.free();
+  assert.throws(() => d.receive(first.id, real));
+  e.free();
+  host.free();
+});
+
+test('D63: a Buffer (a pooled view at an offset) and a subarray are read from their own bytes', () => {
+  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const d = new Discovery('alice@example.net');
+  const e = new Discovery('alice@example.net');
+  for (const q of d.queries()) {
+    const answer = host.answer(q.wire, 'udp');
+    const padded = new Uint8Array(answer.length + 7);
+    padded.set(answer, 7);
+    assert.equal(d.receive(q.id, Buffer.from(answer)), e.receive(q.id, padded.subarray(7)));
+  }
+  assert.deepStrictEqual(d.plan({ seed: 2 }), e.plan({ seed: 2 }));
+  d.free();
+  e.free();
+  host.free();
+});
