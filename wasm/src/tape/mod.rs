@@ -182,18 +182,26 @@ const NO_STRING: u32 = u32::MAX;
 /// Slots of the table of `&'static str`s written (a power of two).
 const STATIC_SLOTS: usize = 64;
 
-/// A cheap digest of a string: its length and its first and last eight bytes.
+/// A cheap digest of a string: its length and its first and last eight bytes, read as two
+/// words with fixed-size loads (a copy of a variable length is a call to `memcpy` in wasm).
 fn digest(s: &str) -> u64 {
     let b = s.as_bytes();
-    let word = |part: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(w)
+    let n = b.len();
+    let (head, tail) = if n >= 8 {
+        let mut head = [0u8; 8];
+        let mut tail = [0u8; 8];
+        head.copy_from_slice(&b[..8]);
+        tail.copy_from_slice(&b[n - 8..]);
+        (u64::from_le_bytes(head), u64::from_le_bytes(tail))
+    } else {
+        let word = b
+            .iter()
+            .rev()
+            .fold(0u64, |w, &byte| (w << 8) | u64::from(byte));
+        (word, word)
     };
-    let head = word(&b[..b.len().min(8)]);
-    let tail = word(&b[b.len().saturating_sub(8)..]);
     let mut h = Quick::default();
-    h.write_u64(b.len() as u64);
+    h.write_u64(n as u64);
     h.write_u64(head);
     h.write_u64(tail);
     h.finish()
