@@ -4,7 +4,9 @@
 //!
 //! Layout, in 32-bit words: a header of [`HEADER_WORDS`] (format, shapes known, strings,
 //! string bytes, operation words), the end of each string in UTF-16 code units, the operations,
-//! then the strings' UTF-8 bytes, four to a word (little-endian, as wasm memory is).
+//! then the strings' UTF-8 bytes, four to a word (little-endian, as wasm memory is). The Node
+//! build leaves those parts in the writer's buffers and JS reads them there ([`write_in_place`],
+//! decision D63); [`to_tape`] gathers them into one vector.
 //!
 //! - Each distinct string is written once per plan and named by its index, so the copies of
 //!   the address, the domain and the SRV-IDs in every candidate become one JS string each.
