@@ -24,8 +24,9 @@ export function defineReceive(wasm, memory) {
         address = wasm.answerBuffer(length);
         capacity = length;
       }
-      // A view of the whole memory, made again when the memory has grown.
-      if (bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
+      // A view of the whole memory, made again when the memory has grown (the old one is then
+      // detached and empty).
+      if (bytes.length === 0) bytes = new Uint8Array(memory.buffer);
       bytes.set(response, address);
       return outcomes[this.receiveBuffered(id, length, options)];
     },

@@ -57,9 +57,10 @@ export function tapeReader(wasm, memory) {
   const builders = [];
   const utf8 = new TextDecoder();
   const scratch = new DataView(new ArrayBuffer(8));
-  // Views of the whole memory, made again when it has grown (its old buffer is then detached).
+  // A view of the whole memory, made again when the memory has grown: its old buffer is then
+  // detached, and the view empty (cheaper to check than reading `memory.buffer`).
   let words = new Uint32Array(0);
-  const memoryWords = () => (words.buffer === memory.buffer ? words : (words = new Uint32Array(memory.buffer)));
+  const memoryWords = () => (words.length !== 0 ? words : (words = new Uint32Array(memory.buffer)));
 
   function checkFormat(format) {
     if (format !== FORMAT) throw Object.assign(new Error(`plan tape of format ${format}, expected ${FORMAT}`), { code: 'INTERNAL' });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Discovery } from '../src/index.js';
 import { ZoneHost } from '../src/zone.js';
+import * as nodeModule from '../wasm/mailsrv_node.js';
 import { cases, readText } from './helpers.js';
 
 /** The zone host of corpus case `c`. */
@@ -91,6 +92,26 @@ test('D63: a Buffer (a pooled view at an offset) and a subarray are read from th
     assert.equal(d.receive(q.id, Buffer.from(answer)), e.receive(q.id, padded.subarray(7)));
   }
   assert.deepStrictEqual(d.plan({ seed: 2 }), e.plan({ seed: 2 }));
+  d.free();
+  e.free();
+  host.free();
+});
+
+test('D63: answers are copied into the memory as it is once it has grown', () => {
+  const { memory } = nodeModule.initSync(); // already loaded: the instance's exports
+  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const d = new Discovery('alice@example.net');
+  const e = new Discovery('alice@example.net');
+  const [first, ...rest] = d.queries();
+  assert.equal(d.receive(first.id, host.answer(first.wire, 'udp')), e.receive(first.id, Array.from(host.answer(first.wire, 'udp'))));
+  // Grow the memory: its old buffer, and any view of it, is detached.
+  const size = memory.buffer.byteLength;
+  const held = [];
+  while (memory.buffer.byteLength === size && held.length < 1e6) held.push(new Discovery('bob@example.org'));
+  assert.ok(memory.buffer.byteLength > size, 'the memory grew');
+  for (const q of rest) assert.equal(d.receive(q.id, host.answer(q.wire, 'udp')), e.receive(q.id, Array.from(host.answer(q.wire, 'udp'))));
+  assert.deepStrictEqual(d.plan({ seed: 3 }), e.plan({ seed: 3 }));
+  for (const h of held) h.free();
   d.free();
   e.free();
   host.free();

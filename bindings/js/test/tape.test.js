@@ -117,7 +117,7 @@ test('D63: every corpus plan read in place is the plan read from its copied tape
 /**
  * A tape left in place at word 4 of a fake memory (header, the addresses of the string ends,
  * operations and text, then those), whose `planShapes` grows the memory the way the module's can:
- * a new, larger buffer with the same bytes, the old one emptied as a detached one reads.
+ * a new, larger buffer with the same bytes, the old one detached.
  */
 function inPlace(strings, ops, shapes) {
   const flat = tape(strings, ops, shapes.length);
@@ -134,7 +134,8 @@ function inPlace(strings, ops, shapes) {
     planShapes(from) {
       const grown = new ArrayBuffer(memory.buffer.byteLength * 2);
       new Uint8Array(grown).set(new Uint8Array(memory.buffer));
-      new Uint8Array(memory.buffer).fill(0);
+      // Detached, as a grown WebAssembly.Memory leaves its old buffer.
+      structuredClone(memory.buffer, { transfer: [memory.buffer] });
       memory.buffer = grown;
       return JSON.stringify(shapes.slice(from));
     },
