@@ -4,18 +4,21 @@
 //! an `Err`: the host should keep waiting for the real answer, as a UDP client would. Everything
 //! else, including a message that does not parse, becomes an [`Answer`] with an [`Outcome`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::ops::Range;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 
-use super::names::{is_presented_as, presentation_name};
+use super::names::{is_presented_as, presentation_name, render_name};
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
 use super::wire::{Data, Record, Response, WireName, read_head, read_response};
 use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
+use crate::shared::SharedStr;
 
 /// Longest CNAME/DNAME chain followed at the owner name or at a target.
 const MAX_CHAIN: usize = 8;
@@ -32,8 +35,11 @@ const HEADER_LEN: usize = 12;
 pub(crate) struct Answer {
     pub outcome: Outcome,
     pub records: Vec<SrvRecord>,
-    /// Addresses by host name, from the additional (and answer) sections.
-    pub addresses: BTreeMap<String, Vec<IpAddr>>,
+    /// Addresses by host name, from the additional (and answer) sections: the names, sorted,
+    /// each with its range of `address_list`.
+    pub(crate) hosts: Vec<(HostName, Range<u32>)>,
+    /// The addresses of every name of `hosts`, a name's after another's (one allocation).
+    pub(crate) address_list: Vec<IpAddr>,
     /// Alias names (CNAME owners) to their targets, from the additional and answer sections.
     pub aliases: BTreeMap<String, String>,
     /// Smallest TTL of the records used, or the negative-caching TTL (RFC 2308 §5).
@@ -41,6 +47,15 @@ pub(crate) struct Answer {
     /// The AD bit of the header.
     pub authentic_data: bool,
     pub notes: Vec<(DiagnosticCode, String)>,
+}
+
+/// A name of [`Answer::hosts`]: an SRV target's is its record's (rendered once, not copied),
+/// another (a name an alias leads to) is rendered.
+#[derive(Clone, Debug)]
+pub(crate) enum HostName {
+    /// The target of `records[i]`.
+    Record(usize),
+    Alias(String),
 }
 
 fn name_string(name: WireName<'_>) -> String {
@@ -67,9 +82,35 @@ fn name_key(name: WireName<'_>, key: &mut Vec<u8>) {
 
 /// [`name_key`] in a new vector.
 fn key_of(name: WireName<'_>) -> Vec<u8> {
-    let mut key = Vec::with_capacity(255);
+    let mut key = Vec::new();
     name_key(name, &mut key);
     key
+}
+
+/// The [`name_key`]s of one response, one after another in one buffer (issue 16 §1: one
+/// allocation per response, not one per name); a key is named by its range.
+struct Keys(Vec<u8>);
+
+impl Keys {
+    /// Appends the key of `name` and gives its range.
+    fn push(&mut self, name: WireName<'_>) -> Range<usize> {
+        let start = self.0.len();
+        name.append_labels(&mut self.0);
+        // Length octets are below 64, so only the labels' letters change.
+        self.0[start..].make_ascii_lowercase();
+        start..self.0.len()
+    }
+
+    /// Appends `key` and gives its range.
+    fn push_key(&mut self, key: &[u8]) -> Range<usize> {
+        let start = self.0.len();
+        self.0.extend_from_slice(key);
+        start..self.0.len()
+    }
+
+    fn get(&self, key: &Range<usize>) -> &[u8] {
+        self.0.get(key.clone()).unwrap_or_default()
+    }
 }
 
 /// The presentation form of a key: [`presentation_name`] of its labels, reserved at once.
@@ -229,9 +270,16 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut Answer) {
     // Owner names are compared as keys: only the names a candidate or a note uses are
     // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
-    let (owner, owner_key, used) = follow_owner_aliases(message, qname, answer);
-    let targets = read_srv_records(message, (&owner, &owner_key, qtype), &used, answer);
-    read_addresses(message, targets, answer);
+    let mut keys = Keys(Vec::with_capacity(512));
+    let (owner, owner_key, used) = follow_owner_aliases(message, qname, &mut keys, answer);
+    let targets = read_srv_records(
+        message,
+        (&owner, owner_key, qtype),
+        &used,
+        &mut keys,
+        answer,
+    );
+    read_addresses(message, targets, keys, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
@@ -243,57 +291,67 @@ fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut 
 }
 
 /// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
-/// record used once; gives the final owner (rendered and as a [`name_key`]) and which answer
-/// records the chain used. A DNAME applies strictly below its owner; a substitution that would
-/// make a name longer than 255 octets ends the chain.
-fn follow_owner_aliases(
+/// record used once; gives the final owner (rendered, and its [`name_key`] in `keys`) and
+/// which answer records the chain used (empty when none). A DNAME applies strictly below its
+/// owner; a substitution that would make a name longer than 255 octets ends the chain.
+fn follow_owner_aliases<'q>(
     message: &Response,
-    qname: &str,
+    qname: &'q str,
+    keys: &mut Keys,
     answer: &mut Answer,
-) -> (String, Vec<u8>, Vec<bool>) {
-    let mut owner_key = message
-        .queries
-        .first()
-        .map(|q| key_of(q.name))
-        .unwrap_or_default();
-    let mut owner = qname.to_owned();
-    let mut used = vec![false; message.answers().len()];
+) -> (Cow<'q, str>, Range<usize>, Vec<bool>) {
+    let mut owner_key = match message.queries.first() {
+        Some(q) => keys.push(q.name),
+        None => 0..0,
+    };
+    let mut owner = Cow::Borrowed(qname);
+    let mut used = Vec::new();
     for _ in 0..MAX_CHAIN {
-        let next = message
-            .answers()
-            .iter()
-            .enumerate()
-            .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if is_key(r.name, &owner_key) => Some((i, Some(key_of(*c)))),
+        let mut next = None;
+        for (i, r) in message.answers().iter().enumerate() {
+            match &r.data {
+                Data::Cname(c) if is_key(r.name, keys.get(&owner_key)) => {
+                    next = Some((i, Some(keys.push(*c))));
+                    break;
+                }
                 Data::Dname(target) if !r.name.is_root() => {
-                    let below = key_of(r.name);
+                    let below = keys.push(r.name);
+                    let (owner_bytes, below_bytes) = (keys.get(&owner_key), keys.get(&below));
                     // The label boundaries of the owner, after its first label.
                     let mut at = 0;
                     let start = std::iter::from_fn(|| {
-                        at += 1 + usize::from(*owner_key.get(at)?);
-                        (at < owner_key.len()).then_some(at)
+                        at += 1 + usize::from(*owner_bytes.get(at)?);
+                        (at < owner_bytes.len()).then_some(at)
                     })
-                    .find(|&start| owner_key[start..] == below[..])?;
-                    let mut substituted = owner_key[..start].to_vec();
+                    .find(|&start| owner_bytes[start..] == *below_bytes);
+                    keys.0.truncate(below.start);
+                    let Some(start) = start else { continue };
+                    let mut substituted = keys.get(&owner_key)[..start].to_vec();
                     substituted.extend(key_of(*target));
-                    Some((i, (substituted.len() < 255).then_some(substituted)))
+                    let fits = substituted.len() < 255;
+                    next = Some((i, fits.then(|| keys.push_key(&substituted))));
+                    break;
                 }
-                _ => None,
-            });
+                _ => {}
+            }
+        }
         let Some((i, Some(target_key))) = next else {
             break;
         };
-        if used[i] {
+        if used.get(i) == Some(&true) {
             break;
         }
+        if used.is_empty() {
+            used = vec![false; message.answers().len()];
+        }
         used[i] = true;
-        let target = key_string(&target_key);
+        let target = key_string(keys.get(&target_key));
         answer.ttl = min_ttl(answer.ttl, message.answers()[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
         ));
-        owner = target;
+        owner = Cow::Owned(target);
         owner_key = target_key;
     }
     (owner, owner_key, used)
@@ -301,18 +359,27 @@ fn follow_owner_aliases(
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
 /// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept:
-/// each as a key, with the index of a record in `answer.records` that names it.
+/// each as a key in `keys`, with the index of a record in `answer.records` that names it.
 fn read_srv_records(
     message: &Response,
-    (owner, owner_key, qtype): (&str, &[u8], RecordType),
+    (owner, owner_key, qtype): (&str, Range<usize>, RecordType),
     used: &[bool],
+    keys: &mut Keys,
     answer: &mut Answer,
-) -> Vec<(Vec<u8>, usize)> {
+) -> Vec<(Range<usize>, Option<usize>)> {
     let mut targets = Vec::new();
+    // Each target is rendered here, then copied once into its shared string (D59).
+    let mut text = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for (r, used) in message.answers().iter().zip(used) {
-        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, owner_key);
+    for (i, r) in message.answers().iter().enumerate() {
+        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, keys.get(&owner_key));
+        if mine && answer.records.capacity() == 0 {
+            // Sized once: the records of the answer section, at most the cap.
+            answer
+                .records
+                .reserve_exact(message.answers().len().min(MAX_RECORDS));
+        }
         match &r.data {
             Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
                 over_cap += 1;
@@ -320,9 +387,9 @@ fn read_srv_records(
             Data::Mx(preference, exchange) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if exchange.is_root() {
-                    ".".to_owned()
+                    ".".into()
                 } else {
-                    name_string(*exchange)
+                    name_string(*exchange).into()
                 };
                 answer.records.push(SrvRecord {
                     priority: *preference,
@@ -335,12 +402,13 @@ fn read_srv_records(
             Data::Srv(srv) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
-                    ".".to_owned()
+                    ".".into()
                 } else {
-                    let key = key_of(srv.target);
-                    let target = key_string(&key);
-                    targets.push((key, answer.records.len()));
-                    target
+                    let key = keys.push(srv.target);
+                    render_name(key_labels(keys.get(&key)), &mut text);
+                    targets.push((key, Some(answer.records.len())));
+                    // Rendered names are ASCII.
+                    SharedStr::from(std::str::from_utf8(&text).unwrap_or_default())
                 };
                 answer.records.push(SrvRecord {
                     priority: srv.priority,
@@ -350,7 +418,7 @@ fn read_srv_records(
                     ttl: Some(r.ttl),
                 });
             }
-            _ if *used => {}
+            _ if used.get(i) == Some(&true) => {}
             // RRSIGs and other DNSSEC records are expected alongside the answer.
             _ if matches!(
                 r.record_type(),
@@ -384,27 +452,95 @@ fn read_srv_records(
 /// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
 /// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
 /// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
-fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &mut Answer) {
-    // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
+fn read_addresses(
+    message: &Response,
+    mut wanted: Vec<(Range<usize>, Option<usize>)>,
+    mut keys: Keys,
+    answer: &mut Answer,
+) {
+    // A sorted vector of keys rather than a B-tree set: the same bounds, and less code in the
     // WebAssembly module. Each wanted name is a key, with the record that names it if it is an
     // SRV target (rendered already).
-    let mut wanted: Vec<(Vec<u8>, Option<usize>)> =
-        targets.into_iter().map(|(k, i)| (k, Some(i))).collect();
-    wanted.sort_unstable();
-    wanted.dedup_by(|a, b| a.0 == b.0);
-    let find = |wanted: &[(Vec<u8>, Option<usize>)], key: &[u8]| {
-        wanted.binary_search_by(|(k, _)| k.as_slice().cmp(key))
+    let order =
+        |keys: &Keys, a: &(Range<usize>, Option<usize>), b: &(Range<usize>, Option<usize>)| {
+            keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1))
+        };
+    wanted.sort_unstable_by(|a, b| order(&keys, a, b));
+    wanted.dedup_by(|a, b| keys.get(&a.0) == keys.get(&b.0));
+    let find = |keys: &Keys, wanted: &[(Range<usize>, Option<usize>)], key: &[u8]| {
+        wanted.binary_search_by(|(k, _)| keys.get(k).cmp(key))
     };
-    let mut key = Vec::new();
     let has_aliases = message
         .additionals()
         .iter()
         .any(|r| matches!(r.data, Data::Cname(_)));
-    let mut frontier: Vec<Vec<u8>> = if has_aliases {
-        wanted.iter().map(|(k, _)| k.clone()).collect()
-    } else {
-        Vec::new()
-    };
+    if has_aliases {
+        follow_target_aliases(message, &mut wanted, &mut keys, answer);
+    }
+    // Each address found, with the wanted name it belongs to, in the order of the records.
+    let mut found: Vec<(usize, IpAddr)> = Vec::new();
+    let scratch = keys.0.len();
+    for r in message.answers().iter().chain(message.additionals()) {
+        let address = match &r.data {
+            Data::A(a) => IpAddr::V4(*a),
+            Data::Aaaa(a) => IpAddr::V6(*a),
+            _ => continue,
+        };
+        keys.0.truncate(scratch);
+        let key = keys.push(r.name);
+        if let Ok(i) = find(&keys, &wanted, keys.get(&key)) {
+            found.push((i, address));
+        }
+    }
+    // Grouped by name, each name's in the records' order (a stable sort); the first
+    // `MAX_ADDRESSES_PER_HOST` of each are kept.
+    found.sort_by_key(|(i, _)| *i);
+    let mut over_cap = 0usize;
+    answer.address_list.reserve_exact(found.len());
+    let mut hosts: Vec<(HostName, Range<u32>)> = Vec::new();
+    for group in found.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(i, _)) = group.first() else {
+            continue;
+        };
+        let kept = group.len().min(MAX_ADDRESSES_PER_HOST);
+        over_cap += group.len() - kept;
+        let start = answer.address_list.len();
+        answer
+            .address_list
+            .extend(group.iter().take(kept).map(|(_, a)| *a));
+        // An SRV target's name was rendered for its record already: it is named by the record
+        // (issue 16 §1: rendering costs several times a lookup).
+        let name = match wanted.get(i).and_then(|(_, record)| *record) {
+            Some(record) => HostName::Record(record),
+            None => HostName::Alias(key_string(keys.get(&wanted[i].0))),
+        };
+        // Offsets fit: a response is at most 65,535 bytes, four of them at least per address.
+        let range = start as u32..answer.address_list.len() as u32;
+        hosts.push((name, range));
+    }
+    // Distinct keys render as distinct names: sorted by name for `addresses_of`.
+    hosts.sort_unstable_by(|a, b| answer.host_name(&a.0).cmp(answer.host_name(&b.0)));
+    answer.hosts = hosts;
+    if over_cap > 0 {
+        answer.notes.push((
+            DiagnosticCode::IgnoredRecords,
+            format!(
+                "{over_cap} address record(s) beyond {MAX_ADDRESSES_PER_HOST} per host were ignored"
+            ),
+        ));
+    }
+}
+
+/// Adds to `wanted` the names the wanted ones are aliases of (CNAME in the additional section),
+/// at most [`MAX_CHAIN`] links, and records each alias in `answer.aliases`.
+fn follow_target_aliases(
+    message: &Response,
+    wanted: &mut Vec<(Range<usize>, Option<usize>)>,
+    keys: &mut Keys,
+    answer: &mut Answer,
+) {
+    let mut key = Vec::new();
+    let mut frontier: Vec<Vec<u8>> = wanted.iter().map(|(k, _)| keys.get(k).to_vec()).collect();
     for _ in 0..MAX_CHAIN {
         if frontier.is_empty() {
             break;
@@ -424,61 +560,40 @@ fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &m
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|k| find(&wanted, k).is_err());
-        wanted.extend(next.iter().map(|k| (k.clone(), None)));
-        wanted.sort_unstable();
-        frontier = next;
-    }
-    let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
-    let mut over_cap = 0usize;
-    for r in message.answers().iter().chain(message.additionals()) {
-        let address = match &r.data {
-            Data::A(a) => IpAddr::V4(*a),
-            Data::Aaaa(a) => IpAddr::V6(*a),
-            _ => continue,
-        };
-        name_key(r.name, &mut key);
-        let Ok(i) = find(&wanted, &key) else {
-            continue;
-        };
-        let list = &mut found[i];
-        if list.len() < MAX_ADDRESSES_PER_HOST {
-            list.push(address);
-        } else {
-            over_cap += 1;
+        next.retain(|k| {
+            wanted
+                .binary_search_by(|(w, _)| keys.get(w).cmp(k.as_slice()))
+                .is_err()
+        });
+        for k in &next {
+            let range = keys.push_key(k);
+            wanted.push((range, None));
         }
-    }
-    // Distinct keys render as distinct names, and the map starts empty: each list goes in as
-    // it is. An SRV target's name was rendered for its record already: it is copied (issue 16
-    // §1: rendering costs several times a copy).
-    for ((key, record), list) in wanted
-        .iter()
-        .zip(found)
-        .filter(|(_, list)| !list.is_empty())
-    {
-        let name = match record.and_then(|i| answer.records.get(i)) {
-            Some(r) => r.target.clone(),
-            None => key_string(key),
-        };
-        answer.addresses.insert(name, list);
-    }
-    if over_cap > 0 {
-        answer.notes.push((
-            DiagnosticCode::IgnoredRecords,
-            format!(
-                "{over_cap} address record(s) beyond {MAX_ADDRESSES_PER_HOST} per host were ignored"
-            ),
-        ));
+        wanted.sort_unstable_by(|a, b| keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1)));
+        frontier = next;
     }
 }
 
 impl Answer {
+    /// The text of a name of [`Answer::hosts`].
+    fn host_name<'s>(&'s self, name: &'s HostName) -> &'s str {
+        match name {
+            HostName::Record(i) => self.records.get(*i).map_or("", |r| r.target.as_str()),
+            HostName::Alias(name) => name,
+        }
+    }
+
     /// Addresses of `host`, following aliases found in the same response (bounded).
     pub(crate) fn addresses_of(&self, host: &str) -> Vec<IpAddr> {
         let mut name = host;
         for _ in 0..MAX_CHAIN {
-            if let Some(addrs) = self.addresses.get(name) {
-                return addrs.clone();
+            let at = self
+                .hosts
+                .binary_search_by(|(h, _)| self.host_name(h).cmp(name));
+            if let Ok(at) = at {
+                let range = &self.hosts[at].1;
+                let range = range.start as usize..range.end as usize;
+                return self.address_list.get(range).unwrap_or_default().to_vec();
             }
             match self.aliases.get(name) {
                 Some(next) => name = next,
