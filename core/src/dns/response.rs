@@ -35,9 +35,11 @@ const HEADER_LEN: usize = 12;
 pub(crate) struct Answer {
     pub outcome: Outcome,
     pub records: Vec<SrvRecord>,
-    /// Addresses by host name, from the additional (and answer) sections: the names, sorted,
-    /// each with its range of `address_list`.
-    pub(crate) hosts: Vec<(HostName, Range<u32>)>,
+    /// Addresses by host name, from the additional (and answer) sections: each name's
+    /// [`name_key`] (its range of `host_keys`), in key order, with its range of `address_list`.
+    pub(crate) hosts: Vec<(Range<usize>, Range<u32>)>,
+    /// The keys of `hosts`, one after another (one allocation).
+    pub(crate) host_keys: Vec<u8>,
     /// The addresses of every name of `hosts`, a name's after another's (one allocation).
     pub(crate) address_list: Vec<IpAddr>,
     /// Alias names (CNAME owners) to their targets, from the additional and answer sections.
@@ -47,15 +49,6 @@ pub(crate) struct Answer {
     /// The AD bit of the header.
     pub authentic_data: bool,
     pub notes: Vec<(DiagnosticCode, String)>,
-}
-
-/// A name of [`Answer::hosts`]: an SRV target's is its record's (rendered once, not copied),
-/// another (a name an alias leads to) is rendered.
-#[derive(Clone, Debug)]
-pub(crate) enum HostName {
-    /// The target of `records[i]`.
-    Record(usize),
-    Alias(String),
 }
 
 fn name_string(name: WireName<'_>) -> String {
@@ -459,17 +452,9 @@ fn read_addresses(
     answer: &mut Answer,
 ) {
     // A sorted vector of keys rather than a B-tree set: the same bounds, and less code in the
-    // WebAssembly module. Each wanted name is a key, with the record that names it if it is an
-    // SRV target (rendered already).
-    let order =
-        |keys: &Keys, a: &(Range<usize>, Option<usize>), b: &(Range<usize>, Option<usize>)| {
-            keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1))
-        };
-    wanted.sort_unstable_by(|a, b| order(&keys, a, b));
+    // WebAssembly module.
+    sort_wanted(&keys, &mut wanted);
     wanted.dedup_by(|a, b| keys.get(&a.0) == keys.get(&b.0));
-    let find = |keys: &Keys, wanted: &[(Range<usize>, Option<usize>)], key: &[u8]| {
-        wanted.binary_search_by(|(k, _)| keys.get(k).cmp(key))
-    };
     let has_aliases = message
         .additionals()
         .iter()
@@ -488,39 +473,42 @@ fn read_addresses(
         };
         keys.0.truncate(scratch);
         let key = keys.push(r.name);
-        if let Ok(i) = find(&keys, &wanted, keys.get(&key)) {
+        let at = wanted.binary_search_by(|(k, _)| keys.get(k).cmp(keys.get(&key)));
+        if let Ok(i) = at {
             found.push((i, address));
         }
     }
-    // Grouped by name, each name's in the records' order (a stable sort); the first
-    // `MAX_ADDRESSES_PER_HOST` of each are kept.
-    found.sort_by_key(|(i, _)| *i);
-    let mut over_cap = 0usize;
-    answer.address_list.reserve_exact(found.len());
-    let mut hosts: Vec<(HostName, Range<u32>)> = Vec::new();
-    for group in found.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(i, _)) = group.first() else {
-            continue;
-        };
-        let kept = group.len().min(MAX_ADDRESSES_PER_HOST);
-        over_cap += group.len() - kept;
-        let start = answer.address_list.len();
-        answer
-            .address_list
-            .extend(group.iter().take(kept).map(|(_, a)| *a));
-        // An SRV target's name was rendered for its record already: it is named by the record
-        // (issue 16 §1: rendering costs several times a lookup).
-        let name = match wanted.get(i).and_then(|(_, record)| *record) {
-            Some(record) => HostName::Record(record),
-            None => HostName::Alias(key_string(keys.get(&wanted[i].0))),
-        };
-        // Offsets fit: a response is at most 65,535 bytes, four of them at least per address.
-        let range = start as u32..answer.address_list.len() as u32;
-        hosts.push((name, range));
+    // Grouped by name in key order, each name's in the records' order, at most
+    // `MAX_ADDRESSES_PER_HOST` of each: counted, then placed (no sort).
+    let mut slots = vec![(0usize, 0usize); wanted.len()];
+    for (i, _) in &found {
+        slots[*i].1 += 1;
     }
-    // Distinct keys render as distinct names: sorted by name for `addresses_of`.
-    hosts.sort_unstable_by(|a, b| answer.host_name(&a.0).cmp(answer.host_name(&b.0)));
-    answer.hosts = hosts;
+    let mut over_cap = 0usize;
+    let mut total = 0usize;
+    for (i, slot) in slots.iter_mut().enumerate() {
+        let kept = slot.1.min(MAX_ADDRESSES_PER_HOST);
+        over_cap += slot.1 - kept;
+        // Where the name's next address goes, and where its addresses end.
+        *slot = (total, total + kept);
+        if kept > 0 {
+            let key = answer.host_keys.len();
+            answer.host_keys.extend_from_slice(keys.get(&wanted[i].0));
+            // Offsets fit: a response is at most 65,535 bytes, four of them at least per address.
+            let range = total as u32..(total + kept) as u32;
+            answer.hosts.push((key..answer.host_keys.len(), range));
+        }
+        total += kept;
+    }
+    let mut list = vec![IpAddr::from([0u8; 4]); total];
+    for (i, address) in found {
+        let (next, end) = &mut slots[i];
+        if *next < *end {
+            list[*next] = address;
+            *next += 1;
+        }
+    }
+    answer.address_list = list;
     if over_cap > 0 {
         answer.notes.push((
             DiagnosticCode::IgnoredRecords,
@@ -529,6 +517,12 @@ fn read_addresses(
             ),
         ));
     }
+}
+
+/// Sorts the wanted names by key, then record (one sort for both callers, which keeps the
+/// WebAssembly module smaller).
+fn sort_wanted(keys: &Keys, wanted: &mut [(Range<usize>, Option<usize>)]) {
+    wanted.sort_unstable_by(|a, b| keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1)));
 }
 
 /// Adds to `wanted` the names the wanted ones are aliases of (CNAME in the additional section),
@@ -569,28 +563,54 @@ fn follow_target_aliases(
             let range = keys.push_key(k);
             wanted.push((range, None));
         }
-        wanted.sort_unstable_by(|a, b| keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1)));
+        sort_wanted(keys, wanted);
         frontier = next;
     }
 }
 
-impl Answer {
-    /// The text of a name of [`Answer::hosts`].
-    fn host_name<'s>(&'s self, name: &'s HostName) -> &'s str {
-        match name {
-            HostName::Record(i) => self.records.get(*i).map_or("", |r| r.target.as_str()),
-            HostName::Alias(name) => name,
+/// The [`name_key`] of a name as [`render_name`] writes it (its inverse: labels split at the
+/// dots, `\DDD` read back), in `buf`; `None` for text no name renders as.
+fn key_of_rendered<'b>(text: &str, buf: &'b mut [u8; 256]) -> Option<&'b [u8]> {
+    let mut len = 0;
+    for label in text.as_bytes().split(|&b| b == b'.') {
+        let start = len;
+        len += 1;
+        let mut bytes = label.iter();
+        while let Some(&b) = bytes.next() {
+            let b = if b == b'\\' {
+                let mut value = 0u16;
+                for _ in 0..3 {
+                    let digit = bytes.next().filter(|d| d.is_ascii_digit())?;
+                    value = value * 10 + u16::from(digit - b'0');
+                }
+                u8::try_from(value).ok()?
+            } else {
+                b
+            };
+            *buf.get_mut(len)? = b;
+            len += 1;
         }
+        let label_len = len - start - 1;
+        if label_len == 0 || label_len > 63 {
+            return None;
+        }
+        buf[start] = label_len as u8;
     }
+    buf.get(..len)
+}
 
+impl Answer {
     /// Addresses of `host`, following aliases found in the same response (bounded).
     pub(crate) fn addresses_of(&self, host: &str) -> Vec<IpAddr> {
+        let mut buf = [0u8; 256];
         let mut name = host;
         for _ in 0..MAX_CHAIN {
-            let at = self
-                .hosts
-                .binary_search_by(|(h, _)| self.host_name(h).cmp(name));
-            if let Ok(at) = at {
+            let at = key_of_rendered(name, &mut buf).and_then(|key| {
+                self.hosts
+                    .binary_search_by(|(k, _)| self.host_keys.get(k.clone()).cmp(&Some(key)))
+                    .ok()
+            });
+            if let Some(at) = at {
                 let range = &self.hosts[at].1;
                 let range = range.start as usize..range.end as usize;
                 return self.address_list.get(range).unwrap_or_default().to_vec();
@@ -662,6 +682,39 @@ mod tests {
         m.extend_from_slice(&[0, 0, 33, 0, 1]);
         m.extend_from_slice(rest);
         m
+    }
+
+    #[test]
+    fn a_rendered_name_reads_back_as_its_key() {
+        // Labels with every byte value that needs an escape, dots and backslashes inside a
+        // label, upper case, and the longest label.
+        let labels: Vec<Vec<u8>> = vec![
+            b"Mail".to_vec(),
+            (0u8..=255)
+                .filter(|b| !b.is_ascii_alphanumeric())
+                .take(60)
+                .collect(),
+            b"a.b\\c".to_vec(),
+            vec![b'x'; 63],
+            b"NET".to_vec(),
+        ];
+        let mut wire = Vec::new();
+        for l in &labels {
+            wire.push(l.len() as u8);
+            wire.extend_from_slice(l);
+        }
+        let key = wire.to_ascii_lowercase();
+        let text = key_string(&key);
+        let mut buf = [0u8; 256];
+        assert_eq!(
+            key_of_rendered(&text, &mut buf),
+            Some(key.as_slice()),
+            "{text}"
+        );
+        // Text no name renders as has no key.
+        for bad in ["", "a..b", "a.", "a\\25", "a\\2x5", "a\\256"] {
+            assert_eq!(key_of_rendered(bad, &mut buf), None, "{bad}");
+        }
     }
 
     // Requirements: S2782-use2.
