@@ -35,13 +35,10 @@ const HEADER_LEN: usize = 12;
 pub(crate) struct Answer {
     pub outcome: Outcome,
     pub records: Vec<SrvRecord>,
-    /// Addresses by host name, from the additional (and answer) sections: each name's
-    /// [`name_key`] (its range of `host_keys`), in key order, with its range of `address_list`.
-    pub(crate) hosts: Vec<(Range<usize>, Range<u32>)>,
-    /// The keys of `hosts`, one after another (one allocation).
-    pub(crate) host_keys: Vec<u8>,
-    /// The addresses of every name of `hosts`, a name's after another's (one allocation).
-    pub(crate) address_list: Vec<IpAddr>,
+    /// Addresses by host name, from the additional (and answer) sections; `None` when there
+    /// are none. Boxed: a discovery keeps six answers in one vector, which stays small enough
+    /// for the allocator's fast path (issue 16 §1).
+    pub(crate) hosts: Option<Box<Hosts>>,
     /// Alias names (CNAME owners) to their targets, from the additional and answer sections.
     pub aliases: BTreeMap<String, String>,
     /// Smallest TTL of the records used, or the negative-caching TTL (RFC 2308 §5).
@@ -49,6 +46,18 @@ pub(crate) struct Answer {
     /// The AD bit of the header.
     pub authentic_data: bool,
     pub notes: Vec<(DiagnosticCode, String)>,
+}
+
+/// The addresses of an answer's host names.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Hosts {
+    /// Each name's [`name_key`] (its range of `keys`), in key order, with its range of
+    /// `addresses`.
+    names: Vec<(Range<usize>, Range<u32>)>,
+    /// The keys of `names` (the response's buffer of keys, kept: one allocation).
+    keys: Vec<u8>,
+    /// The addresses of every name, a name's after another's (one allocation).
+    addresses: Vec<IpAddr>,
 }
 
 fn name_string(name: WireName<'_>) -> String {
@@ -462,8 +471,10 @@ fn read_addresses(
     if has_aliases {
         follow_target_aliases(message, &mut wanted, &mut keys, answer);
     }
-    // Each address found, with the wanted name it belongs to, in the order of the records.
-    let mut found: Vec<(usize, IpAddr)> = Vec::new();
+    // Each address found, with the wanted name it belongs to, in the order of the records
+    // (room for every record at once: no regrowth, freed on return).
+    let records = message.answers().len() + message.additionals().len();
+    let mut found: Vec<(usize, IpAddr)> = Vec::with_capacity(records);
     let scratch = keys.0.len();
     for r in message.answers().iter().chain(message.additionals()) {
         let address = match &r.data {
@@ -486,20 +497,21 @@ fn read_addresses(
     }
     let mut over_cap = 0usize;
     let mut total = 0usize;
+    let mut names = Vec::with_capacity(slots.iter().filter(|s| s.1 > 0).count());
     for (i, slot) in slots.iter_mut().enumerate() {
         let kept = slot.1.min(MAX_ADDRESSES_PER_HOST);
         over_cap += slot.1 - kept;
         // Where the name's next address goes, and where its addresses end.
         *slot = (total, total + kept);
         if kept > 0 {
-            let key = answer.host_keys.len();
-            answer.host_keys.extend_from_slice(keys.get(&wanted[i].0));
             // Offsets fit: a response is at most 65,535 bytes, four of them at least per address.
             let range = total as u32..(total + kept) as u32;
-            answer.hosts.push((key..answer.host_keys.len(), range));
+            names.push((wanted[i].0.clone(), range));
         }
         total += kept;
     }
+    // The hosts' keys are where they were written: the buffer is kept, without the scratch.
+    keys.0.truncate(scratch);
     let mut list = vec![IpAddr::from([0u8; 4]); total];
     for (i, address) in found {
         let (next, end) = &mut slots[i];
@@ -508,7 +520,13 @@ fn read_addresses(
             *next += 1;
         }
     }
-    answer.address_list = list;
+    if !names.is_empty() {
+        answer.hosts = Some(Box::new(Hosts {
+            names,
+            keys: keys.0,
+            addresses: list,
+        }));
+    }
     if over_cap > 0 {
         answer.notes.push((
             DiagnosticCode::IgnoredRecords,
@@ -569,12 +587,12 @@ fn follow_target_aliases(
 }
 
 /// The [`name_key`] of a name as [`render_name`] writes it (its inverse: labels split at the
-/// dots, `\DDD` read back), in `buf`; `None` for text no name renders as.
-fn key_of_rendered<'b>(text: &str, buf: &'b mut [u8; 256]) -> Option<&'b [u8]> {
-    let mut len = 0;
+/// dots, `\DDD` read back), written into `out`; `None` for text no name renders as.
+fn key_of_rendered<'b>(text: &str, out: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+    out.clear();
     for label in text.as_bytes().split(|&b| b == b'.') {
-        let start = len;
-        len += 1;
+        let start = out.len();
+        out.push(0);
         let mut bytes = label.iter();
         while let Some(&b) = bytes.next() {
             let b = if b == b'\\' {
@@ -587,33 +605,37 @@ fn key_of_rendered<'b>(text: &str, buf: &'b mut [u8; 256]) -> Option<&'b [u8]> {
             } else {
                 b
             };
-            *buf.get_mut(len)? = b;
-            len += 1;
+            out.push(b);
         }
-        let label_len = len - start - 1;
+        let label_len = out.len() - start - 1;
         if label_len == 0 || label_len > 63 {
             return None;
         }
-        buf[start] = label_len as u8;
+        out[start] = label_len as u8;
     }
-    buf.get(..len)
+    // A name is at most 255 octets on the wire, its key one less (no root).
+    (out.len() < 255).then_some(out.as_slice())
 }
 
 impl Answer {
-    /// Addresses of `host`, following aliases found in the same response (bounded).
-    pub(crate) fn addresses_of(&self, host: &str) -> Vec<IpAddr> {
-        let mut buf = [0u8; 256];
+    /// Addresses of `host`, following aliases found in the same response (bounded). `key` is
+    /// room for a name's key, reused from call to call.
+    pub(crate) fn addresses_of(&self, host: &str, key: &mut Vec<u8>) -> Vec<IpAddr> {
+        let Some(hosts) = &self.hosts else {
+            return Vec::new();
+        };
         let mut name = host;
         for _ in 0..MAX_CHAIN {
-            let at = key_of_rendered(name, &mut buf).and_then(|key| {
-                self.hosts
-                    .binary_search_by(|(k, _)| self.host_keys.get(k.clone()).cmp(&Some(key)))
+            let at = key_of_rendered(name, key).and_then(|key| {
+                hosts
+                    .names
+                    .binary_search_by(|(k, _)| hosts.keys.get(k.clone()).cmp(&Some(key)))
                     .ok()
             });
             if let Some(at) = at {
-                let range = &self.hosts[at].1;
+                let range = &hosts.names[at].1;
                 let range = range.start as usize..range.end as usize;
-                return self.address_list.get(range).unwrap_or_default().to_vec();
+                return hosts.addresses.get(range).unwrap_or_default().to_vec();
             }
             match self.aliases.get(name) {
                 Some(next) => name = next,
@@ -705,7 +727,7 @@ mod tests {
         }
         let key = wire.to_ascii_lowercase();
         let text = key_string(&key);
-        let mut buf = [0u8; 256];
+        let mut buf = Vec::new();
         assert_eq!(
             key_of_rendered(&text, &mut buf),
             Some(key.as_slice()),

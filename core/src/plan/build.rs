@@ -61,6 +61,8 @@ struct Shared {
     alpn: [Option<SharedStr>; 2],
     /// The last host that needed a confirmation, with its registrable domain.
     confirm: Option<(SharedStr, SharedStr)>,
+    /// Room for a host's name key when its addresses are looked up.
+    key: Vec<u8>,
 }
 
 /// The string in `slot`, made by `make` the first time.
@@ -474,7 +476,7 @@ impl Planner<'_> {
         let mut addresses = state
             .answer
             .as_ref()
-            .map(|a| a.addresses_of(&host))
+            .map(|a| a.addresses_of(&host, &mut self.shared.key))
             .unwrap_or_default();
         // With validation, a secure label's target has validated address and TLSA lookups:
         // their addresses replace the additional section's (issue 14 §2, issue 15). Any other
