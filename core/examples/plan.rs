@@ -858,7 +858,7 @@ fn print_human(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
         let ids: Vec<String> = c
             .reference_identities
             .iter()
-            .map(|r| r.value.clone())
+            .map(|r| r.value.to_string())
             .collect();
         writeln!(out)?;
         writeln!(

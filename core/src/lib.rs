@@ -35,7 +35,7 @@
 //!
 //! | module | layer |
 //! |---|---|
-//! | `error`, `service`, `diagnostic`, `limits` | the error table, the service vocabulary, diagnostics and shared caps |
+//! | `error`, `service`, `diagnostic`, `limits`, `shared` | the error table, the service vocabulary, diagnostics, shared caps, the plan's shared strings |
 //! | `identity` | the email address, the user's domain, reference identities |
 //! | `dns` | DNS wire format, SRV records, names, lookup outcomes |
 //! | `dnssec` | DNSSEC validation: canonical names, signatures, denial proofs, the chain of trust |
@@ -60,6 +60,7 @@ mod limits;
 pub mod negotiate;
 mod plan;
 mod service;
+mod shared;
 #[cfg(feature = "verify")]
 mod verify;
 
@@ -93,6 +94,7 @@ pub use plan::{
 #[cfg(feature = "autoconfig")]
 pub use plan::{HttpFailure, HttpRequest, MxQuestion, MxRecord};
 pub use service::{Protocol, Security, Service};
+pub use shared::SharedStr;
 #[cfg(feature = "webpki-roots")]
 pub use verify::verify_chain_bundled;
 #[cfg(feature = "dane")]

@@ -590,7 +590,7 @@ fn parsed_record_floods_are_capped_before_ordering() {
             priority: i % 7,
             weight: i,
             port: 993,
-            target: format!("m{i}.example.net"),
+            target: format!("m{i}.example.net").into(),
             ttl: Some(60),
         })
         .collect();

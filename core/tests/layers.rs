@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers in order; a layer may use the ones before it. The shared vocabulary comes first.
 const LAYERS: &[&[&str]] = &[
-    &["error", "service", "diagnostic", "limits"],
+    &["error", "service", "diagnostic", "limits", "shared"],
     &["identity"],
     &["dns"],
     &["dnssec"],

@@ -102,7 +102,7 @@ fn codes(plan: &Plan) -> Vec<DiagnosticCode> {
 
 fn hosts(list: &[Candidate]) -> Vec<(String, u16, Source, Trust)> {
     list.iter()
-        .map(|c| (c.host.clone(), c.port, c.source, c.trust))
+        .map(|c| (c.host.to_string(), c.port, c.source, c.trust))
         .collect()
 }
 

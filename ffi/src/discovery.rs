@@ -429,7 +429,7 @@ pub unsafe extern "C" fn mailsrv_discovery_receive_records(
                 priority: r.priority,
                 weight: r.weight,
                 port: r.port,
-                target: target.to_owned(),
+                target: target.into(),
                 ttl: (r.has_ttl != 0).then_some(r.ttl),
             });
         }

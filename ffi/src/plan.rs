@@ -108,7 +108,7 @@ impl CandidateStrings {
             host: OwnedStr::new(&c.host),
             sni: OwnedStr::new(c.sni.as_deref().unwrap_or("")),
             sni_alternative: OwnedStr::new(c.sni_alternative.as_deref().unwrap_or("")),
-            alpn: OwnedStr::new(c.alpn.first().map_or("", String::as_str)),
+            alpn: OwnedStr::new(c.alpn.first().map_or("", mailsrv_core::SharedStr::as_str)),
             identities: c
                 .reference_identities
                 .iter()

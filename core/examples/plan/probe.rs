@@ -426,7 +426,7 @@ fn start_tls(
 ) -> std::io::Result<Option<mailsrv::negotiate::TlsOutcome>> {
     let mut config = config.clone();
     config.alpn_protocols = c.alpn.iter().map(|a| a.as_bytes().to_vec()).collect();
-    let sni = c.sni.clone().unwrap_or_else(|| c.host.clone());
+    let sni = String::from(c.sni.clone().unwrap_or_else(|| c.host.clone()));
     let Ok(name) = ServerName::try_from(sni) else {
         return Ok(None);
     };
@@ -461,7 +461,7 @@ fn start_tls(
     let outcome = match verdict {
         Ok(v) => {
             writeln!(out, "    certificate: {}", v.message)?;
-            let accepted = p.accept_targets.contains(&c.host);
+            let accepted = p.accept_targets.iter().any(|t| *t == c.host);
             v.status.tls_outcome(accepted)
         }
         Err(e) => {

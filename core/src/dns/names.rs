@@ -57,6 +57,15 @@ pub(crate) fn presentation_name<'a>(
     capacity: usize,
 ) -> String {
     let mut out = Vec::with_capacity(capacity);
+    render_name(labels, &mut out);
+    // Every byte written is ASCII, so this never falls back.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`presentation_name`] of `labels`, written into `out` (which it clears): a buffer reused
+/// from name to name costs no allocation per name. Every byte written is ASCII.
+pub(crate) fn render_name<'a>(labels: impl Iterator<Item = &'a [u8]>, out: &mut Vec<u8>) {
+    out.clear();
     for (i, label) in labels.enumerate() {
         if i > 0 {
             out.push(b'.');
@@ -75,8 +84,6 @@ pub(crate) fn presentation_name<'a>(
             }
         }
     }
-    // Every byte written is ASCII, so this never falls back.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether [`presentation_name`] of `labels` is `text`, without rendering it: byte by byte

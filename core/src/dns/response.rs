@@ -4,18 +4,21 @@
 //! an `Err`: the host should keep waiting for the real answer, as a UDP client would. Everything
 //! else, including a message that does not parse, becomes an [`Answer`] with an [`Outcome`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::ops::Range;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 
-use super::names::{is_presented_as, presentation_name};
+use super::names::{is_presented_as, presentation_name, render_name};
 use super::outcome::Outcome;
 use super::srv::SrvRecord;
 use super::wire::{Data, Record, Response, WireName, read_head, read_response};
 use crate::diagnostic::DiagnosticCode;
 use crate::error::{Error, ErrorCode};
+use crate::shared::SharedStr;
 
 /// Longest CNAME/DNAME chain followed at the owner name or at a target.
 const MAX_CHAIN: usize = 8;
@@ -32,8 +35,10 @@ const HEADER_LEN: usize = 12;
 pub(crate) struct Answer {
     pub outcome: Outcome,
     pub records: Vec<SrvRecord>,
-    /// Addresses by host name, from the additional (and answer) sections.
-    pub addresses: BTreeMap<String, Vec<IpAddr>>,
+    /// Addresses by host name, from the additional (and answer) sections; `None` when there
+    /// are none. Boxed: a discovery keeps six answers in one vector, which stays small enough
+    /// for the allocator's fast path (issue 16 §1).
+    pub(crate) hosts: Option<Box<Hosts>>,
     /// Alias names (CNAME owners) to their targets, from the additional and answer sections.
     pub aliases: BTreeMap<String, String>,
     /// Smallest TTL of the records used, or the negative-caching TTL (RFC 2308 §5).
@@ -41,6 +46,18 @@ pub(crate) struct Answer {
     /// The AD bit of the header.
     pub authentic_data: bool,
     pub notes: Vec<(DiagnosticCode, String)>,
+}
+
+/// The addresses of an answer's host names.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Hosts {
+    /// Each name's [`name_key`] (its range of `keys`), in key order, with its range of
+    /// `addresses`.
+    names: Vec<(Range<usize>, Range<u32>)>,
+    /// The keys of `names` (the response's buffer of keys, kept: one allocation).
+    keys: Vec<u8>,
+    /// The addresses of every name, a name's after another's (one allocation).
+    addresses: Vec<IpAddr>,
 }
 
 fn name_string(name: WireName<'_>) -> String {
@@ -67,9 +84,35 @@ fn name_key(name: WireName<'_>, key: &mut Vec<u8>) {
 
 /// [`name_key`] in a new vector.
 fn key_of(name: WireName<'_>) -> Vec<u8> {
-    let mut key = Vec::with_capacity(255);
+    let mut key = Vec::new();
     name_key(name, &mut key);
     key
+}
+
+/// The [`name_key`]s of one response, one after another in one buffer (issue 16 §1: one
+/// allocation per response, not one per name); a key is named by its range.
+struct Keys(Vec<u8>);
+
+impl Keys {
+    /// Appends the key of `name` and gives its range.
+    fn push(&mut self, name: WireName<'_>) -> Range<usize> {
+        let start = self.0.len();
+        name.append_labels(&mut self.0);
+        // Length octets are below 64, so only the labels' letters change.
+        self.0[start..].make_ascii_lowercase();
+        start..self.0.len()
+    }
+
+    /// Appends `key` and gives its range.
+    fn push_key(&mut self, key: &[u8]) -> Range<usize> {
+        let start = self.0.len();
+        self.0.extend_from_slice(key);
+        start..self.0.len()
+    }
+
+    fn get(&self, key: &Range<usize>) -> &[u8] {
+        self.0.get(key.clone()).unwrap_or_default()
+    }
 }
 
 /// The presentation form of a key: [`presentation_name`] of its labels, reserved at once.
@@ -229,9 +272,16 @@ fn negative_ttl(authorities: &[Record]) -> Option<u32> {
 fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut Answer) {
     // Owner names are compared as keys: only the names a candidate or a note uses are
     // rendered, so thousands of long owners needing escapes cost no rendering (issue 12).
-    let (owner, owner_key, used) = follow_owner_aliases(message, qname, answer);
-    let targets = read_srv_records(message, (&owner, &owner_key, qtype), &used, answer);
-    read_addresses(message, targets, answer);
+    let mut keys = Keys(Vec::with_capacity(512));
+    let (owner, owner_key, used) = follow_owner_aliases(message, qname, &mut keys, answer);
+    let targets = read_srv_records(
+        message,
+        (&owner, owner_key, qtype),
+        &used,
+        &mut keys,
+        answer,
+    );
+    read_addresses(message, targets, keys, answer);
     if answer.records.is_empty() {
         answer.outcome = Outcome::NoData;
         if answer.ttl.is_none() {
@@ -243,57 +293,67 @@ fn read_answer(message: &Response, qname: &str, qtype: RecordType, answer: &mut 
 }
 
 /// Follows a CNAME/DNAME chain at the owner (RFC 7673 §3.1), at most [`MAX_CHAIN`] links, each
-/// record used once; gives the final owner (rendered and as a [`name_key`]) and which answer
-/// records the chain used. A DNAME applies strictly below its owner; a substitution that would
-/// make a name longer than 255 octets ends the chain.
-fn follow_owner_aliases(
+/// record used once; gives the final owner (rendered, and its [`name_key`] in `keys`) and
+/// which answer records the chain used (empty when none). A DNAME applies strictly below its
+/// owner; a substitution that would make a name longer than 255 octets ends the chain.
+fn follow_owner_aliases<'q>(
     message: &Response,
-    qname: &str,
+    qname: &'q str,
+    keys: &mut Keys,
     answer: &mut Answer,
-) -> (String, Vec<u8>, Vec<bool>) {
-    let mut owner_key = message
-        .queries
-        .first()
-        .map(|q| key_of(q.name))
-        .unwrap_or_default();
-    let mut owner = qname.to_owned();
-    let mut used = vec![false; message.answers().len()];
+) -> (Cow<'q, str>, Range<usize>, Vec<bool>) {
+    let mut owner_key = match message.queries.first() {
+        Some(q) => keys.push(q.name),
+        None => 0..0,
+    };
+    let mut owner = Cow::Borrowed(qname);
+    let mut used = Vec::new();
     for _ in 0..MAX_CHAIN {
-        let next = message
-            .answers()
-            .iter()
-            .enumerate()
-            .find_map(|(i, r)| match &r.data {
-                Data::Cname(c) if is_key(r.name, &owner_key) => Some((i, Some(key_of(*c)))),
+        let mut next = None;
+        for (i, r) in message.answers().iter().enumerate() {
+            match &r.data {
+                Data::Cname(c) if is_key(r.name, keys.get(&owner_key)) => {
+                    next = Some((i, Some(keys.push(*c))));
+                    break;
+                }
                 Data::Dname(target) if !r.name.is_root() => {
-                    let below = key_of(r.name);
+                    let below = keys.push(r.name);
+                    let (owner_bytes, below_bytes) = (keys.get(&owner_key), keys.get(&below));
                     // The label boundaries of the owner, after its first label.
                     let mut at = 0;
                     let start = std::iter::from_fn(|| {
-                        at += 1 + usize::from(*owner_key.get(at)?);
-                        (at < owner_key.len()).then_some(at)
+                        at += 1 + usize::from(*owner_bytes.get(at)?);
+                        (at < owner_bytes.len()).then_some(at)
                     })
-                    .find(|&start| owner_key[start..] == below[..])?;
-                    let mut substituted = owner_key[..start].to_vec();
+                    .find(|&start| owner_bytes[start..] == *below_bytes);
+                    keys.0.truncate(below.start);
+                    let Some(start) = start else { continue };
+                    let mut substituted = keys.get(&owner_key)[..start].to_vec();
                     substituted.extend(key_of(*target));
-                    Some((i, (substituted.len() < 255).then_some(substituted)))
+                    let fits = substituted.len() < 255;
+                    next = Some((i, fits.then(|| keys.push_key(&substituted))));
+                    break;
                 }
-                _ => None,
-            });
+                _ => {}
+            }
+        }
         let Some((i, Some(target_key))) = next else {
             break;
         };
-        if used[i] {
+        if used.get(i) == Some(&true) {
             break;
         }
+        if used.is_empty() {
+            used = vec![false; message.answers().len()];
+        }
         used[i] = true;
-        let target = key_string(&target_key);
+        let target = key_string(keys.get(&target_key));
         answer.ttl = min_ttl(answer.ttl, message.answers()[i].ttl);
         answer.notes.push((
             DiagnosticCode::OwnerAlias,
             format!("`{owner}` is an alias of `{target}`; its SRV records were used"),
         ));
-        owner = target;
+        owner = Cow::Owned(target);
         owner_key = target_key;
     }
     (owner, owner_key, used)
@@ -301,18 +361,27 @@ fn follow_owner_aliases(
 
 /// The SRV records owned by `owner` (class IN); other records not used by the alias chain and
 /// not DNSSEC records are counted and noted as ignored. Gives the targets of the records kept:
-/// each as a key, with the index of a record in `answer.records` that names it.
+/// each as a key in `keys`, with the index of a record in `answer.records` that names it.
 fn read_srv_records(
     message: &Response,
-    (owner, owner_key, qtype): (&str, &[u8], RecordType),
+    (owner, owner_key, qtype): (&str, Range<usize>, RecordType),
     used: &[bool],
+    keys: &mut Keys,
     answer: &mut Answer,
-) -> Vec<(Vec<u8>, usize)> {
+) -> Vec<(Range<usize>, Option<usize>)> {
     let mut targets = Vec::new();
+    // Each target is rendered here, then copied once into its shared string (D59).
+    let mut text = Vec::new();
     let mut ignored = 0usize;
     let mut over_cap = 0usize;
-    for (r, used) in message.answers().iter().zip(used) {
-        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, owner_key);
+    for (i, r) in message.answers().iter().enumerate() {
+        let mine = r.class_in && r.record_type() == qtype && is_key(r.name, keys.get(&owner_key));
+        if mine && answer.records.capacity() == 0 {
+            // Sized once: the records of the answer section, at most the cap.
+            answer
+                .records
+                .reserve_exact(message.answers().len().min(MAX_RECORDS));
+        }
         match &r.data {
             Data::Srv(_) | Data::Mx(..) if mine && answer.records.len() >= MAX_RECORDS => {
                 over_cap += 1;
@@ -320,9 +389,9 @@ fn read_srv_records(
             Data::Mx(preference, exchange) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if exchange.is_root() {
-                    ".".to_owned()
+                    ".".into()
                 } else {
-                    name_string(*exchange)
+                    name_string(*exchange).into()
                 };
                 answer.records.push(SrvRecord {
                     priority: *preference,
@@ -335,12 +404,13 @@ fn read_srv_records(
             Data::Srv(srv) if mine => {
                 answer.ttl = min_ttl(answer.ttl, r.ttl);
                 let target = if srv.target.is_root() {
-                    ".".to_owned()
+                    ".".into()
                 } else {
-                    let key = key_of(srv.target);
-                    let target = key_string(&key);
-                    targets.push((key, answer.records.len()));
-                    target
+                    let key = keys.push(srv.target);
+                    render_name(key_labels(keys.get(&key)), &mut text);
+                    targets.push((key, Some(answer.records.len())));
+                    // Rendered names are ASCII.
+                    SharedStr::from(std::str::from_utf8(&text).unwrap_or_default())
                 };
                 answer.records.push(SrvRecord {
                     priority: srv.priority,
@@ -350,7 +420,7 @@ fn read_srv_records(
                     ttl: Some(r.ttl),
                 });
             }
-            _ if *used => {}
+            _ if used.get(i) == Some(&true) => {}
             // RRSIGs and other DNSSEC records are expected alongside the answer.
             _ if matches!(
                 r.record_type(),
@@ -384,27 +454,105 @@ fn read_srv_records(
 /// owner name — only for the SRV `targets` kept and the aliases they lead to (at most
 /// [`MAX_CHAIN`] links): what no candidate can use is not kept (issue 12), so an answer holds
 /// at most [`MAX_RECORDS`] × ([`MAX_CHAIN`] + 1) names with addresses, whatever it carries.
-fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &mut Answer) {
-    // Sorted vectors rather than B-tree sets: the same bounds, and less code in the
-    // WebAssembly module. Each wanted name is a key, with the record that names it if it is an
-    // SRV target (rendered already).
-    let mut wanted: Vec<(Vec<u8>, Option<usize>)> =
-        targets.into_iter().map(|(k, i)| (k, Some(i))).collect();
-    wanted.sort_unstable();
-    wanted.dedup_by(|a, b| a.0 == b.0);
-    let find = |wanted: &[(Vec<u8>, Option<usize>)], key: &[u8]| {
-        wanted.binary_search_by(|(k, _)| k.as_slice().cmp(key))
-    };
-    let mut key = Vec::new();
+fn read_addresses(
+    message: &Response,
+    mut wanted: Vec<(Range<usize>, Option<usize>)>,
+    mut keys: Keys,
+    answer: &mut Answer,
+) {
+    // A sorted vector of keys rather than a B-tree set: the same bounds, and less code in the
+    // WebAssembly module.
+    sort_wanted(&keys, &mut wanted);
+    wanted.dedup_by(|a, b| keys.get(&a.0) == keys.get(&b.0));
     let has_aliases = message
         .additionals()
         .iter()
         .any(|r| matches!(r.data, Data::Cname(_)));
-    let mut frontier: Vec<Vec<u8>> = if has_aliases {
-        wanted.iter().map(|(k, _)| k.clone()).collect()
-    } else {
-        Vec::new()
-    };
+    if has_aliases {
+        follow_target_aliases(message, &mut wanted, &mut keys, answer);
+    }
+    // Each address found, with the wanted name it belongs to, in the order of the records
+    // (room for every record at once: no regrowth, freed on return).
+    let records = message.answers().len() + message.additionals().len();
+    let mut found: Vec<(usize, IpAddr)> = Vec::with_capacity(records);
+    let scratch = keys.0.len();
+    for r in message.answers().iter().chain(message.additionals()) {
+        let address = match &r.data {
+            Data::A(a) => IpAddr::V4(*a),
+            Data::Aaaa(a) => IpAddr::V6(*a),
+            _ => continue,
+        };
+        keys.0.truncate(scratch);
+        let key = keys.push(r.name);
+        let at = wanted.binary_search_by(|(k, _)| keys.get(k).cmp(keys.get(&key)));
+        if let Ok(i) = at {
+            found.push((i, address));
+        }
+    }
+    // Grouped by name in key order, each name's in the records' order, at most
+    // `MAX_ADDRESSES_PER_HOST` of each: counted, then placed (no sort).
+    let mut slots = vec![(0usize, 0usize); wanted.len()];
+    for (i, _) in &found {
+        slots[*i].1 += 1;
+    }
+    let mut over_cap = 0usize;
+    let mut total = 0usize;
+    let mut names = Vec::with_capacity(slots.iter().filter(|s| s.1 > 0).count());
+    for (i, slot) in slots.iter_mut().enumerate() {
+        let kept = slot.1.min(MAX_ADDRESSES_PER_HOST);
+        over_cap += slot.1 - kept;
+        // Where the name's next address goes, and where its addresses end.
+        *slot = (total, total + kept);
+        if kept > 0 {
+            // Offsets fit: a response is at most 65,535 bytes, four of them at least per address.
+            let range = total as u32..(total + kept) as u32;
+            names.push((wanted[i].0.clone(), range));
+        }
+        total += kept;
+    }
+    // The hosts' keys are where they were written: the buffer is kept, without the scratch.
+    keys.0.truncate(scratch);
+    let mut list = vec![IpAddr::from([0u8; 4]); total];
+    for (i, address) in found {
+        let (next, end) = &mut slots[i];
+        if *next < *end {
+            list[*next] = address;
+            *next += 1;
+        }
+    }
+    if !names.is_empty() {
+        answer.hosts = Some(Box::new(Hosts {
+            names,
+            keys: keys.0,
+            addresses: list,
+        }));
+    }
+    if over_cap > 0 {
+        answer.notes.push((
+            DiagnosticCode::IgnoredRecords,
+            format!(
+                "{over_cap} address record(s) beyond {MAX_ADDRESSES_PER_HOST} per host were ignored"
+            ),
+        ));
+    }
+}
+
+/// Sorts the wanted names by key, then record (one sort for both callers, which keeps the
+/// WebAssembly module smaller).
+fn sort_wanted(keys: &Keys, wanted: &mut [(Range<usize>, Option<usize>)]) {
+    wanted.sort_unstable_by(|a, b| keys.get(&a.0).cmp(keys.get(&b.0)).then(a.1.cmp(&b.1)));
+}
+
+/// Adds to `wanted` the names the wanted ones are aliases of (CNAME in the additional section),
+/// at most [`MAX_CHAIN`] links, and records each alias in `answer.aliases`.
+fn follow_target_aliases(
+    message: &Response,
+    wanted: &mut Vec<(Range<usize>, Option<usize>)>,
+    keys: &mut Keys,
+    answer: &mut Answer,
+) {
+    let mut key = Vec::new();
+    let mut frontier: Vec<Vec<u8>> = wanted.iter().map(|(k, _)| keys.get(k).to_vec()).collect();
     for _ in 0..MAX_CHAIN {
         if frontier.is_empty() {
             break;
@@ -424,61 +572,70 @@ fn read_addresses(message: &Response, targets: Vec<(Vec<u8>, usize)>, answer: &m
         }
         next.sort_unstable();
         next.dedup();
-        next.retain(|k| find(&wanted, k).is_err());
-        wanted.extend(next.iter().map(|k| (k.clone(), None)));
-        wanted.sort_unstable();
-        frontier = next;
-    }
-    let mut found: Vec<Vec<IpAddr>> = vec![Vec::new(); wanted.len()];
-    let mut over_cap = 0usize;
-    for r in message.answers().iter().chain(message.additionals()) {
-        let address = match &r.data {
-            Data::A(a) => IpAddr::V4(*a),
-            Data::Aaaa(a) => IpAddr::V6(*a),
-            _ => continue,
-        };
-        name_key(r.name, &mut key);
-        let Ok(i) = find(&wanted, &key) else {
-            continue;
-        };
-        let list = &mut found[i];
-        if list.len() < MAX_ADDRESSES_PER_HOST {
-            list.push(address);
-        } else {
-            over_cap += 1;
+        next.retain(|k| {
+            wanted
+                .binary_search_by(|(w, _)| keys.get(w).cmp(k.as_slice()))
+                .is_err()
+        });
+        for k in &next {
+            let range = keys.push_key(k);
+            wanted.push((range, None));
         }
-    }
-    // Distinct keys render as distinct names, and the map starts empty: each list goes in as
-    // it is. An SRV target's name was rendered for its record already: it is copied (issue 16
-    // §1: rendering costs several times a copy).
-    for ((key, record), list) in wanted
-        .iter()
-        .zip(found)
-        .filter(|(_, list)| !list.is_empty())
-    {
-        let name = match record.and_then(|i| answer.records.get(i)) {
-            Some(r) => r.target.clone(),
-            None => key_string(key),
-        };
-        answer.addresses.insert(name, list);
-    }
-    if over_cap > 0 {
-        answer.notes.push((
-            DiagnosticCode::IgnoredRecords,
-            format!(
-                "{over_cap} address record(s) beyond {MAX_ADDRESSES_PER_HOST} per host were ignored"
-            ),
-        ));
+        sort_wanted(keys, wanted);
+        frontier = next;
     }
 }
 
+/// The [`name_key`] of a name as [`render_name`] writes it (its inverse: labels split at the
+/// dots, `\DDD` read back), written into `out`; `None` for text no name renders as.
+fn key_of_rendered<'b>(text: &str, out: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+    out.clear();
+    for label in text.as_bytes().split(|&b| b == b'.') {
+        let start = out.len();
+        out.push(0);
+        let mut bytes = label.iter();
+        while let Some(&b) = bytes.next() {
+            let b = if b == b'\\' {
+                let mut value = 0u16;
+                for _ in 0..3 {
+                    let digit = bytes.next().filter(|d| d.is_ascii_digit())?;
+                    value = value * 10 + u16::from(digit - b'0');
+                }
+                u8::try_from(value).ok()?
+            } else {
+                b
+            };
+            out.push(b);
+        }
+        let label_len = out.len() - start - 1;
+        if label_len == 0 || label_len > 63 {
+            return None;
+        }
+        out[start] = label_len as u8;
+    }
+    // A name is at most 255 octets on the wire, its key one less (no root).
+    (out.len() < 255).then_some(out.as_slice())
+}
+
 impl Answer {
-    /// Addresses of `host`, following aliases found in the same response (bounded).
-    pub(crate) fn addresses_of(&self, host: &str) -> Vec<IpAddr> {
+    /// Addresses of `host`, following aliases found in the same response (bounded). `key` is
+    /// room for a name's key, reused from call to call.
+    pub(crate) fn addresses_of(&self, host: &str, key: &mut Vec<u8>) -> Vec<IpAddr> {
+        let Some(hosts) = &self.hosts else {
+            return Vec::new();
+        };
         let mut name = host;
         for _ in 0..MAX_CHAIN {
-            if let Some(addrs) = self.addresses.get(name) {
-                return addrs.clone();
+            let at = key_of_rendered(name, key).and_then(|key| {
+                hosts
+                    .names
+                    .binary_search_by(|(k, _)| hosts.keys.get(k.clone()).cmp(&Some(key)))
+                    .ok()
+            });
+            if let Some(at) = at {
+                let range = &hosts.names[at].1;
+                let range = range.start as usize..range.end as usize;
+                return hosts.addresses.get(range).unwrap_or_default().to_vec();
             }
             match self.aliases.get(name) {
                 Some(next) => name = next,
@@ -547,6 +704,39 @@ mod tests {
         m.extend_from_slice(&[0, 0, 33, 0, 1]);
         m.extend_from_slice(rest);
         m
+    }
+
+    #[test]
+    fn a_rendered_name_reads_back_as_its_key() {
+        // Labels with every byte value that needs an escape, dots and backslashes inside a
+        // label, upper case, and the longest label.
+        let labels: Vec<Vec<u8>> = vec![
+            b"Mail".to_vec(),
+            (0u8..=255)
+                .filter(|b| !b.is_ascii_alphanumeric())
+                .take(60)
+                .collect(),
+            b"a.b\\c".to_vec(),
+            vec![b'x'; 63],
+            b"NET".to_vec(),
+        ];
+        let mut wire = Vec::new();
+        for l in &labels {
+            wire.push(l.len() as u8);
+            wire.extend_from_slice(l);
+        }
+        let key = wire.to_ascii_lowercase();
+        let text = key_string(&key);
+        let mut buf = Vec::new();
+        assert_eq!(
+            key_of_rendered(&text, &mut buf),
+            Some(key.as_slice()),
+            "{text}"
+        );
+        // Text no name renders as has no key.
+        for bad in ["", "a..b", "a.", "a\\25", "a\\2x5", "a\\256"] {
+            assert_eq!(key_of_rendered(bad, &mut buf), None, "{bad}");
+        }
     }
 
     // Requirements: S2782-use2.

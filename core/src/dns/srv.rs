@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::names::canonical_host;
+use crate::shared::SharedStr;
 
 /// One SRV record (RFC 2782).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct SrvRecord {
     /// The target host, or `"."` for "service not offered". Also read as `name`, Node's
     /// `dns.resolveSrv` spelling.
     #[serde(alias = "name")]
-    pub target: String,
+    pub target: SharedStr,
     /// The record's TTL in seconds, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
@@ -36,7 +37,7 @@ impl SrvRecord {
         if self.is_null_target() {
             self.target = ".".into();
         } else {
-            self.target = canonical_host(&self.target);
+            self.target = canonical_host(&self.target).into();
         }
         self
     }

@@ -8,4 +8,5 @@ mod reference;
 
 pub use address::EmailAddress;
 pub use domain::{domain_to_unicode, normalize_domain, normalize_domain_with, registrable_domain};
+pub(crate) use reference::shared_reference_identities;
 pub use reference::{IdentityKind, ReferenceIdentity, reference_identities};

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::service::Service;
+use crate::shared::SharedStr;
 
 /// A reference identity for the certificate check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +14,7 @@ pub struct ReferenceIdentity {
     #[serde(rename = "type")]
     pub kind: IdentityKind,
     /// The value, e.g. `_imaps.example.net` or `example.net`.
-    pub value: String,
+    pub value: SharedStr,
 }
 
 /// The reference identities, in the order they are tried, that a TLS server named by an SRV
@@ -35,16 +36,42 @@ pub fn reference_identities(
     refs.push(ReferenceIdentity {
         kind: IdentityKind::SrvId,
         // Once per candidate of a plan: one allocation, no formatting call (issue 16 §1).
-        value: ["_", service.label(), ".", domain].concat(),
+        value: ["_", service.label(), ".", domain].concat().into(),
     });
     refs.push(ReferenceIdentity {
         kind: IdentityKind::DnsId,
-        value: domain.to_owned(),
+        value: domain.into(),
     });
     if dnssec_secure && host != domain {
         refs.push(ReferenceIdentity {
             kind: IdentityKind::DnsId,
-            value: host.to_owned(),
+            value: host.into(),
+        });
+    }
+    refs
+}
+
+/// [`reference_identities`] from strings a plan shares (decision D59): the SRV-ID, the domain
+/// and the host are cloned, not copied.
+pub(crate) fn shared_reference_identities(
+    srv_id: &SharedStr,
+    domain: &SharedStr,
+    host: &SharedStr,
+    dnssec_secure: bool,
+) -> Vec<ReferenceIdentity> {
+    let mut refs = Vec::with_capacity(3);
+    refs.push(ReferenceIdentity {
+        kind: IdentityKind::SrvId,
+        value: srv_id.clone(),
+    });
+    refs.push(ReferenceIdentity {
+        kind: IdentityKind::DnsId,
+        value: domain.clone(),
+    });
+    if dnssec_secure && host != domain {
+        refs.push(ReferenceIdentity {
+            kind: IdentityKind::DnsId,
+            value: host.clone(),
         });
     }
     refs

@@ -18,8 +18,9 @@ use crate::dns::{
 };
 #[cfg(feature = "dnssec")]
 use crate::dns::{DnssecSource, MAX_ADDRESSES_PER_HOST};
-use crate::identity::{EmailAddress, reference_identities, registrable_domain};
+use crate::identity::{EmailAddress, registrable_domain, shared_reference_identities};
 use crate::service::{Protocol, Security, Service};
+use crate::shared::SharedStr;
 
 /// Most candidates in one list of a plan (incoming, the alternative protocol, outgoing); the
 /// rest, the least preferred, are left out with a diagnostic. Each label gives at most
@@ -33,23 +34,46 @@ pub(crate) const MAX_CANDIDATES_PER_LIST: usize = 128;
 /// says so (issue 12).
 pub(crate) const MAX_PLAN_ADDRESSES: usize = 512;
 
-/// What one label contributed after filtering.
-#[derive(Default)]
-struct LabelResult {
+/// What one label contributed after filtering: the answer's records are borrowed, not cloned
+/// (a candidate copies what it keeps of one).
+struct LabelResult<'s> {
     /// The SRV owner name asked for.
-    owner: String,
+    owner: &'s str,
     /// Usable records, in RFC 2782 order.
-    ordered: Vec<SrvRecord>,
+    ordered: Vec<&'s SrvRecord>,
     secure: bool,
     failed: bool,
     not_offered: bool,
     unusable: bool,
 }
 
+/// The strings a plan's candidates share (decision D59), each made when first needed.
+#[derive(Default)]
+struct Shared {
+    /// The address as text and its local part: every SRV candidate's usernames.
+    email: Option<SharedStr>,
+    local_part: Option<SharedStr>,
+    /// The domain: SNI and a DNS-ID.
+    domain: Option<SharedStr>,
+    /// The SRV-ID of each service, in [`Service::ALL`] order.
+    srv_ids: [Option<SharedStr>; 6],
+    /// The ALPN IDs `imap` and `pop3`.
+    alpn: [Option<SharedStr>; 2],
+    /// The last host that needed a confirmation, with its registrable domain.
+    confirm: Option<(SharedStr, SharedStr)>,
+    /// Room for a host's name key when its addresses are looked up.
+    key: Vec<u8>,
+}
+
+/// The string in `slot`, made by `make` the first time.
+fn shared(slot: &mut Option<SharedStr>, make: impl FnOnce() -> SharedStr) -> SharedStr {
+    slot.get_or_insert_with(make).clone()
+}
+
 struct Planner<'a> {
     address: &'a EmailAddress,
-    /// `address` as text, rendered once: every candidate lists it as a username.
-    email: String,
+    /// The strings the candidates share.
+    shared: Shared,
     options: &'a Options,
     diagnostics: Vec<Diagnostic>,
     /// Candidates from the other sources (autoconfig, ISPDB, MX-derived), in source rank and
@@ -71,11 +95,19 @@ impl Planner<'_> {
     }
 
     /// Filters one label's records (decisions D1, D17; RFC 8314 §5.1) into usable ones.
-    fn filter(&mut self, q: &Question, state: &LookupState) -> (Vec<SrvRecord>, LabelResult) {
+    fn filter<'s>(
+        &mut self,
+        q: &'s Question,
+        state: &'s LookupState,
+    ) -> (Vec<&'s SrvRecord>, LabelResult<'s>) {
         let service = q.service;
         let mut result = LabelResult {
-            owner: q.name.clone(),
-            ..LabelResult::default()
+            owner: &q.name,
+            ordered: Vec::new(),
+            secure: false,
+            failed: false,
+            not_offered: false,
+            unusable: false,
         };
         if let Some(answer) = &state.answer {
             for (code, message) in &answer.notes {
@@ -123,7 +155,7 @@ impl Planner<'_> {
             );
         }
         let total_real = records.len() - nulls;
-        let usable: Vec<SrvRecord> = records
+        let usable: Vec<&SrvRecord> = records
             .into_iter()
             .filter(|r| !r.is_null_target() && self.usable(q, answer, r))
             .collect();
@@ -139,13 +171,13 @@ impl Planner<'_> {
     /// the validator found secure whose target has no TLSA lookup at all (which the validating
     /// discovery never leaves) is dropped too: DANE would be skipped unseen.
     #[cfg(feature = "dnssec")]
-    fn dane_filter(
+    fn dane_filter<'s>(
         &mut self,
         q: &Question,
         state: &LookupState,
-        usable: Vec<SrvRecord>,
-        result: &mut LabelResult,
-    ) -> Vec<SrvRecord> {
+        usable: Vec<&'s SrvRecord>,
+        result: &mut LabelResult<'_>,
+    ) -> Vec<&'s SrvRecord> {
         let Some(dane) = self.dane.filter(|_| result.secure) else {
             return usable;
         };
@@ -238,7 +270,7 @@ impl Planner<'_> {
         &mut self,
         q: &Question,
         state: &'s LookupState,
-        result: &mut LabelResult,
+        result: &mut LabelResult<'_>,
     ) -> Option<&'s Answer> {
         let service = Some(q.service);
         match state.outcome() {
@@ -287,15 +319,19 @@ impl Planner<'_> {
     /// The records without exact duplicates (each dropped one is noted). A linear search of
     /// the kept ones: at most 128 records per answer (`MAX_RECORDS`), usually a few, and
     /// no hasher (whose random keys a sans-IO core should not draw).
-    fn without_duplicates(&mut self, q: &Question, records: &[SrvRecord]) -> Vec<SrvRecord> {
-        let mut kept: Vec<SrvRecord> = Vec::with_capacity(records.len());
+    fn without_duplicates<'s>(
+        &mut self,
+        q: &Question,
+        records: &'s [SrvRecord],
+    ) -> Vec<&'s SrvRecord> {
+        let mut kept: Vec<&SrvRecord> = Vec::with_capacity(records.len());
         for r in records {
-            let same = |k: &SrvRecord| {
+            let same = |k: &&SrvRecord| {
                 (k.priority, k.weight, k.port, k.target.as_str())
                     == (r.priority, r.weight, r.port, r.target.as_str())
             };
             if !kept.iter().any(same) {
-                kept.push(r.clone());
+                kept.push(r);
             } else {
                 self.note(
                     DiagnosticCode::DuplicateRecord,
@@ -335,7 +371,7 @@ impl Planner<'_> {
             return false;
         }
         self.note_port_of_the_other_label(q, r);
-        if let Some(canonical) = answer.aliases.get(&r.target) {
+        if let Some(canonical) = answer.aliases.get(r.target.as_str()) {
             self.note(
                 DiagnosticCode::TargetIsAlias,
                 Some(service),
@@ -390,34 +426,57 @@ impl Planner<'_> {
         }
     }
 
+    /// One SRV candidate; its strings are the plan's shared ones (D59).
     fn candidate(
-        &self,
-        (service, owner): (Service, &str),
+        &mut self,
+        (service, owner): (Service, &SharedStr),
         record: &SrvRecord,
         secure: bool,
         state: &LookupState,
         security: Security,
     ) -> Candidate {
-        let domain = self.address.domain();
+        let address = self.address;
+        let domain = shared(&mut self.shared.domain, || address.domain().into());
         let host = record.target.clone();
         let trust = if secure {
             Trust::DnssecSecure
-        } else if is_within(&host, domain) {
+        } else if is_within(&host, &domain) {
             Trust::InDomain
         } else {
             Trust::NeedsConfirmation
         };
         let tls = security != Security::Cleartext;
         let reference_identities = if tls {
-            reference_identities(domain, service, &host, secure)
+            let slot = Service::ALL.iter().position(|s| *s == service).unwrap_or(0);
+            let srv_id = shared(&mut self.shared.srv_ids[slot], || {
+                ["_", service.label(), ".", &domain].concat().into()
+            });
+            shared_reference_identities(&srv_id, &domain, &host, secure)
         } else {
             Vec::new()
         };
+        let alpn = match service.protocol() {
+            Protocol::Imap if tls => vec![shared(&mut self.shared.alpn[0], || "imap".into())],
+            Protocol::Pop3 if tls => vec![shared(&mut self.shared.alpn[1], || "pop3".into())],
+            _ => Vec::new(),
+        };
+        let usernames = vec![
+            shared(&mut self.shared.email, || email_text(address).into()),
+            shared(&mut self.shared.local_part, || address.local_part().into()),
+        ];
+        let confirm = (trust == Trust::NeedsConfirmation).then(|| match &self.shared.confirm {
+            Some((last, confirm)) if *last == host => confirm.clone(),
+            _ => {
+                let confirm = SharedStr::from(registrable_domain(&host));
+                self.shared.confirm = Some((host.clone(), confirm.clone()));
+                confirm
+            }
+        });
         #[cfg_attr(not(feature = "dnssec"), allow(unused_mut))]
         let mut addresses = state
             .answer
             .as_ref()
-            .map(|a| a.addresses_of(&host))
+            .map(|a| a.addresses_of(&host, &mut self.shared.key))
             .unwrap_or_default();
         // With validation, a secure label's target has validated address and TLSA lookups:
         // their addresses replace the additional section's (issue 14 §2, issue 15). Any other
@@ -433,7 +492,7 @@ impl Planner<'_> {
             None => (None, None),
         };
         #[cfg(feature = "dnssec")]
-        if let Some(a) = dane.and_then(|d| d.addresses.get(&host)) {
+        if let Some(a) = dane.and_then(|d| d.addresses.get(host.as_str())) {
             addresses_dnssec = a.status;
             addresses_source = a.status.map(|_| AddressesSource::Validated);
             addresses = a.addresses.clone();
@@ -441,7 +500,7 @@ impl Planner<'_> {
         }
         #[cfg(feature = "dnssec")]
         let tlsa = dane
-            .and_then(|d| d.tlsa.get(&(host.clone(), record.port)))
+            .and_then(|d| d.tlsa.get(&(String::from(host.as_str()), record.port)))
             .cloned()
             .flatten();
         Candidate {
@@ -453,19 +512,15 @@ impl Planner<'_> {
             weight: record.weight,
             trust,
             reference_identities,
-            sni: tls.then(|| domain.to_owned()),
             sni_alternative: (tls && host != domain).then(|| host.clone()),
-            alpn: match service.protocol() {
-                Protocol::Imap if tls => vec!["imap".to_owned()],
-                Protocol::Pop3 if tls => vec!["pop3".to_owned()],
-                _ => Vec::new(),
-            },
-            usernames: vec![self.email.clone(), self.address.local_part().to_owned()],
+            sni: tls.then_some(domain),
+            alpn,
+            usernames,
             addresses,
             source: Source::Srv,
-            origin: owner.to_owned(),
+            origin: owner.clone(),
             sources: Vec::new(),
-            confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
+            confirm,
             authentication: Vec::new(),
             oauth2: None,
             #[cfg(feature = "dnssec")]
@@ -481,7 +536,7 @@ impl Planner<'_> {
 
 /// Builds the plan (see [`crate::Discovery::plan`]).
 /// What each label contributed, in question order.
-type Labels<'a> = Vec<(Service, LabelResult, &'a LookupState)>;
+type Labels<'a> = Vec<(Service, LabelResult<'a>, &'a LookupState)>;
 
 pub(crate) fn build(
     address: &EmailAddress,
@@ -493,7 +548,7 @@ pub(crate) fn build(
 ) -> Plan {
     let mut planner = Planner {
         address,
-        email: address.to_string(),
+        shared: Shared::default(),
         options,
         diagnostics: Vec::new(),
         extra,
@@ -515,7 +570,7 @@ pub(crate) fn build(
             .chain(incoming_alternatives.iter().map(|a| &a.candidates)),
     );
     Plan {
-        email: planner.email,
+        email: email_text(address),
         domain: address.domain().to_owned(),
         domain_unicode: address.domain_unicode(),
         incoming,
@@ -529,6 +584,11 @@ pub(crate) fn build(
         confirm,
         is_final: false,
     }
+}
+
+/// The address as text (what its `Display` writes), in one allocation.
+fn email_text(address: &EmailAddress) -> String {
+    [address.local_part(), "@", address.domain()].concat()
 }
 
 /// What the user must confirm: one entry per registrable domain of the `needs-confirmation`
@@ -638,13 +698,13 @@ impl Planner<'_> {
     /// the lookups with the smallest TTL seen.
     fn order_labels<'s>(
         &mut self,
-        questions: &[Question],
+        questions: &'s [Question],
         states: &'s [LookupState],
         seed: u64,
     ) -> (Labels<'s>, Vec<Lookup>, Option<u32>) {
         let mut rng = SeededRng::new(seed);
-        let mut labels = Vec::new();
-        let mut lookups = Vec::new();
+        let mut labels = Vec::with_capacity(questions.len());
+        let mut lookups = Vec::with_capacity(questions.len());
         let mut expires: Option<u32> = None;
         for (q, state) in questions.iter().zip(states) {
             let (usable, mut result) = self.filter(q, state);
@@ -722,11 +782,13 @@ impl Planner<'_> {
         let mut cleartext = Vec::new();
         let allow_cleartext = self.options.minimum_security == MinimumSecurity::Cleartext;
         for (service, result, state) in labels {
-            if service.protocol() != protocol {
+            if service.protocol() != protocol || result.ordered.is_empty() {
                 continue;
             }
+            // The owner name, shared by the label's candidates as their origin.
+            let owner = SharedStr::from(result.owner);
             for r in &result.ordered {
-                let label = (*service, result.owner.as_str());
+                let label = (*service, &owner);
                 let c = self.candidate(label, r, result.secure, state, service.security());
                 if service.security() == Security::ImplicitTls {
                     implicit.push(c);

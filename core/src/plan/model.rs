@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dns::Lookup;
 use crate::identity::ReferenceIdentity;
 use crate::service::{Protocol, Security, Service};
+use crate::shared::SharedStr;
 
 /// A ranked connection plan for one email address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,9 +53,9 @@ pub struct Plan {
 #[serde(rename_all = "camelCase")]
 pub struct Confirmation {
     /// The provider's registrable domain, in full: show it without truncation.
-    pub domain: String,
+    pub domain: SharedStr,
     /// The hosts of the plan under that domain that need the confirmation.
-    pub hosts: Vec<String>,
+    pub hosts: Vec<SharedStr>,
     /// The sources that named them.
     pub sources: Vec<Source>,
 }
@@ -181,7 +182,7 @@ pub struct Provenance {
     /// The source.
     pub source: Source,
     /// The SRV owner name or the URL asked for.
-    pub origin: String,
+    pub origin: SharedStr,
 }
 
 /// The `<oAuth2>` data of the autoconfig document that named a candidate.
@@ -262,7 +263,7 @@ pub struct Candidate {
     /// The protocol to speak.
     pub protocol: Protocol,
     /// The SRV target host (A-labels, no trailing dot).
-    pub host: String,
+    pub host: SharedStr,
     /// The port.
     pub port: u16,
     /// How the connection is protected.
@@ -276,29 +277,29 @@ pub struct Candidate {
     /// The identities the server's certificate must match (RFC 7817 §3, decisions D8 and D9).
     pub reference_identities: Vec<ReferenceIdentity>,
     /// The TLS SNI name to send: the email domain (decision D13); `null` for cleartext.
-    pub sni: Option<String>,
+    pub sni: Option<SharedStr>,
     /// The name to retry SNI with if the server has no certificate for `sni` (D13).
-    pub sni_alternative: Option<String>,
+    pub sni_alternative: Option<SharedStr>,
     /// ALPN protocol IDs to offer in the TLS handshake: `imap` or `pop3` (IANA "TLS
     /// Application-Layer Protocol Negotiation (ALPN) Protocol IDs"); none for submission, which
     /// has no registered ID, and for cleartext. See [`Candidate::accepts_alpn`] (ALPACA).
-    pub alpn: Vec<String>,
+    pub alpn: Vec<SharedStr>,
     /// Login names to try in order: the full address, then the local part (RFC 6186 §4).
-    pub usernames: Vec<String>,
+    pub usernames: Vec<SharedStr>,
     /// Addresses of `host` found in the additional section, at most 16; empty means the host
     /// resolves them (also when the plan already lists its 512 addresses, with a diagnostic).
     pub addresses: Vec<IpAddr>,
     /// The source that named it first (decision D26).
     pub source: Source,
     /// The SRV owner name or the URL it came from.
-    pub origin: String,
+    pub origin: SharedStr,
     /// Every source that named the same host, port, security and protocol, when more than one
     /// did (empty otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Provenance>,
     /// For `needs-confirmation`: the registrable domain the user must confirm, in full (D28).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirm: Option<String>,
+    pub confirm: Option<SharedStr>,
     /// Autoconfig's authentication methods, in its order of preference (empty for SRV).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authentication: Vec<String>,

@@ -60,30 +60,45 @@ pub(crate) fn rfc2782_order<T>(
     rng: &mut SeededRng,
 ) -> Vec<T> {
     items.sort_by_key(|t| priority(t));
-    let mut out = Vec::with_capacity(items.len());
-    let mut rest = items.into_iter().peekable();
-    while let Some(first) = rest.next() {
-        let p = priority(&first);
-        let mut level = vec![first];
-        while let Some(next) = rest.next_if(|t| priority(t) == p) {
-            level.push(next);
-        }
-        order_level(level, &weight, rng, &mut out);
+    // Each level is ordered where it lies: a level of one record (the common case) costs no
+    // allocation, longer ones share one scratch (issue 16 §1).
+    let mut scratch = Scratch::default();
+    let mut rest = items.as_mut_slice();
+    while let Some(first) = rest.first() {
+        let p = priority(first);
+        let len = rest
+            .iter()
+            .position(|t| priority(t) != p)
+            .unwrap_or(rest.len());
+        let (level, after) = rest.split_at_mut(len);
+        order_level(level, &weight, rng, &mut scratch);
+        rest = after;
     }
-    out
+    items
 }
 
-/// One priority level in RFC 2782 order. Each step draws a uniform integer in `[0, sum]` over
-/// the records left and takes the first whose running weight sum reaches it. The running sums
-/// live in a Fenwick tree, so a step costs O(log n) and a level O(n log n) (the literal
-/// algorithm, rescanning the level per step, is quadratic); the draws and the picks are the
-/// literal algorithm's, so a seed gives the same order (the test `matches_the_literal_algorithm`
-/// compares them).
+/// What ordering a level of several records needs, kept from one level to the next.
+#[derive(Default)]
+struct Scratch {
+    weights: Vec<u64>,
+    sums: RunningSums,
+    /// The positions picked, in the order picked.
+    picks: Vec<usize>,
+    /// Which positions are picked already.
+    taken: Vec<bool>,
+}
+
+/// One priority level in RFC 2782 order, in place. Each step draws a uniform integer in
+/// `[0, sum]` over the records left and takes the first whose running weight sum reaches it.
+/// The running sums live in a Fenwick tree, so a step costs O(log n) and a level O(n log n)
+/// (the literal algorithm, rescanning the level per step, is quadratic); the draws and the
+/// picks are the literal algorithm's, so a seed gives the same order (the test
+/// `matches_the_literal_algorithm` compares them).
 fn order_level<T>(
-    mut level: Vec<T>,
+    level: &mut [T],
     weight: &impl Fn(&T) -> u16,
     rng: &mut SeededRng,
-    out: &mut Vec<T>,
+    scratch: &mut Scratch,
 ) {
     // Fisher-Yates shuffle, so that the "any order" of the RFC is uniform.
     for i in (1..level.len()).rev() {
@@ -92,21 +107,29 @@ fn order_level<T>(
     }
     // Stable partition: weight-0 records first.
     level.sort_by_key(|t| weight(t) != 0);
-    if let [only] = level.as_slice() {
+    if let [only] = &*level {
         // One record (the common case): its draw is still made, so that the generator moves on
         // exactly as it does for a longer level.
         rng.uniform_inclusive(u64::from(weight(only)));
-        out.extend(level);
         return;
     }
-    let weights: Vec<u64> = level.iter().map(|t| u64::from(weight(t))).collect();
-    let mut sums = RunningSums::new(&weights);
-    let mut slots: Vec<Option<T>> = level.into_iter().map(Some).collect();
+    let Scratch {
+        weights,
+        sums,
+        picks,
+        taken,
+    } = scratch;
+    weights.clear();
+    weights.extend(level.iter().map(|t| u64::from(weight(t))));
+    sums.reset(weights);
+    picks.clear();
+    taken.clear();
+    taken.resize(level.len(), false);
     // The first record left: a draw of 0 picks it, whatever its weight.
     let mut first = 0;
-    for _ in 0..slots.len() {
+    for _ in 0..level.len() {
         let draw = rng.uniform_inclusive(sums.total);
-        while slots[first].is_none() {
+        while taken[first] {
             first += 1;
         }
         // With a draw above 0, the first position whose running sum reaches it has a
@@ -117,20 +140,42 @@ fn order_level<T>(
             sums.first_reaching(draw)
         };
         sums.remove(pick, weights[pick]);
-        out.extend(slots[pick].take());
+        taken[pick] = true;
+        picks.push(pick);
+    }
+    permute(level, picks);
+}
+
+/// Reorders `items` so that position `i` holds what was at `order[i]` (`order` a permutation
+/// of the positions), by swaps along each cycle; `order` is used up (left as the identity).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = std::mem::replace(&mut order[at], at);
+            if from == start || from == at {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
     }
 }
 
 /// Running weight sums over positions (a Fenwick tree): removal and "first position whose
 /// running sum reaches x" in O(log n).
+#[derive(Default)]
 struct RunningSums {
     tree: Vec<u64>,
     total: u64,
 }
 
 impl RunningSums {
-    fn new(weights: &[u64]) -> Self {
-        let mut tree = vec![0; weights.len() + 1];
+    /// The sums of `weights`, in the tree's own storage.
+    fn reset(&mut self, weights: &[u64]) {
+        self.tree.clear();
+        self.tree.resize(weights.len() + 1, 0);
+        let tree = &mut self.tree;
         for (i, w) in weights.iter().enumerate() {
             tree[i + 1] += w;
             let parent = (i + 1) + ((i + 1) & (i + 1).wrapping_neg());
@@ -138,10 +183,7 @@ impl RunningSums {
                 tree[parent] += tree[i + 1];
             }
         }
-        Self {
-            tree,
-            total: weights.iter().sum(),
-        }
+        self.total = weights.iter().sum();
     }
 
     fn remove(&mut self, position: usize, weight: u64) {
@@ -305,6 +347,8 @@ mod tests {
     #[test]
     fn matches_the_literal_algorithm() {
         let mut input = SeededRng::new(99);
+        // One scratch for every level, as `rfc2782_order` shares it.
+        let mut scratch = Scratch::default();
         for seed in 0..2_000u64 {
             let n = input.uniform_inclusive(40) as usize;
             let zeros = input.uniform_inclusive(3);
@@ -320,8 +364,8 @@ mod tests {
                 })
                 .collect();
             let mut rng = SeededRng::new(seed);
-            let mut fast = Vec::new();
-            order_level(items.clone(), &|t: &(u16, usize)| t.0, &mut rng, &mut fast);
+            let mut fast = items.clone();
+            order_level(&mut fast, &|t: &(u16, usize)| t.0, &mut rng, &mut scratch);
             assert_eq!(fast, literal(items, |t| t.0, seed), "seed {seed}");
         }
     }

@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorCode};
 use crate::identity::{EmailAddress, reference_identities, registrable_domain};
 use crate::limits::{MAX_HTTP_REQUESTS, MAX_MX_RECORDS};
 use crate::service::{Protocol, Security, Service};
+use crate::shared::SharedStr;
 
 /// One HTTP GET request of a discovery. The host fetches `url` and feeds the result back with
 /// [`crate::Discovery::receive_http`] or [`crate::Discovery::fail_http`].
@@ -289,7 +290,7 @@ impl Web {
                     .filter(|r| !r.is_null_target())
                     .map(|r| MxRecord {
                         preference: r.priority,
-                        exchange: r.target,
+                        exchange: r.target.into(),
                     })
                     .collect();
                 self.receive_mx(records, dnssec, options)?;
@@ -619,7 +620,7 @@ fn candidate(
 ) -> Option<Candidate> {
     let protocol = server.mail_protocol()?;
     let domain = address.domain();
-    let host = server.host.clone();
+    let host = SharedStr::from(server.host.as_str());
     let security = server.security;
     let service = service_for(protocol, security);
     let trust = trust_of(domain, &host, authenticated);
@@ -638,22 +639,22 @@ fn candidate(
         } else {
             Vec::new()
         },
-        sni: tls.then(|| domain.to_owned()),
+        sni: tls.then(|| domain.into()),
         sni_alternative: (tls && host != domain).then(|| host.clone()),
         alpn: match protocol {
-            Protocol::Imap if tls => vec!["imap".to_owned()],
-            Protocol::Pop3 if tls => vec!["pop3".to_owned()],
+            Protocol::Imap if tls => vec!["imap".into()],
+            Protocol::Pop3 if tls => vec!["pop3".into()],
             _ => Vec::new(),
         },
         usernames: match &server.username {
-            Some(u) => vec![u.clone()],
-            None => vec![address.to_string(), address.local_part().to_owned()],
+            Some(u) => vec![u.into()],
+            None => vec![address.to_string().into(), address.local_part().into()],
         },
         addresses: Vec::new(),
         source: r.request.source,
-        origin: r.request.url.clone(),
+        origin: r.request.url.as_str().into(),
         sources: Vec::new(),
-        confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host)),
+        confirm: (trust == Trust::NeedsConfirmation).then(|| registrable_domain(&host).into()),
         authentication: server.authentication.iter().map(|a| a.name()).collect(),
         oauth2: doc.oauth2.as_ref().map(|o| OAuth2Info {
             issuer: o.issuer.clone(),

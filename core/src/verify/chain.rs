@@ -530,7 +530,7 @@ pub(super) fn match_identities(
             ),
             Some(ReferenceIdentity {
                 kind: IdentityKind::DnsId,
-                value: host.to_owned(),
+                value: host.into(),
             }),
             None,
         ),

@@ -93,7 +93,7 @@ impl DaneInput<'_> {
         {
             refs.push(ReferenceIdentity {
                 kind: IdentityKind::DnsId,
-                value: host.to_owned(),
+                value: host.into(),
             });
         }
         Subject::with_references(self.subject.service(), host, refs)
@@ -589,7 +589,7 @@ fn mark_no_match(check: &mut TlsaCheck, why: String) {
 fn usage_identity(usage: Usage, r: &TlsaRecord) -> ReferenceIdentity {
     ReferenceIdentity {
         kind: usage.kind(),
-        value: r.short(),
+        value: r.short().into(),
     }
 }
 
