@@ -20,43 +20,15 @@ thread_local! {
     static ANSWER: RefCell<Vec<u8>> = RefCell::default();
 }
 
-/// The outcomes in the order of their numbers.
-const OUTCOMES: [Outcome; 11] = [
-    Outcome::Pending,
-    Outcome::Records,
-    Outcome::NoData,
-    Outcome::NxDomain,
-    Outcome::ServFail,
-    Outcome::Refused,
-    Outcome::OtherError,
-    Outcome::Truncated,
-    Outcome::Malformed,
-    Outcome::Timeout,
-    Outcome::NetworkError,
-];
-
-/// An outcome's number: its index in [`OUTCOMES`] (the match fails to build when the core adds
-/// an outcome, so that the list is completed).
+/// An outcome's number: its index in [`Outcome::ALL`].
 fn outcome_number(outcome: Outcome) -> u32 {
-    match outcome {
-        Outcome::Pending => 0,
-        Outcome::Records => 1,
-        Outcome::NoData => 2,
-        Outcome::NxDomain => 3,
-        Outcome::ServFail => 4,
-        Outcome::Refused => 5,
-        Outcome::OtherError => 6,
-        Outcome::Truncated => 7,
-        Outcome::Malformed => 8,
-        Outcome::Timeout => 9,
-        Outcome::NetworkError => 10,
-    }
+    outcome as u32
 }
 
 /// The outcomes' names by number, as a JSON array (what `receive` returns for each number).
 #[wasm_bindgen(js_name = outcomeNames)]
 pub fn outcome_names() -> String {
-    let names: Vec<&str> = OUTCOMES.iter().map(|o| o.as_str()).collect();
+    let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
     format!("[\"{}\"]", names.join("\",\""))
 }
 
@@ -121,8 +93,8 @@ mod tests {
     #[test]
     fn outcome_numbers_name_each_outcome_once() {
         let names: Vec<String> = serde_json::from_str(&outcome_names()).unwrap_or_default();
-        assert_eq!(names.len(), OUTCOMES.len());
-        for (i, outcome) in OUTCOMES.iter().enumerate() {
+        assert_eq!(names.len(), Outcome::ALL.len());
+        for (i, outcome) in Outcome::ALL.iter().enumerate() {
             assert_eq!(outcome_number(*outcome), i as u32);
             assert_eq!(names[i], outcome.as_str());
         }

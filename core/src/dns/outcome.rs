@@ -55,6 +55,22 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in declaration order: `Outcome::ALL[o as usize] == o`, so that a host can
+    /// pass an outcome as its number.
+    pub const ALL: [Outcome; 11] = [
+        Self::Pending,
+        Self::Records,
+        Self::NoData,
+        Self::NxDomain,
+        Self::ServFail,
+        Self::Refused,
+        Self::OtherError,
+        Self::Truncated,
+        Self::Malformed,
+        Self::Timeout,
+        Self::NetworkError,
+    ];
+
     /// The outcome's name, as in the JSON model (e.g. `serv-fail`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -115,20 +131,17 @@ mod tests {
 
     #[test]
     fn outcome_names_are_the_json_names() {
-        for o in [
-            Outcome::Pending,
-            Outcome::Records,
-            Outcome::NoData,
-            Outcome::NxDomain,
-            Outcome::ServFail,
-            Outcome::Refused,
-            Outcome::OtherError,
-            Outcome::Truncated,
-            Outcome::Malformed,
-            Outcome::Timeout,
-            Outcome::NetworkError,
-        ] {
+        for o in Outcome::ALL {
             assert_eq!(serde_json::to_value(o).unwrap_or_default(), o.as_str());
         }
+    }
+
+    #[test]
+    fn all_lists_each_outcome_at_its_number() {
+        for (i, o) in Outcome::ALL.into_iter().enumerate() {
+            assert_eq!(o as usize, i);
+        }
+        // The last variant closes the list: one added after it makes ALL too short.
+        assert_eq!(Outcome::NetworkError as usize + 1, Outcome::ALL.len());
     }
 }
