@@ -31,27 +31,12 @@ pub fn reference_identities(
     host: &str,
     dnssec_secure: bool,
 ) -> Vec<ReferenceIdentity> {
-    // Room for the third at once.
-    let mut refs = Vec::with_capacity(3);
-    refs.push(ReferenceIdentity {
-        kind: IdentityKind::SrvId,
-        // Once per candidate of a plan: one allocation, no formatting call (issue 16 §1).
-        value: ["_", service.label(), ".", domain].concat().into(),
-    });
-    refs.push(ReferenceIdentity {
-        kind: IdentityKind::DnsId,
-        value: domain.into(),
-    });
-    if dnssec_secure && host != domain {
-        refs.push(ReferenceIdentity {
-            kind: IdentityKind::DnsId,
-            value: host.into(),
-        });
-    }
-    refs
+    // One allocation for the SRV-ID, no formatting call (issue 16 §1).
+    let srv_id: SharedStr = ["_", service.label(), ".", domain].concat().into();
+    shared_reference_identities(&srv_id, &domain.into(), &host.into(), dnssec_secure)
 }
 
-/// [`reference_identities`] from strings a plan shares (decision D59): the SRV-ID, the domain
+/// The rule of [`reference_identities`] on strings a plan shares (decision D59): the SRV-ID, the domain
 /// and the host are cloned, not copied.
 pub(crate) fn shared_reference_identities(
     srv_id: &SharedStr,
@@ -59,6 +44,7 @@ pub(crate) fn shared_reference_identities(
     host: &SharedStr,
     dnssec_secure: bool,
 ) -> Vec<ReferenceIdentity> {
+    // Room for the third at once.
     let mut refs = Vec::with_capacity(3);
     refs.push(ReferenceIdentity {
         kind: IdentityKind::SrvId,
