@@ -117,24 +117,26 @@ pub(crate) fn is_presented_as<'a>(labels: impl Iterator<Item = &'a [u8]>, text: 
 /// Why an SRV target name is unusable, if it is: every label must be non-empty and hold only
 /// letters, digits, `-` and `_` (security scenario 80; Go CVE-2021-33195).
 pub(crate) fn target_problem(target: &str) -> Option<String> {
-    for label in target.split('.') {
-        if label.is_empty() {
-            return Some(format!(
-                "target `{}` has an empty label",
-                target.escape_debug()
-            ));
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+    // One pass over the bytes, labels in order: the first label that is empty or holds another
+    // byte names the problem (as splitting at dots and checking each label would).
+    let empty = || format!("target `{}` has an empty label", target.escape_debug());
+    let mut label_len = 0;
+    for b in target.bytes() {
+        if b == b'.' {
+            if label_len == 0 {
+                return Some(empty());
+            }
+            label_len = 0;
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            label_len += 1;
+        } else {
             return Some(format!(
                 "target `{}` has bytes other than letters, digits, `-` and `_`",
                 target.escape_debug()
             ));
         }
     }
-    None
+    (label_len == 0).then(empty)
 }
 
 /// Longest host name in presentation form without the trailing dot (RFC 1035 §2.3.4).
@@ -183,6 +185,51 @@ pub(crate) fn host_problem(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule as it was written before the one-pass reading: split at dots, check each label.
+    fn target_problem_by_labels(target: &str) -> Option<String> {
+        for label in target.split('.') {
+            if label.is_empty() {
+                return Some(format!(
+                    "target `{}` has an empty label",
+                    target.escape_debug()
+                ));
+            }
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Some(format!(
+                    "target `{}` has bytes other than letters, digits, `-` and `_`",
+                    target.escape_debug()
+                ));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn security_scenario_80_target_problem_in_one_pass_says_what_label_by_label_said() {
+        // Every string of up to five characters over an alphabet with each kind of byte.
+        let alphabet = ["a", "Z", "0", "-", "_", ".", " ", "$", "é", "\u{0}"];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            names.extend(last.iter().cloned());
+        }
+        assert!(names.len() > 100_000);
+        for name in &names {
+            assert_eq!(
+                target_problem(name),
+                target_problem_by_labels(name),
+                "{name:?}"
+            );
+        }
+    }
 
     #[test]
     fn d6_in_domain_is_label_wise() {
