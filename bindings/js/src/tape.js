@@ -25,23 +25,24 @@ function put(object, key, value) {
 }
 
 /**
- * A function that builds an object of the field names `keys`, taking each value from `next()` in
- * order: an object literal compiled once (every object of a shape then shares one hidden class),
- * or, where code generation is disallowed (`--disallow-code-generation-from-strings`) or a name
- * is not a plain identifier, a loop.
+ * A function that builds an object of the field names `keys`, taking each value from `value()`
+ * in order: an object literal compiled once (every object of a shape then shares one hidden
+ * class, and `value` is the same function at every call, so the engine can inline it), or,
+ * where code generation is disallowed (`--disallow-code-generation-from-strings`) or a name is
+ * not a plain identifier, a loop.
  */
-function shapeBuilder(keys) {
+function shapeBuilder(keys, value) {
   if (keys.every((k) => IDENTIFIER.test(k) && k !== '__proto__')) {
     try {
       // eslint-disable-next-line no-new-func
-      return new Function('next', `return { ${keys.map((k) => `${k}: next()`).join(', ')} };`);
+      return new Function('value', `return function shape() { return { ${keys.map((k) => `${k}: value()`).join(', ')} }; };`)(value);
     } catch {
       // Code generation from strings is disallowed: the loop below.
     }
   }
-  return (next) => {
+  return () => {
     const o = {};
-    for (const k of keys) put(o, k, next());
+    for (const k of keys) put(o, k, value());
     return o;
   };
 }
@@ -62,76 +63,112 @@ export function tapeReader(wasm, memory) {
   let words = new Uint32Array(0);
   const memoryWords = () => (words.length !== 0 ? words : (words = new Uint32Array(memory.buffer)));
 
+  // The tape being read (one at a time; reading never calls back into the module): its words,
+  // the next operation's word, the word of its first string end, its strings' text, and the
+  // strings made so far by index.
+  let tape = words;
+  let at = 0;
+  let ends = 0;
+  let text = '';
+  let made = [];
+
   function checkFormat(format) {
     if (format !== FORMAT) throw Object.assign(new Error(`plan tape of format ${format}, expected ${FORMAT}`), { code: 'INTERNAL' });
   }
   /** Builders for the shapes up to `known` (asking the module may grow its memory). */
   function learnShapes(known) {
     if (known > builders.length) {
-      for (const keys of JSON.parse(wasm.planShapes(builders.length))) builders.push(shapeBuilder(keys));
+      for (const keys of JSON.parse(wasm.planShapes(builders.length))) builders.push(shapeBuilder(keys, value));
     }
   }
 
-  /**
-   * The value of the operations at word `at` of `tape`, whose `strings` string ends are at word
-   * `ends` and whose strings are `text`.
-   */
-  function value(tape, ends, at, strings, text) {
-    const made = new Array(strings);
-    const string = (i) => made[i] ?? (made[i] = text.slice(i === 0 ? 0 : tape[ends + i - 1], tape[ends + i]));
+  /** String `i` of the tape, made once. */
+  function string(i) {
+    return made[i] ?? (made[i] = text.slice(i === 0 ? 0 : tape[ends + i - 1], tape[ends + i]));
+  }
 
-    function next() {
-      const operation = tape[at++];
-      switch (operation) {
-        case NULL: return null;
-        case TRUE: return true;
-        case FALSE: return false;
-        case INT: return tape[at++];
-        case F64:
-          scratch.setUint32(0, tape[at++], true);
-          scratch.setUint32(4, tape[at++], true);
-          return scratch.getFloat64(0, true);
-        case STR: return string(tape[at++]);
-        case ARR: {
-          const length = tape[at++];
-          const array = [];
-          for (let i = 0; i < length; i++) array.push(next());
-          return array;
-        }
-        case SHAPE: return builders[tape[at++]](next);
-        case OBJ: {
-          const entries = tape[at++];
-          const object = {};
-          for (let i = 0; i < entries; i++) {
-            const key = next();
-            put(object, key, next());
-          }
-          return object;
-        }
-        case JSON_TEXT: return JSON.parse(string(tape[at++]));
-        default: throw Object.assign(new Error(`unknown plan tape operation ${operation} at word ${at - 1}`), { code: 'INTERNAL' });
-      }
+  /** The next value: strings and integers (most of a plan's values) here, the rest in `next`. */
+  function value() {
+    const operation = tape[at];
+    if (operation === STR) {
+      at += 2;
+      return string(tape[at - 1]);
+    }
+    if (operation === INT) {
+      at += 2;
+      return tape[at - 1];
     }
     return next();
   }
 
-  function read(tape) {
-    checkFormat(tape[0]);
-    learnShapes(tape[1]);
-    const strings = tape[2];
-    const at = HEADER_WORDS + strings;
-    const textAt = at + tape[4];
-    const text = utf8.decode(new Uint8Array(tape.buffer, tape.byteOffset + textAt * 4, tape[3]));
-    return value(tape, HEADER_WORDS, at, strings, text);
+  function next() {
+    const operation = tape[at++];
+    switch (operation) {
+      case NULL: return null;
+      case TRUE: return true;
+      case FALSE: return false;
+      case INT: return tape[at++];
+      case F64:
+        scratch.setUint32(0, tape[at++], true);
+        scratch.setUint32(4, tape[at++], true);
+        return scratch.getFloat64(0, true);
+      case STR: return string(tape[at++]);
+      case ARR: {
+        const length = tape[at++];
+        const array = [];
+        for (let i = 0; i < length; i++) array.push(value());
+        return array;
+      }
+      case SHAPE: return builders[tape[at++]]();
+      case OBJ: {
+        const entries = tape[at++];
+        const object = {};
+        for (let i = 0; i < entries; i++) {
+          const key = value();
+          put(object, key, value());
+        }
+        return object;
+      }
+      case JSON_TEXT: return JSON.parse(string(tape[at++]));
+      default: throw Object.assign(new Error(`unknown plan tape operation ${operation} at word ${at - 1}`), { code: 'INTERNAL' });
+    }
+  }
+
+  /**
+   * The value of the operations at word `start` of `words`, whose `strings` string ends are at
+   * word `endsAt` and whose strings are `strings`' text.
+   */
+  function valueOf(words, endsAt, start, strings, decoded) {
+    tape = words;
+    ends = endsAt;
+    at = start;
+    text = decoded;
+    made = new Array(strings);
+    try {
+      return value();
+    } finally {
+      made = [];
+      text = '';
+    }
+  }
+
+  function read(words) {
+    checkFormat(words[0]);
+    learnShapes(words[1]);
+    const strings = words[2];
+    const start = HEADER_WORDS + strings;
+    const textAt = start + words[4];
+    const decoded = utf8.decode(new Uint8Array(words.buffer, words.byteOffset + textAt * 4, words[3]));
+    return valueOf(words, HEADER_WORDS, start, strings, decoded);
   }
 
   function readAt(address) {
     const head = address >>> 2;
     checkFormat(memoryWords()[head]);
     learnShapes(words[head + 1]);
-    const tape = memoryWords();
-    const text = utf8.decode(new Uint8Array(tape.buffer, tape[head + 7], tape[head + 3]));
-    return value(tape, tape[head + 5] >>> 2, tape[head + 6] >>> 2, tape[head + 2], text);
+    const all = memoryWords();
+    const decoded = utf8.decode(new Uint8Array(all.buffer, all[head + 7], all[head + 3]));
+    return valueOf(all, all[head + 5] >>> 2, all[head + 6] >>> 2, all[head + 2], decoded);
   }
 
   return Object.assign(read, { readAt });
