@@ -2,6 +2,8 @@
 //! D63), for the package's glue (`bindings/js/src/boundary.js`): an answer is copied by JS into
 //! one buffer the module keeps (no allocation per answer), its outcome comes back as a number
 //! (no string made per answer), and a plan's tape is read by JS where it was written (no copy).
+//! The questions cross the same way: their fields as a tape, their wire queries read by JS
+//! where the discovery keeps them (D66).
 
 use std::cell::RefCell;
 
@@ -18,6 +20,13 @@ pub const ANSWER_BUFFER_MAX: usize = 65_535;
 thread_local! {
     /// The answer buffer: JS writes an answer at its address, then calls `receiveBuffered`.
     static ANSWER: RefCell<Vec<u8>> = RefCell::default();
+    /// Where the wire queries of the last `queryWiresAt` are: an address and a length each.
+    static WIRES: RefCell<Vec<u32>> = RefCell::default();
+}
+
+/// A pointer as a wasm32 memory address (the module's memory is below 4 GiB).
+fn address<T>(pointer: *const T) -> u32 {
+    pointer as usize as u32
 }
 
 /// An outcome's number: its index in [`Outcome::ALL`].
@@ -83,6 +92,29 @@ impl Discovery {
         let plan = self.inner.plan(seed);
         crate::tape::write_in_place(&plan)
             .map_err(|e| crate::glue::throw("INTERNAL", &e.to_string()))
+    }
+
+    /// `queriesTapeAt()`: the fields of `queries()` but `wire` (`{ id, service, name,
+    /// messageId }` per question) as a tape left in the module's memory, like `planTapeAt`.
+    #[wasm_bindgen(js_name = queriesTapeAt)]
+    pub fn queries_tape_at(&self) -> Result<u32, JsValue> {
+        crate::tape::write_in_place(self.inner.questions())
+            .map_err(|e| crate::glue::throw("INTERNAL", &e.to_string()))
+    }
+
+    /// `queryWiresAt()`: the address of two words per question, in the order of `queries()`:
+    /// where its wire query is in the module's memory, and its length. Valid until the
+    /// discovery is next called or freed: JS copies the queries out at once.
+    #[wasm_bindgen(js_name = queryWiresAt)]
+    pub fn query_wires_at(&self) -> u32 {
+        WIRES.with(|wires| {
+            let mut wires = wires.borrow_mut();
+            wires.clear();
+            for q in self.inner.questions() {
+                wires.extend_from_slice(&[address(q.wire.as_ptr()), q.wire.len() as u32]);
+            }
+            address(wires.as_ptr())
+        })
     }
 }
 

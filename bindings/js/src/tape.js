@@ -174,7 +174,12 @@ export function tapeReader(wasm, memory) {
   return Object.assign(read, { readAt });
 }
 
-/** Gives `wasm.Discovery` its `plan({ seed })`, read in place from `planTapeAt` (D58, D63). */
+/**
+ * Gives `wasm.Discovery` its `plan({ seed })`, read in place from `planTapeAt` (D58, D63), and
+ * its `queries()`, each question's fields read from the tape of `queriesTapeAt` and its `wire`
+ * copied from where `queryWiresAt` says the module keeps it (D66): the objects the generated
+ * `queries()` builds field by field through calls into JS.
+ */
 export function definePlan(wasm, memory) {
   const { readAt } = tapeReader(wasm, memory);
   Object.defineProperty(wasm.Discovery.prototype, 'plan', {
@@ -182,6 +187,26 @@ export function definePlan(wasm, memory) {
     writable: true,
     value: function plan(options) {
       return readAt(this.planTapeAt(options == null ? undefined : options.seed));
+    },
+  });
+  // Views of the whole memory, made again when it has grown (the old ones are then empty).
+  let words = new Uint32Array(0);
+  let bytes = new Uint8Array(0);
+  Object.defineProperty(wasm.Discovery.prototype, 'queries', {
+    configurable: true,
+    writable: true,
+    value: function queries() {
+      const list = readAt(this.queriesTapeAt());
+      const at = this.queryWiresAt() >>> 2;
+      if (words.length === 0 || bytes.length === 0) {
+        words = new Uint32Array(memory.buffer);
+        bytes = new Uint8Array(memory.buffer);
+      }
+      for (let i = 0; i < list.length; i++) {
+        const start = words[at + 2 * i];
+        list[i].wire = bytes.slice(start, start + words[at + 2 * i + 1]);
+      }
+      return list;
     },
   });
 }

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Discovery } from '../src/index.js';
+import * as web from '../src/browser.js';
 import { ZoneHost } from '../src/zone.js';
 import * as nodeModule from '../wasm/mailsrv_node.js';
 import { cases, readText } from './helpers.js';
@@ -115,4 +116,50 @@ test('D63: answers are copied into the memory as it is once it has grown', () =>
   d.free();
   e.free();
   host.free();
+});
+
+test('D66: queries() in the Node build are the browser module\'s, field for field and byte for byte, each wire a copy of its own', async () => {
+  await web.init();
+  const emails = [...new Set(cases().map((c) => c.email)), 'bob@bücher.example', 'x@xn--bcher-kva.example', 'p@d1.bench.example'];
+  let compared = 0;
+  for (const email of emails) {
+    for (const options of [undefined, { messageIdBase: 65530 }, { trustAd: true }, { messageIdBase: 7, imap: false }]) {
+      let a;
+      let b;
+      try {
+        a = new Discovery(email, options);
+        b = new web.Discovery(email, options);
+      } catch (e) {
+        assert.throws(() => new web.Discovery(email, options), { code: e.code }, email);
+        continue;
+      }
+      const ours = a.queries();
+      const theirs = b.queries();
+      assert.deepStrictEqual(ours, theirs, `${email} ${JSON.stringify(options)}`);
+      assert.deepStrictEqual(ours.map(Object.keys), theirs.map(Object.keys));
+      // Each wire is a copy: changing it changes neither the discovery's nor the next call's.
+      ours[0].wire[2] ^= 0xff;
+      assert.deepStrictEqual(a.queries(), theirs);
+      assert.notEqual(ours[0].wire.buffer, a.queries()[0].wire.buffer);
+      compared += ours.length;
+      a.free();
+      b.free();
+    }
+  }
+  assert.ok(compared > 100, `${compared} questions compared`);
+});
+
+test('D66: queries() read after the memory has grown see the wires where they are', () => {
+  const { memory } = nodeModule.initSync();
+  const d = new Discovery('alice@example.net');
+  const before = d.queries();
+  // Discoveries kept alive until the module's memory grows (its old views are then detached).
+  const size = memory.buffer.byteLength;
+  const kept = [];
+  while (memory.buffer.byteLength === size && kept.length < 100000) kept.push(new Discovery(`u${kept.length}@example.net`));
+  assert.notEqual(memory.buffer.byteLength, size, 'the memory grew');
+  assert.deepStrictEqual(d.queries(), before);
+  assert.equal(kept.at(-1).queries()[0].name, '_submissions._tcp.example.net');
+  for (const k of kept) k.free();
+  d.free();
 });
