@@ -103,14 +103,17 @@ impl Discovery {
     }
 
     /// `queryWiresAt()`: the address of two words per question, in the order of `queries()`:
-    /// where its wire query is in the module's memory, and its length. Valid until the
-    /// discovery is next called or freed: JS copies the queries out at once.
+    /// where its wire query is in the module's memory, and its length. The table is overwritten
+    /// by the next `queryWiresAt` of any discovery, and the wires stay where they are until
+    /// this discovery is changed or freed: JS copies the queries out at once.
     #[wasm_bindgen(js_name = queryWiresAt)]
     pub fn query_wires_at(&self) -> u32 {
+        // Borrowed from the discovery, not a copy: the addresses must outlive this call.
+        let questions: &[mailsrv_core::Question] = self.inner.questions();
         WIRES.with(|wires| {
             let mut wires = wires.borrow_mut();
             wires.clear();
-            for q in self.inner.questions() {
+            for q in questions {
                 wires.extend_from_slice(&[address(q.wire.as_ptr()), q.wire.len() as u32]);
             }
             address(wires.as_ptr())

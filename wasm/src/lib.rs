@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 
 /// The modules' allocator: talc instead of the standard library's dlmalloc (BENCHMARKS.md,
 /// issue 16 §1). Each module is single-threaded.
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 

@@ -63,9 +63,9 @@ export function tapeReader(wasm, memory) {
   let words = new Uint32Array(0);
   const memoryWords = () => (words.length !== 0 ? words : (words = new Uint32Array(memory.buffer)));
 
-  // The tape being read (one at a time; reading never calls back into the module): its words,
-  // the next operation's word, the word of its first string end, its strings' text, and the
-  // strings made so far by index.
+  // The tape being read: its words, the next operation's word, the word of its first string
+  // end, its strings' text, and the strings made so far by index (`valueOf` saves and restores
+  // them around each read).
   let tape = words;
   let at = 0;
   let ends = 0;
@@ -139,6 +139,9 @@ export function tapeReader(wasm, memory) {
    * word `endsAt` and whose strings are `strings`' text.
    */
   function valueOf(words, endsAt, start, strings, decoded) {
+    // A read inside a read (a setter on Object.prototype that plans, say) must not disturb the
+    // outer one: the outer read's state is put back when the inner one ends.
+    const outer = [tape, ends, at, text, made];
     tape = words;
     ends = endsAt;
     at = start;
@@ -147,8 +150,7 @@ export function tapeReader(wasm, memory) {
     try {
       return value();
     } finally {
-      made = [];
-      text = '';
+      [tape, ends, at, text, made] = outer;
     }
   }
 

@@ -124,15 +124,11 @@ test('D66: queries() in the Node build are the browser module\'s, field for fiel
   let compared = 0;
   for (const email of emails) {
     for (const options of [undefined, { messageIdBase: 65530 }, { trustAd: true }, { messageIdBase: 7, imap: false }]) {
-      let a;
-      let b;
-      try {
-        a = new Discovery(email, options);
-        b = new web.Discovery(email, options);
-      } catch (e) {
-        assert.throws(() => new web.Discovery(email, options), { code: e.code }, email);
-        continue;
-      }
+      // Each build makes the discovery, or refuses it with the same error code.
+      const [a, b] = [Discovery, web.Discovery].map((D) => { try { return new D(email, options); } catch (e) { return e.code; } });
+      const kind = (m) => (typeof m === 'string' ? m : 'made');
+      assert.equal(kind(a), kind(b), `${email} ${JSON.stringify(options)}`);
+      if (kind(a) !== 'made') continue;
       const ours = a.queries();
       const theirs = b.queries();
       assert.deepStrictEqual(ours, theirs, `${email} ${JSON.stringify(options)}`);
@@ -140,7 +136,7 @@ test('D66: queries() in the Node build are the browser module\'s, field for fiel
       // Each wire is a copy: changing it changes neither the discovery's nor the next call's.
       ours[0].wire[2] ^= 0xff;
       assert.deepStrictEqual(a.queries(), theirs);
-      assert.notEqual(ours[0].wire.buffer, a.queries()[0].wire.buffer);
+      assert.notEqual(ours[0].wire.buffer, nodeModule.initSync().memory.buffer);
       compared += ours.length;
       a.free();
       b.free();

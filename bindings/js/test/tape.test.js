@@ -150,3 +150,23 @@ test('D63: a tape read in place is read from the memory as it is after the shape
   // Read again: no new shape, the same memory.
   assert.deepStrictEqual(readAt(address), { a: 'é😀', b: [1, 'x'] });
 });
+
+test('D58: a read started inside a read (a setter on Object.prototype) leaves the outer read whole', () => {
+  const read = tapeReader(fakeModule([]));
+  const inner = tape(['k', 'v'], [8, 1, 5, 0, 5, 1]); // { k: "v" }
+  const outer = tape(['hook', 'k', 'v'], [8, 2, 5, 0, 3, 1, 5, 1, 5, 2]); // { hook: 1, k: "v" }
+  const seen = [];
+  Object.defineProperty(Object.prototype, 'hook', {
+    configurable: true,
+    set(value) {
+      seen.push(read(inner));
+      Object.defineProperty(this, 'hook', { value, enumerable: true, writable: true, configurable: true });
+    },
+  });
+  try {
+    assert.deepStrictEqual(read(outer), { hook: 1, k: 'v' });
+  } finally {
+    delete Object.prototype.hook;
+  }
+  assert.deepStrictEqual(seen, [{ k: 'v' }]);
+});
