@@ -18,9 +18,13 @@ const HEADER_WORDS = 5;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Sets own property `key` of `object`, `__proto__` included (as `JSON.parse` does). */
+/**
+ * Sets own property `key` of `object` as `JSON.parse` does: a name that `Object.prototype` has
+ * (`__proto__`, `toString`, or one a polluted prototype gained, with a setter) is defined, so no
+ * setter runs and a frozen prototype (`--frozen-intrinsics`) does not refuse it.
+ */
 function put(object, key, value) {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key in Object.prototype) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   else object[key] = value;
 }
 
