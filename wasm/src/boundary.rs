@@ -11,6 +11,7 @@ use mailsrv_core::Outcome;
 use wasm_bindgen::prelude::*;
 
 use crate::planner::{Discovery, ReceiveOptions};
+use crate::tape::address;
 use crate::{bad_argument, core_error, optional};
 
 /// Most bytes of an answer passed through the kept buffer: the largest DNS message (TCP's
@@ -22,11 +23,6 @@ thread_local! {
     static ANSWER: RefCell<Vec<u8>> = RefCell::default();
     /// Where the wire queries of the last `queryWiresAt` are: an address and a length each.
     static WIRES: RefCell<Vec<u32>> = RefCell::default();
-}
-
-/// A pointer as a wasm32 memory address (the module's memory is below 4 GiB).
-fn address<T>(pointer: *const T) -> u32 {
-    pointer as usize as u32
 }
 
 /// An outcome's number: its index in [`Outcome::ALL`].

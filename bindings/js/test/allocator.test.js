@@ -7,14 +7,13 @@ import * as node from '../src/index.js';
 import * as web from '../src/browser.js';
 import * as nodeModule from '../wasm/mailsrv_node.js';
 import * as browserModule from '../wasm/mailsrv_wasm.js';
-import { ZoneHost } from '../src/zone.js';
-import { cases, readText } from './helpers.js';
+import { caseHost } from './case-host.js';
+import { cases } from './helpers.js';
 
 /** Every corpus case with its answers, asked once of the zone host. */
 function corpus(Discovery) {
   return cases().map((c) => {
-    const host = new ZoneHost();
-    for (const z of c.zones) host.addZone(readText(`zones/${z}`), (c.secureZones ?? []).includes(z));
+    const host = caseHost(c);
     const options = { ...(c.options ?? {}) };
     delete options.dnssec;
     const d = new Discovery(c.email, options);

@@ -5,20 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Discovery } from '../src/index.js';
 import * as web from '../src/browser.js';
-import { ZoneHost } from '../src/zone.js';
+import { caseHost } from './case-host.js';
 import * as nodeModule from '../wasm/mailsrv_node.js';
-import { cases, readText } from './helpers.js';
+import { cases } from './helpers.js';
 
-/** The zone host of corpus case `c`. */
-function hostOf(c) {
-  const host = new ZoneHost();
-  for (const z of c.zones) host.addZone(readText(`zones/${z}`), (c.secureZones ?? []).includes(z));
-  return host;
-}
 
 test('D63: every corpus answer gives the outcome and plan it gives as a plain array', () => {
   for (const c of cases()) {
-    const host = hostOf(c);
+    const host = caseHost(c);
     const buffered = new Discovery(c.email, c.options ?? {});
     const generated = new Discovery(c.email, c.options ?? {});
     // TCP answers first (the larger ones), then UDP: the buffer grows, then is reused shorter.
@@ -47,7 +41,7 @@ function outcomeOf(d, id, answer, options) {
 }
 
 test('D63: a short answer after a long one is read at its own length; errors are the same', () => {
-  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const host = caseHost(cases().find((c) => c.name === 'demo'));
   const d = new Discovery('alice@example.net');
   const e = new Discovery('alice@example.net');
   const [first, second] = d.queries();
@@ -83,7 +77,7 @@ test('D63: a short answer after a long one is read at its own length; errors are
 });
 
 test('D63: a Buffer (a pooled view at an offset) and a subarray are read from their own bytes', () => {
-  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const host = caseHost(cases().find((c) => c.name === 'demo'));
   const d = new Discovery('alice@example.net');
   const e = new Discovery('alice@example.net');
   for (const q of d.queries()) {
@@ -100,7 +94,7 @@ test('D63: a Buffer (a pooled view at an offset) and a subarray are read from th
 
 test('D63: answers are copied into the memory as it is once it has grown', () => {
   const { memory } = nodeModule.initSync(); // already loaded: the instance's exports
-  const host = hostOf(cases().find((c) => c.name === 'demo'));
+  const host = caseHost(cases().find((c) => c.name === 'demo'));
   const d = new Discovery('alice@example.net');
   const e = new Discovery('alice@example.net');
   const [first, ...rest] = d.queries();

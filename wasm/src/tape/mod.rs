@@ -425,7 +425,7 @@ pub fn write_in_place<T: Serialize + ?Sized>(value: &T) -> Result<u32, TapeError
 }
 
 /// A pointer as a wasm32 memory address (the module's memory is below 4 GiB).
-fn address<T>(pointer: *const T) -> u32 {
+pub(crate) fn address<T>(pointer: *const T) -> u32 {
     pointer as usize as u32
 }
 
