@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { discover, discoverAs } from './node.js';
+import { ASK } from './discover.js';
 import { bulkLine } from './host.js';
 import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
 import { fail, overTcp, parseServer, systemNameserver } from './udp.js';
@@ -212,6 +213,11 @@ export function rateLimited(resolver, bucket) {
       return resolver.query(wire, question, options);
     },
   };
+  if (typeof resolver[ASK] === 'function') {
+    wrapped[ASK] = (wire, question, until, lookup) => {
+      bucket.take().then(() => resolver[ASK](wire, question, until, lookup)).catch((e) => lookup.failed(e));
+    };
+  }
   if (typeof resolver.queryTcp === 'function') {
     wrapped.queryTcp = async (wire, question, options) => {
       await bucket.take();
@@ -299,13 +305,30 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
   const timeoutMessage = `no answer from ${target.host}:${target.port}`;
   const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
 
-  /** A query asked and not answered yet: `{ wire, signal, resolve, reject }` of its `query` call. */
+  /**
+   * A query asked and not answered yet: its `wire`, the `signal` of a `query` call or the
+   * deadline `until` of an `ASK` (ms, `performance.now()` clock), and the `lookup` told of the
+   * outcome (`answered(msg)` or `failed(error)`).
+   */
   class Place {
-    constructor(wire, signal, resolve, reject) {
+    constructor(wire, signal, until, lookup) {
       this.wire = wire;
       this.signal = signal;
-      this.resolve = resolve;
-      this.reject = reject;
+      this.until = until;
+      this.lookup = lookup;
+    }
+
+    /** Whether its discovery is out of time at `t`. */
+    over(t) {
+      return t >= this.until || this.signal?.aborted === true;
+    }
+  }
+
+  /** The `lookup` of a promise (`query`). */
+  class Settle {
+    constructor(resolve, reject) {
+      this.answered = resolve;
+      this.failed = reject;
     }
   }
 
@@ -333,10 +356,10 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
       if (open.get(this.id) !== this) return;
       open.delete(this.id);
       while (waiting.length > 0 && open.size < maxInFlight) admit(waiting.shift());
-      if (error) { this.place.reject(error); return; }
+      if (error) { this.place.lookup.failed(error); return; }
       msg[0] = this.place.wire[0]; // the core's own message ID back
       msg[1] = this.place.wire[1];
-      this.place.resolve(msg);
+      this.place.lookup.answered(msg);
     }
 
     /** Sends the datagram (again), once the socket is connected. */
@@ -350,7 +373,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
 
   /** Sends the query of `place` now (or fails it, if its discovery is out of time). */
   const admit = (place) => {
-    if (place.signal?.aborted) { place.reject(outOfTime()); return; }
+    if (place.over(now())) { place.lookup.failed(outOfTime()); return; }
     let id;
     do id = nextId(); while (open.has(id));
     const query = new Query(place, id, socketFor(), now());
@@ -368,7 +391,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     const rto = timer.rto;
     for (const query of open.values()) {
       if (t >= query.deadline) query.end(fail('TIMEOUT', timeoutMessage));
-      else if (query.place.signal?.aborted) query.end(outOfTime());
+      else if (query.place.over(t)) query.end(outOfTime());
       else if (query.wait === 0 ? t - query.sentAt >= rto : t >= query.resendAt) {
         // UDP may lose the query or the answer (a resolver's socket buffer overflows under a
         // burst: BENCHMARKS.md, bench-bulk): send it again, same ID, and wait twice as long
@@ -382,7 +405,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
       }
     }
     for (let i = waiting.length - 1; i >= 0; i--) {
-      if (waiting[i].signal?.aborted) waiting.splice(i, 1)[0].reject(outOfTime());
+      if (waiting[i].over(t)) waiting.splice(i, 1)[0].lookup.failed(outOfTime());
     }
     if (open.size === 0) stopSweep();
   };
@@ -422,6 +445,12 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     return sockets[turn];
   };
 
+  /** Sends `place`'s query, or queues it: no place free, it waits its turn; the sweep ends the wait when its discovery is out of time. */
+  const ask = (place) => {
+    if (open.size < maxInFlight && waiting.length === 0) admit(place);
+    else waiting.push(place);
+  };
+
   return {
     randomIds: false,
     server: target,
@@ -430,11 +459,12 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
       const signal = options?.signal;
       return new Promise((resolve, reject) => {
         if (signal?.aborted) { reject(outOfTime()); return; }
-        const place = new Place(wire, signal, resolve, reject);
-        // No place: wait for one, in order; the sweep ends the wait if the signal aborts.
-        if (open.size < maxInFlight && waiting.length === 0) admit(place);
-        else waiting.push(place);
+        ask(new Place(wire, signal, Infinity, new Settle(resolve, reject)));
       });
+    },
+    /** `discover`'s way in (`ASK`): no promise per query, the discovery's deadline as a number. */
+    [ASK](wire, _question, until, lookup) {
+      ask(new Place(wire, undefined, until, lookup));
     },
     queryTcp(wire, _question, { signal } = {}) {
       return overTcp(target, wire, timeout, signal);
@@ -447,7 +477,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     close() {
       stopSweep();
       for (const s of sockets.splice(0)) s.close();
-      for (const place of waiting.splice(0)) place.reject(fail('NETWORK_ERROR', 'the pool was closed'));
+      for (const place of waiting.splice(0)) place.lookup.failed(fail('NETWORK_ERROR', 'the pool was closed'));
       for (const query of [...open.values()]) query.end(fail('NETWORK_ERROR', 'the pool was closed'));
     },
   };

@@ -121,7 +121,6 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
     // asked for; it carries everything discover needs, so the browser module is not loaded
     // too), else this entry's own, loaded if the page has not (browser entry).
     const mod = validation && validating ? await validating() : (await init(), wasm);
-    const { isForeignResponse, lookupFailure } = mod;
     if (fetch !== undefined && typeof fetch !== 'function') throw invalid('fetch must be a fetch-like function');
     const limit = totalTimeoutOf(totalTimeout, mod);
     const wantsHttp = fetch !== undefined || (Array.isArray(options.sources) && options.sources.some((s) => s !== 'srv'));
@@ -135,100 +134,264 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
     }
     if (resolver.randomIds && options.messageIdBase === undefined) options.messageIdBase = randomIdBase();
     const discovery = new (web ? web.Discovery : mod.Discovery)(email, options);
-    const controller = new AbortController();
-    // Each question in flight listens to this signal, and with validation more than Node's
-    // default ten may be: not a leak, so no warning (Node only).
-    setMaxListeners?.(0, controller.signal);
-    /** @type {Promise<never>} rejects with TIMEOUT when the whole discovery is out of time */
-    let expire;
-    const expired = new Promise((_, reject) => { expire = reject; });
-    expired.catch(() => {}); // raced below; an unused rejection is not an error
-    // One timer for the whole discovery: at the deadline, what is still open fails as TIMEOUT.
-    const timer = setTimeout(() => {
-      expire(Object.assign(new Error(`no answer within the total time limit (${limit} ms)`), { code: 'TIMEOUT' }));
-      controller.abort();
-    }, limit);
-    // Set once every question and request has settled: nothing is left open to abort (aborting
-    // costs an event and a DOMException per discovery, a tenth of bulk mode's CPU).
-    let settled = false;
+    const run = new Run(discovery, { resolver, mod, web, fetch, validation, limit, receiveOptions: typeof dnssec === 'string' ? { dnssec } : undefined });
     try {
-      const queries = discovery.queries();
-      // Asks `q` with `resolver[method]` and feeds the answer with `feed`/`fail`; returns the
-      // core's outcome, or null when the question failed (a host error, the deadline, or a
-      // response to another question).
-      const ask = async (q, method, feed, fail) => {
-        let answer;
-        try {
-          answer = await Promise.race([resolver[method](q.wire, q, { signal: controller.signal }), expired]);
-        } catch (e) {
-          fail(lookupFailure(typeof e?.code === 'string' ? e.code : undefined));
-          return null;
-        }
-        try {
-          return feed(answer);
-        } catch (e) {
-          // A response to another question: the lookup failed, the discovery goes on.
-          if (!isForeignResponse(String(e?.code))) throw e;
-          fail(lookupFailure(e.code));
-          return null;
-        }
-      };
-      const receiveOptions = typeof dnssec === 'string' ? { dnssec } : undefined;
-      const lookup = async (q, feed, fail) => {
-        if ((await ask(q, 'query', feed, fail)) === 'truncated' && typeof resolver.queryTcp === 'function') await ask(q, 'queryTcp', feed, fail);
-      };
-      // Every HTTP request as soon as it is known: the first round now, the MX-derived ones when
-      // the MX answer is in.
-      const started = new Set();
-      const fetches = [];
-      const launch = () => {
-        for (const r of discovery.pendingRequests()) {
-          if (started.has(r.id)) continue;
-          started.add(r.id);
-          fetches.push(fetchInto(discovery, r, { web, fetch: fetch ?? globalThis.fetch, signal: controller.signal, expired }));
-        }
-      };
-      if (web) launch();
-      // The validator's questions (DS, DNSKEY, follow-ups) as soon as the core lists them: the
-      // first ones now, with the SRV questions; more after any answer may reveal them. Each is
-      // sent once; one still unanswered after its TCP retry (or without TCP) is failed.
-      const asked = new Set();
-      const tasks = [];
-      const validateMore = () => {
-        if (!validation) return;
-        for (const q of discovery.pendingDnssec()) {
-          if (asked.has(q.messageId)) continue;
-          asked.add(q.messageId);
-          const feed = (a) => discovery.receiveDnssec(q.messageId, a);
-          const fail = () => discovery.failDnssec(q.messageId);
-          tasks.push((async () => {
-            let outcome = await ask(q, 'query', feed, fail);
-            if (outcome === 'truncated' && typeof resolver.queryTcp === 'function') outcome = await ask(q, 'queryTcp', feed, fail);
-            if (outcome === 'truncated') fail();
-          })().then(validateMore));
-        }
-      };
-      const mx = web ? discovery.mxQuery() : undefined;
-      tasks.push(
-        ...queries.map((q) => lookup(q, (a) => discovery.receive(q.id, a, receiveOptions), (f) => discovery.fail(q.id, f)).then(validateMore)),
-        ...(mx ? [lookup(mx, (a) => discovery.receiveMx(a, receiveOptions), (f) => discovery.failMx(f)).then(launch).then(validateMore)] : []),
-      );
-      validateMore();
-      // Until no question is in flight: a task that settles may have added more.
-      while (tasks.length > 0) await Promise.all(tasks.splice(0));
-      await Promise.all(fetches);
-      settled = true;
+      await run.done;
       return finish(discovery, seed ?? randomSeed());
     } finally {
-      clearTimeout(timer);
-      // On an error: lets the resolver and fetch close what they still have open.
-      if (!settled) controller.abort();
+      run.close();
       discovery.free();
     }
   }
 
   return { discover, discoverAs, totalTimeoutOf };
 }
+
+/**
+ * The optional fast way a resolver takes a question (a symbol, so no other resolver has it by
+ * chance): `resolver[ASK](wire, question, until, lookup)` sends `wire` and calls
+ * `lookup.answered(answer)` or `lookup.failed(error)` once, by `until` (ms on the
+ * `performance.now()` clock: the discovery's deadline) at the latest, with no promise and no
+ * `AbortSignal` per question (bulk mode's UDP pool: BENCHMARKS.md, issue 16 §3; D67). A
+ * discovery keeps its own deadline whatever the resolver does. Other resolvers are asked with
+ * `query(wire, question, { signal })`.
+ */
+export const ASK = Symbol('mailsrv.ask');
+
+/** Which answer a `Lookup` carries to the core. */
+const SRV = 0;
+const MX = 1;
+const DNSSEC = 2;
+
+/**
+ * One discovery in flight (`discoverAs`): every question sent at once, each answer fed to the
+ * core as it arrives, the validator's questions and the HTTP requests sent as the core lists
+ * them; `done` resolves when nothing is open, or at the deadline (what is still open then fails
+ * as `timeout`), and rejects on an error that is not a lookup's. One timer per discovery; an
+ * `AbortController` only when something needs a signal (a resolver without `ASK`, TCP, HTTP).
+ */
+class Run {
+  constructor(discovery, { resolver, mod, web, fetch, validation, limit, receiveOptions }) {
+    this.discovery = discovery;
+    this.resolver = resolver;
+    this.mod = mod;
+    this.web = web;
+    this.fetch = fetch;
+    this.validation = validation;
+    this.receiveOptions = receiveOptions;
+    this.limit = limit;
+    this.until = performance.now() + limit;
+    /** @type {Set<Lookup>} the questions open, failed as `timeout` at the deadline */
+    this.open = new Set();
+    /** questions and requests open, plus one while the first ones are being sent */
+    this.pending = 1;
+    this.finished = false;
+    /** @type {AbortController | undefined} */
+    this.controller = undefined;
+    /** @type {Promise<never> | undefined} rejects with TIMEOUT at the deadline, once asked for */
+    this.expired = undefined;
+    this.expire = undefined;
+    this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+    this.timer = setTimeout(() => this.timeUp(), limit);
+    /** the HTTP requests and the validator's questions started, by id */
+    this.started = new Set();
+    this.asked = new Set();
+    this.guard(() => {
+      for (const q of discovery.queries()) this.ask(new Lookup(this, q, SRV), 'query');
+      if (web) {
+        const mx = discovery.mxQuery();
+        if (mx) this.ask(new Lookup(this, mx, MX), 'query');
+        this.launch();
+      }
+      this.validateMore();
+    });
+    this.settle();
+  }
+
+  /** Runs `step`; an error in it (not a lookup's) ends the discovery with that error. */
+  guard(step) {
+    try {
+      step();
+    } catch (e) {
+      this.end(e);
+    }
+  }
+
+  /** Ends the discovery: resolved (`error` undefined) or rejected; later events are ignored. */
+  end(error) {
+    if (this.finished) return;
+    this.finished = true;
+    if (error === undefined) this.resolve();
+    else this.reject(error);
+  }
+
+  /** One question or request has ended; the discovery ends when none is left. */
+  settle() {
+    this.pending -= 1;
+    if (this.pending === 0) this.end();
+  }
+
+  /** The signal and the deadline's promise for what needs them, made on first use. */
+  control() {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      // With validation more than Node's default ten listeners may wait: not a leak (Node only).
+      setMaxListeners?.(0, this.controller.signal);
+      this.expired = new Promise((_, reject) => { this.expire = reject; });
+      this.expired.catch(() => {}); // raced; an unused rejection is not an error
+    }
+    return this.controller;
+  }
+
+  /** Sends `lookup`'s question with `method` (`query` or `queryTcp`). */
+  ask(lookup, method) {
+    this.pending += 1;
+    this.open.add(lookup);
+    const { resolver } = this;
+    const { question } = lookup;
+    if (method === 'query' && typeof resolver[ASK] === 'function') {
+      resolver[ASK](question.wire, question, this.until, lookup);
+      return;
+    }
+    const { signal } = this.control();
+    Promise.race([resolver[method](question.wire, question, { signal }), this.expired]).then(
+      (answer) => lookup.answered(answer),
+      (e) => lookup.failed(e),
+    );
+  }
+
+  /** What the core says after `lookup`'s answer or failure: more questions, requests, a retry. */
+  after(lookup, outcome) {
+    const { resolver } = this;
+    const tcp = outcome === 'truncated' && !lookup.overTcp && typeof resolver.queryTcp === 'function';
+    if (tcp) {
+      lookup.overTcp = true;
+      lookup.live = true;
+      this.ask(lookup, 'queryTcp');
+    } else if (outcome === 'truncated' && lookup.kind === DNSSEC) {
+      this.discovery.failDnssec(lookup.question.messageId);
+    }
+    if (!tcp && lookup.kind === MX) this.launch();
+    this.validateMore();
+  }
+
+  /** Every HTTP request as soon as it is known: the first round now, MX-derived ones later. */
+  launch() {
+    const { discovery } = this;
+    for (const r of discovery.pendingRequests()) {
+      if (this.started.has(r.id)) continue;
+      this.started.add(r.id);
+      this.pending += 1;
+      const { signal } = this.control();
+      fetchInto(discovery, r, { web: this.web, fetch: this.fetch ?? globalThis.fetch, signal, expired: this.expired }).then(
+        () => { if (!this.finished) this.settle(); },
+        (e) => this.end(e),
+      );
+    }
+  }
+
+  /**
+   * The validator's questions (DS, DNSKEY, follow-ups) as soon as the core lists them: the
+   * first with the SRV questions, more after any answer. Each is sent once; one still
+   * truncated after its TCP retry (or without TCP) is failed.
+   */
+  validateMore() {
+    if (!this.validation) return;
+    for (const q of this.discovery.pendingDnssec()) {
+      if (this.asked.has(q.messageId)) continue;
+      this.asked.add(q.messageId);
+      this.ask(new Lookup(this, q, DNSSEC), 'query');
+    }
+  }
+
+  /**
+   * The deadline: every question still open fails as `timeout` now; HTTP requests still open
+   * fail so as their promises see `expired`; the discovery ends when they have.
+   */
+  timeUp() {
+    if (this.finished) return;
+    this.expire?.(Object.assign(new Error(`no answer within the total time limit (${this.limit} ms)`), { code: 'TIMEOUT' }));
+    this.controller?.abort();
+    const open = [...this.open];
+    this.open.clear();
+    this.guard(() => {
+      const failure = this.mod.lookupFailure('TIMEOUT');
+      for (const lookup of open) {
+        lookup.live = false;
+        lookup.fail(failure);
+      }
+    });
+    for (let i = 0; i < open.length && !this.finished; i++) this.settle();
+  }
+
+  /** Stops the timer; on an error, lets the resolver and fetch close what they have open. */
+  close() {
+    clearTimeout(this.timer);
+    if (this.pending !== 0) this.controller?.abort();
+    this.finished = true;
+  }
+}
+
+/** A question of a discovery in flight: the resolver calls `answered` or `failed` once. */
+class Lookup {
+  constructor(run, question, kind) {
+    this.run = run;
+    this.question = question;
+    this.kind = kind;
+    this.live = true;
+    this.overTcp = false;
+  }
+
+  /** The answer `wire`: fed to the core (a response to another question fails the lookup). */
+  answered(wire) {
+    const { run } = this;
+    if (!this.live || run.finished) return;
+    this.live = false;
+    run.open.delete(this);
+    run.guard(() => {
+      let outcome = null;
+      try {
+        outcome = this.feed(wire);
+      } catch (e) {
+        // A response to another question: the lookup failed, the discovery goes on.
+        if (!run.mod.isForeignResponse(String(e?.code))) throw e;
+        this.fail(run.mod.lookupFailure(e.code));
+      }
+      run.after(this, outcome);
+    });
+    if (!run.finished) run.settle();
+  }
+
+  /** The resolver's error (its `code` a host code of the core's table, or none). */
+  failed(error) {
+    const { run } = this;
+    if (!this.live || run.finished) return;
+    this.live = false;
+    run.open.delete(this);
+    run.guard(() => {
+      this.fail(run.mod.lookupFailure(typeof error?.code === 'string' ? error.code : undefined));
+      run.after(this, null);
+    });
+    if (!run.finished) run.settle();
+  }
+
+  feed(wire) {
+    const { discovery, receiveOptions } = this.run;
+    const q = this.question;
+    if (this.kind === SRV) return discovery.receive(q.id, wire, receiveOptions);
+    if (this.kind === MX) return discovery.receiveMx(wire, receiveOptions);
+    return discovery.receiveDnssec(q.messageId, wire);
+  }
+
+  fail(failure) {
+    const { discovery } = this.run;
+    const q = this.question;
+    if (this.kind === SRV) discovery.fail(q.id, failure);
+    else if (this.kind === MX) discovery.failMx(failure);
+    else discovery.failDnssec(q.messageId);
+  }
+}
+
 
 /** The plan as `discover` returns it. */
 const planObject = (discovery, seed) => discovery.plan({ seed });

@@ -492,6 +492,105 @@ test('udpPool: a query whose discovery\'s signal aborts ends with TIMEOUT at the
   }
 });
 
+/** A lookup for `[ASK]`: records each call; `settled` resolves at the first. */
+function recordingLookup() {
+  const lookup = { calls: [] };
+  lookup.settled = new Promise((resolve) => {
+    lookup.answered = (msg) => { lookup.calls.push(['answered', msg]); resolve(); };
+    lookup.failed = (e) => { lookup.calls.push(['failed', e.code]); resolve(); };
+  });
+  return lookup;
+}
+
+test('udpPool (D67): ASK tells its lookup once: the answer with the core\'s ID back, or TIMEOUT once `until` passes, open or waiting, and the place goes to the next', { timeout: 10000 }, async () => {
+  const clock = virtualClock();
+  const server = await scriptedDns();
+  server.onQuery = (msg, answer) => { if (msg.includes('answer')) answer(); }; // the others never
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const { ASK } = await import('../src/discover.js');
+  const pool = makePool({ server: server.address, timeout: 20000, maxInFlight: 2, clock });
+  try {
+    const answered = recordingLookup();
+    pool[ASK](queryWire('answer.example', 0x4242), undefined, 1000, answered);
+    await answered.settled;
+    assert.equal(answered.calls.length, 1);
+    const [kind, msg] = answered.calls[0];
+    assert.equal(kind, 'answered');
+    assert.deepEqual([msg[0], msg[1], msg[3] & 0x0f], [0x42, 0x42, 3], 'the core\'s own ID, NXDOMAIN');
+    assert.notEqual(server.ids[0], 0x4242, 'sent with an ID of the pool\'s');
+
+    const [early, late, waits, next] = [recordingLookup(), recordingLookup(), recordingLookup(), recordingLookup()];
+    pool[ASK](queryWire('x.example'), undefined, 100, early);
+    pool[ASK](queryWire('y.example'), undefined, 5000, late);
+    pool[ASK](queryWire('z.example'), undefined, 100, waits);
+    pool[ASK](queryWire('w.example'), undefined, 5000, next);
+    assert.equal(pool.inFlight(), 2, 'two open, two waiting');
+    clock.t = 99;
+    clock.sweep();
+    assert.deepEqual([early.calls, waits.calls], [[], []], 'before `until`, nothing ends');
+    clock.t = 100;
+    clock.sweep();
+    clock.sweep();
+    assert.deepEqual(early.calls, [['failed', 'TIMEOUT']]);
+    assert.deepEqual(waits.calls, [['failed', 'TIMEOUT']]);
+    assert.equal(pool.inFlight(), 2, 'the place of the query out of time went to the next one waiting');
+    assert.deepEqual([late.calls, next.calls], [[], []]);
+    pool.close();
+    assert.deepEqual([late.calls, next.calls], [[['failed', 'NETWORK_ERROR']], [['failed', 'NETWORK_ERROR']]]);
+  } finally {
+    pool.close();
+    server.close();
+  }
+});
+
+test('discover (D67): a resolver whose ASK never calls back still ends at totalTimeout, every lookup `timeout`; a late callback changes nothing', { timeout: 10000 }, async () => {
+  const { discover } = await import('../src/node.js');
+  const { ASK } = await import('../src/discover.js');
+  const held = [];
+  const resolver = {
+    query() { throw new Error('query() must not be used when the resolver has ASK'); },
+    [ASK](wire, question, until, lookup) { held.push({ wire, until, lookup }); },
+  };
+  const before = performance.now();
+  const plan = await discover('user@held.example', { resolver, totalTimeout: 150, seed: 1 });
+  const after = performance.now();
+  assert.deepEqual(plan.lookups.map((l) => l.outcome), Array(6).fill('timeout'));
+  assert.equal(held.length, 6, 'all six questions asked at once');
+  for (const { until } of held) assert.ok(until >= before + 150 && until <= after + 150, 'until: the discovery\'s deadline');
+  // The discovery is over and freed: late calls are ignored, nothing throws.
+  held[0].lookup.answered(nxdomain(Buffer.from(held[0].wire)));
+  held[1].lookup.failed(Object.assign(new Error('late'), { code: 'NETWORK_ERROR' }));
+});
+
+test('discover (D67): an answer given inside ASK itself is taken, and only the first call for a question counts', async () => {
+  const { discover } = await import('../src/node.js');
+  const { ASK } = await import('../src/discover.js');
+  const resolver = {
+    query() { throw new Error('query() must not be used when the resolver has ASK'); },
+    [ASK](wire, question, until, lookup) {
+      const answer = nxdomain(Buffer.from(wire));
+      lookup.answered(answer);
+      lookup.answered(answer);
+      lookup.failed(Object.assign(new Error('a second call'), { code: 'NETWORK_ERROR' }));
+    },
+  };
+  const plan = await discover('user@at-once.example', { resolver, seed: 1 });
+  assert.deepEqual(plan.lookups.map((l) => l.outcome), Array(6).fill('nx-domain'));
+});
+
+test('rateLimited (D67): ASK waits for a token too, and passes `until` on', async () => {
+  const { ASK } = await import('../src/discover.js');
+  let tokens = 0;
+  const bucket = { take: async () => { tokens += 1; } };
+  const untils = [];
+  const inner = { query: async () => new Uint8Array(0), [ASK]: (wire, question, until, lookup) => { untils.push(until); lookup.answered(new Uint8Array(12)); } };
+  const resolver = rateLimited(inner, bucket);
+  const lookup = recordingLookup();
+  resolver[ASK](new Uint8Array(12), undefined, 42, lookup);
+  await lookup.settled;
+  assert.deepEqual([tokens, untils, lookup.calls.length], [1, [42], 1]);
+});
+
 test('udpPool: at most maxInFlight queries are open at once; the others wait their turn and are answered', async () => {
   const server = await fakeDns({ delayMs: 20 });
   const { udpPool: makePool, MAX_IN_FLIGHT } = await import('../src/bulk.js');
