@@ -17,14 +17,8 @@ fn seed_of(value: &JsValue) -> Result<u64, JsValue> {
         return Err(bad_argument("seed must be a non-negative integer"));
     }
     if value.is_bigint() {
-        let big = js_sys::BigInt::from(value.clone());
-        let text: String = big
-            .to_string(10)
-            .map_err(|_| bad_argument("bad seed"))?
-            .into();
-        return text
-            .parse()
-            .map_err(|_| bad_argument("seed must fit in 64 bits"));
+        // Read as 64 bits and compared back: a negative or wider BigInt is refused.
+        return u64::try_from(value.clone()).map_err(|_| bad_argument("seed must fit in 64 bits"));
     }
     Err(bad_argument("seed must be a number or a BigInt"))
 }
