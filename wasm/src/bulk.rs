@@ -91,6 +91,13 @@ impl PlannedText {
     pub fn text(&self) -> String {
         self.text.clone()
     }
+
+    /// The plan's JSON text as UTF-8 bytes (a copy): what bulk mode writes out as it is, with
+    /// no string made of it.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> Vec<u8> {
+        self.text.as_bytes().to_vec()
+    }
 }
 
 #[cfg(feature = "json-plan")]

@@ -256,7 +256,7 @@ async function planMany(o) {
       const next = await orStop(results.next());
       if (interrupted || next.done) break;
       next.value.count(summary);
-      const drained = output.write(next.value.line);
+      const drained = output.write(next.value.parts);
       if (drained) await orStop(drained);
       progress.tick();
     }
@@ -286,27 +286,48 @@ async function planMany(o) {
 /**
  * Bulk mode's NDJSON output to `stream`, written in batches: the lines taken in one turn of the
  * event loop go out in one write (at `setImmediate`, or as soon as 64 KiB are waiting), not one
- * write per line (with stdout on a file, a `writeSync` each: 5 % of bulk mode's CPU). Lines are
- * only ever written whole. `write(line)` returns undefined, or a promise to wait for when the
- * stream wants no more for now (its 'drain'); `flush()` writes what is waiting.
+ * write per line (with stdout on a file, a `writeSync` each: 5 % of bulk mode's CPU). A line
+ * comes as its parts (strings, or UTF-8 bytes such as the core's plan text), copied into the
+ * batch's buffer: no string is made of a plan. Lines are only ever written whole.
+ * `write(parts)` returns undefined, or a promise to wait for when the stream wants no more for
+ * now (its 'drain'); `flush()` writes what is waiting.
  */
 function batchedOutput(stream) {
-  let text = '';
+  const BATCH = 65536;
+  let buffer = Buffer.allocUnsafe(2 * BATCH);
+  let used = 0;
   let scheduled = false;
   let drained;
+  const room = (bytes) => {
+    if (used + bytes <= buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * buffer.length, used + bytes));
+    buffer.copy(bigger, 0, 0, used);
+    buffer = bigger;
+  };
   const flush = () => {
     scheduled = false;
-    if (text === '') return;
-    const chunk = text;
-    text = '';
+    if (used === 0) return;
+    // The stream keeps the chunk it is given: the next lines go to a new buffer.
+    const chunk = buffer.subarray(0, used);
+    buffer = Buffer.allocUnsafe(2 * BATCH);
+    used = 0;
     if (!stream.write(chunk) && drained === undefined) {
       drained = new Promise((r) => stream.once('drain', () => { drained = undefined; r(); }));
     }
   };
   return {
-    write(line) {
-      text += line;
-      if (text.length >= 65536) flush();
+    write(parts) {
+      for (const part of parts) {
+        if (typeof part === 'string') {
+          room(Buffer.byteLength(part));
+          used += buffer.write(part, used);
+        } else {
+          room(part.length);
+          buffer.set(part, used);
+          used += part.length;
+        }
+      }
+      if (used >= BATCH) flush();
       else if (!scheduled) { scheduled = true; setImmediate(flush); }
       return drained;
     },
@@ -419,7 +440,9 @@ async function discoverOptions(o, udp) {
   } else if (Object.keys(validation).length > 0) {
     options.dnssec = validation;
   }
-  options.minimumSecurity = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
+  const minimum = checked('--allow-cleartext, --implicit-tls-only', () => minimumSecurity(!!o['allow-cleartext'], !!o['implicit-tls-only']));
+  // Without a switch, the core's default applies (and the planner has no option to read).
+  if (o['allow-cleartext'] || o['implicit-tls-only']) options.minimumSecurity = minimum;
   if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
   if (o.prefer !== undefined) options.prefer = checked('--prefer', () => optionValue('prefer', o.prefer));
   let seed;

@@ -133,7 +133,8 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
       if (options.sources === undefined) options.sources = web.hostSources(undefined, fetch !== undefined);
     }
     if (resolver.randomIds && options.messageIdBase === undefined) options.messageIdBase = randomIdBase();
-    const discovery = new (web ? web.Discovery : mod.Discovery)(email, options);
+    // No options: none for the module to read (reading an object costs a call per field).
+    const discovery = new (web ? web.Discovery : mod.Discovery)(email, hasOwnKeys(options) ? options : undefined);
     const run = new Run(discovery, { resolver, mod, web, fetch, validation, limit, receiveOptions: typeof dnssec === 'string' ? { dnssec } : undefined });
     try {
       await run.done;
@@ -392,6 +393,12 @@ class Lookup {
   }
 }
 
+
+/** Whether `object` has a key of its own. */
+function hasOwnKeys(object) {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
+}
 
 /** The plan as `discover` returns it. */
 const planObject = (discovery, seed) => discovery.plan({ seed });
