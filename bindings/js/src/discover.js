@@ -345,37 +345,38 @@ class Lookup {
 
   /** The answer `wire`: fed to the core (a response to another question fails the lookup). */
   answered(wire) {
-    const { run } = this;
-    if (!this.live || run.finished) return;
-    this.live = false;
-    run.open.delete(this);
-    run.guard(() => {
+    this.conclude(() => {
       let outcome = null;
       try {
         outcome = this.feed(wire);
       } catch (e) {
         // A response to another question: the lookup failed, the discovery goes on.
-        if (!run.mod.isForeignResponse(String(e?.code))) throw e;
-        this.fail(run.mod.lookupFailure(e.code));
+        if (!this.run.mod.isForeignResponse(String(e?.code))) throw e;
+        this.fail(this.run.mod.lookupFailure(e.code));
       }
-      run.after(this, outcome);
+      this.run.after(this, outcome);
     });
-    if (!run.finished) run.settle();
   }
 
   /** The resolver's error (its `code` a host code of the core's table, or none). */
   failed(error) {
+    this.conclude(() => {
+      this.fail(this.run.mod.lookupFailure(typeof error?.code === 'string' ? error.code : undefined));
+      this.run.after(this, null);
+    });
+  }
+
+  /** Runs `step` for the lookup's first outcome, unless the discovery is over; then settles it. */
+  conclude(step) {
     const { run } = this;
     if (!this.live || run.finished) return;
     this.live = false;
     run.open.delete(this);
-    run.guard(() => {
-      this.fail(run.mod.lookupFailure(typeof error?.code === 'string' ? error.code : undefined));
-      run.after(this, null);
-    });
+    run.guard(step);
     if (!run.finished) run.settle();
   }
 
+  /** Feeds the answer `wire` to the core; returns its outcome. */
   feed(wire) {
     const { discovery, receiveOptions } = this.run;
     const q = this.question;
@@ -384,6 +385,7 @@ class Lookup {
     return discovery.receiveDnssec(q.messageId, wire);
   }
 
+  /** Tells the core the question failed with `failure`. */
   fail(failure) {
     const { discovery } = this.run;
     const q = this.question;
