@@ -308,7 +308,8 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
 
   /**
    * A query asked and not answered yet: its `wire`, the `signal` of a `query` call or the
-   * deadline `until` of an `ASK` (ms, `performance.now()` clock), and the `lookup` told of the
+   * deadline `until` of an `ASK` (ms on the pool's clock: `performance.now()`, which `discover`
+   * measures it with, unless a test injects another), and the `lookup` told of the
    * outcome (`answered(msg)` or `failed(error)`).
    */
   class Place {
@@ -446,8 +447,12 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     return sockets[turn];
   };
 
+  /** Set by `close()`: later questions fail at once (a failure callback may ask again). */
+  let closed = false;
+
   /** Sends `place`'s query, or queues it: no place free, it waits its turn; the sweep ends the wait when its discovery is out of time. */
   const ask = (place) => {
+    if (closed) { place.lookup.failed(fail('NETWORK_ERROR', 'the pool was closed')); return; }
     if (open.size < maxInFlight && waiting.length === 0) admit(place);
     else waiting.push(place);
   };
@@ -476,6 +481,7 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
      */
     stats: () => ({ sent, resent, stray, rto: timer.rto, srtt: timer.srtt, rttvar: timer.rttvar, samples: timer.samples }),
     close() {
+      closed = true;
       stopSweep();
       for (const s of sockets.splice(0)) s.close();
       for (const place of waiting.splice(0)) place.lookup.failed(fail('NETWORK_ERROR', 'the pool was closed'));

@@ -36,15 +36,16 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
   }
 
   /**
-   * `totalTimeout` checked: a positive number of milliseconds, or the core's default (read from
-   * the planner module `from`, loaded) when absent.
+   * `totalTimeout` checked: a positive number of milliseconds, at most `MAX_TIMER_MS` (a
+   * longer timer fires at once in Node and in browsers), or the core's default (read from the
+   * planner module `from`, loaded) when absent.
    * @param {unknown} value
    * @param {any} [from]
    */
   function totalTimeoutOf(value, from = wasm) {
     if (value === undefined) return from.defaultTotalTimeout();
-    if (typeof value !== 'number' || !(value > 0)) {
-      throw Object.assign(new Error('totalTimeout must be a positive number of milliseconds'), { code: 'INVALID_ARGUMENT' });
+    if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+      throw Object.assign(new Error(`totalTimeout must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`), { code: 'INVALID_ARGUMENT' });
     }
     return value;
   }
@@ -148,6 +149,9 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
   return { discover, discoverAs, totalTimeoutOf };
 }
 
+/** The longest timer `setTimeout` keeps (2^31 - 1 ms, about 24.8 days); past it, it fires at once. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 /**
  * The optional fast way a resolver takes a question (a symbol, so no other resolver has it by
  * chance): `resolver[ASK](wire, question, until, lookup)` sends `wire` and calls
@@ -244,19 +248,32 @@ class Run {
     return this.controller;
   }
 
-  /** Sends `lookup`'s question with `method` (`query` or `queryTcp`). */
+  /**
+   * Sends `lookup`'s question with `method` (`query` or `queryTcp`). A resolver that throws
+   * instead of answering (or rejecting) fails the lookup, not the discovery.
+   */
   ask(lookup, method) {
     this.pending += 1;
     this.open.add(lookup);
     const { resolver } = this;
     const { question } = lookup;
     if (method === 'query' && typeof resolver[ASK] === 'function') {
-      resolver[ASK](question.wire, question, this.until, lookup);
+      try {
+        resolver[ASK](question.wire, question, this.until, lookup);
+      } catch (e) {
+        lookup.failed(e);
+      }
       return;
     }
     const { signal } = this.control();
-    Promise.race([resolver[method](question.wire, question, { signal }), this.expired]).then(
-      (answer) => lookup.answered(answer),
+    let answer;
+    try {
+      answer = resolver[method](question.wire, question, { signal });
+    } catch (e) {
+      answer = Promise.reject(e);
+    }
+    Promise.race([answer, this.expired]).then(
+      (wire) => lookup.answered(wire),
       (e) => lookup.failed(e),
     );
   }
@@ -266,9 +283,8 @@ class Run {
     const { resolver } = this;
     const tcp = outcome === 'truncated' && !lookup.overTcp && typeof resolver.queryTcp === 'function';
     if (tcp) {
-      lookup.overTcp = true;
-      lookup.live = true;
-      this.ask(lookup, 'queryTcp');
+      // A lookup of its own: a late second call for the UDP question cannot pass for its answer.
+      this.ask(new Lookup(this, lookup.question, lookup.kind, true), 'queryTcp');
     } else if (outcome === 'truncated' && lookup.kind === DNSSEC) {
       this.discovery.failDnssec(lookup.question.messageId);
     }
@@ -284,10 +300,15 @@ class Run {
       this.started.add(r.id);
       this.pending += 1;
       const { signal } = this.control();
-      fetchInto(discovery, r, { web: this.web, fetch: this.fetch ?? globalThis.fetch, signal, expired: this.expired }).then(
-        () => { if (!this.finished) this.settle(); },
-        (e) => this.end(e),
-      );
+      fetched(r, { web: this.web, fetch: this.fetch ?? globalThis.fetch, signal, expired: this.expired }).then((outcome) => {
+        // Over (an error ended it; the discovery may be freed): the outcome goes nowhere.
+        if (this.finished) return;
+        this.guard(() => {
+          if (outcome.failure) discovery.failHttp(r.id, outcome.failure);
+          else discovery.receiveHttp(r.id, outcome.status, outcome.contentType, outcome.body);
+        });
+        if (!this.finished) this.settle();
+      });
     }
   }
 
@@ -335,12 +356,13 @@ class Run {
 
 /** A question of a discovery in flight: the resolver calls `answered` or `failed` once. */
 class Lookup {
-  constructor(run, question, kind) {
+  constructor(run, question, kind, overTcp = false) {
     this.run = run;
     this.question = question;
     this.kind = kind;
     this.live = true;
-    this.overTcp = false;
+    /** whether this is the TCP retry after a truncated answer */
+    this.overTcp = overTcp;
   }
 
   /** The answer `wire`: fed to the core (a response to another question fails the lookup). */
@@ -412,21 +434,19 @@ const setMaxListeners = globalThis.process?.getBuiltinModule?.('events')?.setMax
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Performs request `r` with `fetch` and feeds the result to the discovery: redirects followed
- * by hand, each checked by the core (`redirectAllowed`: https only, unless the request was
- * plain HTTP) and at most `maxHttpRedirects()` of them, the whole chain counting as `r`'s
- * source; a 2xx body read up to the core's cap (`maxHttpBodyBytes()`, else `too-large`); the
- * whole discovery's deadline bounding it all.
+ * Performs request `r` with `fetch`; resolves (never rejects) to what the discovery is told:
+ * `{ status, contentType, body }` or `{ failure }`. Redirects are followed by hand, each checked
+ * by the core (`redirectAllowed`: https only, unless the request was plain HTTP) and at most
+ * `maxHttpRedirects()` of them, the whole chain counting as `r`'s source; a 2xx body is read up
+ * to the core's cap (`maxHttpBodyBytes()`, else `too-large`); the whole discovery's deadline
+ * (`expired`) bounds it all.
  */
-async function fetchInto(discovery, r, { web, fetch, signal, expired }) {
-  let outcome;
+async function fetched(r, { web, fetch, signal, expired }) {
   try {
-    outcome = await Promise.race([get(r.url, { web, fetch, signal }), expired]);
+    return await Promise.race([get(r.url, { web, fetch, signal }), expired]);
   } catch (e) {
-    outcome = { failure: e?.code === 'TIMEOUT' || e?.name === 'AbortError' || e?.name === 'TimeoutError' ? 'timeout' : httpFailureOf(e) };
+    return { failure: e?.code === 'TIMEOUT' || e?.name === 'AbortError' || e?.name === 'TimeoutError' ? 'timeout' : httpFailureOf(e) };
   }
-  if (outcome.failure) discovery.failHttp(r.id, outcome.failure);
-  else discovery.receiveHttp(r.id, outcome.status, outcome.contentType, outcome.body);
 }
 
 /** The failure for an error `fetch` rejected with: `tls-error` for certificate and TLS errors. */

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { cli, root, runCli } from './helpers.js';
 import { discoverMany, udpPool } from '../src/index.js';
 import { RetransmitTimer, TokenBucket, rateLimited, linesOf } from '../src/bulk.js';
+import { nxdomain } from './nxdomain.js';
 
 const ZONES = ['--zone', 'testdata/zones/demo.zone', '--zone', 'testdata/zones/implicit-only.zone', '--zone', 'testdata/zones/custom-domain.zone', '--zone', 'testdata/zones/provider.zone'];
 const INPUT = [
@@ -154,20 +155,6 @@ test('rateLimited: every query of a resolver waits for a token', async () => {
   await resolver.queryTcp(new Uint8Array(12));
   assert.equal(tokens, 2);
 });
-
-/** An NXDOMAIN response to `query` (QR, RD/RA, RCODE 3, the question echoed), with TC if asked. */
-function nxdomain(query, { tc = false } = {}) {
-  const r = Buffer.from(query);
-  r[2] = 0x80 | (tc ? 0x02 : 0) | (query[2] & 0x01);
-  r[3] = 0x83;
-  r.writeUInt16BE(0, 6);
-  r.writeUInt16BE(0, 8);
-  r.writeUInt16BE(0, 10);
-  // Drop any additional section (EDNS OPT): keep the header and the first question.
-  let i = 12;
-  while (r[i] !== 0) i += r[i] + 1;
-  return r.subarray(0, i + 5);
-}
 
 /**
  * A fake DNS server on loopback: UDP holds every query until `hold` have arrived (so that they
@@ -580,15 +567,19 @@ test('discover (D67): an answer given inside ASK itself is taken, and only the f
 
 test('rateLimited (D67): ASK waits for a token too, and passes `until` on', async () => {
   const { ASK } = await import('../src/discover.js');
-  let tokens = 0;
-  const bucket = { take: async () => { tokens += 1; } };
+  let grant;
+  const bucket = { take: () => new Promise((resolve) => { grant = resolve; }) };
   const untils = [];
   const inner = { query: async () => new Uint8Array(0), [ASK]: (wire, question, until, lookup) => { untils.push(until); lookup.answered(new Uint8Array(12)); } };
   const resolver = rateLimited(inner, bucket);
   const lookup = recordingLookup();
   resolver[ASK](new Uint8Array(12), undefined, 42, lookup);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual([untils, lookup.calls.length], [[], 0], 'nothing is sent before the token');
+  assert.equal(typeof grant, 'function', 'a token was asked for');
+  grant();
   await lookup.settled;
-  assert.deepEqual([tokens, untils, lookup.calls.length], [1, [42], 1]);
+  assert.deepEqual([untils, lookup.calls.length], [[42], 1]);
 });
 
 test('udpPool: at most maxInFlight queries are open at once; the others wait their turn and are answered', async () => {
@@ -759,15 +750,21 @@ function measured(args) {
 test('peak RSS stays flat in the number of input lines (10,000 vs 100,000, --zone offline)', { timeout: 600000 }, async () => {
   const mix = ['alice@example.net', 'dave@custom.example', 'implicit.example', 'bad@@x'];
   const rss = {};
-  for (const n of [10000, 100000]) {
+  // 10,000 lines twice, the higher peak kept: a run's peak varies by about 15 % with the GC's
+  // timing.
+  for (const n of [10000, 10000, 100000]) {
     const input = file(`${n}.txt`, Array.from({ length: n }, (_, i) => mix[i % mix.length]).join('\n'));
     const r = await measured(['plan', '--input', input, ...ZONES, '--concurrency', '64', '--summary-json', path.join(dir, `${n}.json`)]);
     assert.equal(r.code, 2, r.stderr); // a quarter are error lines
     assert.equal(JSON.parse(readFileSync(path.join(dir, `${n}.json`), 'utf8')).lines, n);
-    rss[n] = r.maxRssKb;
+    rss[n] = Math.max(rss[n] ?? 0, r.maxRssKb);
   }
-  // Ten times the lines may not cost more than 25 % more memory (GC noise), nor exceed 250 MB.
-  assert.ok(rss[100000] < rss[10000] * 1.25, `peak RSS ${rss[10000]} KB for 10,000 lines, ${rss[100000]} KB for 100,000`);
+  // Ten times the lines may not cost more than 25 % or 48 MB more memory, whichever is more,
+  // nor exceed 250 MB. The margin is the GC's: 10,000 lines end before the heap has reached
+  // the size it keeps (108-129 MB here, against 123-143 MB for 100,000 and 127 MB for 300,000).
+  // Memory that grew with the lines would pass 48 MB from about half a kilobyte a line.
+  const margin = Math.max(rss[10000] * 0.25, 48 * 1024);
+  assert.ok(rss[100000] < rss[10000] + margin, `peak RSS ${rss[10000]} KB for 10,000 lines, ${rss[100000]} KB for 100,000`);
   assert.ok(rss[100000] < 250 * 1024, `peak RSS ${rss[100000]} KB`);
 });
 
