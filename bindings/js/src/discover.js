@@ -230,9 +230,9 @@ class Run {
     else this.reject(error);
   }
 
-  /** One question or request has ended; the discovery ends when none is left. */
-  settle() {
-    this.pending -= 1;
+  /** `count` questions or requests have ended (default one); the discovery ends when none is left. */
+  settle(count = 1) {
+    this.pending -= count;
     if (this.pending === 0) this.end();
   }
 
@@ -343,7 +343,7 @@ class Run {
         lookup.fail(failure);
       }
     });
-    for (let i = 0; i < open.length && !this.finished; i++) this.settle();
+    if (!this.finished && open.length > 0) this.settle(open.length);
   }
 
   /** Stops the timer; on an error, lets the resolver and fetch close what they have open. */
