@@ -3,7 +3,7 @@
 //! machine is shared).
 //!
 //! ```text
-//! cargo run --release -p mailsrv --example plan-cpu -- [CORPUS [PASSES]]
+//! cargo run --release -p mailsrv --example plan-cpu -- [CORPUS [PASSES]] [--json]
 //! ```
 //! CORPUS is the JS bench's corpus as `node bindings/js/bench/plans.js --write-corpus FILE`
 //! writes it (per domain: u16 length + email, u8 count, then per answer u16 id, u16 length,
@@ -11,7 +11,9 @@
 //! Each plan: `Discovery::new` (SRV only, as the WebAssembly builds), the six `receive` calls
 //! and `plan`, as in the JS API. Linux only (reads /proc/self/stat). PASSES (default 20 over a
 //! corpus) is the number of passes per round: 1 keeps a run short enough for
-//! `valgrind --tool=callgrind`.
+//! `valgrind --tool=callgrind`. With `--json`, each plan is also serialised as JSON text
+//! (serde_json), as the Node build's `planText` does: the work `plans.js` times as "planning in
+//! wasm without the hand-over".
 #![allow(clippy::print_stdout, reason = "a benchmark host prints its result")]
 
 use std::hint::black_box;
@@ -98,7 +100,7 @@ fn typical() -> Vec<Domain> {
     vec![(email.to_owned(), answers)]
 }
 
-fn pass(domains: &[Domain], seed: u64) -> usize {
+fn pass(domains: &[Domain], seed: u64, json: bool) -> usize {
     let mut n = 0;
     for (email, answers) in domains {
         let mut d = Discovery::new(email, options()).expect("valid address");
@@ -106,34 +108,46 @@ fn pass(domains: &[Domain], seed: u64) -> usize {
             d.receive(*id, bytes, None)
                 .expect("the answer to its question");
         }
-        n += black_box(d.plan(seed)).lookups.len();
+        let plan = d.plan(seed);
+        n += plan.lookups.len();
+        if json {
+            let mut text = Vec::with_capacity(8192);
+            serde_json::to_writer(&mut text, &plan).expect("a plan serialises");
+            n += black_box(text).len();
+        }
+        black_box(plan);
     }
     n
 }
 
 fn main() {
-    let corpus = std::env::args().nth(1);
+    let json = std::env::args().any(|a| a == "--json");
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--json").collect();
+    let corpus = args.first().cloned();
     let domains = corpus.as_deref().map_or_else(typical, read_corpus);
     // About 2 s of CPU per round, 7 rounds, the median.
-    let per_round = match std::env::args().nth(2) {
+    let per_round = match args.get(1) {
         Some(n) => n.parse().expect("PASSES: a number"),
         None if corpus.is_some() => 20,
         None => 100_000,
     };
-    let mut sink = pass(&domains, 0);
+    let mut sink = pass(&domains, 0, json);
     let mut rounds = Vec::new();
     for r in 0..7 {
         let start = cpu_secs();
         for i in 0..per_round {
-            sink += pass(&domains, r * 1000 + i);
+            sink += pass(&domains, r * 1000 + i, json);
         }
         let plans = (per_round as usize * domains.len()) as f64;
         rounds.push((cpu_secs() - start) / plans * 1e6);
     }
     rounds.sort_by(f64::total_cmp);
-    let what = corpus.map_or("typical plan (demo.zone)".to_owned(), |c| {
+    let mut what = corpus.map_or("typical plan (demo.zone)".to_owned(), |c| {
         format!("{} domains of {c}", domains.len())
     });
+    if json {
+        what.push_str(", with its JSON text");
+    }
     println!(
         "native, {what}: {:.2} µs CPU per plan (median of 7 rounds; {sink} lookups)",
         rounds[3]

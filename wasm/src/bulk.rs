@@ -73,13 +73,16 @@ impl BulkSummary {
 }
 
 /// A plan made for a bulk run's output line (the Node build, feature `json-plan`): its JSON text
-/// (`text`, the same text `plan()` hands over, written out as it is) and what the summary counts
-/// of it, taken by `BulkSummary.addPlanned`, so that a host writing NDJSON never parses the plan
-/// back nor serialises it again (BENCHMARKS.md, issue 16 §3).
+/// (the same text `plan()` hands over, written out as it is) and what the summary counts of it,
+/// taken by `BulkSummary.addPlanned`, so that a host writing NDJSON never parses the plan back
+/// nor serialises it again (BENCHMARKS.md, issue 16 §3). The text stays in the module: a host
+/// copies it from `at` (an address in the module's memory) and `length` straight into its
+/// output, with no copy in between (the package's `copyInto`, src/boundary.js).
 #[cfg(feature = "json-plan")]
 #[wasm_bindgen(js_name = PlannedText)]
 pub struct PlannedText {
-    text: String,
+    /// serde_json's output: UTF-8.
+    text: Vec<u8>,
     facts: PlanFacts,
 }
 
@@ -89,14 +92,19 @@ impl PlannedText {
     /// The plan's JSON text (one line).
     #[wasm_bindgen(getter)]
     pub fn text(&self) -> String {
-        self.text.clone()
+        String::from_utf8_lossy(&self.text).into_owned()
     }
 
-    /// The plan's JSON text as UTF-8 bytes (a copy): what bulk mode writes out as it is, with
-    /// no string made of it.
+    /// Where the text's UTF-8 bytes are in the module's memory (valid until this is freed).
     #[wasm_bindgen(getter)]
-    pub fn bytes(&self) -> Vec<u8> {
-        self.text.as_bytes().to_vec()
+    pub fn at(&self) -> u32 {
+        crate::tape::address(self.text.as_ptr())
+    }
+
+    /// The text's length in bytes.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.text.len() as u32
     }
 }
 
@@ -111,7 +119,6 @@ impl Discovery {
         let internal = |e: &dyn std::fmt::Display| crate::glue::throw("INTERNAL", &e.to_string());
         let mut text = Vec::with_capacity(8192);
         serde_json::to_writer(&mut text, &plan).map_err(|e| internal(&e))?;
-        let text = String::from_utf8(text).map_err(|e| internal(&e))?;
         Ok(PlannedText {
             text,
             facts: PlanFacts::of(&plan),

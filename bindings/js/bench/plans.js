@@ -3,7 +3,8 @@
 // answers prepared once as wire messages; then the cost per phase and the typical plan
 // (demo.zone's six answers, what core/benches/plan.rs times natively). Medians of 7 rounds,
 // the two planners' rounds interleaved, in CPU time of the process. Not a test. `--domains N` (default 2,000);
-// `--write-corpus FILE` writes the corpus for core/examples/plan-cpu.rs instead.
+// `--write-corpus FILE` writes the corpus for core/examples/plan-cpu.rs instead (its `--json` is
+// the same work as this bench's planText line, natively).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -82,6 +83,18 @@ const runs = {
       d.free();
     }
   },
+  // The core's work alone, as native `plan-cpu --json` does it: the plan made and serialised in
+  // the module (planText), nothing read back in JS.
+  'api-text': (seed) => {
+    for (const c of corpus) {
+      const d = new Discovery(c.email);
+      for (const a of c.answers) d.receive(a.id, a.wire);
+      const planned = d.planText({ seed });
+      sink += planned.length;
+      planned.free();
+      d.free();
+    }
+  },
   'new+free': () => {
     for (const c of corpus) new Discovery(c.email).free();
   },
@@ -142,5 +155,6 @@ console.log(`ratio JS API / hand-written: ${(perPlan.hand / perPlan.api).toFixed
 const receive = perPlan['new+receive×6+free'] - perPlan['new+free'];
 console.log(`per plan: new+free ${perPlan['new+free'].toFixed(1)} µs, receive ×6 ${receive.toFixed(1)} µs, plan() ${(perPlan.api - perPlan['new+receive×6+free']).toFixed(1)} µs`);
 console.log(`the plan's hand-over (D58): as a tape ${(perPlan.api - perPlan['new+receive×6+free']).toFixed(1)} µs, as JSON text + JSON.parse ${(perPlan['api-json'] - perPlan['new+receive×6+free']).toFixed(1)} µs per plan (core planning included)`);
+console.log(`planning in wasm without the hand-over (new Discovery, receive ×6, planText: the plan's JSON text made in the module, not read; compare native \`plan-cpu CORPUS --json\`): ${perPlan['api-text'].toFixed(1)} µs per plan`);
 console.log(`typical plan (demo.zone, 6 answers) through the JS API: ${median(typicalRounds).toFixed(2)} µs (median of ${ROUNDS} × ${N})`);
 if (sink < 0) console.log(sink);

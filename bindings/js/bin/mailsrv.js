@@ -255,8 +255,9 @@ async function planMany(o) {
     for (;;) {
       const next = await orStop(results.next());
       if (interrupted || next.done) break;
-      next.value.count(summary);
+      // Written, then counted: counting frees the core's plan text that the parts copy from.
       const drained = output.write(next.value.parts);
+      next.value.count(summary);
       if (drained) await orStop(drained);
       progress.tick();
     }
@@ -287,8 +288,8 @@ async function planMany(o) {
  * Bulk mode's NDJSON output to `stream`, written in batches: the lines taken in one turn of the
  * event loop go out in one write (at `setImmediate`, or as soon as 64 KiB are waiting), not one
  * write per line (with stdout on a file, a `writeSync` each: 5 % of bulk mode's CPU). A line
- * comes as its parts (strings, or UTF-8 bytes such as the core's plan text), copied into the
- * batch's buffer: no string is made of a plan. Lines are only ever written whole.
+ * comes as its parts (strings, or the core's plan text, which its `copyInto` copies from the
+ * module's memory), copied into the batch's buffer: no string is made of a plan. Lines are only ever written whole.
  * `write(parts)` returns undefined, or a promise to wait for when the stream wants no more for
  * now (its 'drain'); `flush()` writes what is waiting.
  */
@@ -323,8 +324,7 @@ function batchedOutput(stream) {
           used += buffer.write(part, used);
         } else {
           room(part.length);
-          buffer.set(part, used);
-          used += part.length;
+          used += part.copyInto(buffer, used);
         }
       }
       if (used >= BATCH) flush();

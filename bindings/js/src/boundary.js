@@ -2,7 +2,8 @@
 // D63): the answer is copied into memory the module keeps, not into a new allocation, and the
 // outcome comes back as a number named here, not as a new string. Same arguments, results and
 // errors as the generated `receive`, which still takes what is not a `Uint8Array` of at most
-// 65,535 bytes.
+// 65,535 bytes. And bulk mode's `PlannedText.copyInto`: the plan's JSON text copied from the
+// module's memory straight into the output.
 
 /** The largest answer the buffer takes (wasm/src/boundary.rs, `ANSWER_BUFFER_MAX`). */
 const ANSWER_BUFFER_MAX = 65535;
@@ -29,6 +30,28 @@ export function defineReceive(wasm, memory) {
       if (bytes.length === 0) bytes = new Uint8Array(memory.buffer);
       bytes.set(response, address);
       return outcomes[this.receiveBuffered(id, length, options)];
+    },
+  });
+}
+
+/**
+ * Gives `wasm.PlannedText` a `copyInto(target, offset)` that copies the plan's JSON text from the
+ * module's `memory` into `target` (a `Uint8Array` with room for `length` bytes at `offset`) and
+ * returns its length: bulk mode's output takes the text with no copy in between (issue 16 §3).
+ */
+export function defineCopyInto(wasm, memory) {
+  let bytes = new Uint8Array(0);
+  Object.defineProperty(wasm.PlannedText.prototype, 'copyInto', {
+    configurable: true,
+    writable: true,
+    value: function copyInto(target, offset) {
+      const at = this.at;
+      const length = this.length;
+      // A view of the whole memory, made again when the memory has grown (the old one is then
+      // detached and empty).
+      if (bytes.length === 0) bytes = new Uint8Array(memory.buffer);
+      target.set(bytes.subarray(at, at + length), offset);
+      return length;
     },
   });
 }

@@ -78,13 +78,14 @@ function errorLine(input, e) {
 
 /**
  * `discoverMany` as NDJSON (the CLI's `plan --input`): yields `{ parts, count }` per input
- * line, `parts` the pieces of the result's JSON text with its newline (strings and UTF-8
- * bytes, in order: `{"input", "plan"}` or `{"input", "error"}`, as `JSON.stringify` of
- * `discoverMany`'s result), `count(summary)` adding it to a `BulkSummary` of this module. The
- * plan's text comes from the core as it is, as bytes (`planText` of the Node build: no
- * `JSON.parse` and `JSON.stringify` per plan, no string made of it, and the summary's facts
- * without reading the plan back); a plan of the HTTP-source planner (the `mailsrv_host`
- * module, which has no `planText`) is serialised in JS.
+ * line, `parts` the pieces of the result's JSON text with its newline (in order: strings, or
+ * the core's `PlannedText` whose `copyInto(target, offset)` copies its UTF-8 bytes; together
+ * `{"input", "plan"}` or `{"input", "error"}`, as `JSON.stringify` of `discoverMany`'s result),
+ * `count(summary)` adding it to a `BulkSummary` of this module, which frees the `PlannedText`:
+ * write the parts first. The plan's text comes from the core as it is (`planText` of the Node
+ * build: no `JSON.parse` and `JSON.stringify` per plan, no string made of it, no copy before
+ * the output's, and the summary's facts without reading the plan back); a plan of the
+ * HTTP-source planner (the `mailsrv_host` module, which has no `planText`) is serialised in JS.
  */
 export function planLines(lines, { concurrency = 16, ordered = true, ...options } = {}) {
   const finish = (discovery, seed) => (typeof discovery.planText === 'function' ? discovery.planText({ seed }) : discovery.plan({ seed }));
@@ -94,7 +95,7 @@ export function planLines(lines, { concurrency = 16, ordered = true, ...options 
         const result = { input: line.input, plan };
         return { parts: [`${JSON.stringify(result)}\n`], count: (summary) => summary.add(result) };
       }
-      return { parts: [`{"input":${JSON.stringify(line.input)},"plan":`, plan.bytes, '}\n'], count: (summary) => summary.addPlanned(plan) };
+      return { parts: [`{"input":${JSON.stringify(line.input)},"plan":`, plan, '}\n'], count: (summary) => summary.addPlanned(plan) };
     },
     (e) => {
       const result = errorLine(line.input, e);

@@ -6,13 +6,15 @@ import * as wasm from '../wasm/mailsrv_node.js';
 import { loadWasm } from './load.js';
 import { makeDiscover } from './discover.js';
 import { definePlan } from './tape.js';
-import { defineReceive } from './boundary.js';
+import { defineCopyInto, defineReceive } from './boundary.js';
 
 const { memory } = await loadWasm(wasm.default, wasm.initSync, new URL('../wasm/mailsrv_node_bg.wasm', import.meta.url));
 // The Node build hands plans over as tapes, read where the module wrote them (src/tape.js), and
-// takes answers through a buffer it keeps (src/boundary.js).
+// takes answers through a buffer it keeps; bulk mode copies a plan's JSON text from its memory
+// (src/boundary.js).
 definePlan(wasm, memory);
 defineReceive(wasm, memory);
+defineCopyInto(wasm, memory);
 
 export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure } from '../wasm/mailsrv_node.js';
 

@@ -153,3 +153,38 @@ test('D66: queries() read after the memory has grown see the wires where they ar
   for (const k of kept) k.free();
   d.free();
 });
+
+test('issue 16 §3: PlannedText.copyInto gives the plan text\'s UTF-8 bytes at the offset, also after the memory has grown', () => {
+  const { memory } = nodeModule.initSync();
+  const host = caseHost(cases().find((c) => c.name === 'demo'));
+  const planned = (email) => {
+    const d = new Discovery(email);
+    for (const q of d.queries()) d.receive(q.id, host.answer(q.wire, 'udp'));
+    const p = d.planText({ seed: 5 });
+    d.free();
+    return p;
+  };
+  const p = planned('alice@example.net');
+  const expected = new TextEncoder().encode(p.text);
+  assert.equal(p.length, expected.length);
+  const copy = (offset) => {
+    const target = new Uint8Array(offset + p.length + 3).fill(0xee);
+    assert.equal(p.copyInto(target, offset), p.length);
+    assert.deepStrictEqual(target.subarray(offset, offset + p.length), expected);
+    assert.deepStrictEqual([...target.subarray(0, offset), ...target.subarray(offset + p.length)], Array(offset + 3).fill(0xee), 'nothing else written');
+  };
+  copy(7);
+  // Plans kept alive until the module's memory grows (its old views are then detached).
+  const size = memory.buffer.byteLength;
+  const kept = [];
+  while (memory.buffer.byteLength === size && kept.length < 100000) kept.push(planned(`u${kept.length}@example.net`));
+  assert.notEqual(memory.buffer.byteLength, size, 'the memory grew');
+  copy(0);
+  const last = kept.at(-1);
+  const target = new Uint8Array(last.length);
+  last.copyInto(target, 0);
+  assert.equal(JSON.parse(new TextDecoder().decode(target)).email, `u${kept.length - 1}@example.net`);
+  for (const k of kept) k.free();
+  p.free();
+  host.free();
+});
