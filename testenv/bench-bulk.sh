@@ -9,10 +9,10 @@
 #   3. `mailsrv plan --input` with ten times the lines (100,000: the same addresses ten times
 #      over, so that after the first tenth Unbound answers from its cache), for peak RSS
 #   4. the hand-written loop on those 100,000 lines
-# and prints domains/s, CPU seconds per 1,000 domains and peak RSS, and the ratios: with 10,000
-# lines, where each run's fixed costs (start-up, V8 compiling the hot code) weigh a tenth as
-# much, and with 100,000. The world
-# (Knot, Unbound, Dovecot, Postfix) is stopped by PID at the end, also on failure.
+# and prints domains/s, CPU seconds per 1,000 domains and peak RSS, and the ratios: over 10,000
+# lines, and over 100,000, where each run's fixed costs (start-up, V8 compiling the hot code)
+# weigh a tenth as much. The world (Knot, Unbound, Dovecot, Postfix) is stopped by PID at the
+# end, also on failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_DOMAINS:-10000}

@@ -73,7 +73,7 @@ impl BulkSummary {
 }
 
 /// A plan made for a bulk run's output line (the Node build, feature `json-plan`): its JSON text
-/// (the same text `plan()` hands over, written out as it is) and what the summary counts of it,
+/// (the JSON of the object `plan()` gives, written out as it is) and what the summary counts of it,
 /// taken by `BulkSummary.addPlanned`, so that a host writing NDJSON never parses the plan back
 /// nor serialises it again (BENCHMARKS.md, issue 16 §3). The text stays in the module: a host
 /// copies it from `at` (an address in the module's memory) and `length` straight into its

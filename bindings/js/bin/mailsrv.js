@@ -289,9 +289,9 @@ async function planMany(o) {
  * event loop go out in one write (at `setImmediate`, or as soon as 64 KiB are waiting), not one
  * write per line (with stdout on a file, a `writeSync` each: 5 % of bulk mode's CPU). A line
  * comes as its parts (strings, or the core's plan text, which its `copyInto` copies from the
- * module's memory), copied into the batch's buffer: no string is made of a plan. Lines are only ever written whole.
- * `write(parts)` returns undefined, or a promise to wait for when the stream wants no more for
- * now (its 'drain'); `flush()` writes what is waiting.
+ * module's memory), copied into the batch's buffer: no string is made of a plan. Lines are only
+ * ever written whole. `write(parts)` returns undefined, or a promise to wait for when the
+ * stream wants no more for now (its 'drain'); `flush()` writes what is waiting.
  */
 function batchedOutput(stream) {
   const BATCH = 65536;
