@@ -3,20 +3,23 @@
 # BENCH_DOMAINS (10,000) generated zones in the corpus's mix (bindings/js/bench/corpus.js: 1/10
 # NXDOMAIN, 1/10 heavy, 1/3 small, the rest provider-style with "."), plus the provider zones;
 # Unbound resolves. Each run starts with Unbound's cache for those zones flushed, under GNU time:
-#   1. `mailsrv plan --input` (10,000 lines, --server Unbound, --concurrency BENCH_CONCURRENCY)
-#   2. the hand-written Node loop (bindings/js/bench/resolve-loop.js: dns.promises.Resolver,
-#      resolveSrv for the six labels, same concurrency, no planning)
-#   3. `mailsrv plan --input` with ten times the lines (100,000: the same addresses ten times
+#   1. BENCH_ROUNDS (3) rounds, in turns, of
+#      - `mailsrv plan --input` (10,000 lines, --server Unbound, --concurrency BENCH_CONCURRENCY)
+#      - the hand-written Node loop (bindings/js/bench/resolve-loop.js: dns.promises.Resolver,
+#        resolveSrv for the six labels, same concurrency, no planning)
+#   2. `mailsrv plan --input` with ten times the lines (100,000: the same addresses ten times
 #      over, so that after the first tenth Unbound answers from its cache), for peak RSS
-#   4. the hand-written loop on those 100,000 lines
+#   3. the hand-written loop on those 100,000 lines
 # and prints domains/s, CPU seconds per 1,000 domains and peak RSS, and the ratios: over 10,000
-# lines, and over 100,000, where each run's fixed costs (start-up, V8 compiling the hot code)
-# weigh a tenth as much. The world (Knot, Unbound, Dovecot, Postfix) is stopped by PID at the
-# end, also on failure.
+# lines (the medians of the rounds: one run of either can wait seconds on a lost datagram),
+# and over 100,000, where each run's fixed costs (start-up, V8 compiling the hot code) weigh a
+# tenth as much. The world (Knot, Unbound, Dovecot, Postfix) is stopped by PID at the end, also
+# on failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_DOMAINS:-10000}
 C=${BENCH_CONCURRENCY:-64}
+ROUNDS=${BENCH_ROUNDS:-3}
 dir="$root/target/bench-bulk"
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -61,13 +64,19 @@ measure() {
 }
 
 echo "bench-bulk: $N domains, concurrency $C, resolver $RESOLVER (Unbound), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)" | tee "$dir/results.txt"
-measure mailsrv "$N" node "$root/bindings/js/bin/mailsrv.js" plan --input "$dir/input-$N.txt" --server "$RESOLVER" --concurrency "$C" --summary-json "$dir/summary.json"
-measure hand-written "$N" node "$root/bindings/js/bench/resolve-loop.js" "$dir/input-$N.txt" "$RESOLVER" "$C"
+for round in $(seq "$ROUNDS"); do
+  measure "mailsrv-$round" "$N" node "$root/bindings/js/bin/mailsrv.js" plan --input "$dir/input-$N.txt" --server "$RESOLVER" --concurrency "$C" --summary-json "$dir/summary.json"
+  measure "hand-written-$round" "$N" node "$root/bindings/js/bench/resolve-loop.js" "$dir/input-$N.txt" "$RESOLVER" "$C"
+done
 measure mailsrv-x10-lines "$((N * 10))" node "$root/bindings/js/bin/mailsrv.js" plan --input "$dir/input-${N}0.txt" --server "$RESOLVER" --concurrency "$C"
 measure hand-written-x10-lines "$((N * 10))" node "$root/bindings/js/bench/resolve-loop.js" "$dir/input-${N}0.txt" "$RESOLVER" "$C"
-cat "$dir/hand-written.out"
-tail -n 5 "$dir/mailsrv.err"
-awk -v n="$N" '{ rate[$1] = $6 } END {
-  printf "ratio mailsrv / hand-written (domains/s), %d lines: %.2f\n", n, rate["mailsrv"] / rate["hand-written"]
+cat "$dir/hand-written-1.out"
+tail -n 5 "$dir/mailsrv-1.err"
+# median NAME: the median domains/s of the rounds NAME-1, NAME-2, ...
+median() {
+  awk -v n="$1" '$1 ~ "^" n "-[0-9]+$" { print $6 }' "$dir/results.txt" | sort -n | awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }'
+}
+awk -v n="$N" -v rounds="$ROUNDS" -v m="$(median mailsrv)" -v h="$(median hand-written)" '{ rate[$1] = $6 } END {
+  printf "ratio mailsrv / hand-written (domains/s), %d lines, medians of %d rounds: %.2f (%.0f / %.0f)\n", n, rounds, m / h, m, h
   printf "ratio mailsrv / hand-written (domains/s), %d lines: %.2f\n", 10 * n, rate["mailsrv-x10-lines"] / rate["hand-written-x10-lines"]
 }' "$dir/results.txt" | tee -a "$dir/results.txt"
