@@ -8,13 +8,22 @@
 /** The largest answer the buffer takes (wasm/src/boundary.rs, `ANSWER_BUFFER_MAX`). */
 const ANSWER_BUFFER_MAX = 65535;
 
+/**
+ * The whole of `memory` as bytes: a function that gives one view, made again after the memory has grown
+ * (the old one is then detached and empty).
+ */
+function memoryBytes(memory) {
+  let bytes = new Uint8Array(0);
+  return () => (bytes.length !== 0 ? bytes : (bytes = new Uint8Array(memory.buffer)));
+}
+
 /** Gives `wasm.Discovery` a `receive` through the answer buffer of the module's `memory`. */
 export function defineReceive(wasm, memory) {
   const outcomes = JSON.parse(wasm.outcomeNames());
   const generated = wasm.Discovery.prototype.receive;
   let address = 0;
   let capacity = 0;
-  let bytes = new Uint8Array(0);
+  const view = memoryBytes(memory);
   Object.defineProperty(wasm.Discovery.prototype, 'receive', {
     configurable: true,
     writable: true,
@@ -25,10 +34,7 @@ export function defineReceive(wasm, memory) {
         address = wasm.answerBuffer(length);
         capacity = length;
       }
-      // A view of the whole memory, made again when the memory has grown (the old one is then
-      // detached and empty).
-      if (bytes.length === 0) bytes = new Uint8Array(memory.buffer);
-      bytes.set(response, address);
+      view().set(response, address);
       return outcomes[this.receiveBuffered(id, length, options)];
     },
   });
@@ -40,17 +46,14 @@ export function defineReceive(wasm, memory) {
  * returns its length: bulk mode's output takes the text with no copy in between (issue 16 §3).
  */
 export function defineCopyInto(wasm, memory) {
-  let bytes = new Uint8Array(0);
+  const view = memoryBytes(memory);
   Object.defineProperty(wasm.PlannedText.prototype, 'copyInto', {
     configurable: true,
     writable: true,
     value: function copyInto(target, offset) {
       const at = this.at;
       const length = this.length;
-      // A view of the whole memory, made again when the memory has grown (the old one is then
-      // detached and empty).
-      if (bytes.length === 0) bytes = new Uint8Array(memory.buffer);
-      target.set(bytes.subarray(at, at + length), offset);
+      target.set(view().subarray(at, at + length), offset);
       return length;
     },
   });
