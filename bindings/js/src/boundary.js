@@ -9,8 +9,8 @@
 const ANSWER_BUFFER_MAX = 65535;
 
 /**
- * The whole of `memory` as bytes: a function that gives one view, made again after the memory has grown
- * (the old one is then detached and empty).
+ * The whole of `memory` as bytes: a function that gives one view, made again after the memory
+ * has grown (the old one is then detached and empty).
  */
 function memoryBytes(memory) {
   let bytes = new Uint8Array(0);
