@@ -582,6 +582,64 @@ test('rateLimited (D67): ASK waits for a token too, and passes `until` on', asyn
   assert.deepEqual([untils, lookup.calls.length], [[42], 1]);
 });
 
+test('udpPool: queries ended in one sweep out of order, and those admitted in their places, all stay answerable; each ends once', { timeout: 10000 }, async () => {
+  const clock = virtualClock();
+  const server = await scriptedDns();
+  // The server's answers not sent yet, by question name, each to the socket its query came from.
+  const held = new Map();
+  server.onQuery = (msg) => {
+    const send = server.send;
+    held.set(msg.subarray(13, 13 + msg[12]).toString(), () => send(nxdomain(msg)));
+  };
+  const { udpPool: makePool } = await import('../src/bulk.js');
+  const pool = makePool({ server: server.address, timeout: 20000, maxInFlight: 6, clock });
+  try {
+    const controllers = [];
+    const ends = [];
+    const outcomes = [];
+    for (let i = 0; i < 12; i++) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      ends.push(0);
+      outcomes.push(pool.query(queryWire(`q${i}.example`), undefined, { signal: controller.signal }).then(
+        (msg) => { ends[i] += 1; return msg[12 + 1] === 0x71 ? `answered q${msg.subarray(14, 14 + msg[12] - 1)}` : 'wrong answer'; },
+        (e) => { ends[i] += 1; return e.code; },
+      ));
+    }
+    await new Promise((r) => setTimeout(r, 100)); // the first six reach the server
+    assert.equal(pool.inFlight(), 6);
+    assert.deepEqual([...held.keys()].sort(), ['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
+    // Queries 0, 2, 3 and 5 are out of time: one sweep ends them (the first, middle and last
+    // places of the pool's list among them), and queries 6 to 9 take their places.
+    for (const i of [0, 2, 3, 5]) controllers[i].abort();
+    clock.sweep();
+    assert.equal(pool.inFlight(), 6);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual([...held.keys()].sort(), ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8', 'q9']);
+    // Every query still open is found by the ID it was sent with, whatever its place now.
+    for (const name of ['q9', 'q1', 'q7', 'q4', 'q6', 'q8']) held.get(name)();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(pool.inFlight(), 2, 'queries 10 and 11 took the answered ones\' places');
+    for (const name of ['q11', 'q10']) held.get(name)();
+    // Bounded, so that a query the pool lost fails the test instead of leaving it waiting.
+    const late = new Promise((resolve) => { setTimeout(() => resolve('not all queries ended'), 3000).unref(); });
+    const results = await Promise.race([Promise.all(outcomes), late]);
+    assert.deepEqual(results, [
+      'TIMEOUT', 'answered q1', 'TIMEOUT', 'TIMEOUT', 'answered q4', 'TIMEOUT',
+      'answered q6', 'answered q7', 'answered q8', 'answered q9', 'answered q10', 'answered q11',
+    ]);
+    assert.deepEqual(ends, Array(12).fill(1), 'each query ended once');
+    assert.equal(pool.inFlight(), 0);
+    assert.equal(pool.stats().stray, 0);
+  } finally {
+    try {
+      pool.close();
+    } finally {
+      server.close();
+    }
+  }
+});
+
 test('udpPool: at most maxInFlight queries are open at once; the others wait their turn and are answered', async () => {
   const server = await fakeDns({ delayMs: 20 });
   const { udpPool: makePool, MAX_IN_FLIGHT } = await import('../src/bulk.js');
