@@ -398,6 +398,8 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
       // after the last copy (due at `resendAt`).
       this.wait = 0;
       this.resendAt = 0;
+      // Its place in `open.list`, set by `OpenQueries.add` (here so that every query has one shape).
+      this.slot = -1;
       this.afterSend = (e) => { if (e) this.end(fail('NETWORK_ERROR', e.message)); };
     }
 
@@ -440,7 +442,8 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
     const t = now();
     const rto = timer.rto;
     // From the last: ending a query moves the last one into its place (`OpenQueries.remove`),
-    // and the queries admitted meanwhile are added after it; neither needs this sweep.
+    // and the queries admitted meanwhile are added after it; neither needs this sweep. A
+    // lookup's callback that closes the pool leaves the list shorter than `i`.
     for (let i = open.list.length - 1; i >= 0; i--) {
       const query = open.list[i];
       if (query === undefined) continue;
