@@ -187,14 +187,17 @@ $(JS)/bench/node_modules/.installed: $(JS)/bench/package.json $(JS)/bench/packag
 	cd $(JS)/bench && npm ci --no-audit --no-fund
 	touch $@
 
-## Fuzz a target (needs the nightly toolchain and cargo-fuzz): `answers` (DNS answers and the
-## planner), `certs` (the verifier) or `negotiate` (the IMAP/POP3/SMTP negotiator). An input that
+## Fuzz a target (the nightly toolchain and cargo-fuzz are installed first when missing):
+## `answers` (DNS answers and the planner), `certs` (the verifier), `negotiate` (the
+## IMAP/POP3/SMTP negotiator), `dnssec` or `autoconfig`. An input that
 ## runs longer than FUZZ_TIMEOUT seconds, or makes the process pass FUZZ_RSS_MB of RSS (certs
 ## peaked at 468 MB over 300 s) or allocate more than FUZZ_MALLOC_MB at once, is a finding.
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 1024
 FUZZ_MALLOC_MB ?= 256
 fuzz:
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	$(CARGO) +nightly fuzz --version > /dev/null 2>&1 || $(CARGO) install --locked cargo-fuzz
 	cd core/fuzz && $(CARGO) +nightly fuzz run $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECS) \
 	  -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_MALLOC_MB)
 
