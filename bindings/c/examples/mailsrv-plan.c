@@ -58,6 +58,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <openssl/err.h>
@@ -486,8 +487,14 @@ static int print_verdict(const mailsrv_verdict *v, const mailsrv_candidate *c, i
     return exit_status;
 }
 
-/* Connects to the first implicit-TLS candidate, hands the peer chain to mailsrv. */
-static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, int json) {
+static int address_of(const mailsrv_plan *plan, uint32_t side, size_t index, const mailsrv_candidate *c,
+                      const char *server, int64_t deadline, char *out, size_t cap);
+static int print_no_address(int to_stderr, const char *prefix, const mailsrv_candidate *c);
+
+/* Connects to the first implicit-TLS candidate, hands the peer chain to mailsrv. Its address
+ * comes as --probe's does (address_of): through --server, never from the system's resolver
+ * (D50). */
+static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int json) {
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
     mailsrv_candidate c;
     uint32_t side = 0;
@@ -503,11 +510,16 @@ static int verify_first(const mailsrv_plan *plan, const char *anchors_path, uint
             }
         }
     if (!found) { fprintf(stderr, "mailsrv-plan: no implicit-TLS candidate to verify\n"); return 1; }
-    mailsrv_str address = {"", 0};
-    if (c.address_count > 0 && host_check("mailsrv_plan_candidate_address", mailsrv_plan_candidate_address(plan, side, index, 0, &address)) != 0)
-        return 2;
+    char address[256];
+    if (address_of(plan, side, index, &c, server, total_deadline, address, sizeof address) != 0) {
+        if (ms_left(total_deadline) == 0) {
+            fprintf(stderr, "mailsrv-plan: %s: %s\n", mailsrv_result_name(MAILSRV_RESULT_TIMEOUT), mailsrv_result_message(MAILSRV_RESULT_TIMEOUT));
+            return 3;
+        }
+        return print_no_address(1, "mailsrv-plan: ", &c) == 0 ? 3 : 2;
+    }
     mailsrv_certificates *anchors = load_anchors(anchors_path);
-    int fd = connect_to(c.host.data, address.data, c.port, total_deadline);
+    int fd = connect_to(c.host.data, address, c.port, total_deadline);
     if (fd < 0) { fprintf(stderr, "mailsrv-plan: cannot connect to %s:%u\n", c.host.data, (unsigned)c.port); mailsrv_certificates_free(anchors); return 3; }
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -582,6 +594,20 @@ static int address_of(const mailsrv_plan *plan, uint32_t side, size_t index, con
     for (int i = 0; i < 2 && !out[0]; i++)
         if (lookups[i].address[0]) snprintf(out, cap, "%s", lookups[i].address);
     return out[0] ? 0 : -1;
+}
+
+/* D50: the resolver gave no address for c's target, and the system's is not asked; prints the
+ * failure the core gives that ("CODE: text", after prefix) on stdout (say) or stderr. Returns 0,
+ * or -1 when the core's call failed (reported by host_check). */
+static int print_no_address(int to_stderr, const char *prefix, const mailsrv_candidate *c) {
+    char text[2048];
+    size_t n = 0;
+    uint32_t code = 0;
+    if (host_check("mailsrv_no_address_error", mailsrv_no_address_error((const uint8_t *)c->host.data, c->host.len, NULL, 0, &code, (uint8_t *)text, sizeof text, &n)) != 0)
+        return -1;
+    if (to_stderr) fprintf(stderr, "%s%s: %.*s\n", prefix, mailsrv_result_name(code), (int)n, text);
+    else say("%s%s: %.*s\n", prefix, mailsrv_result_name(code), (int)n, text);
+    return 0;
 }
 
 /* Hosts the user confirmed with --accept-target (RFC 6186 §6: a target outside the domain). */
@@ -744,16 +770,7 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
         return 0;
     }
     if (found != 0) {
-        /* D50: the resolver gave no address, and the system's is not asked; the core says
-         * which failure that is. */
-        char text[2048];
-        size_t n = 0;
-        uint32_t code = 0;
-        if (host_check("mailsrv_no_address_error", mailsrv_no_address_error((const uint8_t *)c.host.data, c.host.len, NULL, 0, &code, (uint8_t *)text, sizeof text, &n)) != 0) {
-            say("    stopped: a mailsrv call failed\n");
-            return 0;
-        }
-        say("    error %s: %.*s\n", mailsrv_result_name(code), (int)n, text);
+        if (print_no_address(0, "    error ", &c) != 0) say("    stopped: a mailsrv call failed\n");
         return 0;
     }
     int fd = connect_to(c.host.data, address, c.port, deadline);
@@ -809,28 +826,49 @@ static int probe_one(const mailsrv_plan *plan, uint32_t side, size_t index, mail
     return works;
 }
 
-/* Probes every side with candidates; returns the exit code. */
+/* The plan's diagnostics, one "  [CODE] message" line each. */
+static void print_diagnostics(const mailsrv_plan *plan) {
+    for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
+        mailsrv_str code, message;
+        if (host_check("mailsrv_plan_diagnostic", mailsrv_plan_diagnostic(plan, i, &code, &message)) != 0) die("cannot read the plan");
+        say("  [%s] %s\n", code.data, message.data);
+    }
+}
+
+/* Probes every side with candidates; a side without any says so, and the plan's diagnostics say
+ * why. Returns the exit code. */
 static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64_t now, const char *server, int timeout_ms,
                       const char *password) {
     mailsrv_certificates *anchors = load_anchors(anchors_path);
     uint32_t sides[] = {MAILSRV_SIDE_INCOMING, MAILSRV_SIDE_OUTGOING};
     const char *names[] = {"incoming", "outgoing"};
     uint8_t works[2] = {0, 0};
+    int none = 0;
     for (size_t s = 0; s < 2; s++) {
         size_t count = mailsrv_plan_candidate_count(plan, sides[s]);
-        if (count == 0) continue;
+        if (count == 0) {
+            say("%s: no candidates\n", names[s]);
+            none = 1;
+            continue;
+        }
         say("%s:\n", names[s]);
         for (size_t i = 0; i < count && !works[s]; i++) works[s] = (uint8_t)probe_one(plan, sides[s], i, anchors, now, server, timeout_ms, password);
     }
     mailsrv_certificates_free(anchors);
+    /* Why a side has nothing to probe (a lookup failed, no records, ...): the plan says. */
+    if (none) print_diagnostics(plan);
     uint8_t status = 1;
     if (mailsrv_plan_exit_status(plan, 1, works[0], works[1], &status) != MAILSRV_RESULT_OK) die("cannot decide the exit status");
     return status;
 }
 
-static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title) {
+/* A side's candidates; a main side without any gives its status instead (status non-zero). */
+static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title, uint32_t status) {
     size_t n = mailsrv_plan_candidate_count(plan, side);
-    if (n == 0) return;
+    if (n == 0) {
+        if (status) say("%s: %s, no candidates\n", title, mailsrv_status_name(status));
+        return;
+    }
     say("%s:\n", title);
     for (size_t i = 0; i < n; i++) {
         mailsrv_candidate c;
@@ -866,6 +904,31 @@ struct args {
     mailsrv_options options;
 };
 
+/* Option's value as a positive number of milliseconds (decimal digits only, 1 to INT_MAX, as
+ * the JS CLI takes it); anything else (`abc`, `0`, `-5`, `10ms`, too large) is a usage error. */
+static int positive_ms(const char *option, const char *text) {
+    char *end = NULL;
+    errno = 0;
+    long v = (*text >= '0' && *text <= '9') ? strtol(text, &end, 10) : 0;
+    if (v <= 0 || v > INT_MAX || errno != 0 || *end != '\0') {
+        fprintf(stderr, "mailsrv-plan: %s must be a positive number of milliseconds, not `%s`\n", option, text);
+        exit(MAILSRV_EXIT_USAGE);
+    }
+    return (int)v;
+}
+
+/* --seed's value: decimal digits only, 0 to 2^64-1, as the JS CLI takes it. */
+static unsigned long long seed_of(const char *text) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = (*text >= '0' && *text <= '9') ? strtoull(text, &end, 10) : 0;
+    if (end == NULL || errno != 0 || *end != '\0') {
+        fprintf(stderr, "mailsrv-plan: --seed must be a number from 0 to 2^64-1, not `%s`\n", text);
+        exit(MAILSRV_EXIT_USAGE);
+    }
+    return v;
+}
+
 /* Parses the command line into *a (options start from the library's defaults); exits with the
  * usage status on an error. */
 static void parse_args(int argc, char **argv, struct args *a) {
@@ -885,13 +948,9 @@ static void parse_args(int argc, char **argv, struct args *a) {
             a->zones[a->nzones++] = next;
             i++;
         } else if (!strcmp(arg, "--server") && next) { a->server = next; i++; }
-        else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = atoi(next); i++; }
-        else if (!strcmp(arg, "--total-timeout") && next) {
-            a->total_timeout_ms = atoi(next);
-            if (a->total_timeout_ms <= 0) die("--total-timeout must be a positive number of milliseconds");
-            i++;
-        }
-        else if (!strcmp(arg, "--seed") && next) { a->seed = strtoull(next, NULL, 10); i++; }
+        else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = positive_ms(arg, next); i++; }
+        else if (!strcmp(arg, "--total-timeout") && next) { a->total_timeout_ms = positive_ms(arg, next); i++; }
+        else if (!strcmp(arg, "--seed") && next) { a->seed = seed_of(next); i++; }
         else if (!strcmp(arg, "--anchors") && next) { a->anchors = next; i++; }
         else if (!strcmp(arg, "--fixtures") && next) { a->fixtures = next; i++; }
         else if (!strcmp(arg, "--sources") && next) { a->sources = next; i++; }
@@ -943,7 +1002,7 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext | --implicit-tls-only] [--tls-order implicit-first|domain-priority] [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
     /* --trust-anchor or --now turns on the core's DNSSEC validation (as in the Rust example):
@@ -1309,13 +1368,17 @@ static int print_plan(const mailsrv_plan *plan, int json) {
     } else {
         mailsrv_str e = mailsrv_plan_email(plan);
         say("Mail servers for %s\n", e.data);
-        print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming");
-        print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)");
-        print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing");
-        for (size_t i = 0; i < mailsrv_plan_diagnostic_count(plan); i++) {
-            mailsrv_str code, message;
-            if (host_check("mailsrv_plan_diagnostic", mailsrv_plan_diagnostic(plan, i, &code, &message)) != 0) die("cannot read the plan");
-            say("  [%s] %s\n", code.data, message.data);
+        uint32_t protocol = 0, incoming = 0, outgoing = 0;
+        if (host_check("mailsrv_plan_summary", mailsrv_plan_summary(plan, &protocol, &incoming, &outgoing)) != 0) die("cannot read the plan");
+        print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming", incoming);
+        print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)", 0);
+        print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing", outgoing);
+        print_diagnostics(plan);
+        say("Lookups:\n");
+        for (size_t i = 0; i < mailsrv_plan_lookup_count(plan); i++) {
+            mailsrv_lookup l;
+            if (host_check("mailsrv_plan_lookup", mailsrv_plan_lookup(plan, i, &l)) != 0) die("cannot read the plan");
+            say("  %-40s %-14s %zu record(s), %s\n", l.name.data, mailsrv_outcome_name(l.outcome), l.records, mailsrv_dnssec_name(l.dnssec));
         }
     }
     uint8_t status = 1;
@@ -1334,9 +1397,9 @@ int main(int argc, char **argv) {
     if (a.probe) {
         /* Line by line: progress shows as it happens, and a reader gone stops the probing. */
         setvbuf(stdout, NULL, _IOLBF, 0);
-        rc = probe_plan(plan, a.anchors, a.now, a.server, a.timeout_ms > 0 ? a.timeout_ms : 3000, a.password);
+        rc = probe_plan(plan, a.anchors, a.now, a.server, a.timeout_ms, a.password);
     } else if (a.verify) {
-        rc = verify_first(plan, a.anchors, a.now, a.json);
+        rc = verify_first(plan, a.anchors, a.now, a.server, a.json);
     } else {
         rc = print_plan(plan, a.json);
     }

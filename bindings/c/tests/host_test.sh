@@ -329,6 +329,53 @@ grep -q "^    error NETWORK_ERROR: no address for localhost from the resolver$" 
 "$host" --zone "$work/d50.zone" --probe --anchors $certs/ca.pem --timeout 5000 alice@example.net > "$work/d50-zone.txt" || true
 grep -q "^  localhost:$p1 " "$work/d50-zone.txt" && ! grep -q "no address\|cannot connect" "$work/d50-zone.txt" \
   || fail "D50: from zone files, the system's resolution should reach localhost: $(cat "$work/d50-zone.txt")"
+echo "== --verify through --server: the target's address from the same server, never the system's (D50)"
+# localhost. resolves through the system to this machine, where $p1 serves a chain valid for the
+# SRV-ID: a --verify that asked the system would connect and verify (exit 0).
+set +e
+"$host" --server "$d50_addr" --verify --anchors $certs/ca.pem alice@example.net > "$work/d50-verify.txt" 2> "$work/d50-verify.err"
+rc=$?
+set -e
+[ "$rc" = 3 ] && grep -qx "mailsrv-plan: NETWORK_ERROR: no address for localhost from the resolver" "$work/d50-verify.err" \
+  || fail "D50: --verify through --server must not resolve the target elsewhere (exit $rc): $(cat "$work/d50-verify.txt" "$work/d50-verify.err")"
+# A target the server gives an address: --verify connects there (the zone-server leaves the
+# additional section empty only if the plan has no address; either way this must verify).
+zone "$work/d50b.zone" example.net "_imaps._tcp IN SRV 0 1 $p1 mail.example.net." "mail IN A 127.0.0.1"
+target/debug/examples/zone-server "$work/d50b.zone" > "$work/d50b-server.out" &
+pids="$pids $!"
+for _ in $(seq 50); do grep -q listening "$work/d50b-server.out" 2>/dev/null && break; sleep 0.1; done
+d50b_addr=$(sed -n 's/^listening on //p' "$work/d50b-server.out")
+[ -n "$d50b_addr" ] || fail "zone-server (D50, second) did not start"
+"$host" --server "$d50b_addr" --verify --anchors $certs/ca.pem alice@example.net > "$work/d50b-verify.txt" 2>&1 \
+  && grep -q "VERIFIED" "$work/d50b-verify.txt" \
+  || fail "--verify through --server should reach mail.example.net at 127.0.0.1: $(cat "$work/d50b-verify.txt")"
+echo "== --probe with no candidates says why; a plan without candidates gives the sides' status and the lookups"
+closed=$(free_port)
+set +e
+"$host" --server "127.0.0.1:$closed" --probe --timeout 1000 --total-timeout 5000 alice@example.net > "$work/none.txt"
+rc=$?
+set -e
+[ "$rc" = 3 ] && grep -qx "incoming: no candidates" "$work/none.txt" && grep -qx "outgoing: no candidates" "$work/none.txt" \
+  && grep -q "^  \[lookup-failed\] \`_imaps._tcp.example.net\`" "$work/none.txt" \
+  || fail "--probe with no candidates should print why (exit $rc): $(cat "$work/none.txt")"
+set +e
+"$host" --zone $z/nothing.zone alice@empty.example > "$work/nothing.txt"
+rc=$?
+set -e
+[ "$rc" = 1 ] && grep -qx "Incoming: not-published, no candidates" "$work/nothing.txt" \
+  && grep -Eq "^  _imap._tcp.empty.example +nx-domain +0 record\(s\), insecure$" "$work/nothing.txt" \
+  || fail "a plan without candidates should give the status and the lookups (exit $rc): $(cat "$work/nothing.txt")"
+echo "== numbers on the command line: positive milliseconds, a 64-bit seed, or a usage error"
+for bad in "--timeout abc" "--timeout 0" "--timeout -5" "--timeout 10ms" "--total-timeout 4294967297" "--seed x" "--seed 18446744073709551616"; do
+  set +e
+  # shellcheck disable=SC2086 # the option and its value are two words
+  "$host" --zone $z/demo.zone $bad alice@example.net > /dev/null 2> "$work/num.err"
+  rc=$?
+  set -e
+  [ "$rc" = 2 ] && grep -q "^mailsrv-plan: ${bad%% *} must be" "$work/num.err" || fail "$bad should be a usage error (exit $rc): $(cat "$work/num.err")"
+done
+"$host" --zone $z/demo.zone --json --seed 18446744073709551615 --timeout 2147483647 alice@example.net > /dev/null \
+  || fail "the largest --seed and --timeout should be taken"
 echo "== hostile servers (issue 12): typed outcomes, --total-timeout, peak RSS under $((max_rss / 1024)) MB"
 # The fakes of the JS tests, on loopback: mail servers flooding capability or continuation lines
 # before STARTTLS or dripping a line a second, DNS servers sending 61 KB answers (1,600 SRV
