@@ -172,6 +172,13 @@ case "$(delv_says _imaps._tcp.expired.test SRV)" in *"resolution failed"*) ;; *)
 case "$(delv_says _imaps._tcp.bad.dname.test SRV)" in *"resolution failed"*) ;; *) fail "delv: the tampered DNAME not bogus" ;; esac
 node bindings/js/bin/mailsrv.js plan --doh "$PLAIN_DOH" --no-validate --json --seed 1 alice@example.test > "$work/plain-doh.json" || true
 [ "$(field plain-doh 'p["incoming"]["candidates"][0]["host"]')" = mail.example.test ] || fail "plain resolver over DoH: no plan"
+# The library itself, as a Node program uses it: dohResolver(url) with no fetch of its own goes
+# over HTTP/2, which the world's Unbound DoH requires (Node's fetch would fail every query).
+node --input-type=module - "$DOH" <<'JS' || fail "dohResolver(url) in Node: no plan over the world's DoH"
+import { discover, dohResolver } from './bindings/js/src/index.js';
+const plan = await discover('alice@example.net', { resolver: dohResolver(process.argv[2]), validate: false, seed: 1 });
+if (plan.incoming.candidates.length === 0) { console.error(JSON.stringify(plan.lookups)); process.exit(1); }
+JS
 echo "e2e: the signed hierarchy: Knot serves it, the non-validating Unbound passes DNSSEC records on (no AD, bogus data included); delv finds secure, insecure and bogus as designed"
 echo "== the C host, the Rust example and the JS CLI validate by themselves through the resolver that does not validate"
 # c-ares (C) and UDP (Rust) to the plain Unbound, and the CLI over its DoH, with the private

@@ -45,6 +45,7 @@ const USAGE = `usage:
                      [--anchors FILE.pem] [--accept-target HOST]... [--now RFC3339]
                      [--trust-anchor FILE] [--no-validate]
                      [--timeout MS] [--total-timeout MS] [--password-env VAR]
+                     [the planner options of plan: --tls-order, --prefer, --trust-ad, ...]
                      (--timeout per candidate, default 10 s; --total-timeout for all, planning
                      included, default 60 s; credentials only with --password-env, only over
                      verified TLS)
@@ -231,7 +232,6 @@ async function planMany(o) {
     return pool;
   });
   options.totalTimeout = domainTimeout;
-  if (rate !== undefined) options.resolver = bulk.rateLimited(options.resolver, new bulk.TokenBucket(rate));
   const { createReadStream } = await import('node:fs');
   const open = (p) => (p === '-' ? process.stdin : createReadStream(p));
   const input = open(o.input);
@@ -249,7 +249,7 @@ async function planMany(o) {
   // A fresh promise per wait: racing one long-lived promise would keep a reaction (and the
   // result it settled with) per line, and memory would grow with the input.
   const orStop = (p) => Promise.race([p, new Promise((r) => { wake = r; })]);
-  const results = bulk.planLines(bulk.linesOf(input), { ...options, concurrency, ordered: !o.unordered });
+  const results = bulk.planLines(bulk.linesOf(input), { ...options, concurrency, rate, ordered: !o.unordered });
   const output = batchedOutput(process.stdout);
   try {
     for (;;) {
@@ -398,9 +398,8 @@ async function discoverOptions(o, udp) {
       ...(o['secure-zone'] ?? []).map((f) => ({ text: readText(f, 'zone file'), secure: true })),
     ]);
   } else if (o.doh) {
-    // HTTPS endpoints get HTTP/2 (required by some DoH servers, e.g. Unbound).
-    const { http2Fetch } = await import('../src/http2-fetch.js');
-    resolver = dohResolver(o.doh, { timeout, fetch: o.doh.startsWith('https:') ? http2Fetch : globalThis.fetch });
+    // The Node entry's: HTTP/2 for an https URL (some DoH servers, Unbound's, speak nothing else).
+    resolver = checked('--doh', () => dohResolver(o.doh, { timeout }));
   } else {
     resolver = udp ? udp(timeout) : await udpResolver({ server: o.server, timeout });
   }
@@ -461,7 +460,11 @@ function passwordFrom(name) {
   return value;
 }
 
-const PROBE_OPTIONS = { ...PLAN_OPTIONS, anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value' };
+// probe plans as plan does (its resolver and planner options), one address only: no bulk options.
+const PROBE_OPTIONS = {
+  ...Object.fromEntries(Object.entries(PLAN_OPTIONS).filter(([k]) => k !== 'input' && !BULK_ONLY.includes(k))),
+  anchors: 'value', 'accept-target': 'list', now: 'value', 'password-env': 'value',
+};
 
 async function probe(o) {
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');

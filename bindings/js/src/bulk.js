@@ -63,12 +63,31 @@ export function addressOf(line) {
  * (back-pressure) and memory stays bounded; `ordered` (default true): results in input order,
  * else as they finish. A line that fails never stops the run.
  */
-export function discoverMany(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+export function discoverMany(lines, { concurrency = 16, ordered = true, rate, ...options } = {}) {
+  const admit = withRate(options, rate);
   const run = (line) => discover(line.address, options).then(
     (plan) => ({ input: line.input, plan }),
     (e) => errorLine(line.input, e),
   );
-  return many(lines, concurrency, ordered, run);
+  return many(lines, concurrency, ordered, run, admit);
+}
+
+/**
+ * `rate` (queries per second, or undefined for no ceiling): puts `options.resolver` behind a
+ * `TokenBucket` of that rate and returns the gate `many` waits at before it starts a line: a
+ * line starts only while the queries waiting for a token could all be sent within a second.
+ * Otherwise the lines started would wait for tokens so long that their `totalTimeout` passed
+ * before their queries went out (with `--rate 6`, 16 lines in flight ask 96 queries: 16 s).
+ */
+function withRate(options, rate) {
+  if (rate === undefined) return undefined;
+  const bucket = new TokenBucket(rate);
+  if (!options.resolver || typeof options.resolver.query !== 'function') {
+    throw fail('INVALID_ARGUMENT', 'discoverMany() needs a resolver with a query(wire) method');
+  }
+  options.resolver = rateLimited(options.resolver, bucket);
+  const waiting = Math.max(1, Math.ceil(rate));
+  return () => bucket.room(waiting);
 }
 
 /** The result of a line that could not be planned: the error's code (the core's) and message. */
@@ -87,7 +106,8 @@ function errorLine(input, e) {
  * the output's, and the summary's facts without reading the plan back); a plan of the
  * HTTP-source planner (the `mailsrv_host` module, which has no `planText`) is serialised in JS.
  */
-export function planLines(lines, { concurrency = 16, ordered = true, ...options } = {}) {
+export function planLines(lines, { concurrency = 16, ordered = true, rate, ...options } = {}) {
+  const admit = withRate(options, rate);
   const finish = (discovery, seed) => (typeof discovery.planText === 'function' ? discovery.planText({ seed }) : discovery.plan({ seed }));
   const run = (line) => discoverAs(line.address, options, finish).then(
     (plan) => {
@@ -102,11 +122,14 @@ export function planLines(lines, { concurrency = 16, ordered = true, ...options 
       return { parts: [`${JSON.stringify(result)}\n`], count: (summary) => summary.add(result) };
     },
   );
-  return many(lines, concurrency, ordered, run);
+  return many(lines, concurrency, ordered, run, admit);
 }
 
-/** The engine of `discoverMany` and `planLines`: `run(line)` for each line, bounded, in order or not. */
-async function* many(lines, concurrency, ordered, run) {
+/**
+ * The engine of `discoverMany` and `planLines`: `run(line)` for each line, bounded, in order or
+ * not; `admit()`, if given, is awaited before each line is read and started.
+ */
+async function* many(lines, concurrency, ordered, run, admit) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw fail('INVALID_ARGUMENT', 'concurrency must be a positive integer');
   }
@@ -130,6 +153,8 @@ async function* many(lines, concurrency, ordered, run) {
     try {
       while (!stopped) {
         if (pending.length >= concurrency) { await changed; continue; }
+        if (admit) await admit();
+        if (stopped) break;
         const next = await source.next();
         if (next.done || stopped) break;
         const line = addressOf(next.value);
@@ -175,7 +200,7 @@ async function* many(lines, concurrency, ordered, run) {
  */
 export class TokenBucket {
   constructor(rate, { burst = Math.max(1, Math.floor(rate / 100)), now = () => performance.now(), sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
-    if (!(rate > 0)) throw fail('INVALID_ARGUMENT', 'rate must be a positive number of queries per second');
+    if (!(rate > 0) || !Number.isFinite(rate)) throw fail('INVALID_ARGUMENT', 'rate must be a positive number of queries per second');
     this.rate = rate;
     this.burst = burst;
     this.now = now;
@@ -183,6 +208,10 @@ export class TokenBucket {
     this.tokens = burst;
     this.last = now();
     this.tail = Promise.resolve();
+    /** Takes not settled yet. */
+    this.waiting = 0;
+    /** `room()` calls waiting: [limit, resolve]. */
+    this.rooms = [];
   }
 
   #refill() {
@@ -191,38 +220,81 @@ export class TokenBucket {
     this.last = t;
   }
 
-  /** Resolves when one token is taken; takes are served in call order. */
-  take() {
+  /**
+   * Resolves to true when one token is taken; takes are served in call order. A take whose
+   * asker is out of time (`until`, ms on `now()`'s clock, has passed or `signal` has aborted)
+   * before its token comes resolves to false and uses none: a query of a discovery that gave
+   * up does not hold back the queries of those still running.
+   */
+  take(until = Infinity, signal = undefined) {
+    this.waiting += 1;
+    const over = () => this.now() >= until || signal?.aborted === true;
     const turn = this.tail.then(async () => {
-      this.#refill();
-      while (this.tokens < 1) {
-        await this.sleep(((1 - this.tokens) * 1000) / this.rate);
+      try {
         this.#refill();
+        while (this.tokens < 1) {
+          if (over()) return false;
+          // Wake at the deadline, if that is sooner than the token.
+          const wait = Math.min(((1 - this.tokens) * 1000) / this.rate, Math.max(0, until - this.now()));
+          await this.sleep(wait);
+          this.#refill();
+        }
+        if (over()) return false;
+        this.tokens -= 1;
+        return true;
+      } finally {
+        this.waiting -= 1;
+        this.#wakeRooms();
       }
-      this.tokens -= 1;
     });
     this.tail = turn;
     return turn;
   }
+
+  /** Resolves when fewer than `limit` takes are waiting. */
+  room(limit) {
+    if (this.waiting < limit) return Promise.resolve();
+    return new Promise((resolve) => { this.rooms.push([limit, resolve]); });
+  }
+
+  #wakeRooms() {
+    if (this.rooms.length === 0) return;
+    const still = [];
+    for (const [limit, resolve] of this.rooms) {
+      if (this.waiting < limit) resolve();
+      else still.push([limit, resolve]);
+    }
+    this.rooms = still;
+  }
 }
 
-/** `resolver` with every query (UDP and TCP) waiting for a token of `bucket` first. */
+/** The failure of a query whose discovery was out of time before it could be sent. */
+const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
+
+/**
+ * `resolver` with every query (UDP and TCP) waiting for a token of `bucket` first; a query
+ * whose discovery is out of time before its token comes (the `until` of `ASK`, the `signal` of
+ * `query`) fails with `TIMEOUT` and uses no token.
+ */
 export function rateLimited(resolver, bucket) {
   const wrapped = {
     ...resolver,
     async query(wire, question, options) {
-      await bucket.take();
+      if (!(await bucket.take(Infinity, options?.signal))) throw outOfTime();
       return resolver.query(wire, question, options);
     },
   };
   if (typeof resolver[ASK] === 'function') {
     wrapped[ASK] = (wire, question, until, lookup) => {
-      bucket.take().then(() => resolver[ASK](wire, question, until, lookup)).catch((e) => lookup.failed(e));
+      bucket.take(until).then((taken) => {
+        if (taken) resolver[ASK](wire, question, until, lookup);
+        else lookup.failed(outOfTime());
+      }).catch((e) => lookup.failed(e));
     };
   }
   if (typeof resolver.queryTcp === 'function') {
     wrapped.queryTcp = async (wire, question, options) => {
-      await bucket.take();
+      if (!(await bucket.take(Infinity, options?.signal))) throw outOfTime();
       return resolver.queryTcp(wire, question, options);
     };
   }
@@ -352,7 +424,6 @@ export function udpPool({ server, timeout = 3000, sockets: count = 4, maxInFligh
   let sweeper;
   const stopSweep = () => { sweeper?.(); sweeper = undefined; };
   const timeoutMessage = `no answer from ${target.host}:${target.port}`;
-  const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
 
   /**
    * A query asked and not answered yet: its `wire`, the `signal` of a `query` call or the

@@ -46,6 +46,16 @@ async function bodyOf(response) {
   return all;
 }
 
+/** Whether `url` is an absolute http: or https: URL. */
+export function isHttpUrl(url) {
+  try {
+    const { protocol } = new URL(String(url));
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A resolver that sends each query to the DoH endpoint `url`. Options: `method` (`"POST"`,
  * the default, or `"GET"`), `fetch` (default: globalThis.fetch), `timeout` in ms (default 5000)
@@ -53,10 +63,12 @@ async function bodyOf(response) {
  * open when the discovery is out of time. A body longer than a DNS message is `TOO_MUCH_DATA`.
  * The message ID stays 0 for HTTP caches (RFC 8484 §4.1). Errors carry the core's host codes
  * `TIMEOUT` and `NETWORK_ERROR`. `doh: true` tells `discover` that answers come from a resolver
- * it does not run: in Node it validates DNSSEC then unless told not to (D43).
+ * it does not run: in Node it validates DNSSEC then unless told not to (D43). A `url` that is
+ * not an http(s) URL is `INVALID_OPTION`.
  */
 export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.fetch, timeout = 5000 } = {}) {
   if (method !== 'GET' && method !== 'POST') throw Object.assign(new Error('method must be GET or POST'), { code: 'INVALID_ARGUMENT' });
+  if (!isHttpUrl(url)) throw Object.assign(new Error(`"${url}" is not an https:// (or http://) URL`), { code: 'INVALID_OPTION' });
   return {
     randomIds: false,
     doh: true,

@@ -4,7 +4,7 @@
 // written for both runs on both.
 export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, initValidating, discover } from './node.js';
 export { WasmLoadError } from './load.js';
-export { dohResolver } from './doh.js';
+import { dohResolver as dohWithFetch } from './doh.js';
 
 /**
  * `fixtureFetch(dir)`: a `fetch` for `discover` that answers every request offline from
@@ -57,4 +57,15 @@ export async function* linesOf(stream) {
 export async function udpPool(options = {}) {
   const { udpPool: make } = await import('./bulk.js');
   return make(options);
+}
+
+/**
+ * `dohResolver(url, options)` of `src/doh.js`, in Node over HTTP/2 for an https URL unless
+ * `options.fetch` is given: Node's `fetch` speaks only HTTP/1.1, some DoH servers (Unbound's)
+ * only HTTP/2, the version RFC 8484 §5.2 recommends. Browsers negotiate it themselves.
+ */
+export function dohResolver(url, options = {}) {
+  if (options.fetch !== undefined || !String(url).startsWith('https:')) return dohWithFetch(url, options);
+  const http2 = async (...args) => (await import('./http2-fetch.js')).http2Fetch(...args);
+  return dohWithFetch(url, { ...options, fetch: http2 });
 }

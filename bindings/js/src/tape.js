@@ -60,7 +60,9 @@ function shapeBuilder(keys, value) {
  */
 export function tapeReader(wasm, memory) {
   const builders = [];
-  const utf8 = new TextDecoder();
+  // ignoreBOM: the tape's strings are decoded as one, so a leading U+FEFF (which the decoder
+  // drops by default) must stay, or every later string would be cut in the wrong place.
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   const scratch = new DataView(new ArrayBuffer(8));
   // A view of the whole memory, made again when the memory has grown: its old buffer is then
   // detached, and the view empty (cheaper to check than reading `memory.buffer`).

@@ -147,9 +147,44 @@ test('TokenBucket: with a virtual clock, no window of W s has more than burst + 
   assert.ok(sleeps.length > 0);
 });
 
+test('TokenBucket: a take out of time before its token uses none, and the next take gets it', async () => {
+  let t = 0;
+  const bucket = new TokenBucket(10, { burst: 1, now: () => t, sleep: async (ms) => { t += ms; } });
+  const at = [];
+  const results = await Promise.all([
+    bucket.take().then((ok) => { at.push(['first', ok, t]); return ok; }), // the burst's token
+    bucket.take(50).then((ok) => { at.push(['until 50', ok, t]); return ok; }), // its token is due at 100
+    bucket.take().then((ok) => { at.push(['third', ok, t]); return ok; }),
+  ]);
+  assert.deepEqual(results, [true, false, true]);
+  // The second gave up at its deadline, and the third took the token due at 100, not one at 200.
+  assert.deepEqual(at, [['first', true, 0], ['until 50', false, 50], ['third', true, 100]]);
+  assert.equal(bucket.waiting, 0);
+});
+
+test('TokenBucket: room(limit) resolves once fewer than limit takes are waiting', async () => {
+  let t = 0;
+  let wake;
+  const bucket = new TokenBucket(1, { burst: 1, now: () => t, sleep: (ms) => new Promise((r) => { wake = () => { t += ms; r(); }; }) });
+  const takes = [bucket.take(), bucket.take(), bucket.take()];
+  assert.equal(bucket.waiting, 3);
+  let roomy = false;
+  const room = bucket.room(2).then(() => { roomy = true; });
+  await takes[0];
+  await new Promise((r) => setImmediate(r));
+  assert.equal(roomy, false, 'two takes still wait');
+  wake();
+  await takes[1];
+  await room;
+  assert.equal(bucket.waiting, 1);
+  wake();
+  await takes[2];
+  assert.equal(bucket.waiting, 0);
+});
+
 test('rateLimited: every query of a resolver waits for a token', async () => {
   let tokens = 0;
-  const bucket = { take: async () => { tokens += 1; } };
+  const bucket = { take: async () => { tokens += 1; return true; } };
   const resolver = rateLimited({ query: async () => new Uint8Array(0), queryTcp: async () => new Uint8Array(0) }, bucket);
   await resolver.query(new Uint8Array(12));
   await resolver.queryTcp(new Uint8Array(12));
@@ -577,9 +612,23 @@ test('rateLimited (D67): ASK waits for a token too, and passes `until` on', asyn
   await new Promise((r) => setImmediate(r));
   assert.deepEqual([untils, lookup.calls.length], [[], 0], 'nothing is sent before the token');
   assert.equal(typeof grant, 'function', 'a token was asked for');
-  grant();
+  grant(true);
   await lookup.settled;
   assert.deepEqual([untils, lookup.calls.length], [[42], 1]);
+});
+
+test('rateLimited: a query whose discovery is out of time before its token fails with TIMEOUT and is not sent', async () => {
+  const { ASK } = await import('../src/discover.js');
+  const bucket = { take: async () => false };
+  const sent = [];
+  const inner = { query: async () => { sent.push('query'); return new Uint8Array(0); }, [ASK]: () => sent.push('ask') };
+  const resolver = rateLimited(inner, bucket);
+  await assert.rejects(resolver.query(new Uint8Array(12)), { code: 'TIMEOUT' });
+  const lookup = recordingLookup();
+  resolver[ASK](new Uint8Array(12), undefined, 42, lookup);
+  await lookup.settled;
+  assert.deepEqual(lookup.calls, [['failed', 'TIMEOUT']]);
+  assert.deepEqual(sent, []);
 });
 
 test('udpPool: queries ended in one sweep out of order, and those admitted in their places, all stay answerable; each ends once', { timeout: 10000 }, async () => {
@@ -698,6 +747,42 @@ test('plan --input --rate: the fake server never sees more queries in a window t
       const inWindow = times.filter((x) => x >= t && x < t + 500).length;
       assert.ok(inWindow <= 2 * (1 + 15), `${inWindow} queries within 500 ms`);
     }
+  } finally {
+    server.close();
+  }
+});
+
+test('plan --input --rate: lines start as tokens allow, so none waits past its --timeout for them', async () => {
+  // 12 domains ask 72 queries, 3 s at 24/s. Started all at once (--concurrency 16), the last
+  // ones would wait for tokens past their 2.5 s; started as the bucket empties, each waits
+  // about a second at most.
+  const server = await fakeDns();
+  try {
+    const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--rate', '24', '--concurrency', '16', '--timeout', '2500'],
+      Array.from({ length: 12 }, (_, i) => `u@t${i}.example`).join('\n'));
+    assert.equal(r.code, 0, r.stderr);
+    const lines = parseLines(r.stdout);
+    assert.equal(lines.length, 12);
+    for (const l of lines) assert.deepEqual(l.plan.lookups.map((x) => x.outcome), Array(6).fill('nx-domain'), l.input);
+    assert.equal(server.udpIds.length, 72);
+  } finally {
+    server.close();
+  }
+});
+
+test('plan --input --rate: a domain out of time uses no tokens, and the run ends with its last line', { timeout: 10000 }, async () => {
+  // 1 query per second and 300 ms per domain: each domain gets at most the token there is when
+  // it starts. Were tokens given to queries whose domains had given up, the 18 queries would
+  // take 18 s, and the process would wait for them after its last line.
+  const server = await fakeDns();
+  try {
+    const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--rate', '1', '--concurrency', '3', '--timeout', '300'],
+      'u@a.example\nu@b.example\nu@c.example\n');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = parseLines(r.stdout);
+    assert.deepEqual(lines.map((l) => l.input), ['u@a.example', 'u@b.example', 'u@c.example']);
+    assert.ok(lines.every((l) => l.plan.lookups.some((x) => x.outcome === 'timeout')), r.stdout);
+    assert.ok(server.udpIds.length <= 3, `${server.udpIds.length} queries sent`);
   } finally {
     server.close();
   }

@@ -87,6 +87,15 @@ test('dohResolver: HTTP errors are network errors', async () => {
   assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'));
 });
 
+test('dohResolver: a URL that is not http(s) is INVALID_OPTION, and a usage error (exit 2) for the CLI', async () => {
+  for (const url of ['notaurl', 'ftp://x/dns-query', '/dns-query', '']) {
+    assert.throws(() => dohResolver(url), { code: 'INVALID_OPTION' }, url);
+  }
+  const r = await runCli(['plan', '--doh', 'notaurl', 'alice@example.net']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--doh: "notaurl" is not an https:\/\/ \(or http:\/\/\) URL/);
+});
+
 test('CLI --server and --doh print the Rust plan', async () => {
   let r = await runCli(['plan', '--server', dns.address, '--json', '--seed', '1', 'gina@many.example']);
   assert.equal(r.code, 0, r.stderr);

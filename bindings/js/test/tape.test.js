@@ -46,6 +46,24 @@ test('D58: a plan before any answer, and after failures, reads the same from its
   d.free();
 });
 
+test('D58: a string of the tape that starts with U+FEFF keeps it, and the strings after it stay whole', () => {
+  const host = new ZoneHost();
+  host.addZone(readText('zones/demo.zone'), false);
+  for (const email of ['\ufeffalice@example.net', '\ufeff\ufeffbob@example.net']) {
+    const d = new Discovery(email);
+    for (const q of d.queries()) d.receive(q.id, host.answer(q.wire, 'udp'));
+    const text = d.planText({ seed: 1 });
+    const plan = d.plan({ seed: 1 });
+    assert.equal(plan.email, email);
+    assert.equal(plan.domain, 'example.net');
+    assert.equal(plan.incoming.status, 'found');
+    assert.deepStrictEqual(plan, JSON.parse(text.text));
+    text.free();
+    d.free();
+  }
+  host.free();
+});
+
 test('D58: strings repeated in a plan are one string; objects are not shared', () => {
   const d = answered(cases().find((c) => c.name === 'demo'));
   const plan = d.plan({ seed: 1 });

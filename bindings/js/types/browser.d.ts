@@ -287,6 +287,10 @@ export type FetchLike = (url: string, init: { redirect: 'manual'; signal: AbortS
  * `trustAd` or a `dnssec` status asserted by the host.
  */
 export function discover(email: string, options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; fetch?: FetchLike }): Promise<Plan>;
+/**
+ * A resolver that sends each query to the DNS-over-HTTPS endpoint `url` (an http(s) URL, else
+ * `INVALID_OPTION`). In Node an https URL goes over HTTP/2 unless `fetch` is given.
+ */
 export function dohResolver(url: string, options?: { method?: 'GET' | 'POST'; fetch?: typeof fetch; timeout?: number }): Resolver;
 
 export interface Capabilities {

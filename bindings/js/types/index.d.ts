@@ -28,11 +28,14 @@ export type BulkResult = { input: string; plan: Plan; error?: undefined } | { in
  * Bulk mode (Node only): plans each line of `lines` that is not blank or a `#` comment (a line
  * without `@` as `postmaster@DOMAIN`), at most `concurrency` (default 16) lines started and not
  * yet consumed (back-pressure), in input order unless `ordered: false`. `totalTimeout` bounds
- * each domain. A line that cannot be planned is a result with `error`, never a rejection.
+ * each domain. `rate` caps the queries sent per second (a token bucket); a line then starts only
+ * while the queries waiting for a token could be sent within a second, and a query whose
+ * domain is out of time uses no token. A line that cannot be planned is a result with `error`,
+ * never a rejection.
  */
 export function discoverMany(
   lines: Iterable<string> | AsyncIterable<string>,
-  options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; concurrency?: number; ordered?: boolean },
+  options: Omit<Options, 'dnssec'> & { resolver: Resolver; seed?: number | bigint; dnssec?: DnssecStatus | DnssecValidation; validate?: boolean; totalTimeout?: number; concurrency?: number; ordered?: boolean; rate?: number },
 ): AsyncGenerator<BulkResult, void, undefined>;
 /** The lines of a stream (at most 1,024 characters of each kept), for `discoverMany`. */
 export function linesOf(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined>;
