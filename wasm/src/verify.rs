@@ -109,7 +109,7 @@ pub fn verify_chain_js(
     } else {
         let port = c.port.ok_or_else(|| {
             bad_argument(
-                "options.tlsa needs the candidate's port (the records are _<port>._tcp.<host>)",
+                "TLSA records need the candidate's port (they are the records of _<port>._tcp.<host>)",
             )
         })?;
         let records = o

@@ -201,9 +201,12 @@ async function plan(o) {
 function positive(o, name, fallback, what) {
   if (o[name] === undefined) return fallback;
   const n = Number(o[name]);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be ${what}`);
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_MS) throw new UsageError(`--${name} must be ${what}, at most ${MAX_MS}`);
   return n;
 }
+
+/** The longest time a Node timer takes (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_MS = 2 ** 31 - 1;
 
 /**
  * `mailsrv plan --input FILE|-`: bulk mode. One NDJSON line per input line (blank lines and `#`
@@ -232,7 +235,20 @@ async function planMany(o) {
     return pool;
   });
   options.totalTimeout = domainTimeout;
-  const { createReadStream } = await import('node:fs');
+  const { createReadStream, statSync, openSync, writeSync, closeSync } = await import('node:fs');
+  if (o.input !== '-' && statSync(o.input, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`cannot read input file "${o.input}": it is a directory`);
+  }
+  // The summary file is opened now: a path that cannot be written is a usage error before the
+  // run, not after it.
+  let summaryFile;
+  if (o['summary-json'] !== undefined) {
+    try {
+      summaryFile = openSync(o['summary-json'], 'w');
+    } catch (e) {
+      throw new UsageError(`cannot write summary file "${o['summary-json']}": ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
+    }
+  }
   const open = (p) => (p === '-' ? process.stdin : createReadStream(p));
   const input = open(o.input);
   await new Promise((resolve, reject) => {
@@ -269,9 +285,9 @@ async function planMany(o) {
   const data = { ...summary.toJSON(), interrupted };
   process.stderr.write(summaryText(data));
   if (pool) process.stderr.write(poolText(pool.stats()));
-  if (o['summary-json'] !== undefined) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(o['summary-json'], `${JSON.stringify(data, null, 2)}\n`);
+  if (summaryFile !== undefined) {
+    writeSync(summaryFile, `${JSON.stringify(data, null, 2)}\n`);
+    closeSync(summaryFile);
   }
   // The lines written are whole (each one write); what is still in flight is dropped.
   if (interrupted) {
@@ -386,11 +402,9 @@ async function progressLine(file, bulk, summary) {
 async function discoverOptions(o, udp) {
   const sources = [o.zone || o['secure-zone'], o.server, o.doh].filter(Boolean).length;
   if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
-  const timeout = o.timeout === undefined ? 3000 : Number(o.timeout);
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  const timeout = positive(o, 'timeout', 3000, 'a positive number of milliseconds');
   // Absent: the library's default, which is the core's (DEFAULT_TOTAL_TIMEOUT_MS).
-  const totalTimeout = o['total-timeout'] === undefined ? undefined : Number(o['total-timeout']);
-  if (totalTimeout !== undefined && (!Number.isInteger(totalTimeout) || totalTimeout <= 0)) throw new UsageError('--total-timeout must be a positive number of milliseconds');
+  const totalTimeout = positive(o, 'total-timeout', undefined, 'a positive number of milliseconds');
   let resolver;
   if (o.zone || o['secure-zone']) {
     resolver = await zoneResolver([
@@ -470,8 +484,7 @@ async function probe(o) {
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
-  const timeout = o.timeout === undefined ? 10000 : Number(o.timeout);
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of milliseconds');
+  const timeout = positive(o, 'timeout', 10000, 'a positive number of milliseconds');
   // --total-timeout (checked by discoverOptions) bounds the plan and every candidate.
   const { plan: p, report } = await probeEmail(o._[0], {
     // --now is the certificates' time; it is the validator's too when --trust-anchor asks for

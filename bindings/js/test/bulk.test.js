@@ -129,6 +129,22 @@ test('progress on stderr only when it is a terminal (util-linux script gives a p
   assert.match(plain.stderr, /3 line\(s\): 2 planned, 1 error line/);
 });
 
+test('plan --input: a missing file, a directory, or a summary file that cannot be written is a usage error before any line', async () => {
+  const input = path.join(dir, 'usage-errors.txt');
+  writeFileSync(input, 'a@example.net\n');
+  const cases = [
+    [['--input', path.join(dir, 'no-such-file.txt')], /cannot read input file ".*no-such-file.txt": no such file/],
+    [['--input', dir], /cannot read input file ".*": it is a directory/],
+    [['--input', input, '--summary-json', path.join(dir, 'no-such-dir', 's.json')], /cannot write summary file ".*s.json": no such directory/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(['plan', ...args, ...ZONES]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '', 'no line is planned');
+  }
+});
+
 test('TokenBucket: with a virtual clock, no window of W s has more than burst + rate × W sends', async () => {
   let t = 0;
   const sleeps = [];

@@ -167,7 +167,7 @@ impl Options {
         if !self.ispdb_url.starts_with("https://") || self.ispdb_url.len() > 512 {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
-                "ispdbUrl must be an https:// URL of at most 512 bytes",
+                "the ISPDB URL must be an https:// URL of at most 512 bytes",
             ));
         }
         #[cfg(feature = "dnssec")]

@@ -734,7 +734,8 @@ pub(super) fn presented_identities(
 }
 
 /// Decodes every `CERTIFICATE` block of a PEM text into DER, in order. Other PEM blocks are
-/// skipped; text outside blocks is ignored.
+/// skipped; text outside blocks is ignored. A block whose bytes are not one DER SEQUENCE (what
+/// every certificate is) is refused here, not later at verification.
 pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
     use pki_types::pem::PemObject;
     let mut out = Vec::new();
@@ -745,6 +746,15 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
                 format!("PEM certificate does not decode: {e}"),
             )
         })?;
+        if !is_one_der_sequence(cert.as_ref()) {
+            return Err(Error::new(
+                ErrorCode::InvalidCertificateEncoding,
+                format!(
+                    "CERTIFICATE block {} is not a DER certificate (not one DER SEQUENCE)",
+                    out.len() + 1
+                ),
+            ));
+        }
         out.push(cert.as_ref().to_vec());
     }
     if out.is_empty() {
@@ -756,9 +766,65 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
     Ok(out)
 }
 
+/// Whether `der` is exactly one DER SEQUENCE: tag 0x30, then a definite length (short form, or
+/// long form of 1 to 4 bytes) that spans the rest of the bytes.
+fn is_one_der_sequence(der: &[u8]) -> bool {
+    let (Some(&0x30), Some(&first)) = (der.first(), der.get(1)) else {
+        return false;
+    };
+    let (header, length) = if first < 0x80 {
+        (2, usize::from(first))
+    } else {
+        let n = usize::from(first & 0x7f);
+        if !(1..=4).contains(&n) || der.len() < 2 + n {
+            return false;
+        }
+        let length = der[2..2 + n]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (2 + n, length)
+    };
+    der.len().checked_sub(header) == Some(length)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pem_block_that_is_not_one_der_sequence_is_refused() {
+        let block =
+            |b64: &str| format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n");
+        // "AAAA": three zero bytes; "MAA=": an empty SEQUENCE, 30 00; "MAAA": 30 00 00, a byte
+        // after it; "MIEAAAA=": 30 81 00 00 00, a long-form length that leaves two bytes over;
+        // "MIEA": 30 81 00, long form (not minimal, but one SEQUENCE).
+        for (b64, ok) in [
+            ("AAAA", false),
+            ("MAA=", true),
+            ("MAAA", false),
+            ("MIEAAAA=", false),
+            ("MIEA", true),
+        ] {
+            let got = certificates_from_pem(block(b64).as_bytes());
+            assert_eq!(got.is_ok(), ok, "{b64}: {got:?}");
+            if let Err(e) = got {
+                assert_eq!(e.code(), ErrorCode::InvalidCertificateEncoding);
+                assert!(
+                    e.message().contains("block 1 is not a DER certificate"),
+                    "{}",
+                    e.message()
+                );
+            }
+        }
+        // A real chain still decodes, every certificate of it.
+        let chain = include_str!("../../../testdata/certs/srv-id.chain.pem");
+        assert_eq!(
+            certificates_from_pem(chain.as_bytes())
+                .map(|c| c.len())
+                .ok(),
+            Some(2)
+        );
+    }
 
     // Requirements: S7817-3e.
     #[test]
