@@ -1,6 +1,6 @@
 /* mailsrv-plan — the reference C host: discovery I/O the way a C mail client does it.
  *
- *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS]
+ *   mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]] [--timeout MS]
  *                [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext] [--implicit-tls-only]
  *                [--tls-order implicit-first|domain-priority] [--prefer imap|pop3]
  *                [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem]
@@ -292,7 +292,7 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
     opts.flags = ARES_FLAG_NOCHECKRESP;
     if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS) != ARES_SUCCESS)
         die("cannot create a c-ares channel");
-    if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP:PORT");
+    if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP[:PORT] (an address, port 53 by default; not a host name)");
     size_t n = mailsrv_discovery_question_count(d);
     size_t n_dnssec = mailsrv_discovery_dnssec_question_count(d);
     struct lookup *lookups = calloc(n + 1 + n_dnssec, sizeof *lookups);
@@ -862,11 +862,12 @@ static int probe_plan(const mailsrv_plan *plan, const char *anchors_path, uint64
     return status;
 }
 
-/* A side's candidates; a main side without any gives its status instead (status non-zero). */
-static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title, uint32_t status) {
+/* A side's candidates; a side without any says its status (`status`, NULL for the
+ * alternatives: nothing is printed then). */
+static void print_side(const mailsrv_plan *plan, uint32_t side, const char *title, const char *status) {
     size_t n = mailsrv_plan_candidate_count(plan, side);
     if (n == 0) {
-        if (status) say("%s: %s, no candidates\n", title, mailsrv_status_name(status));
+        if (status) say("%s: %s, no candidates\n", title, status);
         return;
     }
     say("%s:\n", title);
@@ -1002,7 +1003,7 @@ static void parse_args(int argc, char **argv, struct args *a) {
             }
             i++;
         } else if (arg[0] != '-' && !a->email) a->email = arg;
-        else die("usage: mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP:PORT] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext | --implicit-tls-only] [--tls-order implicit-first|domain-priority] [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
+        else die("usage: mailsrv-plan [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]] [--timeout MS] [--total-timeout MS] [--seed N] [--json] [--trust-ad] [--allow-cleartext | --implicit-tls-only] [--tls-order implicit-first|domain-priority] [--prefer imap|pop3] [--fixtures DIR] [--sources LIST] [--ispdb URL] [--http-anchors CA.pem] [--connect-to HOST:PORT:ADDR:PORT]... [--trust-anchor FILE] [--now RFC3339|SECONDS] [--verify [--anchors CA.pem] [--tlsa \"U S M HEX\"]...] [--probe [--anchors CA.pem] [--password-env VAR] [--accept-target HOST]...] EMAIL");
     }
     if (!a->email) die("an email address is required");
     /* --trust-anchor or --now turns on the core's DNSSEC validation (as in the Rust example):
@@ -1370,9 +1371,9 @@ static int print_plan(const mailsrv_plan *plan, int json) {
         say("Mail servers for %s\n", e.data);
         uint32_t protocol = 0, incoming = 0, outgoing = 0;
         if (host_check("mailsrv_plan_summary", mailsrv_plan_summary(plan, &protocol, &incoming, &outgoing)) != 0) die("cannot read the plan");
-        print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming", incoming);
-        print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)", 0);
-        print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing", outgoing);
+        print_side(plan, MAILSRV_SIDE_INCOMING, "Incoming", mailsrv_status_name(incoming));
+        print_side(plan, MAILSRV_SIDE_ALTERNATIVE, "Alternative incoming (only if the user chooses it)", NULL);
+        print_side(plan, MAILSRV_SIDE_OUTGOING, "Outgoing", mailsrv_status_name(outgoing));
         print_diagnostics(plan);
         say("Lookups:\n");
         for (size_t i = 0; i < mailsrv_plan_lookup_count(plan); i++) {

@@ -198,10 +198,10 @@ async function plan(o) {
 }
 
 /** A positive integer option, or `fallback` when absent. */
-function positive(o, name, fallback, what) {
+function positive(o, name, fallback, what, max = MAX_MS) {
   if (o[name] === undefined) return fallback;
   const n = Number(o[name]);
-  if (!Number.isInteger(n) || n <= 0 || n > MAX_MS) throw new UsageError(`--${name} must be ${what}, at most ${MAX_MS}`);
+  if (!Number.isInteger(n) || n <= 0 || n > max) throw new UsageError(`--${name} must be ${what}, at most ${max}`);
   return n;
 }
 
@@ -220,8 +220,7 @@ const MAX_MS = 2 ** 31 - 1;
 async function planMany(o) {
   if (o._.length !== 0) throw new UsageError('plan --input takes no address argument');
   if (o['total-timeout'] !== undefined) throw new UsageError('with --input, --timeout bounds each domain; --total-timeout does not apply');
-  const concurrency = positive(o, 'concurrency', 16, 'a positive number of domains');
-  if (concurrency > 4096) throw new UsageError('--concurrency must be at most 4096');
+  const concurrency = positive(o, 'concurrency', 16, 'a positive number of domains', 4096);
   const domainTimeout = positive(o, 'timeout', 10000, 'a positive number of milliseconds');
   let rate;
   if (o.rate !== undefined) {
@@ -235,27 +234,37 @@ async function planMany(o) {
     return pool;
   });
   options.totalTimeout = domainTimeout;
-  const { createReadStream, statSync, openSync, writeSync, closeSync } = await import('node:fs');
-  if (o.input !== '-' && statSync(o.input, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`cannot read input file "${o.input}": it is a directory`);
-  }
-  // The summary file is opened now: a path that cannot be written is a usage error before the
-  // run, not after it.
-  let summaryFile;
-  if (o['summary-json'] !== undefined) {
+  const { createReadStream, statSync, accessSync, constants } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const unreadable = (e) => new UsageError(`cannot read input file "${o.input}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  if (o.input !== '-') {
+    let stat;
     try {
-      summaryFile = openSync(o['summary-json'], 'w');
+      stat = statSync(o.input);
     } catch (e) {
-      throw new UsageError(`cannot write summary file "${o['summary-json']}": ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
+      throw unreadable(e);
     }
+    if (stat.isDirectory()) throw new UsageError(`cannot read input file "${o.input}": it is a directory`);
   }
   const open = (p) => (p === '-' ? process.stdin : createReadStream(p));
   const input = open(o.input);
   await new Promise((resolve, reject) => {
     if (o.input === '-') { resolve(); return; }
     input.once('open', resolve);
-    input.once('error', (e) => reject(new UsageError(`cannot read input file "${o.input}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+    input.once('error', (e) => reject(unreadable(e)));
   });
+  // A summary file that cannot be written is a usage error before the run, not after it (it is
+  // checked, not opened: an existing one stays as it is until the run's summary replaces it).
+  const summaryPath = o['summary-json'];
+  if (summaryPath !== undefined) {
+    try {
+      const stat = statSync(summaryPath, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+      accessSync(stat ? summaryPath : dirname(summaryPath), constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`cannot write summary file "${summaryPath}": ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
+    }
+  }
 
   const summary = new bulk.BulkSummary();
   const progress = await progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
@@ -285,9 +294,9 @@ async function planMany(o) {
   const data = { ...summary.toJSON(), interrupted };
   process.stderr.write(summaryText(data));
   if (pool) process.stderr.write(poolText(pool.stats()));
-  if (summaryFile !== undefined) {
-    writeSync(summaryFile, `${JSON.stringify(data, null, 2)}\n`);
-    closeSync(summaryFile);
+  if (summaryPath !== undefined) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(summaryPath, `${JSON.stringify(data, null, 2)}\n`);
   }
   // The lines written are whole (each one write); what is still in flight is dropped.
   if (interrupted) {

@@ -5,7 +5,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { discover, discoverAs } from './node.js';
-import { ASK } from './discover.js';
+import { ASK, MAX_TIMER_MS } from './discover.js';
 import { bulkLine } from './host.js';
 import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
 import { fail, overTcp, parseServer, systemNameserver } from './udp.js';
@@ -64,12 +64,12 @@ export function addressOf(line) {
  * else as they finish. A line that fails never stops the run.
  */
 export function discoverMany(lines, { concurrency = 16, ordered = true, rate, ...options } = {}) {
-  const admit = withRate(options, rate);
+  const gate = withRate(options, rate);
   const run = (line) => discover(line.address, options).then(
     (plan) => ({ input: line.input, plan }),
     (e) => errorLine(line.input, e),
   );
-  return many(lines, concurrency, ordered, run, admit);
+  return many(lines, concurrency, ordered, run, gate);
 }
 
 /**
@@ -86,8 +86,30 @@ function withRate(options, rate) {
     throw fail('INVALID_ARGUMENT', 'discoverMany() needs a resolver with a query(wire) method');
   }
   options.resolver = rateLimited(options.resolver, bucket);
-  const waiting = Math.max(1, Math.ceil(rate));
-  return () => bucket.room(waiting);
+  return rateGate(bucket, Math.max(1, Math.ceil(rate)));
+}
+
+/**
+ * The gate `many` passes before it starts a line: `admit()` resolves once the line started last
+ * has asked for its first token (or has ended: a line may ask nothing) and fewer than `limit`
+ * takes of `bucket` wait; `started(run)` says a line was started (`run`, its promise). A line
+ * asks for its tokens a few turns after it starts, so counting only the takes waiting would let
+ * every line through before the first of them asks.
+ */
+export function rateGate(bucket, limit) {
+  let asksBefore = -1;
+  /** @type {Promise<unknown> | undefined} */
+  let last;
+  return {
+    async admit() {
+      if (last !== undefined) await Promise.race([bucket.askedSince(asksBefore), last]);
+      await bucket.room(limit);
+    },
+    started(run) {
+      asksBefore = bucket.asks;
+      last = run.then(() => {}, () => {});
+    },
+  };
 }
 
 /** The result of a line that could not be planned: the error's code (the core's) and message. */
@@ -107,7 +129,7 @@ function errorLine(input, e) {
  * HTTP-source planner (the `mailsrv_host` module, which has no `planText`) is serialised in JS.
  */
 export function planLines(lines, { concurrency = 16, ordered = true, rate, ...options } = {}) {
-  const admit = withRate(options, rate);
+  const gate = withRate(options, rate);
   const finish = (discovery, seed) => (typeof discovery.planText === 'function' ? discovery.planText({ seed }) : discovery.plan({ seed }));
   const run = (line) => discoverAs(line.address, options, finish).then(
     (plan) => {
@@ -122,14 +144,14 @@ export function planLines(lines, { concurrency = 16, ordered = true, rate, ...op
       return { parts: [`${JSON.stringify(result)}\n`], count: (summary) => summary.add(result) };
     },
   );
-  return many(lines, concurrency, ordered, run, admit);
+  return many(lines, concurrency, ordered, run, gate);
 }
 
 /**
  * The engine of `discoverMany` and `planLines`: `run(line)` for each line, bounded, in order or
- * not; `admit()`, if given, is awaited before each line is read and started.
+ * not; `gate` (`rateGate`), if given, is passed before each line is read and told of each start.
  */
-async function* many(lines, concurrency, ordered, run, admit) {
+async function* many(lines, concurrency, ordered, run, gate) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw fail('INVALID_ARGUMENT', 'concurrency must be a positive integer');
   }
@@ -146,14 +168,16 @@ async function* many(lines, concurrency, ordered, run, admit) {
   const start = (line) => {
     const entry = { input: line.input, done: false, result: undefined };
     pending.push(entry);
-    run(line).then((result) => { entry.result = result; entry.done = true; bump(); });
+    const running = run(line);
+    gate?.started(running);
+    running.then((result) => { entry.result = result; entry.done = true; bump(); });
   };
 
   const produce = async () => {
     try {
       while (!stopped) {
         if (pending.length >= concurrency) { await changed; continue; }
-        if (admit) await admit();
+        if (gate) await gate.admit();
         if (stopped) break;
         const next = await source.next();
         if (next.done || stopped) break;
@@ -195,11 +219,11 @@ async function* many(lines, concurrency, ordered, run, admit) {
 /**
  * A token bucket: `take()` resolves when a query may be sent, at most `rate` per second on
  * average, with bursts of at most `burst` (default: 1 per 10 ms of rate, at least 1). In any
- * window of W seconds at most `burst + rate × W` takes resolve. `now()` (ms) and `sleep(ms)` can
- * be injected (tests use a virtual clock).
+ * window of W seconds at most `burst + rate × W` takes resolve. `now()` (ms) and `sleep(ms,
+ * signal)` can be injected (tests use a virtual clock).
  */
 export class TokenBucket {
-  constructor(rate, { burst = Math.max(1, Math.floor(rate / 100)), now = () => performance.now(), sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+  constructor(rate, { burst = Math.max(1, Math.floor(rate / 100)), now = () => performance.now(), sleep = sleepUnlessAborted } = {}) {
     if (!(rate > 0) || !Number.isFinite(rate)) throw fail('INVALID_ARGUMENT', 'rate must be a positive number of queries per second');
     this.rate = rate;
     this.burst = burst;
@@ -210,8 +234,12 @@ export class TokenBucket {
     this.tail = Promise.resolve();
     /** Takes not settled yet. */
     this.waiting = 0;
+    /** Takes asked for, ever. */
+    this.asks = 0;
     /** `room()` calls waiting: [limit, resolve]. */
     this.rooms = [];
+    /** `askedSince()` calls waiting: [count, resolve]. */
+    this.askers = [];
   }
 
   #refill() {
@@ -228,27 +256,51 @@ export class TokenBucket {
    */
   take(until = Infinity, signal = undefined) {
     this.waiting += 1;
+    this.asks += 1;
+    this.#wakeAskers();
     const over = () => this.now() >= until || signal?.aborted === true;
     const turn = this.tail.then(async () => {
+      let onAbort;
+      const aborted = signal && new Promise((resolve) => { onAbort = resolve; signal.addEventListener('abort', onAbort); });
       try {
         this.#refill();
-        while (this.tokens < 1) {
+        // A token is whole within rounding (a refill's float arithmetic can leave 0.999...9).
+        while (this.tokens < 1 - 1e-9) {
           if (over()) return false;
-          // Wake at the deadline, if that is sooner than the token.
-          const wait = Math.min(((1 - this.tokens) * 1000) / this.rate, Math.max(0, until - this.now()));
-          await this.sleep(wait);
+          // Wake at the deadline or the abort, if sooner than the token (and within the
+          // longest timer: a longer one would fire at once).
+          const wait = Math.min(((1 - this.tokens) * 1000) / this.rate, Math.max(0, until - this.now()), MAX_TIMER_MS);
+          await (aborted ? Promise.race([this.sleep(wait, signal), aborted]) : this.sleep(wait));
           this.#refill();
         }
         if (over()) return false;
-        this.tokens -= 1;
+        this.tokens = Math.max(0, this.tokens - 1);
         return true;
       } finally {
+        if (onAbort) signal.removeEventListener('abort', onAbort);
         this.waiting -= 1;
         this.#wakeRooms();
       }
     });
-    this.tail = turn;
+    // The next take waits for this one, whatever becomes of it (an injected `sleep` that throws).
+    this.tail = turn.catch(() => {});
     return turn;
+  }
+
+  /** Resolves once more than `count` takes have been asked for (`asks`). */
+  askedSince(count) {
+    if (this.asks > count) return Promise.resolve();
+    return new Promise((resolve) => { this.askers.push([count, resolve]); });
+  }
+
+  #wakeAskers() {
+    if (this.askers.length === 0) return;
+    const still = [];
+    for (const [count, resolve] of this.askers) {
+      if (this.asks > count) resolve();
+      else still.push([count, resolve]);
+    }
+    this.askers = still;
   }
 
   /** Resolves when fewer than `limit` takes are waiting. */
@@ -268,6 +320,15 @@ export class TokenBucket {
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts (its timer cleared: nothing is left to keep the process up). */
+function sleepUnlessAborted(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
+}
+
 /** The failure of a query whose discovery was out of time before it could be sent. */
 const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
 
@@ -277,12 +338,11 @@ const outOfTime = () => fail('TIMEOUT', 'out of time for this discovery');
  * `query`) fails with `TIMEOUT` and uses no token.
  */
 export function rateLimited(resolver, bucket) {
-  const wrapped = {
-    ...resolver,
-    async query(wire, question, options) {
-      if (!(await bucket.take(Infinity, options?.signal))) throw outOfTime();
-      return resolver.query(wire, question, options);
-    },
+  // What the resolver has, own or inherited (`doh`, `randomIds`, ...), stays readable.
+  const wrapped = Object.create(resolver);
+  wrapped.query = async (wire, question, options) => {
+    if (!(await bucket.take(Infinity, options?.signal))) throw outOfTime();
+    return resolver.query(wire, question, options);
   };
   if (typeof resolver[ASK] === 'function') {
     wrapped[ASK] = (wire, question, until, lookup) => {

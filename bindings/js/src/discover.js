@@ -150,7 +150,7 @@ export function makeDiscover(wasm, init, webPlanner, { validating } = {}) {
 }
 
 /** The longest timer `setTimeout` keeps (2^31 - 1 ms, about 24.8 days); past it, it fires at once. */
-const MAX_TIMER_MS = 0x7fffffff;
+export const MAX_TIMER_MS = 0x7fffffff;
 
 /**
  * The optional fast way a resolver takes a question (a symbol, so no other resolver has it by

@@ -4,7 +4,7 @@
 // written for both runs on both.
 export { Discovery, verifyChain, certificatesFromPem, version, isForeignResponse, errorCode, lookupFailure, init, initValidating, discover } from './node.js';
 export { WasmLoadError } from './load.js';
-import { dohResolver as dohWithFetch } from './doh.js';
+import { dohResolver as dohWithFetch, isHttpUrl } from './doh.js';
 
 /**
  * `fixtureFetch(dir)`: a `fetch` for `discover` that answers every request offline from
@@ -65,7 +65,7 @@ export async function udpPool(options = {}) {
  * only HTTP/2, the version RFC 8484 §5.2 recommends. Browsers negotiate it themselves.
  */
 export function dohResolver(url, options = {}) {
-  if (options.fetch !== undefined || !String(url).startsWith('https:')) return dohWithFetch(url, options);
+  if (options.fetch !== undefined || !isHttpUrl(url) || new URL(String(url)).protocol !== 'https:') return dohWithFetch(url, options);
   const http2 = async (...args) => (await import('./http2-fetch.js')).http2Fetch(...args);
   return dohWithFetch(url, { ...options, fetch: http2 });
 }

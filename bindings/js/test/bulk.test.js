@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, root, runCli } from './helpers.js';
 import { discoverMany, udpPool } from '../src/index.js';
-import { RetransmitTimer, TokenBucket, rateLimited, linesOf } from '../src/bulk.js';
+import { RetransmitTimer, TokenBucket, rateGate, rateLimited, linesOf } from '../src/bulk.js';
 import { nxdomain } from './nxdomain.js';
 
 const ZONES = ['--zone', 'testdata/zones/demo.zone', '--zone', 'testdata/zones/implicit-only.zone', '--zone', 'testdata/zones/custom-domain.zone', '--zone', 'testdata/zones/provider.zone'];
@@ -136,6 +136,7 @@ test('plan --input: a missing file, a directory, or a summary file that cannot b
     [['--input', path.join(dir, 'no-such-file.txt')], /cannot read input file ".*no-such-file.txt": no such file/],
     [['--input', dir], /cannot read input file ".*": it is a directory/],
     [['--input', input, '--summary-json', path.join(dir, 'no-such-dir', 's.json')], /cannot write summary file ".*s.json": no such directory/],
+    [['--input', input, '--summary-json', dir], /cannot write summary file ".*": it is a directory/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(['plan', ...args, ...ZONES]);
@@ -143,6 +144,12 @@ test('plan --input: a missing file, a directory, or a summary file that cannot b
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '', 'no line is planned');
   }
+  // A usage error leaves an existing summary file as it was.
+  const kept = path.join(dir, 'kept-summary.json');
+  writeFileSync(kept, '{"from":"before"}\n');
+  const r = await runCli(['plan', '--input', path.join(dir, 'no-such-file.txt'), '--summary-json', kept, ...ZONES]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(readFileSync(kept, 'utf8'), '{"from":"before"}\n');
 });
 
 test('TokenBucket: with a virtual clock, no window of W s has more than burst + rate × W sends', async () => {
@@ -196,6 +203,55 @@ test('TokenBucket: room(limit) resolves once fewer than limit takes are waiting'
   wake();
   await takes[2];
   assert.equal(bucket.waiting, 0);
+});
+
+test('rateGate: a line starts only after the one before it has asked for its tokens, and while fewer than the limit wait', async () => {
+  let t = 0;
+  const bucket = new TokenBucket(6, { burst: 1, now: () => t, sleep: async (ms) => { t += ms; await new Promise((r) => setImmediate(r)); } });
+  let most = 0;
+  const take = bucket.take.bind(bucket);
+  bucket.take = (...args) => { const p = take(...args); most = Math.max(most, bucket.waiting); return p; };
+  const gate = rateGate(bucket, 6);
+  const lines = [];
+  for (let i = 0; i < 5; i++) {
+    await gate.admit();
+    // A line asks for its six tokens a few turns after it starts, as a discovery does.
+    const line = (async () => {
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      await Promise.all(Array.from({ length: 6 }, () => bucket.take()));
+    })();
+    gate.started(line);
+    lines.push(line);
+  }
+  await Promise.all(lines);
+  // At most the limit, plus the six of the line let in just under it (less the burst's token).
+  assert.ok(most <= 6 + 6 - 1, `${most} takes waited at once`);
+  assert.equal(bucket.waiting, 0);
+  // A line that asks nothing (an address refused at once) does not hold the next one back.
+  const quiet = rateGate(bucket, 6);
+  await quiet.admit();
+  quiet.started(Promise.reject(new Error('refused')));
+  await quiet.admit();
+});
+
+test('TokenBucket: an aborted signal ends a take at once, not at its token', { timeout: 10000 }, async () => {
+  const bucket = new TokenBucket(0.001, { burst: 1 }); // the next token in 1,000 s
+  assert.equal(await bucket.take(), true);
+  const controller = new AbortController();
+  const waiting = bucket.take(Infinity, controller.signal);
+  setTimeout(() => controller.abort(), 20);
+  const started = performance.now();
+  assert.equal(await waiting, false);
+  assert.ok(performance.now() - started < 5000, 'the take ended with the abort');
+  assert.equal(bucket.waiting, 0);
+});
+
+test('rateLimited: what the resolver has, own or inherited, stays readable', async () => {
+  class Doh { get doh() { return true; } async query() { return new Uint8Array(0); } }
+  const resolver = rateLimited(new Doh(), { take: async () => true });
+  assert.equal(resolver.doh, true);
+  assert.ok((await resolver.query(new Uint8Array(12))) instanceof Uint8Array);
 });
 
 test('rateLimited: every query of a resolver waits for a token', async () => {
@@ -769,18 +825,18 @@ test('plan --input --rate: the fake server never sees more queries in a window t
 });
 
 test('plan --input --rate: lines start as tokens allow, so none waits past its --timeout for them', async () => {
-  // 12 domains ask 72 queries, 3 s at 24/s. Started all at once (--concurrency 16), the last
+  // 16 domains ask 96 queries, 4 s at 24/s. Started all at once (--concurrency 16), the last
   // ones would wait for tokens past their 2.5 s; started as the bucket empties, each waits
-  // about a second at most.
+  // about a second.
   const server = await fakeDns();
   try {
     const r = await runWithStdin(['plan', '--input', '-', '--server', server.address, '--rate', '24', '--concurrency', '16', '--timeout', '2500'],
-      Array.from({ length: 12 }, (_, i) => `u@t${i}.example`).join('\n'));
+      Array.from({ length: 16 }, (_, i) => `u@t${i}.example`).join('\n'));
     assert.equal(r.code, 0, r.stderr);
     const lines = parseLines(r.stdout);
-    assert.equal(lines.length, 12);
+    assert.equal(lines.length, 16);
     for (const l of lines) assert.deepEqual(l.plan.lookups.map((x) => x.outcome), Array(6).fill('nx-domain'), l.input);
-    assert.equal(server.udpIds.length, 72);
+    assert.ok(server.udpIds.length >= 96, `${server.udpIds.length} queries`);
   } finally {
     server.close();
   }
