@@ -220,7 +220,7 @@ async function* many(lines, concurrency, ordered, run, gate) {
  * A token bucket: `take()` resolves when a query may be sent, at most `rate` per second on
  * average, with bursts of at most `burst` (default: 1 per 10 ms of rate, at least 1). In any
  * window of W seconds at most `burst + rate × W` takes resolve. `now()` (ms) and `sleep(ms,
- * signal)` can be injected (tests use a virtual clock).
+ * signal)` (which ends when `signal` aborts) can be injected (tests use a virtual clock).
  */
 export class TokenBucket {
   constructor(rate, { burst = Math.max(1, Math.floor(rate / 100)), now = () => performance.now(), sleep = sleepUnlessAborted } = {}) {
@@ -257,29 +257,26 @@ export class TokenBucket {
   take(until = Infinity, signal = undefined) {
     this.waiting += 1;
     this.asks += 1;
-    this.#wakeAskers();
+    this.askers = wakeReady(this.askers, (count) => this.asks > count);
     const over = () => this.now() >= until || signal?.aborted === true;
     const turn = this.tail.then(async () => {
-      let onAbort;
-      const aborted = signal && new Promise((resolve) => { onAbort = resolve; signal.addEventListener('abort', onAbort); });
       try {
         this.#refill();
         // A token is whole within rounding (a refill's float arithmetic can leave 0.999...9).
         while (this.tokens < 1 - 1e-9) {
           if (over()) return false;
-          // Wake at the deadline or the abort, if sooner than the token (and within the
-          // longest timer: a longer one would fire at once).
+          // Wake at the deadline or the abort (`sleep` ends at `signal`'s), if sooner than the
+          // token, and within the longest timer (a longer one would fire at once).
           const wait = Math.min(((1 - this.tokens) * 1000) / this.rate, Math.max(0, until - this.now()), MAX_TIMER_MS);
-          await (aborted ? Promise.race([this.sleep(wait, signal), aborted]) : this.sleep(wait));
+          await this.sleep(wait, signal);
           this.#refill();
         }
         if (over()) return false;
         this.tokens = Math.max(0, this.tokens - 1);
         return true;
       } finally {
-        if (onAbort) signal.removeEventListener('abort', onAbort);
         this.waiting -= 1;
-        this.#wakeRooms();
+        this.rooms = wakeReady(this.rooms, (limit) => this.waiting < limit);
       }
     });
     // The next take waits for this one, whatever becomes of it (an injected `sleep` that throws).
@@ -293,31 +290,22 @@ export class TokenBucket {
     return new Promise((resolve) => { this.askers.push([count, resolve]); });
   }
 
-  #wakeAskers() {
-    if (this.askers.length === 0) return;
-    const still = [];
-    for (const [count, resolve] of this.askers) {
-      if (this.asks > count) resolve();
-      else still.push([count, resolve]);
-    }
-    this.askers = still;
-  }
-
   /** Resolves when fewer than `limit` takes are waiting. */
   room(limit) {
     if (this.waiting < limit) return Promise.resolve();
     return new Promise((resolve) => { this.rooms.push([limit, resolve]); });
   }
+}
 
-  #wakeRooms() {
-    if (this.rooms.length === 0) return;
-    const still = [];
-    for (const [limit, resolve] of this.rooms) {
-      if (this.waiting < limit) resolve();
-      else still.push([limit, resolve]);
-    }
-    this.rooms = still;
+/** Resolves the waiters `[n, resolve]` of `list` for which `ready(n)` holds; returns the others. */
+function wakeReady(list, ready) {
+  if (list.length === 0) return list;
+  const still = [];
+  for (const [n, resolve] of list) {
+    if (ready(n)) resolve();
+    else still.push([n, resolve]);
   }
+  return still;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (its timer cleared: nothing is left to keep the process up). */

@@ -766,25 +766,11 @@ pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
     Ok(out)
 }
 
-/// Whether `der` is exactly one DER SEQUENCE: tag 0x30, then a definite length (short form, or
-/// long form of 1 to 4 bytes) that spans the rest of the bytes.
+/// Whether `der` is exactly one DER SEQUENCE (`der`'s strict reading: definite, minimal length,
+/// no trailing bytes), the outer shape of every certificate.
 fn is_one_der_sequence(der: &[u8]) -> bool {
-    let (Some(&0x30), Some(&first)) = (der.first(), der.get(1)) else {
-        return false;
-    };
-    let (header, length) = if first < 0x80 {
-        (2, usize::from(first))
-    } else {
-        let n = usize::from(first & 0x7f);
-        if !(1..=4).contains(&n) || der.len() < 2 + n {
-            return false;
-        }
-        let length = der[2..2 + n]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        (2 + n, length)
-    };
-    der.len().checked_sub(header) == Some(length)
+    use der::{Decode, Tagged, asn1::AnyRef};
+    AnyRef::from_der(der).is_ok_and(|any| any.tag() == der::Tag::Sequence)
 }
 
 #[cfg(test)]
@@ -797,13 +783,13 @@ mod tests {
             |b64: &str| format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n");
         // "AAAA": three zero bytes; "MAA=": an empty SEQUENCE, 30 00; "MAAA": 30 00 00, a byte
         // after it; "MIEAAAA=": 30 81 00 00 00, a long-form length that leaves two bytes over;
-        // "MIEA": 30 81 00, long form (not minimal, but one SEQUENCE).
+        // "MIEA": 30 81 00, a length in long form that fits the short one (not DER).
         for (b64, ok) in [
             ("AAAA", false),
             ("MAA=", true),
             ("MAAA", false),
             ("MIEAAAA=", false),
-            ("MIEA", true),
+            ("MIEA", false),
         ] {
             let got = certificates_from_pem(block(b64).as_bytes());
             assert_eq!(got.is_ok(), ok, "{b64}: {got:?}");
