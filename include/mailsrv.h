@@ -1610,6 +1610,45 @@ size_t mailsrv_max_connection_bytes(void);
 uint32_t mailsrv_default_total_timeout_ms(void);
 
 /**
+ * Reads a numeric command-line option by the core's rule, the same for every host
+ * (`host_rules::number_value`): `option` is `timeout`, `total-timeout`, `seed` or `concurrency`
+ * (without the dashes) and `text` its value, both UTF-8 of the given lengths, borrowed for the
+ * call; the value is decimal digits only, within the option's bounds (`timeout` and
+ * `total-timeout` 1 to 2147483647 ms, which fits an `int`; `seed` 0 to 2^64 - 1; `concurrency`
+ * 1 to 4096). Writes the value to `*out_value`. `mailsrv_number_error` gives the core's
+ * message for a refused text.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `out_value` (or a NULL text with a non-zero length);
+ * INVALID_ARGUMENT for text that is not UTF-8; INVALID_OPTION for an unknown option or a
+ * value it does not take, leaving `*out_value` unchanged.
+ */
+mailsrv_result mailsrv_number_value(const uint8_t *option,
+                                    size_t option_len,
+                                    const uint8_t *text,
+                                    size_t text_len,
+                                    uint64_t *out_value);
+
+/**
+ * The core's message for a `text` that `mailsrv_number_value` refuses for `option` (same
+ * arguments), e.g. "`--timeout` must be a whole number of milliseconds from 1 to 2147483647,
+ * not `1e3`": it names the option, the range and the text (its first 64 characters, control
+ * characters as U+FFFD), in one line of at most 400 bytes, without a NUL; copied into `buf` as
+ * `mailsrv_plan_json` does. Empty (`*out_n` 0) when the text is a value of the option. A host
+ * prints it as its usage error, as the JS CLI prints the same text.
+ *
+ * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+ * NULL_PARAMETER for a NULL `out_n` (or a NULL text with a non-zero length); INVALID_ARGUMENT
+ * for text that is not UTF-8.
+ */
+mailsrv_result mailsrv_number_error(const uint8_t *option,
+                                    size_t option_len,
+                                    const uint8_t *text,
+                                    size_t text_len,
+                                    uint8_t *buf,
+                                    size_t len,
+                                    size_t *out_n);
+
+/**
  * Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
  * (the panic is reported by the process's panic hook first).
  */

@@ -149,27 +149,12 @@ fn parse_args() -> Result<Args, String> {
                         .map_err(|_| format!("--server `{v}` is not IP:PORT"))?,
                 );
             }
-            "--seed" => {
-                let v = value("--seed")?;
-                out.seed = Some(
-                    v.parse()
-                        .map_err(|_| format!("--seed `{v}` is not a number"))?,
-                );
-            }
+            "--seed" => out.seed = Some(number("seed", &value("--seed")?)?),
             "--timeout" => {
-                let v = value("--timeout")?;
-                let ms: u64 = v
-                    .parse()
-                    .map_err(|_| format!("--timeout `{v}` is not a number"))?;
-                out.timeout = Duration::from_millis(ms);
+                out.timeout = Duration::from_millis(number("timeout", &value("--timeout")?)?)
             }
             "--total-timeout" => {
-                let v = value("--total-timeout")?;
-                let ms: u64 = v
-                    .parse()
-                    .ok()
-                    .filter(|ms| *ms > 0)
-                    .ok_or_else(|| format!("--total-timeout `{v}` is not a positive number"))?;
+                let ms = number("total-timeout", &value("--total-timeout")?)?;
                 out.total_timeout = Duration::from_millis(ms);
             }
             "--json" => out.json = true,
@@ -275,6 +260,12 @@ fn main() -> ExitCode {
             ExitCode::from(mailsrv::exit::USAGE)
         }
     }
+}
+
+/// A numeric option's value by the core's rule (`host_rules::number_value`, which the C host
+/// and the JS CLI call too); its text names the option.
+fn number(option: &str, text: &str) -> Result<u64, String> {
+    mailsrv::host_rules::number_value(option, text).map_err(|e| e.message().to_owned())
 }
 
 /// `--now`: seconds since 1970, or an RFC 3339 UTC time (`2026-01-01T00:00:00Z`), by the core's

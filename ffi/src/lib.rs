@@ -105,6 +105,82 @@ pub extern "C" fn mailsrv_default_total_timeout_ms() -> u32 {
     guard_value(0, || mailsrv_core::host_rules::DEFAULT_TOTAL_TIMEOUT_MS)
 }
 
+/// Reads a numeric command-line option by the core's rule, the same for every host
+/// (`host_rules::number_value`): `option` is `timeout`, `total-timeout`, `seed` or `concurrency`
+/// (without the dashes) and `text` its value, both UTF-8 of the given lengths, borrowed for the
+/// call; the value is decimal digits only, within the option's bounds (`timeout` and
+/// `total-timeout` 1 to 2147483647 ms, which fits an `int`; `seed` 0 to 2^64 - 1; `concurrency`
+/// 1 to 4096). Writes the value to `*out_value`. `mailsrv_number_error` gives the core's
+/// message for a refused text.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `out_value` (or a NULL text with a non-zero length);
+/// INVALID_ARGUMENT for text that is not UTF-8; INVALID_OPTION for an unknown option or a
+/// value it does not take, leaving `*out_value` unchanged.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_number_value(
+    option: *const u8,
+    option_len: usize,
+    text: *const u8,
+    text_len: usize,
+    out_value: *mut u64,
+) -> mailsrv_result {
+    guard(|| {
+        if out_value.is_null() {
+            return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: the caller's contracts for the two texts.
+        let (option, text) = unsafe {
+            (
+                ffi_util::text(option, option_len)?,
+                ffi_util::text(text, text_len)?,
+            )
+        };
+        let value = mailsrv_core::host_rules::number_value(option, text)?;
+        // SAFETY: checked non-NULL above; valid for a write by contract.
+        unsafe { ffi_util::write_out(out_value, value) }
+    })
+}
+
+/// The core's message for a `text` that `mailsrv_number_value` refuses for `option` (same
+/// arguments), e.g. "`--timeout` must be a whole number of milliseconds from 1 to 2147483647,
+/// not `1e3`": it names the option, the range and the text (its first 64 characters, control
+/// characters as U+FFFD), in one line of at most 400 bytes, without a NUL; copied into `buf` as
+/// `mailsrv_plan_json` does. Empty (`*out_n` 0) when the text is a value of the option. A host
+/// prints it as its usage error, as the JS CLI prints the same text.
+///
+/// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
+/// NULL_PARAMETER for a NULL `out_n` (or a NULL text with a non-zero length); INVALID_ARGUMENT
+/// for text that is not UTF-8.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_number_error(
+    option: *const u8,
+    option_len: usize,
+    text: *const u8,
+    text_len: usize,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> mailsrv_result {
+    guard(|| {
+        if out_n.is_null() {
+            return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
+        }
+        // SAFETY: the caller's contracts for the two texts.
+        let (option, text) = unsafe {
+            (
+                ffi_util::text(option, option_len)?,
+                ffi_util::text(text, text_len)?,
+            )
+        };
+        let message = match mailsrv_core::host_rules::number_value(option, text) {
+            Ok(_) => String::new(),
+            Err(e) => e.message().to_owned(),
+        };
+        // SAFETY: buffer contract of copy_out.
+        unsafe { ffi_util::copy_out(message.as_bytes(), buf, len, out_n) }
+    })
+}
+
 /// Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true
 /// (the panic is reported by the process's panic hook first).
 #[unsafe(no_mangle)]
@@ -131,6 +207,124 @@ mod tests {
             mailsrv_default_total_timeout_ms(),
             mailsrv_core::host_rules::DEFAULT_TOTAL_TIMEOUT_MS
         );
+    }
+
+    /// `mailsrv_number_value` and `mailsrv_number_error` for (option, text).
+    fn number(option: &[u8], text: &[u8]) -> (mailsrv_result, u64, mailsrv_result, String) {
+        let mut value = 7u64;
+        let mut buf = [0u8; 400];
+        let mut n = 0usize;
+        // SAFETY: valid pointers and lengths.
+        let (r, e) = unsafe {
+            (
+                mailsrv_number_value(
+                    option.as_ptr(),
+                    option.len(),
+                    text.as_ptr(),
+                    text.len(),
+                    &raw mut value,
+                ),
+                mailsrv_number_error(
+                    option.as_ptr(),
+                    option.len(),
+                    text.as_ptr(),
+                    text.len(),
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &raw mut n,
+                ),
+            )
+        };
+        let message = String::from_utf8_lossy(buf.get(..n).unwrap_or_default()).into_owned();
+        (r, value, e, message)
+    }
+
+    #[test]
+    fn every_host_reads_numbers_by_the_cores_rule() {
+        use mailsrv_result as R;
+        assert_eq!(
+            number(b"timeout", b"2147483647"),
+            (
+                R::MAILSRV_RESULT_OK,
+                2_147_483_647,
+                R::MAILSRV_RESULT_OK,
+                String::new()
+            )
+        );
+        assert_eq!(number(b"seed", b"18446744073709551615").1, u64::MAX);
+        assert_eq!(number(b"concurrency", b"4096").1, 4096);
+        for (option, text) in [
+            (&b"timeout"[..], &b"1e3"[..]),
+            (b"total-timeout", b"0"),
+            (b"seed", b"0x10"),
+            (b"seed", b"18446744073709551616"),
+            (b"concurrency", b"4097"),
+            (b"rate", b"5"),
+        ] {
+            let core = mailsrv_core::host_rules::number_value(
+                core::str::from_utf8(option).unwrap_or_default(),
+                core::str::from_utf8(text).unwrap_or_default(),
+            )
+            .unwrap_err();
+            assert_eq!(
+                number(option, text),
+                (
+                    R::MAILSRV_RESULT_INVALID_OPTION,
+                    7,
+                    R::MAILSRV_RESULT_OK,
+                    core.message().to_owned()
+                ),
+                "{text:?}"
+            );
+        }
+        let (r, value, e, _) = number(b"seed", b"\xff");
+        assert_eq!(
+            (r, value, e),
+            (
+                R::MAILSRV_RESULT_INVALID_ARGUMENT,
+                7,
+                R::MAILSRV_RESULT_INVALID_ARGUMENT
+            )
+        );
+        // SAFETY: NULL out-parameters and a NULL text with a length, which are refused.
+        unsafe {
+            assert_eq!(
+                mailsrv_number_value(b"seed".as_ptr(), 4, b"1".as_ptr(), 1, core::ptr::null_mut()),
+                R::MAILSRV_RESULT_NULL_PARAMETER
+            );
+            let mut v = 0u64;
+            assert_eq!(
+                mailsrv_number_value(b"seed".as_ptr(), 4, core::ptr::null(), 1, &raw mut v),
+                R::MAILSRV_RESULT_NULL_PARAMETER
+            );
+            let mut n = 0usize;
+            assert_eq!(
+                mailsrv_number_error(
+                    b"seed".as_ptr(),
+                    4,
+                    b"x".as_ptr(),
+                    1,
+                    core::ptr::null_mut(),
+                    0,
+                    core::ptr::null_mut()
+                ),
+                R::MAILSRV_RESULT_NULL_PARAMETER
+            );
+            // Asking for the size first.
+            assert_eq!(
+                mailsrv_number_error(
+                    b"seed".as_ptr(),
+                    4,
+                    b"x".as_ptr(),
+                    1,
+                    core::ptr::null_mut(),
+                    0,
+                    &raw mut n
+                ),
+                R::MAILSRV_RESULT_INSUFFICIENT_SIZE
+            );
+            assert_eq!(n, number(b"seed", b"x").3.len());
+        }
     }
 
     #[test]

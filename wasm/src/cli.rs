@@ -1,7 +1,8 @@
 //! The rules Node tools apply around the core (the `mailsrv` CLI and `probe`), built into the
 //! `mailsrv_host` module so that the browser module does not carry them: which candidates a
-//! prober skips, the chain limit, the verdict → negotiator outcome, command-line values, and the
-//! prober's address lookups, its failure without an address (D50) and its ALPN check.
+//! prober skips, the chain limit, the verdict → negotiator outcome, command-line values and
+//! numbers, and the prober's address lookups, its failure without an address (D50) and its ALPN
+//! check.
 
 use js_sys::{Array, Uint8Array};
 use mailsrv_core::host_rules;
@@ -58,6 +59,15 @@ pub fn option_value(option: &str, value: &str) -> Result<String, JsValue> {
     host_rules::option_value(option, value)
         .map(str::to_owned)
         .map_err(core_error)
+}
+
+/// `numberValue(option, text)`: a numeric command-line value by the core's rule, the same for
+/// every host (`"timeout"`, `"total-timeout"`, `"seed"`, `"concurrency"`: decimal digits within
+/// the option's bounds), as a BigInt; throws `INVALID_OPTION` with the core's text, which names
+/// the option.
+#[wasm_bindgen(js_name = numberValue)]
+pub fn number_value(option: &str, text: &str) -> Result<u64, JsValue> {
+    host_rules::number_value(option, text).map_err(core_error)
 }
 
 /// `nowValue(text)`: the DNSSEC validator's time in seconds from a `--now` value (seconds, or an

@@ -58,7 +58,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <openssl/err.h>
@@ -905,29 +904,24 @@ struct args {
     mailsrv_options options;
 };
 
-/* Option's value as a positive number of milliseconds (decimal digits only, 1 to INT_MAX, as
- * the JS CLI takes it); anything else (`abc`, `0`, `-5`, `10ms`, too large) is a usage error. */
-static int positive_ms(const char *option, const char *text) {
-    char *end = NULL;
-    errno = 0;
-    long v = (*text >= '0' && *text <= '9') ? strtol(text, &end, 10) : 0;
-    if (v <= 0 || v > INT_MAX || errno != 0 || *end != '\0') {
-        fprintf(stderr, "mailsrv-plan: %s must be a positive number of milliseconds, not `%s`\n", option, text);
-        exit(MAILSRV_EXIT_USAGE);
-    }
-    return (int)v;
-}
-
-/* --seed's value: decimal digits only, 0 to 2^64-1, as the JS CLI takes it. */
-static unsigned long long seed_of(const char *text) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = (*text >= '0' && *text <= '9') ? strtoull(text, &end, 10) : 0;
-    if (end == NULL || errno != 0 || *end != '\0') {
-        fprintf(stderr, "mailsrv-plan: --seed must be a number from 0 to 2^64-1, not `%s`\n", text);
-        exit(MAILSRV_EXIT_USAGE);
-    }
-    return v;
+/* A numeric option's value (`--timeout`, `--total-timeout`, `--seed`), read by the core's rule,
+ * the same as the JS CLI's: decimal digits within the option's bounds (milliseconds from 1 to
+ * 2147483647, which fits an int; a seed from 0 to 2^64-1). Anything else is a usage error with
+ * the core's message, e.g. "`--timeout` must be a whole number of milliseconds from 1 to
+ * 2147483647, not `1e3`". */
+static uint64_t number_of(const char *arg, const char *text) {
+    const uint8_t *option = (const uint8_t *)arg + 2, *value = (const uint8_t *)text;
+    size_t option_len = strlen(arg) - 2, value_len = strlen(text);
+    uint64_t v = 0;
+    mailsrv_result r = mailsrv_number_value(option, option_len, value, value_len, &v);
+    if (r == MAILSRV_RESULT_OK) return v;
+    char why[512];
+    size_t n = 0;
+    if (mailsrv_number_error(option, option_len, value, value_len, (uint8_t *)why, sizeof why, &n) == MAILSRV_RESULT_OK && n > 0)
+        fprintf(stderr, "mailsrv-plan: %.*s\n", (int)n, why);
+    else
+        fprintf(stderr, "mailsrv-plan: %s: `%s`: %s (%s)\n", arg, text, mailsrv_result_name(r), mailsrv_result_message(r));
+    exit(MAILSRV_EXIT_USAGE);
 }
 
 /* Parses the command line into *a (options start from the library's defaults); exits with the
@@ -949,9 +943,9 @@ static void parse_args(int argc, char **argv, struct args *a) {
             a->zones[a->nzones++] = next;
             i++;
         } else if (!strcmp(arg, "--server") && next) { a->server = next; i++; }
-        else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = positive_ms(arg, next); i++; }
-        else if (!strcmp(arg, "--total-timeout") && next) { a->total_timeout_ms = positive_ms(arg, next); i++; }
-        else if (!strcmp(arg, "--seed") && next) { a->seed = seed_of(next); i++; }
+        else if (!strcmp(arg, "--timeout") && next) { a->timeout_ms = (int)number_of(arg, next); i++; }
+        else if (!strcmp(arg, "--total-timeout") && next) { a->total_timeout_ms = (int)number_of(arg, next); i++; }
+        else if (!strcmp(arg, "--seed") && next) { a->seed = number_of(arg, next); i++; }
         else if (!strcmp(arg, "--anchors") && next) { a->anchors = next; i++; }
         else if (!strcmp(arg, "--fixtures") && next) { a->fixtures = next; i++; }
         else if (!strcmp(arg, "--sources") && next) { a->sources = next; i++; }

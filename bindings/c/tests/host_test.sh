@@ -365,14 +365,29 @@ set -e
 [ "$rc" = 1 ] && grep -qx "Incoming: not-published, no candidates" "$work/nothing.txt" \
   && grep -Eq "^  _imap._tcp.empty.example +nx-domain +0 record\(s\), insecure$" "$work/nothing.txt" \
   || fail "a plan without candidates should give the status and the lookups (exit $rc): $(cat "$work/nothing.txt")"
-echo "== numbers on the command line: positive milliseconds, a 64-bit seed, or a usage error"
-for bad in "--timeout abc" "--timeout 0" "--timeout -5" "--timeout 10ms" "--total-timeout 4294967297" "--seed x" "--seed 18446744073709551616"; do
+echo "== numbers on the command line: the core's rule (mailsrv_number_value), as in the JS CLI, or a usage error"
+for bad in "--timeout abc" "--timeout 0" "--timeout -5" "--timeout 10ms" "--timeout 1e3" "--total-timeout 4294967297" \
+  "--total-timeout 2147483648" "--seed x" "--seed 0x10" "--seed 18446744073709551616"; do
   set +e
   # shellcheck disable=SC2086 # the option and its value are two words
   "$host" --zone $z/demo.zone $bad alice@example.net > /dev/null 2> "$work/num.err"
   rc=$?
   set -e
-  [ "$rc" = 2 ] && grep -q "^mailsrv-plan: ${bad%% *} must be" "$work/num.err" || fail "$bad should be a usage error (exit $rc): $(cat "$work/num.err")"
+  [ "$rc" = 2 ] && grep -q "^mailsrv-plan: \`${bad%% *}\` must be a whole number" "$work/num.err" \
+    || fail "$bad should be a usage error (exit $rc): $(cat "$work/num.err")"
+done
+# Texts the JS CLI read otherwise before (Number() took `1e3`, `0x10`, ` 5`): the core's message,
+# which the JS CLI prints too (bindings/js/test/host-rules.test.js compares the two).
+for bad in "--timeout 1e3" "--seed 0x10"; do
+  set +e
+  # shellcheck disable=SC2086 # the option and its value are two words
+  "$host" --zone $z/demo.zone $bad alice@example.net > /dev/null 2> "$work/num.err"
+  set -e
+  case $bad in
+    --timeout*) want='`--timeout` must be a whole number of milliseconds from 1 to 2147483647, not `1e3`' ;;
+    *) want='`--seed` must be a whole number from 0 to 18446744073709551615, not `0x10`' ;;
+  esac
+  [ "$(cat "$work/num.err")" = "mailsrv-plan: $want" ] || fail "$bad: $(cat "$work/num.err")"
 done
 "$host" --zone $z/demo.zone --json --seed 18446744073709551615 --timeout 2147483647 alice@example.net > /dev/null \
   || fail "the largest --seed and --timeout should be taken"

@@ -44,6 +44,33 @@ int main(void) {
         CHECK_RESULT(mailsrv_options_set(NULL, (const uint8_t *)"prefer", 6, (const uint8_t *)"imap", 4), MAILSRV_RESULT_NULL_PARAMETER);
     }
 
+    /* Numeric options are read by the core too (the JS CLI and the C host take the same texts),
+     * and its message for a refused one names the option, the range and the text. */
+    {
+        uint64_t v = 7;
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"timeout", 7, (const uint8_t *)"2147483647", 10, &v), MAILSRV_RESULT_OK);
+        CHECK(v == 2147483647u);
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"seed", 4, (const uint8_t *)"18446744073709551615", 20, &v), MAILSRV_RESULT_OK);
+        CHECK(v == UINT64_MAX);
+        v = 7;
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"timeout", 7, (const uint8_t *)"1e3", 3, &v), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"seed", 4, (const uint8_t *)"0x10", 4, &v), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"concurrency", 11, (const uint8_t *)"4097", 4, &v), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"rate", 4, (const uint8_t *)"5", 1, &v), MAILSRV_RESULT_INVALID_OPTION);
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"seed", 4, (const uint8_t *)"\xff", 1, &v), MAILSRV_RESULT_INVALID_ARGUMENT);
+        CHECK(v == 7); /* untouched on errors */
+        CHECK_RESULT(mailsrv_number_value((const uint8_t *)"seed", 4, (const uint8_t *)"1", 1, NULL), MAILSRV_RESULT_NULL_PARAMETER);
+        char why[512];
+        size_t n = 0;
+        CHECK_RESULT(mailsrv_number_error((const uint8_t *)"timeout", 7, (const uint8_t *)"1e3", 3, NULL, 0, &n), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+        const char *expected = "`--timeout` must be a whole number of milliseconds from 1 to 2147483647, not `1e3`";
+        CHECK(n == strlen(expected));
+        CHECK_RESULT(mailsrv_number_error((const uint8_t *)"timeout", 7, (const uint8_t *)"1e3", 3, (uint8_t *)why, sizeof why, &n), MAILSRV_RESULT_OK);
+        CHECK(n == strlen(expected) && memcmp(why, expected, n) == 0);
+        CHECK_RESULT(mailsrv_number_error((const uint8_t *)"timeout", 7, (const uint8_t *)"3000", 4, (uint8_t *)why, sizeof why, &n), MAILSRV_RESULT_OK);
+        CHECK(n == 0);
+    }
+
     /* D50: a probed target the resolver gives no address fails with the core's error; the C
      * host prints its name and text (`error NETWORK_ERROR: no address for HOST from the
      * resolver`), with the resolver's own error after it when it has one. */

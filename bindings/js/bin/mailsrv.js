@@ -16,7 +16,7 @@ if (!bulkRun) {
   setFlagsFromString('--no-wasm-tier-up');
 }
 const { discover, dohResolver, zoneResolver, udpResolver, verifyChain, certificatesFromPem, version, probe: probeEmail, fixtureFetch } = await import('../src/index.js');
-const { exitStatus, explain, optionValue, minimumSecurity, nowValue, parseAutoconfig, hostSources } = await import('../src/host.js');
+const { exitStatus, explain, optionValue, numberValue, minimumSecurity, nowValue, parseAutoconfig, hostSources } = await import('../src/host.js');
 
 const USAGE = `usage:
   mailsrv plan EMAIL [--json] [--zone FILE]... [--secure-zone FILE]... [--server IP[:PORT]]
@@ -79,14 +79,15 @@ function usageOf(command) {
 class UsageError extends Error {}
 
 /**
- * Checks a value with the core (`optionValue`, `minimumSecurity`): its INVALID_OPTION error
- * becomes a usage error that names the option, with the core's text.
+ * Checks a value with the core (`optionValue`, `numberValue`, `minimumSecurity`): its
+ * INVALID_OPTION error becomes a usage error that names the option (`option`, or `undefined`
+ * when the core's text names it already), with the core's text.
  */
 function checked(option, check) {
   try {
     return check();
   } catch (e) {
-    if (e?.code === 'INVALID_OPTION') throw new UsageError(`${option}: ${e.message}`);
+    if (e?.code === 'INVALID_OPTION') throw new UsageError(option === undefined ? e.message : `${option}: ${e.message}`);
     throw e;
   }
 }
@@ -197,16 +198,15 @@ async function plan(o) {
   return exitStatus('plan', result);
 }
 
-/** A positive integer option, or `fallback` when absent. */
-function positive(o, name, fallback, what, max = MAX_MS) {
+/**
+ * A numeric option (`timeout`, `total-timeout`, `concurrency`) as a number, or `fallback` when
+ * absent: the core reads it (`numberValue`: decimal digits within the option's bounds, the rule
+ * of every host), and its text, which names the option and the range, is the usage error.
+ */
+function number(o, name, fallback) {
   if (o[name] === undefined) return fallback;
-  const n = Number(o[name]);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new UsageError(`--${name} must be ${what}, at most ${max}`);
-  return n;
+  return Number(checked(undefined, () => numberValue(name, o[name])));
 }
-
-/** The longest time a Node timer takes (2^31 - 1 ms); a longer one would fire at once. */
-const MAX_MS = 2 ** 31 - 1;
 
 /**
  * `mailsrv plan --input FILE|-`: bulk mode. One NDJSON line per input line (blank lines and `#`
@@ -220,8 +220,8 @@ const MAX_MS = 2 ** 31 - 1;
 async function planMany(o) {
   if (o._.length !== 0) throw new UsageError('plan --input takes no address argument');
   if (o['total-timeout'] !== undefined) throw new UsageError('with --input, --timeout bounds each domain; --total-timeout does not apply');
-  const concurrency = positive(o, 'concurrency', 16, 'a positive number of domains', 4096);
-  const domainTimeout = positive(o, 'timeout', 10000, 'a positive number of milliseconds');
+  const concurrency = number(o, 'concurrency', 16);
+  const domainTimeout = number(o, 'timeout', 10000);
   let rate;
   if (o.rate !== undefined) {
     rate = Number(o.rate);
@@ -411,9 +411,9 @@ async function progressLine(file, bulk, summary) {
 async function discoverOptions(o, udp) {
   const sources = [o.zone || o['secure-zone'], o.server, o.doh].filter(Boolean).length;
   if (sources > 1) throw new UsageError('use only one of --zone, --server and --doh');
-  const timeout = positive(o, 'timeout', 3000, 'a positive number of milliseconds');
+  const timeout = number(o, 'timeout', 3000);
   // Absent: the library's default, which is the core's (DEFAULT_TOTAL_TIMEOUT_MS).
-  const totalTimeout = positive(o, 'total-timeout', undefined, 'a positive number of milliseconds');
+  const totalTimeout = number(o, 'total-timeout', undefined);
   let resolver;
   if (o.zone || o['secure-zone']) {
     resolver = await zoneResolver([
@@ -467,11 +467,8 @@ async function discoverOptions(o, udp) {
   if (o['allow-cleartext'] || o['implicit-tls-only']) options.minimumSecurity = minimum;
   if (o['tls-order'] !== undefined) options.tlsOrder = checked('--tls-order', () => optionValue('tls-order', o['tls-order']));
   if (o.prefer !== undefined) options.prefer = checked('--prefer', () => optionValue('prefer', o.prefer));
-  let seed;
-  if (o.seed !== undefined) {
-    if (!/^\d+$/.test(o.seed) || BigInt(o.seed) >= 2n ** 64n) throw new UsageError('--seed must be a number from 0 to 2^64-1');
-    seed = BigInt(o.seed);
-  }
+  // A BigInt (all 64 bits), read by the core.
+  const seed = o.seed === undefined ? undefined : checked(undefined, () => numberValue('seed', o.seed));
   return { resolver, seed, totalTimeout, ...(fetch ? { fetch } : {}), ...options };
 }
 
@@ -493,7 +490,7 @@ async function probe(o) {
   if (o._.length !== 1) throw new UsageError('probe needs exactly one email address');
   const anchors = certificatesFromPem(readText(o.anchors ?? '/etc/ssl/certs/ca-certificates.crt', 'anchors file'));
   const now = o.now ? parseRfc3339(o.now) : Date.now();
-  const timeout = positive(o, 'timeout', 10000, 'a positive number of milliseconds');
+  const timeout = number(o, 'timeout', 10000);
   // --total-timeout (checked by discoverOptions) bounds the plan and every candidate.
   const { plan: p, report } = await probeEmail(o._[0], {
     // --now is the certificates' time; it is the validator's too when --trust-anchor asks for

@@ -11,6 +11,7 @@ import init, {
   maxChainLength,
   maxConnectionBytes,
   optionValue,
+  numberValue,
   minimumSecurity,
   nowValue,
   addressQueries,
@@ -33,6 +34,9 @@ import { loadWasm } from './load.js';
 await loadWasm(init, initSync, new URL('../wasm/mailsrv_host_bg.wasm', import.meta.url));
 
 export { exitStatus, explain, tlsOutcome, proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity };
+// A numeric command-line value (`--timeout`, `--total-timeout`, `--seed`, `--concurrency`) by the
+// core's rule, the C host's too.
+export { numberValue };
 // `--now` for the DNSSEC validator (seconds, or RFC 3339 UTC), read by the core.
 export { nowValue };
 // The prober's address lookups, its failure when the resolver gives no address (D50), and its

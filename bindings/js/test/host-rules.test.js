@@ -3,13 +3,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   Discovery, discover, probe, zoneResolver, verifyChain, certificatesFromPem,
   isForeignResponse, errorCode, lookupFailure,
 } from '../src/index.js';
 import { Negotiator } from '../src/negotiator.js';
-import { proberSkips, maxChainLength, optionValue, minimumSecurity } from '../src/host.js';
+import { proberSkips, maxChainLength, optionValue, numberValue, minimumSecurity } from '../src/host.js';
 import { root, runCli, readText, testdata, expected } from './helpers.js';
 import { startMailServer } from './fake-mail-server.js';
 
@@ -129,6 +130,43 @@ test('the CLI checks option values with the core and prints its text', async () 
   assert.equal(both.stderr, `mailsrv: --allow-cleartext, --implicit-tls-only: ${message}\n`);
   const cleartext = await runCli(['plan', '--json', '--seed', '1', '--allow-cleartext', ...demo]);
   assert.equal(JSON.parse(cleartext.stdout).incoming.candidates.at(-1).security, 'cleartext');
+});
+
+test('every host reads the same numbers: the JS CLI, the C host and the Rust example refuse a text with the core\'s message', async () => {
+  // The core's rule: decimal digits within the option's bounds, as a BigInt.
+  assert.equal(numberValue('seed', '18446744073709551615'), 2n ** 64n - 1n);
+  assert.equal(numberValue('timeout', '2147483647'), 2147483647n);
+  assert.equal(numberValue('total-timeout', '0001'), 1n);
+  assert.equal(numberValue('concurrency', '4096'), 4096n);
+  for (const [option, text] of [
+    ['timeout', '1e3'], ['timeout', '0x10'], ['timeout', ' 5'], ['timeout', '5 '], ['timeout', '5.0'], ['timeout', '+5'],
+    ['timeout', '0'], ['total-timeout', '2147483648'], ['seed', '-1'], ['seed', '18446744073709551616'], ['seed', ''],
+    ['concurrency', '0'], ['concurrency', '4097'], ['concurrency', '\u0663'], ['rate', '5'],
+  ]) {
+    assert.throws(() => numberValue(option, text), (e) => e.code === 'INVALID_OPTION', `${option} ${JSON.stringify(text)}`);
+  }
+  // Texts Number() took before (`1e3`, ` 5`, `0x10`): now every host refuses them, with the same
+  // text after its program's name.
+  const cHost = path.join(root, 'target/c/mailsrv-plan');
+  const rustPlan = path.join(root, 'target/debug/examples/plan');
+  const demo = ['--zone', 'testdata/zones/demo.zone', 'alice@example.net'];
+  for (const [option, text] of [['timeout', '1e3'], ['total-timeout', ' 5'], ['timeout', '0x10'], ['seed', '0x10']]) {
+    let message;
+    assert.throws(() => numberValue(option, text), (e) => { message = e.message; return e.code === 'INVALID_OPTION'; });
+    assert.ok(message.startsWith(`\`--${option}\` must be a whole number`), message);
+    const js = await runCli(['plan', `--${option}`, text, ...demo]);
+    assert.equal(js.code, 2, js.stderr);
+    assert.equal(js.stderr, `mailsrv: ${message}\n`);
+    for (const [name, bin, program] of [['C', cHost, 'mailsrv-plan'], ['Rust', rustPlan, 'plan']]) {
+      const other = spawnSync(bin, [`--${option}`, text, ...demo], { cwd: root, encoding: 'utf8' });
+      assert.equal(other.error, undefined, `${name}: build the examples and the C host first (make -C bindings/c host): ${other.error}`);
+      assert.equal(other.status, 2, `${name}: ${other.stderr}`);
+      assert.equal(other.stderr, `${program}: ${message}\n`, name);
+    }
+  }
+  const bulk = await runCli(['plan', '--input', 'no-such-file.txt', '--concurrency', '1e1', ...demo.slice(0, 2)]);
+  assert.equal(bulk.code, 2);
+  assert.equal(bulk.stderr, 'mailsrv: `--concurrency` must be a whole number of domains from 1 to 4096, not `1e1`\n');
 });
 
 test('negotiator steps are the core\'s Step: tagged objects, server text as untrustedText', () => {

@@ -48,7 +48,10 @@ async function probeExample(anchors: Uint8Array[]): Promise<string | null> {
 void probeExample;
 
 import { isForeignResponse, errorCode, lookupFailure, type HostErrorCode, type UntrustedText } from 'mailsrv';
-import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine, noAddressError } from 'mailsrv/host';
+import { proberSkips, maxChainLength, maxConnectionBytes, optionValue, numberValue, minimumSecurity, tlsOutcome, exitStatus, explain, bulkLine, noAddressError } from 'mailsrv/host';
+// Numeric command-line values by the core's rule: a BigInt (a seed takes all 64 bits).
+const seed: bigint = numberValue('seed', '18446744073709551615') + numberValue('timeout', '3000');
+void seed;
 // D50: the core's error for a probed target the resolver gives no address, for the caller to throw.
 const noAddress: { code: 'NETWORK_ERROR'; message: string } = noAddressError('mx.example.net', 'timed out');
 void noAddress;

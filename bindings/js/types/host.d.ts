@@ -23,6 +23,12 @@ export function maxChainLength(): number;
 export function maxConnectionBytes(): number;
 /** A command-line value checked by the core, in its canonical spelling; throws `INVALID_OPTION` with the core's text. */
 export function optionValue(option: 'tls-order' | 'prefer' | 'service' | 'minimum-security', value: string): string;
+/**
+ * A numeric command-line value by the core's rule, the same in every host: decimal digits only,
+ * `timeout` and `total-timeout` 1 to 2147483647 (ms), `seed` 0 to 2^64 - 1, `concurrency` 1 to
+ * 4096. Throws `INVALID_OPTION` with the core's text, which names the option and the range.
+ */
+export function numberValue(option: 'timeout' | 'total-timeout' | 'seed' | 'concurrency', text: string): bigint;
 /** `--now` for the DNSSEC validator: seconds since 1970 from seconds or an RFC 3339 UTC time, read by the core; throws `INVALID_OPTION`. */
 export function nowValue(text: string): number;
 /** `minimumSecurity` for the switches --allow-cleartext and --implicit-tls-only; throws `INVALID_OPTION` for both. */

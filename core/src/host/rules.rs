@@ -2,7 +2,7 @@
 //! here once so that no host restates them: which candidates a prober skips, how long a chain a
 //! host collects, which errors mean "a response to another question", which lookup failure a host
 //! error stands for, how a probed target without addresses fails ([`no_address_error`], D50),
-//! the command-line option values, and the hosts' caps and deadline
+//! the command-line option values and numbers ([`number_value`]), and the hosts' caps and deadline
 //! ([`MAX_CONNECTION_BYTES`], [`DEFAULT_TOTAL_TIMEOUT_MS`]).
 
 use core::str::FromStr;
@@ -233,6 +233,63 @@ pub fn set_option(options: &mut Options, option: &str, value: &str) -> Result<()
     Ok(())
 }
 
+/// The longest `--timeout` or `--total-timeout` a host takes, in milliseconds: 2^31 - 1, the
+/// longest timer Node and browsers keep (a longer one fires at once). One bound for every host.
+pub const MAX_TIMEOUT_MS: u64 = 2_147_483_647;
+
+/// The most lines bulk mode (`mailsrv plan --input`) keeps started at once (`--concurrency`).
+pub const MAX_CONCURRENCY: u64 = 4096;
+
+/// Longest number text read, leading zeros included (u64::MAX has 20 digits).
+const MAX_NUMBER_DIGITS: usize = 32;
+
+/// A text as a refusal shows it: its first 64 characters, control characters as U+FFFD (one
+/// line, at most 256 bytes).
+fn shown(text: &str) -> String {
+    text.chars()
+        .take(64)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// The value of a numeric command-line option by its name, one rule for every host (the JS CLI
+/// through `numberValue`, the C host through `mailsrv_number_value`, the Rust example): ASCII
+/// decimal digits only (no sign, space, exponent, `0x` or fraction; leading zeros are fine)
+/// within the option's bounds — `timeout` and `total-timeout` 1 to [`MAX_TIMEOUT_MS`]
+/// milliseconds, `seed` 0 to 2^64 - 1, `concurrency` 1 to [`MAX_CONCURRENCY`]. Anything else,
+/// and an unknown option, is `INVALID_OPTION` naming the option, the text (its first 64
+/// characters, control characters as U+FFFD) and the range: one line of at most 400 bytes.
+pub fn number_value(option: &str, text: &str) -> Result<u64, Error> {
+    let (min, max, unit) = match option {
+        "timeout" | "total-timeout" => (1, MAX_TIMEOUT_MS, " of milliseconds"),
+        "seed" => (0, u64::MAX, ""),
+        "concurrency" => (1, MAX_CONCURRENCY, " of domains"),
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("`{}` is not an option with a numeric value", shown(option)),
+            ));
+        }
+    };
+    let value = if text.is_empty() || text.len() > MAX_NUMBER_DIGITS {
+        None
+    } else {
+        text.bytes().try_fold(0u64, |n, b| {
+            let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+            n.checked_mul(10)?.checked_add(u64::from(digit))
+        })
+    };
+    value.filter(|v| (min..=max).contains(v)).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "`--{option}` must be a whole number{unit} from {min} to {max}, not `{}`",
+                shown(text)
+            ),
+        )
+    })
+}
+
 /// The time a host's `--now` names, in seconds since 1970-01-01 UTC: a plain number of seconds,
 /// or an RFC 3339 UTC time with seconds and `Z` (`2026-12-01T00:00:00Z`; RFC 3339 §5.6, no
 /// fraction, no offset), read with the calendar rules of RRSIG times (RFC 4034 §3.2). Anything
@@ -448,6 +505,84 @@ mod tests {
             "`implicit-last` is not a TLS order: use implicit-first or domain-priority"
         );
         assert!(option_value("seed", "1").is_err());
+    }
+
+    #[test]
+    fn every_host_reads_the_same_numbers_within_each_options_bounds() {
+        for (option, min, max) in [
+            ("timeout", 1, MAX_TIMEOUT_MS),
+            ("total-timeout", 1, MAX_TIMEOUT_MS),
+            ("seed", 0, u64::MAX),
+            ("concurrency", 1, MAX_CONCURRENCY),
+        ] {
+            assert_eq!(number_value(option, &min.to_string()), Ok(min), "{option}");
+            assert_eq!(number_value(option, &max.to_string()), Ok(max), "{option}");
+            assert_eq!(number_value(option, "0042"), Ok(42), "{option}");
+            let past = u128::from(max) + 1;
+            let e = number_value(option, &past.to_string()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidOption, "{option}");
+            // The message names the option, the range and the text.
+            assert!(
+                e.message()
+                    .starts_with(&format!("`--{option}` must be a whole number"))
+                    && e.message()
+                        .contains(&format!("from {min} to {max}, not `{past}`")),
+                "{}",
+                e.message()
+            );
+            if min > 0 {
+                assert!(number_value(option, "0").is_err(), "{option}");
+            }
+        }
+        assert_eq!(number_value("timeout", "2147483647"), Ok(2_147_483_647));
+        assert_eq!(number_value("concurrency", "4096"), Ok(4096));
+        assert_eq!(
+            number_value("seed", "18446744073709551615"),
+            Ok(18_446_744_073_709_551_615)
+        );
+        assert!(number_value("seed", "18446744073709551616").is_err());
+        assert_eq!(
+            number_value("timeout", "abc").unwrap_err().message(),
+            "`--timeout` must be a whole number of milliseconds from 1 to 2147483647, not `abc`"
+        );
+        assert_eq!(
+            number_value("concurrency", "0").unwrap_err().message(),
+            "`--concurrency` must be a whole number of domains from 1 to 4096, not `0`"
+        );
+        assert_eq!(
+            number_value("seed", "0x10").unwrap_err().message(),
+            "`--seed` must be a whole number from 0 to 18446744073709551615, not `0x10`"
+        );
+    }
+
+    #[test]
+    fn every_host_refuses_the_same_number_syntax() {
+        let hundred = "1".repeat(100);
+        let zeros = "0".repeat(100);
+        for option in ["timeout", "total-timeout", "seed", "concurrency"] {
+            for bad in [
+                "1e3", "0x10", " 5", "5 ", "+5", "-5", "5.0", "", "\u{663}", "\u{ff15}", "5\0",
+                &hundred, &zeros,
+            ] {
+                let e = number_value(option, bad).expect_err(bad);
+                assert_eq!(e.code(), ErrorCode::InvalidOption, "{option} {bad:?}");
+            }
+        }
+        // A long text is shown cut to 64 characters.
+        let e = number_value("seed", &"٣".repeat(1000)).unwrap_err();
+        assert!(e.message().ends_with(&format!("not `{}`", "٣".repeat(64))));
+        let e = number_value("rate", "5").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidOption);
+        assert_eq!(e.message(), "`rate` is not an option with a numeric value");
+        // One line whatever the text, shown as far as its 64th character.
+        let e = number_value("timeout", "1\n2\r\x1b[2J").unwrap_err();
+        assert!(e.message().ends_with("not `1\u{fffd}2\u{fffd}\u{fffd}[2J`"));
+        let long = number_value("total-timeout", &"\u{10ffff}".repeat(100)).unwrap_err();
+        assert!(long.message().len() <= 400 && !long.message().contains('\n'));
+        let long = number_value(&"\u{10ffff}".repeat(100), "1").unwrap_err();
+        assert!(long.message().len() <= 400);
+        assert!(number_value("--timeout", "5").is_err());
+        assert!(number_value("tls-order", "5").is_err());
     }
 
     #[test]
