@@ -117,6 +117,9 @@ static int wait_fd(int fd, short events, int64_t deadline) {
     }
 }
 
+/* What --server takes, for the message when c-ares refuses it. */
+static const char SERVER_USAGE[] = "--server must be IP[:PORT] (an address, port 53 by default; not a host name)";
+
 static void die(const char *what) {
     fprintf(stderr, "mailsrv-plan: %s\n", what);
     exit(MAILSRV_EXIT_USAGE);
@@ -291,7 +294,7 @@ static void resolve_with_cares(mailsrv_discovery *d, const char *server, int tim
     opts.flags = ARES_FLAG_NOCHECKRESP;
     if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS) != ARES_SUCCESS)
         die("cannot create a c-ares channel");
-    if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die("--server must be IP[:PORT] (an address, port 53 by default; not a host name)");
+    if (server && ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die(SERVER_USAGE);
     size_t n = mailsrv_discovery_question_count(d);
     size_t n_dnssec = mailsrv_discovery_dnssec_question_count(d);
     struct lookup *lookups = calloc(n + 1 + n_dnssec, sizeof *lookups);
@@ -575,20 +578,22 @@ static int address_of(const mailsrv_plan *plan, uint32_t side, size_t index, con
     memset(&opts, 0, sizeof opts);
     opts.timeout = 2000;
     opts.tries = 2;
-    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) return -1;
-    if (ares_set_servers_ports_csv(channel, server) == ARES_SUCCESS) {
-        int sent = 0;
-        for (uint32_t which = 0; which < 2; which++) {
-            uint8_t wire[512];
-            size_t n = 0;
-            if (mailsrv_address_query((const uint8_t *)c->host.data, c->host.len, which, 0, wire, sizeof wire, &n) != MAILSRV_RESULT_OK) continue;
-            ares_send(channel, wire, (int)n, on_address, &lookups[which]);
-            sent = 1;
-        }
-        int out_of_time = 0;
-        if (sent) cares_loop(channel, deadline, &out_of_time);
-        ares_cancel(channel);
+    /* As in resolve_with_cares: a channel that cannot be made, or a --server it refuses (the
+     * plan's lookups took the same one), is not "no address" but the host's own failure. */
+    if (ares_init_options(&channel, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS)
+        die("cannot create a c-ares channel");
+    if (ares_set_servers_ports_csv(channel, server) != ARES_SUCCESS) die(SERVER_USAGE);
+    int sent = 0;
+    for (uint32_t which = 0; which < 2; which++) {
+        uint8_t wire[512];
+        size_t n = 0;
+        if (mailsrv_address_query((const uint8_t *)c->host.data, c->host.len, which, 0, wire, sizeof wire, &n) != MAILSRV_RESULT_OK) continue;
+        ares_send(channel, wire, (int)n, on_address, &lookups[which]);
+        sent = 1;
     }
+    int out_of_time = 0;
+    if (sent) cares_loop(channel, deadline, &out_of_time);
+    ares_cancel(channel);
     ares_destroy(channel);
     for (int i = 0; i < 2 && !out[0]; i++)
         if (lookups[i].address[0]) snprintf(out, cap, "%s", lookups[i].address);
