@@ -267,7 +267,9 @@ async function planMany(o) {
   }
 
   const summary = new bulk.BulkSummary();
-  const progress = await progressLine(o.input === '-' ? undefined : o.input, bulk, summary);
+  // Only a regular file is read twice (to count its lines first): a pipe, a FIFO or a device
+  // read for counting would leave nothing to plan.
+  const progress = await progressLine(o.input !== '-' && statSync(o.input).isFile() ? o.input : undefined, bulk, summary);
   let interrupted = false;
   let wake = () => {};
   process.once('SIGINT', () => { interrupted = true; wake(); });
@@ -296,7 +298,13 @@ async function planMany(o) {
   if (pool) process.stderr.write(poolText(pool.stats()));
   if (summaryPath !== undefined) {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(summaryPath, `${JSON.stringify(data, null, 2)}\n`);
+    try {
+      writeFileSync(summaryPath, `${JSON.stringify(data, null, 2)}\n`);
+    } catch (e) {
+      // One line naming the file, and 2, as a failed write of the output is (no code prefix:
+      // the message has it).
+      throw new UsageError(`cannot write summary file "${summaryPath}": ${e.message}`);
+    }
   }
   // The lines written are whole (each one write); what is still in flight is dropped.
   if (interrupted) {
@@ -384,7 +392,8 @@ async function progressLine(file, bulk, summary) {
   if (!process.stderr.isTTY) return { tick() {}, end() {} };
   let total;
   if (file !== undefined) {
-    // The total, counted first by streaming the file once (memory stays flat; stdin has none).
+    // The total, counted first by streaming the file once (memory stays flat; stdin, a pipe or
+    // a FIFO has none: `file` is then undefined).
     let n = 0;
     const { createReadStream } = await import('node:fs');
     for await (const line of bulk.linesOf(createReadStream(file))) if (bulk.addressOf(line)) n += 1;

@@ -8,7 +8,7 @@ import { discover, discoverAs } from './node.js';
 import { ASK, MAX_TIMER_MS } from './discover.js';
 import { bulkLine } from './host.js';
 import { BulkSummary, PlannedText } from '../wasm/mailsrv_node.js';
-import { fail, overTcp, parseServer, systemNameserver } from './udp.js';
+import { fail, overTcp, parseServer, sameAddress, sameQuestion, systemNameserver } from './udp.js';
 import { MIN_RESEND_MS, RESEND_MS, RetransmitTimer } from './resend.js';
 
 
@@ -672,30 +672,6 @@ const realClock = {
     return () => clearInterval(handle);
   },
 };
-
-/**
- * Whether answer `msg` asks the question of query `out` (the name compared without regard to
- * ASCII case, then type and class), as resolvers check (RFC 5452 §3): a late answer to a
- * query sent twice must not end a new query that drew the same ID. An answer without a question
- * (a server's FORMERR, say) is left to the core to judge, as before.
- */
-function sameQuestion(out, msg) {
-  if (msg[4] === 0 && msg[5] === 0) return true;
-  let end = 12;
-  while (end < out.length && out[end] !== 0) end += out[end] + 1;
-  end += 5;
-  if (end > out.length || end > msg.length) return false;
-  for (let i = 12; i < end; i++) {
-    const a = out[i];
-    const b = msg[i];
-    if (a !== b && ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 0x61 || (a | 0x20) > 0x7a)) return false;
-  }
-  return true;
-}
-
-function sameAddress(a, b) {
-  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
-}
 
 /**
  * The summary of a bulk run, counted by the core (`BulkSummary`, here the Node build's, which also

@@ -1,6 +1,7 @@
 // discover(): the whole flow with every question in flight at once, over a planner module's
 // bindings: the browser module (discover-web.js) or the Node build (node.js), which export the
 // same API.
+import { readCapped } from './body.js';
 
 const invalid = (message, code = 'INVALID_ARGUMENT') => Object.assign(new Error(message), { code });
 
@@ -488,37 +489,4 @@ async function get(first, { web, fetch, signal }) {
     const body = await readCapped(response, web.maxHttpBodyBytes());
     return body === null ? { failure: 'too-large' } : { status: response.status, contentType, body };
   }
-}
-
-/** The body of `response`, or null once it passes `max` bytes (reading stops there). */
-async function readCapped(response, max) {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel();
-    return null;
-  }
-  if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return bytes.length > max ? null : bytes;
-  }
-  const reader = response.body.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 // DNS over HTTPS (RFC 8484) with fetch: GET or POST, application/dns-message.
+import { readCapped } from './body.js';
 
 function base64url(bytes) {
   let s = '';
@@ -11,39 +12,11 @@ const MAX_DNS_MESSAGE = 65535;
 
 const tooMuch = () => Object.assign(new Error(`the DoH answer is longer than a DNS message (${MAX_DNS_MESSAGE} bytes)`), { code: 'TOO_MUCH_DATA' });
 
-/**
- * The body of `response`, refused past MAX_DNS_MESSAGE bytes without reading the rest. With a
- * Content-Length (which fetch enforces) the body is read whole, in one call; without one it is
- * read chunk by chunk, counted.
- */
+/** The body of `response`, refused past MAX_DNS_MESSAGE bytes as it is read (`readCapped`). */
 async function bodyOf(response) {
-  const declared = response.headers?.get?.('content-length');
-  if (declared != null && /^\d+$/.test(declared) && Number(declared) > MAX_DNS_MESSAGE) throw tooMuch();
-  const reader = declared == null ? response.body?.getReader?.() : undefined;
-  if (!reader) {
-    const all = new Uint8Array(await response.arrayBuffer());
-    if (all.length > MAX_DNS_MESSAGE) throw tooMuch();
-    return all;
-  }
-  const chunks = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > MAX_DNS_MESSAGE) {
-      reader.cancel().catch(() => {});
-      throw tooMuch();
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
+  const body = await readCapped(response, MAX_DNS_MESSAGE);
+  if (body === null) throw tooMuch();
+  return body;
 }
 
 /** Whether `url` is an absolute http: or https: URL. */

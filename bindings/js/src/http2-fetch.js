@@ -14,6 +14,13 @@ const IDLE_MS = 30000;
 const sessions = new Map();
 
 /**
+ * Each session's requests still open, told of a session error: one listener per session, not
+ * one per request (thousands in bulk mode; Node warns past ten listeners).
+ * @type {WeakMap<http2.ClientHttp2Session, Set<(error: Error) => void>>}
+ */
+const openRequests = new WeakMap();
+
+/**
  * The session to `origin`, opened if there is none. It does not keep the process alive (each
  * request has its caller's timer); it is forgotten when it closes, fails or is told to go away,
  * and closed after `IDLE_MS` without a request.
@@ -25,7 +32,12 @@ function sessionTo(origin) {
   const forget = () => { if (sessions.get(origin) === session) sessions.delete(origin); };
   session.on('close', forget);
   session.on('goaway', forget);
-  session.on('error', forget);
+  const requests = new Set();
+  openRequests.set(session, requests);
+  session.on('error', (e) => {
+    forget();
+    for (const fail of [...requests]) fail(e);
+  });
   session.setTimeout(IDLE_MS, () => session.close());
   session.unref();
   sessions.set(origin, session);
@@ -50,6 +62,7 @@ export function http2Fetch(url, { method = 'GET', headers = {}, body, signal } =
     }
     let settled = false;
     const onSessionError = (e) => finish(e);
+    const open = openRequests.get(session);
     const abort = () => {
       request.close(http2.constants.NGHTTP2_CANCEL);
       finish(Object.assign(new Error('aborted'), { name: 'AbortError' }));
@@ -58,11 +71,11 @@ export function http2Fetch(url, { method = 'GET', headers = {}, body, signal } =
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', abort);
-      session.off('error', onSessionError);
+      open?.delete(onSessionError);
       if (error) reject(error);
       else resolve(response);
     }
-    session.on('error', onSessionError);
+    open?.add(onSessionError);
     signal?.addEventListener('abort', abort, { once: true });
     if (signal?.aborted) { abort(); return; }
     const chunks = [];
@@ -81,6 +94,10 @@ export function http2Fetch(url, { method = 'GET', headers = {}, body, signal } =
     request.on('error', (e) => finish(e));
     request.on('close', () => finish(new Error(`the HTTP/2 stream closed with code ${request.rstCode} before its end`)));
     request.on('end', () => {
+      if (status === 0) {
+        finish(new Error('the HTTP/2 stream ended without a response'));
+        return;
+      }
       const data = Buffer.concat(chunks);
       finish(undefined, { ok: status >= 200 && status < 300, status, arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) });
     });

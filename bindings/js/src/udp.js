@@ -93,12 +93,37 @@ export function overTcp(server, wire, timeout, signal) {
 }
 
 /**
+ * Whether answer `msg` asks the question of query `out` (the name compared without regard to
+ * ASCII case, then type and class), as resolvers check (RFC 5452 §3): a late answer to a
+ * query sent twice must not end a new query that drew the same ID. An answer without a question
+ * (a server's FORMERR, say) is left to the core to judge, as before.
+ */
+export function sameQuestion(out, msg) {
+  if (msg[4] === 0 && msg[5] === 0) return true;
+  let end = 12;
+  while (end < out.length && out[end] !== 0) end += out[end] + 1;
+  end += 5;
+  if (end > out.length || end > msg.length) return false;
+  for (let i = 12; i < end; i++) {
+    const a = out[i];
+    const b = msg[i];
+    if (a !== b && ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 0x61 || (a | 0x20) > 0x7a)) return false;
+  }
+  return true;
+}
+
+/** Whether the address an answer came from, `a`, is the server's `b` (an IPv4 server may be seen as `::ffff:` IPv4). */
+export function sameAddress(a, b) {
+  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
+}
+
+/**
  * A resolver sending each query over UDP to `server` (`"IP[:PORT]"`, default: the system's
  * nameserver); `queryTcp` asks over TCP, which `discover()` does when the core reports an answer
  * truncated. `timeout` in ms (default 3000) bounds each query as a whole (a TCP exchange
  * included); `discover()`'s `totalTimeout` bounds them all, and its `signal` closes the socket
- * of a query still open then. UDP answers whose message ID differs are ignored,
- * as a stub resolver must. Errors carry the core's host codes `TIMEOUT` and `NETWORK_ERROR`.
+ * of a query still open then. UDP answers from another address or port, or whose message ID
+ * or question differs, are ignored, as a stub resolver must. Errors carry the core's host codes `TIMEOUT` and `NETWORK_ERROR`.
  */
 export function udpResolver({ server, timeout = 3000 } = {}) {
   const target = server ? parseServer(server) : systemNameserver();
@@ -113,8 +138,11 @@ export function udpResolver({ server, timeout = 3000 } = {}) {
           timeoutMessage: `no answer from ${target.host}:${target.port}`,
         });
         socket.on('error', (e) => end(fail('NETWORK_ERROR', e.message)));
-        socket.on('message', (msg) => {
-          if (msg.length < 12 || msg[0] !== wire[0] || msg[1] !== wire[1]) return; // not ours
+        socket.on('message', (msg, rinfo) => {
+          // Not ours (RFC 5452 §3): from another address or port, another message ID, or
+          // another question; the query keeps waiting for its answer, as a stub resolver must.
+          if (msg.length < 12 || msg[0] !== wire[0] || msg[1] !== wire[1]) return;
+          if (rinfo.port !== target.port || !sameAddress(rinfo.address, target.host) || !sameQuestion(wire, msg)) return;
           end(null, new Uint8Array(msg));
         });
         socket.send(wire, target.port, target.host, (e) => {

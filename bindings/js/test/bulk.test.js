@@ -4,7 +4,7 @@
 // flat in the number of input lines. No test asserts a duration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,6 +127,32 @@ test('progress on stderr only when it is a terminal (util-linux script gives a p
   const plain = await runCli(['plan', '--input', input, ...ZONES]);
   assert.doesNotMatch(plain.stderr, /\r|ETA/);
   assert.match(plain.stderr, /3 line\(s\): 2 planned, 1 error line/);
+});
+
+test('progress on a terminal: a FIFO is read once, for the lines, not first to count them', { timeout: 30000 }, async () => {
+  const fifo = path.join(dir, 'lines.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const out = path.join(dir, 'fifo-out.ndjson');
+  const q = (a) => `'${a}'`;
+  const command = `printf 'alice@example.net\\nexample.net\\n' > ${q(fifo)} & ${[process.execPath, cli, 'plan', '--input', fifo, ...ZONES].map(q).join(' ')} > ${q(out)}`;
+  const r = await new Promise((resolve) => {
+    // A reader that counts first would wait for a second writer for ever: killed, it fails here.
+    const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: root, timeout: 20000, killSignal: 'SIGKILL' });
+    let text = '';
+    child.stdout.on('data', (d) => { text += d; });
+    child.on('close', (code) => resolve({ code, text }));
+  });
+  assert.equal(r.code, 0, r.text);
+  assert.deepEqual(parseLines(readFileSync(out, 'utf8')).map((l) => l.input), ['alice@example.net', 'example.net']);
+  // No total for a FIFO: it cannot be read twice.
+  assert.match(r.text, /\r2\/\? \d+\/s errors 0/);
+});
+
+test('plan --input: a summary file that cannot be written after the run is one line naming it, and 2', async () => {
+  const r = await runWithStdin(['plan', '--input', '-', '--summary-json', '/dev/full', ...ZONES], 'alice@example.net\n');
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(parseLines(r.stdout).length, 1);
+  assert.match(r.stderr, /^mailsrv: cannot write summary file "\/dev\/full": ENOSPC: no space left on device, write$/m);
 });
 
 test('plan --input: a missing file, a directory, or a summary file that cannot be written is a usage error before any line', async () => {

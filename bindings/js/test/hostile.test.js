@@ -7,6 +7,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import { brotliCompressSync } from 'node:zlib';
 import { discover, dohResolver, probe, udpResolver, zoneResolver, certificatesFromPem } from '../src/index.js';
 import { Negotiator } from '../src/negotiator.js';
 import { root, runCliMeasured, startHostileDnsServer, testdata } from './helpers.js';
@@ -147,4 +149,28 @@ test('dohResolver: an endless body is refused after one DNS message worth of byt
   const plan = await discover('alice@example.net', { resolver: dohResolver('https://doh.example/dns-query', { fetch: endless }), seed: 1 });
   assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'), JSON.stringify(plan.lookups));
   assert.ok(pulled < 6 * 256 * 1024, `${pulled} bytes were read`);
+});
+
+test('dohResolver: a compressed answer is capped as it is decoded, not after (a brotli bomb over HTTP)', { timeout: 60000 }, async () => {
+  // 64 MiB of zeros in a few hundred bytes of brotli, with a Content-Length within a DNS
+  // message: fetch decodes Content-Encoding as it reads, so only a count of the decoded bytes
+  // as they are read bounds the memory (six such answers held whole took ~400 MB).
+  const bomb = brotliCompressSync(Buffer.alloc(64 * 1024 * 1024));
+  assert.ok(bomb.length < 65535, `${bomb.length} bytes compressed`);
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/dns-message', 'content-encoding': 'br', 'content-length': bomb.length });
+    res.end(bomb);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  servers.push({ stop: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }) });
+  const url = `http://127.0.0.1:${server.address().port}/dns-query`;
+  const r = await runCliMeasured(['plan', '--doh', url, '--no-validate', '--json', '--timeout', '20000', 'alice@example.net'], { killAfterMs: 50000 });
+  assert.equal(r.code, 3, `the core's plan status for lookups that failed\n${r.stderr}`);
+  const plan = JSON.parse(r.stdout);
+  assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'), JSON.stringify(plan.lookups));
+  assert.equal(requests, 6);
+  assert.ok(r.maxRssKb < MAX_RSS_KB, `peak RSS ${r.maxRssKb} KB`);
 });

@@ -6,6 +6,7 @@ import dgram from 'node:dgram';
 import { discover, dohResolver, udpResolver } from '../src/index.js';
 import { expected, runCli, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
+import { nxdomain } from './nxdomain.js';
 
 let dns;
 let doh;
@@ -103,4 +104,34 @@ test('CLI --server and --doh print the Rust plan', async () => {
   r = await runCli(['plan', '--doh', `${doh.url}/dns-query`, '--no-validate', '--json', '--seed', '1', 'alice@example.net']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, expected('demo'));
+});
+
+test('udpResolver: an answer from another port, or to another question, is not taken; the real one is (RFC 5452 §3)', async () => {
+  // In front of the zone server: for each query, first an NXDOMAIN from another port (a
+  // spoofer that guessed the ID), then from the server's own port one with the right ID and
+  // another question, then the zone server's real answer.
+  const front = dgram.createSocket('udp4');
+  const spoofer = dgram.createSocket('udp4');
+  await new Promise((r) => front.bind(0, '127.0.0.1', r));
+  await new Promise((r) => spoofer.bind(0, '127.0.0.1', r));
+  const [host, port] = dns.address.split(':');
+  front.on('message', (query, from) => {
+    spoofer.send(nxdomain(query), from.port, from.address);
+    const other = nxdomain(query);
+    other[13] = other[13] === 0x7a ? 0x79 : 0x7a; // the first label's first letter: another name
+    front.send(other, from.port, from.address);
+    const upstream = dgram.createSocket('udp4');
+    upstream.on('message', (answer) => {
+      upstream.close();
+      setTimeout(() => front.send(answer, from.port, from.address), 20);
+    });
+    upstream.send(query, Number(port), host);
+  });
+  try {
+    const resolver = await udpResolver({ server: `127.0.0.1:${front.address().port}` });
+    assert.equal(text(await discover('alice@example.net', { resolver, seed: 1 })), expected('demo'));
+  } finally {
+    front.close();
+    spoofer.close();
+  }
 });
