@@ -1703,7 +1703,8 @@ mailsrv_result mailsrv_address_in_response(const uint8_t *response,
  * most 1 571 bytes, without a NUL) into `buf` as `mailsrv_plan_json` does. `host` is
  * `host_len` bytes of UTF-8 (at most 1 024, e.g. a candidate's `host`); `detail` is the
  * resolver's own error text (at most 512 bytes of UTF-8), or NULL with `detail_len` 0 for
- * none. The core shows control characters as U+FFFD.
+ * none. The core shows control characters, line separators and bidirectional controls as
+ * U+FFFD.
  *
  * Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
  * NULL_PARAMETER for a NULL `host` or `detail` with a non-zero length, or a NULL `out_code` or
@@ -1852,6 +1853,23 @@ mailsrv_result mailsrv_discovery_receive_records(mailsrv_discovery *discovery,
  * UNKNOWN_QUESTION or ALREADY_ANSWERED.
  */
 mailsrv_result mailsrv_discovery_fail(mailsrv_discovery *discovery, uint16_t id, uint32_t failure);
+
+/**
+ * `mailsrv_discovery_fail` with the host's reason for a lookup that failed (`reason` of
+ * `reason_len` bytes, borrowed for the call; e.g. c-ares's `ares_strerror` or `strerror`): the
+ * plan's `lookup-failed` diagnostic for the question gives it, cut to its first 200 characters
+ * on one line. Bytes that are not UTF-8 (a message in another locale's encoding) are shown as
+ * U+FFFD: the failure is recorded whatever the text. A reason for a negative answer (NXDOMAIN,
+ * NODATA), or an empty one, is not shown.
+ *
+ * Returns OK; NULL_PARAMETER for a NULL `discovery` (or a NULL `reason` with a non-zero length);
+ * INVALID_ARGUMENT for an unknown `failure`; UNKNOWN_QUESTION or ALREADY_ANSWERED.
+ */
+mailsrv_result mailsrv_discovery_fail_because(mailsrv_discovery *discovery,
+                                              uint16_t id,
+                                              uint32_t failure,
+                                              const uint8_t *reason,
+                                              size_t reason_len);
 
 /**
  * Whether every question has a final answer (false for NULL). Returns no result code.

@@ -84,6 +84,14 @@ inline uint64_t parse_now(std::string_view text) {
     return seconds;
 }
 
+/// A numeric command-line option (`timeout`, `total-timeout`, `seed`, `concurrency`) by the
+/// core's rule, the same in every host; throws Error (INVALID_OPTION) for anything else.
+inline uint64_t number_value(std::string_view option, std::string_view text) {
+    uint64_t value = 0;
+    detail::check(mailsrv_number_value(detail::bytes(option), option.size(), detail::bytes(text), text.size(), &value));
+    return value;
+}
+
 /// A view of one DNSSEC question of the core's validator (valid while the Discovery lives).
 struct DnssecQuestion {
     uint16_t message_id;
@@ -230,6 +238,10 @@ public:
         return outcome;
     }
     void fail(uint16_t id, uint32_t failure) { detail::check(mailsrv_discovery_fail(d_.get(), id, failure)); }
+    /// fail() with the host's reason, shown in the plan's lookup-failed diagnostic.
+    void fail(uint16_t id, uint32_t failure, std::string_view because) {
+        detail::check(mailsrv_discovery_fail_because(d_.get(), id, failure, detail::bytes(because), because.size()));
+    }
     /// Whether the core validates DNSSEC for this discovery (see validating()).
     bool validates_dnssec() const { return mailsrv_discovery_validates_dnssec(d_.get()); }
     /// The validator's questions still to send (the first ones go out with questions()); read

@@ -98,6 +98,19 @@ int main() {
             if (secure) CHECK(p.candidate(MAILSRV_SIDE_INCOMING, 0).trust == MAILSRV_TRUST_DNSSEC_SECURE);
             else CHECK(p.json().find("\"dnssec-bogus\"") != std::string::npos);
         }
+        CHECK(mailsrv::number_value("timeout", "2500") == 2500u);
+        threw = false;
+        try {
+            mailsrv::number_value("timeout", "1e3");
+        } catch (const mailsrv::Error &e) {
+            threw = e.code() == MAILSRV_RESULT_INVALID_OPTION;
+        }
+        CHECK(threw);
+        {
+            mailsrv::Discovery f("carol@example.net");
+            f.fail(f.questions()[0].id, MAILSRV_FAILURE_TIMEOUT, "no answer from 192.0.2.53");
+            CHECK(f.plan(1).json().find("(timeout: no answer from 192.0.2.53)") != std::string::npos);
+        }
         threw = false;
         try {
             mailsrv::parse_now("yesterday");

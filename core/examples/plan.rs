@@ -559,8 +559,9 @@ fn resolve_over_network(
                 break;
             }
             Err(e) => {
+                let why = format!("receiving from {server}: {e}");
                 for id in waiting.drain(..) {
-                    d.fail(id, Failure::NetworkError)
+                    d.fail_because(id, Failure::NetworkError, &why)
                         .map_err(|e| e.to_string())?;
                 }
                 return Err(format!("receiving from {server}: {e}"));
@@ -603,15 +604,19 @@ fn resolve_over_network(
     for id in waiting_dnssec {
         d.fail_dnssec(id).map_err(|e| e.to_string())?;
     }
+    let no_answer = format!("no answer from {server}");
     for id in waiting {
-        d.fail(id, timed_out).map_err(|e| e.to_string())?;
+        d.fail_because(id, timed_out, &no_answer)
+            .map_err(|e| e.to_string())?;
     }
     for q in truncated {
         match query_tcp(server, &q.wire, deadline.min(Instant::now() + timeout)) {
             Ok(bytes) => {
                 let _ = d.receive(q.id, &bytes, None);
             }
-            Err(e) => d.fail(q.id, failure_of(&e)).map_err(|e| e.to_string())?,
+            Err(e) => d
+                .fail_because(q.id, failure_of(&e), &format!("over TCP to {server}: {e}"))
+                .map_err(|e| e.to_string())?,
         }
     }
     if let Some((_, wire)) = mx {

@@ -73,3 +73,61 @@ pub enum DiagnosticCode {
     /// provider's registrable domain (decision D28).
     ConfirmProvider,
 }
+
+/// Whether `c` would break a one-line message or change how what follows it reads: a control
+/// character, a line or paragraph separator (U+2028, U+2029), or a bidirectional formatting
+/// character (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Appends text from outside (a host's error, a command-line value, a server's name) to a
+/// message as one line: each character that [breaks a line](breaks_a_line) as U+FFFD, at most
+/// `max_chars` characters and `max_bytes` bytes of it. The one rule for every such text.
+pub(crate) fn push_shown(out: &mut String, text: &str, max_chars: usize, max_bytes: usize) {
+    let mut left = max_bytes;
+    for c in text.chars().take(max_chars) {
+        let c = if breaks_a_line(c) {
+            char::REPLACEMENT_CHARACTER
+        } else {
+            c
+        };
+        let Some(rest) = left.checked_sub(c.len_utf8()) else {
+            break;
+        };
+        left = rest;
+        out.push(c);
+    }
+}
+
+/// `text` as [`push_shown`] shows it, at most `max_chars` characters.
+pub(crate) fn shown(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    push_shown(&mut out, text, max_chars, usize::MAX);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_text_is_shown_on_one_line_in_its_reading_order() {
+        let hostile =
+            "a\nb\r\u{1b}[2J\u{2028}c\u{2029}\u{202e}drow\u{2066}x\u{2069}\u{200f}\u{061c}é";
+        assert_eq!(
+            shown(hostile, 100),
+            "a\u{fffd}b\u{fffd}\u{fffd}[2J\u{fffd}c\u{fffd}\u{fffd}drow\u{fffd}x\u{fffd}\u{fffd}\u{fffd}é"
+        );
+        assert_eq!(shown("abcdef", 3), "abc");
+        let mut out = String::from(">");
+        push_shown(&mut out, "ééé", 10, 5);
+        assert_eq!(out, ">éé");
+    }
+}

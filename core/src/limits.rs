@@ -18,6 +18,19 @@ pub const MAX_CONNECTION_BYTES: usize = 1 << 20;
 /// asked (RFC 7673 §3.2 requires it).
 pub const MAX_TLSA_LOOKUPS: usize = 16;
 
+/// The longest `--timeout` or `--total-timeout` a host takes, in milliseconds: 2^31 - 1, the
+/// longest timer Node and browsers keep (a longer one fires at once). One bound for every host.
+pub const MAX_TIMEOUT_MS: u64 = 2_147_483_647;
+
+/// The most lines bulk mode (`mailsrv plan --input`) keeps started at once (`--concurrency`).
+pub const MAX_CONCURRENCY: u64 = 4096;
+
+/// The most characters of a host's reason for a failed lookup that a plan shows
+/// (`Discovery::fail_because`); the rest is cut, and characters that break a line (control
+/// characters, line separators, bidirectional controls) are shown as U+FFFD, so a hostile
+/// server's error text stays one short line.
+pub const MAX_REASON_CHARS: usize = 200;
+
 /// The whole-operation deadline a host uses when the user gives none, in milliseconds (60 s):
 /// for a plan, every DNS question with its TCP retry; for a probe, the plan and every candidate
 /// tried. It is a deadline for the whole operation, not a timeout per read, so a server that

@@ -977,3 +977,69 @@ fn d5_the_plan_does_not_depend_on_the_order_of_records_in_the_answer() {
         assert_eq!(a, b, "seed {seed}");
     }
 }
+
+// A host's reason for a failed lookup reaches the plan's lookup-failed diagnostic, one short
+// line; a negative answer's "reason" and an empty one add nothing.
+#[test]
+fn a_failed_lookup_shows_the_hosts_reason_cut_to_one_short_line() {
+    let mut d = Discovery::new("alice@example.net", Options::default()).unwrap();
+    let qs = d.questions().to_vec();
+    let hostile = format!("DoH server answered HTTP 500\n\x1b[2J{}", "x".repeat(5000));
+    d.fail_because(qs[0].id, Failure::NetworkError, &hostile)
+        .unwrap();
+    d.fail_because(qs[1].id, Failure::Timeout, "  ").unwrap();
+    d.fail_because(qs[2].id, Failure::NxDomain, "the name does not exist")
+        .unwrap();
+    for q in &qs[3..] {
+        d.fail(q.id, Failure::Timeout).unwrap();
+    }
+    let plan = d.plan(1);
+    let failed: Vec<&str> = plan
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == DiagnosticCode::LookupFailed)
+        .map(|x| x.message.as_str())
+        .collect();
+    let with_reason: Vec<&&str> = failed.iter().filter(|m| m.contains("HTTP 500")).collect();
+    assert_eq!(with_reason.len(), 1, "{failed:?}");
+    let m = with_reason[0];
+    assert!(
+        m.starts_with(&format!(
+            "`{}`: the lookup failed (network-error: DoH server answered HTTP 500\u{fffd}\u{fffd}[2J",
+            qs[0].name
+        )),
+        "{m}"
+    );
+    assert!(m.ends_with("); the service may exist"), "{m}");
+    assert!(!m.contains('\n') && m.chars().count() < 200 + 120, "{m}");
+    // One diagnostic for the question: the reason's, not a second one without it.
+    assert_eq!(
+        failed
+            .iter()
+            .filter(|m| m.contains(&format!("`{}`", qs[0].name)))
+            .count(),
+        1
+    );
+    // An empty reason: the plain message; a negative answer: no lookup-failed at all.
+    assert!(
+        failed.contains(
+            &format!(
+                "`{}`: the lookup failed (timeout); the service may exist",
+                qs[1].name
+            )
+            .as_str()
+        )
+    );
+    assert!(
+        !failed
+            .iter()
+            .any(|m| m.contains(&format!("`{}`", qs[2].name)))
+    );
+    // The same error codes as fail(): an unknown question, an answered one.
+    assert_eq!(
+        d.fail_because(999, Failure::Timeout, "x")
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnknownQuestion
+    );
+}

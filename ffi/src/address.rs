@@ -88,7 +88,8 @@ pub unsafe extern "C" fn mailsrv_address_in_response(
 /// most 1 571 bytes, without a NUL) into `buf` as `mailsrv_plan_json` does. `host` is
 /// `host_len` bytes of UTF-8 (at most 1 024, e.g. a candidate's `host`); `detail` is the
 /// resolver's own error text (at most 512 bytes of UTF-8), or NULL with `detail_len` 0 for
-/// none. The core shows control characters as U+FFFD.
+/// none. The core shows control characters, line separators and bidirectional controls as
+/// U+FFFD.
 ///
 /// Returns OK; INSUFFICIENT_SIZE with only `*out_n` written when `buf` is NULL or too small;
 /// NULL_PARAMETER for a NULL `host` or `detail` with a non-zero length, or a NULL `out_code` or

@@ -461,6 +461,42 @@ pub unsafe extern "C" fn mailsrv_discovery_fail(
     })
 }
 
+/// `mailsrv_discovery_fail` with the host's reason for a lookup that failed (`reason` of
+/// `reason_len` bytes, borrowed for the call; e.g. c-ares's `ares_strerror` or `strerror`): the
+/// plan's `lookup-failed` diagnostic for the question gives it, cut to its first 200 characters
+/// on one line. Bytes that are not UTF-8 (a message in another locale's encoding) are shown as
+/// U+FFFD: the failure is recorded whatever the text. A reason for a negative answer (NXDOMAIN,
+/// NODATA), or an empty one, is not shown.
+///
+/// Returns OK; NULL_PARAMETER for a NULL `discovery` (or a NULL `reason` with a non-zero length);
+/// INVALID_ARGUMENT for an unknown `failure`; UNKNOWN_QUESTION or ALREADY_ANSWERED.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mailsrv_discovery_fail_because(
+    discovery: *mut mailsrv_discovery,
+    id: u16,
+    failure: u32,
+    reason: *const u8,
+    reason_len: usize,
+) -> mailsrv_result {
+    guard(|| {
+        // SAFETY: NULL or a live, unaliased handle.
+        let d = unsafe { handle_mut(discovery)? };
+        let failure = from_c::<Failure>(failure)?;
+        // SAFETY: the caller's contract for (reason, reason_len).
+        let reason = unsafe { bytes(reason, reason_len)? };
+        // Only what can be shown is read: 200 characters are at most 800 bytes of UTF-8.
+        let shown = &reason[..reason
+            .len()
+            .min(4 * mailsrv_core::host_rules::MAX_REASON_CHARS)];
+        let taken = d
+            .inner
+            .fail_because(id, failure, &String::from_utf8_lossy(shown));
+        d.sync();
+        taken?;
+        Ok(())
+    })
+}
+
 /// Whether every question has a final answer (false for NULL). Returns no result code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mailsrv_discovery_is_complete(

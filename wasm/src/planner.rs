@@ -141,10 +141,21 @@ impl Discovery {
     }
 
     /// Reports a failure for question `id`: `"timeout"`, `"network-error"`, `"nx-domain"`,
-    /// `"no-data"`, `"serv-fail"` or `"refused"`.
-    pub fn fail(&mut self, id: u16, reason: JsValue) -> Result<(), JsValue> {
+    /// `"no-data"`, `"serv-fail"` or `"refused"`; `because` (optional), the host's reason for a
+    /// lookup that failed, shown in the plan's `lookup-failed` diagnostic (the core's
+    /// `fail_because`).
+    pub fn fail(
+        &mut self,
+        id: u16,
+        reason: JsValue,
+        because: Option<String>,
+    ) -> Result<(), JsValue> {
         let failure: Failure = from_js(reason, "failure reason")?;
-        self.inner.fail(id, failure).map_err(core_error)
+        match because {
+            Some(why) => self.inner.fail_because(id, failure, &why),
+            None => self.inner.fail(id, failure),
+        }
+        .map_err(core_error)
     }
 
     /// Ids of the questions worth (re)sending.

@@ -213,7 +213,10 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     /* c-ares's status as a host code; the core says which lookup failure that is. */
     int timed_out = status == ARES_ETIMEOUT || (status == ARES_ECANCELLED && l->out_of_time && *l->out_of_time);
     uint32_t failure = mailsrv_lookup_failure(timed_out ? MAILSRV_RESULT_TIMEOUT : MAILSRV_RESULT_NETWORK_ERROR);
-    mailsrv_result r = mx ? mailsrv_discovery_fail_mx(l->discovery, failure) : mailsrv_discovery_fail(l->discovery, l->id, failure);
+    /* c-ares's text for the status is the lookup's reason in the plan's diagnostic. */
+    const char *why = timed_out && status == ARES_ECANCELLED ? "no answer within the total time limit" : ares_strerror(status);
+    mailsrv_result r = mx ? mailsrv_discovery_fail_mx(l->discovery, failure)
+                          : mailsrv_discovery_fail_because(l->discovery, l->id, failure, (const uint8_t *)why, strlen(why));
     if (r != MAILSRV_RESULT_OK)
         fprintf(stderr, "mailsrv-plan: failure of question %u not recorded: %s\n", (unsigned)l->id, mailsrv_result_message(r));
 }

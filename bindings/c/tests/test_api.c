@@ -71,6 +71,33 @@ int main(void) {
         CHECK(n == 0);
     }
 
+    /* A host's reason for a failed lookup (mailsrv_discovery_fail_because) is in the plan's
+     * lookup-failed diagnostic; a NULL one with a length is refused before anything is
+     * recorded, and bytes that are not UTF-8 are shown as U+FFFD (the failure still counts). */
+    {
+        mailsrv_discovery *fd = NULL;
+        CHECK_RESULT(mailsrv_discovery_new((const uint8_t *)"bob@example.net", 15, NULL, &fd), MAILSRV_RESULT_OK);
+        const char *why = "Could not contact DNS servers";
+        CHECK_RESULT(mailsrv_discovery_fail_because(fd, 0, MAILSRV_FAILURE_NETWORK_ERROR, NULL, 3), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_discovery_fail_because(fd, 1, MAILSRV_FAILURE_TIMEOUT, (const uint8_t *)"d\xe9lai d\xe9pass\xe9", 13), MAILSRV_RESULT_OK);
+        CHECK_RESULT(mailsrv_discovery_fail_because(NULL, 0, MAILSRV_FAILURE_NETWORK_ERROR, (const uint8_t *)why, strlen(why)), MAILSRV_RESULT_NULL_PARAMETER);
+        CHECK_RESULT(mailsrv_discovery_fail_because(fd, 99, MAILSRV_FAILURE_NETWORK_ERROR, (const uint8_t *)why, strlen(why)), MAILSRV_RESULT_UNKNOWN_QUESTION);
+        CHECK_RESULT(mailsrv_discovery_fail_because(fd, 0, MAILSRV_FAILURE_NETWORK_ERROR, (const uint8_t *)why, strlen(why)), MAILSRV_RESULT_OK);
+        mailsrv_plan *fp = NULL;
+        CHECK_RESULT(mailsrv_discovery_plan(fd, 1, &fp), MAILSRV_RESULT_OK);
+        size_t need = 0;
+        CHECK_RESULT(mailsrv_plan_json(fp, 0, NULL, 0, &need), MAILSRV_RESULT_INSUFFICIENT_SIZE);
+        char *json = malloc(need + 1);
+        CHECK(json != NULL);
+        CHECK_RESULT(mailsrv_plan_json(fp, 0, (uint8_t *)json, need, &need), MAILSRV_RESULT_OK);
+        json[need] = '\0';
+        CHECK(strstr(json, "`_submissions._tcp.example.net`: the lookup failed (network-error: Could not contact DNS servers); the service may exist") != NULL);
+        CHECK(strstr(json, "`_submission._tcp.example.net`: the lookup failed (timeout: d\xef\xbf\xbdlai d\xef\xbf\xbdpass\xef\xbf\xbd)") != NULL);
+        free(json);
+        mailsrv_plan_free(fp);
+        mailsrv_discovery_free(fd);
+    }
+
     /* D50: a probed target the resolver gives no address fails with the core's error; the C
      * host prints its name and text (`error NETWORK_ERROR: no address for HOST from the
      * resolver`), with the resolver's own error after it when it has one. */

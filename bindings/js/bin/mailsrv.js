@@ -237,8 +237,9 @@ async function planMany(o) {
   const { createReadStream, statSync, accessSync, constants } = await import('node:fs');
   const { dirname } = await import('node:path');
   const unreadable = (e) => new UsageError(`cannot read input file "${o.input}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  /** @type {import('node:fs').Stats | undefined} the input file's, read once */
+  let stat;
   if (o.input !== '-') {
-    let stat;
     try {
       stat = statSync(o.input);
     } catch (e) {
@@ -269,7 +270,7 @@ async function planMany(o) {
   const summary = new bulk.BulkSummary();
   // Only a regular file is read twice (to count its lines first): a pipe, a FIFO or a device
   // read for counting would leave nothing to plan.
-  const progress = await progressLine(o.input !== '-' && statSync(o.input).isFile() ? o.input : undefined, bulk, summary);
+  const progress = await progressLine(stat?.isFile() ? o.input : undefined, bulk, summary);
   let interrupted = false;
   let wake = () => {};
   process.once('SIGINT', () => { interrupted = true; wake(); });

@@ -28,12 +28,17 @@ export async function readCapped(response, max) {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    // A stand-in's stream may yield anything: only bytes are counted, and so capped.
+    if (!ArrayBuffer.isView(value)) {
+      reader.cancel().catch(() => {});
+      throw Object.assign(new Error('the response body is not a stream of bytes'), { code: 'NETWORK_ERROR' });
+    }
     total += value.byteLength;
     if (total > max) {
       reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(value);
+    chunks.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   }
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);

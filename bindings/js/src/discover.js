@@ -333,7 +333,8 @@ class Run {
    */
   timeUp() {
     if (this.finished) return;
-    this.expire?.(Object.assign(new Error(`no answer within the total time limit (${this.limit} ms)`), { code: 'TIMEOUT' }));
+    const why = `no answer within the total time limit (${this.limit} ms)`;
+    this.expire?.(Object.assign(new Error(why), { code: 'TIMEOUT' }));
     this.controller?.abort();
     const open = [...this.open];
     this.open.clear();
@@ -341,7 +342,7 @@ class Run {
       const failure = this.mod.lookupFailure('TIMEOUT');
       for (const lookup of open) {
         lookup.live = false;
-        lookup.fail(failure);
+        lookup.fail(failure, why);
       }
     });
     if (!this.finished && open.length > 0) this.settle(open.length);
@@ -375,7 +376,7 @@ class Lookup {
       } catch (e) {
         // A response to another question: the lookup failed, the discovery goes on.
         if (!this.run.mod.isForeignResponse(String(e?.code))) throw e;
-        this.fail(this.run.mod.lookupFailure(e.code));
+        this.fail(this.run.mod.lookupFailure(e.code), e.message);
       }
       this.run.after(this, outcome);
     });
@@ -384,7 +385,7 @@ class Lookup {
   /** The resolver's error (its `code` a host code of the core's table, or none). */
   failed(error) {
     this.conclude(() => {
-      this.fail(this.run.mod.lookupFailure(typeof error?.code === 'string' ? error.code : undefined));
+      this.fail(this.run.mod.lookupFailure(typeof error?.code === 'string' ? error.code : undefined), error?.message);
       this.run.after(this, null);
     });
   }
@@ -408,11 +409,14 @@ class Lookup {
     return discovery.receiveDnssec(q.messageId, wire);
   }
 
-  /** Tells the core the question failed with `failure`. */
-  fail(failure) {
+  /**
+   * Tells the core the question failed with `failure`; `because`, the host's reason (an error's
+   * message), goes into the plan's `lookup-failed` diagnostic for an SRV question.
+   */
+  fail(failure, because) {
     const { discovery } = this.run;
     const q = this.question;
-    if (this.kind === SRV) discovery.fail(q.id, failure);
+    if (this.kind === SRV) discovery.fail(q.id, failure, typeof because === 'string' ? because : undefined);
     else if (this.kind === MX) discovery.failMx(failure);
     else discovery.failDnssec(q.messageId);
   }

@@ -62,12 +62,18 @@ export function dohResolver(url, { method = 'POST', fetch: fetchFn = globalThis.
                 body: wire,
                 signal: controller.signal,
               });
-        if (!response.ok) throw Object.assign(new Error(`DoH server answered HTTP ${response.status}`), { code: 'NETWORK_ERROR' });
+        if (!response.ok) {
+          // Its body is not read: released now, not when the response is collected.
+          await response.body?.cancel().catch(() => {});
+          throw Object.assign(new Error(`DoH server answered HTTP ${response.status}`), { code: 'NETWORK_ERROR' });
+        }
         return await bodyOf(response);
       } catch (e) {
         if (e?.name === 'AbortError' || controller.signal.aborted) throw Object.assign(new Error(`no DoH answer within ${timeout} ms`), { code: 'TIMEOUT' });
         if (e?.code === 'NETWORK_ERROR' || e?.code === 'TOO_MUCH_DATA') throw e;
-        throw Object.assign(new Error(e?.message ?? String(e), { cause: e }), { code: 'NETWORK_ERROR' });
+        // fetch's own message is "fetch failed"; what failed is its cause's (ECONNREFUSED, a TLS error).
+        const why = e?.cause?.message ? `${e.message}: ${e.cause.message}` : e?.message ?? String(e);
+        throw Object.assign(new Error(why, { cause: e }), { code: 'NETWORK_ERROR' });
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);

@@ -9,21 +9,32 @@ export function systemNameserver() {
     const line = readFileSync('/etc/resolv.conf', 'utf8')
       .split('\n')
       .find((l) => /^\s*nameserver\s+\S+/.test(l));
-    if (line) return { host: line.trim().split(/\s+/)[1], port: 53 };
+    if (line) {
+      const host = line.trim().split(/\s+/)[1];
+      return { host: net.isIP(host) ? canonical(host) : host, port: 53 };
+    }
   } catch {
     /* fall through */
   }
   return { host: '127.0.0.1', port: 53 };
 }
 
-/** Parses `IP`, `IP:PORT` or `[IPv6]:PORT`. */
+/**
+ * An IP address as Node reports a datagram's sender (`::1`, not `0:0:0:0:0:0:0:1` or `0::1`;
+ * lower case), so that an answer's source compares with the server as text.
+ */
+function canonical(ip) {
+  return new net.SocketAddress({ address: ip, family: net.isIPv6(ip) ? 'ipv6' : 'ipv4' }).address;
+}
+
+/** Parses `IP`, `IP:PORT` or `[IPv6]:PORT`; the address as Node writes it (`canonical`). */
 export function parseServer(text) {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text) ?? [null, text, undefined];
   const port = m[2] === undefined ? 53 : Number(m[2]);
   if (!m[1] || !Number.isInteger(port) || port < 1 || port > 65535 || net.isIP(m[1]) === 0) {
     throw Object.assign(new Error(`server "${text}" is not IP[:PORT]`), { code: 'INVALID_ARGUMENT' });
   }
-  return { host: m[1], port };
+  return { host: canonical(m[1]), port };
 }
 
 /** An `Error` with a `code` (the core's host codes `TIMEOUT` and `NETWORK_ERROR`, or a usage code). */

@@ -7,6 +7,7 @@ import { discover, dohResolver, udpResolver } from '../src/index.js';
 import { expected, runCli, startZoneServer } from './helpers.js';
 import { startDohServer } from './doh-server.js';
 import { nxdomain } from './nxdomain.js';
+import { parseServer } from '../src/udp.js';
 
 let dns;
 let doh;
@@ -86,6 +87,12 @@ test('dohResolver requests: GET with unpadded base64url, POST with the bare mess
 test('dohResolver: HTTP errors are network errors', async () => {
   const plan = await discover('alice@example.net', { resolver: dohResolver(`${doh.url}/no-such-path`), seed: 1 });
   assert.ok(plan.lookups.every((l) => l.outcome === 'network-error'));
+  // Each lookup's diagnostic says why (the host's reason, through the core's fail_because).
+  const failed = plan.diagnostics.filter((d) => d.code === 'lookup-failed');
+  assert.equal(failed.length, 6, JSON.stringify(failed));
+  for (const l of plan.lookups) {
+    assert.ok(failed.some((d) => d.message === `\`${l.name}\`: the lookup failed (network-error: DoH server answered HTTP 404); the service may exist`), l.name);
+  }
 });
 
 test('dohResolver: a URL that is not http(s) is INVALID_OPTION, and a usage error (exit 2) for the CLI', async () => {
@@ -133,5 +140,23 @@ test('udpResolver: an answer from another port, or to another question, is not t
   } finally {
     front.close();
     spoofer.close();
+  }
+});
+
+test('udpResolver: a server written in any IPv6 form is compared as Node reports the sender (::1)', async () => {
+  assert.equal(parseServer('[0:0:0:0:0:0:0:1]:5353').host, '::1');
+  assert.equal(parseServer('[0::1]').host, '::1');
+  assert.equal(parseServer('2001:DB8::1').host, '2001:db8::1');
+  assert.equal(parseServer('127.0.0.1:53').host, '127.0.0.1');
+  // A responder on ::1 answers a resolver given the long form.
+  const server = dgram.createSocket('udp6');
+  await new Promise((r) => server.bind(0, '::1', r));
+  server.on('message', (query, from) => server.send(nxdomain(query), from.port, from.address));
+  try {
+    const resolver = await udpResolver({ server: `[0:0:0:0:0:0:0:1]:${server.address().port}`, timeout: 2000 });
+    const plan = await discover('alice@example.net', { resolver, seed: 1, validate: false });
+    assert.ok(plan.lookups.every((l) => l.outcome === 'nx-domain'), JSON.stringify(plan.lookups));
+  } finally {
+    server.close();
   }
 });

@@ -210,7 +210,8 @@ export class Discovery {
   queries(): Query[];
   receive(id: number, response: Uint8Array, options?: { dnssec?: DnssecStatus }): Outcome;
   receiveRecords(id: number, records: { priority: number; weight: number; port: number; target?: string; name?: string; ttl?: number }[], dnssec?: DnssecStatus): void;
-  fail(id: number, reason: FailureReason): void;
+  /** `because`: the host's reason for a lookup that failed, shown in the plan's `lookup-failed` diagnostic (its first 200 characters). */
+  fail(id: number, reason: FailureReason, because?: string): void;
   pending(): Uint16Array;
   plan(options?: { seed?: number | bigint }): Plan;
   free(): void;

@@ -12,7 +12,10 @@ use serde::de::IntoDeserializer;
 use serde::de::value::{Error as DeError, StrDeserializer};
 
 use crate::error::{Error, ErrorCode};
-pub use crate::limits::{DEFAULT_TOTAL_TIMEOUT_MS, MAX_CHAIN, MAX_CONNECTION_BYTES};
+pub use crate::limits::{
+    DEFAULT_TOTAL_TIMEOUT_MS, MAX_CHAIN, MAX_CONCURRENCY, MAX_CONNECTION_BYTES, MAX_REASON_CHARS,
+    MAX_TIMEOUT_MS,
+};
 use crate::plan::{Failure, IncomingPreference, MinimumSecurity, Options, TlsOrder};
 use crate::service::{Security, Service};
 
@@ -77,7 +80,8 @@ pub const MAX_NO_ADDRESS_DETAIL: usize = 512;
 /// The code is `NETWORK_ERROR`, the message `no address for HOST from the resolver`, followed by
 /// `: DETAIL` when the host has the resolver's own error text (`detail`, e.g. a timeout of a
 /// query; `None` or empty adds nothing). Both texts are shown on one line: control characters
-/// (line breaks, NUL, escape sequences) become U+FFFD, and each is cut at a character boundary
+/// (line breaks, NUL, escape sequences), line separators and bidirectional controls become
+/// U+FFFD, and each is cut at a character boundary
 /// to [`MAX_NO_ADDRESS_HOST`] and [`MAX_NO_ADDRESS_DETAIL`] bytes, so the message is at most
 /// 1 571 bytes. Every host (the Rust example, the C host through `mailsrv_no_address_error`, the
 /// JS prober through `noAddressError`) prints this error as it is.
@@ -92,21 +96,10 @@ pub fn no_address_error(host: &str, detail: Option<&str>) -> Error {
     Error::new(ErrorCode::NetworkError, message)
 }
 
-/// Appends `text` to `out` with control characters replaced by U+FFFD, at most `cap` bytes of it.
+/// Appends `text` to `out` as one line of outside text (`diagnostic::push_shown`), at most `cap`
+/// bytes of it.
 fn push_one_line(out: &mut String, text: &str, cap: usize) {
-    let mut left = cap;
-    for c in text.chars() {
-        let c = if c.is_control() {
-            char::REPLACEMENT_CHARACTER
-        } else {
-            c
-        };
-        let Some(rest) = left.checked_sub(c.len_utf8()) else {
-            break;
-        };
-        left = rest;
-        out.push(c);
-    }
+    crate::diagnostic::push_shown(out, text, usize::MAX, cap);
 }
 
 fn parse_kebab<'de, T: Deserialize<'de>>(
@@ -233,32 +226,24 @@ pub fn set_option(options: &mut Options, option: &str, value: &str) -> Result<()
     Ok(())
 }
 
-/// The longest `--timeout` or `--total-timeout` a host takes, in milliseconds: 2^31 - 1, the
-/// longest timer Node and browsers keep (a longer one fires at once). One bound for every host.
-pub const MAX_TIMEOUT_MS: u64 = 2_147_483_647;
-
-/// The most lines bulk mode (`mailsrv plan --input`) keeps started at once (`--concurrency`).
-pub const MAX_CONCURRENCY: u64 = 4096;
-
 /// Longest number text read, leading zeros included (u64::MAX has 20 digits).
 const MAX_NUMBER_DIGITS: usize = 32;
 
-/// A text as a refusal shows it: its first 64 characters, control characters as U+FFFD (one
-/// line, at most 256 bytes).
+/// A text as a refusal shows it: its first 64 characters on one line (`diagnostic::shown`: at
+/// most 256 bytes).
 fn shown(text: &str) -> String {
-    text.chars()
-        .take(64)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    crate::diagnostic::shown(text, 64)
 }
 
 /// The value of a numeric command-line option by its name, one rule for every host (the JS CLI
 /// through `numberValue`, the C host through `mailsrv_number_value`, the Rust example): ASCII
-/// decimal digits only (no sign, space, exponent, `0x` or fraction; leading zeros are fine)
+/// decimal digits only, at most 32 of them (no sign, space, exponent, `0x` or fraction; leading
+/// zeros are fine)
 /// within the option's bounds — `timeout` and `total-timeout` 1 to [`MAX_TIMEOUT_MS`]
 /// milliseconds, `seed` 0 to 2^64 - 1, `concurrency` 1 to [`MAX_CONCURRENCY`]. Anything else,
 /// and an unknown option, is `INVALID_OPTION` naming the option, the text (its first 64
-/// characters, control characters as U+FFFD) and the range: one line of at most 400 bytes.
+/// characters on one line, as `diagnostic::shown` shows outside text) and the range: at most
+/// 400 bytes.
 pub fn number_value(option: &str, text: &str) -> Result<u64, Error> {
     let (min, max, unit) = match option {
         "timeout" | "total-timeout" => (1, MAX_TIMEOUT_MS, " of milliseconds"),

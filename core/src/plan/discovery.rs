@@ -405,6 +405,38 @@ impl Discovery {
         Ok(())
     }
 
+    /// As [`fail`](Self::fail), with the host's reason for a lookup that failed (a timeout or a
+    /// network error, e.g. `DoH server answered HTTP 500`): the plan's `lookup-failed`
+    /// diagnostic for the question gives it, its first [`MAX_REASON_CHARS`] characters on one
+    /// line (control characters, line separators and bidirectional controls as U+FFFD). A reason for a negative answer (NXDOMAIN, NODATA) or an
+    /// empty one is not shown.
+    ///
+    /// [`MAX_REASON_CHARS`]: crate::host_rules::MAX_REASON_CHARS
+    pub fn fail_because(&mut self, id: u16, failure: Failure, reason: &str) -> Result<(), Error> {
+        self.fail(id, failure)?;
+        let outcome = failure.outcome();
+        let reason = reason.trim();
+        if !outcome.is_failure() || reason.is_empty() {
+            return Ok(());
+        }
+        let i = usize::from(id);
+        if let (Some(q), Some(Some(answer))) = (
+            self.questions.get(i),
+            self.states.get_mut(i).map(|s| s.answer.as_mut()),
+        ) {
+            answer.notes.push((
+                DiagnosticCode::LookupFailed,
+                format!(
+                    "`{}`: the lookup failed ({}: {}); the service may exist",
+                    q.name,
+                    outcome.as_str(),
+                    crate::diagnostic::shown(reason, crate::limits::MAX_REASON_CHARS)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Hands the validator's MX decision, if any, to the MX state; `validated`: the MX answer
     /// was just given to the validator.
     fn sync_mx(&mut self, validated: bool) {
