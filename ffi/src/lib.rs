@@ -129,13 +129,7 @@ pub unsafe extern "C" fn mailsrv_number_value(
             return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
         }
         // SAFETY: the caller's contracts for the two texts.
-        let (option, text) = unsafe {
-            (
-                ffi_util::text(option, option_len)?,
-                ffi_util::text(text, text_len)?,
-            )
-        };
-        let value = mailsrv_core::host_rules::number_value(option, text)?;
+        let value = unsafe { read_number(option, option_len, text, text_len)? }?;
         // SAFETY: checked non-NULL above; valid for a write by contract.
         unsafe { ffi_util::write_out(out_value, value) }
     })
@@ -166,19 +160,34 @@ pub unsafe extern "C" fn mailsrv_number_error(
             return Err(mailsrv_result::MAILSRV_RESULT_NULL_PARAMETER);
         }
         // SAFETY: the caller's contracts for the two texts.
-        let (option, text) = unsafe {
-            (
-                ffi_util::text(option, option_len)?,
-                ffi_util::text(text, text_len)?,
-            )
-        };
-        let message = match mailsrv_core::host_rules::number_value(option, text) {
+        let message = match unsafe { read_number(option, option_len, text, text_len)? } {
             Ok(_) => String::new(),
             Err(e) => e.message().to_owned(),
         };
         // SAFETY: buffer contract of copy_out.
         unsafe { ffi_util::copy_out(message.as_bytes(), buf, len, out_n) }
     })
+}
+
+/// The core's reading of `text` for numeric `option` (both UTF-8 of the given lengths), for
+/// `mailsrv_number_value` and `mailsrv_number_error`; the outer error is the texts' own.
+///
+/// # Safety
+/// Each pointer is valid for its length, or NULL with length 0.
+unsafe fn read_number(
+    option: *const u8,
+    option_len: usize,
+    text: *const u8,
+    text_len: usize,
+) -> Result<Result<u64, mailsrv_core::Error>, mailsrv_result> {
+    // SAFETY: the caller's contracts, passed on.
+    let (option, text) = unsafe {
+        (
+            ffi_util::text(option, option_len)?,
+            ffi_util::text(text, text_len)?,
+        )
+    };
+    Ok(mailsrv_core::host_rules::number_value(option, text))
 }
 
 /// Checks the panic boundary; used by tests. Returns OK, or PANIC when `trigger_panic` is true

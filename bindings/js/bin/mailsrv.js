@@ -259,9 +259,9 @@ async function planMany(o) {
   const summaryPath = o['summary-json'];
   if (summaryPath !== undefined) {
     try {
-      const stat = statSync(summaryPath, { throwIfNoEntry: false });
-      if (stat?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
-      accessSync(stat ? summaryPath : dirname(summaryPath), constants.W_OK);
+      const existing = statSync(summaryPath, { throwIfNoEntry: false });
+      if (existing?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+      accessSync(existing ? summaryPath : dirname(summaryPath), constants.W_OK);
     } catch (e) {
       throw new UsageError(`cannot write summary file "${summaryPath}": ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
     }
